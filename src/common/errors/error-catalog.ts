@@ -1,0 +1,26 @@
+/**
+ * Every stable error code the API answers with, its HTTP status and title. Clients
+ * branch on `code`; titles are for people. Codes are never renamed once released.
+ */
+export const ERROR_CATALOG = {
+  // Generic request problems
+  VALIDATION_FAILED: { status: 400, title: 'The request has invalid fields' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
+  FORBIDDEN: { status: 403, title: 'You do not have permission for this action' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  PRECONDITION_FAILED: { status: 412, title: 'The record changed since you read it' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'This update needs an If-Match header' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;

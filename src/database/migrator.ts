@@ -1,0 +1,33 @@
+import type { DataSource } from 'typeorm';
+import { createDataSource } from './data-source.js';
+
+export async function withDataSource<T>(url: string, fn: (ds: DataSource) => Promise<T>, applicationName = 'ctcm-migrator'): Promise<T> {
+  const ds = createDataSource({ url, poolSize: 2, statementTimeoutMs: 600_000, applicationName });
+  await ds.initialize();
+  try {
+    return await fn(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Applies every pending migration, each in its own transaction. Returns their names. */
+export async function runPendingMigrations(ownerUrl: string): Promise<string[]> {
+  return withDataSource(ownerUrl, async (ds) => (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name));
+}
+
+export async function revertLastMigration(ownerUrl: string): Promise<void> {
+  await withDataSource(ownerUrl, (ds) => ds.undoLastMigration({ transaction: 'each' }));
+}
+
+/**
+ * The SQL TypeORM would run to make the schema match the entities. Empty when migrations
+ * and entities agree: the drift test and `migration:generate` both rely on it.
+ */
+export async function schemaDrift(ds: DataSource): Promise<{ up: string[]; down: string[] }> {
+  const sql = await ds.driver.createSchemaBuilder().log();
+  return {
+    up: sql.upQueries.map((q) => q.query),
+    down: sql.downQueries.map((q) => q.query),
+  };
+}

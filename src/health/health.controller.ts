@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/authorize.decorator.js';
+import { Permission } from '../auth/permissions.js';
+import { HealthService } from './health.service.js';
+import { HealthResponse } from './health.dto.js';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(HealthService) private readonly health: HealthService) {}
+
+  @Get('live')
+  @HttpCode(200)
+  @Authorize(Permission.HealthRead)
+  @ApiOkResponse({ type: HealthResponse, description: 'The process is up' })
+  live(): HealthResponse {
+    return { status: 'ok', checks: {} };
+  }
+
+  @Get('ready')
+  @Authorize(Permission.HealthRead)
+  @ApiOkResponse({ type: HealthResponse, description: 'The database answers and no migration is pending' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready (problem+json, code SERVICE_UNAVAILABLE)' })
+  ready(): Promise<HealthResponse> {
+    return this.health.readiness();
+  }
+}

@@ -1,0 +1,70 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/authorize.decorator.js';
+import { Permission } from '../auth/permissions.js';
+import { CategoryParam } from './category.param.js';
+import {
+  BorderCrossingResponse,
+  CodeListResponse,
+  CodeListSummaryResponse,
+  CountryResponse,
+  LanguageResponse,
+  ProvinceResponse,
+} from './reference-data.dto.js';
+import { ReferenceDataService } from './reference-data.service.js';
+
+@ApiTags('reference-data')
+@Controller('reference')
+export class ReferenceDataController {
+  constructor(@Inject(ReferenceDataService) private readonly referenceData: ReferenceDataService) {}
+
+  @Get('provinces')
+  @Authorize(Permission.ReferenceRead)
+  @ApiOperation({ summary: 'Lao provinces and Vientiane Capital (ISO 3166-2:LA)' })
+  @ApiOkResponse({ type: [ProvinceResponse] })
+  provinces(): Promise<ProvinceResponse[]> {
+    return this.referenceData.provinces();
+  }
+
+  @Get('countries')
+  @Authorize(Permission.ReferenceRead)
+  @ApiOperation({ summary: 'Countries (ISO 3166-1)' })
+  @ApiOkResponse({ type: [CountryResponse] })
+  countries(): Promise<CountryResponse[]> {
+    return this.referenceData.countries();
+  }
+
+  @Get('languages')
+  @Authorize(Permission.ReferenceRead)
+  @ApiOperation({ summary: 'Languages (ISO 639-2)' })
+  @ApiOkResponse({ type: [LanguageResponse] })
+  languages(): Promise<LanguageResponse[]> {
+    return this.referenceData.languages();
+  }
+
+  @Get('border-crossings')
+  @Authorize(Permission.ReferenceRead)
+  @ApiOperation({ summary: 'Border crossings used for returns to Lao PDR' })
+  @ApiOkResponse({ type: [BorderCrossingResponse] })
+  borderCrossings(): Promise<BorderCrossingResponse[]> {
+    return this.referenceData.borderCrossings();
+  }
+
+  @Get('code-lists')
+  @Authorize(Permission.ReferenceRead)
+  @ApiOperation({ summary: 'The enumerations (HTCDS and extensions) with their categories' })
+  @ApiOkResponse({ type: [CodeListSummaryResponse] })
+  codeLists(): Promise<CodeListSummaryResponse[]> {
+    return this.referenceData.codeLists();
+  }
+
+  @Get('code-lists/:category')
+  @Authorize(Permission.ReferenceRead)
+  @ApiOperation({ summary: 'One enumeration with its values, English and Lao labels and verification status' })
+  @ApiParam({ name: 'category', example: 'exploitation-type' })
+  @ApiOkResponse({ type: CodeListResponse })
+  @ApiNotFoundResponse({ description: 'No such code list' })
+  codeList(@Param() params: CategoryParam): Promise<CodeListResponse> {
+    return this.referenceData.codeList(params.category);
+  }
+}
