@@ -5,12 +5,11 @@
  * from the existing migrations, so it never touches real data.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config/app-config.js';
 import { openDatabase } from '../src/database/database-bootstrap.js';
-import { ensureDatabase, freeLocalPort, startEmbeddedCluster } from '../src/database/embedded-postgres.js';
+import { withScratchDatabase } from '../src/database/scratch-database.js';
 import { revertLastMigration, runPendingMigrations, schemaDrift, withDataSource } from '../src/database/migrator.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -51,12 +50,8 @@ function writeIndex(): void {
 
 async function generate(name: string): Promise<void> {
   if (!/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new Error('usage: migration:generate -- <PascalCaseName>');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctcm-migration-'));
-  const cluster = await startEmbeddedCluster({ dir: path.join(dir, 'pg'), port: await freeLocalPort(), superuserPassword: 'scratch', ephemeral: true });
-  try {
-    await ensureDatabase(cluster.url('postgres'), 'scratch');
-    await runPendingMigrations(cluster.url('scratch'));
-    const drift = await withDataSource(cluster.url('scratch'), schemaDrift);
+  await withScratchDatabase(async ({ ownerUrl }) => {
+    const drift = await withDataSource(ownerUrl, schemaDrift);
     if (drift.up.length === 0) {
       logger.info('entities and migrations agree: nothing to generate');
       return;
@@ -82,10 +77,7 @@ ${drift.down.reverse().map(q).join('\n')}
     fs.writeFileSync(file, text);
     writeIndex();
     logger.info({ file }, 'migration written; review it, add grants and policies, then rebuild');
-  } finally {
-    await cluster.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const [command, arg] = process.argv.slice(2);

@@ -2,6 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { requestContext } from './common/context/request-context.js';
+import { httpLoggerOptions } from './common/logging/logger-options.js';
 import swaggerUi from 'swagger-ui-express';
 import { mapError, sendProblem } from './common/errors/problem.js';
 import { requireJsonBody } from './common/http/content-type.js';
@@ -14,13 +18,14 @@ import { buildOpenApiDocument } from './openapi.js';
  * Everything that shapes HTTP behaviour, shared by main.ts and the test harness so the
  * tests exercise exactly what production runs.
  */
-export function configureApp(nestApp: INestApplication, config: AppConfig): void {
+export function configureApp(nestApp: INestApplication, config: AppConfig, logger: Logger): void {
   const app = nestApp as NestExpressApplication;
   app.set('trust proxy', config.http.trustProxyHops);
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.use(requestIdMiddleware);
+  app.use(pinoHttp({ ...httpLoggerOptions(config), logger }));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -45,6 +50,8 @@ export function configureApp(nestApp: INestApplication, config: AppConfig): void
   app.use(express.json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
   // Errors raised before Nest routing (content type, body parsing) get the same problem shape.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendProblem(res, mapError(err, requestIdOf(req))));
+  // The request context starts after body parsing: stream callbacks would not carry it.
+  app.use((req: Request, _res: Response, next: NextFunction) => requestContext.run({ requestId: requestIdOf(req) }, next));
 
   app.useGlobalPipes(createValidationPipe());
 

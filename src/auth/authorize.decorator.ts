@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Permission, PUBLIC_PERMISSIONS } from './permissions.js';
+import { type Permission, PUBLIC_PERMISSIONS } from './permissions.js';
 
 export const PERMISSION_KEY = 'ctcm:permission';
 

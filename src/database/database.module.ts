@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { createDataSource } from './data-source.js';
+import { TransactionService } from './transaction.service.js';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
@@ -16,6 +17,7 @@ export class DatabaseModule implements OnApplicationShutdown {
       module: DatabaseModule,
       providers: [
         { provide: DATABASE_URL, useValue: appUrl },
+        TransactionService,
         {
           provide: DataSource,
           inject: [APP_CONFIG],
@@ -30,7 +32,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [DataSource, DATABASE_URL],
+      exports: [DataSource, DATABASE_URL, TransactionService],
     };
   }
 

@@ -1,4 +1,5 @@
-import type { ClsStore } from 'nestjs-cls';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EntityManager } from 'typeorm';
 
 /** Who is acting: set by the authentication guard, read by access checks and the audit writer. */
 export interface Actor {
@@ -11,7 +12,21 @@ export interface Actor {
   sessionId?: string;
 }
 
-export interface RequestContextStore extends ClsStore {
+/**
+ * Per-request context carried by AsyncLocalStorage: request id, actor, route template and
+ * the ambient transaction. Business code still receives the actor explicitly; this store
+ * serves the cross-cutting parts (transactions, row-level security, audit, logs).
+ */
+export interface RequestStore {
   requestId: string;
   actor?: Actor;
+  routeTemplate?: string;
+  /** The open transaction's manager, when one is open. */
+  manager?: EntityManager;
+}
+
+export const requestContext = new AsyncLocalStorage<RequestStore>();
+
+export function currentRequest(): RequestStore | undefined {
+  return requestContext.getStore();
 }

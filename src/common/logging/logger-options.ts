@@ -29,7 +29,7 @@ export function baseLoggerOptions(config: Pick<AppConfig, 'logLevel'>): LoggerOp
   };
 }
 
-type RawRequest = IncomingMessage & { id?: string; route?: { path?: string }; baseUrl?: string; originalUrl?: string };
+type RawRequest = IncomingMessage & { id?: string; routeTemplate?: string };
 
 export function httpLoggerOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
   return {
@@ -41,7 +41,7 @@ export function httpLoggerOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttp
       req: (req: { raw: RawRequest; id?: string; method?: string }) => ({
         id: req.id,
         method: req.method,
-        route: req.raw.route?.path ? `${req.raw.baseUrl ?? ''}${req.raw.route.path}` : '(unmatched)',
+        route: req.raw.routeTemplate ?? '(unmatched)',
       }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },

@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+
+const swcrc = JSON.parse(fs.readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
+
+/** ESM Jest: NestJS 12 is ESM-only, so tests run with --experimental-vm-modules and SWC. */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  globalSetup: '<rootDir>/test/harness/global-setup.ts',
+  globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  verbose: false,
+};

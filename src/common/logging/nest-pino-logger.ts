@@ -1,0 +1,34 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { currentRequest } from '../context/request-context.js';
+
+/** Routes Nest's own logging (and `new Logger(ctx)` in services) to pino, tagged with the request id. */
+export class NestPinoLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
+
+  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]): void {
+    const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
+    const reqId = currentRequest()?.requestId;
+    if (message !== null && typeof message === 'object') this.pino[level]({ context, reqId, ...(message as object) }, (params.length > 1 ? params[0] : undefined) as string);
+    else this.pino[level]({ context, reqId }, String(message));
+  }
+
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
+  }
+}

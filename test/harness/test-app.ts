@@ -1,0 +1,71 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { baseLoggerOptions } from '../../src/common/logging/logger-options.js';
+import { ensureDatabase } from '../../src/database/embedded-postgres.js';
+import { appRoleUrl, superuserUrl, TEST_DATABASE_PREFIX, testClusterInfo } from './test-cluster.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  http: ReturnType<typeof request>;
+  databaseName: string;
+  /** Runs SQL as the schema owner (superuser), bypassing row-level security: for setup and assertions. */
+  ownerQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  /** Runs SQL as the application role, as the API does. */
+  appQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  logFile: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Extra Nest modules, for tests that need a route production does not have. */
+  extraModules?: unknown[];
+}
+
+/** A fresh database cloned from the migrated template, and the real app on top of it. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const info = testClusterInfo();
+  const databaseName = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
+  if (!databaseName.startsWith(TEST_DATABASE_PREFIX)) throw new Error('refusing to run tests on a database not named as a test database');
+  await ensureDatabase(superuserUrl(info, 'postgres'), databaseName, info.templateDatabase);
+
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: appRoleUrl(info, databaseName),
+    DATA_DIR: path.join(info.dir, 'data', databaseName),
+    DATABASE_POOL_SIZE: '5',
+    ...options.env,
+  });
+  const logFile = path.join(info.logDir, `${process.env.JEST_WORKER_ID ?? '0'}-${databaseName}.log`);
+  const logger = pino(baseLoggerOptions(config), pino.destination({ dest: logFile, sync: true, mkdir: true }));
+  const app = await createApp(config, config.database.url!, logger, options.extraModules as never);
+
+  const owner = new pg.Pool({ connectionString: superuserUrl(info, databaseName), max: 2 });
+  const appRole = new pg.Pool({ connectionString: appRoleUrl(info, databaseName), max: 2 });
+  return {
+    app,
+    config,
+    http: request(app.getHttpServer()),
+    databaseName,
+    ownerQuery: (sql, params) => owner.query(sql, params),
+    appQuery: (sql, params) => appRole.query(sql, params),
+    logFile,
+    async close() {
+      await app.close();
+      await owner.end();
+      await appRole.end();
+      const admin = new pg.Client({ connectionString: superuserUrl(info, 'postgres') });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(databaseName)} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

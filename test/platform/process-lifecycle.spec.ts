@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freeLocalPort } from '../../src/database/embedded-postgres.js';
+
+/**
+ * The production build as a user runs it: `node dist/src/main.js` with no configuration
+ * but ports and a data folder. Needs `npm run build` (npm test runs it first).
+ */
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  let out = '';
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitReady(port: number, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (res.status === 200) return Date.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready within ${timeoutMs} ms`);
+}
+
+describe('process lifecycle (built app, embedded database)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctcm-lifecycle-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts with no configuration, survives a restart with its data, and stops cleanly on SIGTERM', async () => {
+    const port = await freeLocalPort();
+    const dbPort = await freeLocalPort();
+    const env = { PORT: String(port), EMBEDDED_DB_PORT: String(dbPort), DATA_DIR: dataDir, LOG_LEVEL: 'debug' };
+
+    const first = start(env);
+    const firstStartMs = await waitReady(port, 30_000);
+    expect(firstStartMs).toBeLessThan(30_000);
+    const docs = await fetch(`http://127.0.0.1:${port}/docs/`);
+    expect(docs.status).toBe(200);
+
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+    const owner = new pg.Client({ connectionString: `postgres://postgres:${secrets.postgresSuperuserPassword}@127.0.0.1:${dbPort}/ctcm` });
+    await owner.connect();
+    await owner.query('CREATE TABLE restart_marker (note text)');
+    await owner.query("INSERT INTO restart_marker VALUES ('kept')");
+    await owner.end();
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('"msg":"stopped"');
+
+    const second = start(env);
+    const restartMs = await waitReady(port, 10_000);
+    expect(restartMs).toBeLessThan(10_000);
+    // Postgres' own log reaches ours at debug level: a clean stop leaves no crash recovery.
+    expect(second.output()).toContain('database system is ready to accept connections');
+    expect(second.output()).not.toMatch(/not properly shut down|automatic recovery in progress/);
+    const again = new pg.Client({ connectionString: `postgres://postgres:${secrets.postgresSuperuserPassword}@127.0.0.1:${dbPort}/ctcm` });
+    await again.connect();
+    expect((await again.query('SELECT note FROM restart_marker')).rows).toEqual([{ note: 'kept' }]);
+    await again.end();
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 90_000);
+
+  it('refuses to start with a bad variable and names it', async () => {
+    const bad = start({ PORT: 'not-a-port', DATA_DIR: dataDir });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain('PORT');
+    expect(bad.output()).toContain('Invalid configuration');
+  });
+});
