@@ -1,6 +1,12 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { PermissionGuard } from './auth/permission.guard.js';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CasesModule } from './cases/cases.module.js';
+import { RequestTransactionInterceptor } from './database/request-transaction.interceptor.js';
+import { UsersModule } from './users/users.module.js';
+import { AccessGuard } from './auth/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -24,13 +30,19 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
+        AuditModule,
+        AuthModule,
         HealthModule,
         ReferenceDataModule,
+        AgenciesModule,
+        UsersModule,
+        CasesModule,
         ...extraModules,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: PermissionGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
       ],
     };
   }

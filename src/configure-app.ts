@@ -4,10 +4,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { requestContext } from './common/context/request-context.js';
+import { requestContext, type RequestStore } from './common/context/request-context.js';
 import { httpLoggerOptions } from './common/logging/logger-options.js';
 import swaggerUi from 'swagger-ui-express';
-import { mapError, sendProblem } from './common/errors/problem.js';
+import { AuditService, captureRequestFacts } from './audit/audit.service.js';
+import { mapError, outcomeOf, sendProblem } from './common/errors/problem.js';
 import { requireJsonBody } from './common/http/content-type.js';
 import { requestIdMiddleware, requestIdOf } from './common/http/request-id.js';
 import { createValidationPipe } from './common/http/validation.js';
@@ -20,6 +21,7 @@ import { buildOpenApiDocument } from './openapi.js';
  */
 export function configureApp(nestApp: INestApplication, config: AppConfig, logger: Logger): void {
   const app = nestApp as NestExpressApplication;
+  const audit = app.get(AuditService);
   app.set('trust proxy', config.http.trustProxyHops);
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -49,9 +51,26 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
   // Errors raised before Nest routing (content type, body parsing) get the same problem shape.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendProblem(res, mapError(err, requestIdOf(req))));
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const mapped = mapError(err, requestIdOf(req));
+    await audit.access(undefined, captureRequestFacts(req), '(unparsed)', undefined, outcomeOf(mapped.problem.status), mapped.problem.status, mapped.problem.code).catch(() => undefined);
+    sendProblem(res, mapped);
+  });
   // The request context starts after body parsing: stream callbacks would not carry it.
-  app.use((req: Request, _res: Response, next: NextFunction) => requestContext.run({ requestId: requestIdOf(req) }, next));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const store: RequestStore = {
+      requestId: requestIdOf(req),
+      facts: captureRequestFacts(req),
+      audit: { resourceIds: new Set(), caseIds: new Set() },
+    };
+    // Safety net: a request that bypassed Nest (e.g. /docs) is still audited, best effort.
+    res.on('finish', () => {
+      if (!store.audit!.written) {
+        void audit.access(store, store.facts!, req.baseUrl + (req.route?.path ?? '') || req.path.split('/').slice(0, 2).join('/'), undefined, res.statusCode < 400 ? 'allowed' : outcomeOf(res.statusCode), res.statusCode).catch(() => undefined);
+      }
+    });
+    requestContext.run(store, next);
+  });
 
   app.useGlobalPipes(createValidationPipe());
 

@@ -1,11 +1,22 @@
 /**
  * Permissions are `resource.action` strings. Every route declares exactly one with
- * `@Authorize()`; the role table below is the only place roles gain permissions.
+ * `@Authorize()`; the role table below is the only place roles gain permissions, and the
+ * README prints it.
  */
 export enum Permission {
   HealthRead = 'health.read',
   ReferenceRead = 'reference.read',
-  DocsRead = 'docs.read',
+  AuthLogin = 'auth.login',
+  AuthSelf = 'auth.self',
+
+  AgencyRead = 'agency.read',
+  AgencyManage = 'agency.manage',
+  UserRead = 'user.read',
+  UserManage = 'user.manage',
+
+  CaseRead = 'case.read',
+  CaseBreakGlass = 'case.break-glass',
+  CaseGrantsRead = 'case.grants-read',
 }
 
 export const ROLES = [
@@ -21,21 +32,31 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Permissions that need no authentication (liveness, public reference lists). */
-export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.HealthRead, Permission.ReferenceRead, Permission.DocsRead]);
+/** Permissions that need no token: liveness/readiness, public reference lists, the login itself. */
+export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.HealthRead, Permission.ReferenceRead, Permission.AuthLogin]);
+
+/** Granted to every signed-in user, whatever the role: their own session and password. */
+const SELF: readonly Permission[] = [Permission.AuthSelf, Permission.AgencyRead];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  system_admin: [],
-  agency_admin: [],
-  screener: [],
-  identification_officer: [],
-  caseworker: [],
-  case_supervisor: [],
-  facility_officer: [],
-  auditor: [],
-  analyst: [],
+  system_admin: [...SELF, Permission.AgencyManage, Permission.UserRead, Permission.UserManage],
+  agency_admin: [...SELF, Permission.UserRead, Permission.UserManage],
+  screener: [...SELF, Permission.CaseRead],
+  identification_officer: [...SELF, Permission.CaseRead, Permission.CaseBreakGlass],
+  caseworker: [...SELF, Permission.CaseRead],
+  case_supervisor: [...SELF, Permission.CaseRead, Permission.CaseBreakGlass, Permission.CaseGrantsRead],
+  facility_officer: [...SELF, Permission.CaseRead],
+  auditor: [...SELF],
+  analyst: [...SELF],
 };
+
+/** Roles whose holders see every case their agency leads (others see the cases assigned to them). */
+export const AGENCY_WIDE_CASE_ROLES: ReadonlySet<Role> = new Set(['case_supervisor', 'identification_officer']);
+/** Roles that work an agency's referral inbox, and so see referred cases through the limited view. */
+export const REFERRAL_RECEIVER_ROLES: ReadonlySet<Role> = new Set(['facility_officer', 'caseworker', 'case_supervisor']);
 
 export function permissionsOf(roles: readonly string[]): Set<string> {
   return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r as Role] ?? []));
 }
+
+export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);

@@ -128,6 +128,50 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(120_000)
   SHUTDOWN_GRACE_MS = 10_000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'ctcm-api';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'ctcm-api';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(900, { message: 'ACCESS_TOKEN_TTL_SECONDS must be at most 900 (15 minutes)' })
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(12 * 3600)
+  REFRESH_TOKEN_IDLE_SECONDS = 2 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(12, { message: 'SESSION_MAX_HOURS must be at most 12' })
+  SESSION_MAX_HOURS = 12;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  BREAK_GLASS_HOURS = 4;
 }
 
 export interface AppConfig {
@@ -156,6 +200,17 @@ export interface AppConfig {
   };
   logLevel: EnvironmentVariables['LOG_LEVEL'];
   bootstrapAdmin: { email?: string; password?: string };
+  auth: {
+    /** Unset outside production: generated into the data folder. */
+    jwtSecret?: string;
+    issuer: string;
+    audience: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenIdleSeconds: number;
+    sessionMaxHours: number;
+    rateLimitPerMinute: number;
+    breakGlassHours: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -170,7 +225,7 @@ const KNOWN_KEYS = Object.keys(new EnvironmentVariables());
 /** Validates the environment once; the message names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const raw: Record<string, string> = {};
-  for (const key of [...KNOWN_KEYS, 'DATABASE_URL', 'DATABASE_OWNER_URL', 'CORS_ORIGINS', 'BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD']) {
+  for (const key of KNOWN_KEYS) {
     const value = env[key];
     if (value !== undefined) raw[key] = value;
   }
@@ -187,6 +242,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (Boolean(vars.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(vars.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD: set both or neither');
+  }
+  if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
+    problems.push('JWT_SECRET: required in production (at least 32 random characters)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -217,6 +275,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     logLevel: vars.LOG_LEVEL,
     bootstrapAdmin: { email: vars.BOOTSTRAP_ADMIN_EMAIL, password: vars.BOOTSTRAP_ADMIN_PASSWORD },
+    auth: {
+      jwtSecret: vars.JWT_SECRET,
+      issuer: vars.JWT_ISSUER,
+      audience: vars.JWT_AUDIENCE,
+      accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenIdleSeconds: vars.REFRESH_TOKEN_IDLE_SECONDS,
+      sessionMaxHours: vars.SESSION_MAX_HOURS,
+      rateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
+      breakGlassHours: vars.BREAK_GLASS_HOURS,
+    },
   };
 }
 

@@ -1,10 +1,18 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from './app-config.js';
+import { KEY_MATERIAL, resolveKeyMaterial } from './key-material.js';
 
 @Global()
 @Module({})
 export class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: KEY_MATERIAL, useFactory: () => resolveKeyMaterial(config) },
+      ],
+      exports: [APP_CONFIG, KEY_MATERIAL],
+    };
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { LocalSecrets } from '../config/local-secrets.js';
 import { seedReferenceData } from '../reference-data/reference-data.seeder.js';
+import { ensureBootstrapAdmin } from '../users/bootstrap-admin.js';
 import { APP_DB_ROLE } from './database-roles.js';
 import { type EmbeddedCluster, ensureDatabase, startEmbeddedCluster } from './embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from './migrator.js';
@@ -96,4 +97,5 @@ export async function prepareDatabase(config: AppConfig, db: DatabaseHandle, log
     await enableAppRoleLogin(db.ownerUrl, secrets.getOrCreate('postgresAppPassword').value);
   }
   await assertAppRoleIsRestricted(db.appUrl);
+  await ensureBootstrapAdmin(db.appUrl, config, logger);
 }

@@ -1,3 +1,7 @@
+import { CaseAccessGrantEntity } from '../access/case-access-grant.entity.js';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { RateLimitCounterEntity, RefreshTokenEntity, SessionEntity } from '../auth/session.entity.js';
+import { CaseEntity } from '../cases/case.entity.js';
 import {
   BorderCrossingEntity,
   CodeEntity,
@@ -6,6 +10,21 @@ import {
   LanguageEntity,
   ProvinceEntity,
 } from '../reference-data/reference-data.entities.js';
+import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity, listed explicitly (no globs): the same list for the API, scripts and tests. */
-export const ENTITIES = [ProvinceEntity, CountryEntity, LanguageEntity, BorderCrossingEntity, CodeListEntity, CodeEntity];
+export const ENTITIES = [
+  ProvinceEntity,
+  CountryEntity,
+  LanguageEntity,
+  BorderCrossingEntity,
+  CodeListEntity,
+  CodeEntity,
+  AgencyEntity,
+  UserEntity,
+  SessionEntity,
+  RefreshTokenEntity,
+  RateLimitCounterEntity,
+  CaseEntity,
+  CaseAccessGrantEntity,
+];

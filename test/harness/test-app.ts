@@ -42,6 +42,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_URL: appRoleUrl(info, databaseName),
     DATA_DIR: path.join(info.dir, 'data', databaseName),
     DATABASE_POOL_SIZE: '5',
+    // Tests sign in many users from one address; the rate-limit test sets its own limit.
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     ...options.env,
   });
   const logFile = path.join(info.logDir, `${process.env.JEST_WORKER_ID ?? '0'}-${databaseName}.log`);

@@ -23,6 +23,21 @@ export interface RequestStore {
   routeTemplate?: string;
   /** The open transaction's manager, when one is open. */
   manager?: EntityManager;
+  /** What the request touched, for its access-log entry. */
+  audit?: AuditNotes;
+  /** The permission the route declares. */
+  permission?: string;
+  /** Request facts for the audit trail (id, client, method, start time). */
+  facts?: { requestId: string; clientIp: string | null; userAgent: string | null; method: string; startedAt: number };
+}
+
+export interface AuditNotes {
+  resourceType?: string;
+  resourceIds: Set<string>;
+  caseIds: Set<string>;
+  breakGlassGrantId?: string;
+  /** Set once the access entry is written, so it is never written twice. */
+  written?: boolean;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestStore>();

@@ -97,6 +97,11 @@ export function mapError(err: unknown, requestId: string): MappedError {
   return { problem: problemOf('INTERNAL_ERROR', requestId), logContext: { errorType: e?.name, stack: e?.stack }, unexpected: true };
 }
 
+/** How the audit trail classifies a failure: refused by policy, or failed. */
+export function outcomeOf(status: number): 'denied' | 'failed' {
+  return status === 401 || status === 403 || status === 429 ? 'denied' : 'failed';
+}
+
 export function sendProblem(res: Response, mapped: MappedError): void {
   if (res.headersSent) {
     res.end();

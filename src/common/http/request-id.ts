@@ -12,7 +12,8 @@ export function requestIdOf(req: Request): string {
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
   const incoming = req.header(REQUEST_ID_HEADER);
   const id = incoming && WELL_FORMED.test(incoming) ? incoming : randomUUID();
-  (req as Request & { id: string }).id = id;
+  (req as Request & { id: string; startedAt: number }).id = id;
+  (req as Request & { startedAt: number }).startedAt = Date.now();
   res.setHeader(REQUEST_ID_HEADER, id);
   next();
 }

@@ -1,0 +1,78 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Actor } from '../common/context/request-context.js';
+import { notFound } from '../common/errors/domain-error.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { AGENCY_WIDE_CASE_ROLES, REFERRAL_RECEIVER_ROLES, type Role } from '../auth/permissions.js';
+import type { CaseView } from './case-access-grant.entity.js';
+import { applyActorContext } from './row-level-security.js';
+
+const hasAny = (actor: Actor, roles: ReadonlySet<Role>) => actor.roles.some((r) => roles.has(r as Role));
+
+export interface VisibilitySql {
+  /** A boolean SQL expression over the case alias; true when the actor may see the case. */
+  condition: string;
+  /** A text SQL expression: 'full', 'limited' or NULL. */
+  view: string;
+  params: unknown[];
+}
+
+/**
+ * Answers "may this actor see these cases, and through which view?" in one set-based query.
+ * Every case-bound module calls it before touching a record; a case the actor may not see
+ * answers 404 exactly like a missing one. Row-level security is the second wall behind it.
+ *
+ * Rules: the lead agency's supervisors (and identification officers) see all its cases; its
+ * other staff see the cases assigned to, supervised or created by them; a user with an active
+ * break-the-glass grant sees the case in full; an agency with an open referral sees it
+ * through the limited view. Nobody else sees it.
+ */
+@Injectable()
+export class AccessService implements OnModuleInit {
+  constructor(@Inject(TransactionService) private readonly tx: TransactionService) {}
+
+  onModuleInit(): void {
+    this.tx.onTransactionStart(applyActorContext);
+  }
+
+  /** SQL for list queries, so lists and single reads apply the very same rule. */
+  caseVisibility(actor: Actor, alias: string, firstParam: number): VisibilitySql {
+    const p = (i: number) => `$${firstParam + i}`;
+    const full = `(
+      (${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))
+      OR EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'break_glass'
+                 AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now()))`;
+    const limited = `(${p(3)}::boolean AND EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'referral'
+                 AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL AND g.revoked_at IS NULL
+                 AND (g.expires_at IS NULL OR g.expires_at > now())))`;
+    return {
+      condition: `(${full} OR ${limited})`,
+      view: `(CASE WHEN ${full} THEN 'full' WHEN ${limited} THEN 'limited' END)`,
+      params: [actor.agencyId, actor.userId, hasAny(actor, AGENCY_WIDE_CASE_ROLES), hasAny(actor, REFERRAL_RECEIVER_ROLES)],
+    };
+  }
+
+  /** The view the actor has of each requested case; invisible or missing cases are absent. */
+  async caseViews(actor: Actor, caseIds: readonly string[]): Promise<Map<string, CaseView>> {
+    if (caseIds.length === 0) return new Map();
+    const v = this.caseVisibility(actor, 'c', 2);
+    const rows: { id: string; view: CaseView | null }[] = await this.tx
+      .manager()
+      .query(`SELECT c.id, ${v.view} AS view FROM case_file c WHERE c.id = ANY($1::uuid[])`, [caseIds, ...v.params]);
+    return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
+  }
+
+  /** Throws 404 unless the actor sees the case (in full when `need` is 'full'). */
+  async requireCase(actor: Actor, caseId: string, need: CaseView = 'limited'): Promise<CaseView> {
+    const view = (await this.caseViews(actor, [caseId])).get(caseId);
+    if (!view || (need === 'full' && view !== 'full')) throw notFound('Case');
+    return view;
+  }
+
+  /** Throws 404 unless the actor sees every one of the cases. */
+  async requireCases(actor: Actor, caseIds: readonly string[], need: CaseView = 'limited'): Promise<Map<string, CaseView>> {
+    const unique = [...new Set(caseIds)];
+    const views = await this.caseViews(actor, unique);
+    if (unique.some((id) => !views.has(id) || (need === 'full' && views.get(id) !== 'full'))) throw notFound('Case');
+    return views;
+  }
+}

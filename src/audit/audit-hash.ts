@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { AuditEventRow } from './audit.types.js';
+
+/** JSON with object keys sorted at every level: the same bytes wherever it is computed. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(',')}}`;
+}
+
+/** The fields of an entry in hash order. Adding a field means a new hash version. */
+const HASHED_FIELDS: (keyof AuditEventRow)[] = [
+  'id', 'occurredAt', 'category', 'action', 'requestId', 'actorUserId', 'actorAgencyId', 'actorRoles', 'clientIp',
+  'userAgent', 'method', 'route', 'permission', 'resourceType', 'resourceIds', 'caseIds', 'outcome', 'status',
+  'reason', 'durationMs', 'breakGlassGrantId', 'changes', 'details',
+];
+
+export const GENESIS_HASH = Buffer.alloc(32);
+
+export function entryHash(row: AuditEventRow): Buffer {
+  return createHash('sha256')
+    .update('ctcm-audit-v1\n')
+    .update(canonicalJson(HASHED_FIELDS.map((f) => row[f] ?? null)))
+    .digest();
+}
+
+/** Link i of the chain: H(link i-1 ‖ entry hash i). */
+export function chainHash(previous: Buffer, entry: Buffer): Buffer {
+  return createHash('sha256').update(previous).update(entry).digest();
+}
+
+/** What a checkpoint signs: the chain position and its hash. */
+export function checkpointMessage(seq: string, chain: Buffer): Buffer {
+  return Buffer.from(`ctcm-audit-checkpoint-v1\n${seq}\n${chain.toString('hex')}`);
+}
+
+/** Columns selected so each row maps exactly to AuditEventRow (text where precision matters). */
+export const AUDIT_EVENT_COLUMNS = `
+  e.id::text AS "id",
+  to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
+  e.category AS "category", e.action AS "action", e.request_id AS "requestId",
+  e.actor_user_id::text AS "actorUserId", e.actor_agency_id::text AS "actorAgencyId", e.actor_roles AS "actorRoles",
+  host(e.client_ip) AS "clientIp", e.user_agent AS "userAgent", e.method AS "method", e.route AS "route",
+  e.permission AS "permission", e.resource_type AS "resourceType", e.resource_ids AS "resourceIds",
+  e.case_ids::text[] AS "caseIds", e.outcome AS "outcome", e.status AS "status", e.reason AS "reason",
+  e.duration_ms AS "durationMs", e.break_glass_grant_id::text AS "breakGlassGrantId", e.changes AS "changes", e.details AS "details"`;

@@ -1,0 +1,52 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { type Actor, currentRequest } from '../common/context/request-context.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { PERMISSION_KEY } from './authorize.decorator.js';
+import { Permission, PUBLIC_PERMISSIONS } from './permissions.js';
+
+type AuthenticatedRequest = Request & { user?: Actor & { mustChangePassword?: boolean }; routeTemplate?: string };
+
+/**
+ * The one global guard. Fails closed: a route without a declared permission is refused.
+ * Public permissions pass; others need a valid access token whose user holds the permission.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    recordRouteTemplate(req);
+    const permission = this.reflector.get<Permission | undefined>(PERMISSION_KEY, context.getHandler());
+    const store = currentRequest();
+    if (store) store.permission = permission;
+    if (!permission) throw new DomainError('FORBIDDEN', 'This route declares no permission');
+    if (PUBLIC_PERMISSIONS.has(permission)) return true;
+
+    await super.canActivate(context);
+    const actor = req.user!;
+    if (store) store.actor = actor;
+    if (actor.mustChangePassword && permission !== Permission.AuthSelf) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
+    if (!actor.permissions.has(permission)) throw new DomainError('FORBIDDEN');
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T): T {
+    if (err instanceof DomainError) throw err;
+    if (err || !user) throw new DomainError('UNAUTHENTICATED');
+    return user;
+  }
+}
+
+/** The route template (`/cases/:id`), never the raw URL: logs and audit use it. */
+function recordRouteTemplate(req: AuthenticatedRequest): void {
+  const template = `${req.baseUrl ?? ''}${(req.route as { path?: string } | undefined)?.path ?? ''}` || '(unmatched)';
+  req.routeTemplate = template;
+  const store = currentRequest();
+  if (store) store.routeTemplate = template;
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { Actor } from '../common/context/request-context.js';
+import { ClientIp, CurrentActor } from '../common/http/actor.decorator.js';
+import { NoRequestTransaction } from '../database/request-transaction.interceptor.js';
+import { AuthService } from './auth.service.js';
+import { Authorize } from './authorize.decorator.js';
+import { ChangePasswordRequest, LoginRequest, MeResponse, RefreshRequest, TokenResponse } from './dto/auth.dto.js';
+import { Permission } from './permissions.js';
+
+@ApiTags('auth')
+@Controller('auth')
+@NoRequestTransaction()
+export class AuthController {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Authorize(Permission.AuthLogin)
+  @ApiOperation({ summary: 'Sign in with email and password', description: 'Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it.' })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiTooManyRequestsResponse({ description: 'Rate limit or backoff; see Retry-After' })
+  async login(@Body() body: LoginRequest, @ClientIp() ip: string): Promise<TokenResponse> {
+    await this.auth.throttleIp(ip);
+    return this.auth.login(body.email, body.password);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Authorize(Permission.AuthLogin)
+  @ApiOperation({ summary: 'Rotate a refresh token', description: 'Each refresh token works once. Presenting a used one revokes the whole session.' })
+  @ApiOkResponse({ type: TokenResponse })
+  async refresh(@Body() body: RefreshRequest, @ClientIp() ip: string): Promise<TokenResponse> {
+    await this.auth.throttleIp(ip);
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Authorize(Permission.AuthSelf)
+  @ApiOperation({ summary: 'End this session (its access and refresh tokens stop working)' })
+  @ApiNoContentResponse()
+  logout(@CurrentActor() actor: Actor): Promise<void> {
+    return this.auth.logout(actor);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @Authorize(Permission.AuthSelf)
+  @ApiOperation({ summary: 'End every session of the signed-in user' })
+  @ApiNoContentResponse()
+  logoutAll(@CurrentActor() actor: Actor): Promise<void> {
+    return this.auth.logoutEverywhere(actor);
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @Authorize(Permission.AuthSelf)
+  @ApiOperation({ summary: 'Change your password', description: 'Ends every session and returns tokens for a new one.' })
+  @ApiOkResponse({ type: TokenResponse })
+  changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<TokenResponse> {
+    return this.auth.changePassword(actor, body.currentPassword, body.newPassword);
+  }
+
+  @Get('me')
+  @Authorize(Permission.AuthSelf)
+  @ApiOperation({ summary: 'The signed-in user, agency, roles and permissions' })
+  @ApiOkResponse({ type: MeResponse })
+  me(@CurrentActor() actor: Actor): Promise<MeResponse> {
+    return this.auth.me(actor);
+  }
+}

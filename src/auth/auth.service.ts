@@ -1,0 +1,237 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { type EntityManager } from 'typeorm';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import type { Actor } from '../common/context/request-context.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { uuidv7 } from '../common/uuid.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { queryRows } from '../database/sql.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { UserEntity } from '../users/user.entity.js';
+import { invalidCredentials, tooManyAttempts } from './auth.errors.js';
+import type { MeResponse, TokenResponse } from './dto/auth.dto.js';
+import { PasswordService } from './password.service.js';
+import { permissionsOf } from './permissions.js';
+import { RateLimitService } from './rate-limit.service.js';
+import { RefreshTokenEntity, SessionEntity } from './session.entity.js';
+import { TokenService } from './token.service.js';
+
+/** Consecutive failures before backoff starts, and before the account locks (admin unlock). */
+export const BACKOFF_AFTER_FAILURES = 5;
+export const LOCK_AFTER_FAILURES = 10;
+const MAX_BACKOFF_SECONDS = 15 * 60;
+const FAILURE_MEMORY_SECONDS = 3600;
+
+export const backoffSeconds = (failures: number) =>
+  failures < BACKOFF_AFTER_FAILURES ? 0 : Math.min(2 ** (failures - BACKOFF_AFTER_FAILURES), MAX_BACKOFF_SECONDS);
+
+const emailKey = (email: string) => `login-fail:${createHash('sha256').update(email).digest('hex')}`;
+
+export type AuthEvent =
+  | 'login_succeeded' | 'login_failed' | 'login_throttled' | 'account_locked' | 'token_refreshed'
+  | 'refresh_token_reused' | 'logout' | 'logout_everywhere' | 'password_changed';
+
+/** Where authentication events go; the audit module plugs in here. */
+export interface AuthEventSink {
+  authEvent(event: AuthEvent, details: { userId?: string; agencyId?: string; reason?: string }): Promise<void>;
+}
+export const AUTH_EVENT_SINK = Symbol('AUTH_EVENT_SINK');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TransactionService) private readonly tx: TransactionService,
+    @Inject(PasswordService) private readonly passwords: PasswordService,
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(RateLimitService) private readonly rateLimits: RateLimitService,
+    @Inject(AUTH_EVENT_SINK) private readonly events: AuthEventSink,
+  ) {}
+
+  /** Per-IP limit on every /auth route, shared by all replicas through PostgreSQL. */
+  async throttleIp(ip: string): Promise<void> {
+    const { count, windowStart } = await this.rateLimits.hit(`auth-ip:${ip}`, 60);
+    if (count > this.config.auth.rateLimitPerMinute) {
+      throw tooManyAttempts(60 - (Date.now() - windowStart.getTime()) / 1000);
+    }
+  }
+
+  async login(emailInput: string, password: string): Promise<TokenResponse> {
+    const email = emailInput.trim().toLowerCase();
+    const failures = await this.rateLimits.peek(emailKey(email));
+    if (failures && Date.now() - failures.windowStart.getTime() < FAILURE_MEMORY_SECONDS * 1000) {
+      const wait = backoffSeconds(failures.count) - (Date.now() - failures.windowStart.getTime()) / 1000;
+      if (wait > 0) {
+        await this.events.authEvent('login_throttled', { reason: 'backoff' });
+        throw tooManyAttempts(wait);
+      }
+    }
+    const user = await this.tx.manager().getRepository(UserEntity).findOneBy({ email });
+    const agency = user ? await this.tx.manager().getRepository(AgencyEntity).findOneBy({ id: user.agencyId }) : null;
+    // Verify even for unknown or disabled accounts, so every refusal costs the same time.
+    const passwordOk = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !passwordOk || !user.active || user.lockedAt || !agency?.active) {
+      await this.recordFailure(email, user);
+      throw invalidCredentials();
+    }
+    await this.rateLimits.reset(emailKey(email));
+    return this.tx.run(async (m) => {
+      await m.update(UserEntity, { id: user.id }, { failedLoginCount: 0, lastLoginAt: () => 'now()' });
+      const result = await this.startSession(m, user);
+      await this.events.authEvent('login_succeeded', { userId: user.id, agencyId: user.agencyId });
+      return result;
+    });
+  }
+
+  private async recordFailure(email: string, user: UserEntity | null): Promise<void> {
+    await this.rateLimits.streak(emailKey(email), FAILURE_MEMORY_SECONDS);
+    await this.tx.run(async (m) => {
+      let reason = 'invalid_credentials';
+      if (user) {
+        const rows = await queryRows<{ failed_login_count: number; locked_at: Date | null }>(
+          m,
+          `UPDATE app_user SET failed_login_count = failed_login_count + 1,
+                  locked_at = CASE WHEN locked_at IS NULL AND failed_login_count + 1 >= $2 THEN now() ELSE locked_at END
+            WHERE id = $1 RETURNING failed_login_count, locked_at`,
+          [user.id, LOCK_AFTER_FAILURES],
+        );
+        const row = rows[0]!;
+        if (!user.active) reason = 'inactive';
+        else if (user.lockedAt) reason = 'locked';
+        if (!user.lockedAt && row.locked_at) await this.events.authEvent('account_locked', { userId: user.id, agencyId: user.agencyId });
+      } else {
+        reason = 'unknown_account';
+      }
+      await this.events.authEvent('login_failed', { userId: user?.id, agencyId: user?.agencyId, reason });
+    });
+  }
+
+  /** Rotates a refresh token. Presenting one that was already used revokes the whole session. */
+  async refresh(token: string): Promise<TokenResponse> {
+    const hash = this.tokens.hashRefreshToken(token);
+    const result = await this.tx.run(async (m) => {
+      const rows: {
+        id: string; session_id: string; used_at: Date | null; expires_at: Date; revoked_at: Date | null;
+        absolute_expires_at: Date; user_id: string;
+      }[] = await m.query(
+        `SELECT t.id, t.session_id, t.used_at, t.expires_at, s.revoked_at, s.absolute_expires_at, s.user_id
+           FROM auth_refresh_token t JOIN auth_session s ON s.id = t.session_id
+          WHERE t.token_hash = $1 FOR UPDATE OF t, s`,
+        [hash],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const user = await m.getRepository(UserEntity).findOneBy({ id: row.user_id });
+      if (!user) return undefined;
+      if (row.used_at) {
+        await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = 'refresh_token_reused' WHERE id = $1 AND revoked_at IS NULL`, [row.session_id]);
+        await this.events.authEvent('refresh_token_reused', { userId: user.id, agencyId: user.agencyId });
+        return undefined;
+      }
+      const agency = await m.getRepository(AgencyEntity).findOneBy({ id: user.agencyId });
+      const now = Date.now();
+      if (row.revoked_at || row.expires_at.getTime() <= now || row.absolute_expires_at.getTime() <= now || !user.active || user.lockedAt || !agency?.active) {
+        return undefined;
+      }
+      await m.update(RefreshTokenEntity, { id: row.id }, { usedAt: () => 'now()' });
+      const issued = await this.issueRefreshToken(m, row.session_id, row.absolute_expires_at);
+      const access = this.tokens.signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: user.tokenVersion, sid: row.session_id });
+      await this.events.authEvent('token_refreshed', { userId: user.id, agencyId: user.agencyId });
+      return this.tokenResponse(access, issued, row.absolute_expires_at, user.mustChangePassword);
+    });
+    // Thrown after the commit: a reuse still revokes the session.
+    if (!result) throw new DomainError('INVALID_REFRESH_TOKEN');
+    return result;
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    await this.tx.run(async (m) => {
+      await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [actor.sessionId]);
+      await this.events.authEvent('logout', { userId: actor.userId, agencyId: actor.agencyId });
+    });
+  }
+
+  async logoutEverywhere(actor: Actor): Promise<void> {
+    await this.tx.run(async (m) => {
+      await this.revokeAllSessions(m, actor.userId, 'logout_everywhere');
+      await this.events.authEvent('logout_everywhere', { userId: actor.userId, agencyId: actor.agencyId });
+    });
+  }
+
+  /** Changing the password ends every session (including this one) and starts a new one. */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<TokenResponse> {
+    const user = await this.tx.manager().getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
+    if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
+      throw new DomainError('VALIDATION_FAILED', 'The current password is wrong', { errors: [{ field: 'currentPassword', messages: ['currentPassword is wrong'] }] });
+    }
+    this.passwords.assertAcceptable(newPassword, { email: user.email }, 'newPassword');
+    if (await this.passwords.verify(user.passwordHash, newPassword)) {
+      throw new DomainError('VALIDATION_FAILED', 'Choose a new password', { errors: [{ field: 'newPassword', messages: ['newPassword must differ from the current one'] }] });
+    }
+    const hash = await this.passwords.hash(newPassword);
+    return this.tx.run(async (m) => {
+      await m.query(
+        `UPDATE app_user SET password_hash = $2, must_change_password = false, password_changed_at = now(),
+                token_version = token_version + 1, version = version + 1, updated_at = now() WHERE id = $1`,
+        [user.id, hash],
+      );
+      await this.revokeAllSessions(m, user.id, 'password_changed');
+      await this.events.authEvent('password_changed', { userId: user.id, agencyId: user.agencyId });
+      const fresh = await m.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+      return this.startSession(m, fresh);
+    });
+  }
+
+  async me(actor: Actor): Promise<MeResponse> {
+    const m = this.tx.manager();
+    const user = await m.getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
+    const agency = await m.getRepository(AgencyEntity).findOneByOrFail({ id: user.agencyId });
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      agency: { id: agency.id, code: agency.code, nameEn: agency.nameEn },
+      roles: [...user.roles].sort(),
+      permissions: [...permissionsOf(user.roles)].sort(),
+      mustChangePassword: user.mustChangePassword,
+    };
+  }
+
+  async revokeAllSessions(m: EntityManager, userId: string, reason: string): Promise<void> {
+    await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, reason]);
+  }
+
+  private async startSession(m: EntityManager, user: UserEntity): Promise<TokenResponse> {
+    const sessionId = uuidv7();
+    const absoluteExpiresAt = new Date(Date.now() + this.config.auth.sessionMaxHours * 3600_000);
+    await m.insert(SessionEntity, { id: sessionId, userId: user.id, absoluteExpiresAt });
+    const issued = await this.issueRefreshToken(m, sessionId, absoluteExpiresAt);
+    const access = this.tokens.signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: user.tokenVersion, sid: sessionId });
+    return this.tokenResponse(access, issued, absoluteExpiresAt, user.mustChangePassword);
+  }
+
+  private async issueRefreshToken(m: EntityManager, sessionId: string, absoluteExpiresAt: Date): Promise<{ token: string; expiresAt: Date }> {
+    const { token, hash } = this.tokens.newRefreshToken();
+    const expiresAt = new Date(Math.min(Date.now() + this.config.auth.refreshTokenIdleSeconds * 1000, absoluteExpiresAt.getTime()));
+    await m.insert(RefreshTokenEntity, { id: uuidv7(), sessionId, tokenHash: hash, expiresAt });
+    return { token, expiresAt };
+  }
+
+  private tokenResponse(
+    access: { token: string; expiresIn: number },
+    refresh: { token: string; expiresAt: Date },
+    sessionExpiresAt: Date,
+    mustChangePassword: boolean,
+  ): TokenResponse {
+    return {
+      accessToken: access.token,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt.toISOString(),
+      sessionExpiresAt: sessionExpiresAt.toISOString(),
+      mustChangePassword,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/context/request-context.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { KEY_MATERIAL, type KeyMaterial } from '../config/key-material.js';
+import { permissionsOf } from './permissions.js';
+import { type AccessTokenClaims, JWT_ALGORITHM } from './token.service.js';
+
+interface ActorRow {
+  id: string;
+  agency_id: string;
+  roles: string[];
+  token_version: number;
+  must_change_password: boolean;
+}
+
+/**
+ * Verifies the signature (HS256 only), issuer, audience and expiry, then checks the user on
+ * every request: deactivation, a password change or "log out everywhere" (token version),
+ * a revoked session and a deactivated agency all cut access on the next request.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(KEY_MATERIAL) keys: KeyMaterial,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: keys.jwtSecret,
+      algorithms: [JWT_ALGORITHM],
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { clockTolerance: 5 },
+    });
+  }
+
+  async validate(payload: AccessTokenClaims & { sub?: string }): Promise<Actor & { mustChangePassword: boolean }> {
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.tv !== 'number') {
+      throw new DomainError('UNAUTHENTICATED');
+    }
+    const rows: ActorRow[] = await this.dataSource.query(
+      `SELECT u.id, u.agency_id, u.roles, u.token_version, u.must_change_password
+         FROM app_user u
+         JOIN agency a ON a.id = u.agency_id AND a.active
+         JOIN auth_session s ON s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL AND s.absolute_expires_at > now()
+        WHERE u.id = $1 AND u.active AND u.locked_at IS NULL AND u.token_version = $3`,
+      [payload.sub, payload.sid, payload.tv],
+    );
+    const user = rows[0];
+    if (!user) throw new DomainError('UNAUTHENTICATED');
+    return {
+      userId: user.id,
+      agencyId: user.agency_id,
+      roles: user.roles,
+      permissions: permissionsOf(user.roles),
+      tokenVersion: user.token_version,
+      sessionId: payload.sid,
+      mustChangePassword: user.must_change_password,
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../common/errors/domain-error.js';
+import { COMMON_PASSWORDS_TEXT } from './data/common-passwords.js';
+
+/** OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane. */
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 128;
+
+const COMMON = new Set(COMMON_PASSWORDS_TEXT.split('\n'));
+
+@Injectable()
+export class PasswordService {
+  /** Verified when the account does not exist, so both paths cost the same. */
+  private readonly dummyHash = argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
+
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, ARGON2_OPTIONS);
+  }
+
+  async verify(hash: string | undefined, password: string): Promise<boolean> {
+    try {
+      return await argon2.verify(hash ?? (await this.dummyHash), password);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * NIST SP 800-63B style: length 12–128, no composition rules, refuse common passwords
+   * (also with digits or symbols tacked on) and ones built from the account's own email.
+   */
+  assertAcceptable(password: string, context: { email?: string } = {}, field = 'password'): void {
+    const problems: string[] = [];
+    const length = [...password].length;
+    if (length < PASSWORD_MIN) problems.push(`${field} must be at least ${PASSWORD_MIN} characters`);
+    if (length > PASSWORD_MAX) problems.push(`${field} must be at most ${PASSWORD_MAX} characters`);
+    const lower = password.toLowerCase();
+    const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
+    if (COMMON.has(lower) || (core.length >= 4 && COMMON.has(core))) problems.push(`${field} is too common; choose a longer passphrase`);
+    if (/^(.)\1+$/u.test(password)) problems.push(`${field} must not repeat one character`);
+    const local = context.email?.split('@')[0]?.toLowerCase();
+    if (local && local.length >= 4 && lower.includes(local)) problems.push(`${field} must not contain your email name`);
+    if (['ctcm', 'ctcmapi', 'password'].some((w) => core === w)) problems.push(`${field} is too easy to guess`);
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', 'The password does not meet the policy', { errors: [{ field, messages: problems }] });
+  }
+
+  /** A one-time password for bootstrap and admin resets: 20 characters from a 56-letter alphabet. */
+  generateOneTimePassword(): string {
+    const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
+    const bytes = randomBytes(40);
+    let out = '';
+    for (const b of bytes) {
+      if (b < 224) out += alphabet[b % 56];
+      if (out.length === 20) break;
+    }
+    return out.length === 20 ? out : this.generateOneTimePassword();
+  }
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { PasswordService } from '../../src/auth/password.service.js';
+import type { Role } from '../../src/auth/permissions.js';
+import { uuidv7 } from '../../src/common/uuid.js';
+import type { TestApp } from './test-app.js';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+let hashed: Promise<string> | undefined;
+const testPasswordHash = () => (hashed ??= new PasswordService().hash(TEST_PASSWORD));
+
+export interface GivenAgency {
+  id: string;
+  code: string;
+}
+export interface GivenUser {
+  id: string;
+  agencyId: string;
+  email: string;
+  roles: Role[];
+}
+export interface Session {
+  user: GivenUser;
+  token: string;
+  refreshToken: string;
+  auth: { authorization: string };
+}
+
+const suffix = () => randomBytes(4).toString('hex');
+
+/** Factories for API tests: real rows, inserted as the schema owner. */
+export function given(t: TestApp) {
+  return {
+    async agency(overrides: Partial<{ code: string; localType: string; provinceCode: string; active: boolean }> = {}): Promise<GivenAgency> {
+      const id = uuidv7();
+      const code = overrides.code ?? `AG-${suffix().toUpperCase()}`;
+      await t.ownerQuery(
+        `INSERT INTO agency (id, code, name_en, htcds_org_type, local_type, province_code, active) VALUES ($1, $2, $3, 'NGO', $4, $5, $6)`,
+        [id, code, `Agency ${code}`, overrides.localType ?? 'shelter', overrides.provinceCode ?? 'LA-VT', overrides.active ?? true],
+      );
+      return { id, code };
+    },
+
+    async user(agency: GivenAgency, roles: Role[], overrides: Partial<{ email: string; active: boolean; mustChangePassword: boolean }> = {}): Promise<GivenUser> {
+      const id = uuidv7();
+      const email = overrides.email ?? `${roles[0]}-${suffix()}@test.example`;
+      await t.ownerQuery(
+        `INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash, active, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+        [id, agency.id, email, `Test ${roles.join('+')}`, roles, await testPasswordHash(), overrides.active ?? true, overrides.mustChangePassword ?? false],
+      );
+      return { id, agencyId: agency.id, email, roles };
+    },
+
+    async caseFor(agency: GivenAgency, people: { createdBy: GivenUser; caseworker?: GivenUser; supervisor?: GivenUser }): Promise<string> {
+      const id = uuidv7();
+      await t.ownerQuery(
+        `INSERT INTO case_file (id, lead_agency_id, assigned_caseworker_id, supervisor_id, created_by) VALUES ($1,$2,$3,$4,$5)`,
+        [id, agency.id, people.caseworker?.id ?? null, people.supervisor?.id ?? null, people.createdBy.id],
+      );
+      return id;
+    },
+
+    /** An open referral's access for the receiving agency (the referral module creates these). */
+    async referralAccess(caseId: string, receiver: GivenAgency): Promise<string> {
+      const id = uuidv7();
+      await t.ownerQuery(
+        `INSERT INTO case_access_grant (id, case_id, grantee_agency_id, kind, view, reason) VALUES ($1,$2,$3,'referral','limited','test referral')`,
+        [id, caseId, receiver.id],
+      );
+      return id;
+    },
+
+    async session(user: GivenUser): Promise<Session> {
+      const res = await t.http.post('/auth/login').send({ email: user.email, password: TEST_PASSWORD });
+      if (res.status !== 200) throw new Error(`login failed for ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
+      return { user, token: res.body.accessToken, refreshToken: res.body.refreshToken, auth: { authorization: `Bearer ${res.body.accessToken}` } };
+    },
+  };
+}
