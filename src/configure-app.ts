@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { jsonBodyParser } from './common/http/json-body.js';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -49,7 +50,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
     next();
   });
   app.use(requireJsonBody);
-  app.use(express.json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
+  app.use(jsonBodyParser(config.http.bodyLimitBytes));
   // Errors raised before Nest routing (content type, body parsing) get the same problem shape.
   app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const mapped = mapError(err, requestIdOf(req));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PasswordService } from '../../src/auth/password.service.js';
 import type { Role } from '../../src/auth/permissions.js';
+import { TokenService } from '../../src/auth/token.service.js';
 import { uuidv7 } from '../../src/common/uuid.js';
 import type { TestApp } from './test-app.js';
 
@@ -67,6 +68,14 @@ export function given(t: TestApp) {
         [id, caseId, receiver.id],
       );
       return id;
+    },
+
+    /** A session without the argon2 login (for large matrices): a real session row and a signed token. */
+    async quickSession(user: GivenUser): Promise<Session> {
+      const sessionId = uuidv7();
+      await t.ownerQuery(`INSERT INTO auth_session (id, user_id, absolute_expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [sessionId, user.id]);
+      const { token } = t.app.get(TokenService).signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: 1, sid: sessionId });
+      return { user, token, refreshToken: '', auth: { authorization: `Bearer ${token}` } };
     },
 
     async session(user: GivenUser): Promise<Session> {

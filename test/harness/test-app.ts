@@ -19,6 +19,8 @@ export interface TestApp {
   ownerQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
   /** Runs SQL as the application role, as the API does. */
   appQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  /** Runs statements in one transaction as the application role (e.g. after set_config). */
+  appTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   logFile: string;
   close(): Promise<void>;
 }
@@ -59,6 +61,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseName,
     ownerQuery: (sql, params) => owner.query(sql, params),
     appQuery: (sql, params) => appRole.query(sql, params),
+    async appTransaction(work) {
+      const client = await appRole.connect();
+      try {
+        await client.query('BEGIN');
+        return await work(client);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release();
+      }
+    },
     logFile,
     async close() {
       await app.close();

@@ -75,6 +75,17 @@ describe('HTTP conventions', () => {
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('refuses deeply nested JSON and prototype keys with 400 naming the problem', async () => {
+    const deep = `${'['.repeat(50)}${']'.repeat(50)}`;
+    const res = await t.http.post('/__test/echo').set('content-type', 'application/json').send(`{"a":${deep}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const proto = await t.http.post('/__test/echo').set('content-type', 'application/json').send('{"a":{"__proto__":{"polluted":true}}}');
+    expect(proto.status).toBe(400);
+    expect(proto.body.errors).toEqual([{ field: '__proto__', messages: ['property name __proto__ is not allowed'] }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('refuses malformed JSON with 400', async () => {
     const res = await t.http.post('/__test/echo').set('content-type', 'application/json').send('{"a":');
     expect(res.status).toBe(400);

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { JsonBodyRejected } from '../http/json-body.js';
 import { DomainError, type FieldError } from './domain-error.js';
 import { ERROR_CATALOG, type ErrorCode } from './error-catalog.js';
 
@@ -82,6 +83,17 @@ export function mapError(err: unknown, requestId: string): MappedError {
       : status >= 500 ? 'INTERNAL_ERROR'
       : 'BAD_REQUEST';
     return { problem: problemOf(code, requestId), logContext: { status }, unexpected: status >= 500 };
+  }
+  // The depth check throws through body-parser as is; body-parser strips the reviver's error
+  // down to its message, so the key is read back from it.
+  const forbiddenKey = (err as { type?: string })?.type === 'entity.parse.failed' ? /property name (\S+) is not allowed/.exec((err as Error).message)?.[1] : undefined;
+  const rejected = forbiddenKey ? new JsonBodyRejected(forbiddenKey, 'forbidden_key') : err instanceof JsonBodyRejected ? err : undefined;
+  if (rejected) {
+    return {
+      problem: problemOf('VALIDATION_FAILED', requestId, 'The request body has a forbidden shape', { errors: [{ field: rejected.field, messages: [rejected.message] }] }),
+      logContext: { rule: rejected.rule },
+      unexpected: false,
+    };
   }
   // body-parser errors carry a `type` and a status.
   const parserError = err as { type?: string; status?: number };

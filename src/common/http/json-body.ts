@@ -1,0 +1,47 @@
+import express, { type RequestHandler } from 'express';
+
+/** Property names that could reach object prototypes: refused wherever they appear. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const MAX_JSON_DEPTH = 12;
+
+export class JsonBodyRejected extends Error {
+  readonly field: string;
+  readonly rule: 'forbidden_key' | 'too_deep';
+
+  constructor(field: string, rule: 'forbidden_key' | 'too_deep') {
+    super(rule === 'forbidden_key' ? `property name ${field} is not allowed` : `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    this.name = 'JsonBodyRejected';
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** Nesting depth of a JSON text, skipping strings: refuses bombs before parsing. */
+function assertDepth(buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) throw new JsonBodyRejected('(body)', 'too_deep');
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/** express.json with the size limit, a depth limit and no prototype-related keys. */
+export function jsonBodyParser(limitBytes: number): RequestHandler {
+  return express.json({
+    limit: limitBytes,
+    type: ['application/json', 'application/*+json'],
+    strict: true,
+    verify: (_req, _res, buf) => assertDepth(buf),
+    reviver: (key, value) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new JsonBodyRejected(key, 'forbidden_key');
+      return value;
+    },
+  });
+}
