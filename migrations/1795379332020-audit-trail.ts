@@ -102,13 +102,55 @@ export class AuditTrail1795379332020 implements MigrationInterface {
       CONSTRAINT pk_audit_checkpoint_export PRIMARY KEY (seq, exported_at)
     )`);
 
+    // Retention drops whole monthly partitions, and only once their chain is covered by an
+    // exported checkpoint. The chain hash at the horizon lets verification start after it.
+    await q.query(`CREATE TABLE audit_retention (
+      partition varchar(40) NOT NULL,
+      before timestamptz NOT NULL,
+      max_seq bigint NOT NULL,
+      chain_hash bytea NOT NULL,
+      dropped_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT pk_audit_retention PRIMARY KEY (partition)
+    )`);
+    await q.query(`CREATE FUNCTION audit_drop_partitions_before(p_before timestamptz) RETURNS text[] LANGUAGE plpgsql
+      SECURITY DEFINER SET search_path = public, pg_temp AS $$
+      DECLARE
+        r record;
+        v_upper timestamptz;
+        v_max_seq bigint;
+        v_hash bytea;
+        v_exported bigint;
+        v_dropped text[] := '{}';
+      BEGIN
+        SELECT max(seq) INTO v_exported FROM audit_checkpoint_export;
+        FOR r IN
+          SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'audit_event'::regclass AND c.relname ~ '^audit_event_[0-9]{4}_[0-9]{2}$' ORDER BY c.relname
+        LOOP
+          v_upper := to_date(substr(r.relname, 13), 'YYYY_MM') + interval '1 month';
+          CONTINUE WHEN v_upper > p_before;
+          CONTINUE WHEN EXISTS (SELECT 1 FROM audit_pending p WHERE p.occurred_at < v_upper);
+          EXECUTE format('SELECT max(c.seq) FROM audit_chain c JOIN %I e ON e.occurred_at = c.occurred_at AND e.id = c.event_id', r.relname)
+            INTO v_max_seq;
+          CONTINUE WHEN v_max_seq IS NOT NULL AND (v_exported IS NULL OR v_max_seq > v_exported);
+          EXECUTE format('ALTER TABLE audit_event DETACH PARTITION %I', r.relname);
+          EXECUTE format('DROP TABLE %I', r.relname);
+          IF v_max_seq IS NOT NULL THEN
+            SELECT chain_hash INTO v_hash FROM audit_chain WHERE seq = v_max_seq;
+            INSERT INTO audit_retention (partition, before, max_seq, chain_hash) VALUES (r.relname, v_upper, v_max_seq, v_hash);
+          END IF;
+          v_dropped := v_dropped || r.relname::text;
+        END LOOP;
+        RETURN v_dropped;
+      END $$`);
+
     // Append-only: no UPDATE, DELETE or TRUNCATE, whoever asks. Retention detaches and drops
     // whole partitions, which fires no row trigger.
     await q.query(`CREATE FUNCTION audit_forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'audit records are append-only (% on %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    for (const table of ['audit_event', 'audit_chain', 'audit_checkpoint', 'audit_checkpoint_export']) {
+    for (const table of ['audit_event', 'audit_chain', 'audit_checkpoint', 'audit_checkpoint_export', 'audit_retention']) {
       await q.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_forbid_change()`);
       await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION audit_forbid_change()`);
     }
@@ -116,6 +158,9 @@ export class AuditTrail1795379332020 implements MigrationInterface {
     await q.query(`GRANT SELECT, INSERT ON audit_event, audit_chain, audit_checkpoint, audit_checkpoint_export TO ctcm_app`);
     await q.query(`GRANT USAGE ON SEQUENCE audit_event_id_seq TO ctcm_app`);
     await q.query(`GRANT SELECT, DELETE ON audit_pending TO ctcm_app`);
+    await q.query(`GRANT SELECT ON audit_retention TO ctcm_app`);
+    await q.query(`REVOKE ALL ON FUNCTION audit_drop_partitions_before(timestamptz) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION audit_drop_partitions_before(timestamptz) TO ctcm_app`);
     await q.query(`REVOKE ALL ON FUNCTION audit_ensure_partition(date) FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION audit_ensure_partition(date) TO ctcm_app`);
     await q.query(`SELECT audit_ensure_partition(now()::date)`);
@@ -123,7 +168,8 @@ export class AuditTrail1795379332020 implements MigrationInterface {
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE audit_checkpoint_export, audit_checkpoint, audit_chain, audit_pending`);
+    await q.query(`DROP FUNCTION audit_drop_partitions_before(timestamptz)`);
+    await q.query(`DROP TABLE audit_retention, audit_checkpoint_export, audit_checkpoint, audit_chain, audit_pending`);
     await q.query(`DROP TABLE audit_event`);
     await q.query(`DROP FUNCTION audit_forbid_change()`);
     await q.query(`DROP FUNCTION audit_event_enqueue()`);

@@ -44,7 +44,7 @@ export function captureRequestFacts(request: Request): RequestFacts {
   const facts: RequestFacts = {
     requestId: req.id ?? 'unknown',
     clientIp: req.ip ?? req.socket?.remoteAddress ?? null,
-    userAgent: req.header('user-agent')?.slice(0, 300) ?? null,
+    userAgent: req.header('user-agent')?.slice(0, 300) || null,
     method: req.method,
     startedAt: req.startedAt ?? Date.now(),
   };
@@ -70,6 +70,11 @@ export class AuditService implements AuthEventSink {
     notes.resourceType ??= resourceType;
     for (const id of ids) notes.resourceIds.add(id);
     for (const id of caseIds) notes.caseIds.add(id);
+  }
+
+  noteDetails(details: Record<string, unknown>): void {
+    const notes = this.notes();
+    if (notes) notes.details = { ...notes.details, ...details };
   }
 
   noteBreakGlass(grantId: string): void {
@@ -112,6 +117,7 @@ export class AuditService implements AuthEventSink {
         caseIds: notes && notes.caseIds.size ? [...notes.caseIds] : null,
         durationMs: Date.now() - facts.startedAt,
         breakGlassGrantId: notes?.breakGlassGrantId ?? null,
+        details: notes?.details ?? null,
       },
       { store, facts, route, permission },
     );

@@ -17,6 +17,10 @@ export enum Permission {
   CaseRead = 'case.read',
   CaseBreakGlass = 'case.break-glass',
   CaseGrantsRead = 'case.grants-read',
+
+  AuditRead = 'audit.read',
+  AuditExport = 'audit.export',
+  AuditVerify = 'audit.verify',
 }
 
 export const ROLES = [
@@ -46,7 +50,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   caseworker: [...SELF, Permission.CaseRead],
   case_supervisor: [...SELF, Permission.CaseRead, Permission.CaseBreakGlass, Permission.CaseGrantsRead],
   facility_officer: [...SELF, Permission.CaseRead],
-  auditor: [...SELF],
+  auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
   analyst: [...SELF],
 };
 

@@ -172,6 +172,24 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(8)
   BREAK_GLASS_HOURS = 4;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, { message: 'AUDIT_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM' })
+  AUDIT_SIGNING_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  AUDIT_SEAL_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1200)
+  AUDIT_RETENTION_MONTHS = 0;
 }
 
 export interface AppConfig {
@@ -211,6 +229,13 @@ export interface AppConfig {
     rateLimitPerMinute: number;
     breakGlassHours: number;
   };
+  audit: {
+    signingKeyPem?: string;
+    /** 0 disables the background sealer (tests seal explicitly). */
+    sealIntervalMs: number;
+    /** 0 keeps every partition. */
+    retentionMonths: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -245,6 +270,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 random characters)');
+  }
+  if (vars.NODE_ENV === 'production' && !vars.AUDIT_SIGNING_KEY) {
+    problems.push('AUDIT_SIGNING_KEY: required in production (Ed25519 private key, PKCS#8 PEM)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -284,6 +312,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionMaxHours: vars.SESSION_MAX_HOURS,
       rateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
       breakGlassHours: vars.BREAK_GLASS_HOURS,
+    },
+    audit: {
+      signingKeyPem: vars.AUDIT_SIGNING_KEY?.replaceAll('\\n', '\n'),
+      sealIntervalMs: vars.AUDIT_SEAL_INTERVAL_MS,
+      retentionMonths: vars.AUDIT_RETENTION_MONTHS,
     },
   };
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { AppConfig } from './app-config.js';
 import { LocalSecrets } from './local-secrets.js';
 
@@ -5,7 +6,9 @@ export const KEY_MATERIAL = Symbol('KEY_MATERIAL');
 
 export interface KeyMaterial {
   jwtSecret: string;
-  /** True when a secret was generated into the data folder (development only). */
+  /** Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints and export manifests. */
+  auditSigningKeyPem: string;
+  /** Names of the secrets generated into the data folder (development only). */
   generated: string[];
 }
 
@@ -16,13 +19,18 @@ export interface KeyMaterial {
 export function resolveKeyMaterial(config: AppConfig): KeyMaterial {
   const generated: string[] = [];
   const local = config.isProduction ? undefined : new LocalSecrets(config.dataDir);
-  const pick = (name: string, configured: string | undefined): string => {
+  const pick = (name: string, configured: string | undefined, generate?: () => string): string => {
     if (configured) return configured;
     if (!local) throw new Error(`${name} must be configured in production`);
-    const { value, created } = local.getOrCreate(name);
-    generated.push(name);
-    void created;
+    const { value, created } = local.getOrCreate(name, generate);
+    if (created) generated.push(name);
     return value;
   };
-  return { jwtSecret: pick('jwtSecret', config.auth.jwtSecret), generated };
+  return {
+    jwtSecret: pick('jwtSecret', config.auth.jwtSecret),
+    auditSigningKeyPem: pick('auditSigningKey', config.audit.signingKeyPem, () =>
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    ),
+    generated,
+  };
 }

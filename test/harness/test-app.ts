@@ -46,6 +46,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: '5',
     // Tests sign in many users from one address; the rate-limit test sets its own limit.
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    // Tests seal the audit chain explicitly, so tamper checks are deterministic.
+    AUDIT_SEAL_INTERVAL_MS: '0',
     ...options.env,
   });
   const logFile = path.join(info.logDir, `${process.env.JEST_WORKER_ID ?? '0'}-${databaseName}.log`);

@@ -36,6 +36,8 @@ export interface AuditNotes {
   resourceIds: Set<string>;
   caseIds: Set<string>;
   breakGlassGrantId?: string;
+  /** Non-personal facts about the request's result (e.g. an export's range and hash). */
+  details?: Record<string, unknown>;
   /** Set once the access entry is written, so it is never written twice. */
   written?: boolean;
 }

@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+const SIX_HOURS = 6 * 3600_000;
+
+/**
+ * Keeps a monthly partition ready for this month and the next, and applies retention:
+ * partitions older than AUDIT_RETENTION_MONTHS are dropped whole, and only once an export
+ * covered their chain (the database function refuses otherwise).
+ */
+@Injectable()
+export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AuditMaintenance');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensurePartitions();
+    this.timer = setInterval(() => {
+      this.run().catch((err: unknown) => this.logger.warn({ errorType: (err as Error)?.name }, 'audit maintenance failed; will retry'));
+    }, SIX_HOURS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async run(): Promise<string[]> {
+    await this.ensurePartitions();
+    return this.applyRetention();
+  }
+
+  async ensurePartitions(): Promise<void> {
+    await this.dataSource.query(`SELECT audit_ensure_partition(now()::date), audit_ensure_partition((now() + interval '1 month')::date)`);
+  }
+
+  async applyRetention(): Promise<string[]> {
+    const months = this.config.audit.retentionMonths;
+    if (months <= 0) return [];
+    const [row] = await this.dataSource.query(
+      `SELECT audit_drop_partitions_before(date_trunc('month', now()) - make_interval(months => $1)) AS dropped`,
+      [months],
+    );
+    const dropped: string[] = row?.dropped ?? [];
+    if (dropped.length) this.logger.log({ dropped }, 'dropped audit partitions past retention');
+    return dropped;
+  }
+}
