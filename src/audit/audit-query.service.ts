@@ -167,7 +167,7 @@ export class AuditQueryService {
             : `${JSON.stringify({ seq: _seq, prevChainHash: _prev, entryHash: _entry, chainHash: _chain, event })}\n`;
         if (!write(line)) await new Promise((resolve) => res.once('drain', resolve));
       }
-      const [cp] = (await conn.query(`SELECT seq::text AS seq, encode(chain_hash, 'hex') AS chain_hash, key_id, encode(signature, 'base64') AS signature FROM audit_checkpoint ORDER BY seq DESC LIMIT 1`)).rows;
+      const [cp] = (await conn.query(`SELECT k.seq::text AS seq, encode(k.chain_hash, 'hex') AS chain_hash, k.key_id, encode(k.signature, 'base64') AS signature FROM audit_checkpoint k ORDER BY k.seq DESC LIMIT 1`)).rows;
       await conn.query('COMMIT');
       const body = {
         type: 'manifest',

@@ -112,7 +112,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async head(m: EntityManager): Promise<{ seq: bigint; chainHash: Buffer }> {
-    const [row] = await m.query(`SELECT seq::text AS seq, chain_hash FROM audit_chain ORDER BY seq DESC LIMIT 1`);
+    const [row] = await m.query(`SELECT c.seq::text AS seq, c.chain_hash FROM audit_chain c ORDER BY c.seq DESC LIMIT 1`);
     return row ? { seq: BigInt(row.seq), chainHash: row.chain_hash } : { seq: 0n, chainHash: GENESIS_HASH };
   }
 }

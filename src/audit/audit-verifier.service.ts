@@ -32,10 +32,10 @@ export class AuditVerifier {
   async verify(): Promise<VerificationReport> {
     const t0 = Date.now();
     const db = this.dataSource;
-    const [horizon] = await db.query(`SELECT max_seq::text AS seq, chain_hash FROM audit_retention ORDER BY max_seq DESC LIMIT 1`);
+    const [horizon] = await db.query(`SELECT r.max_seq::text AS seq, r.chain_hash FROM audit_retention r ORDER BY r.max_seq DESC LIMIT 1`);
     const start = horizon ? { seq: BigInt(horizon.seq), chainHash: horizon.chain_hash as Buffer } : { seq: 0n, chainHash: GENESIS_HASH };
     const checkpoints: Checkpoint[] = (
-      await db.query(`SELECT seq::text AS seq, chain_hash, key_id, signature FROM audit_checkpoint WHERE seq > $1 ORDER BY seq`, [start.seq.toString()])
+      await db.query(`SELECT k.seq::text AS seq, k.chain_hash, k.key_id, k.signature FROM audit_checkpoint k WHERE k.seq > $1 ORDER BY k.seq`, [start.seq.toString()])
     ).map((r: { seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }) => ({ seq: r.seq, chainHash: r.chain_hash, keyId: r.key_id, signature: r.signature }));
     const walker = new ChainWalker(start, new Set(checkpoints.map((c) => c.seq)));
 
