@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { AuditMaintenance } from '../../src/audit/audit-maintenance.service.js';
 import { AuditSealer } from '../../src/audit/audit-sealer.service.js';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service.js';
