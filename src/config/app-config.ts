@@ -190,6 +190,23 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(1200)
   AUDIT_RETENTION_MONTHS = 0;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/]{43}=)(,[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'ENCRYPTION_KEYS must be "id:base64(32 bytes)" entries separated by commas',
+  })
+  ENCRYPTION_KEYS?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'ENCRYPTION_ACTIVE_KEY_ID must be the id of one of ENCRYPTION_KEYS' })
+  ENCRYPTION_ACTIVE_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'BLIND_INDEX_KEY must be 32 bytes in base64' })
+  BLIND_INDEX_KEY?: string;
 }
 
 export interface AppConfig {
@@ -228,6 +245,11 @@ export interface AppConfig {
     sessionMaxHours: number;
     rateLimitPerMinute: number;
     breakGlassHours: number;
+  };
+  crypto: {
+    encryptionKeys?: string;
+    activeKeyId?: string;
+    blindIndexKey?: string;
   };
   audit: {
     signingKeyPem?: string;
@@ -271,6 +293,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 random characters)');
   }
+  if (vars.ENCRYPTION_ACTIVE_KEY_ID && !vars.ENCRYPTION_KEYS?.split(',').some((k) => k.startsWith(`${vars.ENCRYPTION_ACTIVE_KEY_ID}:`))) {
+    problems.push('ENCRYPTION_ACTIVE_KEY_ID: no key with this id in ENCRYPTION_KEYS');
+  }
+  if (vars.NODE_ENV === 'production' && (!vars.ENCRYPTION_KEYS || !vars.BLIND_INDEX_KEY)) {
+    problems.push('ENCRYPTION_KEYS and BLIND_INDEX_KEY: required in production');
+  }
   if (vars.NODE_ENV === 'production' && !vars.AUDIT_SIGNING_KEY) {
     problems.push('AUDIT_SIGNING_KEY: required in production (Ed25519 private key, PKCS#8 PEM)');
   }
@@ -312,6 +340,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionMaxHours: vars.SESSION_MAX_HOURS,
       rateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
       breakGlassHours: vars.BREAK_GLASS_HOURS,
+    },
+    crypto: {
+      encryptionKeys: vars.ENCRYPTION_KEYS,
+      activeKeyId: vars.ENCRYPTION_ACTIVE_KEY_ID,
+      blindIndexKey: vars.BLIND_INDEX_KEY,
     },
     audit: {
       signingKeyPem: vars.AUDIT_SIGNING_KEY?.replaceAll('\\n', '\n'),

@@ -1,4 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { type EncryptionKeyring, parseKeyring } from '../crypto/field-cipher.js';
 import type { AppConfig } from './app-config.js';
 import { LocalSecrets } from './local-secrets.js';
 
@@ -8,6 +9,8 @@ export interface KeyMaterial {
   jwtSecret: string;
   /** Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints and export manifests. */
   auditSigningKeyPem: string;
+  encryption: EncryptionKeyring;
+  blindIndexKey: Buffer;
   /** Names of the secrets generated into the data folder (development only). */
   generated: string[];
 }
@@ -31,6 +34,11 @@ export function resolveKeyMaterial(config: AppConfig): KeyMaterial {
     auditSigningKeyPem: pick('auditSigningKey', config.audit.signingKeyPem, () =>
       generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     ),
+    encryption: parseKeyring(
+      pick('encryptionKeys', config.crypto.encryptionKeys, () => `k1:${randomBytes(32).toString('base64')}`),
+      config.crypto.activeKeyId,
+    ),
+    blindIndexKey: Buffer.from(pick('blindIndexKey', config.crypto.blindIndexKey, () => randomBytes(32).toString('base64')), 'base64'),
     generated,
   };
 }
