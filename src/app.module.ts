@@ -6,8 +6,12 @@ import { AuthModule } from './auth/auth.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor.js';
 import { UsersModule } from './users/users.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
+import { PersonsModule } from './persons/persons.module.js';
+import { ScreeningModule } from './screening/screening.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
+import { EtagInterceptor } from './common/http/etag.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -30,6 +34,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
+        CryptoModule,
         AuditModule,
         AuthModule,
         HealthModule,
@@ -37,11 +42,14 @@ export class AppModule {
         AgenciesModule,
         UsersModule,
         CasesModule,
+        PersonsModule,
+        ScreeningModule,
         ...extraModules,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
         { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
       ],
     };

@@ -40,7 +40,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-request-id'],
-    exposedHeaders: ['etag', 'x-request-id', 'location', 'retry-after'],
+    exposedHeaders: ['etag', 'x-request-id', 'location', 'retry-after', 'idempotency-replayed'],
     maxAge: 600,
   });
   app.use((_req: Request, res: Response, next: NextFunction) => {

@@ -34,21 +34,93 @@ export class AccessService implements OnModuleInit {
     this.tx.onTransactionStart(applyActorContext);
   }
 
+  /** The actor's parameters, in the order the visibility SQL expects them. */
+  private actorParams(actor: Actor): unknown[] {
+    return [actor.agencyId, actor.userId, hasAny(actor, AGENCY_WIDE_CASE_ROLES), hasAny(actor, REFERRAL_RECEIVER_ROLES)];
+  }
+
+  private caseConditions(alias: string, p: (i: number) => string): { full: string; limited: string } {
+    return {
+      full: `(
+      (${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))
+      OR EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'break_glass'
+                 AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now()))`,
+      limited: `(${p(3)}::boolean AND EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'referral'
+                 AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL AND g.revoked_at IS NULL
+                 AND (g.expires_at IS NULL OR g.expires_at > now())))`,
+    };
+  }
+
   /** SQL for list queries, so lists and single reads apply the very same rule. */
   caseVisibility(actor: Actor, alias: string, firstParam: number): VisibilitySql {
     const p = (i: number) => `$${firstParam + i}`;
-    const full = `(
-      (${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))
-      OR EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'break_glass'
-                 AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now()))`;
-    const limited = `(${p(3)}::boolean AND EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'referral'
-                 AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL AND g.revoked_at IS NULL
-                 AND (g.expires_at IS NULL OR g.expires_at > now())))`;
+    const { full, limited } = this.caseConditions(alias, p);
     return {
       condition: `(${full} OR ${limited})`,
       view: `(CASE WHEN ${full} THEN 'full' WHEN ${limited} THEN 'limited' END)`,
-      params: [actor.agencyId, actor.userId, hasAny(actor, AGENCY_WIDE_CASE_ROLES), hasAny(actor, REFERRAL_RECEIVER_ROLES)],
+      params: this.actorParams(actor),
     };
+  }
+
+  /**
+   * Persons: in full to the staff who registered or interviewed them (and their agency's
+   * supervisors and identification officers) and to whoever sees one of their cases in full;
+   * through the limited view to an agency with an open referral for one of their cases.
+   */
+  personVisibility(actor: Actor, alias: string, firstParam: number): VisibilitySql {
+    const p = (i: number) => `$${firstParam + i}`;
+    const c = this.caseConditions('vc', p);
+    const full = `(
+      (${alias}.owner_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.created_by = ${p(1)}))
+      OR EXISTS (SELECT 1 FROM screening vs WHERE vs.person_id = ${alias}.id AND (vs.agency_id = ${p(0)} OR vs.submitted_to_agency_id = ${p(0)})
+                 AND (${p(2)}::boolean OR vs.interviewer_id = ${p(1)}))
+      OR EXISTS (SELECT 1 FROM case_file vc WHERE vc.person_id = ${alias}.id AND ${c.full}))`;
+    const limited = `EXISTS (SELECT 1 FROM case_file vc WHERE vc.person_id = ${alias}.id AND ${c.limited})`;
+    return {
+      condition: `(${full} OR ${limited})`,
+      view: `(CASE WHEN ${full} THEN 'full' WHEN ${limited} THEN 'limited' END)`,
+      params: this.actorParams(actor),
+    };
+  }
+
+  /**
+   * Screenings: the interviewer and their agency's supervisors and identification officers;
+   * identification officers of the agency asked to decide; whoever sees the case in full.
+   * Never a referral receiver (the limited view excludes the interview).
+   */
+  screeningVisibility(actor: Actor, alias: string, firstParam: number): { condition: string; params: unknown[] } {
+    const p = (i: number) => `$${firstParam + i}`;
+    const c = this.caseConditions('vc', p);
+    return {
+      condition: `(
+        (${alias}.agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.interviewer_id = ${p(1)}))
+        OR (${alias}.submitted_to_agency_id = ${p(0)} AND ${p(2)}::boolean)
+        OR (${alias}.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_file vc WHERE vc.id = ${alias}.case_id AND ${c.full})))`,
+      // The full-view condition uses the first three actor parameters only.
+      params: this.actorParams(actor).slice(0, 3),
+    };
+  }
+
+  async requireScreening(actor: Actor, screeningId: string): Promise<void> {
+    const v = this.screeningVisibility(actor, 's', 2);
+    const rows: unknown[] = await this.tx.manager().query(`SELECT 1 FROM screening s WHERE s.id = $1 AND ${v.condition}`, [screeningId, ...v.params]);
+    if (!rows.length) throw notFound('Screening');
+  }
+
+  async personViews(actor: Actor, personIds: readonly string[]): Promise<Map<string, CaseView>> {
+    if (personIds.length === 0) return new Map();
+    const v = this.personVisibility(actor, 'p', 2);
+    const rows: { id: string; view: CaseView | null }[] = await this.tx
+      .manager()
+      .query(`SELECT p.id, ${v.view} AS view FROM person p WHERE p.id = ANY($1::uuid[])`, [personIds, ...v.params]);
+    return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
+  }
+
+  /** Throws 404 unless the actor sees the person (in full when `need` is 'full'). */
+  async requirePerson(actor: Actor, personId: string, need: CaseView = 'limited'): Promise<CaseView> {
+    const view = (await this.personViews(actor, [personId])).get(personId);
+    if (!view || (need === 'full' && view !== 'full')) throw notFound('Person');
+    return view;
   }
 
   /** The view the actor has of each requested case; invisible or missing cases are absent. */

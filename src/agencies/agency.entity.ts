@@ -42,6 +42,10 @@ export class AgencyEntity {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** May record "actual victim" decisions (in Lao PDR, the central MOPS anti-trafficking department). */
+  @Column({ type: 'boolean', default: false })
+  formalIdentificationAuthority!: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -18,6 +18,17 @@ export enum Permission {
   CaseBreakGlass = 'case.break-glass',
   CaseGrantsRead = 'case.grants-read',
 
+  PersonRead = 'person.read',
+  PersonCreate = 'person.create',
+  PersonUpdate = 'person.update',
+  PersonMerge = 'person.merge',
+
+  CatalogueRead = 'catalogue.read',
+  CataloguePublish = 'catalogue.publish',
+  ScreeningRead = 'screening.read',
+  ScreeningCreate = 'screening.create',
+  IdentificationDecide = 'identification.decide',
+
   AuditRead = 'audit.read',
   AuditExport = 'audit.export',
   AuditVerify = 'audit.verify',
@@ -42,14 +53,19 @@ export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.H
 /** Granted to every signed-in user, whatever the role: their own session and password. */
 const SELF: readonly Permission[] = [Permission.AuthSelf, Permission.AgencyRead];
 
+const SCREENING: readonly Permission[] = [
+  Permission.PersonRead, Permission.PersonCreate, Permission.PersonUpdate,
+  Permission.CatalogueRead, Permission.ScreeningRead, Permission.ScreeningCreate,
+];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  system_admin: [...SELF, Permission.AgencyManage, Permission.UserRead, Permission.UserManage],
+  system_admin: [...SELF, Permission.AgencyManage, Permission.UserRead, Permission.UserManage, Permission.CatalogueRead, Permission.CataloguePublish],
   agency_admin: [...SELF, Permission.UserRead, Permission.UserManage],
-  screener: [...SELF, Permission.CaseRead],
-  identification_officer: [...SELF, Permission.CaseRead, Permission.CaseBreakGlass],
-  caseworker: [...SELF, Permission.CaseRead],
-  case_supervisor: [...SELF, Permission.CaseRead, Permission.CaseBreakGlass, Permission.CaseGrantsRead],
-  facility_officer: [...SELF, Permission.CaseRead],
+  screener: [...SELF, ...SCREENING, Permission.CaseRead],
+  identification_officer: [...SELF, Permission.PersonRead, Permission.CatalogueRead, Permission.ScreeningRead, Permission.IdentificationDecide, Permission.CaseRead, Permission.CaseBreakGlass],
+  caseworker: [...SELF, ...SCREENING, Permission.CaseRead],
+  case_supervisor: [...SELF, ...SCREENING, Permission.PersonMerge, Permission.CaseRead, Permission.CaseBreakGlass, Permission.CaseGrantsRead],
+  facility_officer: [...SELF, Permission.PersonRead, Permission.CaseRead],
   auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
   analyst: [...SELF],
 };

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
+import { PersonEntity } from '../persons/person.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** A case follows one person; its lead agency owns it. Access rules key on these columns. */
@@ -7,6 +8,14 @@ import { UserEntity } from '../users/user.entity.js';
 export class CaseEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_case_file' })
   id!: string;
+
+  @Index('ix_case_file_person')
+  @Column({ type: 'uuid', nullable: true })
+  personId!: string | null;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'fk_case_file_person' })
+  person?: Relation<PersonEntity>;
 
   @Index('ix_case_file_lead_agency')
   @Column({ type: 'uuid' })

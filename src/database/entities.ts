@@ -2,6 +2,8 @@ import { CaseAccessGrantEntity } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { RateLimitCounterEntity, RefreshTokenEntity, SessionEntity } from '../auth/session.entity.js';
 import { CaseEntity } from '../cases/case.entity.js';
+import { PersonEntity, PersonNameIndexEntity } from '../persons/person.entity.js';
+import { IdentificationDecisionEntity, ScreeningCatalogueEntity, ScreeningEntity, ScreeningIndicatorEntity } from '../screening/screening.entities.js';
 import {
   BorderCrossingEntity,
   CodeEntity,
@@ -27,4 +29,10 @@ export const ENTITIES = [
   RateLimitCounterEntity,
   CaseEntity,
   CaseAccessGrantEntity,
+  PersonEntity,
+  PersonNameIndexEntity,
+  ScreeningCatalogueEntity,
+  ScreeningIndicatorEntity,
+  ScreeningEntity,
+  IdentificationDecisionEntity,
 ];

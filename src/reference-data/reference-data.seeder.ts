@@ -1,4 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { seedIndicatorCatalogue } from '../screening/catalogue.service.js';
 import { BORDER_CROSSINGS } from './data/border-crossings.js';
 import { CODE_LISTS } from './data/code-lists.js';
 import { COUNTRIES } from './data/countries.js';
@@ -45,4 +46,5 @@ export async function seedReferenceData(ds: DataSource): Promise<void> {
     CODE_LISTS.flatMap((list) => list.values.map((v, i) => ({ category: list.category, sortOrder: i, ...v }))),
     ['category', 'code'],
   );
+  await seedIndicatorCatalogue(ds);
 }

@@ -308,6 +308,50 @@ const EXIT_MODE_VALUES = {
 export const EXIT_MODES = codesOf(EXIT_MODE_VALUES);
 export type ExitMode = (typeof EXIT_MODES)[number];
 
+// --- Screening interview --------------------------------------------------------
+
+/** The consent and information items of IOM's screening form (HTCDS con_Consent guidance). */
+const CONSENT_ITEM_VALUES = {
+  interview: 'Consent or assent to the interview',
+  purpose_explained: 'Informed of the purpose of the interview',
+  data_use: 'Informed of the actual and potential use of the data',
+  research_use: 'Agrees to the use of non-identifying data for research',
+  sharing_for_referral: 'Agrees to sharing with agencies for referral',
+  storage_period: 'Informed of how long the data is kept',
+  right_to_withdraw: 'Informed of the right to withdraw consent and to request the data',
+} satisfies ValueSpecs;
+export const CONSENT_ITEMS = codesOf(CONSENT_ITEM_VALUES);
+
+const IMMEDIATE_NEED_VALUES = {
+  medical: 'Medical care',
+  shelter: 'Safe accommodation',
+  food_water: 'Food and water',
+  safety: 'Protection from threats',
+  psychosocial: 'Psychosocial support',
+  legal: 'Legal information or aid',
+  interpretation: 'Interpretation',
+  family_contact: 'Contact with family',
+  documentation: 'Identity or travel documents',
+  child_protection: 'Child protection (unaccompanied or separated child)',
+  transport_home: 'Transport home',
+  other: OTHER,
+} satisfies ValueSpecs;
+export const IMMEDIATE_NEEDS = codesOf(IMMEDIATE_NEED_VALUES);
+
+const RISK_VALUES = {
+  re_trafficking: 'Risk of re-trafficking',
+  threats_from_traffickers: 'Threats from traffickers or recruiters',
+  family_involvement: 'Family involved in the recruitment',
+  debt: 'Outstanding debt to recruiters or others',
+  health: 'Serious health condition',
+  self_harm: 'Risk of self-harm',
+  stigma: 'Stigma or rejection in the community',
+  unaccompanied_child: 'Unaccompanied or separated child',
+  legal_exposure: 'Exposure to prosecution for acts committed while trafficked',
+  other: OTHER,
+} satisfies ValueSpecs;
+export const RISKS = codesOf(RISK_VALUES);
+
 // --- Organisations --------------------------------------------------------------
 
 const ORG_TYPE_VALUES = {
@@ -572,6 +616,24 @@ const DEFINITIONS = {
     source: 'ctcm (DOMAIN §4.1 case lifecycle)',
     verification: 'unverified',
     values: CASE_STAGE_VALUES,
+  },
+  'consent-item': {
+    description: 'Consent and information items recorded at a screening interview, one decision each.',
+    source: 'HTCDS 2.0 con_Consent guidance (IOM screening form for migrants vulnerable to violence, exploitation and abuse)',
+    verification: 'verified',
+    values: CONSENT_ITEM_VALUES,
+  },
+  'immediate-need': {
+    description: 'Immediate needs identified at screening.',
+    source: 'ctcm (DOMAIN §2.2 section H)',
+    verification: 'unverified',
+    values: IMMEDIATE_NEED_VALUES,
+  },
+  risk: {
+    description: 'Risks identified at screening or assessment.',
+    source: 'ctcm (DOMAIN §2.2 section H, HTCDS assessment guidance)',
+    verification: 'unverified',
+    values: RISK_VALUES,
   },
   'exit-mode': {
     description: 'How the person left the trafficking situation.',

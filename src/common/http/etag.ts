@@ -1,0 +1,41 @@
+import { type CallHandler, createParamDecorator, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { map, type Observable } from 'rxjs';
+import { DomainError } from '../errors/domain-error.js';
+
+export const etagOf = (version: number) => `"${version}"`;
+
+/**
+ * The version a client read, from `If-Match` ("3" or W/"3"). Updates require it: without it
+ * 428, with a stale one 412 (the service compares it in the UPDATE itself).
+ */
+export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: ExecutionContext): number => {
+  const header = ctx.switchToHttp().getRequest<Request>().header('if-match');
+  if (!header) throw new DomainError('PRECONDITION_REQUIRED', 'Send If-Match with the ETag you read, so a concurrent change is not overwritten');
+  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  if (!m) throw new DomainError('VALIDATION_FAILED', 'If-Match must be an ETag this API issued', { errors: [{ field: 'If-Match', messages: ['If-Match must look like "3"'] }] });
+  return Number(m[1]);
+});
+
+/** Single records carry their version as an ETag. */
+@Injectable()
+export class EtagInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const res = context.switchToHttp().getResponse<Response>();
+    return next.handle().pipe(
+      map((body: unknown) => {
+        const version = (body as { version?: unknown } | null)?.version;
+        if (typeof version === 'number' && !res.headersSent) res.setHeader('etag', etagOf(version));
+        return body;
+      }),
+    );
+  }
+}
+
+/** Throws 412 when an UPDATE … WHERE version = $n touched nothing although the record exists. */
+export function staleVersion(resource: string, current: number): DomainError {
+  return new DomainError('PRECONDITION_FAILED', `${resource} changed since you read it (now version ${current}); read it again`, {
+    headers: { etag: etagOf(current) },
+    extensions: { currentVersion: current },
+  });
+}
