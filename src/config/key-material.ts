@@ -11,7 +11,7 @@ export interface KeyMaterial {
   auditSigningKeyPem: string;
   encryption: EncryptionKeyring;
   blindIndexKey: Buffer;
-  /** Names of the secrets generated into the data folder (development only). */
+  /** Names of the secrets read from (or generated into) the data folder: development only. */
   generated: string[];
 }
 
@@ -25,9 +25,8 @@ export function resolveKeyMaterial(config: AppConfig): KeyMaterial {
   const pick = (name: string, configured: string | undefined, generate?: () => string): string => {
     if (configured) return configured;
     if (!local) throw new Error(`${name} must be configured in production`);
-    const { value, created } = local.getOrCreate(name, generate);
-    if (created) generated.push(name);
-    return value;
+    generated.push(name);
+    return local.getOrCreate(name, generate).value;
   };
   return {
     jwtSecret: pick('jwtSecret', config.auth.jwtSecret),
