@@ -33,6 +33,7 @@ export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationSh
 
   async run(): Promise<string[]> {
     await this.ensurePartitions();
+    await this.dataSource.query('SELECT idempotency_key_purge()');
     return this.applyRetention();
   }
 

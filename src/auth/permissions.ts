@@ -15,6 +15,14 @@ export enum Permission {
   UserManage = 'user.manage',
 
   CaseRead = 'case.read',
+  CaseCreate = 'case.create',
+  CaseUpdate = 'case.update',
+  CaseAssign = 'case.assign',
+  CaseClose = 'case.close',
+  ConsentManage = 'consent.manage',
+  CaseRecordWrite = 'case-record.write',
+  ServiceRecordWrite = 'service-record.write',
+  FollowUpRead = 'follow-up.read',
   CaseBreakGlass = 'case.break-glass',
   CaseGrantsRead = 'case.grants-read',
 
@@ -53,6 +61,12 @@ export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.H
 /** Granted to every signed-in user, whatever the role: their own session and password. */
 const SELF: readonly Permission[] = [Permission.AuthSelf, Permission.AgencyRead];
 
+/** Working a case: stages, consent, assessments, plans, services, follow-ups, notes. */
+const CASEWORK: readonly Permission[] = [
+  Permission.CaseRead, Permission.CaseCreate, Permission.CaseUpdate, Permission.ConsentManage, Permission.CaseRecordWrite,
+  Permission.ServiceRecordWrite, Permission.FollowUpRead,
+];
+
 const SCREENING: readonly Permission[] = [
   Permission.PersonRead, Permission.PersonCreate, Permission.PersonUpdate,
   Permission.CatalogueRead, Permission.ScreeningRead, Permission.ScreeningCreate,
@@ -61,11 +75,11 @@ const SCREENING: readonly Permission[] = [
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   system_admin: [...SELF, Permission.AgencyManage, Permission.UserRead, Permission.UserManage, Permission.CatalogueRead, Permission.CataloguePublish],
   agency_admin: [...SELF, Permission.UserRead, Permission.UserManage],
-  screener: [...SELF, ...SCREENING, Permission.CaseRead],
+  screener: [...SELF, ...SCREENING, Permission.CaseRead, Permission.CaseCreate],
   identification_officer: [...SELF, Permission.PersonRead, Permission.CatalogueRead, Permission.ScreeningRead, Permission.IdentificationDecide, Permission.CaseRead, Permission.CaseBreakGlass],
-  caseworker: [...SELF, ...SCREENING, Permission.CaseRead],
-  case_supervisor: [...SELF, ...SCREENING, Permission.PersonMerge, Permission.CaseRead, Permission.CaseBreakGlass, Permission.CaseGrantsRead],
-  facility_officer: [...SELF, Permission.PersonRead, Permission.CaseRead],
+  caseworker: [...SELF, ...SCREENING, ...CASEWORK],
+  case_supervisor: [...SELF, ...SCREENING, ...CASEWORK, Permission.PersonMerge, Permission.CaseAssign, Permission.CaseClose, Permission.CaseBreakGlass, Permission.CaseGrantsRead],
+  facility_officer: [...SELF, Permission.PersonRead, Permission.CaseRead, Permission.ServiceRecordWrite, Permission.CaseRecordWrite, Permission.FollowUpRead],
   auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
   analyst: [...SELF],
 };

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { PersonEntity } from '../persons/person.entity.js';
+import { ProvinceEntity } from '../reference-data/reference-data.entities.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** A case follows one person; its lead agency owns it. Access rules key on these columns. */
@@ -9,9 +10,14 @@ export class CaseEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_case_file' })
   id!: string;
 
+  /** Readable case number people can say on the phone, e.g. VT-2026-000123. */
+  @Index('uq_case_file_case_number', { unique: true })
+  @Column({ type: 'varchar', length: 20 })
+  caseNumber!: string;
+
   @Index('ix_case_file_person')
-  @Column({ type: 'uuid', nullable: true })
-  personId!: string | null;
+  @Column({ type: 'uuid' })
+  personId!: string;
 
   @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'fk_case_file_person' })
@@ -40,6 +46,42 @@ export class CaseEntity {
   @JoinColumn({ name: 'supervisor_id', foreignKeyConstraintName: 'fk_case_file_supervisor' })
   supervisor?: Relation<UserEntity>;
 
+  @Index('ix_case_file_stage')
+  @Column({ type: 'varchar', length: 20, default: 'intake' })
+  stage!: string;
+
+  /** Province the case is followed in (the person's home province by default). */
+  @Index('ix_case_file_province')
+  @Column({ type: 'varchar', length: 6, nullable: true })
+  provinceCode!: string | null;
+
+  @ManyToOne(() => ProvinceEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'province_code', foreignKeyConstraintName: 'fk_case_file_province' })
+  province?: Relation<ProvinceEntity>;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  exploitationTypes!: string[];
+
+  @Column({ type: 'date' })
+  openedOn!: string;
+
+  /** A caseworker's pending request to close: { reason, requestedBy, requestedAt }. */
+  @Column({ type: 'jsonb', nullable: true })
+  closureRequest!: { reason: string; requestedBy: string; requestedAt: string } | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  closureReason!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  closedBy!: string | null;
+
+  /** The agency a closed-referred case was transferred to. */
+  @Column({ type: 'uuid', nullable: true })
+  transferredToAgencyId!: string | null;
+
   @Column({ type: 'uuid' })
   createdBy!: string;
 
@@ -47,6 +89,7 @@ export class CaseEntity {
   @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'fk_case_file_created_by' })
   creator?: Relation<UserEntity>;
 
+  @Index('ix_case_file_created_at')
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,25 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { CaseAccessGrantEntity, type CaseView } from '../access/case-access-grant.entity.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AuditService, diffFields } from '../audit/audit.service.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
+import { staleVersion } from '../common/http/etag.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { queryRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { PersonEntity } from '../persons/person.entity.js';
+import { PersonsService } from '../persons/persons.service.js';
+import { ScreeningEntity } from '../screening/screening.entities.js';
+import { UserEntity } from '../users/user.entity.js';
 import { CaseEntity } from './case.entity.js';
-import type { AccessGrantResponse, CaseSummaryResponse } from './dto/case.dto.js';
-
-const toCaseSummary = (c: CaseEntity, view: CaseView): CaseSummaryResponse => ({
-  id: c.id,
-  leadAgencyId: c.leadAgencyId,
-  assignedCaseworkerId: c.assignedCaseworkerId,
-  supervisorId: c.supervisorId,
-  view,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-  version: c.version,
-});
+import { type CaseStage, canTransition, CLOSED_STAGES, htcdsStatus, REFERRED_CLOSURE_REASON, TRANSITIONS } from './case-stages.js';
+import type {
+  AccessGrantResponse, CaseListItem, CaseListQuery, CasePage, CaseResponse, CreateCaseRequest, TimelineEventResponse, UpdateCaseRequest,
+} from './dto/case.dto.js';
+import { TimelineService } from './timeline.service.js';
 
 const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
   id: g.id,
@@ -35,6 +35,18 @@ const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
   active: g.revokedAt === null && (g.expiresAt === null || g.expiresAt.getTime() > Date.now()),
 });
 
+const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: string }> = {
+  createdAt: { column: 'c.created_at', dir: 'ASC', cast: 'timestamptz' },
+  '-createdAt': { column: 'c.created_at', dir: 'DESC', cast: 'timestamptz' },
+  updatedAt: { column: 'c.updated_at', dir: 'ASC', cast: 'timestamptz' },
+  '-updatedAt': { column: 'c.updated_at', dir: 'DESC', cast: 'timestamptz' },
+  caseNumber: { column: 'c.case_number', dir: 'ASC', cast: 'text' },
+  '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
+};
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** The case lifecycle: creation with a readable number, stages, closure, lists and the timeline. */
 @Injectable()
 export class CasesService {
   constructor(
@@ -42,13 +54,290 @@ export class CasesService {
     @Inject(TransactionService) private readonly tx: TransactionService,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(PersonsService) private readonly persons: PersonsService,
+    @Inject(TimelineService) private readonly timeline: TimelineService,
   ) {}
 
-  async get(actor: Actor, id: string): Promise<CaseSummaryResponse> {
+  private repo() {
+    return this.tx.manager().getRepository(CaseEntity);
+  }
+
+  /** Next number for a prefix and year: one atomic upsert, so concurrent creations never collide. */
+  private async nextCaseNumber(prefix: string): Promise<string> {
+    const year = new Date().getUTCFullYear();
+    const [row] = await queryRows<{ last: number }>(
+      this.tx.manager(),
+      `INSERT INTO case_number_sequence AS s (prefix, year, last) VALUES ($1, $2, 1)
+       ON CONFLICT (prefix, year) DO UPDATE SET last = s.last + 1 RETURNING last`,
+      [prefix, year],
+    );
+    return `${prefix}-${year}-${String(row!.last).padStart(6, '0')}`;
+  }
+
+  private async assertStaff(actor: Actor, userIds: (string | undefined)[]): Promise<void> {
+    for (const id of userIds.filter((u): u is string => Boolean(u))) {
+      const user = await this.tx.manager().getRepository(UserEntity).findOneBy({ id });
+      if (!user || user.agencyId !== actor.agencyId || !user.active) {
+        throw new DomainError('VALIDATION_FAILED', 'Assign staff of your own agency', { errors: [{ field: 'assignedCaseworkerId', messages: ['must be an active user of your agency'] }] });
+      }
+    }
+  }
+
+  async create(actor: Actor, body: CreateCaseRequest, stage: CaseStage = 'intake', extra: { screeningId?: string } = {}): Promise<CaseResponse> {
+    await this.access.requirePerson(actor, body.personId, 'full');
+    await this.assertStaff(actor, [body.assignedCaseworkerId, body.supervisorId]);
+    const person = await this.tx.manager().getRepository(PersonEntity).findOneByOrFail({ id: body.personId });
+    if (person.mergedIntoId) throw new DomainError('UNPROCESSABLE', 'This person record was merged; open the case on the record it was merged into');
+    const agency = await this.tx.manager().getRepository(AgencyEntity).findOneByOrFail({ id: actor.agencyId });
+    const prefix = agency.provinceCode ? agency.provinceCode.slice(3) : 'LA';
+    const id = uuidv7();
+    const caseNumber = await this.nextCaseNumber(prefix);
+    await this.repo().insert({
+      id,
+      caseNumber,
+      personId: body.personId,
+      leadAgencyId: actor.agencyId,
+      assignedCaseworkerId: body.assignedCaseworkerId ?? (actor.roles.includes('caseworker') ? actor.userId : null),
+      supervisorId: body.supervisorId ?? null,
+      createdBy: actor.userId,
+      stage,
+      provinceCode: body.provinceCode ?? person.homeProvinceCode,
+      exploitationTypes: body.exploitationTypes ?? [],
+      openedOn: today(),
+    });
+    await this.timeline.record(id, 'case_opened', actor, null, { caseNumber, stage, ...(extra.screeningId ? { screeningId: extra.screeningId } : {}) });
+    await this.audit.change('create', 'case', id, diffFields(null, { caseNumber, stage, personId: body.personId, leadAgencyId: actor.agencyId }), id);
+    return this.get(actor, id);
+  }
+
+  /** Opens a case from a screening (stage screening, or identified/not identified if decided). */
+  async openFromScreening(actor: Actor, screeningId: string, body: { assignedCaseworkerId?: string; supervisorId?: string }): Promise<CaseResponse> {
+    await this.access.requireScreening(actor, screeningId);
+    const screening = await this.tx.manager().getRepository(ScreeningEntity).findOneByOrFail({ id: screeningId });
+    if (screening.caseId) throw new DomainError('CONFLICT', 'This screening already belongs to a case', { extensions: { caseId: screening.caseId } });
+    if (!screening.personId) throw new DomainError('UNPROCESSABLE', 'Register the person first: a case belongs to one person');
+    const created = await this.create(actor, { personId: screening.personId, exploitationTypes: screening.exploitationTypes, ...body }, 'screening', { screeningId });
+    await this.attachScreening(actor, screening, created.id);
+    return this.get(actor, created.id);
+  }
+
+  async linkScreening(actor: Actor, screeningId: string, caseId: string): Promise<CaseResponse> {
+    await this.access.requireScreening(actor, screeningId);
+    await this.access.requireCase(actor, caseId, 'full');
+    const screening = await this.tx.manager().getRepository(ScreeningEntity).findOneByOrFail({ id: screeningId });
+    const c = await this.repo().findOneByOrFail({ id: caseId });
+    if (screening.caseId) throw new DomainError('CONFLICT', 'This screening already belongs to a case');
+    if (screening.personId && screening.personId !== c.personId) throw new DomainError('UNPROCESSABLE', 'The screening is of another person');
+    await this.attachScreening(actor, screening, caseId);
+    return this.get(actor, caseId);
+  }
+
+  private async attachScreening(actor: Actor, screening: ScreeningEntity, caseId: string): Promise<void> {
+    await this.tx.manager().query('UPDATE screening SET case_id = $2, version = version + 1, updated_at = now() WHERE id = $1', [screening.id, caseId]);
+    await this.timeline.record(caseId, 'screening_linked', actor, { type: 'screening', id: screening.id }, { suggestedOutcome: screening.suggestedOutcome, conductedAt: screening.conductedAt.toISOString() });
+    await this.audit.change('link', 'screening', screening.id, diffFields({ caseId: null as string | null }, { caseId }), caseId);
+  }
+
+  async get(actor: Actor, id: string): Promise<CaseResponse> {
     const view = await this.access.requireCase(actor, id);
-    const c = await this.tx.manager().getRepository(CaseEntity).findOneByOrFail({ id });
+    const c = await this.repo().findOneByOrFail({ id });
     this.audit.touch('case', [id], [id]);
-    return toCaseSummary(c, view);
+    return this.toResponse(actor, c, view);
+  }
+
+  private async toResponse(actor: Actor, c: CaseEntity, view: CaseView): Promise<CaseResponse> {
+    const m = this.tx.manager();
+    const [needsRisks] = await m.query(
+      `SELECT n.needs, n.risks,
+              (SELECT d.status FROM identification_decision d JOIN screening s ON s.id = d.screening_id
+                WHERE s.case_id = $1 ORDER BY d.recorded_at DESC, d.revision DESC LIMIT 1) AS identification_status
+         FROM app_case_needs_risks($1) n`,
+      [c.id],
+    );
+    const person = await this.persons.toResponse(await m.getRepository(PersonEntity).findOneByOrFail({ id: c.personId }), view);
+    return {
+      id: c.id,
+      caseNumber: c.caseNumber,
+      view,
+      stage: c.stage,
+      status: htcdsStatus(c.stage as CaseStage),
+      personId: c.personId,
+      leadAgencyId: c.leadAgencyId,
+      assignedCaseworkerId: c.assignedCaseworkerId,
+      supervisorId: c.supervisorId,
+      provinceCode: c.provinceCode,
+      exploitationTypes: c.exploitationTypes,
+      openedOn: c.openedOn,
+      // The limited view carries identity, needs and risks, not the identification record.
+      identificationStatus: view === 'full' ? needsRisks.identification_status : null,
+      closureRequest: c.closureRequest,
+      closureReason: c.closureReason,
+      closedAt: c.closedAt?.toISOString() ?? null,
+      transferredToAgencyId: c.transferredToAgencyId,
+      needs: needsRisks.needs,
+      risks: needsRisks.risks,
+      person,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+      version: c.version,
+    };
+  }
+
+  async list(actor: Actor, q: CaseListQuery): Promise<CasePage> {
+    const sort = SORTS[q.sort ?? '-createdAt']!;
+    const limit = q.limit ?? 50;
+    const v = this.access.caseVisibility(actor, 'c', 1);
+    const params: unknown[] = [...v.params];
+    const conds = [v.condition];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      conds.push(sql(`$${params.length}`));
+    };
+    if (q.stage) add((p) => `c.stage = ${p}`, q.stage);
+    if (q.province) add((p) => `c.province_code = ${p}`, q.province);
+    if (q.agencyId) add((p) => `c.lead_agency_id = ${p}`, q.agencyId);
+    if (q.caseworkerId) add((p) => `c.assigned_caseworker_id = ${p}`, q.caseworkerId);
+    if (q.exploitationType) add((p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, q.exploitationType);
+    if (q.caseNumber) add((p) => `c.case_number = ${p}`, q.caseNumber);
+    if (q.overdueFollowUp) conds.push(`EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date)`);
+    if (q.cursor) {
+      const [value, id] = decodeCursor(q.cursor);
+      params.push(value, id);
+      const cmp = sort.dir === 'DESC' ? '<' : '>';
+      conds.push(`(${sort.column}, c.id) ${cmp} ($${params.length - 1}::${sort.cast}, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: {
+      id: string; case_number: string; view: CaseView; stage: string; lead_agency_id: string; assigned_caseworker_id: string | null; province_code: string | null;
+      exploitation_types: string[]; opened_on: string; overdue: boolean; created_at: Date; updated_at: Date; sort_value: string;
+    }[] = await this.tx.manager().query(
+      `SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
+              to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
+              EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date) AS overdue
+         FROM case_file c
+        WHERE ${conds.join(' AND ')}
+        ORDER BY ${sort.column} ${sort.dir}, c.id ${sort.dir}
+        LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit);
+    this.audit.touch('case', items.map((r) => r.id), items.map((r) => r.id));
+    const last = items.at(-1);
+    return {
+      items: items.map((r): CaseListItem => ({
+        id: r.id,
+        caseNumber: r.case_number,
+        view: r.view,
+        stage: r.stage,
+        leadAgencyId: r.lead_agency_id,
+        assignedCaseworkerId: r.assigned_caseworker_id,
+        provinceCode: r.province_code,
+        exploitationTypes: r.exploitation_types,
+        openedOn: r.opened_on,
+        followUpOverdue: r.overdue,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.sort_value, last.id) : null,
+    };
+  }
+
+  /** Loads a case the actor sees in full and checks the version the client read. */
+  async forUpdate(actor: Actor, id: string, version: number): Promise<CaseEntity> {
+    await this.access.requireCase(actor, id, 'full');
+    const c = await this.repo().findOneByOrFail({ id });
+    if (c.leadAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'Only the lead agency changes the case itself');
+    if (c.version !== version) throw staleVersion('Case', c.version);
+    return c;
+  }
+
+  /** Bumps the version only if it is still the one read: a concurrent writer gets 412. */
+  private async bump(id: string, version: number, set: string, params: unknown[]): Promise<void> {
+    const rows = await queryRows<{ id: string }>(this.tx.manager(), `UPDATE case_file SET ${set}${set ? ', ' : ''}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, [id, version, ...params]);
+    if (!rows.length) throw staleVersion('Case', (await this.repo().findOneByOrFail({ id })).version);
+  }
+
+  async update(actor: Actor, id: string, version: number, body: UpdateCaseRequest): Promise<CaseResponse> {
+    const c = await this.forUpdate(actor, id, version);
+    await this.bump(id, version, 'province_code = COALESCE($3, province_code), exploitation_types = COALESCE($4, exploitation_types)', [body.provinceCode ?? null, body.exploitationTypes ?? null]);
+    await this.audit.change('update', 'case', id, diffFields({ provinceCode: c.provinceCode, exploitationTypes: c.exploitationTypes }, { provinceCode: body.provinceCode, exploitationTypes: body.exploitationTypes }), id);
+    return this.get(actor, id);
+  }
+
+  async assign(actor: Actor, id: string, version: number, body: { assignedCaseworkerId?: string; supervisorId?: string }): Promise<CaseResponse> {
+    const c = await this.forUpdate(actor, id, version);
+    await this.assertStaff(actor, [body.assignedCaseworkerId, body.supervisorId]);
+    await this.bump(id, version, 'assigned_caseworker_id = COALESCE($3, assigned_caseworker_id), supervisor_id = COALESCE($4, supervisor_id)', [body.assignedCaseworkerId ?? null, body.supervisorId ?? null]);
+    const changes = diffFields({ assignedCaseworkerId: c.assignedCaseworkerId, supervisorId: c.supervisorId }, { assignedCaseworkerId: body.assignedCaseworkerId, supervisorId: body.supervisorId });
+    await this.timeline.record(id, 'assigned', actor, null, Object.fromEntries(changes.map((ch) => [ch.field, ch.new])));
+    await this.audit.change('assign', 'case', id, changes, id);
+    return this.get(actor, id);
+  }
+
+  async transition(actor: Actor, id: string, version: number, to: CaseStage, reason?: string): Promise<CaseResponse> {
+    const c = await this.forUpdate(actor, id, version);
+    const from = c.stage as CaseStage;
+    if (!canTransition(from, to)) {
+      throw new DomainError('ILLEGAL_TRANSITION', `A case cannot move from ${from} to ${to}`, { extensions: { from, to, allowed: TRANSITIONS[from] } });
+    }
+    await this.bump(id, version, 'stage = $3', [to]);
+    await this.timeline.record(id, 'stage_changed', actor, null, { from, to, ...(reason ? { reason } : {}) });
+    await this.audit.change('transition', 'case', id, diffFields({ stage: from }, { stage: to }), id);
+    return this.get(actor, id);
+  }
+
+  /** A caseworker asks to close; a supervisor decides. */
+  async requestClosure(actor: Actor, id: string, version: number, reason: string): Promise<CaseResponse> {
+    const c = await this.forUpdate(actor, id, version);
+    if (CLOSED_STAGES.has(c.stage as CaseStage)) throw new DomainError('ILLEGAL_TRANSITION', 'The case is already closed');
+    const request = { reason, requestedBy: actor.userId, requestedAt: new Date().toISOString() };
+    await this.bump(id, version, 'closure_request = $3', [JSON.stringify(request)]);
+    await this.timeline.record(id, 'closure_requested', actor, null, { reason });
+    await this.audit.change('request_closure', 'case', id, diffFields<{ closureRequest: { reason: string } | null }>({ closureRequest: null }, { closureRequest: { reason } }), id);
+    return this.get(actor, id);
+  }
+
+  /** Closing needs a reason from the fixed list and a supervisor (case.close). */
+  async close(actor: Actor, id: string, version: number, reason: string, transferredToAgencyId?: string): Promise<CaseResponse> {
+    const c = await this.forUpdate(actor, id, version);
+    if (CLOSED_STAGES.has(c.stage as CaseStage)) throw new DomainError('ILLEGAL_TRANSITION', 'The case is already closed');
+    const referred = reason === REFERRED_CLOSURE_REASON;
+    if (referred && !transferredToAgencyId) {
+      throw new DomainError('VALIDATION_FAILED', 'Name the agency that takes the case over', { errors: [{ field: 'transferredToAgencyId', messages: ['transferredToAgencyId is required when the reason is transferred_or_referred'] }] });
+    }
+    if (transferredToAgencyId && !(await this.tx.manager().getRepository(AgencyEntity).existsBy({ id: transferredToAgencyId, active: true }))) {
+      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', { errors: [{ field: 'transferredToAgencyId', messages: ['no active agency has this id'] }] });
+    }
+    const stage: CaseStage = referred ? 'closed_referred' : 'closed';
+    await this.bump(id, version, `stage = $3, closure_reason = $4, closed_at = now(), closed_by = $5, transferred_to_agency_id = $6, closure_request = NULL`, [stage, reason, actor.userId, transferredToAgencyId ?? null]);
+    await this.timeline.record(id, 'closed', actor, null, { from: c.stage, to: stage, reason, approvedBy: actor.userId, requestedBy: c.closureRequest?.requestedBy ?? actor.userId });
+    await this.audit.change('close', 'case', id, diffFields({ stage: c.stage, closureReason: c.closureReason }, { stage, closureReason: reason }), id);
+    return this.get(actor, id);
+  }
+
+  async reopen(actor: Actor, id: string, version: number, reason: string, stage: CaseStage = 'assessment'): Promise<CaseResponse> {
+    const c = await this.forUpdate(actor, id, version);
+    if (!CLOSED_STAGES.has(c.stage as CaseStage)) throw new DomainError('ILLEGAL_TRANSITION', 'Only a closed case can be reopened');
+    await this.bump(id, version, 'stage = $3, closure_reason = NULL, closed_at = NULL, closed_by = NULL, transferred_to_agency_id = NULL', [stage]);
+    await this.timeline.record(id, 'reopened', actor, null, { from: c.stage, to: stage, reason });
+    await this.audit.change('reopen', 'case', id, diffFields({ stage: c.stage }, { stage }), id, { reason });
+    return this.get(actor, id);
+  }
+
+  async timelineOf(actor: Actor, id: string): Promise<TimelineEventResponse[]> {
+    await this.access.requireCase(actor, id, 'full');
+    const events = await this.timeline.list(id);
+    this.audit.touch('case', [id], [id]);
+    return events.map((e) => ({
+      id: e.id,
+      occurredAt: e.occurredAt.toISOString(),
+      kind: e.kind,
+      actorId: e.actorId,
+      agencyId: e.agencyId,
+      refType: e.refType,
+      refId: e.refId,
+      summary: e.summary,
+    }));
   }
 
   /**
@@ -82,20 +371,32 @@ export class CasesService {
       throw err;
     }
     this.audit.noteBreakGlass(grant.id!);
-    await this.audit.change('break_glass', 'case_access_grant', grant.id!, [{ field: 'reason', personal: true }], caseId, {
-      expiresAt: grant.expiresAt!.toISOString(),
-    });
-    const saved = await this.tx.manager().getRepository(CaseAccessGrantEntity).findOneByOrFail({ id: grant.id! });
-    return toGrantResponse(saved);
+    await this.timeline.record(caseId, 'break_glass', actor, { type: 'case_access_grant', id: grant.id! }, { expiresAt: grant.expiresAt!.toISOString() });
+    await this.audit.change('break_glass', 'case_access_grant', grant.id!, [{ field: 'reason', personal: true }], caseId, { expiresAt: grant.expiresAt!.toISOString() });
+    return toGrantResponse(await this.tx.manager().getRepository(CaseAccessGrantEntity).findOneByOrFail({ id: grant.id! }));
   }
 
   /** Who outside the lead agency can see the case (referrals, break-the-glass), for its supervisors. */
   async accessGrants(actor: Actor, caseId: string): Promise<AccessGrantResponse[]> {
     await this.access.requireCase(actor, caseId, 'full');
-    const c = await this.tx.manager().getRepository(CaseEntity).findOneByOrFail({ id: caseId });
+    const c = await this.repo().findOneByOrFail({ id: caseId });
     if (c.leadAgencyId !== actor.agencyId) throw notFound('Case');
     const grants = await this.tx.manager().getRepository(CaseAccessGrantEntity).find({ where: { caseId }, order: { grantedAt: 'DESC' } });
     this.audit.touch('case_access_grant', grants.map((g) => g.id), [caseId]);
     return grants.map(toGrantResponse);
   }
+}
+
+function encodeCursor(value: string, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && /^[0-9a-f-]{36}$/.test(parsed[1])) return [parsed[0], parsed[1]];
+  } catch {
+    // fall through
+  }
+  throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] });
 }

@@ -207,6 +207,15 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'BLIND_INDEX_KEY must be 32 bytes in base64' })
   BLIND_INDEX_KEY?: string;
+
+  @Matches(/^\d{1,2}(,\d{1,2}){0,23}$/, { message: 'FOLLOW_UP_PLAN_MONTHS must be months separated by commas, e.g. 1,3,6,12' })
+  FOLLOW_UP_PLAN_MONTHS = '1,3,6,12';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  IDEMPOTENCY_KEY_TTL_HOURS = 24;
 }
 
 export interface AppConfig {
@@ -245,6 +254,10 @@ export interface AppConfig {
     sessionMaxHours: number;
     rateLimitPerMinute: number;
     breakGlassHours: number;
+  };
+  cases: {
+    followUpPlanMonths: number[];
+    idempotencyKeyTtlHours: number;
   };
   crypto: {
     encryptionKeys?: string;
@@ -340,6 +353,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionMaxHours: vars.SESSION_MAX_HOURS,
       rateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
       breakGlassHours: vars.BREAK_GLASS_HOURS,
+    },
+    cases: {
+      followUpPlanMonths: vars.FOLLOW_UP_PLAN_MONTHS.split(',').map(Number),
+      idempotencyKeyTtlHours: vars.IDEMPOTENCY_KEY_TTL_HOURS,
     },
     crypto: {
       encryptionKeys: vars.ENCRYPTION_KEYS,

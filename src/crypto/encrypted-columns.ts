@@ -2,8 +2,22 @@
  * Every column that holds application-encrypted personal data. Key rotation re-encrypts
  * exactly these; a test fails when a *_enc column exists in the schema but not here.
  */
-export const ENCRYPTED_COLUMNS: { table: string; column: string }[] = [
+export interface EncryptedColumn {
+  table: string;
+  column: string;
+  /** SQL for the id bound into the ciphertext, when the table has no `id` column. */
+  idSql?: string;
+}
+
+export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   ...['names_enc', 'birth_enc', 'address_enc', 'contacts_enc', 'documents_enc', 'guardian_enc'].map((column) => ({ table: 'person', column })),
   ...['answers_enc', 'results_enc', 'narrative_enc', 'place_detail_enc'].map((column) => ({ table: 'screening', column })),
   { table: 'identification_decision', column: 'basis_enc' },
+  { table: 'case_assessment', column: 'findings_enc' },
+  { table: 'case_support_plan', column: 'objectives_enc' },
+  { table: 'case_support_plan', column: 'actions_enc' },
+  { table: 'case_service_record', column: 'notes_enc' },
+  { table: 'case_follow_up', column: 'notes_enc' },
+  { table: 'case_note', column: 'body_enc' },
+  { table: 'idempotency_key', column: 'response_enc', idSql: `actor_user_id::text || ':' || key` },
 ];

@@ -23,11 +23,13 @@ export async function rotateKeys(ownerUrl: string, cipher: FieldCipher, options:
   const report: RotationReport = { reencrypted: {}, reindexedPersons: 0 };
   const active = Buffer.from(cipher.activeKeyId);
   try {
-    for (const { table, column } of ENCRYPTED_COLUMNS) {
+    // Lets the case_note trigger accept a re-encrypted body (and nothing else) from this session.
+    await client.query(`SET ctcm.key_rotation = 'on'`);
+    for (const { table, column, idSql = 'id' } of ENCRYPTED_COLUMNS) {
       let done = 0;
       for (;;) {
         const { rows } = await client.query<{ id: string; value: Buffer }>(
-          `SELECT id, ${column} AS value FROM ${table}
+          `SELECT ${idSql} AS id, ${column} AS value FROM ${table}
             WHERE ${column} IS NOT NULL AND substring(${column} FROM 3 FOR get_byte(${column}, 1)) <> $1
             LIMIT ${BATCH}`,
           [active],
@@ -36,7 +38,7 @@ export async function rotateKeys(ownerUrl: string, cipher: FieldCipher, options:
         await client.query('BEGIN');
         for (const row of rows) {
           const ctx = { table, column, id: row.id };
-          await client.query(`UPDATE ${table} SET ${column} = $2 WHERE id = $1`, [row.id, cipher.encrypt(cipher.decrypt(row.value, ctx), ctx)]);
+          await client.query(`UPDATE ${table} SET ${column} = $2 WHERE ${idSql} = $1`, [row.id, cipher.encrypt(cipher.decrypt(row.value, ctx), ctx)]);
         }
         await client.query('COMMIT');
         done += rows.length;

@@ -2,6 +2,17 @@ import { CaseAccessGrantEntity } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { RateLimitCounterEntity, RefreshTokenEntity, SessionEntity } from '../auth/session.entity.js';
 import { CaseEntity } from '../cases/case.entity.js';
+import {
+  AssessmentEntity,
+  CaseConsentEntity,
+  CaseNoteEntity,
+  CaseNumberSequenceEntity,
+  CaseTimelineEventEntity,
+  FollowUpEntity,
+  IdempotencyKeyEntity,
+  ServiceRecordEntity,
+  SupportPlanEntity,
+} from '../cases/case-records.entities.js';
 import { PersonEntity, PersonNameIndexEntity } from '../persons/person.entity.js';
 import { IdentificationDecisionEntity, ScreeningCatalogueEntity, ScreeningEntity, ScreeningIndicatorEntity } from '../screening/screening.entities.js';
 import {
@@ -35,4 +46,13 @@ export const ENTITIES = [
   ScreeningIndicatorEntity,
   ScreeningEntity,
   IdentificationDecisionEntity,
+  CaseNumberSequenceEntity,
+  CaseTimelineEventEntity,
+  CaseConsentEntity,
+  AssessmentEntity,
+  SupportPlanEntity,
+  ServiceRecordEntity,
+  FollowUpEntity,
+  CaseNoteEntity,
+  IdempotencyKeyEntity,
 ];

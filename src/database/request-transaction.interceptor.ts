@@ -1,6 +1,9 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { FieldCipher } from '../crypto/field-cipher.js';
+import { claimIdempotencyKey, markReplayed } from './idempotency.js';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { AuditService, requestFactsOf } from '../audit/audit.service.js';
 import { currentRequest } from '../common/context/request-context.js';
@@ -26,6 +29,8 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     @Inject(TransactionService) private readonly tx: TransactionService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(FieldCipher) private readonly cipher: FieldCipher,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -34,10 +39,23 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (req.method === 'POST' ? 201 : 200);
     const skip = this.reflector.getAllAndOverride<boolean>(NO_REQUEST_TRANSACTION, [handler, context.getClass()]);
     const work = async () => {
-      const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const store = currentRequest();
+      const claim = !skip && store?.actor && store.manager
+        ? await claimIdempotencyKey(store.manager, req, store.actor, store.routeTemplate ?? req.path, this.config.cases.idempotencyKeyTtlHours, this.cipher)
+        : {};
+      let result: unknown;
+      let sent = status;
+      if (claim.replay) {
+        markReplayed(context.switchToHttp().getResponse<Response>(), claim.replay.status);
+        result = claim.replay.body;
+        sent = claim.replay.status;
+        if (store?.audit) store.audit.details = { ...store.audit.details, idempotentReplay: true };
+      } else {
+        result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        await claim.complete?.(status, result);
+      }
       const facts = requestFactsOf(req);
-      if (facts) await this.audit.access(store, facts, store?.routeTemplate, store?.permission, 'allowed', status);
+      if (facts) await this.audit.access(store, facts, store?.routeTemplate, store?.permission, 'allowed', sent);
       return result;
     };
     return from(skip ? work() : this.tx.run(work));

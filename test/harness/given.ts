@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PasswordService } from '../../src/auth/password.service.js';
 import type { Role } from '../../src/auth/permissions.js';
 import { TokenService } from '../../src/auth/token.service.js';
+import { PersonCodec } from '../../src/persons/person.codec.js';
 import { uuidv7 } from '../../src/common/uuid.js';
 import type { TestApp } from './test-app.js';
 
@@ -51,11 +52,27 @@ export function given(t: TestApp) {
       return { id, agencyId: agency.id, email, roles };
     },
 
-    async caseFor(agency: GivenAgency, people: { createdBy: GivenUser; caseworker?: GivenUser; supervisor?: GivenUser }): Promise<string> {
+    /** A person registered by an agency (identity encrypted with the app's keys). */
+    async person(agency: GivenAgency, createdBy: GivenUser, overrides: Partial<{ gender: string; homeProvinceCode: string; birthYear: number }> = {}): Promise<string> {
       const id = uuidv7();
+      const enc = t.app.get(PersonCodec).encrypt(id, {
+        names: { givenNameLatin: `Test${suffix()}` },
+        birth: overrides.birthYear ? { precision: 'year', dateOfBirth: null, birthYear: overrides.birthYear, estimatedAge: null, estimatedAt: null } : null,
+      });
       await t.ownerQuery(
-        `INSERT INTO case_file (id, lead_agency_id, assigned_caseworker_id, supervisor_id, created_by) VALUES ($1,$2,$3,$4,$5)`,
-        [id, agency.id, people.caseworker?.id ?? null, people.supervisor?.id ?? null, people.createdBy.id],
+        `INSERT INTO person (id, owner_agency_id, created_by, gender, home_province_code, names_enc, birth_enc, birth_year_bidx) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+        [id, agency.id, createdBy.id, overrides.gender ?? 'Feminine', overrides.homeProvinceCode ?? 'LA-VT', enc.namesEnc, enc.birthEnc ?? null, enc.birthYearBidx ?? null],
+      );
+      return id;
+    },
+
+    async caseFor(agency: GivenAgency, people: { createdBy: GivenUser; caseworker?: GivenUser; supervisor?: GivenUser; personId?: string }): Promise<string> {
+      const id = uuidv7();
+      const personId = people.personId ?? (await this.person(agency, people.createdBy));
+      await t.ownerQuery(
+        `INSERT INTO case_file (id, case_number, person_id, lead_agency_id, assigned_caseworker_id, supervisor_id, created_by, opened_on, stage)
+         VALUES ($1, 'TS-' || extract(year from now())::int || '-' || lpad((floor(random() * 999999))::int::text, 6, '0'), $2, $3, $4, $5, $6, current_date, 'intake')`,
+        [id, personId, agency.id, people.caseworker?.id ?? null, people.supervisor?.id ?? null, people.createdBy.id],
       );
       return id;
     },

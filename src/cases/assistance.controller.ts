@@ -1,0 +1,173 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { Authorize } from '../auth/authorize.decorator.js';
+import { Permission } from '../auth/permissions.js';
+import type { Actor } from '../common/context/request-context.js';
+import { CurrentActor } from '../common/http/actor.decorator.js';
+import { IfMatchVersion } from '../common/http/etag.js';
+import { IdParam } from '../common/http/params.js';
+import { BooleanQuery } from '../common/http/query-transforms.js';
+import { AssistanceService } from './assistance.service.js';
+import {
+  AssessmentResponse, ConsentResponse, CreateAssessmentRequest, CreateNoteRequest, CreateServiceRecordRequest, CreateSupportPlanRequest, FollowUpResponse,
+  NoteResponse, OverdueFollowUpResponse, RecordConsentRequest, RecordFollowUpRequest, RecordIdParams, ScheduleFollowUpsRequest, ServiceRecordResponse,
+  SupportPlanResponse, UpdateSupportPlanRequest,
+} from './dto/case.dto.js';
+
+const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read (412 when stale, 428 when missing)' };
+const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe creation: the same key and body return the first result' };
+
+class NotesQuery {
+  @ApiPropertyOptional({ description: 'Every version of every note, not only the current ones' })
+  @IsOptional() @BooleanQuery() @IsBoolean() history?: boolean;
+}
+
+@ApiTags('case records')
+@Controller('cases/:id')
+export class AssistanceController {
+  constructor(@Inject(AssistanceService) private readonly assistance: AssistanceService) {}
+
+  @Post('consents')
+  @Authorize(Permission.ConsentManage)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Record a new consent version (purposes, agencies covered, who gave it, how); it supersedes the previous one' })
+  @ApiCreatedResponse({ type: ConsentResponse })
+  recordConsent(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: RecordConsentRequest): Promise<ConsentResponse> {
+    return this.assistance.recordConsent(actor, id, body);
+  }
+
+  @Get('consents')
+  @Authorize(Permission.ConsentManage)
+  @ApiOkResponse({ type: [ConsentResponse] })
+  consents(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ConsentResponse[]> {
+    return this.assistance.consents(actor, id);
+  }
+
+  @Post('consents/:recordId/withdraw')
+  @HttpCode(200)
+  @Authorize(Permission.ConsentManage)
+  @ApiOperation({ summary: 'Withdraw consent: further sharing stops and open referral access is revoked' })
+  @ApiOkResponse({ type: ConsentResponse })
+  withdraw(@CurrentActor() actor: Actor, @Param() p: RecordIdParams): Promise<ConsentResponse> {
+    return this.assistance.withdrawConsent(actor, p.id, p.recordId);
+  }
+
+  @Post('assessments')
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Record an individual, household or community assessment (repeatable)' })
+  @ApiCreatedResponse({ type: AssessmentResponse })
+  createAssessment(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateAssessmentRequest): Promise<AssessmentResponse> {
+    return this.assistance.createAssessment(actor, id, body);
+  }
+
+  @Get('assessments')
+  @Authorize(Permission.CaseRead)
+  @ApiOkResponse({ type: [AssessmentResponse] })
+  assessments(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<AssessmentResponse[]> {
+    return this.assistance.assessments(actor, id);
+  }
+
+  @Post('support-plans')
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiCreatedResponse({ type: SupportPlanResponse })
+  createPlan(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateSupportPlanRequest): Promise<SupportPlanResponse> {
+    return this.assistance.createPlan(actor, id, body);
+  }
+
+  @Get('support-plans')
+  @Authorize(Permission.CaseRead)
+  @ApiOkResponse({ type: [SupportPlanResponse] })
+  plans(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<SupportPlanResponse[]> {
+    return this.assistance.plans(actor, id);
+  }
+
+  @Patch('support-plans/:recordId')
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: SupportPlanResponse })
+  updatePlan(@CurrentActor() actor: Actor, @Param() p: RecordIdParams, @IfMatchVersion() version: number, @Body() body: UpdateSupportPlanRequest): Promise<SupportPlanResponse> {
+    return this.assistance.updatePlan(actor, p.id, p.recordId, version, body);
+  }
+
+  @Post('services')
+  @Authorize(Permission.ServiceRecordWrite)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Record a service delivered (type, provider, date, quantity, cost in LAK, outcome)' })
+  @ApiCreatedResponse({ type: ServiceRecordResponse })
+  createService(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateServiceRecordRequest): Promise<ServiceRecordResponse> {
+    return this.assistance.createService(actor, id, body);
+  }
+
+  @Get('services')
+  @Authorize(Permission.CaseRead)
+  @ApiOkResponse({ type: [ServiceRecordResponse] })
+  services(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ServiceRecordResponse[]> {
+    return this.assistance.services(actor, id);
+  }
+
+  @Post('follow-ups')
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Schedule follow-up visits from a reference date (default plan FOLLOW_UP_PLAN_MONTHS)' })
+  @ApiCreatedResponse({ type: [FollowUpResponse] })
+  schedule(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: ScheduleFollowUpsRequest): Promise<FollowUpResponse[]> {
+    return this.assistance.scheduleFollowUps(actor, id, body);
+  }
+
+  @Get('follow-ups')
+  @Authorize(Permission.FollowUpRead)
+  @ApiOkResponse({ type: [FollowUpResponse] })
+  followUps(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<FollowUpResponse[]> {
+    return this.assistance.followUps(actor, id);
+  }
+
+  @Patch('follow-ups/:recordId')
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Record a follow-up visit' })
+  @ApiOkResponse({ type: FollowUpResponse })
+  recordFollowUp(@CurrentActor() actor: Actor, @Param() p: RecordIdParams, @IfMatchVersion() version: number, @Body() body: RecordFollowUpRequest): Promise<FollowUpResponse> {
+    return this.assistance.recordFollowUp(actor, p.id, p.recordId, version, body);
+  }
+
+  @Post('notes')
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Add a case note (encrypted, never edited)' })
+  @ApiCreatedResponse({ type: NoteResponse })
+  addNote(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateNoteRequest): Promise<NoteResponse> {
+    return this.assistance.addNote(actor, id, body.text);
+  }
+
+  @Post('notes/:recordId/corrections')
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiOperation({ summary: 'Correct a note: adds a new version that supersedes it; the old one stays' })
+  @ApiCreatedResponse({ type: NoteResponse })
+  correctNote(@CurrentActor() actor: Actor, @Param() p: RecordIdParams, @Body() body: CreateNoteRequest): Promise<NoteResponse> {
+    return this.assistance.addNote(actor, p.id, body.text, p.recordId);
+  }
+
+  @Get('notes')
+  @Authorize(Permission.CaseRead)
+  @ApiOkResponse({ type: [NoteResponse] })
+  notes(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Query() q: NotesQuery): Promise<NoteResponse[]> {
+    return this.assistance.notes(actor, id, q.history ?? false);
+  }
+}
+
+@ApiTags('case records')
+@Controller('follow-ups')
+export class FollowUpsController {
+  constructor(@Inject(AssistanceService) private readonly assistance: AssistanceService) {}
+
+  @Get('overdue')
+  @Authorize(Permission.FollowUpRead)
+  @ApiOperation({ summary: 'Your agency\'s overdue follow-up visits' })
+  @ApiOkResponse({ type: [OverdueFollowUpResponse] })
+  overdue(@CurrentActor() actor: Actor): Promise<OverdueFollowUpResponse[]> {
+    return this.assistance.overdue(actor);
+  }
+}
