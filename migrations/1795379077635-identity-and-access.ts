@@ -59,6 +59,8 @@ export class IdentityAndAccess1795379077635 implements MigrationInterface {
       WITH CHECK (
         (kind = 'break_glass' AND grantee_user_id = app_current_user_id() AND grantee_agency_id = app_current_agency_id())
         OR app_case_lead_agency(case_id) = app_current_agency_id()
+        -- a receiving agency may end (never reopen) its own access
+        OR (grantee_agency_id = app_current_agency_id() AND revoked_at IS NOT NULL)
       )`);
 
     await queryRunner.query(`ALTER TABLE case_file ENABLE ROW LEVEL SECURITY`);

@@ -9,6 +9,7 @@ import { UsersModule } from './users/users.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { PersonsModule } from './persons/persons.module.js';
 import { ScreeningModule } from './screening/screening.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { EtagInterceptor } from './common/http/etag.js';
@@ -44,6 +45,7 @@ export class AppModule {
         CasesModule,
         PersonsModule,
         ScreeningModule,
+        ReferralsModule,
         ...extraModules,
       ],
       providers: [

@@ -37,6 +37,16 @@ export enum Permission {
   ScreeningCreate = 'screening.create',
   IdentificationDecide = 'identification.decide',
 
+  FacilityRead = 'facility.read',
+  FacilityManage = 'facility.manage',
+  PlacementManage = 'placement.manage',
+  ReferralRead = 'referral.read',
+  ReferralCreate = 'referral.create',
+  ReferralRespond = 'referral.respond',
+  ReferralConsentOverride = 'referral.consent-override',
+  ReturnManage = 'return.manage',
+  ReportRead = 'report.read',
+
   AuditRead = 'audit.read',
   AuditExport = 'audit.export',
   AuditVerify = 'audit.verify',
@@ -59,12 +69,13 @@ export type Role = (typeof ROLES)[number];
 export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.HealthRead, Permission.ReferenceRead, Permission.AuthLogin]);
 
 /** Granted to every signed-in user, whatever the role: their own session and password. */
-const SELF: readonly Permission[] = [Permission.AuthSelf, Permission.AgencyRead];
+const SELF: readonly Permission[] = [Permission.AuthSelf, Permission.AgencyRead, Permission.FacilityRead];
 
 /** Working a case: stages, consent, assessments, plans, services, follow-ups, notes. */
 const CASEWORK: readonly Permission[] = [
   Permission.CaseRead, Permission.CaseCreate, Permission.CaseUpdate, Permission.ConsentManage, Permission.CaseRecordWrite,
-  Permission.ServiceRecordWrite, Permission.FollowUpRead,
+  Permission.ServiceRecordWrite, Permission.FollowUpRead, Permission.ReferralRead, Permission.ReferralCreate, Permission.ReferralRespond,
+  Permission.ReturnManage,
 ];
 
 const SCREENING: readonly Permission[] = [
@@ -73,15 +84,21 @@ const SCREENING: readonly Permission[] = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  system_admin: [...SELF, Permission.AgencyManage, Permission.UserRead, Permission.UserManage, Permission.CatalogueRead, Permission.CataloguePublish],
-  agency_admin: [...SELF, Permission.UserRead, Permission.UserManage],
+  system_admin: [...SELF, Permission.AgencyManage, Permission.UserRead, Permission.UserManage, Permission.CatalogueRead, Permission.CataloguePublish, Permission.FacilityManage, Permission.ReportRead],
+  agency_admin: [...SELF, Permission.UserRead, Permission.UserManage, Permission.FacilityManage],
   screener: [...SELF, ...SCREENING, Permission.CaseRead, Permission.CaseCreate],
   identification_officer: [...SELF, Permission.PersonRead, Permission.CatalogueRead, Permission.ScreeningRead, Permission.IdentificationDecide, Permission.CaseRead, Permission.CaseBreakGlass],
   caseworker: [...SELF, ...SCREENING, ...CASEWORK],
-  case_supervisor: [...SELF, ...SCREENING, ...CASEWORK, Permission.PersonMerge, Permission.CaseAssign, Permission.CaseClose, Permission.CaseBreakGlass, Permission.CaseGrantsRead],
-  facility_officer: [...SELF, Permission.PersonRead, Permission.CaseRead, Permission.ServiceRecordWrite, Permission.CaseRecordWrite, Permission.FollowUpRead],
+  case_supervisor: [
+    ...SELF, ...SCREENING, ...CASEWORK, Permission.PersonMerge, Permission.CaseAssign, Permission.CaseClose, Permission.CaseBreakGlass, Permission.CaseGrantsRead,
+    Permission.ReferralConsentOverride, Permission.PlacementManage, Permission.ReportRead,
+  ],
+  facility_officer: [
+    ...SELF, Permission.PersonRead, Permission.CaseRead, Permission.ServiceRecordWrite, Permission.CaseRecordWrite, Permission.FollowUpRead,
+    Permission.ReferralRead, Permission.ReferralRespond, Permission.PlacementManage, Permission.ReturnManage,
+  ],
   auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
-  analyst: [...SELF],
+  analyst: [...SELF, Permission.ReportRead],
 };
 
 /** Roles whose holders see every case their agency leads (others see the cases assigned to them). */

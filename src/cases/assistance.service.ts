@@ -107,7 +107,13 @@ export class AssistanceService {
     return this.consentResponse(await this.m().getRepository(CaseConsentEntity).findOneByOrFail({ id: consentId }));
   }
 
+  /** Ends the referrals (and the access) of every agency the consent no longer covers. */
   private async revokeUncoveredReferralAccess(caseId: string, covered: string[]): Promise<number> {
+    await this.m().query(
+      `UPDATE referral SET status = 'cancelled', end_reason = 'consent_withdrawn', ended_at = now(), version = version + 1, updated_at = now()
+        WHERE case_id = $1 AND status IN ('pending', 'accepted') AND NOT (to_agency_id = ANY($2::uuid[]))`,
+      [caseId, covered],
+    );
     const rows = await queryRows<{ id: string }>(
       this.m(),
       `UPDATE case_access_grant SET revoked_at = now()

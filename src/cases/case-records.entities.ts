@@ -247,7 +247,7 @@ export class FollowUpEntity extends CaseRecord {
   @Column({ type: 'date', nullable: true })
   completedOn!: string | null;
 
-  @Column({ type: 'varchar', length: 20, nullable: true })
+  @Column({ type: 'varchar', length: 30, nullable: true })
   outcome!: string | null;
 
   @Column({ type: 'bytea', nullable: true })

@@ -216,6 +216,23 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(720)
   IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
+  @Matches(/^(emergency|high|normal|low):\d{1,4}(,(emergency|high|normal|low):\d{1,4}){0,3}$/, {
+    message: 'REFERRAL_SLA_HOURS must look like emergency:4,high:24,normal:72,low:168',
+  })
+  REFERRAL_SLA_HOURS = 'emergency:4,high:24,normal:72,low:168';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  REFERRAL_EXPIRY_INTERVAL_MS = 30_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  REPORT_MIN_CELL_SIZE = 5;
 }
 
 export interface AppConfig {
@@ -258,6 +275,12 @@ export interface AppConfig {
   cases: {
     followUpPlanMonths: number[];
     idempotencyKeyTtlHours: number;
+  };
+  referrals: {
+    slaHours: Record<string, number>;
+    /** 0 disables the background expiry (tests expire explicitly). */
+    expiryIntervalMs: number;
+    reportMinCellSize: number;
   };
   crypto: {
     encryptionKeys?: string;
@@ -357,6 +380,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     cases: {
       followUpPlanMonths: vars.FOLLOW_UP_PLAN_MONTHS.split(',').map(Number),
       idempotencyKeyTtlHours: vars.IDEMPOTENCY_KEY_TTL_HOURS,
+    },
+    referrals: {
+      slaHours: { emergency: 4, high: 24, normal: 72, low: 168, ...Object.fromEntries(vars.REFERRAL_SLA_HOURS.split(',').map((p) => [p.split(':')[0]!, Number(p.split(':')[1])])) },
+      expiryIntervalMs: vars.REFERRAL_EXPIRY_INTERVAL_MS,
+      reportMinCellSize: vars.REPORT_MIN_CELL_SIZE,
     },
     crypto: {
       encryptionKeys: vars.ENCRYPTION_KEYS,

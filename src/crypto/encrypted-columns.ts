@@ -20,4 +20,8 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'case_follow_up', column: 'notes_enc' },
   { table: 'case_note', column: 'body_enc' },
   { table: 'idempotency_key', column: 'response_enc', idSql: `actor_user_id::text || ':' || key` },
+  { table: 'referral', column: 'note_enc' },
+  { table: 'referral', column: 'consent_override_enc' },
+  { table: 'family_assessment', column: 'findings_enc' },
+  { table: 'return_notice', column: 'host_reference_enc' },
 ];

@@ -2,6 +2,9 @@ import { CaseAccessGrantEntity } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { RateLimitCounterEntity, RefreshTokenEntity, SessionEntity } from '../auth/session.entity.js';
 import { CaseEntity } from '../cases/case.entity.js';
+import { FacilityEntity, PlacementEntity } from '../facilities/facility.entity.js';
+import { FamilyAssessmentEntity, ReferralEntity, UnmetNeedEntity } from '../referrals/referral.entities.js';
+import { ExpectedArrivalEntity, ReturnNoticeEntity } from '../returns/return.entities.js';
 import {
   AssessmentEntity,
   CaseConsentEntity,
@@ -55,4 +58,11 @@ export const ENTITIES = [
   FollowUpEntity,
   CaseNoteEntity,
   IdempotencyKeyEntity,
+  FacilityEntity,
+  PlacementEntity,
+  ReferralEntity,
+  UnmetNeedEntity,
+  FamilyAssessmentEntity,
+  ReturnNoticeEntity,
+  ExpectedArrivalEntity,
 ];

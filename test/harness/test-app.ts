@@ -48,6 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     // Tests seal the audit chain explicitly, so tamper checks are deterministic.
     AUDIT_SEAL_INTERVAL_MS: '0',
+    REFERRAL_EXPIRY_INTERVAL_MS: '0',
     ...options.env,
   });
   const logFile = path.join(info.logDir, `${process.env.JEST_WORKER_ID ?? '0'}-${databaseName}.log`);

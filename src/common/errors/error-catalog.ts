@@ -24,6 +24,8 @@ export const ERROR_CATALOG = {
   ILLEGAL_TRANSITION: { status: 409, title: 'This change of state is not allowed from the current state' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   DATE_OUT_OF_RANGE: { status: 422, title: 'A date is outside the allowed range' },
+  FACILITY_FULL: { status: 409, title: 'The facility has no free bed' },
+  NOT_ELIGIBLE: { status: 422, title: 'The facility does not take this person' },
   POSSIBLE_DUPLICATE: { status: 409, title: 'This person strongly matches an existing record' },
   CONSENT_REQUIRED: { status: 422, title: 'The person has not consented to this' },
   PROFILE_MISMATCH: { status: 422, title: 'The indicator profile does not fit the person' },

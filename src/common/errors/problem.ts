@@ -28,9 +28,13 @@ export interface MappedError {
 
 const typeUri = (code: ErrorCode) => `urn:ctcm:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
+const RESERVED = new Set(['type', 'title', 'status', 'code', 'detail', 'requestId']);
+
 function problemOf(code: ErrorCode, requestId: string, detail?: string, extra: Partial<Problem> = {}): Problem {
   const { status, title } = ERROR_CATALOG[code];
-  return { type: typeUri(code), title, status, code, ...(detail ? { detail } : {}), requestId, ...extra };
+  // Extensions never overwrite the standard members.
+  const extensions = Object.fromEntries(Object.entries(extra).filter(([k]) => !RESERVED.has(k)));
+  return { type: typeUri(code), title, status, code, ...(detail ? { detail } : {}), requestId, ...extensions };
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);

@@ -38,13 +38,12 @@ export function httpLoggerOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttp
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     serializers: {
       // Route template, never the raw URL: paths and query strings can carry names.
-      req: (req: { raw: RawRequest; id?: string; method?: string }) => ({
-        id: req.id,
-        method: req.method,
-        route: req.raw.routeTemplate ?? '(unmatched)',
-      }),
+      req: (req: { id?: string; method?: string }) => ({ id: req.id, method: req.method }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
+    // The route is known only once routing ran, so it is added when the request completes.
+    customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: Record<string, unknown>) => ({ ...value, route: (req as RawRequest).routeTemplate ?? '(unmatched)' }),
+    customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: unknown, value: Record<string, unknown>) => ({ ...value, route: (req as RawRequest).routeTemplate ?? '(unmatched)' }),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     wrapSerializers: true,

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/authorize.decorator.js';
+import { Permission } from '../auth/permissions.js';
+import { CaseResponse } from '../cases/dto/case.dto.js';
+import type { Actor } from '../common/context/request-context.js';
+import { CurrentActor } from '../common/http/actor.decorator.js';
+import { IfMatchVersion } from '../common/http/etag.js';
+import { IdParam } from '../common/http/params.js';
+import { ArrivalRequest, CreateReturnNoticeRequest, ReturnNoticeResponse } from './dto/return.dto.js';
+import { ReturnsService } from './returns.service.js';
+
+@ApiTags('returns')
+@Controller()
+export class ReturnsController {
+  constructor(@Inject(ReturnsService) private readonly returns: ReturnsService) {}
+
+  @Post('return-notices')
+  @Authorize(Permission.ReturnManage)
+  @ApiOperation({ summary: 'Record a pre-arrival notice from a host country; it creates the expected arrivals' })
+  @ApiCreatedResponse({ type: ReturnNoticeResponse })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateReturnNoticeRequest): Promise<ReturnNoticeResponse> {
+    return this.returns.createNotice(actor, body);
+  }
+
+  @Get('return-notices')
+  @Authorize(Permission.ReturnManage)
+  @ApiOkResponse({ type: [ReturnNoticeResponse] })
+  list(@CurrentActor() actor: Actor): Promise<ReturnNoticeResponse[]> {
+    return this.returns.notices(actor);
+  }
+
+  @Get('return-notices/:id')
+  @Authorize(Permission.ReturnManage)
+  @ApiOkResponse({ type: ReturnNoticeResponse })
+  get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ReturnNoticeResponse> {
+    return this.returns.notice(actor, id);
+  }
+
+  @Post('expected-arrivals/:id/arrival')
+  @HttpCode(201)
+  @Authorize(Permission.ReturnManage)
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the expected arrival' })
+  @ApiOperation({ summary: 'Record the arrival at the VTC: a case opens, led by the receiving agency' })
+  @ApiCreatedResponse({ type: CaseResponse })
+  arrive(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: ArrivalRequest): Promise<CaseResponse> {
+    return this.returns.arrive(actor, id, version, body.personId);
+  }
+}
