@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { jsonBodyParser } from './common/http/json-body.js';
+import { rejectControlCharactersInQuery } from './common/http/query-guard.js';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -50,6 +51,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
     next();
   });
   app.use(requireJsonBody);
+  app.use(rejectControlCharactersInQuery);
   app.use(jsonBodyParser(config.http.bodyLimitBytes));
   // Errors raised before Nest routing (content type, body parsing) get the same problem shape.
   app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {

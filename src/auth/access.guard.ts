@@ -26,6 +26,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     const store = currentRequest();
     if (store) store.permission = permission;
     if (!permission) throw new DomainError('FORBIDDEN', 'This route declares no permission');
+    rejectUnexpectedBody(req, context);
     if (PUBLIC_PERMISSIONS.has(permission)) return true;
 
     await super.canActivate(context);
@@ -40,6 +41,22 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (err instanceof DomainError) throw err;
     if (err || !user) throw new DomainError('UNAUTHENTICATED');
     return user;
+  }
+}
+
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+const BODY_PARAM_TYPE = 3;
+
+/** A route that takes no body refuses one: extra fields must never be silently carried along. */
+function rejectUnexpectedBody(req: AuthenticatedRequest, context: ExecutionContext): void {
+  const body = req.body as unknown;
+  const hasBody = body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body as object).length === 0);
+  if (!hasBody) return;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
+  const takesBody = Object.keys(args).some((k) => k.split(':')[0] === String(BODY_PARAM_TYPE));
+  if (!takesBody) {
+    const fields = typeof body === 'object' ? Object.keys(body as object) : ['(body)'];
+    throw new DomainError('VALIDATION_FAILED', 'This route takes no request body', { errors: fields.map((field) => ({ field, messages: [`property ${field} should not exist`] })) });
   }
 }
 

@@ -90,8 +90,14 @@ export function mapError(err: unknown, requestId: string): MappedError {
   }
   // The depth check throws through body-parser as is; body-parser strips the reviver's error
   // down to its message, so the key is read back from it.
-  const forbiddenKey = (err as { type?: string })?.type === 'entity.parse.failed' ? /property name (\S+) is not allowed/.exec((err as Error).message)?.[1] : undefined;
-  const rejected = forbiddenKey ? new JsonBodyRejected(forbiddenKey, 'forbidden_key') : err instanceof JsonBodyRejected ? err : undefined;
+  const parseMessage = (err as { type?: string })?.type === 'entity.parse.failed' ? (err as Error).message : '';
+  const forbiddenKey = /property name (\S+) is not allowed/.exec(parseMessage)?.[1];
+  const controlIn = /property (\S+) holds a NUL or control character/.exec(parseMessage)?.[1];
+  const rejected = forbiddenKey
+    ? new JsonBodyRejected(forbiddenKey, 'forbidden_key')
+    : controlIn
+      ? new JsonBodyRejected(controlIn, 'control_character')
+      : err instanceof JsonBodyRejected ? err : undefined;
   if (rejected) {
     return {
       problem: problemOf('VALIDATION_FAILED', requestId, 'The request body has a forbidden shape', { errors: [{ field: rejected.field, messages: [rejected.message] }] }),

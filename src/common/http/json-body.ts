@@ -4,12 +4,22 @@ import express, { type RequestHandler } from 'express';
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_JSON_DEPTH = 12;
 
+type Rule = 'forbidden_key' | 'too_deep' | 'control_character';
+const MESSAGES: Record<Rule, (field: string) => string> = {
+  forbidden_key: (field) => `property name ${field} is not allowed`,
+  too_deep: () => `nested deeper than ${MAX_JSON_DEPTH} levels`,
+  control_character: (field) => `property ${field} holds a NUL or control character`,
+};
+
+/** NUL and C0 controls other than tab, line feed and carriage return: PostgreSQL text refuses NUL. */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 export class JsonBodyRejected extends Error {
   readonly field: string;
-  readonly rule: 'forbidden_key' | 'too_deep';
+  readonly rule: Rule;
 
-  constructor(field: string, rule: 'forbidden_key' | 'too_deep') {
-    super(rule === 'forbidden_key' ? `property name ${field} is not allowed` : `nested deeper than ${MAX_JSON_DEPTH} levels`);
+  constructor(field: string, rule: Rule) {
+    super(MESSAGES[rule](field));
     this.name = 'JsonBodyRejected';
     this.field = field;
     this.rule = rule;
@@ -41,6 +51,7 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
     verify: (_req, _res, buf) => assertDepth(buf),
     reviver: (key, value) => {
       if (FORBIDDEN_KEYS.has(key)) throw new JsonBodyRejected(key, 'forbidden_key');
+      if (typeof value === 'string' && CONTROL_CHARACTERS.test(value)) throw new JsonBodyRejected(key || '(body)', 'control_character');
       return value;
     },
   });
