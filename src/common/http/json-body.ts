@@ -12,6 +12,7 @@ const MESSAGES: Record<Rule, (field: string) => string> = {
 };
 
 /** NUL and C0 controls other than tab, line feed and carriage return: PostgreSQL text refuses NUL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export class JsonBodyRejected extends Error {
