@@ -38,8 +38,10 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err instanceof DomainError) throw err;
-    if (err || !user) throw new DomainError('UNAUTHENTICATED');
+    // Token problems arrive as `info` (a failed check); `err` is an error raised while checking the
+    // user, e.g. the database being away, which must answer 503, never log the caller out with 401.
+    if (err) throw err;
+    if (!user) throw new DomainError('UNAUTHENTICATED');
     return user;
   }
 }

@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import { applyDecorators, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -10,6 +10,7 @@ import { currentRequest } from '../common/context/request-context.js';
 import { TransactionService } from './transaction.service.js';
 
 const NO_REQUEST_TRANSACTION = 'ctcm:no-request-transaction';
+const BEST_EFFORT_AUDIT = 'ctcm:best-effort-audit';
 const HTTP_CODE_METADATA = '__httpCode__';
 
 /**
@@ -17,6 +18,13 @@ const HTTP_CODE_METADATA = '__httpCode__';
  * database) and authentication (a failed login must still commit its counters).
  */
 export const NoRequestTransaction = () => SetMetadata(NO_REQUEST_TRANSACTION, true);
+
+/**
+ * Health probes: no transaction, and their access entry is written when the database can take
+ * it. Liveness must answer while the database is away, or the orchestrator would restart
+ * healthy replicas during a database outage.
+ */
+export const HealthProbe = () => applyDecorators(NoRequestTransaction(), SetMetadata(BEST_EFFORT_AUDIT, true));
 
 /**
  * Runs each request in one transaction: the actor's row-level-security context, the work
@@ -38,6 +46,7 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<Request>();
     const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (req.method === 'POST' ? 201 : 200);
     const skip = this.reflector.getAllAndOverride<boolean>(NO_REQUEST_TRANSACTION, [handler, context.getClass()]);
+    const bestEffortAudit = this.reflector.getAllAndOverride<boolean>(BEST_EFFORT_AUDIT, [handler, context.getClass()]);
     const work = async () => {
       const store = currentRequest();
       const claim = !skip && store?.actor && store.manager
@@ -55,7 +64,10 @@ export class RequestTransactionInterceptor implements NestInterceptor {
         await claim.complete?.(status, result);
       }
       const facts = requestFactsOf(req);
-      if (facts) await this.audit.access(store, facts, store?.routeTemplate, store?.permission, 'allowed', sent);
+      if (facts) {
+        const written = this.audit.access(store, facts, store?.routeTemplate, store?.permission, 'allowed', sent);
+        await (bestEffortAudit ? written.catch(() => undefined) : written);
+      }
       return result;
     };
     return from(skip ? work() : this.tx.run(work));
