@@ -170,7 +170,7 @@ export class CasesService {
       openedOn: c.openedOn,
       // The limited view carries identity, needs and risks, not the identification record.
       identificationStatus: view === 'full' ? needsRisks.identification_status : null,
-      closureRequest: c.closureRequest,
+      closureRequest: c.closureRequest ? { reason: c.closureRequest.reason, requestedBy: c.closureRequest.requestedBy, requestedAt: c.closureRequest.requestedAt } : null,
       closureReason: c.closureReason,
       closedAt: c.closedAt?.toISOString() ?? null,
       transferredToAgencyId: c.transferredToAgencyId,

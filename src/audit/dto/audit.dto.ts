@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
+const ANY_JSON_VALUE = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }, { type: 'object', additionalProperties: true }];
+
 export class AuditFilterQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive). Default: 24 hours ago' })
   @IsOptional()
@@ -49,8 +51,8 @@ export class AuditExportQuery extends AuditFilterQuery {
 export class FieldChangeResponse {
   @ApiProperty() field!: string;
   @ApiProperty({ description: 'Personal fields are recorded as changed, without values' }) personal!: boolean;
-  @ApiPropertyOptional({ description: 'Previous value (non-personal fields only)' }) old?: unknown;
-  @ApiPropertyOptional({ description: 'New value (non-personal fields only)' }) new?: unknown;
+  @ApiPropertyOptional({ description: 'Previous value (non-personal fields only): any JSON value', nullable: true, oneOf: ANY_JSON_VALUE }) old?: unknown;
+  @ApiPropertyOptional({ description: 'New value (non-personal fields only): any JSON value', nullable: true, oneOf: ANY_JSON_VALUE }) new?: unknown;
 }
 
 export class AuditEventResponse {

@@ -83,6 +83,12 @@ export class CaseListQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,300}$/) cursor?: string;
 }
 
+export class ClosureRequestResponse {
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'uuid' }) requestedBy!: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
+}
+
 export class CaseResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'VT-2026-000123' }) caseNumber!: string;
@@ -97,7 +103,7 @@ export class CaseResponse {
   @ApiProperty({ type: [String] }) exploitationTypes!: string[];
   @ApiProperty({ format: 'date' }) openedOn!: string;
   @ApiProperty({ type: String, nullable: true, description: 'HTCDS status of the latest identification decision' }) identificationStatus!: string | null;
-  @ApiProperty({ type: Object, nullable: true, description: 'A pending request to close: { reason, requestedBy, requestedAt }' }) closureRequest!: Record<string, string> | null;
+  @ApiProperty({ type: () => ClosureRequestResponse, nullable: true, description: 'A pending request to close, awaiting a supervisor' }) closureRequest!: ClosureRequestResponse | null;
   @ApiProperty({ type: String, nullable: true }) closureReason!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) transferredToAgencyId!: string | null;
