@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -40,6 +41,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
+  documentValidationBounds(document.components.schemas as Record<string, SchemaNode>);
   for (const item of Object.values(document.paths)) {
     for (const op of Object.values(item) as { responses?: Record<string, unknown> }[]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
@@ -53,4 +55,54 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     }
   }
   return document;
+}
+
+interface SchemaNode {
+  type?: string;
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  [bound: string]: unknown;
+}
+
+interface BoundMetadata {
+  name?: string;
+  propertyName: string;
+  constraints?: unknown[];
+  each?: boolean;
+}
+
+/** class-validator decorator → the OpenAPI keyword that states the same bound. */
+const BOUND_KEYWORDS: Record<string, (constraints: unknown[]) => Record<string, unknown>> = {
+  maxLength: ([n]) => ({ maxLength: n }),
+  minLength: ([n]) => ({ minLength: n }),
+  arrayMaxSize: ([n]) => ({ maxItems: n }),
+  arrayMinSize: ([n]) => ({ minItems: n }),
+  max: ([n]) => ({ maximum: n }),
+  min: ([n]) => ({ minimum: n }),
+};
+
+/**
+ * Copies the length, size and range limits the validators enforce into the request schemas,
+ * so the documented contract is the enforced one and never drifts from it (a test checks
+ * that every string and array a client can send is bounded).
+ */
+function documentValidationBounds(schemas: Record<string, SchemaNode>): void {
+  const storage = getMetadataStorage() as unknown as {
+    validationMetadatas: Map<{ name: string }, BoundMetadata[]>;
+    getTargetValidationMetadatas(target: unknown, schema: string, always: boolean, strictGroups: boolean): BoundMetadata[];
+  };
+  for (const target of storage.validationMetadatas.keys()) {
+    const schema = schemas[target.name];
+    if (!schema?.properties) continue;
+    // Includes what the class inherits (CreatePersonRequest extends PersonFields).
+    for (const metadata of storage.getTargetValidationMetadatas(target, '', true, false)) {
+      const keywords = metadata.name ? BOUND_KEYWORDS[metadata.name] : undefined;
+      const property = schema.properties[metadata.propertyName];
+      if (!keywords || !property || property.$ref) continue;
+      const node = metadata.each && property.type === 'array' ? property.items : property;
+      if (!node || node.$ref) continue;
+      for (const [keyword, value] of Object.entries(keywords(metadata.constraints ?? []))) node[keyword] ??= value;
+    }
+  }
 }

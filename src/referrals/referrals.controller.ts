@@ -42,7 +42,7 @@ export class ReferralsController {
 
   @Get('referrals/inbox')
   @Authorize(Permission.ReferralRead)
-  @ApiOperation({ summary: 'Your agency\'s inbox: pending (by due time), overdue or accepted' })
+  @ApiOperation({ summary: 'Your agency\'s inbox: pending (by due time), overdue or accepted (at most 500, soonest due first)' })
   @ApiOkResponse({ type: [ReferralResponse] })
   inbox(@CurrentActor() actor: Actor, @Query() q: InboxQuery): Promise<ReferralResponse[]> {
     return this.referrals.inbox(actor, q.view ?? 'pending');

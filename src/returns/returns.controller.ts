@@ -25,6 +25,7 @@ export class ReturnsController {
 
   @Get('return-notices')
   @Authorize(Permission.ReturnManage)
+  @ApiOperation({ summary: 'Notices to your agency, latest expected first (at most 500)' })
   @ApiOkResponse({ type: [ReturnNoticeResponse] })
   list(@CurrentActor() actor: Actor): Promise<ReturnNoticeResponse[]> {
     return this.returns.notices(actor);

@@ -45,7 +45,7 @@ export class ReturnsService {
   }
 
   async notices(actor: Actor): Promise<ReturnNoticeResponse[]> {
-    const rows = await this.m().getRepository(ReturnNoticeEntity).find({ where: { receivingAgencyId: actor.agencyId }, order: { expectedOn: 'ASC' } });
+    const rows = await this.m().getRepository(ReturnNoticeEntity).find({ where: { receivingAgencyId: actor.agencyId }, order: { expectedOn: 'DESC' }, take: 500 });
     return Promise.all(rows.map((r) => this.notice(actor, r.id)));
   }
 

@@ -1,3 +1,4 @@
+import { given } from '../harness/given.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
 // Its own file: passport keeps one strategy registry per module graph, so one app per file.
@@ -17,5 +18,17 @@ describe('per-address rate limit on /auth', () => {
     const refused = await t.http.post('/auth/refresh').send({ refreshToken: 'y'.repeat(43) });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('holds a login flood at the door while signed-in users keep working', async () => {
+    const session = await given(t).quickSession(await given(t).user(await given(t).agency(), ['caseworker']));
+    const flood = Promise.all(Array.from({ length: 200 }, (_, i) => t.http.post('/auth/login').send({ email: `flood${i}@test.example`, password: 'guessing at random' })));
+    const t0 = Date.now();
+    const [work, ready] = await Promise.all([t.http.get('/agencies').set(session.auth), t.http.get('/health/ready')]);
+    const during = Date.now() - t0;
+    const statuses = (await flood).map((r) => r.status);
+    expect(statuses.every((s) => s === 429)).toBe(true);
+    expect([work.status, ready.status]).toEqual([200, 200]);
+    expect(during).toBeLessThan(2000);
   });
 });

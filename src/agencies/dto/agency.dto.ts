@@ -6,7 +6,7 @@ import { PROVINCES } from '../../reference-data/data/provinces.js';
 const PROVINCE_CODES = PROVINCES.map((p) => p.code);
 
 export class CreateAgencyRequest {
-  @ApiProperty({ example: 'MLSW-VTC', description: 'Short stable code: capitals, digits and dashes' })
+  @ApiProperty({ example: 'MLSW-VTC', description: 'Short stable code: capitals, digits and dashes', pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$' })
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,39}$/, { message: 'code must be 2–40 capitals, digits or dashes' })
   code!: string;
 

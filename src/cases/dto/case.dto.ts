@@ -149,7 +149,7 @@ export class TimelineEventResponse {
 // --- Consent -------------------------------------------------------------------
 
 export class RecordConsentRequest {
-  @ApiProperty({ enum: CONSENT_PURPOSES, isArray: true }) @ArrayMinSize(1) @ArrayUnique() @IsIn(CONSENT_PURPOSES, { each: true }) purposes!: string[];
+  @ApiProperty({ enum: CONSENT_PURPOSES, isArray: true }) @ArrayMinSize(1) @ArrayMaxSize(CONSENT_PURPOSES.length) @ArrayUnique() @IsIn(CONSENT_PURPOSES, { each: true }) purposes!: string[];
   @ApiProperty({ type: [String], format: 'uuid', description: 'Agencies the sharing covers (besides the lead agency)' })
   @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true }) coveredAgencyIds!: string[];
   @ApiProperty({ enum: CONSENT_GIVERS }) @IsIn(CONSENT_GIVERS) givenBy!: string;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ArrayMaxSize } from 'class-validator';
 import { BooleanQuery } from '../../common/http/query-transforms.js';
 import { EXPLOITATION_TYPES, GENDERS, SERVICE_TYPES } from '../../reference-data/data/code-lists.js';
 import { PROVINCES } from '../../reference-data/data/provinces.js';
@@ -12,25 +12,25 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateFacilityRequest {
   @ApiProperty({ format: 'uuid', description: 'Owning agency (agency admins: their own)' }) @IsUUID() agencyId!: string;
-  @ApiProperty({ example: 'VTC-BEDS' }) @Matches(/^[A-Z0-9][A-Z0-9-]{1,39}$/) code!: string;
+  @ApiProperty({ example: 'VTC-BEDS', pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$' }) @Matches(/^[A-Z0-9][A-Z0-9-]{1,39}$/) code!: string;
   @ApiProperty() @IsString() @MinLength(2) @MaxLength(200) nameEn!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) nameLo?: string | null;
   @ApiProperty({ enum: FACILITY_KINDS }) @IsIn(FACILITY_KINDS) kind!: string;
   @ApiProperty({ enum: PROVINCE_CODES }) @IsIn(PROVINCE_CODES) provinceCode!: string;
-  @ApiProperty({ enum: GENDERS, isArray: true }) @ArrayMinSize(1) @ArrayUnique() @IsIn(GENDERS, { each: true }) acceptsGenders!: string[];
+  @ApiProperty({ enum: GENDERS, isArray: true }) @ArrayMinSize(1) @ArrayMaxSize(GENDERS.length) @ArrayUnique() @IsIn(GENDERS, { each: true }) acceptsGenders!: string[];
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsInt() @Min(0) @Max(120) acceptsMinAge?: number;
   @ApiPropertyOptional({ default: 120 }) @IsOptional() @IsInt() @Min(0) @Max(120) acceptsMaxAge?: number;
-  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true, description: 'Empty: any' }) @IsOptional() @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) acceptsExploitationTypes?: string[];
-  @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true }) @IsOptional() @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) services?: string[];
+  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true, description: 'Empty: any' }) @IsOptional() @ArrayMaxSize(EXPLOITATION_TYPES.length) @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) acceptsExploitationTypes?: string[];
+  @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true }) @IsOptional() @ArrayMaxSize(SERVICE_TYPES.length) @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) services?: string[];
   @ApiProperty({ minimum: 0, maximum: 10000 }) @IsInt() @Min(0) @Max(10000) bedCapacity!: number;
 }
 
 export class UpdateFacilityRequest {
-  @ApiPropertyOptional({ enum: GENDERS, isArray: true }) @IsOptional() @ArrayMinSize(1) @ArrayUnique() @IsIn(GENDERS, { each: true }) acceptsGenders?: string[];
+  @ApiPropertyOptional({ enum: GENDERS, isArray: true }) @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(GENDERS.length) @ArrayUnique() @IsIn(GENDERS, { each: true }) acceptsGenders?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(120) acceptsMinAge?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(120) acceptsMaxAge?: number;
-  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true }) @IsOptional() @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) acceptsExploitationTypes?: string[];
-  @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true }) @IsOptional() @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) services?: string[];
+  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true }) @IsOptional() @ArrayMaxSize(EXPLOITATION_TYPES.length) @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) acceptsExploitationTypes?: string[];
+  @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true }) @IsOptional() @ArrayMaxSize(SERVICE_TYPES.length) @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) services?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10000) bedCapacity?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }

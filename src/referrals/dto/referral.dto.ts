@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayUnique, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ArrayMaxSize } from 'class-validator';
 import { RISKS } from '../../reference-data/data/code-lists.js';
 import { DECLINE_REASONS, REFERRAL_PURPOSES, REFERRAL_STATUSES, URGENCIES } from '../referral-rules.js';
 
@@ -29,7 +29,7 @@ export class FamilyAssessmentRequest {
   @ApiProperty({ format: 'date' }) @IsISO8601({ strict: true }) @Matches(DATE) assessedOn!: string;
   @ApiProperty() @IsBoolean() familyFound!: boolean;
   @ApiProperty({ enum: RECOMMENDATIONS }) @IsIn(RECOMMENDATIONS) recommendation!: string;
-  @ApiPropertyOptional({ enum: RISKS, isArray: true }) @IsOptional() @ArrayUnique() @IsIn(RISKS, { each: true }) householdRisks?: string[];
+  @ApiPropertyOptional({ enum: RISKS, isArray: true }) @IsOptional() @ArrayMaxSize(RISKS.length) @ArrayUnique() @IsIn(RISKS, { each: true }) householdRisks?: string[];
   @ApiPropertyOptional({ maxLength: 10000, description: 'Findings (encrypted)' }) @IsOptional() @IsString() @MaxLength(10000) findings?: string;
 }
 

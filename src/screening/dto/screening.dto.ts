@@ -60,7 +60,7 @@ export class VictimContext {
 }
 
 export class IndicatorAnswer {
-  @ApiProperty({ example: 'AL.D1.01' }) @Matches(/^[A-Z]{2}\.D[1-6]\.\d{2}$/, { message: 'indicatorCode must look like AL.D1.01' }) indicatorCode!: string;
+  @ApiProperty({ example: 'AL.D1.01', pattern: '^[A-Z]{2}\\.D[1-6]\\.\\d{2}$' }) @Matches(/^[A-Z]{2}\.D[1-6]\.\d{2}$/, { message: 'indicatorCode must look like AL.D1.01' }) indicatorCode!: string;
   @ApiProperty({ enum: ANSWERS, description: 'unknown and declined count as neither yes nor no' }) @IsIn(ANSWERS) answer!: string;
   @ApiPropertyOptional({ maxLength: 1000, description: 'Interviewer note (encrypted)' }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
 }
@@ -213,7 +213,7 @@ export class CatalogueVersionParam {
 }
 
 export class NewIndicator {
-  @ApiProperty({ example: 'AL.D1.01' }) @Matches(/^[A-Z]{2}\.D[1-6]\.\d{2}$/) code!: string;
+  @ApiProperty({ example: 'AL.D1.01', pattern: '^[A-Z]{2}\\.D[1-6]\\.\\d{2}$' }) @Matches(/^[A-Z]{2}\.D[1-6]\.\d{2}$/) code!: string;
   @ApiProperty({ enum: PROFILES }) @IsIn(PROFILES) profile!: string;
   @ApiProperty({ enum: ['D1', 'D2', 'D3', 'D4', 'D5', 'D6'] }) @IsIn(['D1', 'D2', 'D3', 'D4', 'D5', 'D6']) dimension!: string;
   @ApiProperty({ enum: ['strong', 'medium', 'weak'] }) @IsIn(['strong', 'medium', 'weak']) weight!: string;
