@@ -172,8 +172,12 @@ export class FacilitiesService {
   }
 
   async placementsOfCase(actor: Actor, caseId: string): Promise<PlacementResponse[]> {
-    await this.access.requireCase(actor, caseId);
-    const rows = await this.m().getRepository(PlacementEntity).find({ where: { caseId }, order: { admittedOn: 'ASC' } });
+    const view = await this.access.requireCase(actor, caseId);
+    // Through a referral, an agency sees only placements in its own facilities: where a person
+    // shelters is given to those who need to know it.
+    const query = this.m().getRepository(PlacementEntity).createQueryBuilder('p').where('p.case_id = :caseId', { caseId });
+    if (view !== 'full') query.andWhere('p.facility_id IN (SELECT f.id FROM facility f WHERE f.agency_id = :agencyId)', { agencyId: actor.agencyId });
+    const rows = await query.orderBy('p.admitted_on', 'ASC').getMany();
     this.audit.touch('placement', rows.map((r) => r.id), [caseId]);
     return rows.map(toPlacement);
   }

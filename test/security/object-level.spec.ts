@@ -6,6 +6,28 @@ import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js'
 import { tableCounts } from '../harness/table-counts.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
+/** What an open referral lets the receiving agency reach of the referring agency's records (all else answers as missing). */
+const RECEIVER_REACHES: string[] = [
+  // The limited view of the case and the person (no interview, documents, contacts or address).
+  'GET /cases/:id 200',
+  'GET /persons/:id 200',
+  // Lists filtered to what the receiving agency itself recorded or received (empty here, but not 404).
+  'GET /cases/:id/follow-ups 200',
+  'GET /cases/:id/notes 200',
+  'GET /cases/:id/placements 200',
+  'GET /cases/:id/referrals 200',
+  'GET /cases/:id/services 200',
+  // Its own notes and the services it gives.
+  'POST /cases/:id/notes 201',
+  'POST /cases/:id/services 201',
+  // The referral it received: read and answer; not the sender's actions.
+  'GET /referrals/:id 200',
+  'POST /referrals/:id/accept 200',
+  'POST /referrals/:id/cancel 412',
+  'POST /referrals/:id/complete 412',
+  'POST /referrals/:id/withdraw 403',
+];
+
 const today = () => new Date().toISOString().slice(0, 10);
 
 /**
@@ -17,6 +39,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 describe('object level: another agency\'s ids in paths and bodies', () => {
   let t: TestApp;
   let outsider: Session;
+  let receiverStaff: Session;
   const owned: Record<string, string> = {};
   let outsiderFacility: string;
   let outsiderCase: string;
@@ -33,6 +56,7 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
     const staffRoles = ROLES.filter((r) => !['system_admin', 'auditor', 'analyst'].includes(r));
     const a = await g.quickSession(await g.user(owner, [...staffRoles]));
     outsider = await g.quickSession(await g.user(other, [...staffRoles]));
+    receiverStaff = await g.quickSession(await g.user(receiver, [...staffRoles]));
     const ok = <T extends { status: number; body: { id: string } }>(res: T, what: string): string => {
       if (res.status !== 201) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id;
@@ -88,35 +112,59 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
     return byRoute[`${route.method} ${route.path}`] ?? {};
   };
 
-  it('cannot tell another agency\'s records from missing ones, on any route', async () => {
-    const before = await tableCounts(t);
-    const differences: string[] = [];
-    let hidden = 0;
+  interface Probe {
+    route: string;
+    directory: boolean;
+    real: { status: number; code?: string };
+    missing: { status: number; code?: string };
+  }
+
+  /** Every route with an id, called by `who` with the owner's ids and with random ones. */
+  const probe = async (who: Session): Promise<Probe[]> => {
+    const results: Probe[] = [];
     for (const route of routes) {
       const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
       if (!params.every((p) => idFor(route.path, p))) continue;
-      const directory = /^\/(agencies|facilities)\/:id$/.test(route.path) || route.path === '/facilities/:id/admissions';
       const send = async (ids: (p: string) => string) => {
         const path = params.reduce((acc, p) => acc.replace(`:${p}`, ids(p)), route.path);
         const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
-        let req = t.http[method](path).set(outsider.auth).set('if-match', '"1"');
+        let req = t.http[method](path).set(who.auth).set('if-match', '"1"');
         if (route.method !== 'GET') req = req.send(bodyFor(route));
         const res = await req;
         return { status: res.status, code: res.body?.code as string | undefined };
       };
-      const real = await send((p) => idFor(route.path, p)!);
-      const missing = await send(() => randomUUID());
-      if (real.status === 404) hidden += 1;
+      const directory = /^\/(agencies|facilities)\/:id$/.test(route.path) || route.path === '/facilities/:id/admissions';
+      results.push({ route: `${route.method} ${route.path}`, directory, real: await send((p) => idFor(route.path, p)!), missing: await send(() => randomUUID()) });
+    }
+    return results;
+  };
+
+  it('cannot tell another agency\'s records from missing ones, on any route', async () => {
+    const before = await tableCounts(t);
+    const results = await probe(outsider);
+    const differences: string[] = [];
+    for (const { route, directory, real, missing } of results) {
       if (directory) {
-        if (route.method !== 'GET' && ![403, 404].includes(real.status)) differences.push(`${route.method} ${route.path}: ${real.status} on a directory record of another agency`);
+        if (!route.startsWith('GET') && ![403, 404].includes(real.status)) differences.push(`${route}: ${real.status} on a directory record of another agency`);
       } else if (real.status !== missing.status || real.code !== missing.code) {
-        differences.push(`${route.method} ${route.path}: ${real.status} ${real.code} for another agency's record, ${missing.status} ${missing.code} for a missing one`);
+        differences.push(`${route}: ${real.status} ${real.code} for another agency's record, ${missing.status} ${missing.code} for a missing one`);
       }
     }
     expect(differences).toEqual([]);
     // Most routes must have reached the lookup (not stopped at validation) for this to prove anything.
-    expect(hidden).toBeGreaterThan(routes.length / 2);
+    expect(results.filter((r) => r.real.status === 404).length).toBeGreaterThan(results.length / 2);
     expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it('shows the agency receiving a referral only what the limited view allows', async () => {
+    const results = await probe(receiverStaff);
+    const reached = results.filter((r) => !r.directory && (r.real.status !== r.missing.status || r.real.code !== r.missing.code)).map((r) => `${r.route} ${r.real.status}`);
+    expect(reached.sort()).toEqual([...RECEIVER_REACHES].sort());
+    // The lists it reaches hold only what concerns the receiving agency.
+    for (const list of ['notes', 'services', 'follow-ups', 'placements']) {
+      const res = await t.http.get(`/cases/${owned.case}/${list}`).set(receiverStaff.auth);
+      expect({ list, items: res.body }).toEqual({ list, items: list === 'notes' ? [expect.objectContaining({ text: 'written by another agency' })] : list === 'services' ? [expect.anything()] : [] });
+    }
   });
 
   it('refuses another agency\'s ids inside request bodies as if they did not exist', async () => {
