@@ -89,10 +89,12 @@ const BOUND_KEYWORDS: Record<string, (constraints: unknown[]) => Record<string, 
  */
 function documentValidationBounds(schemas: Record<string, SchemaNode>): void {
   const storage = getMetadataStorage() as unknown as {
-    validationMetadatas: Map<{ name: string }, BoundMetadata[]>;
+    validationMetadatas?: Map<{ name: string }, BoundMetadata[]>;
     getTargetValidationMetadatas(target: unknown, schema: string, always: boolean, strictGroups: boolean): BoundMetadata[];
   };
-  for (const target of storage.validationMetadatas.keys()) {
+  // An internal of class-validator: should it change, the docs lose their bounds (never the
+  // validation itself) and test/security/resource-limits.spec.ts fails.
+  for (const target of storage.validationMetadatas?.keys() ?? []) {
     const schema = schemas[target.name];
     if (!schema?.properties) continue;
     // Includes what the class inherits (CreatePersonRequest extends PersonFields).
