@@ -29,6 +29,8 @@ describe('per-address rate limit on /auth', () => {
     const statuses = (await flood).map((r) => r.status);
     expect(statuses.every((s) => s === 429)).toBe(true);
     expect([work.status, ready.status]).toEqual([200, 200]);
-    expect(during).toBeLessThan(2000);
+    // Hashing 200 passwords would take over 10 s on 2 cores; refused at the door, the signed-in
+    // request is served in well under a second on a quiet machine (the bound leaves room for a busy CI).
+    expect(during).toBeLessThan(5000);
   });
 });
