@@ -5,5 +5,6 @@ import { AuditTrail1795379332020 } from './1795379332020-audit-trail.js';
 import { PersonsAndScreening1795380808488 } from './1795380808488-persons-and-screening.js';
 import { CasesAndAssistance1795381647524 } from './1795381647524-cases-and-assistance.js';
 import { ReferralsAndReturns1795382223441 } from './1795382223441-referrals-and-returns.js';
+import { PlanCachedAccessFunctions1795390000000 } from './1795390000000-plan-cached-access-functions.js';
 
-export const MIGRATIONS: Function[] = [PlatformFoundation1795378682373, IdentityAndAccess1795379077635, AuditTrail1795379332020, PersonsAndScreening1795380808488, CasesAndAssistance1795381647524, ReferralsAndReturns1795382223441];
+export const MIGRATIONS: Function[] = [PlatformFoundation1795378682373, IdentityAndAccess1795379077635, AuditTrail1795379332020, PersonsAndScreening1795380808488, CasesAndAssistance1795381647524, ReferralsAndReturns1795382223441, PlanCachedAccessFunctions1795390000000];

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../common/context/request-context.js';
 import { notFound } from '../common/errors/domain-error.js';
+import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { AGENCY_WIDE_CASE_ROLES, REFERRAL_RECEIVER_ROLES, type Role } from '../auth/permissions.js';
 import type { CaseView } from './case-access-grant.entity.js';
@@ -103,16 +104,21 @@ export class AccessService implements OnModuleInit {
 
   async requireScreening(actor: Actor, screeningId: string): Promise<void> {
     const v = this.screeningVisibility(actor, 's', 2);
-    const rows: unknown[] = await this.tx.manager().query(`SELECT 1 FROM screening s WHERE s.id = $1 AND ${v.condition}`, [screeningId, ...v.params]);
+    const rows = await preparedRows(this.tx.manager(), prepared(`SELECT 1 FROM screening s WHERE s.id = $1 AND ${v.condition}`), [screeningId, ...v.params]);
     if (!rows.length) throw notFound('Screening');
   }
 
   async personViews(actor: Actor, personIds: readonly string[]): Promise<Map<string, CaseView>> {
     if (personIds.length === 0) return new Map();
     const v = this.personVisibility(actor, 'p', 2);
-    const rows: { id: string; view: CaseView | null }[] = await this.tx
-      .manager()
-      .query(`SELECT p.id, ${v.view} AS view FROM person p WHERE p.id = ANY($1::uuid[])`, [personIds, ...v.params]);
+    // One id (the common case) by equality: its generic plan is as good as a custom one, so
+    // PostgreSQL stops planning it after a few runs; an array of unknown length is replanned.
+    const single = personIds.length === 1;
+    const rows = await preparedRows<{ id: string; view: CaseView | null }>(
+      this.tx.manager(),
+      prepared(`SELECT p.id, ${v.view} AS view FROM person p WHERE ${single ? 'p.id = $1::uuid' : 'p.id = ANY($1::uuid[])'}`),
+      [single ? personIds[0] : personIds, ...v.params],
+    );
     return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
   }
 
@@ -127,9 +133,12 @@ export class AccessService implements OnModuleInit {
   async caseViews(actor: Actor, caseIds: readonly string[]): Promise<Map<string, CaseView>> {
     if (caseIds.length === 0) return new Map();
     const v = this.caseVisibility(actor, 'c', 2);
-    const rows: { id: string; view: CaseView | null }[] = await this.tx
-      .manager()
-      .query(`SELECT c.id, ${v.view} AS view FROM case_file c WHERE c.id = ANY($1::uuid[])`, [caseIds, ...v.params]);
+    const single = caseIds.length === 1;
+    const rows = await preparedRows<{ id: string; view: CaseView | null }>(
+      this.tx.manager(),
+      prepared(`SELECT c.id, ${v.view} AS view FROM case_file c WHERE ${single ? 'c.id = $1::uuid' : 'c.id = ANY($1::uuid[])'}`),
+      [single ? caseIds[0] : caseIds, ...v.params],
+    );
     return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
   }
 

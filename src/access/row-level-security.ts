@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestStore } from '../common/context/request-context.js';
+import { prepared, preparedRows } from '../database/sql.js';
+
+const SET_ACTOR_CONTEXT = prepared("SELECT set_config('app.user_id', $1, true), set_config('app.agency_id', $2, true)");
 
 /**
  * Transaction-local (set_config(…, true)) and parameterised: the actor context that the
@@ -7,7 +10,7 @@ import type { RequestStore } from '../common/context/request-context.js';
  */
 export async function applyActorContext(manager: EntityManager, store: RequestStore): Promise<void> {
   if (!store.actor) return;
-  await manager.query("SELECT set_config('app.user_id', $1, true), set_config('app.agency_id', $2, true)", [
+  await preparedRows(manager, SET_ACTOR_CONTEXT, [
     store.actor.userId,
     store.actor.agencyId,
   ]);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { type AuditNotes, currentRequest, type RequestStore } from '../common/context/request-context.js';
+import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { AuthEvent, AuthEventSink } from '../auth/auth.service.js';
 import type { AuditCategory, AuditOutcome, FieldChange } from './audit.types.js';
@@ -24,10 +25,10 @@ export interface AuditWrite {
   actor?: { userId?: string | null; agencyId?: string | null; roles?: string[] | null };
 }
 
-const INSERT_SQL = `INSERT INTO audit_event (
+const INSERT_ENTRY = prepared(`INSERT INTO audit_event (
   category, action, request_id, actor_user_id, actor_agency_id, actor_roles, client_ip, user_agent, method, route,
   permission, resource_type, resource_ids, case_ids, outcome, status, reason, duration_ms, break_glass_grant_id, changes, details)
-  VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`;
+  VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`);
 
 /** The request facts every entry carries, captured once per request by the context middleware. */
 export interface RequestFacts {
@@ -137,7 +138,7 @@ export class AuditService implements AuthEventSink {
     const store = ctx.store ?? currentRequest();
     const facts = ctx.facts ?? store?.facts;
     const actor = w.actor ?? (store?.actor ? { userId: store.actor.userId, agencyId: store.actor.agencyId, roles: store.actor.roles } : undefined);
-    await this.tx.manager().query(INSERT_SQL, [
+    await preparedRows(this.tx.manager(), INSERT_ENTRY, [
       w.category,
       w.action,
       facts?.requestId ?? store?.requestId ?? null,

@@ -8,7 +8,8 @@ import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { staleVersion } from '../common/http/etag.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { queryRows } from '../database/sql.js';
+import { findById } from '../database/find-by-id.js';
+import { prepared, preparedRows, queryRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PersonEntity } from '../persons/person.entity.js';
 import { PersonsService } from '../persons/persons.service.js';
@@ -43,6 +44,13 @@ const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: string 
   caseNumber: { column: 'c.case_number', dir: 'ASC', cast: 'text' },
   '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
 };
+
+const NEEDS_RISKS_STATUS = prepared(
+  `SELECT n.needs, n.risks,
+          (SELECT d.status FROM identification_decision d JOIN screening s ON s.id = d.screening_id
+            WHERE s.case_id = $1 ORDER BY d.recorded_at DESC, d.revision DESC LIMIT 1) AS identification_status
+     FROM app_case_needs_risks($1::uuid) n`,
+);
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -140,21 +148,17 @@ export class CasesService {
 
   async get(actor: Actor, id: string): Promise<CaseResponse> {
     const view = await this.access.requireCase(actor, id);
-    const c = await this.repo().findOneByOrFail({ id });
+    const c = await findById(this.tx.manager(), CaseEntity, id);
+    if (!c) throw notFound('Case');
     this.audit.touch('case', [id], [id]);
     return this.toResponse(actor, c, view);
   }
 
   private async toResponse(actor: Actor, c: CaseEntity, view: CaseView): Promise<CaseResponse> {
     const m = this.tx.manager();
-    const [needsRisks] = await m.query(
-      `SELECT n.needs, n.risks,
-              (SELECT d.status FROM identification_decision d JOIN screening s ON s.id = d.screening_id
-                WHERE s.case_id = $1 ORDER BY d.recorded_at DESC, d.revision DESC LIMIT 1) AS identification_status
-         FROM app_case_needs_risks($1) n`,
-      [c.id],
-    );
-    const person = await this.persons.toResponse(await m.getRepository(PersonEntity).findOneByOrFail({ id: c.personId }), view);
+    const [needsRisks] = await preparedRows<{ needs: string[]; risks: string[]; identification_status: string | null }>(m, NEEDS_RISKS_STATUS, [c.id]);
+    const person = await findById(m, PersonEntity, c.personId);
+    if (!needsRisks || !person) throw notFound('Case');
     return {
       id: c.id,
       caseNumber: c.caseNumber,
@@ -176,7 +180,7 @@ export class CasesService {
       transferredToAgencyId: c.transferredToAgencyId,
       needs: needsRisks.needs,
       risks: needsRisks.risks,
-      person,
+      person: await this.persons.toResponse(person, view),
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
       version: c.version,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -8,4 +9,39 @@ export async function queryRows<T>(manager: EntityManager, sql: string, params: 
   const result: unknown = await manager.query(sql, params);
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
+}
+
+/** A statement PostgreSQL parses and plans once per connection (a named prepared statement). */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Hot statements (run on every request) are prepared: PostgreSQL then skips parsing and,
+ * after a few executions, planning, which is most of a short statement's cost once
+ * row-level-security policies are expanded into it. The name is derived from the text, so
+ * two call sites can never prepare different text under one name.
+ */
+export function prepared(text: string): PreparedStatement {
+  let statement = preparedByText.get(text);
+  if (!statement) {
+    // Only statements whose text is fixed in the code are prepared, so this map stays small;
+    // the bound guards against a future caller building text from data.
+    if (preparedByText.size >= MAX_PREPARED) throw new Error('Too many distinct prepared statements: prepare only fixed SQL text');
+    statement = { name: `ctcm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+    preparedByText.set(text, statement);
+  }
+  return statement;
+}
+
+const MAX_PREPARED = 1000;
+const preparedByText = new Map<string, PreparedStatement>();
+
+/**
+ * Runs a prepared statement through the manager's query runner. TypeORM hands the query
+ * object to node-postgres unchanged, which prepares it by name on each pooled connection.
+ */
+export async function preparedRows<T>(manager: EntityManager, statement: PreparedStatement, params: unknown[] = []): Promise<T[]> {
+  return queryRows<T>(manager, statement as unknown as string, params);
 }

@@ -1,6 +1,10 @@
+import { CaseEntity } from '../../src/cases/case.entity.js';
+import { findById } from '../../src/database/find-by-id.js';
+import { withDataSource } from '../../src/database/migrator.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
+import { superuserUrl, testClusterInfo } from '../harness/test-cluster.js';
 
 describe('retries, the referral view and consent withdrawal', () => {
   let t: TestApp;
@@ -118,5 +122,28 @@ describe('retries, the referral view and consent withdrawal', () => {
       const timeline = await t.http.get(`/cases/${caseId}/timeline`).set(caseworker.auth);
       expect(timeline.body.find((e: { kind: string }) => e.kind === 'consent_withdrawn').summary.revokedReferralAccess).toBe(1);
     });
+  });
+
+  it('reads every entity by id through the prepared finder exactly as TypeORM\'s own finder does', async () => {
+    // findById (src/database/find-by-id.ts) serves the hot single-record reads; it must hydrate
+    // dates, arrays, JSON, bytea and nullable columns identically, for every entity with rows.
+    const compared = await withDataSource(superuserUrl(testClusterInfo(), t.databaseName), async (ds) => {
+      const names: string[] = [];
+      for (const metadata of ds.entityMetadatas) {
+        if (metadata.primaryColumns.length !== 1 || metadata.tableType !== 'regular') continue;
+        const pk = metadata.primaryColumns[0]!;
+        const rows = await ds.query(`SELECT "${pk.databaseName}"::text AS id FROM "${metadata.tablePath}" LIMIT 3`);
+        for (const { id } of rows as { id: string }[]) {
+          const ours = await findById(ds.manager, metadata.target, id);
+          const theirs = await ds.manager.findOneBy(metadata.target, { [pk.propertyName]: id });
+          expect({ entity: metadata.name, value: ours }).toEqual({ entity: metadata.name, value: theirs });
+          expect(Object.getPrototypeOf(ours)).toBe(Object.getPrototypeOf(theirs));
+        }
+        if (rows.length) names.push(metadata.name);
+      }
+      expect(await findById(ds.manager, CaseEntity, '00000000-0000-7000-8000-000000000000')).toBeNull();
+      return names;
+    });
+    expect(compared).toEqual(expect.arrayContaining(['CaseEntity', 'PersonEntity', 'ScreeningEntity', 'CaseNoteEntity']));
   });
 });
