@@ -1,5 +1,6 @@
 import { CaseEntity } from '../../src/cases/case.entity.js';
 import { findById } from '../../src/database/find-by-id.js';
+import type { ObjectLiteral } from 'typeorm';
 import { withDataSource } from '../../src/database/migrator.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
@@ -135,7 +136,7 @@ describe('retries, the referral view and consent withdrawal', () => {
         const rows = await ds.query(`SELECT "${pk.databaseName}"::text AS id FROM "${metadata.tablePath}" LIMIT 3`);
         for (const { id } of rows as { id: string }[]) {
           const ours = await findById(ds.manager, metadata.target, id);
-          const theirs = await ds.manager.findOneBy(metadata.target, { [pk.propertyName]: id });
+          const theirs = await ds.manager.findOneBy<ObjectLiteral>(metadata.target, { [pk.propertyName]: id });
           expect({ entity: metadata.name, value: ours }).toEqual({ entity: metadata.name, value: theirs });
           expect(Object.getPrototypeOf(ours)).toBe(Object.getPrototypeOf(theirs));
         }
