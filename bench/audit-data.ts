@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AUDIT_EVENT_COLUMNS, chainHash, checkpointMessage, entryHash, GENESIS_HASH } from '../src/audit/audit-hash.js';
+import { AUDIT_EVENT_COLUMNS, canonicalScalarsSql, chainHash, checkpointMessage, entryHash, GENESIS_HASH } from '../src/audit/audit-hash.js';
 import { AuditSigner } from '../src/audit/audit-signing.js';
 import type { AuditEventRow } from '../src/audit/audit.types.js';
 import type { BenchKeys } from './lib/cluster.js';
@@ -95,10 +95,6 @@ export async function generateAuditTrail(c: pg.Client, ownerUrl: string, count: 
   return layout;
 }
 
-/** JSON text of a value as canonicalJson writes it, for the column types of audit_event (no objects). */
-const j = (expr: string) => `coalesce(to_json(${expr})::text, 'null')`;
-const jArray = (expr: string) =>
-  `CASE WHEN ${expr} IS NULL THEN 'null' ELSE '[' || coalesce((SELECT string_agg(coalesce(to_json(v)::text, 'null'), ',' ORDER BY o) FROM unnest(${expr}) WITH ORDINALITY AS u(v, o)), '') || ']' END`;
 const CHANGES_JSON = '[{"field":"stage","personal":false,"old":"assessment","new":"planning"}]';
 /** canonicalJson of that constant: keys sorted, no spaces. */
 const CHANGES_CANONICAL = '[{"field":"stage","new":"planning","old":"assessment","personal":false}]';
@@ -109,15 +105,8 @@ const CHANGES_CANONICAL = '[{"field":"stage","new":"planning","old":"assessment"
  * Generated rows hold only the one `changes` value above and no `details`; a sample of every
  * generation is re-hashed in Node with the real entryHash() and must match.
  */
-const ENTRY_HASH_SQL = `sha256(convert_to('ctcm-audit-v1' || chr(10) || '[' || concat_ws(',',
-  ${j('e.id::text')},
-  ${j(`to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)},
-  ${j('e.category')}, ${j('e.action')}, ${j('e.request_id')}, ${j('e.actor_user_id::text')}, ${j('e.actor_agency_id::text')},
-  ${jArray('e.actor_roles')}, ${j('host(e.client_ip)')}, ${j('e.user_agent')}, ${j('e.method')}, ${j('e.route')},
-  ${j('e.permission')}, ${j('e.resource_type')}, ${jArray('e.resource_ids')}, ${jArray('e.case_ids::text[]')}, ${j('e.outcome')},
-  coalesce(e.status::text, 'null'), ${j('e.reason')}, coalesce(e.duration_ms::text, 'null'), ${j('e.break_glass_grant_id::text')},
-  CASE WHEN e.changes IS NULL THEN 'null' ELSE '${CHANGES_CANONICAL}' END,
-  'null') || ']', 'UTF8'))`;
+const ENTRY_HASH_SQL = `sha256(convert_to('ctcm-audit-v1' || chr(10) || '[' || ${canonicalScalarsSql('e')}
+  || ',' || CASE WHEN e.changes IS NULL THEN 'null' ELSE '${CHANGES_CANONICAL}' END || ',null]', 'UTF8'))`;
 
 /**
  * Hash-chains entries 1..count in id order, as the sealer does: entry hashes computed by

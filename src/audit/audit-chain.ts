@@ -1,6 +1,5 @@
-import { entryHash, chainHash, checkpointMessage, GENESIS_HASH } from './audit-hash.js';
+import { chainHash, checkpointMessage, GENESIS_HASH } from './audit-hash.js';
 import { verifySignature } from './audit-signing.js';
-import type { AuditEventRow } from './audit.types.js';
 
 export type BreakKind =
   | 'event_missing'        // a chained entry's event row is gone (deleted)
@@ -25,8 +24,8 @@ export interface ChainLink {
   eventId: string;
   entryHash: Buffer;
   chainHash: Buffer;
-  /** Null when the event row is missing. */
-  event: AuditEventRow | null;
+  /** The hash of the event row as it is now; null when the row is missing. */
+  currentEntryHash: Buffer | null;
 }
 
 export interface Checkpoint {
@@ -57,8 +56,8 @@ export class ChainWalker {
     if (this.firstBreak) return false;
     const at = { seq: link.seq, eventId: link.eventId };
     if (BigInt(link.seq) !== this.expectedSeq) return this.fail({ kind: 'chain_gap', ...at, detail: `expected position ${this.expectedSeq}, found ${link.seq}` });
-    if (!link.event) return this.fail({ kind: 'event_missing', ...at, detail: `event ${link.eventId} sealed at ${link.seq} is missing` });
-    if (!entryHash(link.event).equals(link.entryHash)) return this.fail({ kind: 'entry_modified', ...at, detail: `event ${link.eventId} differs from what was sealed` });
+    if (!link.currentEntryHash) return this.fail({ kind: 'event_missing', ...at, detail: `event ${link.eventId} sealed at ${link.seq} is missing` });
+    if (!link.currentEntryHash.equals(link.entryHash)) return this.fail({ kind: 'entry_modified', ...at, detail: `event ${link.eventId} differs from what was sealed` });
     if (!chainHash(this.previous, link.entryHash).equals(link.chainHash)) return this.fail({ kind: 'chain_broken', ...at, detail: `link ${link.seq} does not follow from link ${this.expectedSeq - 1n}` });
     this.previous = link.chainHash;
     this.expectedSeq += 1n;

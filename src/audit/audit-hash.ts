@@ -29,6 +29,38 @@ export function entryHash(row: AuditEventRow): Buffer {
     .digest();
 }
 
+/** JSON text of a scalar column as canonicalJson writes it (to_json escapes strings as JSON.stringify does). */
+const jsonScalar = (expr: string) => `coalesce(to_json(${expr})::text, 'null')`;
+const jsonTextArray = (expr: string) =>
+  `CASE WHEN ${expr} IS NULL THEN 'null' ELSE '[' || coalesce((SELECT string_agg(coalesce(to_json(v)::text, 'null'), ',' ORDER BY o) FROM unnest(${expr}) WITH ORDINALITY AS u(v, o)), '') || ']' END`;
+
+/**
+ * The canonical JSON of every hashed field but the last two (the JSON objects `changes` and
+ * `details`), comma-separated, built by PostgreSQL from the event row `alias`. The verifier
+ * hashes this text instead of parsing 23 columns into objects and serialising them again:
+ * the same bytes as canonicalJson() (the audit tests check tricky strings), at a fraction of
+ * the cost. The hashing itself stays in Node.
+ */
+export function canonicalScalarsSql(alias: string): string {
+  const e = alias;
+  return `concat_ws(',',
+    ${jsonScalar(`${e}.id::text`)},
+    ${jsonScalar(`to_char(${e}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)},
+    ${jsonScalar(`${e}.category`)}, ${jsonScalar(`${e}.action`)}, ${jsonScalar(`${e}.request_id`)},
+    ${jsonScalar(`${e}.actor_user_id::text`)}, ${jsonScalar(`${e}.actor_agency_id::text`)}, ${jsonTextArray(`${e}.actor_roles`)},
+    ${jsonScalar(`host(${e}.client_ip)`)}, ${jsonScalar(`${e}.user_agent`)}, ${jsonScalar(`${e}.method`)}, ${jsonScalar(`${e}.route`)},
+    ${jsonScalar(`${e}.permission`)}, ${jsonScalar(`${e}.resource_type`)}, ${jsonTextArray(`${e}.resource_ids`)},
+    ${jsonTextArray(`${e}.case_ids::text[]`)}, ${jsonScalar(`${e}.outcome`)}, coalesce(${e}.status::text, 'null'),
+    ${jsonScalar(`${e}.reason`)}, coalesce(${e}.duration_ms::text, 'null'), ${jsonScalar(`${e}.break_glass_grant_id::text`)})`;
+}
+
+/** entryHash() of a row given as canonicalScalarsSql() text plus its two JSON fields. */
+export function entryHashOfCanonical(scalars: string, changes: unknown, details: unknown): Buffer {
+  return createHash('sha256')
+    .update(`ctcm-audit-v1\n[${scalars},${canonicalJson(changes ?? null)},${canonicalJson(details ?? null)}]`)
+    .digest();
+}
+
 /** Link i of the chain: H(link i-1 ‖ entry hash i). */
 export function chainHash(previous: Buffer, entry: Buffer): Buffer {
   return createHash('sha256').update(previous).update(entry).digest();

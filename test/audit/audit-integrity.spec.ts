@@ -15,6 +15,9 @@ import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { appRoleUrl, testClusterInfo } from '../harness/test-cluster.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
+/** jsonb values go back as JSON text: node-postgres would send a JS array as a PostgreSQL array. */
+const jsonParam = (column: string, value: unknown) => ((column === 'changes' || column === 'details') && value !== null ? JSON.stringify(value) : value);
+
 describe('audit trail integrity', () => {
   let t: TestApp;
   let g: ReturnType<typeof given>;
@@ -52,6 +55,29 @@ describe('audit trail integrity', () => {
     await expect(t.ownerQuery(`DELETE FROM audit_chain WHERE seq = 1`)).rejects.toThrow(/append-only/);
   });
 
+  it('hashes tricky values identically in Node (sealer) and in PostgreSQL (verifier)', async () => {
+    // The verifier hashes the canonical JSON PostgreSQL builds; the sealer the one Node builds.
+    // Any difference in escaping, arrays, nulls or key order would read as tampering.
+    // Text columns hold what HTTP headers and the server can put there (no line breaks, never
+    // ''); the JSON columns carry every control character.
+    const tricky = ['quote " backslash \\ slash /', 'tab\there\u007f', 'ລາວ ภาษาไทย 😀 \u2028\u2029', "'=cmd|' /C calc'!A0", '-1+2'];
+    const control = 'newline\ncr\r\u0001\u001f\b\f';
+    for (const [i, text] of tricky.entries()) {
+      await t.ownerQuery(
+        `INSERT INTO audit_event (category, action, request_id, actor_user_id, actor_agency_id, actor_roles, client_ip, user_agent, method, route, permission,
+                                  resource_type, resource_ids, case_ids, outcome, status, reason, duration_ms, changes, details)
+         VALUES ('change', 'update', $1, NULL, NULL, $2, $3, $4, 'PATCH', $4, NULL, 'case', $5, $6, 'allowed', NULL, $4, $7, $8, $9)`,
+        [
+          `tricky-${i}`, i % 2 ? [] : ['caseworker', text], i % 2 ? '::1' : '10.0.0.7', text, [text, '', 'x'], i % 2 ? null : ['01a2055b-e2c8-7f37-ac99-ec4a0b154916'],
+          i, JSON.stringify([{ field: 'stage', personal: false, old: text + control, new: { z: 1, a: [1.5, null, true, ''], m: text } }]), i % 2 ? null : JSON.stringify({ b: 2, a: { d: [], c: {} }, [text + control]: 10 ** 21, e: '' }),
+        ],
+      );
+    }
+    await sealer.sealPending();
+    const report = await verifier.verify();
+    expect({ ok: report.ok, firstBreak: report.firstBreak }).toEqual({ ok: true, firstBreak: null });
+  });
+
   it('verifies an intact chain, over HTTP for auditors only', async () => {
     const res = await t.http.get('/audit/verify').set(auditor.auth);
     expect(res.status).toBe(200);
@@ -85,7 +111,7 @@ describe('audit trail integrity', () => {
         for (const [table, rows] of [['audit_event', snapshot.events], ['audit_chain', snapshot.chain], ['audit_checkpoint', snapshot.checkpoints]] as const) {
           for (const row of rows) {
             const cols = Object.keys(row);
-            await c.query(`INSERT INTO ${table} (${cols.join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((k) => (row as Record<string, unknown>)[k]));
+            await c.query(`INSERT INTO ${table} (${cols.join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((k) => jsonParam(k, (row as Record<string, unknown>)[k])));
           }
         }
         await c.query('COMMIT');
