@@ -14,7 +14,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The fields of an entry in hash order. Adding a field means a new hash version. */
-const HASHED_FIELDS: (keyof AuditEventRow)[] = [
+export const HASHED_FIELDS: (keyof AuditEventRow)[] = [
   'id', 'occurredAt', 'category', 'action', 'requestId', 'actorUserId', 'actorAgencyId', 'actorRoles', 'clientIp',
   'userAgent', 'method', 'route', 'permission', 'resourceType', 'resourceIds', 'caseIds', 'outcome', 'status',
   'reason', 'durationMs', 'breakGlassGrantId', 'changes', 'details',
@@ -31,8 +31,7 @@ export function entryHash(row: AuditEventRow): Buffer {
 
 /** JSON text of a scalar column as canonicalJson writes it (to_json escapes strings as JSON.stringify does). */
 const jsonScalar = (expr: string) => `coalesce(to_json(${expr})::text, 'null')`;
-const jsonTextArray = (expr: string) =>
-  `CASE WHEN ${expr} IS NULL THEN 'null' ELSE '[' || coalesce((SELECT string_agg(coalesce(to_json(v)::text, 'null'), ',' ORDER BY o) FROM unnest(${expr}) WITH ORDINALITY AS u(v, o)), '') || ']' END`;
+const jsonTextArray = (expr: string) => `coalesce(array_to_json(${expr})::text, 'null')`;
 
 /**
  * The canonical JSON of every hashed field but the last two (the JSON objects `changes` and
@@ -42,16 +41,44 @@ const jsonTextArray = (expr: string) =>
  * the cost. The hashing itself stays in Node.
  */
 export function canonicalScalarsSql(alias: string): string {
+  return `concat_ws(',', ${eventJsonFieldsSql(alias)
+    .filter((f) => f.key !== 'changes' && f.key !== 'details')
+    .map((f) => f.json)
+    .join(', ')})`;
+}
+
+/**
+ * Every field of an entry as SQL producing its JSON text, in hash order: the values
+ * AUDIT_EVENT_COLUMNS selects, serialised by PostgreSQL. `changes` and `details` are jsonb
+ * text (valid JSON, not canonical: only the Node side canonicalises them).
+ */
+export function eventJsonFieldsSql(alias: string): { key: keyof AuditEventRow; json: string }[] {
   const e = alias;
-  return `concat_ws(',',
-    ${jsonScalar(`${e}.id::text`)},
-    ${jsonScalar(`to_char(${e}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)},
-    ${jsonScalar(`${e}.category`)}, ${jsonScalar(`${e}.action`)}, ${jsonScalar(`${e}.request_id`)},
-    ${jsonScalar(`${e}.actor_user_id::text`)}, ${jsonScalar(`${e}.actor_agency_id::text`)}, ${jsonTextArray(`${e}.actor_roles`)},
-    ${jsonScalar(`host(${e}.client_ip)`)}, ${jsonScalar(`${e}.user_agent`)}, ${jsonScalar(`${e}.method`)}, ${jsonScalar(`${e}.route`)},
-    ${jsonScalar(`${e}.permission`)}, ${jsonScalar(`${e}.resource_type`)}, ${jsonTextArray(`${e}.resource_ids`)},
-    ${jsonTextArray(`${e}.case_ids::text[]`)}, ${jsonScalar(`${e}.outcome`)}, coalesce(${e}.status::text, 'null'),
-    ${jsonScalar(`${e}.reason`)}, coalesce(${e}.duration_ms::text, 'null'), ${jsonScalar(`${e}.break_glass_grant_id::text`)})`;
+  return [
+    { key: 'id', json: jsonScalar(`${e}.id::text`) },
+    { key: 'occurredAt', json: jsonScalar(`to_char(${e}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`) },
+    { key: 'category', json: jsonScalar(`${e}.category`) },
+    { key: 'action', json: jsonScalar(`${e}.action`) },
+    { key: 'requestId', json: jsonScalar(`${e}.request_id`) },
+    { key: 'actorUserId', json: jsonScalar(`${e}.actor_user_id::text`) },
+    { key: 'actorAgencyId', json: jsonScalar(`${e}.actor_agency_id::text`) },
+    { key: 'actorRoles', json: jsonTextArray(`${e}.actor_roles`) },
+    { key: 'clientIp', json: jsonScalar(`host(${e}.client_ip)`) },
+    { key: 'userAgent', json: jsonScalar(`${e}.user_agent`) },
+    { key: 'method', json: jsonScalar(`${e}.method`) },
+    { key: 'route', json: jsonScalar(`${e}.route`) },
+    { key: 'permission', json: jsonScalar(`${e}.permission`) },
+    { key: 'resourceType', json: jsonScalar(`${e}.resource_type`) },
+    { key: 'resourceIds', json: jsonTextArray(`${e}.resource_ids`) },
+    { key: 'caseIds', json: jsonTextArray(`${e}.case_ids::text[]`) },
+    { key: 'outcome', json: jsonScalar(`${e}.outcome`) },
+    { key: 'status', json: `coalesce(${e}.status::text, 'null')` },
+    { key: 'reason', json: jsonScalar(`${e}.reason`) },
+    { key: 'durationMs', json: `coalesce(${e}.duration_ms::text, 'null')` },
+    { key: 'breakGlassGrantId', json: jsonScalar(`${e}.break_glass_grant_id::text`) },
+    { key: 'changes', json: `coalesce(${e}.changes::text, 'null')` },
+    { key: 'details', json: `coalesce(${e}.details::text, 'null')` },
+  ];
 }
 
 /** entryHash() of a row given as canonicalScalarsSql() text plus its two JSON fields. */

@@ -5,6 +5,7 @@ import { type ChainBreak, ChainWalker, type Checkpoint, checkCheckpoints } from 
 import { AuditSealer } from './audit-sealer.service.js';
 
 const PAGE = 10_000;
+const PAGES_IN_FLIGHT = 2;
 
 const LINKS_SQL = `SELECT c.seq::text AS seq, c.event_id::text AS event_id, c.entry_hash, c.chain_hash, (e.id IS NOT NULL) AS present,
          ${canonicalScalarsSql('e')} AS scalars, e.changes, e.details
@@ -25,21 +26,33 @@ interface LinkRow {
 export type RowsQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
 /**
- * Feeds links (after, last] to the walker in pages of seq positions. The next page is read
- * while this one is hashed (two pooled connections), and PostgreSQL hands each event over as
+ * Feeds links (after, last] to the walker in pages of seq positions, read ahead on two pooled
+ * connections while the current page is hashed, and PostgreSQL hands each event over as
  * its canonical JSON text, so Node hashes instead of parsing and re-serialising 23 columns.
  * Returns the time spent waiting for pages and hashing, for the benchmark.
  */
 export async function walkChain(query: RowsQuery, walker: ChainWalker, after: bigint, last: bigint): Promise<{ waitMs: number; hashMs: number }> {
-  const page = (from: bigint) => (from < last ? (query(LINKS_SQL, [from.toString(), (from + BigInt(PAGE) < last ? from + BigInt(PAGE) : last).toString()]) as Promise<LinkRow[]>) : undefined);
+  const size = BigInt(PAGE);
+  const page = (from: bigint) => query(LINKS_SQL, [from.toString(), (from + size < last ? from + size : last).toString()]) as Promise<LinkRow[]>;
+  // Two pages in flight: PostgreSQL builds them on both cores while Node hashes the current one.
+  const inFlight: Promise<LinkRow[]>[] = [];
+  let nextFrom = after;
+  const refill = () => {
+    while (inFlight.length < PAGES_IN_FLIGHT && nextFrom < last) {
+      const p = page(nextFrom);
+      p.catch(() => undefined);
+      inFlight.push(p);
+      nextFrom += size;
+    }
+  };
   let waitMs = 0;
   let hashMs = 0;
-  let next = page(after);
-  for (let from = after; next; from += BigInt(PAGE)) {
+  refill();
+  while (inFlight.length) {
     const t0 = performance.now();
-    const rows = await next;
+    const rows = await inFlight.shift()!;
     const t1 = performance.now();
-    next = page(from + BigInt(PAGE));
+    refill();
     for (const r of rows) {
       const current = r.present ? entryHashOfCanonical(r.scalars!, r.changes, r.details) : null;
       if (!walker.step({ seq: r.seq, eventId: r.event_id, entryHash: r.entry_hash, chainHash: r.chain_hash, currentEntryHash: current })) break;
@@ -47,7 +60,7 @@ export async function walkChain(query: RowsQuery, walker: ChainWalker, after: bi
     waitMs += t1 - t0;
     hashMs += performance.now() - t1;
     if (walker.firstBreak) {
-      await next?.catch(() => undefined);
+      await Promise.allSettled(inFlight);
       break;
     }
   }

@@ -228,6 +228,27 @@ describe('audit trail integrity', () => {
       expect((await verifyExportFile(intact, stranger)).firstBreak?.kind).toBe('wrong_key');
     });
 
+    it('exports ranges of many chunks, read by two connections sharing one snapshot, in chain order', async () => {
+      // 4,500 more entries: the export reads chain positions in chunks of 2,000, alternating
+      // between two readers; the result must be the same ordered, verifiable chain.
+      await t.ownerQuery(
+        `INSERT INTO audit_event (category, action, request_id, outcome, status, route, details)
+         SELECT 'access', 'read', 'bulk-' || g, 'allowed', 200, '/cases/:id', CASE WHEN g % 7 = 0 THEN jsonb_build_object('n', g) END FROM generate_series(1, 4500) g`,
+      );
+      await sealer.sealPending();
+      for (const format of ['ndjson', 'csv'] as const) {
+        const file = await download(format);
+        const result = await verifyExportFile(file, publicKey());
+        expect(result).toMatchObject({ ok: true, authenticated: true, firstBreak: null });
+        expect(result.entries).toBeGreaterThan(4500);
+        const chainCount = (await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_chain WHERE occurred_at >= now() - interval '1 day'`)).rows[0].n;
+        expect(result.entries).toBe(chainCount);
+      }
+      const filtered = await verifyExportFile(await download('ndjson', '&action=read&outcome=allowed'), publicKey());
+      expect(filtered.ok).toBe(true);
+      expect(filtered.entries).toBeGreaterThanOrEqual(4500);
+    });
+
     it('writes CSV that no spreadsheet executes, and that still verifies', async () => {
       await t.http.get('/agencies').set(caseworker.auth).set('user-agent', '=HYPERLINK("http://evil.example","x")');
       const file = await download('csv');
