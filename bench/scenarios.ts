@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ChainWalker, type Checkpoint, checkCheckpoints } from '../src/audit/audit-chain.js';
 import { AuditSigner } from '../src/audit/audit-signing.js';
-import { walkChain } from '../src/audit/audit-verifier.service.js';
+import { poolRowStream, walkChain } from '../src/audit/audit-verifier.service.js';
 import { freeLocalPort } from '../src/database/embedded-postgres.js';
 import { CONSENT_ITEMS } from '../src/reference-data/data/code-lists.js';
 import { PROVINCES } from '../src/reference-data/data/provinces.js';
@@ -500,7 +500,7 @@ export interface VerifyResult {
 export async function verifyRangeDirect(ctx: Ctx, t: Target, count: number): Promise<VerifyResult> {
   const last = t.meta.audit.count;
   const startSeq = last - count;
-  const pool = new pg.Pool({ connectionString: ctx.bc.appUrl(t.db), max: 2 });
+  const pool = new pg.Pool({ connectionString: ctx.bc.appUrl(t.db), max: 3 });
   const signer = new AuditSigner(ctx.bc.keys.auditSigningKeyPem);
   try {
     const t0 = performance.now();
@@ -512,7 +512,7 @@ export async function verifyRangeDirect(ctx: Ctx, t: Target, count: number): Pro
       )
     ).rows.map((r) => ({ seq: r.seq, chainHash: r.chain_hash, keyId: r.key_id, signature: r.signature }));
     const walker = new ChainWalker({ seq: BigInt(startSeq), chainHash: head }, new Set(checkpoints.map((c) => c.seq)));
-    const { waitMs, hashMs } = await walkChain(async (sql, params) => (await pool.query(sql, params)).rows, walker, BigInt(startSeq), BigInt(last));
+    const { waitMs, hashMs } = await walkChain(poolRowStream(pool), walker, BigInt(startSeq), BigInt(last));
     const firstBreak = walker.firstBreak ?? checkCheckpoints(checkpoints, (seq) => walker.hashesBySeq.get(seq), walker.lastSeq, new Map([[signer.keyId, signer.publicKeyPem]]), BigInt(startSeq) + 1n);
     const seconds = (performance.now() - t0) / 1000;
     const result: VerifyResult = {
