@@ -7,5 +7,7 @@ import { CasesAndAssistance1795381647524 } from './1795381647524-cases-and-assis
 import { ReferralsAndReturns1795382223441 } from './1795382223441-referrals-and-returns.js';
 import { PlanCachedAccessFunctions1795390000000 } from './1795390000000-plan-cached-access-functions.js';
 import { AuditChainTimeIndex1795390000001 } from './1795390000001-audit-chain-time-index.js';
+import { BreakGlassGrantIndex1795390000002 } from './1795390000002-break-glass-grant-index.js';
+import { CaseListIndex1795390000003 } from './1795390000003-case-list-index.js';
 
-export const MIGRATIONS: Function[] = [PlatformFoundation1795378682373, IdentityAndAccess1795379077635, AuditTrail1795379332020, PersonsAndScreening1795380808488, CasesAndAssistance1795381647524, ReferralsAndReturns1795382223441, PlanCachedAccessFunctions1795390000000, AuditChainTimeIndex1795390000001];
+export const MIGRATIONS: Function[] = [PlatformFoundation1795378682373, IdentityAndAccess1795379077635, AuditTrail1795379332020, PersonsAndScreening1795380808488, CasesAndAssistance1795381647524, ReferralsAndReturns1795382223441, PlanCachedAccessFunctions1795390000000, AuditChainTimeIndex1795390000001, BreakGlassGrantIndex1795390000002, CaseListIndex1795390000003];

@@ -64,6 +64,24 @@ export class AccessService implements OnModuleInit {
   }
 
   /**
+   * The same rule as caseVisibility, split into the two ways a case becomes visible, for
+   * lists: the lead agency's own cases (an index range per agency) and the cases reached
+   * through a grant (break the glass, referral). A page is the top of each branch merged, so
+   * its cost does not grow with other agencies' cases.
+   */
+  caseVisibilityBranches(actor: Actor, alias: string, firstParam: number): { own: string; granted: string; params: unknown[] } {
+    const p = (i: number) => `$${firstParam + i}`;
+    return {
+      own: `(${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))`,
+      granted: `${alias}.id IN (SELECT g.case_id FROM case_access_grant g
+                 WHERE (g.kind = 'break_glass' AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now())
+                    OR (${p(3)}::boolean AND g.kind = 'referral' AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL
+                        AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())))`,
+      params: this.actorParams(actor),
+    };
+  }
+
+  /**
    * Persons: in full to the staff who registered or interviewed them (and their agency's
    * supervisors and identification officers) and to whoever sees one of their cases in full;
    * through the limited view to an agency with an open referral for one of their cases.

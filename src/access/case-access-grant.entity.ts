@@ -13,6 +13,8 @@ export type CaseView = 'full' | 'limited';
 @Entity('case_access_grant')
 @Index('ix_case_access_grant_case', ['caseId'])
 @Index('ix_case_access_grant_agency', ['granteeAgencyId'])
+// Break-the-glass grants are looked up by user in every case visibility check.
+@Index('ix_case_access_grant_break_glass_user', ['granteeUserId'], { where: "kind = 'break_glass'" })
 export class CaseAccessGrantEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_case_access_grant' })
   id!: string;

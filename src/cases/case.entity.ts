@@ -6,6 +6,8 @@ import { UserEntity } from '../users/user.entity.js';
 
 /** A case follows one person; its lead agency owns it. Access rules key on these columns. */
 @Entity('case_file')
+// Case lists read an agency's cases newest first: one index range per agency, whatever the total.
+@Index('ix_case_file_lead_agency_created', ['leadAgencyId', 'createdAt', 'id'])
 export class CaseEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_case_file' })
   id!: string;
@@ -23,7 +25,6 @@ export class CaseEntity {
   @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'fk_case_file_person' })
   person?: Relation<PersonEntity>;
 
-  @Index('ix_case_file_lead_agency')
   @Column({ type: 'uuid' })
   leadAgencyId!: string;
 

@@ -191,8 +191,9 @@ export class CasesService {
     const sort = SORTS[q.sort ?? '-createdAt']!;
     const limit = q.limit ?? 50;
     const v = this.access.caseVisibility(actor, 'c', 1);
+    const branches = this.access.caseVisibilityBranches(actor, 'c', 1);
     const params: unknown[] = [...v.params];
-    const conds = [v.condition];
+    const conds: string[] = [];
     const add = (sql: (p: string) => string, value: unknown) => {
       params.push(value);
       conds.push(sql(`$${params.length}`));
@@ -211,6 +212,11 @@ export class CasesService {
       conds.push(`(${sort.column}, c.id) ${cmp} ($${params.length - 1}::${sort.cast}, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
+    const filters = conds.length ? ` AND ${conds.join(' AND ')}` : '';
+    const order = `ORDER BY ${sort.column} ${sort.dir}, c.id ${sort.dir}`;
+    const top = `LIMIT $${params.length}`;
+    // The top of the agency's own cases and the top of the granted ones, merged; the full
+    // rule is checked again on the page (the branches are the rule split in two).
     const rows: {
       id: string; case_number: string; view: CaseView; stage: string; lead_agency_id: string; assigned_caseworker_id: string | null; province_code: string | null;
       exploitation_types: string[]; opened_on: string; overdue: boolean; created_at: Date; updated_at: Date; sort_value: string;
@@ -219,9 +225,12 @@ export class CasesService {
               to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
               EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date) AS overdue
          FROM case_file c
-        WHERE ${conds.join(' AND ')}
-        ORDER BY ${sort.column} ${sort.dir}, c.id ${sort.dir}
-        LIMIT $${params.length}`,
+        WHERE c.id IN ((SELECT c.id FROM case_file c WHERE ${branches.own}${filters} ${order} ${top})
+                       UNION ALL
+                       (SELECT c.id FROM case_file c WHERE ${branches.granted}${filters} ${order} ${top}))
+          AND ${v.condition}
+        ${order}
+        ${top}`,
       params,
     );
     const items = rows.slice(0, limit);
