@@ -1,18 +1,29 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { type PreparedStatement, prepared, preparedRows } from './sql.js';
 
-const statements = new WeakMap<EntityMetadata, PreparedStatement>();
+const statements = new WeakMap<EntityMetadata, Map<string, PreparedStatement>>();
 
-function selectById(metadata: EntityMetadata): PreparedStatement {
-  let statement = statements.get(metadata);
+function selectBy(metadata: EntityMetadata, propertyName: string): PreparedStatement {
+  let byColumn = statements.get(metadata);
+  if (!byColumn) statements.set(metadata, (byColumn = new Map()));
+  let statement = byColumn.get(propertyName);
   if (!statement) {
-    const [primary, ...rest] = metadata.primaryColumns;
-    if (!primary || rest.length) throw new Error(`${metadata.name} has no single-column primary key`);
+    const key = metadata.findColumnWithPropertyName(propertyName);
+    if (!key) throw new Error(`${metadata.name} has no column ${propertyName}`);
     const columns = metadata.columns.filter((c) => !c.isVirtual).map((c) => `"${c.databaseName}"`);
-    statement = prepared(`SELECT ${columns.join(', ')} FROM "${metadata.tablePath}" WHERE "${primary.databaseName}" = $1`);
-    statements.set(metadata, statement);
+    statement = prepared(`SELECT ${columns.join(', ')} FROM "${metadata.tablePath}" WHERE "${key.databaseName}" = $1 LIMIT 2`);
+    byColumn.set(propertyName, statement);
   }
   return statement;
+}
+
+function hydrate<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, row: Record<string, unknown>): T {
+  const entity = metadata.create() as T;
+  for (const column of metadata.columns) {
+    if (column.isVirtual) continue;
+    column.setEntityValue(entity, manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
+  }
+  return entity;
 }
 
 /**
@@ -22,12 +33,15 @@ function selectById(metadata: EntityMetadata): PreparedStatement {
  */
 export async function findById<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, id: string): Promise<T | null> {
   const metadata = manager.connection.getMetadata(target);
-  const [row] = await preparedRows<Record<string, unknown>>(manager, selectById(metadata), [id]);
-  if (!row) return null;
-  const entity = metadata.create() as T;
-  for (const column of metadata.columns) {
-    if (column.isVirtual) continue;
-    column.setEntityValue(entity, manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
-  }
-  return entity;
+  const [primary, ...rest] = metadata.primaryColumns;
+  if (!primary || rest.length) throw new Error(`${metadata.name} has no single-column primary key`);
+  return findOneByUnique(manager, target, primary.propertyName, id);
+}
+
+/** One entity by a unique column (the primary key, a version number), as findById. */
+export async function findOneByUnique<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, propertyName: string, value: unknown): Promise<T | null> {
+  const metadata = manager.connection.getMetadata(target);
+  const rows = await preparedRows<Record<string, unknown>>(manager, selectBy(metadata, propertyName), [value]);
+  if (rows.length > 1) throw new Error(`${metadata.name}.${propertyName} is not unique`);
+  return rows[0] ? hydrate<T>(manager, metadata, rows[0]) : null;
 }

@@ -7,6 +7,7 @@ import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { staleVersion } from '../common/http/etag.js';
 import { uuidv7 } from '../common/uuid.js';
+import { findById } from '../database/find-by-id.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { BirthDetails, CreatePersonRequest, MatchCandidate, MatchRequest, PersonNames, PersonResponse, UpdatePersonRequest } from './dto/person.dto.js';
 import { ageOn, type DecryptedPerson, displayName, PersonCodec } from './person.codec.js';
@@ -211,7 +212,7 @@ export class PersonsService {
 
   /** Age of a person on a date (null when unknown); decrypts only the birth field. */
   async ageOn(personId: string, at: Date): Promise<number | null> {
-    const person = await this.repo().findOneBy({ id: personId });
+    const person = await findById(this.tx.manager(), PersonEntity, personId);
     if (!person) throw notFound('Person');
     return ageOn(this.codec.decrypt(person).birth, at);
   }

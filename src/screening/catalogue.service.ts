@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
+import { findOneByUnique } from '../database/find-by-id.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CATALOGUE_V1 } from './data/indicator-catalogue-v1.js';
 import type { CatalogueResponse, CatalogueSummaryResponse, IndicatorResponse, NewIndicator, PublishCatalogueRequest } from './dto/screening.dto.js';
@@ -48,14 +49,29 @@ export class CatalogueService {
 
   async byVersion(version?: number): Promise<ScreeningCatalogueEntity> {
     const repo = this.tx.manager().getRepository(ScreeningCatalogueEntity);
-    const catalogue = version ? await repo.findOneBy({ version }) : (await repo.find({ order: { version: 'DESC' }, take: 1 }))[0];
+    const catalogue = version ? await findOneByUnique(this.tx.manager(), ScreeningCatalogueEntity, 'version', version) : (await repo.find({ order: { version: 'DESC' }, take: 1 }))[0];
     if (!catalogue) throw notFound('Catalogue version');
     return catalogue;
   }
 
-  async indicators(catalogueId: string, profile?: string): Promise<ScreeningIndicatorEntity[]> {
-    return this.tx.manager().getRepository(ScreeningIndicatorEntity).find({ where: { catalogueId, ...(profile ? { profile } : {}) }, order: { sortOrder: 'ASC' } });
+  /**
+   * A published catalogue never changes (a change is a new version), so its indicators are
+   * kept by catalogue id: every screening reads ~60 of them. Keyed by id, never by version,
+   * an entry cannot go stale; one from a publication that rolled back is never asked for.
+   */
+  async indicators(catalogueId: string, profile?: string): Promise<readonly ScreeningIndicatorEntity[]> {
+    const key = `${catalogueId}/${profile ?? '*'}`;
+    const known = this.indicatorsByCatalogue.get(key);
+    if (known) return known;
+    const found = await this.tx.manager().getRepository(ScreeningIndicatorEntity).find({ where: { catalogueId, ...(profile ? { profile } : {}) }, order: { sortOrder: 'ASC' } });
+    if (found.length) {
+      if (this.indicatorsByCatalogue.size >= 200) this.indicatorsByCatalogue.clear();
+      this.indicatorsByCatalogue.set(key, Object.freeze(found));
+    }
+    return found;
   }
+
+  private readonly indicatorsByCatalogue = new Map<string, readonly ScreeningIndicatorEntity[]>();
 
   async get(version: number, profile?: string): Promise<CatalogueResponse> {
     const c = await this.byVersion(version);

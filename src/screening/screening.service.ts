@@ -6,6 +6,8 @@ import type { Actor } from '../common/context/request-context.js';
 import { DomainError, type FieldError, notFound } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
+import { findById } from '../database/find-by-id.js';
+import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PersonsService } from '../persons/persons.service.js';
 import { CONSENT_ITEMS } from '../reference-data/data/code-lists.js';
@@ -18,6 +20,8 @@ import type {
 import { IdentificationDecisionEntity, ScreeningEntity } from './screening.entities.js';
 
 const CLOCK_SKEW_MS = 5 * 60_000;
+const CATALOGUE_VERSION = prepared('SELECT version FROM screening_catalogue WHERE id = $1');
+const LATEST_DECISION_STATUS = prepared('SELECT d.status FROM identification_decision d WHERE d.screening_id = $1 ORDER BY d.revision DESC LIMIT 1');
 const invalid = (errors: FieldError[], detail = 'Some fields are invalid') => new DomainError('VALIDATION_FAILED', detail, { errors });
 
 interface StoredAnswers {
@@ -189,11 +193,12 @@ export class ScreeningService {
 
   async get(actor: Actor, id: string): Promise<ScreeningResponse> {
     await this.access.requireScreening(actor, id);
-    const s = await this.repo().findOneByOrFail({ id });
-    const catalogue = await this.tx.manager().query('SELECT version FROM screening_catalogue WHERE id = $1', [s.catalogueId]);
-    const latest = await this.latestDecision(id);
+    const s = await findById(this.tx.manager(), ScreeningEntity, id);
+    if (!s) throw notFound('Screening');
+    const catalogue = await preparedRows<{ version: number }>(this.tx.manager(), CATALOGUE_VERSION, [s.catalogueId]);
+    const [latest] = await preparedRows<{ status: string }>(this.tx.manager(), LATEST_DECISION_STATUS, [id]);
     this.audit.touch('screening', [id], s.caseId ? [s.caseId] : []);
-    return this.toResponse(s, catalogue[0].version, latest?.status ?? null);
+    return this.toResponse(s, catalogue[0]!.version, latest?.status ?? null);
   }
 
   async list(actor: Actor, q: ScreeningListQuery): Promise<ScreeningSummaryResponse[]> {
