@@ -8,8 +8,8 @@ import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { staleVersion } from '../common/http/etag.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { findById } from '../database/find-by-id.js';
-import { prepared, preparedRows, queryRows } from '../database/sql.js';
+import { entityColumns, hydratePrefixed } from '../database/find-by-id.js';
+import { type PreparedStatement, prepared, preparedRows, queryRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PersonEntity } from '../persons/person.entity.js';
 import { PersonsService } from '../persons/persons.service.js';
@@ -44,13 +44,6 @@ const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: string 
   caseNumber: { column: 'c.case_number', dir: 'ASC', cast: 'text' },
   '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
 };
-
-const NEEDS_RISKS_STATUS = prepared(
-  `SELECT n.needs, n.risks,
-          (SELECT d.status FROM identification_decision d JOIN screening s ON s.id = d.screening_id
-            WHERE s.case_id = $1 ORDER BY d.recorded_at DESC, d.revision DESC LIMIT 1) AS identification_status
-     FROM app_case_needs_risks($1::uuid) n`,
-);
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -146,19 +139,36 @@ export class CasesService {
     await this.audit.change('link', 'screening', screening.id, diffFields({ caseId: null as string | null }, { caseId }), caseId);
   }
 
+  /**
+   * One statement reads the actor's view of the case (the access rule), the case, the person
+   * and the needs, risks and identification status: a case read is the hottest route.
+   */
+  private caseRead?: PreparedStatement;
+
   async get(actor: Actor, id: string): Promise<CaseResponse> {
-    const view = await this.access.requireCase(actor, id);
-    const c = await findById(this.tx.manager(), CaseEntity, id);
-    if (!c) throw notFound('Case');
+    const m = this.tx.manager();
+    const v = this.access.caseVisibility(actor, 'c', 2);
+    this.caseRead ??= prepared(`SELECT ${v.view} AS view, ${entityColumns(m, CaseEntity, 'c', 'c_')}, ${entityColumns(m, PersonEntity, 'p', 'p_')},
+                       n.needs AS n_needs, n.risks AS n_risks,
+                       (SELECT d.status FROM identification_decision d JOIN screening s ON s.id = d.screening_id
+                         WHERE s.case_id = c.id ORDER BY d.recorded_at DESC, d.revision DESC LIMIT 1) AS n_identification_status
+                  FROM case_file c
+                  JOIN person p ON p.id = c.person_id
+                  LEFT JOIN LATERAL app_case_needs_risks(c.id) n ON true
+                 WHERE c.id = $1::uuid`);
+    const [row] = await preparedRows<Record<string, unknown> & { view: CaseView | null; n_needs: string[] | null; n_risks: string[] | null; n_identification_status: string | null }>(
+      m,
+      this.caseRead,
+      [id, ...v.params],
+    );
+    if (!row?.view) throw notFound('Case');
     this.audit.touch('case', [id], [id]);
-    return this.toResponse(actor, c, view);
+    const c = hydratePrefixed(m, CaseEntity, row, 'c_');
+    const person = hydratePrefixed(m, PersonEntity, row, 'p_');
+    return this.toResponse(c, person, { needs: row.n_needs ?? [], risks: row.n_risks ?? [], identificationStatus: row.n_identification_status }, row.view);
   }
 
-  private async toResponse(actor: Actor, c: CaseEntity, view: CaseView): Promise<CaseResponse> {
-    const m = this.tx.manager();
-    const [needsRisks] = await preparedRows<{ needs: string[]; risks: string[]; identification_status: string | null }>(m, NEEDS_RISKS_STATUS, [c.id]);
-    const person = await findById(m, PersonEntity, c.personId);
-    if (!needsRisks || !person) throw notFound('Case');
+  private async toResponse(c: CaseEntity, person: PersonEntity, needsRisks: { needs: string[]; risks: string[]; identificationStatus: string | null }, view: CaseView): Promise<CaseResponse> {
     return {
       id: c.id,
       caseNumber: c.caseNumber,
@@ -173,7 +183,7 @@ export class CasesService {
       exploitationTypes: c.exploitationTypes,
       openedOn: c.openedOn,
       // The limited view carries identity, needs and risks, not the identification record.
-      identificationStatus: view === 'full' ? needsRisks.identification_status : null,
+      identificationStatus: view === 'full' ? needsRisks.identificationStatus : null,
       closureRequest: c.closureRequest ? { reason: c.closureRequest.reason, requestedBy: c.closureRequest.requestedBy, requestedAt: c.closureRequest.requestedAt } : null,
       closureReason: c.closureReason,
       closedAt: c.closedAt?.toISOString() ?? null,
