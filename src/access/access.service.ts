@@ -5,7 +5,7 @@ import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { AGENCY_WIDE_CASE_ROLES, REFERRAL_RECEIVER_ROLES, type Role } from '../auth/permissions.js';
 import type { CaseView } from './case-access-grant.entity.js';
-import { applyActorContext } from './row-level-security.js';
+import { actorContextSql } from './row-level-security.js';
 
 const hasAny = (actor: Actor, roles: ReadonlySet<Role>) => actor.roles.some((r) => roles.has(r as Role));
 
@@ -32,7 +32,7 @@ export class AccessService implements OnModuleInit {
   constructor(@Inject(TransactionService) private readonly tx: TransactionService) {}
 
   onModuleInit(): void {
-    this.tx.onTransactionStart(applyActorContext);
+    this.tx.onTransactionStart(actorContextSql);
   }
 
   /** The actor's parameters, in the order the visibility SQL expects them. */

@@ -1,17 +1,16 @@
-import type { EntityManager } from 'typeorm';
 import type { RequestStore } from '../common/context/request-context.js';
-import { prepared, preparedRows } from '../database/sql.js';
 
-const SET_ACTOR_CONTEXT = prepared("SELECT set_config('app.user_id', $1, true), set_config('app.agency_id', $2, true)");
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Transaction-local (set_config(…, true)) and parameterised: the actor context that the
- * PostgreSQL row-level-security policies read. Without it they match no row.
+ * Transaction-local (set_config(…, true)): the actor context that the PostgreSQL
+ * row-level-security policies read. Without it they match no row. It travels with the
+ * transaction's BEGIN, so the ids are literals: they come from the user's database row and
+ * are checked to be UUIDs here, never passed through as text.
  */
-export async function applyActorContext(manager: EntityManager, store: RequestStore): Promise<void> {
-  if (!store.actor) return;
-  await preparedRows(manager, SET_ACTOR_CONTEXT, [
-    store.actor.userId,
-    store.actor.agencyId,
-  ]);
+export function actorContextSql(store: RequestStore): string | undefined {
+  if (!store.actor) return undefined;
+  const { userId, agencyId } = store.actor;
+  if (!UUID.test(userId) || !UUID.test(agencyId)) throw new Error('The actor context needs UUID user and agency ids');
+  return `SELECT set_config('app.user_id', '${userId}', true), set_config('app.agency_id', '${agencyId}', true)`;
 }

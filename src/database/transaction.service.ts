@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { currentRequest, requestContext, type RequestStore } from '../common/context/request-context.js';
 
-export type TransactionHook = (manager: EntityManager, store: RequestStore) => Promise<void>;
+/**
+ * SQL to run at the start of every transaction, sent with its BEGIN in one round trip: no
+ * parameters, so a hook validates any value it puts into the text.
+ */
+export type TransactionHook = (store: RequestStore) => string | undefined;
 
 /**
  * The ambient transaction. `run()` opens one per unit of work (or joins the open one), so a
@@ -32,15 +36,25 @@ export class TransactionService {
     const store = currentRequest();
     if (store?.manager) return work(store.manager);
     const outer: RequestStore = store ?? { requestId: 'background' };
-    return this.dataSource.transaction(async (manager) => {
-      const inner: RequestStore = { ...outer, manager };
-      return requestContext.run(inner, async () => {
-        for (const hook of this.hooks) await hook(manager, inner);
-        const result = await work(manager);
-        // Copy back what the work learnt about the request (e.g. the actor after login).
-        if (store) Object.assign(store, { ...inner, manager: undefined });
-        return result;
-      });
-    });
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const inner: RequestStore = { ...outer, manager: runner.manager };
+      // BEGIN and the hooks' statements (the row-level-security context) in one round trip:
+      // every request pays for it. TypeORM is then told the transaction is open, as its
+      // startTransaction() would (no entity subscribers exist to be told).
+      const opening = ['START TRANSACTION', ...this.hooks.map((hook) => hook(inner)).filter((sql): sql is string => !!sql)];
+      await runner.query(opening.join('; '));
+      Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+      const result = await requestContext.run(inner, () => work(runner.manager));
+      await runner.commitTransaction();
+      // Copy back what the work learnt about the request (e.g. the actor after login).
+      if (store) Object.assign(store, { ...inner, manager: undefined });
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 }
