@@ -145,20 +145,30 @@ export class PersonsService {
     if (!exact.length && !phonetic.length) return [];
     const yearIndex = q.birthYear ? this.codec.birthYearIndex(q.birthYear) : null;
     const v = this.access.personVisibility(actor, 'p', 4);
-    const rows: (PersonEntity & { exact_hits: number; phonetic_hits: number })[] = await this.tx.manager().query(
-      `SELECT p.id, p.gender, p.home_province_code AS "homeProvinceCode", p.birth_year_bidx AS "birthYearBidx",
-              p.names_enc AS "namesEnc", p.birth_enc AS "birthEnc",
-              (SELECT count(*)::int FROM person_name_index i WHERE i.person_id = p.id AND i.kind = 'exact' AND i.value = ANY($1::bytea[])) AS exact_hits,
-              (SELECT count(*)::int FROM person_name_index i WHERE i.person_id = p.id AND i.kind = 'phonetic' AND i.value = ANY($2::bytea[])) AS phonetic_hits
-         FROM person p
-        WHERE p.merged_into_id IS NULL
-          AND p.id IN (SELECT i.person_id FROM person_name_index i WHERE i.value = ANY($3::bytea[]))
-          AND ${v.condition}
-        LIMIT 200`,
-      [exact, phonetic, [...exact, ...phonetic], ...v.params],
-    );
     const weights = { name: 0.6, year: q.birthYear ? 0.2 : 0, province: q.homeProvinceCode ? 0.1 : 0, gender: q.gender ? 0.1 : 0 };
     const total = weights.name + weights.year + weights.province + weights.gender;
+    // Ranked in PostgreSQL over every visible candidate (common names have thousands), so the
+    // best 20 are returned, not 20 of an arbitrary subset. The score is the one computed below.
+    const params = [exact, phonetic, [...exact, ...phonetic], ...v.params, yearIndex, q.homeProvinceCode ?? null, q.gender ?? null, exact.length, phonetic.length];
+    const n = v.params.length + 3;
+    const p = (i: number) => `$${n + i}`;
+    const rows: (PersonEntity & { exact_hits: number; phonetic_hits: number })[] = await this.tx.manager().query(
+      `WITH hits AS (
+         SELECT i.person_id,
+                count(*) FILTER (WHERE i.kind = 'exact' AND i.value = ANY($1::bytea[]))::int AS exact_hits,
+                count(*) FILTER (WHERE i.kind = 'phonetic' AND i.value = ANY($2::bytea[]))::int AS phonetic_hits
+           FROM person_name_index i WHERE i.value = ANY($3::bytea[]) GROUP BY i.person_id)
+       SELECT p.id, p.gender, p.home_province_code AS "homeProvinceCode", p.birth_year_bidx AS "birthYearBidx",
+              p.names_enc AS "namesEnc", p.birth_enc AS "birthEnc", h.exact_hits, h.phonetic_hits
+         FROM hits h JOIN person p ON p.id = h.person_id
+        WHERE p.merged_into_id IS NULL AND ${v.condition}
+        ORDER BY (${weights.name} * least(1, greatest(h.exact_hits::float8 / greatest(1, ${p(4)}::int), 0.85 * h.phonetic_hits / greatest(1, ${p(5)}::int)))
+                  + ${weights.year} * CASE WHEN p.birth_year_bidx = ${p(1)}::bytea THEN 1 ELSE 0 END
+                  + ${weights.province} * CASE WHEN p.home_province_code = ${p(2)}::text THEN 1 ELSE 0 END
+                  + ${weights.gender} * CASE WHEN p.gender = ${p(3)}::text THEN 1 ELSE 0 END) DESC, p.id
+        LIMIT 20`,
+      params,
+    );
     return rows
       .map((r) => {
         const nameScore = Math.min(1, Math.max(r.exact_hits / Math.max(1, exact.length), (0.85 * r.phonetic_hits) / Math.max(1, phonetic.length)));

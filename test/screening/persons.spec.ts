@@ -1,3 +1,5 @@
+import { uuidv7 } from '../../src/common/uuid.js';
+import { PersonCodec } from '../../src/persons/person.codec.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
@@ -69,6 +71,27 @@ describe('persons: encrypted identities, matching across scripts, duplicates and
     expect((await t.http.post('/persons/matches').set(screener.auth).send({ names: { givenNameLatin: 'Somchai' } })).body.map((c: { personId: string }) => c.personId)).toContain(lao.body.id);
     const elsewhere = await t.http.post('/persons/matches').set(otherAgency.auth).send({ names: { givenNameLatin: 'Somchay', familyNameLatin: 'Vongxay' } });
     expect(elsewhere.body).toEqual([]);
+  });
+
+  it('ranks every candidate of a common name, so the best match is found among hundreds', async () => {
+    // 250 persons share a family name; the one that also matches the given name and birth year
+    // is registered last and must still come first.
+    const codec = t.app.get(PersonCodec);
+    for (let i = 0; i < 250; i++) {
+      const id = uuidv7();
+      const names = { givenNameLatin: `Given${i}x`, familyNameLatin: 'Phommachanh' };
+      const enc = codec.encrypt(id, { names, birth: null });
+      await t.ownerQuery(`INSERT INTO person (id, owner_agency_id, created_by, gender, names_enc) VALUES ($1, $2, $3, 'Feminine', $4)`, [id, lwu.id, screener.user.id, enc.namesEnc]);
+      for (const index of codec.nameIndexes(names)) await t.ownerQuery(`INSERT INTO person_name_index (person_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, index.kind, index.value]);
+    }
+    const target = await create(screener, { names: { givenNameLatin: 'Bounmy', familyNameLatin: 'Phommachanh' }, gender: 'Feminine', birth: { precision: 'year', birthYear: 1990 } });
+    expect(target.status).toBe(201);
+    const found = await t.http.post('/persons/matches').set(screener.auth).send({ names: { givenNameLatin: 'Bounmy', familyNameLatin: 'Phommachanh' }, birthYear: 1990 });
+    expect(found.status).toBe(200);
+    expect(found.body).toHaveLength(20);
+    expect(found.body[0]).toMatchObject({ personId: target.body.id, reasons: expect.arrayContaining(['name_exact', 'birth_year']) });
+    const scores = found.body.map((c: { score: number }) => c.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
   it('asks for confirmation before registering a strong match, and audits the confirmation', async () => {
