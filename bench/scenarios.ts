@@ -434,13 +434,20 @@ export async function auditExport(ctx: Ctx, t: Target, count: number): Promise<E
     const req = http.get(`${api.url}/audit/export?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { headers: { authorization: token } }, (response) => {
       let bytes = 0;
       let lines = 0;
-      let tail = '';
+      // The client must not be the bottleneck: count newlines, keep the last two chunks as
+      // bytes (the manifest line) and decode only those, at the end.
+      let previous: Buffer | undefined;
+      let last: Buffer | undefined;
       response.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
-        tail = (tail + chunk.toString('utf8', Math.max(0, chunk.length - 4096))).slice(-8192);
+        previous = last;
+        last = chunk;
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes, lines, last: tail.trimEnd().split('\n').at(-1) ?? '' }));
+      response.on('end', () => {
+        const tail = Buffer.concat([previous ?? Buffer.alloc(0), last ?? Buffer.alloc(0)]).toString('utf8');
+        resolve({ status: response.statusCode ?? 0, bytes, lines, last: tail.trimEnd().split('\n').at(-1) ?? '' });
+      });
       response.on('error', reject);
     });
     req.on('error', reject);
