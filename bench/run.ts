@@ -274,6 +274,10 @@ async function main(): Promise<number> {
         if (direct) s['audit-verify'] = { direct };
       }
       if (wants(o, 'audit-export') && o.exportEntries > 0) {
+        // A fresh API process: the export's peak RSS growth is its own, not the heap the load
+        // scenarios above left behind (V8 does not give it back).
+        await main.api.stop(30_000);
+        main.api = await startApi(ctx, 'bench_main', 'main-export');
         const exp = await attempt(results, 'audit-export', () => auditExport(ctx, main, o.exportEntries), o.quietWait);
         s['audit-export'] = exp;
         if (exp && exp.status !== 200) {
