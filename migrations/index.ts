@@ -9,5 +9,7 @@ import { PlanCachedAccessFunctions1795390000000 } from './1795390000000-plan-cac
 import { AuditChainTimeIndex1795390000001 } from './1795390000001-audit-chain-time-index.js';
 import { BreakGlassGrantIndex1795390000002 } from './1795390000002-break-glass-grant-index.js';
 import { CaseListIndex1795390000003 } from './1795390000003-case-list-index.js';
+import { GrantedCaseOrder1795390000004 } from './1795390000004-granted-case-order.js';
+import { ReferredCasesFunction1795390000005 } from './1795390000005-referred-cases-function.js';
 
-export const MIGRATIONS: Function[] = [PlatformFoundation1795378682373, IdentityAndAccess1795379077635, AuditTrail1795379332020, PersonsAndScreening1795380808488, CasesAndAssistance1795381647524, ReferralsAndReturns1795382223441, PlanCachedAccessFunctions1795390000000, AuditChainTimeIndex1795390000001, BreakGlassGrantIndex1795390000002, CaseListIndex1795390000003];
+export const MIGRATIONS: Function[] = [PlatformFoundation1795378682373, IdentityAndAccess1795379077635, AuditTrail1795379332020, PersonsAndScreening1795380808488, CasesAndAssistance1795381647524, ReferralsAndReturns1795382223441, PlanCachedAccessFunctions1795390000000, AuditChainTimeIndex1795390000001, BreakGlassGrantIndex1795390000002, CaseListIndex1795390000003, GrantedCaseOrder1795390000004, ReferredCasesFunction1795390000005];

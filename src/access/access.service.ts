@@ -64,19 +64,23 @@ export class AccessService implements OnModuleInit {
   }
 
   /**
-   * The same rule as caseVisibility, split into the two ways a case becomes visible, for
-   * lists: the lead agency's own cases (an index range per agency) and the cases reached
-   * through a grant (break the glass, referral). A page is the top of each branch merged, so
-   * its cost does not grow with other agencies' cases.
+   * The same rule as caseVisibility, split into the ways a case becomes visible, for lists:
+   * the lead agency's own cases (an index range per agency), break-the-glass grants (a few per
+   * user) and open referral grants (`referral` joins case_access_grant `g` to the case `alias`;
+   * an index range per agency, newest case first). A page is the top of each merged, so its
+   * cost does not grow with the number of cases.
    */
-  caseVisibilityBranches(actor: Actor, alias: string, firstParam: number): { own: string; granted: string; params: unknown[] } {
+  caseVisibilityBranches(actor: Actor, alias: string, firstParam: number): { own: string; breakGlass: string; referral: { from: string; where: string }; params: unknown[] } {
     const p = (i: number) => `$${firstParam + i}`;
     return {
       own: `(${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))`,
-      granted: `${alias}.id IN (SELECT g.case_id FROM case_access_grant g
-                 WHERE (g.kind = 'break_glass' AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now())
-                    OR (${p(3)}::boolean AND g.kind = 'referral' AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL
-                        AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())))`,
+      breakGlass: `${alias}.id IN (SELECT g.case_id FROM case_access_grant g
+                    WHERE g.kind = 'break_glass' AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now())`,
+      referral: {
+        from: `case_access_grant g JOIN case_file ${alias} ON ${alias}.id = g.case_id`,
+        where: `${p(3)}::boolean AND g.kind = 'referral' AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL
+                AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())`,
+      },
       params: this.actorParams(actor),
     };
   }

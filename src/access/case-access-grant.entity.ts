@@ -15,6 +15,8 @@ export type CaseView = 'full' | 'limited';
 @Index('ix_case_access_grant_agency', ['granteeAgencyId'])
 // Break-the-glass grants are looked up by user in every case visibility check.
 @Index('ix_case_access_grant_break_glass_user', ['granteeUserId'], { where: "kind = 'break_glass'" })
+// An agency's open referral grants, newest case first: the granted half of a case list page.
+@Index('ix_case_access_grant_referral_recent', ['granteeAgencyId', 'caseCreatedAt', 'caseId'], { where: "kind = 'referral' AND grantee_user_id IS NULL AND revoked_at IS NULL" })
 export class CaseAccessGrantEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_case_access_grant' })
   id!: string;
@@ -63,4 +65,11 @@ export class CaseAccessGrantEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /**
+   * The case's creation time, copied by a trigger on insert (a case's creation time never
+   * changes): lists page through granted cases newest first by index, like their own.
+   */
+  @Column({ type: 'timestamptz', nullable: true, insert: false, update: false })
+  caseCreatedAt!: Date | null;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
+import { REFERRAL_RECEIVER_ROLES, type Role } from '../auth/permissions.js';
 import { CaseAccessGrantEntity, type CaseView } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -44,6 +45,8 @@ const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: string 
   caseNumber: { column: 'c.case_number', dir: 'ASC', cast: 'text' },
   '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
 };
+
+const hasReferralView = (actor: Actor) => actor.roles.some((r) => REFERRAL_RECEIVER_ROLES.has(r as Role));
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -202,31 +205,54 @@ export class CasesService {
     const limit = q.limit ?? 50;
     const v = this.access.caseVisibility(actor, 'c', 1);
     const branches = this.access.caseVisibilityBranches(actor, 'c', 1);
+    // Filters render against any parameter list: the page query and the referral scan number them differently.
+    const filterDefs: { sql: (p: string) => string; value: unknown }[] = [];
+    const extra: string[] = [];
+    if (q.stage) filterDefs.push({ sql: (p) => `c.stage = ${p}`, value: q.stage });
+    if (q.province) filterDefs.push({ sql: (p) => `c.province_code = ${p}`, value: q.province });
+    if (q.agencyId) filterDefs.push({ sql: (p) => `c.lead_agency_id = ${p}`, value: q.agencyId });
+    if (q.caseworkerId) filterDefs.push({ sql: (p) => `c.assigned_caseworker_id = ${p}`, value: q.caseworkerId });
+    if (q.exploitationType) filterDefs.push({ sql: (p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, value: q.exploitationType });
+    if (q.caseNumber) filterDefs.push({ sql: (p) => `c.case_number = ${p}`, value: q.caseNumber });
+    if (q.overdueFollowUp) extra.push(`EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date)`);
+    const renderFilters = (params: unknown[]) =>
+      [
+        ...filterDefs.map((f) => {
+          params.push(f.value);
+          return f.sql(`$${params.length}`);
+        }),
+        ...extra,
+      ]
+        .map((c) => ` AND ${c}`)
+        .join('');
+    const pageCursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const cmp = sort.dir === 'DESC' ? '<' : '>';
     const params: unknown[] = [...v.params];
-    const conds: string[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      conds.push(sql(`$${params.length}`));
-    };
-    if (q.stage) add((p) => `c.stage = ${p}`, q.stage);
-    if (q.province) add((p) => `c.province_code = ${p}`, q.province);
-    if (q.agencyId) add((p) => `c.lead_agency_id = ${p}`, q.agencyId);
-    if (q.caseworkerId) add((p) => `c.assigned_caseworker_id = ${p}`, q.caseworkerId);
-    if (q.exploitationType) add((p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, q.exploitationType);
-    if (q.caseNumber) add((p) => `c.case_number = ${p}`, q.caseNumber);
-    if (q.overdueFollowUp) conds.push(`EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date)`);
-    if (q.cursor) {
-      const [value, id] = decodeCursor(q.cursor);
-      params.push(value, id);
-      const cmp = sort.dir === 'DESC' ? '<' : '>';
-      conds.push(`(${sort.column}, c.id) ${cmp} ($${params.length - 1}::${sort.cast}, $${params.length}::uuid)`);
+    const filters = renderFilters(params);
+    let cursor = '';
+    if (pageCursor) {
+      params.push(pageCursor[0], pageCursor[1]);
+      cursor = ` AND (${sort.column}, c.id) ${cmp} ($${params.length - 1}::${sort.cast}, $${params.length}::uuid)`;
     }
     params.push(limit + 1);
-    const filters = conds.length ? ` AND ${conds.join(' AND ')}` : '';
     const order = `ORDER BY ${sort.column} ${sort.dir}, c.id ${sort.dir}`;
     const top = `LIMIT $${params.length}`;
-    // The top of the agency's own cases and the top of the granted ones, merged; the full
-    // rule is checked again on the page (the branches are the rule split in two).
+    const ownFirst = `SELECT c.id FROM case_file c WHERE ${branches.own}${filters}${cursor} ${order} ${top}`;
+    const breakGlassFirst = `SELECT c.id FROM case_file c WHERE ${branches.breakGlass}${filters}${cursor} ${order} ${top}`;
+    let referralFirst: string;
+    if (!hasReferralView(actor)) {
+      referralFirst = 'SELECT NULL::uuid WHERE false';
+    } else if (sort.column === 'c.created_at') {
+      // Newest (or oldest) first: the agency's open referral grants are walked in index order.
+      params.push(await this.referredCasesInOrder(sort.dir, pageCursor, limit + 1, renderFilters));
+      referralFirst = `SELECT unnest($${params.length}::uuid[])`;
+    } else {
+      // DISTINCT: a case may hold two open referral grants to the same agency.
+      referralFirst = `SELECT r.id FROM (SELECT DISTINCT ${sort.column} AS k, c.id AS id FROM ${branches.referral.from}
+                         WHERE ${branches.referral.where}${filters}${cursor} ORDER BY k ${sort.dir}, id ${sort.dir} ${top}) r`;
+    }
+    // The top of each way the actor sees cases, merged; the full rule is checked again on the
+    // page (the branches are the rule split up).
     const rows: {
       id: string; case_number: string; view: CaseView; stage: string; lead_agency_id: string; assigned_caseworker_id: string | null; province_code: string | null;
       exploitation_types: string[]; opened_on: string; overdue: boolean; created_at: Date; updated_at: Date; sort_value: string;
@@ -235,9 +261,7 @@ export class CasesService {
               to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
               EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date) AS overdue
          FROM case_file c
-        WHERE c.id IN ((SELECT c.id FROM case_file c WHERE ${branches.own}${filters} ${order} ${top})
-                       UNION ALL
-                       (SELECT c.id FROM case_file c WHERE ${branches.granted}${filters} ${order} ${top}))
+        WHERE c.id IN ((${ownFirst}) UNION ALL (${breakGlassFirst}) UNION ALL (${referralFirst}))
           AND ${v.condition}
         ${order}
         ${top}`,
@@ -263,6 +287,32 @@ export class CasesService {
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.sort_value, last.id) : null,
     };
+  }
+
+  /**
+   * The first `wanted` cases reached through the caller agency's open referral grants that pass
+   * the filters, in creation order, read in batches along the grants' index (agency, case
+   * creation time) by app_referred_cases(): the cost of a page does not grow with the number
+   * of grants. The case filters and the case's own row-level security apply as usual.
+   */
+  private async referredCasesInOrder(dir: 'ASC' | 'DESC', after: [string, string] | undefined, wanted: number, renderFilters: (params: unknown[]) => string): Promise<string[]> {
+    const found: string[] = [];
+    const batch = Math.max(200, wanted * 4);
+    let keyset = after;
+    for (;;) {
+      const params: unknown[] = [keyset?.[0] ?? null, keyset?.[1] ?? null, batch, dir === 'DESC'];
+      const filters = renderFilters(params);
+      const rows: { k: string; id: string; ok: boolean }[] = await this.tx.manager().query(
+        `SELECT x.case_created_at::text AS k, x.case_id::text AS id, EXISTS (SELECT 1 FROM case_file c WHERE c.id = x.case_id${filters}) AS ok
+           FROM app_referred_cases($1::timestamptz, $2::uuid, $3::int, $4::boolean) x
+          ORDER BY x.case_created_at ${dir}, x.case_id ${dir}`,
+        params,
+      );
+      for (const r of rows) if (r.ok && found.length < wanted) found.push(r.id);
+      const last = rows.at(-1);
+      if (found.length >= wanted || rows.length < batch || !last) return found;
+      keyset = [last.k, last.id];
+    }
   }
 
   /** Loads a case the actor sees in full and checks the version the client read. */
