@@ -62,7 +62,7 @@ const HELP = `Usage: npm run bench -- [options]
   --small-cases N      cases of the small database for the list ratio (default 10,000; 0 = skip)
   --small-audit N      audit entries of the small database, verified via GET /audit/verify (default 1,000,000)
   --duration S         seconds per measured load run (default 10)
-  --warmup S           seconds of warm-up before each (default 3)
+  --warmup S           seconds of warm-up before each (default 5)
   --connections N      connections of the read scenarios (default 32)
   --only a,b           run only these scenarios (${SCENARIOS.join(', ')})
   --skip a,b           skip these scenarios
@@ -103,7 +103,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
     smallCases: 10_000,
     smallAudit: 1_000_000,
     duration: 10,
-    warmup: 3,
+    warmup: 5,
     connections: 32,
     skip: new Set(),
     outDir: path.join(repoRoot, 'bench', 'results'),
