@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { type PreparedStatement, prepared } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { AUDIT_EVENT_COLUMNS, canonicalJson, eventJsonFieldsSql } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
@@ -49,6 +50,24 @@ function filterSql(q: AuditFilterQuery, alias = 'e'): Where {
   if (q.caseId) add((p) => `${alias}.case_ids @> ARRAY[${p}]::uuid[]`, q.caseId);
   if (q.requestId) add((p) => `${alias}.request_id = ${p}`, q.requestId);
   return { sql: conds.join(' AND '), params };
+}
+
+/**
+ * The export's filter with a fixed text (an absent filter is a NULL parameter), so each format
+ * has one prepared statement, planned once per connection, whatever the auditor filters on.
+ */
+function exportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
+  const { params: [from, to] } = filterSql(q, alias);
+  const e = alias;
+  return {
+    sql: `${e}.occurred_at >= $1 AND ${e}.occurred_at < $2
+      AND ($3::uuid IS NULL OR ${e}.actor_user_id = $3::uuid) AND ($4::uuid IS NULL OR ${e}.actor_agency_id = $4::uuid)
+      AND ($5::text IS NULL OR ${e}.category = $5::text) AND ($6::text IS NULL OR ${e}.action = $6::text)
+      AND ($7::text IS NULL OR ${e}.outcome = $7::text) AND ($8::text IS NULL OR ${e}.resource_type = $8::text)
+      AND ($9::text IS NULL OR ${e}.resource_ids @> ARRAY[$9::text]) AND ($10::uuid IS NULL OR ${e}.case_ids @> ARRAY[$10::uuid])
+      AND ($11::text IS NULL OR ${e}.request_id = $11::text)`,
+    params: [from, to, q.userId ?? null, q.agencyId ?? null, q.category ?? null, q.action ?? null, q.outcome ?? null, q.resourceType ?? null, q.resourceId ?? null, q.caseId ?? null, q.requestId ?? null],
+  };
 }
 
 const encodeCursor = (occurredAt: string, id: string) => Buffer.from(`${occurredAt}|${id}`).toString('base64url');
@@ -158,10 +177,11 @@ class ChunkBytes {
  * strings die young, so a million-entry export neither builds big strings nor grows the
  * heap. Memory is bounded by the chunks in flight.
  */
-function readChunk(client: PoolClient, sql: string, params: unknown[], toLine: (row: ExportRow) => string, pool: BufferPool): Promise<ChunkBytes> {
+function readChunk(client: PoolClient, statement: PreparedStatement, params: unknown[], toLine: (row: ExportRow) => string, pool: BufferPool): Promise<ChunkBytes> {
   return new Promise((resolve, reject) => {
     const bytes = new ChunkBytes(pool);
-    const query = new pg.Query<ExportRow>(sql, params);
+    // Prepared: an export runs the same statement for every chunk, each planned once per connection.
+    const query = new pg.Query<ExportRow>({ name: statement.name, text: statement.text, values: params });
     query.on('row', (row: ExportRow) => {
       try {
         bytes.n += 1;
@@ -284,7 +304,7 @@ export class AuditQueryService {
   async export(q: AuditFilterQuery & { format?: 'ndjson' | 'csv' }, res: Response, exportedBy: string): Promise<void> {
     await this.sealer.sealPending();
     const format = q.format ?? 'ndjson';
-    const where = filterSql(q);
+    const where = exportFilterSql(q);
     // Connections of its own, outside the request transaction: two readers share one snapshot
     // (REPEATABLE READ, exported by the first), so PostgreSQL builds two chunks at once.
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -328,7 +348,7 @@ export class AuditQueryService {
           await helper.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
           readers.push(helper);
         }
-        const sql = format === 'csv' ? exportCsvSql(where) : exportNdjsonSql(where);
+        const sql = prepared(format === 'csv' ? exportCsvSql(where) : exportNdjsonSql(where));
         const toLine = format === 'csv' ? (row: ExportRow) => csvLine(row as CsvExportRow) : (row: ExportRow) => (row as NdjsonExportRow).line;
         const chunk = (i: number): Promise<ChunkBytes> => {
           const from = lo + BigInt(i) * EXPORT_CHUNK;
