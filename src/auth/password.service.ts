@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { DomainError } from '../common/errors/domain-error.js';
 import { COMMON_PASSWORDS_TEXT } from './data/common-passwords.js';
 
@@ -17,15 +18,38 @@ export class PasswordService {
   /** Verified when the account does not exist, so both paths cost the same. */
   private readonly dummyHash = argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
 
+  /**
+   * A hash holds a core for about 30 ms. At most half the cores hash at once (one on two
+   * cores): a burst of logins then waits its turn instead of taking every core from the
+   * requests of people already at work. Rate limits and lockouts refuse floods before this.
+   */
+  private readonly slots = Math.max(1, Math.floor(availableParallelism() / 2));
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
   hash(password: string): Promise<string> {
-    return argon2.hash(password, ARGON2_OPTIONS);
+    return this.inSlot(() => argon2.hash(password, ARGON2_OPTIONS));
   }
 
   async verify(hash: string | undefined, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash ?? (await this.dummyHash), password);
+      const stored = hash ?? (await this.dummyHash);
+      return await this.inSlot(() => argon2.verify(stored, password));
     } catch {
       return false;
+    }
+  }
+
+  private async inSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < this.slots) this.running += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // A freed slot passes straight to the next in line.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
     }
   }
 
