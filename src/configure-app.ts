@@ -5,9 +5,8 @@ import { jsonBodyParser } from './common/http/json-body.js';
 import { rejectControlCharactersInQuery } from './common/http/query-guard.js';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { requestContext, type RequestStore } from './common/context/request-context.js';
-import { httpLoggerOptions } from './common/logging/logger-options.js';
+import { requestLogger } from './common/logging/request-logger.js';
 import swaggerUi from 'swagger-ui-express';
 import { AuditService, captureRequestFacts } from './audit/audit.service.js';
 import { mapError, outcomeOf, sendProblem } from './common/errors/problem.js';
@@ -29,7 +28,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
   app.set('etag', false);
 
   app.use(requestIdMiddleware);
-  app.use(pinoHttp({ ...httpLoggerOptions(config), logger }));
+  app.use(requestLogger(logger));
   app.use(
     helmet({
       contentSecurityPolicy: {

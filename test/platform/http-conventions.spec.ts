@@ -115,6 +115,18 @@ describe('HTTP conventions', () => {
     for (const line of logLines) expect(JSON.parse(line).reqId).toBe(id);
   });
 
+  it('logs one line per request with the route template and status, never the path or query', async () => {
+    const id = 'client-req-0002-route';
+    await t.http.get('/cases/01a20000-0000-7000-8000-00000000abcd?name=Phonsavanh').set('x-request-id', id);
+    const lines = fs.readFileSync(t.logFile, 'utf8').split('\n').filter((l) => l.includes(id)).map((l) => JSON.parse(l));
+    const done = lines.find((l) => l.msg === 'request completed' || l.msg === 'request failed' || l.res);
+    expect(done).toMatchObject({ reqId: id, req: { method: 'GET' }, res: { statusCode: 401 }, route: '/cases/:id', level: 40 });
+    expect(typeof done.responseTime).toBe('number');
+    const text = lines.map((l) => JSON.stringify(l)).join('\n');
+    expect(text).not.toContain('Phonsavanh');
+    expect(text).not.toContain('00000000abcd');
+  });
+
   it.each([
     ['too short', 'abc'],
     ['with a line break', 'abcdefgh\r\nforged: yes'.replace(/\r\n/, '%0d%0a')],

@@ -1,6 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerOptions } from 'pino';
-import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from '../../config/app-config.js';
 
 /**
@@ -28,27 +26,3 @@ export function baseLoggerOptions(config: Pick<AppConfig, 'logLevel'>): LoggerOp
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
   };
 }
-
-type RawRequest = IncomingMessage & { id?: string; routeTemplate?: string };
-
-export function httpLoggerOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
-  return {
-    ...baseLoggerOptions(config),
-    genReqId: (req) => (req as RawRequest).id ?? 'unknown',
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    serializers: {
-      // Route template, never the raw URL: paths and query strings can carry names.
-      req: (req: { id?: string; method?: string }) => ({ id: req.id, method: req.method }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-    },
-    // The route is known only once routing ran, so it is added when the request completes.
-    customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: Record<string, unknown>) => ({ ...value, route: (req as RawRequest).routeTemplate ?? '(unmatched)' }),
-    customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: unknown, value: Record<string, unknown>) => ({ ...value, route: (req as RawRequest).routeTemplate ?? '(unmatched)' }),
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-    wrapSerializers: true,
-    quietReqLogger: true,
-  } as PinoHttpOptions;
-}
-
-export type { ServerResponse };
