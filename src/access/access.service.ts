@@ -40,15 +40,28 @@ export class AccessService implements OnModuleInit {
     return [actor.agencyId, actor.userId, hasAny(actor, AGENCY_WIDE_CASE_ROLES), hasAny(actor, REFERRAL_RECEIVER_ROLES)];
   }
 
+  /**
+   * The three ways a case becomes visible, each written once: single reads, lists and their
+   * branches all assemble the rule from these. `p(i)` is the i-th actor parameter.
+   */
+  private ownCase(alias: string, p: (i: number) => string): string {
+    return `(${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))`;
+  }
+
+  private breakGlassGrant(p: (i: number) => string): string {
+    return `g.kind = 'break_glass' AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now()`;
+  }
+
+  private referralGrant(p: (i: number) => string): string {
+    return `g.kind = 'referral' AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL AND g.revoked_at IS NULL
+                 AND (g.expires_at IS NULL OR g.expires_at > now())`;
+  }
+
   private caseConditions(alias: string, p: (i: number) => string): { full: string; limited: string } {
     return {
-      full: `(
-      (${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))
-      OR EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'break_glass'
-                 AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now()))`,
-      limited: `(${p(3)}::boolean AND EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND g.kind = 'referral'
-                 AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL AND g.revoked_at IS NULL
-                 AND (g.expires_at IS NULL OR g.expires_at > now())))`,
+      full: `(${this.ownCase(alias, p)}
+      OR EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND ${this.breakGlassGrant(p)}))`,
+      limited: `(${p(3)}::boolean AND EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND ${this.referralGrant(p)}))`,
     };
   }
 
@@ -70,17 +83,15 @@ export class AccessService implements OnModuleInit {
    * an index range per agency, newest case first). A page is the top of each merged, so its
    * cost does not grow with the number of cases.
    */
-  caseVisibilityBranches(actor: Actor, alias: string, firstParam: number): { own: string; breakGlass: string; referral: { from: string; where: string }; params: unknown[] } {
+  caseVisibilityBranches(
+    actor: Actor, alias: string, firstParam: number,
+  ): { own: string; breakGlass: string; referral: { from: string; where: string }; receivesReferrals: boolean; params: unknown[] } {
     const p = (i: number) => `$${firstParam + i}`;
     return {
-      own: `(${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))`,
-      breakGlass: `${alias}.id IN (SELECT g.case_id FROM case_access_grant g
-                    WHERE g.kind = 'break_glass' AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now())`,
-      referral: {
-        from: `case_access_grant g JOIN case_file ${alias} ON ${alias}.id = g.case_id`,
-        where: `${p(3)}::boolean AND g.kind = 'referral' AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL
-                AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())`,
-      },
+      own: this.ownCase(alias, p),
+      breakGlass: `${alias}.id IN (SELECT g.case_id FROM case_access_grant g WHERE ${this.breakGlassGrant(p)})`,
+      referral: { from: `case_access_grant g JOIN case_file ${alias} ON ${alias}.id = g.case_id`, where: `${p(3)}::boolean AND ${this.referralGrant(p)}` },
+      receivesReferrals: hasAny(actor, REFERRAL_RECEIVER_ROLES),
       params: this.actorParams(actor),
     };
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
-import { REFERRAL_RECEIVER_ROLES, type Role } from '../auth/permissions.js';
 import { CaseAccessGrantEntity, type CaseView } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -45,8 +44,6 @@ const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: string 
   caseNumber: { column: 'c.case_number', dir: 'ASC', cast: 'text' },
   '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
 };
-
-const hasReferralView = (actor: Actor) => actor.roles.some((r) => REFERRAL_RECEIVER_ROLES.has(r as Role));
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -240,7 +237,7 @@ export class CasesService {
     const ownFirst = `SELECT c.id FROM case_file c WHERE ${branches.own}${filters}${cursor} ${order} ${top}`;
     const breakGlassFirst = `SELECT c.id FROM case_file c WHERE ${branches.breakGlass}${filters}${cursor} ${order} ${top}`;
     let referralFirst: string;
-    if (!hasReferralView(actor)) {
+    if (!branches.receivesReferrals) {
       referralFirst = 'SELECT NULL::uuid WHERE false';
     } else if (sort.column === 'c.created_at') {
       // Newest (or oldest) first: the agency's open referral grants are walked in index order.

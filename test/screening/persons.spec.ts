@@ -74,10 +74,11 @@ describe('persons: encrypted identities, matching across scripts, duplicates and
   });
 
   it('ranks every candidate of a common name, so the best match is found among hundreds', async () => {
-    // 250 persons share a family name; the one that also matches the given name and birth year
-    // is registered last and must still come first.
+    // 600 persons share a family name, more than any fixed candidate cap (the old query scored
+    // an arbitrary 200 and missed this one); the person who also matches the given name and
+    // birth year is registered last and must still come first.
     const codec = t.app.get(PersonCodec);
-    for (let i = 0; i < 250; i++) {
+    for (let i = 0; i < 600; i++) {
       const id = uuidv7();
       const names = { givenNameLatin: `Given${i}x`, familyNameLatin: 'Phommachanh' };
       const enc = codec.encrypt(id, { names, birth: null });
