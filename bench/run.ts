@@ -3,6 +3,7 @@
  * build against it and measures each scenario against two baselines measured in the same run.
  * Writes bench/results/<name>.json and <name>.md. See bench/README.md.
  */
+import '../src/runtime-check.js';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -11,6 +11,7 @@
  * restores into an empty database (--target-url, an owner or superuser URL) or into a new
  * embedded cluster in DATA_DIR, and proves the configured keys decrypt the restored data.
  */
+import '../src/runtime-check.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';

@@ -4,6 +4,7 @@
  * embedded one in DATA_DIR. generate diffs the entities against a scratch database built
  * from the existing migrations, so it never touches real data.
  */
+import '../src/runtime-check.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';

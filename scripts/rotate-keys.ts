@@ -3,6 +3,7 @@
  * ENCRYPTION key (keep the old keys in ENCRYPTION_KEYS until it finishes);
  * `npm run keys:reindex` also recomputes the blind indexes after BLIND_INDEX_KEY changed.
  */
+import '../src/runtime-check.js';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { resolveKeyMaterial } from '../src/config/key-material.js';

@@ -3,6 +3,7 @@
  * reference and one user per role that fits each. Run on request only (`npm run seed:demo`);
  * refused in production. Idempotent: existing agencies and users are left as they are.
  */
+import '../src/runtime-check.js';
 import { pino } from 'pino';
 import { PasswordService } from '../src/auth/password.service.js';
 import type { Role } from '../src/auth/permissions.js';

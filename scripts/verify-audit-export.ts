@@ -4,6 +4,7 @@
  * Exit 0 when intact, 1 with the first broken link otherwise. Without --public-key the
  * manifest's own key is used: that proves integrity, not who signed it.
  */
+import '../src/runtime-check.js';
 import fs from 'node:fs';
 import { verifyExportFile } from '../src/audit/export-verifier.js';
 

@@ -1,4 +1,5 @@
 /** Writes openapi.json from the app's own metadata; `npm test` fails when the committed file is stale. */
+import '../src/runtime-check.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';

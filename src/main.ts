@@ -1,3 +1,4 @@
+import './runtime-check.js';
 import 'reflect-metadata';
 import { pino } from 'pino';
 import { createApp } from './app.factory.js';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info(
-    { url: `http://${config.http.host}:${config.http.port}`, docs: config.http.swaggerEnabled ? '/docs' : 'disabled', startupMs: Date.now() - startedAt },
+    { url: `http://${config.http.host}:${config.http.port}`, node: process.versions.node, docs: config.http.swaggerEnabled ? '/docs' : 'disabled', startupMs: Date.now() - startedAt },
     'ctcm-api listening',
   );
 }

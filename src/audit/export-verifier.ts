@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { canonicalJson, chainHash, checkpointMessage, entryHash } from './audit-hash.js';
 import { keyIdOf, verifySignature } from './audit-signing.js';
 import type { AuditEventRow } from './audit.types.js';
@@ -51,12 +50,26 @@ function eventFromCsv(cells: string[]): AuditEventRow {
 }
 
 /**
+ * Splits a text stream on line feeds only. readline also breaks at U+2028/U+2029 on Node 24,
+ * which audit values may hold (NDJSON leaves them unescaped), so it would cut entries in two.
+ */
+async function* linesOf(input: AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of input) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
+  }
+  if (rest) yield rest;
+}
+
+/**
  * Checks an audit export offline: every entry hashes to its sealed hash, every link follows
  * from its predecessor, the content matches the manifest, and the manifest and its checkpoint
  * carry valid Ed25519 signatures (by `trustedPublicKeyPem` when given).
  */
 export async function verifyExportFile(file: string, trustedPublicKeyPem?: string): Promise<ExportVerification> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = linesOf(fs.createReadStream(file, { encoding: 'utf8' }));
   const content = createHash('sha256');
   let lineNo = 0;
   let entries = 0;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freeLocalPort } from '../../src/database/embedded-postgres.js';
+import { SUPPORTED_NODE_MAJOR } from '../../src/runtime-check.js';
 
 /**
  * The production build as a user runs it: `node dist/src/main.js` with no configuration
@@ -53,6 +54,9 @@ describe('process lifecycle (built app, embedded database)', () => {
     const first = start(env);
     const firstStartMs = await waitReady(port, 30_000);
     expect(firstStartMs).toBeLessThan(30_000);
+    // npm test runs on the Node that the project pins, and the start log names it.
+    expect(process.versions.node.split('.')[0]).toBe(String(SUPPORTED_NODE_MAJOR));
+    expect(first.output()).toContain(`"node":"${process.versions.node}"`);
     const docs = await fetch(`http://127.0.0.1:${port}/docs/`);
     expect(docs.status).toBe(200);
 
@@ -88,5 +92,17 @@ describe('process lifecycle (built app, embedded database)', () => {
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toContain('PORT');
     expect(bad.output()).toContain('Invalid configuration');
+  });
+
+  it('refuses to start on a Node.js major it does not support, and says how to start it', async () => {
+    const script = `Object.defineProperty(process.versions, 'node', { value: '20.20.2' });
+      await import('./dist/src/main.js');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(out).toContain('runs on Node.js 24 LTS; this is Node.js 20.20.2');
+    expect(out).toContain('npm start');
   });
 });
