@@ -1,5 +1,12 @@
 import pg from 'pg';
-import { AUDIT_EVENT_COLUMNS, canonicalScalarsSql, chainHash, checkpointMessage, entryHash, GENESIS_HASH } from '../src/audit/audit-hash.js';
+import {
+  AUDIT_EVENT_COLUMNS,
+  canonicalScalarsSql,
+  chainHash,
+  checkpointMessage,
+  entryHash,
+  GENESIS_HASH,
+} from '../src/audit/audit-hash.js';
 import { AuditSigner } from '../src/audit/audit-signing.js';
 import type { AuditEventRow } from '../src/audit/audit.types.js';
 import type { BenchKeys } from './lib/cluster.js';
@@ -26,13 +33,21 @@ export const CHECKPOINT_EVERY = 5000;
  * rows as the verifier reads them, links written to audit_chain, and an Ed25519-signed checkpoint
  * every 5,000 links. GET /audit/verify accepts the result (the smoke test checks it).
  */
-export async function generateAuditTrail(c: pg.Client, ownerUrl: string, count: number, keys: BenchKeys, timingsMs: Record<string, number>): Promise<AuditLayout> {
+export async function generateAuditTrail(
+  c: pg.Client,
+  ownerUrl: string,
+  count: number,
+  keys: BenchKeys,
+  timingsMs: Record<string, number>,
+): Promise<AuditLayout> {
   const end = Date.now() - 10 * 60_000;
   const stepUs = Math.max(1, Math.floor((SPAN_DAYS * 86_400e6) / Math.max(1, count)));
   const start = new Date(end - Math.floor((stepUs * count) / 1000));
   const layout: AuditLayout = { count, startIso: start.toISOString(), stepUs, checkpointEvery: CHECKPOINT_EVERY };
   if (count === 0) return layout;
-  const existing = (await c.query<{ n: string }>(`SELECT (SELECT count(*) FROM audit_event) + (SELECT count(*) FROM audit_chain) AS n`)).rows[0]!.n;
+  const existing = (
+    await c.query<{ n: string }>(`SELECT (SELECT count(*) FROM audit_event) + (SELECT count(*) FROM audit_chain) AS n`)
+  ).rows[0]!.n;
   if (Number(existing) !== 0) throw new Error('the audit tables must be empty before generation');
 
   // Monthly partitions from the first generated month to next month (the API creates this and the next).
@@ -91,7 +106,9 @@ export async function generateAuditTrail(c: pg.Client, ownerUrl: string, count: 
 
   const chain = await timed(() => sealGenerated(c, ownerUrl, count, keys));
   timingsMs.auditChain = chain.ms;
-  log(`  ${count} entries sealed into the chain with ${Math.ceil(count / CHECKPOINT_EVERY)} signed checkpoints (${chain.ms} ms, ${Math.round(count / (chain.ms / 1000))}/s)`);
+  log(
+    `  ${count} entries sealed into the chain with ${Math.ceil(count / CHECKPOINT_EVERY)} signed checkpoints (${chain.ms} ms, ${Math.round(count / (chain.ms / 1000))}/s)`,
+  );
   return layout;
 }
 
@@ -122,7 +139,11 @@ async function sealGenerated(reader: pg.Client, ownerUrl: string, count: number,
   try {
     await writer.query(`SET synchronous_commit = off`);
     const fetch = (from: number) =>
-      ((from - 1) / CHAIN_RANGE % 2 === 0 ? reader : reader2).query<{ id: string; occurredAt: string; entry: Buffer }>(
+      (((from - 1) / CHAIN_RANGE) % 2 === 0 ? reader : reader2).query<{
+        id: string;
+        occurredAt: string;
+        entry: Buffer;
+      }>(
         `SELECT e.id::text AS id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt", ${ENTRY_HASH_SQL} AS entry
            FROM audit_event e WHERE e.id BETWEEN $1 AND $2 ORDER BY e.id`,
         [from, Math.min(count, from + CHAIN_RANGE - 1)],
@@ -134,7 +155,13 @@ async function sealGenerated(reader: pg.Client, ownerUrl: string, count: number,
     for (let from = 1; from <= count; from += CHAIN_RANGE) {
       const rows = (await ahead.shift()!).rows;
       if (from + 2 * CHAIN_RANGE <= count) ahead.push(fetch(from + 2 * CHAIN_RANGE));
-      const links = { seq: [] as number[], eventId: [] as string[], occurredAt: [] as string[], entry: [] as Buffer[], chain: [] as Buffer[] };
+      const links = {
+        seq: [] as number[],
+        eventId: [] as string[],
+        occurredAt: [] as string[],
+        entry: [] as Buffer[],
+        chain: [] as Buffer[],
+      };
       const checkpoints = { seq: [] as number[], chain: [] as Buffer[], signature: [] as Buffer[] };
       for (const row of rows) {
         seq += 1;
@@ -164,7 +191,7 @@ async function sealGenerated(reader: pg.Client, ownerUrl: string, count: number,
           [checkpoints.seq, checkpoints.chain, checkpoints.signature, signer.keyId],
         );
       })();
-      if (count >= 1_000_000 && (seq % 1_000_000 < CHAIN_RANGE)) log(`  sealed ${seq} / ${count}`);
+      if (count >= 1_000_000 && seq % 1_000_000 < CHAIN_RANGE) log(`  sealed ${seq} / ${count}`);
     }
     await writing;
   } finally {
@@ -185,6 +212,7 @@ async function checkSample(c: pg.Client, count: number): Promise<void> {
     )
   ).rows;
   for (const { _entry, ...row } of rows) {
-    if (!entryHash(row).equals(_entry)) throw new Error(`generated entry ${row.id} does not hash as entryHash() does: fix ENTRY_HASH_SQL`);
+    if (!entryHash(row).equals(_entry))
+      throw new Error(`generated entry ${row.id} does not hash as entryHash() does: fix ENTRY_HASH_SQL`);
   }
 }

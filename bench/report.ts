@@ -47,13 +47,23 @@ export interface Results {
     'baseline-nest'?: Baseline;
     'baseline-pg'?: Baseline;
     'case-read'?: ScenarioResult;
-    'case-list'?: { small?: ScenarioResult & { cases: number }; full?: ScenarioResult & { cases: number }; p95Ratio?: number };
+    'case-list'?: {
+      small?: ScenarioResult & { cases: number };
+      full?: ScenarioResult & { cases: number };
+      p95Ratio?: number;
+    };
     'person-match'?: ScenarioResult;
     'screening-create'?: ScenarioResult;
     'referral-accept'?: ScenarioResult & { prepared: number };
     'audit-events'?: ScenarioResult;
     login?: ScenarioResult;
-    'case-read-under-login'?: { idle: ScenarioResult; loaded: ScenarioResult; logins: LoadResult; loginRatePerS: number; p99Ratio: number };
+    'case-read-under-login'?: {
+      idle: ScenarioResult;
+      loaded: ScenarioResult;
+      logins: LoadResult;
+      loginRatePerS: number;
+      p99Ratio: number;
+    };
     'audit-export'?: ExportResult;
     'audit-verify'?: { direct?: VerifyResult; api?: VerifyResult };
     startup?: StartupResult;
@@ -81,7 +91,10 @@ export interface TargetCheck {
   pass: boolean | null;
 }
 
-const fmt = (n: number | undefined, digits = 0) => (n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined || !Number.isFinite(n)
+    ? '–'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
 const pct = (r: number | undefined) => (r === undefined ? '–' : `${(r * 100).toFixed(r < 0.1 ? 1 : 0)} %`);
 
@@ -127,17 +140,35 @@ export function checkTargets(r: Results): TargetCheck[] {
       id: 'audit-verify',
       target: 'Chain verification of 1M entries: ≥ 100,000 entries/s',
       measured: [
-        ver?.api?.defaultConfig ? `GET /audit/verify with the default configuration: status ${ver.api.defaultConfig.status} after ${fmt(ver.api.defaultConfig.seconds, 1)} s` : '',
-        ver?.api ? `GET /audit/verify${ver.api.defaultConfig ? ' with a 600 s statement timeout' : ''}: ${fmt(ver.api.entries)} entries at ${fmt(ver.api.entriesPerS)}/s${ver.api.ok ? '' : ` (FAILED: status ${ver.api.status}${ver.api.detail ? `, ${ver.api.detail}` : ''})`}` : '',
+        ver?.api?.defaultConfig
+          ? `GET /audit/verify with the default configuration: status ${ver.api.defaultConfig.status} after ${fmt(ver.api.defaultConfig.seconds, 1)} s`
+          : '',
+        ver?.api
+          ? `GET /audit/verify${ver.api.defaultConfig ? ' with a 600 s statement timeout' : ''}: ${fmt(ver.api.entries)} entries at ${fmt(ver.api.entriesPerS)}/s${ver.api.ok ? '' : ` (FAILED: status ${ver.api.status}${ver.api.detail ? `, ${ver.api.detail}` : ''})`}`
+          : '',
         ver?.direct ? `verifier code directly: ${fmt(ver.direct.entries)} at ${fmt(ver.direct.entriesPerS)}/s` : '',
-      ].filter(Boolean).join('; '),
+      ]
+        .filter(Boolean)
+        .join('; '),
       pass: v.ok && !ver?.api?.defaultConfig && v.entriesPerS >= 100_000,
     });
   }
   const scr = s['screening-create'];
-  if (scr) out.push({ id: 'screening-create', target: 'POST /screenings (60 answers) ≥ 200/s', measured: `${fmt(scr.rps)}/s, ${scr.non2xx + scr.errors} errors/non-2xx`, pass: scr.rps >= 200 && scr.non2xx + scr.errors === 0 });
+  if (scr)
+    out.push({
+      id: 'screening-create',
+      target: 'POST /screenings (60 answers) ≥ 200/s',
+      measured: `${fmt(scr.rps)}/s, ${scr.non2xx + scr.errors} errors/non-2xx`,
+      pass: scr.rps >= 200 && scr.non2xx + scr.errors === 0,
+    });
   const acc = s['referral-accept'];
-  if (acc) out.push({ id: 'referral-accept', target: 'POST /referrals/{id}/accept ≥ 300/s', measured: `${fmt(acc.rps)}/s, ${acc.non2xx + acc.errors} errors/non-2xx`, pass: acc.rps >= 300 && acc.non2xx + acc.errors === 0 });
+  if (acc)
+    out.push({
+      id: 'referral-accept',
+      target: 'POST /referrals/{id}/accept ≥ 300/s',
+      measured: `${fmt(acc.rps)}/s, ${acc.non2xx + acc.errors} errors/non-2xx`,
+      pass: acc.rps >= 300 && acc.non2xx + acc.errors === 0,
+    });
   const ul = s['case-read-under-login'];
   if (ul) {
     out.push({
@@ -149,8 +180,18 @@ export function checkTargets(r: Results): TargetCheck[] {
   }
   const st = s.startup;
   if (st) {
-    out.push({ id: 'restart', target: 'Restart on an existing data folder ≤ 10 s', measured: `${fmt(st.restartMs / 1000, 2)} s`, pass: st.restartMs <= 10_000 });
-    out.push({ id: 'first-start', target: 'First start (embedded, no DATABASE_URL) ≤ 30 s', measured: `${fmt(st.firstStartMs / 1000, 2)} s`, pass: st.firstStartMs <= 30_000 });
+    out.push({
+      id: 'restart',
+      target: 'Restart on an existing data folder ≤ 10 s',
+      measured: `${fmt(st.restartMs / 1000, 2)} s`,
+      pass: st.restartMs <= 10_000,
+    });
+    out.push({
+      id: 'first-start',
+      target: 'First start (embedded, no DATABASE_URL) ≤ 30 s',
+      measured: `${fmt(st.firstStartMs / 1000, 2)} s`,
+      pass: st.firstStartMs <= 30_000,
+    });
   }
   return out;
 }
@@ -175,7 +216,9 @@ export function markdown(r: Results): string {
   md += `Run \`${r.name}\` on ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${fmt(r.wallTimeS)} s wall time (\`npm run bench\`, bench/README.md).\n\n`;
   md += `| Machine | |\n|---|---|\n`;
   md += `| CPU | ${m.cpuModel}, ${m.cores} cores |\n| RAM | ${m.ramGiB} GiB |\n| OS | ${m.os} |\n| Node.js | ${m.node} |\n| PostgreSQL | ${m.postgres.split(' on ')[0]} (embedded, same machine, loopback) |\n`;
-  md += `| API | production build \`node dist/src/main.js\`, ${Object.entries(r.apiConfig).map(([k, v]) => `${k}=${v}`).join(', ')} |\n`;
+  md += `| API | production build \`node dist/src/main.js\`, ${Object.entries(r.apiConfig)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')} |\n`;
   md += `| Load | autocannon in the benchmark process, same machine; ${r.options.warmup} s warm-up + ${r.options.duration} s per run |\n\n`;
 
   const d = r.data.main;
@@ -184,7 +227,12 @@ export function markdown(r: Results): string {
     md += `| Database | Agencies | Persons | Cases | Screenings | Referrals | Service records | Audit entries | Generated in |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n`;
     for (const x of [r.data.main, r.data.small]) {
       if (!x) continue;
-      const gen = `${x.reused ? 'reused from an earlier run, which generated it in ' : ''}${fmt((x.generationMs.total ?? 0) / 1000, 1)} s (${Object.entries(x.generationMs).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${fmt(v / 1000, 1)} s`).join(', ')})`;
+      const gen = `${x.reused ? 'reused from an earlier run, which generated it in ' : ''}${fmt((x.generationMs.total ?? 0) / 1000, 1)} s (${Object.entries(
+        x.generationMs,
+      )
+        .filter(([k]) => k !== 'total')
+        .map(([k, v]) => `${k} ${fmt(v / 1000, 1)} s`)
+        .join(', ')})`;
       md += `| ${x.db} | ${x.params.agencies} | ${fmt(x.counts.persons)} | ${fmt(x.counts.cases)} | ${fmt(x.counts.screenings)} | ${fmt(x.counts.referrals)} | ${fmt(x.counts.serviceRecords)} | ${fmt(x.counts.auditEntries)} | ${gen} |\n`;
     }
     md += `\nPersons' names and birth data are encrypted with the real codec and keys (AES-256-GCM bound to the row), with name blind indexes; the audit entries are hash-chained with signed checkpoints every 5,000 entries, as the sealer does.\n\n`;
@@ -192,14 +240,30 @@ export function markdown(r: Results): string {
 
   md += `## Throughput and latency\n\n`;
   md += `| Scenario | Connections | 2xx req/s | p50 ms | p95 ms | p99 ms | errors / non-2xx | vs baseline B | vs baseline A | CPU ms/req server / PostgreSQL |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
-  md += loadRow('Baseline A: bare NestJS route', s['baseline-nest'], r, s['baseline-nest']?.again ? ' (before the API runs)' : '');
+  md += loadRow(
+    'Baseline A: bare NestJS route',
+    s['baseline-nest'],
+    r,
+    s['baseline-nest']?.again ? ' (before the API runs)' : '',
+  );
   md += loadRow('Baseline A, after the API runs', s['baseline-nest']?.again, r);
-  md += loadRow('Baseline B: node:http + pg, row by primary key', s['baseline-pg'], r, s['baseline-pg']?.again ? ' (before the API runs)' : '');
+  md += loadRow(
+    'Baseline B: node:http + pg, row by primary key',
+    s['baseline-pg'],
+    r,
+    s['baseline-pg']?.again ? ' (before the API runs)' : '',
+  );
   md += loadRow('Baseline B, after the API runs', s['baseline-pg']?.again, r);
   md += loadRow('GET /cases/{id} (JWT, access check, RLS, decryption, audit entry)', s['case-read'], r);
   const list = s['case-list'];
   if (list?.small) md += loadRow(`GET /cases?limit=50&stage=active, ${fmt(list.small.cases)} cases`, list.small, r);
-  if (list?.full) md += loadRow(`GET /cases?limit=50&stage=active, ${fmt(list.full.cases)} cases`, list.full, r, list.p95Ratio !== undefined ? ` (p95 ${fmt(list.p95Ratio, 2)}× the small one)` : '');
+  if (list?.full)
+    md += loadRow(
+      `GET /cases?limit=50&stage=active, ${fmt(list.full.cases)} cases`,
+      list.full,
+      r,
+      list.p95Ratio !== undefined ? ` (p95 ${fmt(list.p95Ratio, 2)}× the small one)` : '',
+    );
   md += loadRow('POST /persons/matches (blind indexes)', s['person-match'], r);
   md += loadRow('POST /screenings, 60 indicator answers', s['screening-create'], r);
   md += loadRow('POST /referrals/{id}/accept (If-Match)', s['referral-accept'], r);
@@ -208,10 +272,21 @@ export function markdown(r: Results): string {
   const ul = s['case-read-under-login'];
   if (ul) {
     md += loadRow('GET /cases/{id}, idle reference', ul.idle, r);
-    md += loadRow(`GET /cases/{id} while ${ul.loginRatePerS} logins/s run (rate limit)`, ul.loaded, r, ` (p99 ${fmt(ul.p99Ratio, 2)}× idle)`);
+    md += loadRow(
+      `GET /cases/{id} while ${ul.loginRatePerS} logins/s run (rate limit)`,
+      ul.loaded,
+      r,
+      ` (p99 ${fmt(ul.p99Ratio, 2)}× idle)`,
+    );
   }
   md += `\nBaseline A is the framework ceiling (one bare NestJS route), baseline B the database ceiling (node:http + pg, one row by primary key, no framework, no auth, no audit); both run in their own process against the same machine, before and after the API scenarios; the ratios use the mean of the two. ⚠ marks runs during which other processes used that share of the machine (results less reliable). "2xx req/s" counts successful responses only. CPU per request is measured from /proc over the measured run: the server process (API or baseline, all threads) and all PostgreSQL processes.\n`;
-  const server = [['GET /cases/{id}', s['case-read']], ['GET /cases (full scale)', list?.full], ['POST /screenings', s['screening-create']], ['POST /referrals/{id}/accept', s['referral-accept']], ['POST /persons/matches', s['person-match']]] as const;
+  const server = [
+    ['GET /cases/{id}', s['case-read']],
+    ['GET /cases (full scale)', list?.full],
+    ['POST /screenings', s['screening-create']],
+    ['POST /referrals/{id}/accept', s['referral-accept']],
+    ['POST /persons/matches', s['person-match']],
+  ] as const;
   const serverRows = server.filter(([, x]) => x?.serverMs);
   if (serverRows.length) {
     md += `\nServer-side durations recorded in the requests' own audit entries (ms): ${serverRows.map(([n, x]) => `${n} p50 ${x!.serverMs!.p50} / p95 ${x!.serverMs!.p95} / p99 ${x!.serverMs!.p99}`).join('; ')}.\n`;
@@ -221,11 +296,16 @@ export function markdown(r: Results): string {
   const ver = s['audit-verify'];
   if (exp || ver) {
     md += `\n## Audit trail at scale\n\n| Operation | Entries | Time s | Entries/s | Notes |\n|---|---:|---:|---:|---|\n`;
-    if (exp?.defaultConfig) md += `| GET /audit/export, default configuration (15 s statement timeout) | 0 | ${fmt(exp.defaultConfig.seconds, 2)} | – | FAILED: status ${exp.defaultConfig.status} |\n`;
-    if (exp) md += `| GET /audit/export (NDJSON, signed manifest)${exp.defaultConfig ? ', 600 s statement timeout' : ''} | ${fmt(exp.entries)} | ${fmt(exp.seconds, 2)} | ${fmt(exp.entriesPerS)} | ${fmt(exp.mbPerS, 1)} MB/s; API RSS ${fmt(exp.rssBeforeMiB)} → peak ${fmt(exp.rssPeakMiB)} MiB (+${fmt(exp.rssGrowthMiB, 1)}); manifest count ${exp.manifestCount ?? 'missing'}; status ${exp.status} |\n`;
-    if (ver?.api?.defaultConfig) md += `| GET /audit/verify (whole chain of the small database), default configuration | 0 | ${fmt(ver.api.defaultConfig.seconds, 2)} | – | FAILED: status ${ver.api.defaultConfig.status}${ver.api.defaultConfig.detail ? ` (${ver.api.defaultConfig.detail})` : ''} |\n`;
-    if (ver?.api) md += `| GET /audit/verify (whole chain of the small database)${ver.api.defaultConfig ? ', 600 s statement timeout' : ''} | ${fmt(ver.api.entries)} | ${fmt(ver.api.seconds, 2)} | ${fmt(ver.api.entriesPerS)} | ${ver.api.ok ? 'ok' : `FAILED (status ${ver.api.status}${ver.api.detail ? `, ${ver.api.detail}` : ''})`}; ${fmt(ver.api.checkpoints)} checkpoints |\n`;
-    if (ver?.direct) md += `| Verifier code run directly (last links of the main chain) | ${fmt(ver.direct.entries)} | ${fmt(ver.direct.seconds, 2)} | ${fmt(ver.direct.entriesPerS)} | ${ver.direct.ok ? 'ok' : 'FAILED'}; ${fmt(ver.direct.checkpoints)} checkpoint signatures${ver.direct.breakdown ? `; ${fmt(ver.direct.breakdown.queryS, 1)} s in the page queries, ${fmt(ver.direct.breakdown.hashS, 1)} s hashing in JavaScript` : ''} |\n`;
+    if (exp?.defaultConfig)
+      md += `| GET /audit/export, default configuration (15 s statement timeout) | 0 | ${fmt(exp.defaultConfig.seconds, 2)} | – | FAILED: status ${exp.defaultConfig.status} |\n`;
+    if (exp)
+      md += `| GET /audit/export (NDJSON, signed manifest)${exp.defaultConfig ? ', 600 s statement timeout' : ''} | ${fmt(exp.entries)} | ${fmt(exp.seconds, 2)} | ${fmt(exp.entriesPerS)} | ${fmt(exp.mbPerS, 1)} MB/s; API RSS ${fmt(exp.rssBeforeMiB)} → peak ${fmt(exp.rssPeakMiB)} MiB (+${fmt(exp.rssGrowthMiB, 1)}); manifest count ${exp.manifestCount ?? 'missing'}; status ${exp.status} |\n`;
+    if (ver?.api?.defaultConfig)
+      md += `| GET /audit/verify (whole chain of the small database), default configuration | 0 | ${fmt(ver.api.defaultConfig.seconds, 2)} | – | FAILED: status ${ver.api.defaultConfig.status}${ver.api.defaultConfig.detail ? ` (${ver.api.defaultConfig.detail})` : ''} |\n`;
+    if (ver?.api)
+      md += `| GET /audit/verify (whole chain of the small database)${ver.api.defaultConfig ? ', 600 s statement timeout' : ''} | ${fmt(ver.api.entries)} | ${fmt(ver.api.seconds, 2)} | ${fmt(ver.api.entriesPerS)} | ${ver.api.ok ? 'ok' : `FAILED (status ${ver.api.status}${ver.api.detail ? `, ${ver.api.detail}` : ''})`}; ${fmt(ver.api.checkpoints)} checkpoints |\n`;
+    if (ver?.direct)
+      md += `| Verifier code run directly (last links of the main chain) | ${fmt(ver.direct.entries)} | ${fmt(ver.direct.seconds, 2)} | ${fmt(ver.direct.entriesPerS)} | ${ver.direct.ok ? 'ok' : 'FAILED'}; ${fmt(ver.direct.checkpoints)} checkpoint signatures${ver.direct.breakdown ? `; ${fmt(ver.direct.breakdown.queryS, 1)} s in the page queries, ${fmt(ver.direct.breakdown.hashS, 1)} s hashing in JavaScript` : ''} |\n`;
   }
 
   const st = s.startup;
@@ -235,11 +315,13 @@ export function markdown(r: Results): string {
       md += `| First start, embedded PostgreSQL, empty data folder (initdb, migrations, reference data, secrets, admin) | ${fmt(st.firstStartMs / 1000, 2)} |\n`;
       md += `| Restart on that data folder | ${fmt(st.restartMs / 1000, 2)} |\n`;
     }
-    if (r.apiReadyMs !== undefined) md += `| Start against the benchmark database (DATABASE_URL + owner URL: migration check, reference data upsert; ${fmt(r.data.main?.counts.cases)} cases, ${fmt(r.data.main?.counts.auditEntries)} audit entries) | ${fmt(r.apiReadyMs / 1000, 2)} |\n`;
+    if (r.apiReadyMs !== undefined)
+      md += `| Start against the benchmark database (DATABASE_URL + owner URL: migration check, reference data upsert; ${fmt(r.data.main?.counts.cases)} cases, ${fmt(r.data.main?.counts.auditEntries)} audit entries) | ${fmt(r.apiReadyMs / 1000, 2)} |\n`;
   }
 
   md += `\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n`;
-  for (const t of r.targets) md += `| ${t.target} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? '**PASS**' : '**FAIL**'} |\n`;
+  for (const t of r.targets)
+    md += `| ${t.target} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? '**PASS**' : '**FAIL**'} |\n`;
 
   for (const p of r.profiles) {
     md += `\n## Where the time goes: ${p.scenario}\n\n`;
@@ -247,7 +329,8 @@ export function markdown(r: Results): string {
       md += `Profiling failed: ${p.error}\n`;
       continue;
     }
-    if (p.summary) md += `Re-run under \`node --cpu-prof\` with pg_stat_statements: ${p.summary} (profiling slows it down).\n\n`;
+    if (p.summary)
+      md += `Re-run under \`node --cpu-prof\` with pg_stat_statements: ${p.summary} (profiling slows it down).\n\n`;
     if (p.cpu) {
       md += `API process CPU by component (self time, ${fmt(p.cpu.busyMs)} ms busy of ${fmt(p.cpu.sampledMs)} ms sampled):\n\n| Component | % of busy CPU |\n|---|---:|\n`;
       for (const c of p.cpu.byComponent.slice(0, 14)) md += `| ${c.component} | ${c.pct} |\n`;
@@ -256,7 +339,8 @@ export function markdown(r: Results): string {
     }
     if (p.statements?.length) {
       md += `\nSQL per ${p.export ? 'export' : 'request'} (pg_stat_statements${p.dbMsPerRequest !== undefined ? `, ${fmt(p.dbMsPerRequest, 2)} ms of database time per request` : ''}):\n\n| Statement | Calls per ${p.export ? 'export' : 'request'} | Mean ms (plan + execute) | of which planning | % of DB time |\n|---|---:|---:|---:|---:|\n`;
-      for (const q of p.statements) md += `| \`${q.query.replaceAll('|', '\\|').replace(/\s+/g, ' ').slice(0, 140)}\` | ${fmt(q.perRequest, 2)} | ${fmt(q.meanMs, 3)} | ${fmt(q.planMs, 3)} | ${fmt(q.pctOfDbTime, 1)} |\n`;
+      for (const q of p.statements)
+        md += `| \`${q.query.replaceAll('|', '\\|').replace(/\s+/g, ' ').slice(0, 140)}\` | ${fmt(q.perRequest, 2)} | ${fmt(q.meanMs, 3)} | ${fmt(q.planMs, 3)} | ${fmt(q.pctOfDbTime, 1)} |\n`;
     }
   }
   if (Object.keys(r.errors).length) {

@@ -19,10 +19,36 @@ import { waitForQuiet } from './lib/cpu.js';
 import { stopAll } from './lib/processes.js';
 import { summariseProfile } from './lib/profile.js';
 import { log, machineInfo, round } from './lib/util.js';
-import { checkTargets, type DataSummary, markdown, type ProfileResult, type Results, type StatementStat } from './report.js';
 import {
-  apiConfigSummary, auditEvents, auditExport, baselineNest, baselinePg, caseList, caseRead, caseReadUnderLogin, type Ctx, loadSamples, login, personMatch,
-  referralAccept, type Samples, screeningCreate, startApi, startup, type Target, tmpRoot, verifyRangeDirect, verifyViaApi,
+  checkTargets,
+  type DataSummary,
+  markdown,
+  type ProfileResult,
+  type Results,
+  type StatementStat,
+} from './report.js';
+import {
+  apiConfigSummary,
+  auditEvents,
+  auditExport,
+  baselineNest,
+  baselinePg,
+  caseList,
+  caseRead,
+  caseReadUnderLogin,
+  type Ctx,
+  loadSamples,
+  login,
+  personMatch,
+  referralAccept,
+  type Samples,
+  screeningCreate,
+  startApi,
+  startup,
+  type Target,
+  tmpRoot,
+  verifyRangeDirect,
+  verifyViaApi,
 } from './scenarios.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,16 +58,24 @@ const RAISED_TIMEOUT_MS = 600_000;
 function findRepoRoot(): string {
   for (let dir = here; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'ctcm-api') return dir;
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'ctcm-api')
+      return dir;
   }
   return process.cwd();
 }
 
-async function ensureData(ctx: Ctx, db: string, params: GenerateParams): Promise<{ meta: GeneratedMeta; summary: DataSummary }> {
+async function ensureData(
+  ctx: Ctx,
+  db: string,
+  params: GenerateParams,
+): Promise<{ meta: GeneratedMeta; summary: DataSummary }> {
   const existing = await readMeta(ctx.bc.ownerUrl(db), params);
   if (existing) {
     log(`${db}: reusing the data generated on ${existing.generatedAt}`);
-    return { meta: existing, summary: { db, reused: true, params, counts: existing.counts, generationMs: existing.timingsMs } };
+    return {
+      meta: existing,
+      summary: { db, reused: true, params, counts: existing.counts, generationMs: existing.timingsMs },
+    };
   }
   await dropDatabase(ctx.bc, db);
   await prepareDatabase(ctx.bc, db);
@@ -59,7 +93,12 @@ function target(ctx: Ctx, db: string, meta: GeneratedMeta): Target {
 }
 
 /** Runs one scenario; a failure is recorded and the run goes on. */
-async function attempt<T>(results: Results, id: string, work: () => Promise<T>, quietWaitS = 0): Promise<T | undefined> {
+async function attempt<T>(
+  results: Results,
+  id: string,
+  work: () => Promise<T>,
+  quietWaitS = 0,
+): Promise<T | undefined> {
   log(`scenario ${id}`);
   try {
     if (quietWaitS > 0) {
@@ -80,19 +119,21 @@ const asLoad = (load: LoadResult): Profiled => ({ requests: load.requests, summa
 const quick = (ctx: Ctx): Ctx => ({ ...ctx, o: { ...ctx.o, warmup: 0 } });
 
 /** Scenarios the profiling pass can re-run; `ctx.o.duration` is the warm-up length on the first call. */
-const PROFILABLE: Partial<Record<ScenarioId, (ctx: Ctx, t: Target, s: Samples, warmUp: boolean) => Promise<Profiled>>> = {
-  'case-read': async (ctx, t, s) => asLoad(await caseRead(ctx, t, s, 'GET /cases/{id} (profiled)', ctx.o.duration, 0)),
-  'case-list': async (ctx, t, s) => asLoad(await caseList(quick(ctx), t, s, 'GET /cases (profiled)')),
-  'person-match': async (ctx, t, s) => asLoad(await personMatch(quick(ctx), t, s)),
-  'screening-create': async (ctx, t, s) => asLoad(await screeningCreate(quick(ctx), t, s)),
-  'referral-accept': async (ctx, t) => asLoad(await referralAccept(quick(ctx), t)),
-  'audit-events': async (ctx, t) => asLoad(await auditEvents(quick(ctx), t)),
-  login: async (ctx, t) => asLoad(await login(quick(ctx), t)),
-  'audit-export': async (ctx, t, _s, warmUp) => {
-    const e = await auditExport(ctx, t, warmUp ? Math.ceil(ctx.o.exportEntries / 10) : ctx.o.exportEntries);
-    return { requests: 1, summary: `${e.entriesPerS} entries/s`, export: e };
-  },
-};
+const PROFILABLE: Partial<Record<ScenarioId, (ctx: Ctx, t: Target, s: Samples, warmUp: boolean) => Promise<Profiled>>> =
+  {
+    'case-read': async (ctx, t, s) =>
+      asLoad(await caseRead(ctx, t, s, 'GET /cases/{id} (profiled)', ctx.o.duration, 0)),
+    'case-list': async (ctx, t, s) => asLoad(await caseList(quick(ctx), t, s, 'GET /cases (profiled)')),
+    'person-match': async (ctx, t, s) => asLoad(await personMatch(quick(ctx), t, s)),
+    'screening-create': async (ctx, t, s) => asLoad(await screeningCreate(quick(ctx), t, s)),
+    'referral-accept': async (ctx, t) => asLoad(await referralAccept(quick(ctx), t)),
+    'audit-events': async (ctx, t) => asLoad(await auditEvents(quick(ctx), t)),
+    login: async (ctx, t) => asLoad(await login(quick(ctx), t)),
+    'audit-export': async (ctx, t, _s, warmUp) => {
+      const e = await auditExport(ctx, t, warmUp ? Math.ceil(ctx.o.exportEntries / 10) : ctx.o.exportEntries);
+      return { requests: 1, summary: `${e.entriesPerS} entries/s`, export: e };
+    },
+  };
 
 /**
  * Re-runs scenarios against an API started with --cpu-prof, with pg_stat_statements loaded
@@ -118,7 +159,8 @@ async function profilePass(ctx: Ctx, main: Target, samples: Samples, results: Re
       fs.mkdirSync(dir, { recursive: true });
       try {
         if (ctx.o.quietWait > 0) await waitForQuiet(ctx.o.quietWait);
-        const env: Record<string, string> = scenario === 'audit-export' ? { DATABASE_STATEMENT_TIMEOUT_MS: String(RAISED_TIMEOUT_MS) } : {};
+        const env: Record<string, string> =
+          scenario === 'audit-export' ? { DATABASE_STATEMENT_TIMEOUT_MS: String(RAISED_TIMEOUT_MS) } : {};
         t.api = await startApi(ctx, main.db, `profile-${scenario}`, ['--cpu-prof', '--cpu-prof-dir', dir], env);
         // Warm the caches and the JIT, then measure with clean statement statistics.
         await PROFILABLE[scenario]!({ ...ctx, o: { ...ctx.o, duration: Math.max(1, ctx.o.warmup) } }, t, samples, true);
@@ -146,10 +188,19 @@ async function profilePass(ctx: Ctx, main: Target, samples: Samples, results: Re
         }));
         await t.api.stop(30_000);
         t.api = undefined;
-        const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+        const file = fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => path.join(dir, f))
+          .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
         if (file) result.cpu = summariseProfile(file);
         else result.error = 'no CPU profile was written';
-        log(`  ${scenario}: ${result.dbMsPerRequest} ms DB time per request; top components ${result.cpu?.byComponent.slice(0, 5).map((c) => `${c.component} ${c.pct}%`).join(', ')}`);
+        log(
+          `  ${scenario}: ${result.dbMsPerRequest} ms DB time per request; top components ${result.cpu?.byComponent
+            .slice(0, 5)
+            .map((c) => `${c.component} ${c.pct}%`)
+            .join(', ')}`,
+        );
       } catch (err) {
         result.error = err instanceof Error ? err.message : String(err);
         log(`  profiling ${scenario} failed: ${result.error}`);
@@ -204,7 +255,14 @@ async function main(): Promise<number> {
     name: o.name,
     startedAt: startedAt.toISOString(),
     machine: { ...machine, postgres: '' },
-    options: { ...o, only: o.only ? [...o.only] : undefined, skip: [...o.skip], outDir: undefined, dataDir: o.dataDir ? '(persistent)' : undefined, apiLogDir: undefined },
+    options: {
+      ...o,
+      only: o.only ? [...o.only] : undefined,
+      skip: [...o.skip],
+      outDir: undefined,
+      dataDir: o.dataDir ? '(persistent)' : undefined,
+      apiLogDir: undefined,
+    },
     apiConfig: {},
     data: {},
     scenarios: {},
@@ -228,12 +286,26 @@ async function main(): Promise<number> {
       },
     };
     results.apiConfig = apiConfigSummary(ctx);
-    log(`${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB; Node ${machine.node}; ${bc.version.split(' on ')[0]}`);
+    log(
+      `${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB; Node ${machine.node}; ${bc.version.split(' on ')[0]}`,
+    );
 
-    const mainData = await ensureData(ctx, 'bench_main', { cases: o.cases, agencies: o.agencies, audit: o.audit, seed: 1 });
+    const mainData = await ensureData(ctx, 'bench_main', {
+      cases: o.cases,
+      agencies: o.agencies,
+      audit: o.audit,
+      seed: 1,
+    });
     results.data.main = mainData.summary;
     const needSmall = o.smallCases > 0 && (wants(o, 'case-list') || wants(o, 'audit-verify'));
-    const smallData = needSmall ? await ensureData(ctx, 'bench_small', { cases: o.smallCases, agencies: o.agencies, audit: o.smallAudit, seed: 2 }) : undefined;
+    const smallData = needSmall
+      ? await ensureData(ctx, 'bench_small', {
+          cases: o.smallCases,
+          agencies: o.agencies,
+          audit: o.smallAudit,
+          seed: 2,
+        })
+      : undefined;
     if (smallData) results.data.small = smallData.summary;
 
     let main = target(ctx, 'bench_main', mainData.meta);
@@ -249,29 +321,65 @@ async function main(): Promise<number> {
       if (r) results.scenarios['baseline-pg'] = r;
     }
 
-    const apiScenarios: ScenarioId[] = ['case-read', 'case-list', 'person-match', 'screening-create', 'referral-accept', 'audit-events', 'login', 'case-read-under-login', 'audit-export', 'audit-verify'];
+    const apiScenarios: ScenarioId[] = [
+      'case-read',
+      'case-list',
+      'person-match',
+      'screening-create',
+      'referral-accept',
+      'audit-events',
+      'login',
+      'case-read-under-login',
+      'audit-export',
+      'audit-verify',
+    ];
     if (apiScenarios.some((s) => wants(o, s)) || o.profile.length) {
       log('starting the API on bench_main');
       main.api = await startApi(ctx, 'bench_main', 'main');
       log(`  ready in ${main.api.readyMs} ms`);
       results.apiReadyMs = main.api.readyMs;
       const s = results.scenarios;
-      if (wants(o, 'case-read')) s['case-read'] = await attempt(results, 'case-read', () => caseRead(ctx, main, samples), o.quietWait);
+      if (wants(o, 'case-read'))
+        s['case-read'] = await attempt(results, 'case-read', () => caseRead(ctx, main, samples), o.quietWait);
       if (wants(o, 'case-list')) {
-        const full = await attempt(results, 'case-list', () => caseList(ctx, main, samples, `GET /cases?limit=50&stage=active (${o.cases} cases)`), o.quietWait);
+        const full = await attempt(
+          results,
+          'case-list',
+          () => caseList(ctx, main, samples, `GET /cases?limit=50&stage=active (${o.cases} cases)`),
+          o.quietWait,
+        );
         if (full) s['case-list'] = { full: { ...full, cases: o.cases } };
       }
-      if (wants(o, 'person-match')) s['person-match'] = await attempt(results, 'person-match', () => personMatch(ctx, main, samples), o.quietWait);
-      if (wants(o, 'screening-create')) s['screening-create'] = await attempt(results, 'screening-create', () => screeningCreate(ctx, main, samples), o.quietWait);
-      if (wants(o, 'referral-accept')) s['referral-accept'] = await attempt(results, 'referral-accept', () => referralAccept(ctx, main), o.quietWait);
-      if (wants(o, 'audit-events')) s['audit-events'] = await attempt(results, 'audit-events', () => auditEvents(ctx, main), o.quietWait);
+      if (wants(o, 'person-match'))
+        s['person-match'] = await attempt(results, 'person-match', () => personMatch(ctx, main, samples), o.quietWait);
+      if (wants(o, 'screening-create'))
+        s['screening-create'] = await attempt(
+          results,
+          'screening-create',
+          () => screeningCreate(ctx, main, samples),
+          o.quietWait,
+        );
+      if (wants(o, 'referral-accept'))
+        s['referral-accept'] = await attempt(results, 'referral-accept', () => referralAccept(ctx, main), o.quietWait);
+      if (wants(o, 'audit-events'))
+        s['audit-events'] = await attempt(results, 'audit-events', () => auditEvents(ctx, main), o.quietWait);
       if (wants(o, 'login')) s.login = await attempt(results, 'login', () => login(ctx, main), o.quietWait);
       if (wants(o, 'case-read-under-login')) {
-        const r = await attempt(results, 'case-read-under-login', () => caseReadUnderLogin(ctx, main, samples), o.quietWait);
+        const r = await attempt(
+          results,
+          'case-read-under-login',
+          () => caseReadUnderLogin(ctx, main, samples),
+          o.quietWait,
+        );
         if (r) s['case-read-under-login'] = { ...r, p99Ratio: round(r.loaded.latencyMs.p99 / r.idle.latencyMs.p99, 2) };
       }
       if (wants(o, 'audit-verify') && o.verifyEntries > 0) {
-        const direct = await attempt(results, 'audit-verify', () => verifyRangeDirect(ctx, main, o.verifyEntries), o.quietWait);
+        const direct = await attempt(
+          results,
+          'audit-verify',
+          () => verifyRangeDirect(ctx, main, o.verifyEntries),
+          o.quietWait,
+        );
         if (direct) s['audit-verify'] = { direct };
       }
       if (wants(o, 'audit-export') && o.exportEntries > 0) {
@@ -283,10 +391,19 @@ async function main(): Promise<number> {
         s['audit-export'] = exp;
         if (exp && exp.status !== 200) {
           // Measure the streaming itself too: the same API with statements allowed to run 10 minutes.
-          log(`  the export failed (status ${exp.status}) with the default configuration; again with DATABASE_STATEMENT_TIMEOUT_MS=${RAISED_TIMEOUT_MS}`);
+          log(
+            `  the export failed (status ${exp.status}) with the default configuration; again with DATABASE_STATEMENT_TIMEOUT_MS=${RAISED_TIMEOUT_MS}`,
+          );
           await main.api.stop(30_000);
-          main.api = await startApi(ctx, 'bench_main', 'main-raised-timeout', [], { DATABASE_STATEMENT_TIMEOUT_MS: String(RAISED_TIMEOUT_MS) });
-          const again = await attempt(results, 'audit-export (raised timeout)', () => auditExport(ctx, main, o.exportEntries), o.quietWait);
+          main.api = await startApi(ctx, 'bench_main', 'main-raised-timeout', [], {
+            DATABASE_STATEMENT_TIMEOUT_MS: String(RAISED_TIMEOUT_MS),
+          });
+          const again = await attempt(
+            results,
+            'audit-export (raised timeout)',
+            () => auditExport(ctx, main, o.exportEntries),
+            o.quietWait,
+          );
           if (again) s['audit-export'] = { ...again, defaultConfig: { status: exp.status, seconds: exp.seconds } };
         }
       }
@@ -312,7 +429,12 @@ async function main(): Promise<number> {
       const s = results.scenarios;
       if (wants(o, 'case-list') && s['case-list']?.full) {
         const smallSamples = await loadSamples(small);
-        const r = await attempt(results, 'case-list (small)', () => caseList(ctx, small, smallSamples, `GET /cases?limit=50&stage=active (${o.smallCases} cases)`), o.quietWait);
+        const r = await attempt(
+          results,
+          'case-list (small)',
+          () => caseList(ctx, small, smallSamples, `GET /cases?limit=50&stage=active (${o.smallCases} cases)`),
+          o.quietWait,
+        );
         if (r) {
           s['case-list'].small = { ...r, cases: o.smallCases };
           s['case-list'].p95Ratio = round(s['case-list'].full.latencyMs.p95 / r.latencyMs.p95, 2);
@@ -321,12 +443,22 @@ async function main(): Promise<number> {
       if (wants(o, 'audit-verify') && o.smallAudit > 0) {
         let r = await attempt(results, 'audit-verify (API)', () => verifyViaApi(small), o.quietWait);
         if (r && r.status !== 200) {
-          log(`  GET /audit/verify failed (status ${r.status}) with the default configuration; again with DATABASE_STATEMENT_TIMEOUT_MS=${RAISED_TIMEOUT_MS}`);
+          log(
+            `  GET /audit/verify failed (status ${r.status}) with the default configuration; again with DATABASE_STATEMENT_TIMEOUT_MS=${RAISED_TIMEOUT_MS}`,
+          );
           await small.api.stop(30_000);
-          small.api = await startApi(ctx, 'bench_small', 'small-raised-timeout', [], { DATABASE_STATEMENT_TIMEOUT_MS: String(RAISED_TIMEOUT_MS) });
+          small.api = await startApi(ctx, 'bench_small', 'small-raised-timeout', [], {
+            DATABASE_STATEMENT_TIMEOUT_MS: String(RAISED_TIMEOUT_MS),
+          });
           const first = r;
-          const again = await attempt(results, 'audit-verify (API, raised timeout)', () => verifyViaApi(small), o.quietWait);
-          if (again) r = { ...again, defaultConfig: { status: first.status, seconds: first.seconds, detail: first.detail } };
+          const again = await attempt(
+            results,
+            'audit-verify (API, raised timeout)',
+            () => verifyViaApi(small),
+            o.quietWait,
+          );
+          if (again)
+            r = { ...again, defaultConfig: { status: first.status, seconds: first.seconds, detail: first.detail } };
         }
         if (r) s['audit-verify'] = { ...s['audit-verify'], api: r };
       }
@@ -356,7 +488,8 @@ async function main(): Promise<number> {
     results.targets = checkTargets(results);
     write(o, results);
     log(`results: ${path.join(o.outDir, `${o.name}.json`)} and ${o.name}.md`);
-    for (const t of results.targets) log(`  ${t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL'} ${t.target}: ${t.measured}`);
+    for (const t of results.targets)
+      log(`  ${t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL'} ${t.target}: ${t.measured}`);
     if (!interrupted) await cleanup();
   }
   return Object.keys(results.errors).length ? 1 : 0;

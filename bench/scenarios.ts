@@ -83,7 +83,13 @@ export function apiConfigSummary(ctx: Ctx): Record<string, string> {
   };
 }
 
-export async function startApi(ctx: Ctx, db: string, label: string, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Started> {
+export async function startApi(
+  ctx: Ctx,
+  db: string,
+  label: string,
+  nodeArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<Started> {
   const port = await freeLocalPort();
   return startNode({
     entry: ctx.paths.mainJs,
@@ -124,8 +130,16 @@ export async function loadSamples(t: Target, perAgency = 2000): Promise<Samples>
   return { casesByAgency, adultsByAgency };
 }
 
-const supervisor = (t: Target, a: number): BenchUser => ({ id: t.meta.actors.supervisors[a]!, agencyId: t.meta.actors.agencies[a]!.id, roles: ['case_supervisor'] });
-const screener = (t: Target, a: number): BenchUser => ({ id: t.meta.actors.screeners[a]!, agencyId: t.meta.actors.agencies[a]!.id, roles: ['screener'] });
+const supervisor = (t: Target, a: number): BenchUser => ({
+  id: t.meta.actors.supervisors[a]!,
+  agencyId: t.meta.actors.agencies[a]!.id,
+  roles: ['case_supervisor'],
+});
+const screener = (t: Target, a: number): BenchUser => ({
+  id: t.meta.actors.screeners[a]!,
+  agencyId: t.meta.actors.agencies[a]!.id,
+  roles: ['screener'],
+});
 
 async function bearers(t: Target, users: BenchUser[]): Promise<string[]> {
   const out: string[] = [];
@@ -151,7 +165,11 @@ function agencyPicker(samples: string[][]): () => number {
 // --- server-side timing from the audit trail ----------------------------------------------
 
 /** Every request writes its duration into its access entry: the server's own view of the latency. */
-async function serverDurations(t: Target, route: string, since: Date): Promise<{ entries: number; p50: number; p95: number; p99: number } | undefined> {
+async function serverDurations(
+  t: Target,
+  route: string,
+  since: Date,
+): Promise<{ entries: number; p50: number; p95: number; p99: number } | undefined> {
   const r = await t.owner.query<{ n: string; p50: number; p95: number; p99: number }>(
     `SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95, percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) AS p99
@@ -159,16 +177,31 @@ async function serverDurations(t: Target, route: string, since: Date): Promise<{
     [since, route],
   );
   const row = r.rows[0];
-  return row && Number(row.n) > 0 ? { entries: Number(row.n), p50: round(row.p50), p95: round(row.p95), p99: round(row.p99) } : undefined;
+  return row && Number(row.n) > 0
+    ? { entries: Number(row.n), p50: round(row.p50), p95: round(row.p95), p99: round(row.p99) }
+    : undefined;
 }
 
 // --- baselines --------------------------------------------------------------------------------
 
 export async function baselineNest(ctx: Ctx): Promise<LoadResult> {
   const port = await freeLocalPort();
-  const proc = await startNode({ entry: ctx.paths.baselineNestJs, env: { PORT: String(port), NODE_ENV: 'production' }, port, readyPath: '/ping', logFile: path.join(ctx.paths.logDir, 'baseline-nest.log') });
+  const proc = await startNode({
+    entry: ctx.paths.baselineNestJs,
+    env: { PORT: String(port), NODE_ENV: 'production' },
+    port,
+    readyPath: '/ping',
+    logFile: path.join(ctx.paths.logDir, 'baseline-nest.log'),
+  });
   try {
-    return await runLoad('baseline A (bare NestJS route)', { baseUrl: proc.url, meter: meter(ctx, () => proc.pid), connections: ctx.o.connections, duration: ctx.o.duration, warmup: ctx.o.warmup, next: () => ({ path: '/ping' }) });
+    return await runLoad('baseline A (bare NestJS route)', {
+      baseUrl: proc.url,
+      meter: meter(ctx, () => proc.pid),
+      connections: ctx.o.connections,
+      duration: ctx.o.duration,
+      warmup: ctx.o.warmup,
+      next: () => ({ path: '/ping' }),
+    });
   } finally {
     await proc.stop(3000);
   }
@@ -186,7 +219,11 @@ export async function baselinePg(ctx: Ctx, t: Target, samples: Samples): Promise
   const ids = samples.casesByAgency.flat();
   try {
     return await runLoad('baseline B (node:http + pg, one row by primary key)', {
-      baseUrl: proc.url, meter: meter(ctx, () => proc.pid), connections: ctx.o.connections, duration: ctx.o.duration, warmup: ctx.o.warmup,
+      baseUrl: proc.url,
+      meter: meter(ctx, () => proc.pid),
+      connections: ctx.o.connections,
+      duration: ctx.o.duration,
+      warmup: ctx.o.warmup,
       next: () => ({ path: `/cases/${pick(random, ids)}` }),
     });
   } finally {
@@ -198,13 +235,27 @@ export async function baselinePg(ctx: Ctx, t: Target, samples: Samples): Promise
 
 export type ScenarioResult = LoadResult & { serverMs?: Awaited<ReturnType<typeof serverDurations>>; notes?: string[] };
 
-export async function caseRead(ctx: Ctx, t: Target, samples: Samples, label = 'GET /cases/{id}', durationS = ctx.o.duration, warmupS = ctx.o.warmup): Promise<ScenarioResult> {
+export async function caseRead(
+  ctx: Ctx,
+  t: Target,
+  samples: Samples,
+  label = 'GET /cases/{id}',
+  durationS = ctx.o.duration,
+  warmupS = ctx.o.warmup,
+): Promise<ScenarioResult> {
   const agencies = t.meta.actors.agencies.length;
-  const tokens = await bearers(t, Array.from({ length: agencies }, (_, a) => supervisor(t, a)));
+  const tokens = await bearers(
+    t,
+    Array.from({ length: agencies }, (_, a) => supervisor(t, a)),
+  );
   const pickAgency = agencyPicker(samples.casesByAgency);
   const since = new Date();
   const r = await runLoad(label, {
-    baseUrl: t.api!.url, meter: meter(ctx, () => t.api?.pid), connections: ctx.o.connections, duration: durationS, warmup: warmupS,
+    baseUrl: t.api!.url,
+    meter: meter(ctx, () => t.api?.pid),
+    connections: ctx.o.connections,
+    duration: durationS,
+    warmup: warmupS,
     next: () => {
       const a = pickAgency();
       return { path: `/cases/${pick(random, samples.casesByAgency[a]!)}`, headers: { authorization: tokens[a]! } };
@@ -215,11 +266,18 @@ export async function caseRead(ctx: Ctx, t: Target, samples: Samples, label = 'G
 
 export async function caseList(ctx: Ctx, t: Target, samples: Samples, label: string): Promise<ScenarioResult> {
   const agencies = t.meta.actors.agencies.length;
-  const tokens = await bearers(t, Array.from({ length: agencies }, (_, a) => supervisor(t, a)));
+  const tokens = await bearers(
+    t,
+    Array.from({ length: agencies }, (_, a) => supervisor(t, a)),
+  );
   const pickAgency = agencyPicker(samples.casesByAgency);
   const since = new Date();
   const r = await runLoad(label, {
-    baseUrl: t.api!.url, meter: meter(ctx, () => t.api?.pid), connections: 8, duration: ctx.o.duration, warmup: ctx.o.warmup,
+    baseUrl: t.api!.url,
+    meter: meter(ctx, () => t.api?.pid),
+    connections: 8,
+    duration: ctx.o.duration,
+    warmup: ctx.o.warmup,
     next: () => ({ path: '/cases?limit=50&stage=active', headers: { authorization: tokens[pickAgency()]! } }),
   });
   return { ...r, serverMs: await serverDurations(t, '/cases', since) };
@@ -227,12 +285,19 @@ export async function caseList(ctx: Ctx, t: Target, samples: Samples, label: str
 
 export async function personMatch(ctx: Ctx, t: Target, samples: Samples): Promise<ScenarioResult> {
   const agencies = t.meta.actors.agencies.length;
-  const tokens = await bearers(t, Array.from({ length: agencies }, (_, a) => supervisor(t, a)));
+  const tokens = await bearers(
+    t,
+    Array.from({ length: agencies }, (_, a) => supervisor(t, a)),
+  );
   const pickAgency = agencyPicker(samples.casesByAgency);
   const year = new Date().getUTCFullYear();
   const since = new Date();
   const r = await runLoad('POST /persons/matches', {
-    baseUrl: t.api!.url, meter: meter(ctx, () => t.api?.pid), connections: 16, duration: ctx.o.duration, warmup: ctx.o.warmup,
+    baseUrl: t.api!.url,
+    meter: meter(ctx, () => t.api?.pid),
+    connections: 16,
+    duration: ctx.o.duration,
+    warmup: ctx.o.warmup,
     next: () => ({
       method: 'POST',
       path: '/persons/matches',
@@ -255,7 +320,11 @@ export async function screeningCreate(ctx: Ctx, t: Target, samples: Samples): Pr
   const codes = adultLabourCodes();
   const since = new Date();
   const r = await runLoad(`POST /screenings (${SCREENING_ANSWERS} answers)`, {
-    baseUrl: t.api!.url, meter: meter(ctx, () => t.api?.pid), connections: 16, duration: ctx.o.duration, warmup: ctx.o.warmup,
+    baseUrl: t.api!.url,
+    meter: meter(ctx, () => t.api?.pid),
+    connections: 16,
+    duration: ctx.o.duration,
+    warmup: ctx.o.warmup,
     next: () => {
       const [a, persons] = pick(random, agencies);
       const answered = [...codes].sort(() => random() - 0.5).slice(0, SCREENING_ANSWERS);
@@ -272,10 +341,18 @@ export async function screeningCreate(ctx: Ctx, t: Target, samples: Samples): Pr
           interpreter: { used: false },
           consent: CONSENT_ITEMS.map((item) => ({ item, decision: 'given', givenBy: 'person' })),
           exitMode: 'deportation',
-          victimContext: { exploitationTypes: ['ForcedLabour'], isicSections: ['A'], exploitationCountries: ['TH'], meansOfControl: ['DebtBondage', 'WithholdsDocuments'] },
+          victimContext: {
+            exploitationTypes: ['ForcedLabour'],
+            isicSections: ['A'],
+            exploitationCountries: ['TH'],
+            meansOfControl: ['DebtBondage', 'WithholdsDocuments'],
+          },
           immediateNeeds: ['medical', 'shelter'],
           risks: ['debt'],
-          answers: answered.map((indicatorCode) => ({ indicatorCode, answer: pick(random, ['yes', 'no', 'no', 'unknown', 'declined']) })),
+          answers: answered.map((indicatorCode) => ({
+            indicatorCode,
+            answer: pick(random, ['yes', 'no', 'no', 'unknown', 'declined']),
+          })),
         }),
       };
     },
@@ -313,17 +390,30 @@ export async function referralAccept(ctx: Ctx, t: Target): Promise<ScenarioResul
   const connections = 16;
   const wanted = Math.ceil(900 * (ctx.o.duration + ctx.o.warmup)) + 200;
   const ids = await pendingReferrals(t, receiver, wanted);
-  const officer: BenchUser = { id: t.meta.actors.facilityOfficers[receiver]!, agencyId: t.meta.actors.agencies[receiver]!.id, roles: ['facility_officer'] };
+  const officer: BenchUser = {
+    id: t.meta.actors.facilityOfficers[receiver]!,
+    agencyId: t.meta.actors.agencies[receiver]!.id,
+    roles: ['facility_officer'],
+  };
   const token = await t.mint.bearer(officer);
   let next = 0;
   const since = new Date();
   try {
     const r = await runLoad('POST /referrals/{id}/accept', {
-      baseUrl: t.api!.url, meter: meter(ctx, () => t.api?.pid), connections, duration: ctx.o.duration, warmup: ctx.o.warmup,
+      baseUrl: t.api!.url,
+      meter: meter(ctx, () => t.api?.pid),
+      connections,
+      duration: ctx.o.duration,
+      warmup: ctx.o.warmup,
       exhausted: () => next >= ids.length - connections,
-      next: () => ({ method: 'POST', path: `/referrals/${ids[Math.min(next++, ids.length - 1)]}/accept`, headers: { authorization: token, 'if-match': '"1"' } }),
+      next: () => ({
+        method: 'POST',
+        path: `/referrals/${ids[Math.min(next++, ids.length - 1)]}/accept`,
+        headers: { authorization: token, 'if-match': '"1"' },
+      }),
     });
-    const notes = next >= ids.length - connections ? [`stopped early: all ${ids.length} prepared referrals were used`] : [];
+    const notes =
+      next >= ids.length - connections ? [`stopped early: all ${ids.length} prepared referrals were used`] : [];
     return { ...r, prepared: ids.length, notes, serverMs: await serverDurations(t, '/referrals/:id/accept', since) };
   } finally {
     // The prepared referrals and their access grants go again, so later scenarios (and runs reusing
@@ -338,7 +428,11 @@ export async function auditEvents(ctx: Ctx, t: Target): Promise<ScenarioResult> 
   const token = await t.mint.bearer({ id: a.id, agencyId: a.agencyId, roles: ['auditor'] });
   const since = new Date();
   const r = await runLoad('GET /audit/events?limit=50', {
-    baseUrl: t.api!.url, meter: meter(ctx, () => t.api?.pid), connections: 8, duration: ctx.o.duration, warmup: ctx.o.warmup,
+    baseUrl: t.api!.url,
+    meter: meter(ctx, () => t.api?.pid),
+    connections: 8,
+    duration: ctx.o.duration,
+    warmup: ctx.o.warmup,
     next: () => ({ path: '/audit/events?limit=50', headers: { authorization: token } }),
   });
   return { ...r, serverMs: await serverDurations(t, '/audit/events', since) };
@@ -350,13 +444,20 @@ export async function login(ctx: Ctx, t: Target): Promise<ScenarioResult> {
   let n = 0;
   const since = new Date();
   const r = await runLoad('POST /auth/login (argon2id)', {
-    baseUrl: t.api!.url, meter: meter(ctx, () => t.api?.pid), connections: 8, duration: ctx.o.duration, warmup: ctx.o.warmup,
+    baseUrl: t.api!.url,
+    meter: meter(ctx, () => t.api?.pid),
+    connections: 8,
+    duration: ctx.o.duration,
+    warmup: ctx.o.warmup,
     next: () => {
       n += 1;
       return {
         method: 'POST',
         path: '/auth/login',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${100 + ((n >> 16) & 0x7f)}.${(n >> 8) & 0xff}.${n & 0xff}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': `10.${100 + ((n >> 16) & 0x7f)}.${(n >> 8) & 0xff}.${n & 0xff}`,
+        },
         body: JSON.stringify({ email: users[n % users.length]!.email, password: t.meta.actors.loginPassword }),
       };
     },
@@ -368,24 +469,35 @@ export async function login(ctx: Ctx, t: Target): Promise<ScenarioResult> {
  * p99 of the audited case read idle, then while `loginClients` client addresses each log in at
  * exactly the per-address rate limit (AUTH_RATE_LIMIT_PER_MINUTE).
  */
-export async function caseReadUnderLogin(ctx: Ctx, t: Target, samples: Samples): Promise<{ idle: ScenarioResult; loaded: ScenarioResult; logins: LoadResult; loginRatePerS: number }> {
+export async function caseReadUnderLogin(
+  ctx: Ctx,
+  t: Target,
+  samples: Samples,
+): Promise<{ idle: ScenarioResult; loaded: ScenarioResult; logins: LoadResult; loginRatePerS: number }> {
   const idle = await caseRead(ctx, t, samples, 'GET /cases/{id} idle (reference)');
   const users = t.meta.actors.loginUsers;
   const clients = ctx.o.loginClients;
   const rate = Math.max(1, Math.round((clients * ctx.o.authRateLimit) / 60));
   let n = 0;
-  const loginLoad = runLoad(`POST /auth/login at the rate limit (${clients} addresses x ${ctx.o.authRateLimit}/min = ${rate}/s)`, {
-    baseUrl: t.api!.url, connections: Math.min(clients, rate), duration: ctx.o.warmup + ctx.o.duration + 1, warmup: 0, overallRate: rate,
-    next: () => {
-      n += 1;
-      return {
-        method: 'POST',
-        path: '/auth/login',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.200.0.${1 + (n % clients)}` },
-        body: JSON.stringify({ email: users[n % users.length]!.email, password: t.meta.actors.loginPassword }),
-      };
+  const loginLoad = runLoad(
+    `POST /auth/login at the rate limit (${clients} addresses x ${ctx.o.authRateLimit}/min = ${rate}/s)`,
+    {
+      baseUrl: t.api!.url,
+      connections: Math.min(clients, rate),
+      duration: ctx.o.warmup + ctx.o.duration + 1,
+      warmup: 0,
+      overallRate: rate,
+      next: () => {
+        n += 1;
+        return {
+          method: 'POST',
+          path: '/auth/login',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.200.0.${1 + (n % clients)}` },
+          body: JSON.stringify({ email: users[n % users.length]!.email, password: t.meta.actors.loginPassword }),
+        };
+      },
     },
-  });
+  );
   await sleep(500);
   const loaded = await caseRead(ctx, t, samples, 'GET /cases/{id} while logins run at the rate limit');
   const logins = await loginLoad;
@@ -431,25 +543,29 @@ export async function auditExport(ctx: Ctx, t: Target, count: number): Promise<E
   const sampler = rssSampler(api.pid, 20);
   const t0 = performance.now();
   const res = await new Promise<{ status: number; bytes: number; lines: number; last: string }>((resolve, reject) => {
-    const req = http.get(`${api.url}/audit/export?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { headers: { authorization: token } }, (response) => {
-      let bytes = 0;
-      let lines = 0;
-      // The client must not be the bottleneck: count newlines, keep the last two chunks as
-      // bytes (the manifest line) and decode only those, at the end.
-      let previous: Buffer | undefined;
-      let last: Buffer | undefined;
-      response.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
-        previous = last;
-        last = chunk;
-      });
-      response.on('end', () => {
-        const tail = Buffer.concat([previous ?? Buffer.alloc(0), last ?? Buffer.alloc(0)]).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, bytes, lines, last: tail.trimEnd().split('\n').at(-1) ?? '' });
-      });
-      response.on('error', reject);
-    });
+    const req = http.get(
+      `${api.url}/audit/export?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      { headers: { authorization: token } },
+      (response) => {
+        let bytes = 0;
+        let lines = 0;
+        // The client must not be the bottleneck: count newlines, keep the last two chunks as
+        // bytes (the manifest line) and decode only those, at the end.
+        let previous: Buffer | undefined;
+        let last: Buffer | undefined;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+          previous = last;
+          last = chunk;
+        });
+        response.on('end', () => {
+          const tail = Buffer.concat([previous ?? Buffer.alloc(0), last ?? Buffer.alloc(0)]).toString('utf8');
+          resolve({ status: response.statusCode ?? 0, bytes, lines, last: tail.trimEnd().split('\n').at(-1) ?? '' });
+        });
+        response.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.setTimeout(600_000, () => req.destroy(new Error('export timed out')));
   });
@@ -479,7 +595,9 @@ export async function auditExport(ctx: Ctx, t: Target, count: number): Promise<E
     from,
     to,
   };
-  log(`  audit export: ${entries} entries in ${result.seconds} s = ${result.entriesPerS}/s (${result.mbPerS} MB/s), status ${res.status}, manifest count ${manifestCount}, RSS ${result.rssBeforeMiB} -> peak ${result.rssPeakMiB} MiB (+${result.rssGrowthMiB})`);
+  log(
+    `  audit export: ${entries} entries in ${result.seconds} s = ${result.entriesPerS}/s (${result.mbPerS} MB/s), status ${res.status}, manifest count ${manifestCount}, RSS ${result.rssBeforeMiB} -> peak ${result.rssPeakMiB} MiB (+${result.rssGrowthMiB})`,
+  );
   return result;
 }
 
@@ -511,7 +629,11 @@ export async function verifyRangeDirect(ctx: Ctx, t: Target, count: number): Pro
   const signer = new AuditSigner(ctx.bc.keys.auditSigningKeyPem);
   try {
     const t0 = performance.now();
-    const head = startSeq > 0 ? (await pool.query<{ chain_hash: Buffer }>(`SELECT chain_hash FROM audit_chain WHERE seq = $1`, [startSeq])).rows[0]!.chain_hash : Buffer.alloc(32);
+    const head =
+      startSeq > 0
+        ? (await pool.query<{ chain_hash: Buffer }>(`SELECT chain_hash FROM audit_chain WHERE seq = $1`, [startSeq]))
+            .rows[0]!.chain_hash
+        : Buffer.alloc(32);
     const checkpoints: Checkpoint[] = (
       await pool.query<{ seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }>(
         `SELECT k.seq::text AS seq, k.chain_hash, k.key_id, k.signature FROM audit_checkpoint k WHERE k.seq > $1 AND k.seq <= $2 ORDER BY k.seq`,
@@ -520,7 +642,15 @@ export async function verifyRangeDirect(ctx: Ctx, t: Target, count: number): Pro
     ).rows.map((r) => ({ seq: r.seq, chainHash: r.chain_hash, keyId: r.key_id, signature: r.signature }));
     const walker = new ChainWalker({ seq: BigInt(startSeq), chainHash: head }, new Set(checkpoints.map((c) => c.seq)));
     const { waitMs, hashMs } = await walkChain(poolRowStream(pool), walker, BigInt(startSeq), BigInt(last));
-    const firstBreak = walker.firstBreak ?? checkCheckpoints(checkpoints, (seq) => walker.hashesBySeq.get(seq), walker.lastSeq, new Map([[signer.keyId, signer.publicKeyPem]]), BigInt(startSeq) + 1n);
+    const firstBreak =
+      walker.firstBreak ??
+      checkCheckpoints(
+        checkpoints,
+        (seq) => walker.hashesBySeq.get(seq),
+        walker.lastSeq,
+        new Map([[signer.keyId, signer.publicKeyPem]]),
+        BigInt(startSeq) + 1n,
+      );
     const seconds = (performance.now() - t0) / 1000;
     const result: VerifyResult = {
       how: `verifier code run directly on links ${startSeq + 1}..${last} of the main chain`,
@@ -532,7 +662,9 @@ export async function verifyRangeDirect(ctx: Ctx, t: Target, count: number): Pro
       firstBreak: firstBreak ?? undefined,
       breakdown: { queryS: round(waitMs / 1000, 2), hashS: round(hashMs / 1000, 2) },
     };
-    log(`  chain verification (direct): ${result.entries} entries, ${checkpoints.length} checkpoints in ${result.seconds} s = ${result.entriesPerS}/s, ok=${result.ok} (waiting for pages ${result.breakdown!.queryS} s, hashing ${result.breakdown!.hashS} s)`);
+    log(
+      `  chain verification (direct): ${result.entries} entries, ${checkpoints.length} checkpoints in ${result.seconds} s = ${result.entriesPerS}/s, ok=${result.ok} (waiting for pages ${result.breakdown!.queryS} s, hashing ${result.breakdown!.hashS} s)`,
+    );
     return result;
   } finally {
     await pool.end();
@@ -552,8 +684,19 @@ export async function verifyViaApi(t: Target): Promise<VerifyResult> {
   }
   await sleep(1200);
   const t0 = performance.now();
-  const res = await fetch(`${t.api!.url}/audit/verify`, { headers: { authorization: token }, signal: AbortSignal.timeout(900_000) });
-  const body = (await res.json()) as { ok?: boolean; checkedEntries?: number; checkedCheckpoints?: number; firstBreak?: unknown; durationMs?: number; code?: string; title?: string };
+  const res = await fetch(`${t.api!.url}/audit/verify`, {
+    headers: { authorization: token },
+    signal: AbortSignal.timeout(900_000),
+  });
+  const body = (await res.json()) as {
+    ok?: boolean;
+    checkedEntries?: number;
+    checkedCheckpoints?: number;
+    firstBreak?: unknown;
+    durationMs?: number;
+    code?: string;
+    title?: string;
+  };
   const seconds = (performance.now() - t0) / 1000;
   const entries = body.checkedEntries ?? 0;
   const result: VerifyResult = {
@@ -567,7 +710,9 @@ export async function verifyViaApi(t: Target): Promise<VerifyResult> {
     firstBreak: body.firstBreak ?? undefined,
     detail: res.status === 200 ? undefined : `${body.code ?? ''} ${body.title ?? ''}`.trim(),
   };
-  log(`  GET /audit/verify: status ${res.status}, ${entries} entries in ${result.seconds} s = ${result.entriesPerS}/s, ok=${result.ok}${result.detail ? ` (${result.detail})` : ''}`);
+  log(
+    `  GET /audit/verify: status ${res.status}, ${entries} entries in ${result.seconds} s = ${result.entriesPerS}/s, ok=${result.ok}${result.detail ? ` (${result.detail})` : ''}`,
+  );
   return result;
 }
 
@@ -584,12 +729,32 @@ export interface StartupResult {
 export async function startup(ctx: Ctx): Promise<StartupResult> {
   const dataDir = fs.mkdtempSync(path.join(ctx.paths.workDir, 'startup-'));
   const port = await freeLocalPort();
-  const env = { NODE_ENV: 'development', PORT: String(port), EMBEDDED_DB_PORT: String(await freeLocalPort()), DATA_DIR: dataDir, LOG_LEVEL: ctx.o.logLevel };
+  const env = {
+    NODE_ENV: 'development',
+    PORT: String(port),
+    EMBEDDED_DB_PORT: String(await freeLocalPort()),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: ctx.o.logLevel,
+  };
   try {
-    const first = await startNode({ entry: ctx.paths.mainJs, env, port, readyPath: '/health/ready', logFile: path.join(ctx.paths.logDir, 'startup-first.log'), readyTimeoutMs: 120_000 });
+    const first = await startNode({
+      entry: ctx.paths.mainJs,
+      env,
+      port,
+      readyPath: '/health/ready',
+      logFile: path.join(ctx.paths.logDir, 'startup-first.log'),
+      readyTimeoutMs: 120_000,
+    });
     log(`  first start (embedded, empty data folder): ready in ${first.readyMs} ms`);
     const firstStopCode = await first.stop(30_000);
-    const again = await startNode({ entry: ctx.paths.mainJs, env, port, readyPath: '/health/ready', logFile: path.join(ctx.paths.logDir, 'startup-restart.log'), readyTimeoutMs: 120_000 });
+    const again = await startNode({
+      entry: ctx.paths.mainJs,
+      env,
+      port,
+      readyPath: '/health/ready',
+      logFile: path.join(ctx.paths.logDir, 'startup-restart.log'),
+      readyTimeoutMs: 120_000,
+    });
     log(`  restart (existing data folder): ready in ${again.readyMs} ms`);
     const restartStopCode = await again.stop(30_000);
     return { firstStartMs: first.readyMs, restartMs: again.readyMs, firstStopCode, restartStopCode };

@@ -4,39 +4,81 @@ export class IdentityAndAccess1795379077635 implements MigrationInterface {
   name = 'IdentityAndAccess1795379077635';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "agency" ("id" uuid NOT NULL, "code" character varying(40) NOT NULL, "name_en" text NOT NULL, "name_lo" text, "htcds_org_type" character varying(60) NOT NULL, "local_type" character varying(60) NOT NULL, "province_code" character varying(6), "parent_agency_id" uuid, "active" boolean NOT NULL DEFAULT true, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', CONSTRAINT "pk_agency" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "agency" ("id" uuid NOT NULL, "code" character varying(40) NOT NULL, "name_en" text NOT NULL, "name_lo" text, "htcds_org_type" character varying(60) NOT NULL, "local_type" character varying(60) NOT NULL, "province_code" character varying(6), "parent_agency_id" uuid, "active" boolean NOT NULL DEFAULT true, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', CONSTRAINT "pk_agency" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_agency_code" ON "agency"  ("code")`);
-    await queryRunner.query(`CREATE TABLE "app_user" ("id" uuid NOT NULL, "agency_id" uuid NOT NULL, "email" character varying(254) NOT NULL, "display_name" text NOT NULL, "roles" text array NOT NULL, "password_hash" text NOT NULL, "must_change_password" boolean NOT NULL DEFAULT false, "active" boolean NOT NULL DEFAULT true, "token_version" integer NOT NULL DEFAULT '1', "failed_login_count" integer NOT NULL DEFAULT '0', "login_blocked_until" TIMESTAMP WITH TIME ZONE, "locked_at" TIMESTAMP WITH TIME ZONE, "last_login_at" TIMESTAMP WITH TIME ZONE, "password_changed_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', CONSTRAINT "pk_app_user" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "app_user" ("id" uuid NOT NULL, "agency_id" uuid NOT NULL, "email" character varying(254) NOT NULL, "display_name" text NOT NULL, "roles" text array NOT NULL, "password_hash" text NOT NULL, "must_change_password" boolean NOT NULL DEFAULT false, "active" boolean NOT NULL DEFAULT true, "token_version" integer NOT NULL DEFAULT '1', "failed_login_count" integer NOT NULL DEFAULT '0', "login_blocked_until" TIMESTAMP WITH TIME ZONE, "locked_at" TIMESTAMP WITH TIME ZONE, "last_login_at" TIMESTAMP WITH TIME ZONE, "password_changed_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', CONSTRAINT "pk_app_user" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_app_user_agency" ON "app_user"  ("agency_id")`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_app_user_email" ON "app_user"  ("email")`);
-    await queryRunner.query(`CREATE TABLE "case_file" ("id" uuid NOT NULL, "lead_agency_id" uuid NOT NULL, "assigned_caseworker_id" uuid, "supervisor_id" uuid, "created_by" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', CONSTRAINT "pk_case_file" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "case_file" ("id" uuid NOT NULL, "lead_agency_id" uuid NOT NULL, "assigned_caseworker_id" uuid, "supervisor_id" uuid, "created_by" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT '1', CONSTRAINT "pk_case_file" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_case_file_lead_agency" ON "case_file"  ("lead_agency_id")`);
     await queryRunner.query(`CREATE INDEX "ix_case_file_caseworker" ON "case_file"  ("assigned_caseworker_id")`);
-    await queryRunner.query(`CREATE TABLE "case_access_grant" ("id" uuid NOT NULL, "case_id" uuid NOT NULL, "grantee_agency_id" uuid NOT NULL, "grantee_user_id" uuid, "kind" character varying(20) NOT NULL, "view" character varying(10) NOT NULL, "reason" text NOT NULL, "source_id" uuid, "granted_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE, "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "pk_case_access_grant" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "case_access_grant" ("id" uuid NOT NULL, "case_id" uuid NOT NULL, "grantee_agency_id" uuid NOT NULL, "grantee_user_id" uuid, "kind" character varying(20) NOT NULL, "view" character varying(10) NOT NULL, "reason" text NOT NULL, "source_id" uuid, "granted_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE, "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "pk_case_access_grant" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_case_access_grant_agency" ON "case_access_grant"  ("grantee_agency_id")`);
     await queryRunner.query(`CREATE INDEX "ix_case_access_grant_case" ON "case_access_grant"  ("case_id")`);
-    await queryRunner.query(`CREATE TABLE "auth_session" ("id" uuid NOT NULL, "user_id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "absolute_expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "revoked_reason" character varying(40), CONSTRAINT "pk_auth_session" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "auth_session" ("id" uuid NOT NULL, "user_id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "absolute_expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "revoked_reason" character varying(40), CONSTRAINT "pk_auth_session" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_auth_session_user" ON "auth_session"  ("user_id")`);
-    await queryRunner.query(`CREATE TABLE "auth_refresh_token" ("id" uuid NOT NULL, "session_id" uuid NOT NULL, "token_hash" bytea NOT NULL, "issued_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "pk_auth_refresh_token" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "auth_refresh_token" ("id" uuid NOT NULL, "session_id" uuid NOT NULL, "token_hash" bytea NOT NULL, "issued_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "pk_auth_refresh_token" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_auth_refresh_token_session" ON "auth_refresh_token"  ("session_id")`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_auth_refresh_token_hash" ON "auth_refresh_token"  ("token_hash")`);
-    await queryRunner.query(`CREATE TABLE "rate_limit_counter" ("key" character varying(200) NOT NULL, "window_start" TIMESTAMP WITH TIME ZONE NOT NULL, "count" integer NOT NULL, CONSTRAINT "pk_rate_limit_counter" PRIMARY KEY ("key"))`);
-    await queryRunner.query(`ALTER TABLE "agency" ADD CONSTRAINT "fk_agency_province" FOREIGN KEY ("province_code") REFERENCES "ref_province"("code") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "agency" ADD CONSTRAINT "fk_agency_parent" FOREIGN KEY ("parent_agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "app_user" ADD CONSTRAINT "fk_app_user_agency" FOREIGN KEY ("agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_lead_agency" FOREIGN KEY ("lead_agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_caseworker" FOREIGN KEY ("assigned_caseworker_id") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_supervisor" FOREIGN KEY ("supervisor_id") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_created_by" FOREIGN KEY ("created_by") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "case_access_grant" ADD CONSTRAINT "fk_case_access_grant_case" FOREIGN KEY ("case_id") REFERENCES "case_file"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "case_access_grant" ADD CONSTRAINT "fk_case_access_grant_agency" FOREIGN KEY ("grantee_agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "case_access_grant" ADD CONSTRAINT "fk_case_access_grant_user" FOREIGN KEY ("grantee_user_id") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "auth_session" ADD CONSTRAINT "fk_auth_session_user" FOREIGN KEY ("user_id") REFERENCES "app_user"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "auth_refresh_token" ADD CONSTRAINT "fk_auth_refresh_token_session" FOREIGN KEY ("session_id") REFERENCES "auth_session"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `CREATE TABLE "rate_limit_counter" ("key" character varying(200) NOT NULL, "window_start" TIMESTAMP WITH TIME ZONE NOT NULL, "count" integer NOT NULL, CONSTRAINT "pk_rate_limit_counter" PRIMARY KEY ("key"))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "agency" ADD CONSTRAINT "fk_agency_province" FOREIGN KEY ("province_code") REFERENCES "ref_province"("code") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "agency" ADD CONSTRAINT "fk_agency_parent" FOREIGN KEY ("parent_agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "app_user" ADD CONSTRAINT "fk_app_user_agency" FOREIGN KEY ("agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_lead_agency" FOREIGN KEY ("lead_agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_caseworker" FOREIGN KEY ("assigned_caseworker_id") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_supervisor" FOREIGN KEY ("supervisor_id") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "case_file" ADD CONSTRAINT "fk_case_file_created_by" FOREIGN KEY ("created_by") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "case_access_grant" ADD CONSTRAINT "fk_case_access_grant_case" FOREIGN KEY ("case_id") REFERENCES "case_file"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "case_access_grant" ADD CONSTRAINT "fk_case_access_grant_agency" FOREIGN KEY ("grantee_agency_id") REFERENCES "agency"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "case_access_grant" ADD CONSTRAINT "fk_case_access_grant_user" FOREIGN KEY ("grantee_user_id") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "auth_session" ADD CONSTRAINT "fk_auth_session_user" FOREIGN KEY ("user_id") REFERENCES "app_user"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "auth_refresh_token" ADD CONSTRAINT "fk_auth_refresh_token_session" FOREIGN KEY ("session_id") REFERENCES "auth_session"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
 
     // --- Privileges of the application role (no DELETE on records people rely on).
-    await queryRunner.query(`GRANT SELECT, INSERT, UPDATE ON agency, app_user, case_file, case_access_grant TO ctcm_app`);
-    await queryRunner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON auth_session, auth_refresh_token, rate_limit_counter TO ctcm_app`);
+    await queryRunner.query(
+      `GRANT SELECT, INSERT, UPDATE ON agency, app_user, case_file, case_access_grant TO ctcm_app`,
+    );
+    await queryRunner.query(
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON auth_session, auth_refresh_token, rate_limit_counter TO ctcm_app`,
+    );
 
     // --- Row-level security: agency isolation as a second wall behind the access service.
     // Each request's transaction sets app.user_id and app.agency_id (set_config(…, true));
@@ -51,7 +93,9 @@ export class IdentityAndAccess1795379077635 implements MigrationInterface {
       SECURITY DEFINER SET search_path = public, pg_temp
       AS $$ SELECT lead_agency_id FROM case_file WHERE id = p_case_id $$`);
     await queryRunner.query(`REVOKE ALL ON FUNCTION app_case_lead_agency(uuid) FROM PUBLIC`);
-    await queryRunner.query(`GRANT EXECUTE ON FUNCTION app_current_user_id(), app_current_agency_id(), app_case_lead_agency(uuid) TO ctcm_app`);
+    await queryRunner.query(
+      `GRANT EXECUTE ON FUNCTION app_current_user_id(), app_current_agency_id(), app_case_lead_agency(uuid) TO ctcm_app`,
+    );
 
     await queryRunner.query(`ALTER TABLE case_access_grant ENABLE ROW LEVEL SECURITY`);
     await queryRunner.query(`CREATE POLICY case_access_grant_visibility ON case_access_grant

@@ -75,7 +75,9 @@ export class AuditTrail1795379332020 implements MigrationInterface {
         INSERT INTO audit_pending (event_id, occurred_at) VALUES (NEW.id, NEW.occurred_at);
         RETURN NULL;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_event_enqueue AFTER INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_enqueue()`);
+    await q.query(
+      `CREATE TRIGGER audit_event_enqueue AFTER INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_enqueue()`,
+    );
 
     await q.query(`CREATE TABLE audit_chain (
       seq bigint NOT NULL,
@@ -150,12 +152,24 @@ export class AuditTrail1795379332020 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'audit records are append-only (% on %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    for (const table of ['audit_event', 'audit_chain', 'audit_checkpoint', 'audit_checkpoint_export', 'audit_retention']) {
-      await q.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_forbid_change()`);
-      await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION audit_forbid_change()`);
+    for (const table of [
+      'audit_event',
+      'audit_chain',
+      'audit_checkpoint',
+      'audit_checkpoint_export',
+      'audit_retention',
+    ]) {
+      await q.query(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_forbid_change()`,
+      );
+      await q.query(
+        `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION audit_forbid_change()`,
+      );
     }
 
-    await q.query(`GRANT SELECT, INSERT ON audit_event, audit_chain, audit_checkpoint, audit_checkpoint_export TO ctcm_app`);
+    await q.query(
+      `GRANT SELECT, INSERT ON audit_event, audit_chain, audit_checkpoint, audit_checkpoint_export TO ctcm_app`,
+    );
     await q.query(`GRANT USAGE ON SEQUENCE audit_event_id_seq TO ctcm_app`);
     await q.query(`GRANT SELECT, DELETE ON audit_pending TO ctcm_app`);
     await q.query(`GRANT SELECT ON audit_retention TO ctcm_app`);

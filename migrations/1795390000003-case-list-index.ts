@@ -8,7 +8,9 @@ export class CaseListIndex1795390000003 implements MigrationInterface {
   name = 'CaseListIndex1795390000003';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE INDEX "ix_case_file_lead_agency_created" ON "case_file" ("lead_agency_id", "created_at", "id")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_case_file_lead_agency_created" ON "case_file" ("lead_agency_id", "created_at", "id")`,
+    );
     await queryRunner.query(`DROP INDEX "public"."ix_case_file_lead_agency"`);
   }
 

@@ -12,7 +12,9 @@ export class GrantedCaseOrder1795390000004 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "case_access_grant" ADD "case_created_at" TIMESTAMP WITH TIME ZONE`);
-    await queryRunner.query(`UPDATE case_access_grant g SET case_created_at = c.created_at FROM case_file c WHERE c.id = g.case_id`);
+    await queryRunner.query(
+      `UPDATE case_access_grant g SET case_created_at = c.created_at FROM case_file c WHERE c.id = g.case_id`,
+    );
     await queryRunner.query(`CREATE FUNCTION case_access_grant_case_created_at() RETURNS trigger LANGUAGE plpgsql
       SECURITY DEFINER SET search_path = public, pg_temp AS $$
       BEGIN

@@ -29,8 +29,12 @@ export class ReferredCasesFunction1795390000005 implements MigrationInterface {
               coalesce(p_after_case, CASE WHEN p_newest_first THEN 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid ELSE '00000000-0000-0000-0000-000000000000'::uuid END),
               p_limit;
       END $$`);
-    await queryRunner.query(`REVOKE ALL ON FUNCTION app_referred_cases(timestamptz, uuid, integer, boolean) FROM PUBLIC`);
-    await queryRunner.query(`GRANT EXECUTE ON FUNCTION app_referred_cases(timestamptz, uuid, integer, boolean) TO ctcm_app`);
+    await queryRunner.query(
+      `REVOKE ALL ON FUNCTION app_referred_cases(timestamptz, uuid, integer, boolean) FROM PUBLIC`,
+    );
+    await queryRunner.query(
+      `GRANT EXECUTE ON FUNCTION app_referred_cases(timestamptz, uuid, integer, boolean) TO ctcm_app`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

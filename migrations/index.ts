@@ -12,4 +12,17 @@ import { CaseListIndex1795390000003 } from './1795390000003-case-list-index.js';
 import { GrantedCaseOrder1795390000004 } from './1795390000004-granted-case-order.js';
 import { ReferredCasesFunction1795390000005 } from './1795390000005-referred-cases-function.js';
 
-export const MIGRATIONS: Function[] = [PlatformFoundation1795378682373, IdentityAndAccess1795379077635, AuditTrail1795379332020, PersonsAndScreening1795380808488, CasesAndAssistance1795381647524, ReferralsAndReturns1795382223441, PlanCachedAccessFunctions1795390000000, AuditChainTimeIndex1795390000001, BreakGlassGrantIndex1795390000002, CaseListIndex1795390000003, GrantedCaseOrder1795390000004, ReferredCasesFunction1795390000005];
+export const MIGRATIONS: Function[] = [
+  PlatformFoundation1795378682373,
+  IdentityAndAccess1795379077635,
+  AuditTrail1795379332020,
+  PersonsAndScreening1795380808488,
+  CasesAndAssistance1795381647524,
+  ReferralsAndReturns1795382223441,
+  PlanCachedAccessFunctions1795390000000,
+  AuditChainTimeIndex1795390000001,
+  BreakGlassGrantIndex1795390000002,
+  CaseListIndex1795390000003,
+  GrantedCaseOrder1795390000004,
+  ReferredCasesFunction1795390000005,
+];

@@ -62,7 +62,9 @@ type Log = (line: string) => void;
 
 /** pg_dump/pg_restore: PG_BIN_DIR, else Debian's folder for the embedded major, else PATH. */
 export function pgTool(name: 'pg_dump' | 'pg_restore'): string {
-  const candidates = [process.env.PG_BIN_DIR, `/usr/lib/postgresql/${embeddedMajorVersion() ?? '15'}/bin`].filter((d): d is string => Boolean(d));
+  const candidates = [process.env.PG_BIN_DIR, `/usr/lib/postgresql/${embeddedMajorVersion() ?? '15'}/bin`].filter(
+    (d): d is string => Boolean(d),
+  );
   for (const dir of candidates) {
     const file = path.join(dir, name);
     if (fs.existsSync(file)) return file;
@@ -84,11 +86,16 @@ function splitPassword(url: string): { url: string; password: string; database: 
 
 function run(tool: string, args: string[], password: string, stdout: number | 'ignore' = 'ignore'): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', stdout, 'pipe'] });
+    const child = spawn(tool, args, {
+      env: { ...process.env, PGPASSWORD: password },
+      stdio: ['ignore', stdout, 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(tool)} exited with ${code}: ${err.trim()}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(tool)} exited with ${code}: ${err.trim()}`)),
+    );
   });
 }
 
@@ -116,7 +123,10 @@ interface Source {
  */
 async function openSource(config: AppConfig, log: Log): Promise<Source> {
   if (config.database.ownerUrl) return { url: config.database.ownerUrl, close: async () => undefined };
-  if (config.database.url) throw new Error('set DATABASE_OWNER_URL: the backup must run as the schema owner (DATABASE_URL is the application role, which row-level security filters)');
+  if (config.database.url)
+    throw new Error(
+      'set DATABASE_OWNER_URL: the backup must run as the schema owner (DATABASE_URL is the application role, which row-level security filters)',
+    );
   const pgDir = path.join(config.dataDir, 'pg');
   if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) throw new Error(`no embedded database in ${config.dataDir}`);
   const password = new LocalSecrets(config.dataDir).getOrCreate('postgresSuperuserPassword').value;
@@ -134,11 +144,18 @@ async function openSource(config: AppConfig, log: Log): Promise<Source> {
     if (alive) {
       const port = Number(lines[3]) || config.database.embeddedPort;
       log(`using the running embedded PostgreSQL on port ${port}`);
-      return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE_NAME}`, close: async () => undefined };
+      return {
+        url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE_NAME}`,
+        close: async () => undefined,
+      };
     }
   }
   log('starting the embedded PostgreSQL in DATA_DIR for the backup');
-  const cluster = await startEmbeddedCluster({ dir: pgDir, port: config.database.embeddedPort, superuserPassword: password });
+  const cluster = await startEmbeddedCluster({
+    dir: pgDir,
+    port: config.database.embeddedPort,
+    superuserPassword: password,
+  });
   return { url: cluster.url(EMBEDDED_DATABASE_NAME), close: () => cluster.stop() };
 }
 
@@ -153,12 +170,16 @@ async function assertCanReadEverything(client: pg.Client): Promise<void> {
   );
   const role = rows[0]!;
   if (!role.rolsuper && !role.rolbypassrls && role.foreign.length > 0) {
-    throw new Error(`the backup must connect as the schema owner or a superuser: row-level security would hide rows of ${role.foreign.join(', ')}`);
+    throw new Error(
+      `the backup must connect as the schema owner or a superuser: row-level security would hide rows of ${role.foreign.join(', ')}`,
+    );
   }
 }
 
 /** Reads the manifest facts inside the snapshot the dump uses, so both describe the same data. */
-async function describe(client: pg.Client): Promise<Omit<BackupManifest, 'format' | 'createdAt' | 'dumpFile' | 'dumpSha256' | 'dumpBytes' | 'pgDumpVersion'>> {
+async function describe(
+  client: pg.Client,
+): Promise<Omit<BackupManifest, 'format' | 'createdAt' | 'dumpFile' | 'dumpSha256' | 'dumpBytes' | 'pgDumpVersion'>> {
   const one = async <T>(sql: string): Promise<T | undefined> => (await client.query(sql)).rows[0] as T | undefined;
   const byColumn: Record<string, string[]> = {};
   for (const { table, column } of ENCRYPTED_COLUMNS) {
@@ -167,11 +188,17 @@ async function describe(client: pg.Client): Promise<Omit<BackupManifest, 'format
     );
     if (rows.length) byColumn[`${table}.${column}`] = rows.map((r) => r.id).sort();
   }
-  const head = await one<{ name: string; timestamp: string }>(`SELECT name, timestamp::text AS timestamp FROM ${MIGRATIONS_TABLE} ORDER BY id DESC LIMIT 1`);
+  const head = await one<{ name: string; timestamp: string }>(
+    `SELECT name, timestamp::text AS timestamp FROM ${MIGRATIONS_TABLE} ORDER BY id DESC LIMIT 1`,
+  );
   const applied = (await one<{ n: number }>(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`))!.n;
-  const chain = await one<{ seq: string; hash: string; sealed_at: Date }>(`SELECT seq::text AS seq, encode(chain_hash, 'hex') AS hash, sealed_at FROM audit_chain ORDER BY seq DESC LIMIT 1`);
+  const chain = await one<{ seq: string; hash: string; sealed_at: Date }>(
+    `SELECT seq::text AS seq, encode(chain_hash, 'hex') AS hash, sealed_at FROM audit_chain ORDER BY seq DESC LIMIT 1`,
+  );
   const pending = (await one<{ n: number }>(`SELECT count(*)::int AS n FROM audit_pending`))!.n;
-  const signers = (await client.query<{ key_id: string }>(`SELECT DISTINCT key_id FROM audit_checkpoint ORDER BY key_id`)).rows.map((r) => r.key_id);
+  const signers = (
+    await client.query<{ key_id: string }>(`SELECT DISTINCT key_id FROM audit_checkpoint ORDER BY key_id`)
+  ).rows.map((r) => r.key_id);
   const indexed = (await one<{ n: number }>(`SELECT count(DISTINCT person_id)::int AS n FROM person_name_index`))!.n;
   return {
     serverVersion: (await one<{ server_version: string }>('SHOW server_version'))!.server_version,
@@ -180,7 +207,9 @@ async function describe(client: pg.Client): Promise<Omit<BackupManifest, 'format
     encryption: { keyIds: [...new Set(Object.values(byColumn).flat())].sort(), byColumn },
     blindIndex: { indexedPersons: indexed },
     audit: {
-      chainHead: chain ? { seq: chain.seq, chainHashHex: chain.hash, sealedAt: new Date(chain.sealed_at).toISOString() } : null,
+      chainHead: chain
+        ? { seq: chain.seq, chainHashHex: chain.hash, sealedAt: new Date(chain.sealed_at).toISOString() }
+        : null,
       pendingEntries: pending,
       checkpointKeyIds: signers,
     },
@@ -197,7 +226,8 @@ export interface BackupResult {
 export async function backupDatabase(ownerUrl: string, out: string, log: Log = () => undefined): Promise<BackupResult> {
   const file = path.resolve(out);
   const manifestFile = `${file}.manifest.json`;
-  for (const f of [file, manifestFile]) if (fs.existsSync(f)) throw new Error(`${f} already exists: choose another --out`);
+  for (const f of [file, manifestFile])
+    if (fs.existsSync(f)) throw new Error(`${f} already exists: choose another --out`);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const pgDump = pgTool('pg_dump');
   const pgDumpVersion = toolVersion(pgDump);
@@ -207,9 +237,14 @@ export async function backupDatabase(ownerUrl: string, out: string, log: Log = (
   const partial = `${file}.partial`;
   try {
     await assertCanReadEverything(client);
-    const serverMajor = Number((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v.slice(0, -4));
+    const serverMajor = Number(
+      (await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v.slice(0, -4),
+    );
     const toolMajor = Number(/(\d+)(?:\.\d+)*/.exec(pgDumpVersion.replace(/^\D+/, ''))?.[1]);
-    if (toolMajor < serverMajor) throw new Error(`${pgDump} is PostgreSQL ${toolMajor} but the server is ${serverMajor}: set PG_BIN_DIR to a pg_dump ${serverMajor} or newer`);
+    if (toolMajor < serverMajor)
+      throw new Error(
+        `${pgDump} is PostgreSQL ${toolMajor} but the server is ${serverMajor}: set PG_BIN_DIR to a pg_dump ${serverMajor} or newer`,
+      );
 
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
@@ -218,7 +253,12 @@ export async function backupDatabase(ownerUrl: string, out: string, log: Log = (
     const { url, password } = splitPassword(ownerUrl);
     const fd = fs.openSync(partial, 'wx', 0o600);
     try {
-      await run(pgDump, ['--format=custom', '--compress=6', `--snapshot=${snapshot}`, '--no-password', `--dbname=${url}`], password, fd);
+      await run(
+        pgDump,
+        ['--format=custom', '--compress=6', `--snapshot=${snapshot}`, '--no-password', `--dbname=${url}`],
+        password,
+        fd,
+      );
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -259,7 +299,10 @@ export interface ConfiguredKeys {
 /** From the environment, else from DATA_DIR/secrets.json as the API would read them; nothing is generated. */
 export function configuredKeys(config: AppConfig): ConfiguredKeys {
   const file = path.join(config.dataDir, 'secrets.json');
-  const local = !config.isProduction && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const local =
+    !config.isProduction && fs.existsSync(file)
+      ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)
+      : {};
   return {
     encryptionKeys: config.crypto.encryptionKeys ?? local.encryptionKeys,
     activeKeyId: config.crypto.activeKeyId,
@@ -280,24 +323,37 @@ export function checkKeys(manifest: BackupManifest, keys: ConfiguredKeys): void 
   const problems: string[] = [];
   const configured = keys.encryptionKeys ? [...parseKeyring(keys.encryptionKeys).keys.keys()] : [];
   const missing = manifest.encryption.keyIds.filter((id) => !configured.includes(id));
-  if (missing.length) problems.push(`ENCRYPTION_KEYS lacks the key id(s) ${missing.join(', ')} used by the backed-up data (configured: ${configured.join(', ') || 'none'})`);
-  if (manifest.blindIndex.indexedPersons > 0 && !keys.blindIndexKey) problems.push('BLIND_INDEX_KEY is not configured but the backup holds blind indexes');
+  if (missing.length)
+    problems.push(
+      `ENCRYPTION_KEYS lacks the key id(s) ${missing.join(', ')} used by the backed-up data (configured: ${configured.join(', ') || 'none'})`,
+    );
+  if (manifest.blindIndex.indexedPersons > 0 && !keys.blindIndexKey)
+    problems.push('BLIND_INDEX_KEY is not configured but the backup holds blind indexes');
   if (manifest.audit.checkpointKeyIds.length) {
     const signerId = keys.auditSigningKeyPem ? new AuditSigner(keys.auditSigningKeyPem).keyId : undefined;
     if (!signerId || !manifest.audit.checkpointKeyIds.includes(signerId)) {
-      problems.push(`AUDIT_SIGNING_KEY ${signerId ? `(id ${signerId}) ` : ''}is not the key that signed the audit checkpoints (id(s) ${manifest.audit.checkpointKeyIds.join(', ')}): /audit/verify would fail`);
+      problems.push(
+        `AUDIT_SIGNING_KEY ${signerId ? `(id ${signerId}) ` : ''}is not the key that signed the audit checkpoints (id(s) ${manifest.audit.checkpointKeyIds.join(', ')}): /audit/verify would fail`,
+      );
     }
   }
-  if (problems.length) throw new RestoreRefused(`restore refused, nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length)
+    throw new RestoreRefused(`restore refused, nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }
 
 /** Decrypts one value per key id and recomputes one person's blind indexes with the configured keys. */
-async function proveKeys(client: pg.Client, manifest: BackupManifest, keys: ConfiguredKeys): Promise<{ decrypted: string[]; blindIndex: boolean | null }> {
+async function proveKeys(
+  client: pg.Client,
+  manifest: BackupManifest,
+  keys: ConfiguredKeys,
+): Promise<{ decrypted: string[]; blindIndex: boolean | null }> {
   const decrypted: string[] = [];
   if (!keys.encryptionKeys) return { decrypted, blindIndex: null };
   const cipher = new FieldCipher(parseKeyring(keys.encryptionKeys, keys.activeKeyId));
   for (const keyId of manifest.encryption.keyIds) {
-    const column = ENCRYPTED_COLUMNS.find((c) => manifest.encryption.byColumn[`${c.table}.${c.column}`]?.includes(keyId))!;
+    const column = ENCRYPTED_COLUMNS.find((c) =>
+      manifest.encryption.byColumn[`${c.table}.${c.column}`]?.includes(keyId),
+    )!;
     const { rows } = await client.query<{ id: string; value: Buffer }>(
       `SELECT ${column.idSql ?? 'id'} AS id, ${column.column} AS value FROM ${column.table}
         WHERE ${column.column} IS NOT NULL AND convert_from(substring(${column.column} FROM 3 FOR get_byte(${column.column}, 1)), 'UTF8') = $1 LIMIT 1`,
@@ -306,7 +362,9 @@ async function proveKeys(client: pg.Client, manifest: BackupManifest, keys: Conf
     try {
       cipher.decrypt(rows[0]!.value, { table: column.table, column: column.column, id: rows[0]!.id });
     } catch {
-      throw new Error(`the configured key ${keyId} does not decrypt ${column.table}.${column.column}: the key material under this id differs from the one used for the backup`);
+      throw new Error(
+        `the configured key ${keyId} does not decrypt ${column.table}.${column.column}: the key material under this id differs from the one used for the backup`,
+      );
     }
     decrypted.push(keyId);
   }
@@ -316,10 +374,19 @@ async function proveKeys(client: pg.Client, manifest: BackupManifest, keys: Conf
     `SELECT p.id, p.names_enc FROM person p WHERE EXISTS (SELECT 1 FROM person_name_index i WHERE i.person_id = p.id) LIMIT 1`,
   );
   const person = rows[0]!;
-  const names = cipher.decryptJson<PersonNames>(person.names_enc, { table: 'person', column: 'names_enc', id: person.id });
-  const stored = (await client.query<{ value: Buffer }>(`SELECT value FROM person_name_index WHERE person_id = $1`, [person.id])).rows.map((r) => r.value.toString('hex'));
+  const names = cipher.decryptJson<PersonNames>(person.names_enc, {
+    table: 'person',
+    column: 'names_enc',
+    id: person.id,
+  });
+  const stored = (
+    await client.query<{ value: Buffer }>(`SELECT value FROM person_name_index WHERE person_id = $1`, [person.id])
+  ).rows.map((r) => r.value.toString('hex'));
   const ok = codec.nameIndexes(names).some((i) => stored.includes(i.value.toString('hex')));
-  if (!ok) throw new Error('the configured BLIND_INDEX_KEY does not reproduce the stored name indexes: it differs from the one used for the backup');
+  if (!ok)
+    throw new Error(
+      'the configured BLIND_INDEX_KEY does not reproduce the stored name indexes: it differs from the one used for the backup',
+    );
   return { decrypted, blindIndex: true };
 }
 
@@ -349,9 +416,11 @@ export interface RestoreSummary {
 
 export function readManifest(file: string): BackupManifest {
   const manifestFile = `${path.resolve(file)}.manifest.json`;
-  if (!fs.existsSync(manifestFile)) throw new RestoreRefused(`restore refused: ${manifestFile} is missing (it travels with the dump)`);
+  if (!fs.existsSync(manifestFile))
+    throw new RestoreRefused(`restore refused: ${manifestFile} is missing (it travels with the dump)`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as BackupManifest;
-  if (manifest.format !== MANIFEST_FORMAT) throw new RestoreRefused(`restore refused: ${manifestFile} is not a ${MANIFEST_FORMAT} manifest`);
+  if (manifest.format !== MANIFEST_FORMAT)
+    throw new RestoreRefused(`restore refused: ${manifestFile} is not a ${MANIFEST_FORMAT} manifest`);
   return manifest;
 }
 
@@ -360,34 +429,50 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreS
   const file = path.resolve(options.file);
   const manifest = readManifest(file);
   const sha = await sha256File(file);
-  if (sha !== manifest.dumpSha256) throw new RestoreRefused(`restore refused: ${file} has sha256 ${sha}, the manifest says ${manifest.dumpSha256} (corrupt or not this backup)`);
+  if (sha !== manifest.dumpSha256)
+    throw new RestoreRefused(
+      `restore refused: ${file} has sha256 ${sha}, the manifest says ${manifest.dumpSha256} (corrupt or not this backup)`,
+    );
   checkKeys(manifest, options.keys);
 
   const target = splitPassword(options.targetUrl);
   const serverUrl = new URL(options.targetUrl);
   serverUrl.pathname = '/postgres';
-  if (await ensureDatabase(serverUrl.toString(), target.database).catch(() => false)) log(`created database ${target.database}`);
+  if (await ensureDatabase(serverUrl.toString(), target.database).catch(() => false))
+    log(`created database ${target.database}`);
 
   const client = new pg.Client({ connectionString: options.targetUrl, application_name: 'ctcm-restore' });
   await client.connect();
   try {
-    const existing = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`)).rows[0]!.n;
-    if (existing > 0) throw new RestoreRefused(`restore refused: database ${target.database} is not empty (${existing} objects in schema public); restore into a new database`);
+    const existing = (
+      await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`,
+      )
+    ).rows[0]!.n;
+    if (existing > 0)
+      throw new RestoreRefused(
+        `restore refused: database ${target.database} is not empty (${existing} objects in schema public); restore into a new database`,
+      );
     // Grants and policies name the application role, a cluster-wide object the dump does not carry.
-    const created = (
-      await client.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [APP_DB_ROLE])
-    ).rowCount === 0;
-    if (created) await client.query(`CREATE ROLE ${APP_DB_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS`);
+    const created = (await client.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [APP_DB_ROLE])).rowCount === 0;
+    if (created)
+      await client.query(`CREATE ROLE ${APP_DB_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS`);
 
     const pgRestore = pgTool('pg_restore');
     log(`restoring ${path.basename(file)} into ${target.database}`);
     // --no-owner: the restoring owner owns the tables (RLS applies to ctcm_app, not to it);
     // grants, policies and FORCE/ENABLE ROW LEVEL SECURITY are restored as dumped.
-    await run(pgRestore, ['--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${target.url}`, file], target.password);
+    await run(
+      pgRestore,
+      ['--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${target.url}`, file],
+      target.password,
+    );
     await client.query('ANALYZE');
 
-    const applied = new Set((await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => r.name));
-    const known = MIGRATIONS.map((m) => (new (m as new () => { name?: string })().name ?? m.name));
+    const applied = new Set(
+      (await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => r.name),
+    );
+    const known = MIGRATIONS.map((m) => new (m as new () => { name?: string })().name ?? m.name);
     let pending = known.filter((n) => !applied.has(n));
     let appliedNow: string[] = [];
     if (pending.length && options.migrate) {
@@ -396,8 +481,13 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreS
       pending = [];
     }
     const proof = await proveKeys(client, manifest, options.keys);
-    const head = (await client.query<{ seq: string }>(`SELECT seq::text AS seq FROM audit_chain ORDER BY seq DESC LIMIT 1`)).rows[0];
-    if ((head?.seq ?? null) !== (manifest.audit.chainHead?.seq ?? null)) throw new Error(`the restored audit chain ends at ${head?.seq ?? 'nothing'}, the manifest says ${manifest.audit.chainHead?.seq ?? 'nothing'}`);
+    const head = (
+      await client.query<{ seq: string }>(`SELECT seq::text AS seq FROM audit_chain ORDER BY seq DESC LIMIT 1`)
+    ).rows[0];
+    if ((head?.seq ?? null) !== (manifest.audit.chainHead?.seq ?? null))
+      throw new Error(
+        `the restored audit chain ends at ${head?.seq ?? 'nothing'}, the manifest says ${manifest.audit.chainHead?.seq ?? 'nothing'}`,
+      );
     return {
       database: target.database,
       migrationHead: manifest.migrations.head?.name ?? null,
@@ -429,7 +519,9 @@ async function main(argv: string[]): Promise<number> {
   const log: Log = (line) => process.stderr.write(`${line}\n`);
   const config = loadConfig(process.env);
   if (command === 'backup') {
-    const out = flag(args, '--out') ?? path.join(config.dataDir, 'backups', `ctcm-${new Date().toISOString().replace(/[:.]/g, '-')}.dump`);
+    const out =
+      flag(args, '--out') ??
+      path.join(config.dataDir, 'backups', `ctcm-${new Date().toISOString().replace(/[:.]/g, '-')}.dump`);
     const source = await openSource(config, log);
     try {
       const { file, manifestFile, manifest } = await backupDatabase(source.url, out, log);
@@ -453,9 +545,16 @@ async function main(argv: string[]): Promise<number> {
       const manifest = readManifest(file);
       checkKeys(manifest, keys);
       const pgDir = path.join(config.dataDir, 'pg');
-      if (fs.existsSync(pgDir)) throw new RestoreRefused(`restore refused: ${pgDir} already holds a cluster; restore into a new DATA_DIR or pass --target-url`);
+      if (fs.existsSync(pgDir))
+        throw new RestoreRefused(
+          `restore refused: ${pgDir} already holds a cluster; restore into a new DATA_DIR or pass --target-url`,
+        );
       const secrets = new LocalSecrets(config.dataDir);
-      const cluster = await startEmbeddedCluster({ dir: pgDir, port: config.database.embeddedPort, superuserPassword: secrets.getOrCreate('postgresSuperuserPassword').value });
+      const cluster = await startEmbeddedCluster({
+        dir: pgDir,
+        port: config.database.embeddedPort,
+        superuserPassword: secrets.getOrCreate('postgresSuperuserPassword').value,
+      });
       targetUrl = cluster.url(EMBEDDED_DATABASE_NAME);
       embedded = { ownerUrl: targetUrl, appPassword: secrets.getOrCreate('postgresAppPassword').value };
       close = () => cluster.stop();
@@ -464,8 +563,12 @@ async function main(argv: string[]): Promise<number> {
       const summary = await restoreDatabase({ file, targetUrl, keys, migrate: args.includes('--migrate'), log });
       if (embedded) await enableAppRoleLogin(embedded.ownerUrl, embedded.appPassword);
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      if (summary.appRoleCreated && !embedded) log(`note: role ${APP_DB_ROLE} was created NOLOGIN; give it LOGIN and a password for DATABASE_URL`);
-      if (summary.pendingMigrations.length) log(`note: ${summary.pendingMigrations.length} migration(s) newer than the backup are pending; run with --migrate or \`npm run migration:run\``);
+      if (summary.appRoleCreated && !embedded)
+        log(`note: role ${APP_DB_ROLE} was created NOLOGIN; give it LOGIN and a password for DATABASE_URL`);
+      if (summary.pendingMigrations.length)
+        log(
+          `note: ${summary.pendingMigrations.length} migration(s) newer than the backup are pending; run with --migrate or \`npm run migration:run\``,
+        );
     } finally {
       await close();
     }

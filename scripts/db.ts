@@ -59,7 +59,8 @@ async function generate(name: string): Promise<void> {
     }
     const timestamp = Date.now();
     const kebab = name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-    const q = (sql: string) => `    await queryRunner.query(\`${sql.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${').replace(/\s+$/, '')}\`);`;
+    const q = (sql: string) =>
+      `    await queryRunner.query(\`${sql.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${').replace(/\s+$/, '')}\`);`;
     const text = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${name}${timestamp} implements MigrationInterface {
@@ -88,7 +89,8 @@ const commands: Record<string, () => Promise<void>> = {
       const applied = await runPendingMigrations(url);
       logger.info({ applied }, applied.length ? 'migrations applied' : 'no pending migration');
     }),
-  revert: () => onConfiguredDatabase(async (url) => revertLastMigration(url).then(() => logger.info('last migration reverted'))),
+  revert: () =>
+    onConfiguredDatabase(async (url) => revertLastMigration(url).then(() => logger.info('last migration reverted'))),
   status: () =>
     onConfiguredDatabase((url) =>
       withDataSource(url, async (ds) => {

@@ -26,34 +26,47 @@ async function main(): Promise<void> {
     passwords.assertAcceptable(demoPassword, {}, 'DEMO_PASSWORD');
     const hash = await passwords.hash(demoPassword);
     const created: string[] = [];
-    await withDataSource(db.appUrl, async (ds) => {
-      const ids = new Map<string, string>();
-      for (const a of DEMO_AGENCIES) {
-        const existing: { id: string }[] = await ds.query('SELECT id FROM agency WHERE code = $1', [a.code]);
-        const id = existing[0]?.id ?? uuidv7();
-        if (!existing[0]) {
-          await ds.query(
-            `INSERT INTO agency (id, code, name_en, name_lo, htcds_org_type, local_type, province_code, parent_agency_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-            [id, a.code, a.nameEn, a.nameLo ?? null, a.htcdsOrgType, a.localType, a.provinceCode, a.parent ? ids.get(a.parent) : null],
-          );
+    await withDataSource(
+      db.appUrl,
+      async (ds) => {
+        const ids = new Map<string, string>();
+        for (const a of DEMO_AGENCIES) {
+          const existing: { id: string }[] = await ds.query('SELECT id FROM agency WHERE code = $1', [a.code]);
+          const id = existing[0]?.id ?? uuidv7();
+          if (!existing[0]) {
+            await ds.query(
+              `INSERT INTO agency (id, code, name_en, name_lo, htcds_org_type, local_type, province_code, parent_agency_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+              [
+                id,
+                a.code,
+                a.nameEn,
+                a.nameLo ?? null,
+                a.htcdsOrgType,
+                a.localType,
+                a.provinceCode,
+                a.parent ? ids.get(a.parent) : null,
+              ],
+            );
+          }
+          ids.set(a.code, id);
+          for (const role of a.roles as Role[]) {
+            const email = `${role.replaceAll('_', '-')}@${a.code.toLowerCase()}.demo.la`;
+            const exists: unknown[] = await ds.query('SELECT 1 FROM app_user WHERE email = $1', [email]);
+            if (exists.length) continue;
+            await ds.query(
+              `INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,false)`,
+              [uuidv7(), id, email, `Demo ${role} (${a.code})`, [role], hash],
+            );
+            created.push(email);
+          }
         }
-        ids.set(a.code, id);
-        for (const role of a.roles as Role[]) {
-          const email = `${role.replaceAll('_', '-')}@${a.code.toLowerCase()}.demo.la`;
-          const exists: unknown[] = await ds.query('SELECT 1 FROM app_user WHERE email = $1', [email]);
-          if (exists.length) continue;
-          await ds.query(
-            `INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,false)`,
-            [uuidv7(), id, email, `Demo ${role} (${a.code})`, [role], hash],
-          );
-          created.push(email);
-        }
-      }
-      await ds.query(
-        `INSERT INTO audit_event (category, action, outcome, resource_type, details) VALUES ('change', 'demo_seeded', 'allowed', 'user', $1)`,
-        [JSON.stringify({ users: created.length })],
-      );
-    }, 'ctcm-seed-demo');
+        await ds.query(
+          `INSERT INTO audit_event (category, action, outcome, resource_type, details) VALUES ('change', 'demo_seeded', 'allowed', 'user', $1)`,
+          [JSON.stringify({ users: created.length })],
+        );
+      },
+      'ctcm-seed-demo',
+    );
     process.stdout.write(
       created.length
         ? `Created ${created.length} demo users${process.env.DEMO_PASSWORD ? ' (password from DEMO_PASSWORD)' : `; their password (shown once): ${demoPassword}`}\n${created.map((e) => `  ${e}`).join('\n')}\n`

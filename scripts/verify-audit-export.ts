@@ -18,5 +18,8 @@ if (!file) {
 }
 const result = await verifyExportFile(file, keyFile ? fs.readFileSync(keyFile, 'utf8') : undefined);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-if (!result.authenticated) process.stderr.write('warning: no --public-key given; the signature was checked against the key inside the manifest\n');
+if (!result.authenticated)
+  process.stderr.write(
+    'warning: no --public-key given; the signature was checked against the key inside the manifest\n',
+  );
 process.exit(result.ok ? 0 : 1);

@@ -15,15 +15,21 @@ export async function createApp(
   logger: PinoLogger,
   extraModules: Type[] = [],
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, databaseUrl, extraModules }), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register({ config, databaseUrl, extraModules }),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   app.useLogger(new NestPinoLogger(logger));
   const keys = app.get<KeyMaterial>(KEY_MATERIAL);
   if (keys.generated.length) {
-    logger.warn({ secrets: keys.generated, file: `${config.dataDir}/secrets.json` }, 'using development keys kept in the data folder; configure them for production');
+    logger.warn(
+      { secrets: keys.generated, file: `${config.dataDir}/secrets.json` },
+      'using development keys kept in the data folder; configure them for production',
+    );
   }
   configureApp(app, config, logger);
   await app.init();

@@ -32,7 +32,11 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+        },
       },
     }),
   );
@@ -55,7 +59,17 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
   // Errors raised before Nest routing (content type, body parsing) get the same problem shape.
   app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const mapped = mapError(err, requestIdOf(req));
-    await audit.access(undefined, captureRequestFacts(req), '(unparsed)', undefined, outcomeOf(mapped.problem.status), mapped.problem.status, mapped.problem.code).catch(() => undefined);
+    await audit
+      .access(
+        undefined,
+        captureRequestFacts(req),
+        '(unparsed)',
+        undefined,
+        outcomeOf(mapped.problem.status),
+        mapped.problem.status,
+        mapped.problem.code,
+      )
+      .catch(() => undefined);
     sendProblem(res, mapped);
   });
   // The request context starts after body parsing: stream callbacks would not carry it.
@@ -68,7 +82,16 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
     // Safety net: a request that bypassed Nest (e.g. /docs) is still audited, best effort.
     res.on('finish', () => {
       if (!store.audit!.written) {
-        void audit.access(store, store.facts!, req.baseUrl + (req.route?.path ?? '') || req.path.split('/').slice(0, 2).join('/'), undefined, res.statusCode < 400 ? 'allowed' : outcomeOf(res.statusCode), res.statusCode).catch(() => undefined);
+        void audit
+          .access(
+            store,
+            store.facts!,
+            req.baseUrl + (req.route?.path ?? '') || req.path.split('/').slice(0, 2).join('/'),
+            undefined,
+            res.statusCode < 400 ? 'allowed' : outcomeOf(res.statusCode),
+            res.statusCode,
+          )
+          .catch(() => undefined);
       }
     });
     requestContext.run(store, next);
@@ -79,6 +102,10 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
   if (config.http.swaggerEnabled) {
     const document = buildOpenApiDocument(app);
     app.use('/docs-json', (_req: Request, res: Response) => res.json(document));
-    app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'ctcm-api', swaggerOptions: { persistAuthorization: false } }));
+    app.use(
+      '/docs',
+      swaggerUi.serve,
+      swaggerUi.setup(document, { customSiteTitle: 'ctcm-api', swaggerOptions: { persistAuthorization: false } }),
+    );
   }
 }

@@ -54,7 +54,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info(
-    { url: `http://${config.http.host}:${config.http.port}`, node: process.versions.node, docs: config.http.swaggerEnabled ? '/docs' : 'disabled', startupMs: Date.now() - startedAt },
+    {
+      url: `http://${config.http.host}:${config.http.port}`,
+      node: process.versions.node,
+      docs: config.http.swaggerEnabled ? '/docs' : 'disabled',
+      startupMs: Date.now() - startedAt,
+    },
     'ctcm-api listening',
   );
 }

@@ -18,7 +18,10 @@ const PROBLEM_SCHEMA = {
       items: {
         type: 'object',
         required: ['field', 'messages'],
-        properties: { field: { type: 'string', example: 'email' }, messages: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          field: { type: 'string', example: 'email' },
+          messages: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
   },
@@ -40,7 +43,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
+  };
   documentValidationBounds(document.components.schemas as Record<string, SchemaNode>);
   for (const item of Object.values(document.paths)) {
     for (const op of Object.values(item) as { responses?: Record<string, unknown> }[]) {
@@ -90,7 +96,12 @@ const BOUND_KEYWORDS: Record<string, (constraints: unknown[]) => Record<string, 
 function documentValidationBounds(schemas: Record<string, SchemaNode>): void {
   const storage = getMetadataStorage() as unknown as {
     validationMetadatas?: Map<{ name: string }, BoundMetadata[]>;
-    getTargetValidationMetadatas(target: unknown, schema: string, always: boolean, strictGroups: boolean): BoundMetadata[];
+    getTargetValidationMetadatas(
+      target: unknown,
+      schema: string,
+      always: boolean,
+      strictGroups: boolean,
+    ): BoundMetadata[];
   };
   // An internal of class-validator: should it change, the docs lose their bounds (never the
   // validation itself) and test/security/resource-limits.spec.ts fails.

@@ -26,7 +26,10 @@ export class TokenMint {
     let sid = this.sessions.get(user.id);
     if (!sid) {
       sid = uuidv7();
-      await this.owner.query(`INSERT INTO auth_session (id, user_id, absolute_expires_at) VALUES ($1, $2, now() + interval '12 hours')`, [sid, user.id]);
+      await this.owner.query(
+        `INSERT INTO auth_session (id, user_id, absolute_expires_at) VALUES ($1, $2, now() + interval '12 hours')`,
+        [sid, user.id],
+      );
       this.sessions.set(user.id, sid);
     }
     return sid;

@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { enableAppRoleLogin } from '../../src/database/database-bootstrap.js';
-import { type EmbeddedCluster, ensureDatabase, freeLocalPort, startEmbeddedCluster } from '../../src/database/embedded-postgres.js';
+import {
+  type EmbeddedCluster,
+  ensureDatabase,
+  freeLocalPort,
+  startEmbeddedCluster,
+} from '../../src/database/embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from '../../src/database/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
 import { log } from './util.js';

@@ -73,7 +73,14 @@ export interface CpuUse {
 
 /** Measures CPU use of the API, PostgreSQL and the load generator over a window. */
 export class CpuMeter {
-  private start?: { api: number; switches: { voluntary: number; involuntary: number }; pg: Map<number, number>; self: NodeJS.CpuUsage; machine: { busy: number; total: number }; at: number };
+  private start?: {
+    api: number;
+    switches: { voluntary: number; involuntary: number };
+    pg: Map<number, number>;
+    self: NodeJS.CpuUsage;
+    machine: { busy: number; total: number };
+    at: number;
+  };
 
   constructor(
     private readonly apiPid: () => number | undefined,
@@ -93,7 +100,14 @@ export class CpuMeter {
     const pg = new Map<number, number>();
     if (pm) for (const pid of postgresPids(pm)) pg.set(pid, cpuOf(pid));
     const api = this.apiPid();
-    this.start = { api: api ? cpuOf(api) : 0, switches: api ? switchesOf(api) : { voluntary: 0, involuntary: 0 }, pg, self: process.cpuUsage(), machine: machineBusy(), at: performance.now() };
+    this.start = {
+      api: api ? cpuOf(api) : 0,
+      switches: api ? switchesOf(api) : { voluntary: 0, involuntary: 0 },
+      pg,
+      self: process.cpuUsage(),
+      machine: machineBusy(),
+      at: performance.now(),
+    };
   }
 
   end(): CpuUse | undefined {
@@ -115,7 +129,10 @@ export class CpuMeter {
       loadGeneratorS: r(loadGeneratorS),
       machineBusy: r((m.busy - s.machine.busy) / Math.max(0.001, m.total - s.machine.total)),
       otherS: r(Math.max(0, m.busy - s.machine.busy - apiS - pgS - loadGeneratorS)),
-      serverSwitches: { voluntary: sw.voluntary - s.switches.voluntary, involuntary: sw.involuntary - s.switches.involuntary },
+      serverSwitches: {
+        voluntary: sw.voluntary - s.switches.voluntary,
+        involuntary: sw.involuntary - s.switches.involuntary,
+      },
       windowS: r((performance.now() - s.at) / 1000),
     };
   }
@@ -136,10 +153,12 @@ export async function waitForQuiet(maxWaitS: number, threshold = 0.3): Promise<n
     const busy = (b.busy - a.busy) / Math.max(0.001, b.total - a.total);
     const waited = (performance.now() - t0) / 1000;
     if (busy <= threshold || waited >= maxWaitS) {
-      if (busy > threshold) log(`  the machine is still ${Math.round(busy * 100)} % busy after ${Math.round(waited)} s: measuring anyway`);
+      if (busy > threshold)
+        log(`  the machine is still ${Math.round(busy * 100)} % busy after ${Math.round(waited)} s: measuring anyway`);
       return Math.round(waited);
     }
-    if (!warned) log(`  the machine is ${Math.round(busy * 100)} % busy (another process?): waiting up to ${maxWaitS} s`);
+    if (!warned)
+      log(`  the machine is ${Math.round(busy * 100)} % busy (another process?): waiting up to ${maxWaitS} s`);
     warned = true;
   }
 }

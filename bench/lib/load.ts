@@ -105,8 +105,13 @@ export async function runLoad(name: string, spec: LoadSpec): Promise<LoadResult>
   const cpu = spec.meter?.end();
   if (cpu) {
     const per = (s: number) => round((s * 1000) / Math.max(1, r.ok), 3);
-    r.cpu = { ...cpu, msPerRequest: { api: per(cpu.apiS), postgres: per(cpu.postgresS), loadGenerator: per(cpu.loadGeneratorS) } };
+    r.cpu = {
+      ...cpu,
+      msPerRequest: { api: per(cpu.apiS), postgres: per(cpu.postgresS), loadGenerator: per(cpu.loadGeneratorS) },
+    };
   }
-  log(`  ${name}: ${r.rps} req/s ok, p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors ${JSON.stringify(r.status)}${r.cpu ? `; CPU ms/request: server ${r.cpu.msPerRequest.api}, postgres ${r.cpu.msPerRequest.postgres}, load generator ${r.cpu.msPerRequest.loadGenerator}; machine ${Math.round(r.cpu.machineBusy * 100)}% busy, other processes ${r.cpu.otherS} CPU s` : ''}`);
+  log(
+    `  ${name}: ${r.rps} req/s ok, p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors ${JSON.stringify(r.status)}${r.cpu ? `; CPU ms/request: server ${r.cpu.msPerRequest.api}, postgres ${r.cpu.msPerRequest.postgres}, load generator ${r.cpu.msPerRequest.loadGenerator}; machine ${Math.round(r.cpu.machineBusy * 100)}% busy, other processes ${r.cpu.otherS} CPU s` : ''}`,
+  );
   return r;
 }

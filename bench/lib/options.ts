@@ -87,8 +87,13 @@ function num(name: string, value: string | undefined): number {
 }
 
 function scenarioList(name: string, value: string | undefined): ScenarioId[] {
-  const list = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const s of list) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`${name}: unknown scenario ${s} (known: ${SCENARIOS.join(', ')})`);
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of list)
+    if (!(SCENARIOS as readonly string[]).includes(s))
+      throw new Error(`${name}: unknown scenario ${s} (known: ${SCENARIOS.join(', ')})`);
   return list as ScenarioId[];
 }
 
@@ -118,7 +123,9 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
   let casesSet = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--help':
@@ -126,31 +133,83 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
         process.stdout.write(HELP);
         process.exit(0);
         break;
-      case '--scale': o.scale = num(flag, value()); break;
-      case '--cases': o.cases = Math.round(num(flag, value())); casesSet = true; break;
-      case '--agencies': o.agencies = Math.max(2, Math.round(num(flag, value()))); break;
-      case '--audit': o.audit = Math.round(num(flag, value())); break;
-      case '--export': o.exportEntries = Math.round(num(flag, value())); break;
-      case '--verify': o.verifyEntries = Math.round(num(flag, value())); break;
-      case '--small-cases': o.smallCases = Math.round(num(flag, value())); break;
-      case '--small-audit': o.smallAudit = Math.round(num(flag, value())); break;
-      case '--duration': o.duration = num(flag, value()); break;
-      case '--warmup': o.warmup = num(flag, value()); break;
-      case '--connections': o.connections = Math.max(1, Math.round(num(flag, value()))); break;
-      case '--only': o.only = new Set(scenarioList(flag, value())); break;
-      case '--skip': for (const s of scenarioList(flag, value())) o.skip.add(s); break;
-      case '--skip-baselines': o.skip.add('baseline-nest'); o.skip.add('baseline-pg'); break;
-      case '--data-dir': o.dataDir = path.resolve(value() ?? ''); break;
-      case '--out': o.outDir = path.resolve(value() ?? ''); break;
-      case '--name': o.name = value() ?? 'latest'; break;
-      case '--profile': o.profile = scenarioList(flag, value()); break;
-      case '--no-profile': o.profile = []; break;
-      case '--log-level': o.logLevel = value() ?? 'warn'; break;
-      case '--auth-rate-limit': o.authRateLimit = Math.max(1, Math.round(num(flag, value()))); break;
-      case '--login-clients': o.loginClients = Math.max(1, Math.round(num(flag, value()))); break;
-      case '--api-log-dir': o.apiLogDir = path.resolve(value() ?? ''); break;
-      case '--keep-temp': o.keepTemp = true; break;
-      case '--quiet-wait': o.quietWait = num(flag, value()); break;
+      case '--scale':
+        o.scale = num(flag, value());
+        break;
+      case '--cases':
+        o.cases = Math.round(num(flag, value()));
+        casesSet = true;
+        break;
+      case '--agencies':
+        o.agencies = Math.max(2, Math.round(num(flag, value())));
+        break;
+      case '--audit':
+        o.audit = Math.round(num(flag, value()));
+        break;
+      case '--export':
+        o.exportEntries = Math.round(num(flag, value()));
+        break;
+      case '--verify':
+        o.verifyEntries = Math.round(num(flag, value()));
+        break;
+      case '--small-cases':
+        o.smallCases = Math.round(num(flag, value()));
+        break;
+      case '--small-audit':
+        o.smallAudit = Math.round(num(flag, value()));
+        break;
+      case '--duration':
+        o.duration = num(flag, value());
+        break;
+      case '--warmup':
+        o.warmup = num(flag, value());
+        break;
+      case '--connections':
+        o.connections = Math.max(1, Math.round(num(flag, value())));
+        break;
+      case '--only':
+        o.only = new Set(scenarioList(flag, value()));
+        break;
+      case '--skip':
+        for (const s of scenarioList(flag, value())) o.skip.add(s);
+        break;
+      case '--skip-baselines':
+        o.skip.add('baseline-nest');
+        o.skip.add('baseline-pg');
+        break;
+      case '--data-dir':
+        o.dataDir = path.resolve(value() ?? '');
+        break;
+      case '--out':
+        o.outDir = path.resolve(value() ?? '');
+        break;
+      case '--name':
+        o.name = value() ?? 'latest';
+        break;
+      case '--profile':
+        o.profile = scenarioList(flag, value());
+        break;
+      case '--no-profile':
+        o.profile = [];
+        break;
+      case '--log-level':
+        o.logLevel = value() ?? 'warn';
+        break;
+      case '--auth-rate-limit':
+        o.authRateLimit = Math.max(1, Math.round(num(flag, value())));
+        break;
+      case '--login-clients':
+        o.loginClients = Math.max(1, Math.round(num(flag, value())));
+        break;
+      case '--api-log-dir':
+        o.apiLogDir = path.resolve(value() ?? '');
+        break;
+      case '--keep-temp':
+        o.keepTemp = true;
+        break;
+      case '--quiet-wait':
+        o.quietWait = num(flag, value());
+        break;
       default:
         throw new Error(`unknown option ${arg}\n\n${HELP}`);
     }

@@ -59,7 +59,8 @@ export async function startNode(o: StartOptions): Promise<Started> {
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
   let readyMs = -1;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`${o.entry} exited with ${exitCode} before it was ready:\n${tail(o.logFile)}`);
+    if (exitCode !== undefined)
+      throw new Error(`${o.entry} exited with ${exitCode} before it was ready:\n${tail(o.logFile)}`);
     try {
       const res = await fetch(`${url}${o.readyPath}`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();

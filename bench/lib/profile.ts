@@ -30,9 +30,18 @@ const COMPONENTS: [RegExp, string][] = [
   [/node_modules\/typeorm\//, 'TypeORM'],
   [/node_modules\/(class-validator|class-transformer|validator|libphonenumber-js)\//, 'class-validator/transformer'],
   [/node_modules\/@nestjs\//, 'NestJS'],
-  [/node_modules\/(express|router|body-parser|finalhandler|send|serve-static|path-to-regexp|qs|raw-body|content-type|type-is|accepts|negotiator|on-finished|helmet)\//, 'Express + helmet'],
-  [/node_modules\/(passport|passport-jwt|passport-strategy|jsonwebtoken|jws|jwa|ecdsa-sig-formatter|safe-buffer|semver)\//, 'passport/JWT'],
-  [/node_modules\/(pino|pino-http|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free)\//, 'pino logging'],
+  [
+    /node_modules\/(express|router|body-parser|finalhandler|send|serve-static|path-to-regexp|qs|raw-body|content-type|type-is|accepts|negotiator|on-finished|helmet)\//,
+    'Express + helmet',
+  ],
+  [
+    /node_modules\/(passport|passport-jwt|passport-strategy|jsonwebtoken|jws|jwa|ecdsa-sig-formatter|safe-buffer|semver)\//,
+    'passport/JWT',
+  ],
+  [
+    /node_modules\/(pino|pino-http|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free)\//,
+    'pino logging',
+  ],
   [/node_modules\/argon2\//, 'argon2'],
   [/node_modules\/rxjs\//, 'rxjs'],
   [/node_modules\//, 'other dependencies'],
@@ -70,7 +79,8 @@ function componentOf(node: ProfileNode, byId: Map<number, ProfileNode>, parent: 
 }
 
 const shortUrl = (url: string) => url.replace(/^file:\/\/.*?\/(src|node_modules)\//, '$1/').replace(/^file:\/\//, '');
-const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+const fnKey = (n: ProfileNode) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 
 export function summariseProfile(file: string, top = 15): ProfileSummary {
   const p = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
@@ -119,7 +129,11 @@ export function summariseProfile(file: string, top = 15): ProfileSummary {
     sampledMs: Math.round(sampled),
     busyMs: Math.round(busy),
     byComponent: sorted(components).map(([component, ms]) => ({ component, ms: Math.round(ms), pct: pct(ms) })),
-    topSelf: sorted(fns).slice(0, top).map(([fn, ms]) => ({ fn, ms: Math.round(ms), pct: pct(ms) })),
-    topAppInclusive: sorted(inclusive).slice(0, top).map(([fn, ms]) => ({ fn, ms: Math.round(ms), pct: pct(ms) })),
+    topSelf: sorted(fns)
+      .slice(0, top)
+      .map(([fn, ms]) => ({ fn, ms: Math.round(ms), pct: pct(ms) })),
+    topAppInclusive: sorted(inclusive)
+      .slice(0, top)
+      .map(([fn, ms]) => ({ fn, ms: Math.round(ms), pct: pct(ms) })),
   };
 }

@@ -37,7 +37,12 @@ export class AccessService implements OnModuleInit {
 
   /** The actor's parameters, in the order the visibility SQL expects them. */
   private actorParams(actor: Actor): unknown[] {
-    return [actor.agencyId, actor.userId, hasAny(actor, AGENCY_WIDE_CASE_ROLES), hasAny(actor, REFERRAL_RECEIVER_ROLES)];
+    return [
+      actor.agencyId,
+      actor.userId,
+      hasAny(actor, AGENCY_WIDE_CASE_ROLES),
+      hasAny(actor, REFERRAL_RECEIVER_ROLES),
+    ];
   }
 
   /**
@@ -84,13 +89,24 @@ export class AccessService implements OnModuleInit {
    * cost does not grow with the number of cases.
    */
   caseVisibilityBranches(
-    actor: Actor, alias: string, firstParam: number,
-  ): { own: string; breakGlass: string; referral: { from: string; where: string }; receivesReferrals: boolean; params: unknown[] } {
+    actor: Actor,
+    alias: string,
+    firstParam: number,
+  ): {
+    own: string;
+    breakGlass: string;
+    referral: { from: string; where: string };
+    receivesReferrals: boolean;
+    params: unknown[];
+  } {
     const p = (i: number) => `$${firstParam + i}`;
     return {
       own: this.ownCase(alias, p),
       breakGlass: `${alias}.id IN (SELECT g.case_id FROM case_access_grant g WHERE ${this.breakGlassGrant(p)})`,
-      referral: { from: `case_access_grant g JOIN case_file ${alias} ON ${alias}.id = g.case_id`, where: `${p(3)}::boolean AND ${this.referralGrant(p)}` },
+      referral: {
+        from: `case_access_grant g JOIN case_file ${alias} ON ${alias}.id = g.case_id`,
+        where: `${p(3)}::boolean AND ${this.referralGrant(p)}`,
+      },
       receivesReferrals: hasAny(actor, REFERRAL_RECEIVER_ROLES),
       params: this.actorParams(actor),
     };
@@ -137,7 +153,11 @@ export class AccessService implements OnModuleInit {
 
   async requireScreening(actor: Actor, screeningId: string): Promise<void> {
     const v = this.screeningVisibility(actor, 's', 2);
-    const rows = await preparedRows(this.tx.manager(), prepared(`SELECT 1 FROM screening s WHERE s.id = $1 AND ${v.condition}`), [screeningId, ...v.params]);
+    const rows = await preparedRows(
+      this.tx.manager(),
+      prepared(`SELECT 1 FROM screening s WHERE s.id = $1 AND ${v.condition}`),
+      [screeningId, ...v.params],
+    );
     if (!rows.length) throw notFound('Screening');
   }
 
@@ -149,7 +169,9 @@ export class AccessService implements OnModuleInit {
     const single = personIds.length === 1;
     const rows = await preparedRows<{ id: string; view: CaseView | null }>(
       this.tx.manager(),
-      prepared(`SELECT p.id, ${v.view} AS view FROM person p WHERE ${single ? 'p.id = $1::uuid' : 'p.id = ANY($1::uuid[])'}`),
+      prepared(
+        `SELECT p.id, ${v.view} AS view FROM person p WHERE ${single ? 'p.id = $1::uuid' : 'p.id = ANY($1::uuid[])'}`,
+      ),
       [single ? personIds[0] : personIds, ...v.params],
     );
     return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
@@ -169,7 +191,9 @@ export class AccessService implements OnModuleInit {
     const single = caseIds.length === 1;
     const rows = await preparedRows<{ id: string; view: CaseView | null }>(
       this.tx.manager(),
-      prepared(`SELECT c.id, ${v.view} AS view FROM case_file c WHERE ${single ? 'c.id = $1::uuid' : 'c.id = ANY($1::uuid[])'}`),
+      prepared(
+        `SELECT c.id, ${v.view} AS view FROM case_file c WHERE ${single ? 'c.id = $1::uuid' : 'c.id = ANY($1::uuid[])'}`,
+      ),
       [single ? caseIds[0] : caseIds, ...v.params],
     );
     return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
@@ -183,7 +207,11 @@ export class AccessService implements OnModuleInit {
   }
 
   /** Throws 404 unless the actor sees every one of the cases. */
-  async requireCases(actor: Actor, caseIds: readonly string[], need: CaseView = 'limited'): Promise<Map<string, CaseView>> {
+  async requireCases(
+    actor: Actor,
+    caseIds: readonly string[],
+    need: CaseView = 'limited',
+  ): Promise<Map<string, CaseView>> {
     const unique = [...new Set(caseIds)];
     const views = await this.caseViews(actor, unique);
     if (unique.some((id) => !views.has(id) || (need === 'full' && views.get(id) !== 'full'))) throw notFound('Case');

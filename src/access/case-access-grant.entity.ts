@@ -16,7 +16,9 @@ export type CaseView = 'full' | 'limited';
 // Break-the-glass grants are looked up by user in every case visibility check.
 @Index('ix_case_access_grant_break_glass_user', ['granteeUserId'], { where: "kind = 'break_glass'" })
 // An agency's open referral grants, newest case first: the granted half of a case list page.
-@Index('ix_case_access_grant_referral_recent', ['granteeAgencyId', 'caseCreatedAt', 'caseId'], { where: "kind = 'referral' AND grantee_user_id IS NULL AND revoked_at IS NULL" })
+@Index('ix_case_access_grant_referral_recent', ['granteeAgencyId', 'caseCreatedAt', 'caseId'], {
+  where: "kind = 'referral' AND grantee_user_id IS NULL AND revoked_at IS NULL",
+})
 export class CaseAccessGrantEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_case_access_grant' })
   id!: string;

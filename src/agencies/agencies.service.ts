@@ -21,7 +21,10 @@ export class AgenciesService {
   /** The agency directory: every signed-in user may read it (referrals name agencies). */
   async list(): Promise<AgencyResponse[]> {
     const agencies = await this.repo().find({ order: { code: 'ASC' } });
-    this.audit.touch('agency', agencies.map((a) => a.id));
+    this.audit.touch(
+      'agency',
+      agencies.map((a) => a.id),
+    );
     return agencies.map(toAgencyResponse);
   }
 
@@ -35,7 +38,9 @@ export class AgenciesService {
   async create(body: CreateAgencyRequest): Promise<AgencyResponse> {
     if (body.parentAgencyId) await this.get(body.parentAgencyId);
     if (await this.repo().existsBy({ code: body.code })) {
-      throw new DomainError('CONFLICT', 'An agency with this code exists', { errors: [{ field: 'code', messages: ['code is already used'] }] });
+      throw new DomainError('CONFLICT', 'An agency with this code exists', {
+        errors: [{ field: 'code', messages: ['code is already used'] }],
+      });
     }
     const agency = this.repo().create({
       id: uuidv7(),
@@ -66,7 +71,12 @@ export class AgenciesService {
     await this.tx.manager().query(`UPDATE agency SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
     if (Object.keys(patch).length) await this.repo().update({ id }, patch);
     const after = await this.repo().findOneByOrFail({ id });
-    await this.audit.change('update', 'agency', id, diffFields(toAgencyResponse(before), { ...patch } as Partial<AgencyResponse>));
+    await this.audit.change(
+      'update',
+      'agency',
+      id,
+      diffFields(toAgencyResponse(before), { ...patch } as Partial<AgencyResponse>),
+    );
     return toAgencyResponse(after);
   }
 }

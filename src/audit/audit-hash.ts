@@ -15,9 +15,29 @@ export function canonicalJson(value: unknown): string {
 
 /** The fields of an entry in hash order. Adding a field means a new hash version. */
 export const HASHED_FIELDS: (keyof AuditEventRow)[] = [
-  'id', 'occurredAt', 'category', 'action', 'requestId', 'actorUserId', 'actorAgencyId', 'actorRoles', 'clientIp',
-  'userAgent', 'method', 'route', 'permission', 'resourceType', 'resourceIds', 'caseIds', 'outcome', 'status',
-  'reason', 'durationMs', 'breakGlassGrantId', 'changes', 'details',
+  'id',
+  'occurredAt',
+  'category',
+  'action',
+  'requestId',
+  'actorUserId',
+  'actorAgencyId',
+  'actorRoles',
+  'clientIp',
+  'userAgent',
+  'method',
+  'route',
+  'permission',
+  'resourceType',
+  'resourceIds',
+  'caseIds',
+  'outcome',
+  'status',
+  'reason',
+  'durationMs',
+  'breakGlassGrantId',
+  'changes',
+  'details',
 ];
 
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -56,7 +76,10 @@ export function eventJsonFieldsSql(alias: string): { key: keyof AuditEventRow; j
   const e = alias;
   return [
     { key: 'id', json: jsonScalar(`${e}.id::text`) },
-    { key: 'occurredAt', json: jsonScalar(`to_char(${e}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`) },
+    {
+      key: 'occurredAt',
+      json: jsonScalar(`to_char(${e}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`),
+    },
     { key: 'category', json: jsonScalar(`${e}.category`) },
     { key: 'action', json: jsonScalar(`${e}.action`) },
     { key: 'requestId', json: jsonScalar(`${e}.request_id`) },
@@ -83,7 +106,11 @@ export function eventJsonFieldsSql(alias: string): { key: keyof AuditEventRow; j
 
 /** entryHash() of a row given as canonicalScalarsSql() text plus its two JSON fields. */
 export function entryHashOfCanonical(scalars: string, changes: unknown, details: unknown): Buffer {
-  return hash('sha256', `ctcm-audit-v1\n[${scalars},${canonicalJson(changes ?? null)},${canonicalJson(details ?? null)}]`, 'buffer');
+  return hash(
+    'sha256',
+    `ctcm-audit-v1\n[${scalars},${canonicalJson(changes ?? null)},${canonicalJson(details ?? null)}]`,
+    'buffer',
+  );
 }
 
 /** Link i of the chain: H(link i-1 ‖ entry hash i). */

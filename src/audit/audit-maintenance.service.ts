@@ -22,7 +22,9 @@ export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await this.ensurePartitions();
     this.timer = setInterval(() => {
-      this.run().catch((err: unknown) => this.logger.warn({ errorType: (err as Error)?.name }, 'audit maintenance failed; will retry'));
+      this.run().catch((err: unknown) =>
+        this.logger.warn({ errorType: (err as Error)?.name }, 'audit maintenance failed; will retry'),
+      );
     }, SIX_HOURS);
     this.timer.unref();
   }
@@ -38,7 +40,9 @@ export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async ensurePartitions(): Promise<void> {
-    await this.dataSource.query(`SELECT audit_ensure_partition(now()::date), audit_ensure_partition((now() + interval '1 month')::date)`);
+    await this.dataSource.query(
+      `SELECT audit_ensure_partition(now()::date), audit_ensure_partition((now() + interval '1 month')::date)`,
+    );
   }
 
   async applyRetention(): Promise<string[]> {

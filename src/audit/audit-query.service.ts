@@ -15,10 +15,10 @@ import type { AuditEventPage, AuditFilterQuery, CaseAccessSummary } from './dto/
 
 const DAY_MS = 86_400_000;
 
-
 /** A CSV cell that no spreadsheet executes: formula-leading characters (and ') get a ' prefix. */
 export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let text =
+    value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r']/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -37,7 +37,10 @@ function filterSql(q: AuditFilterQuery, alias = 'e'): Where {
   };
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
-  if (from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', { errors: [{ field: 'from', messages: ['from must be before to'] }] });
+  if (from >= to)
+    throw new DomainError('VALIDATION_FAILED', 'from must be before to', {
+      errors: [{ field: 'from', messages: ['from must be before to'] }],
+    });
   add((p) => `${alias}.occurred_at >= ${p}`, from);
   add((p) => `${alias}.occurred_at < ${p}`, to);
   if (q.userId) add((p) => `${alias}.actor_user_id = ${p}`, q.userId);
@@ -57,7 +60,9 @@ function filterSql(q: AuditFilterQuery, alias = 'e'): Where {
  * has one prepared statement, planned once per connection, whatever the auditor filters on.
  */
 function exportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
-  const { params: [from, to] } = filterSql(q, alias);
+  const {
+    params: [from, to],
+  } = filterSql(q, alias);
   const e = alias;
   return {
     sql: `${e}.occurred_at >= $1 AND ${e}.occurred_at < $2
@@ -66,7 +71,19 @@ function exportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
       AND ($7::text IS NULL OR ${e}.outcome = $7::text) AND ($8::text IS NULL OR ${e}.resource_type = $8::text)
       AND ($9::text IS NULL OR ${e}.resource_ids @> ARRAY[$9::text]) AND ($10::uuid IS NULL OR ${e}.case_ids @> ARRAY[$10::uuid])
       AND ($11::text IS NULL OR ${e}.request_id = $11::text)`,
-    params: [from, to, q.userId ?? null, q.agencyId ?? null, q.category ?? null, q.action ?? null, q.outcome ?? null, q.resourceType ?? null, q.resourceId ?? null, q.caseId ?? null, q.requestId ?? null],
+    params: [
+      from,
+      to,
+      q.userId ?? null,
+      q.agencyId ?? null,
+      q.category ?? null,
+      q.action ?? null,
+      q.outcome ?? null,
+      q.resourceType ?? null,
+      q.resourceId ?? null,
+      q.caseId ?? null,
+      q.requestId ?? null,
+    ],
   };
 }
 
@@ -74,7 +91,9 @@ const encodeCursor = (occurredAt: string, id: string) => Buffer.from(`${occurred
 function decodeCursor(cursor: string): { occurredAt: string; id: string } {
   const [occurredAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   if (!occurredAt || !id || !/^\d+$/.test(id) || Number.isNaN(Date.parse(occurredAt))) {
-    throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] });
+    throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', {
+      errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }],
+    });
   }
   return { occurredAt, id };
 }
@@ -177,7 +196,13 @@ class ChunkBytes {
  * strings die young, so a million-entry export neither builds big strings nor grows the
  * heap. Memory is bounded by the chunks in flight.
  */
-function readChunk(client: PoolClient, statement: PreparedStatement, params: unknown[], toLine: (row: ExportRow) => string, pool: BufferPool): Promise<ChunkBytes> {
+function readChunk(
+  client: PoolClient,
+  statement: PreparedStatement,
+  params: unknown[],
+  toLine: (row: ExportRow) => string,
+  pool: BufferPool,
+): Promise<ChunkBytes> {
   return new Promise((resolve, reject) => {
     const bytes = new ChunkBytes(pool);
     // Prepared: an export runs the same statement for every chunk, each planned once per connection.
@@ -261,26 +286,41 @@ export class AuditQueryService {
       keyset = ` AND (e.occurred_at, e.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
     }
     params.push(limit + 1);
-    const rows: AuditEventRow[] = await this.tx.manager().query(
-      `SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event e WHERE ${where.sql}${keyset} ORDER BY e.occurred_at DESC, e.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows: AuditEventRow[] = await this.tx
+      .manager()
+      .query(
+        `SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event e WHERE ${where.sql}${keyset} ORDER BY e.occurred_at DESC, e.id DESC LIMIT $${params.length}`,
+        params,
+      );
     const items = rows.slice(0, limit);
-    this.audit.touch('audit_event', items.map((r) => r.id));
+    this.audit.touch(
+      'audit_event',
+      items.map((r) => r.id),
+    );
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.occurredAt, last.id) : null };
   }
 
   /** Everyone who read or changed one case, and through which route. */
   async caseAccess(caseId: string): Promise<CaseAccessSummary[]> {
-    const rows: { user_id: string | null; agency_id: string | null; route: string | null; category: string; action: string; outcome: string; n: number; first_at: Date; last_at: Date; break_glass: boolean }[] =
-      await this.tx.manager().query(
-        `SELECT actor_user_id::text AS user_id, actor_agency_id::text AS agency_id, route, category, action, outcome,
+    const rows: {
+      user_id: string | null;
+      agency_id: string | null;
+      route: string | null;
+      category: string;
+      action: string;
+      outcome: string;
+      n: number;
+      first_at: Date;
+      last_at: Date;
+      break_glass: boolean;
+    }[] = await this.tx.manager().query(
+      `SELECT actor_user_id::text AS user_id, actor_agency_id::text AS agency_id, route, category, action, outcome,
                 count(*)::int AS n, min(occurred_at) AS first_at, max(occurred_at) AS last_at, bool_or(break_glass_grant_id IS NOT NULL) AS break_glass
            FROM audit_event WHERE case_ids @> ARRAY[$1]::uuid[]
           GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY max(occurred_at) DESC LIMIT 1000`,
-        [caseId],
-      );
+      [caseId],
+    );
     this.audit.touch('case', [caseId], [caseId]);
     return rows.map((r) => ({
       userId: r.user_id,
@@ -332,7 +372,10 @@ export class AuditQueryService {
       ).rows;
       res.status(200);
       res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-      res.setHeader('content-disposition', `attachment; filename="ctcm-audit-${Date.now()}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="ctcm-audit-${Date.now()}.${format === 'csv' ? 'csv' : 'ndjson'}"`,
+      );
       if (format === 'csv') {
         const header = new ChunkBytes(buffers);
         header.line(['seq', 'prevChainHash', 'entryHash', 'chainHash', ...CSV_COLUMNS].join(','));
@@ -349,11 +392,20 @@ export class AuditQueryService {
           readers.push(helper);
         }
         const sql = prepared(format === 'csv' ? exportCsvSql(where) : exportNdjsonSql(where));
-        const toLine = format === 'csv' ? (row: ExportRow) => csvLine(row as CsvExportRow) : (row: ExportRow) => (row as NdjsonExportRow).line;
+        const toLine =
+          format === 'csv'
+            ? (row: ExportRow) => csvLine(row as CsvExportRow)
+            : (row: ExportRow) => (row as NdjsonExportRow).line;
         const chunk = (i: number): Promise<ChunkBytes> => {
           const from = lo + BigInt(i) * EXPORT_CHUNK;
           const to = from + EXPORT_CHUNK - 1n < hi ? from + EXPORT_CHUNK - 1n : hi;
-          const read = readChunk(readers[i % readers.length]!, sql, [...where.params, from.toString(), to.toString()], toLine, buffers);
+          const read = readChunk(
+            readers[i % readers.length]!,
+            sql,
+            [...where.params, from.toString(), to.toString()],
+            toLine,
+            buffers,
+          );
           read.catch(() => undefined);
           return read;
         };
@@ -371,7 +423,11 @@ export class AuditQueryService {
         }
         if (helper) await helper.query('COMMIT');
       }
-      const [cp] = (await conn.query(`SELECT k.seq::text AS seq, encode(k.chain_hash, 'hex') AS chain_hash, k.key_id, encode(k.signature, 'base64') AS signature FROM audit_checkpoint k ORDER BY k.seq DESC LIMIT 1`)).rows;
+      const [cp] = (
+        await conn.query(
+          `SELECT k.seq::text AS seq, encode(k.chain_hash, 'hex') AS chain_hash, k.key_id, encode(k.signature, 'base64') AS signature FROM audit_checkpoint k ORDER BY k.seq DESC LIMIT 1`,
+        )
+      ).rows;
       await conn.query('COMMIT');
       const body = {
         type: 'manifest',
@@ -391,7 +447,11 @@ export class AuditQueryService {
       const manifest = JSON.stringify({ ...body, signature });
       // The manifest is not part of the hashed content.
       res.write(format === 'csv' ? `# manifest ${manifest}\n` : `${manifest}\n`);
-      if (cp) await this.dataSource.query(`INSERT INTO audit_checkpoint_export (seq, exported_by) VALUES ($1, $2)`, [cp.seq, exportedBy]);
+      if (cp)
+        await this.dataSource.query(`INSERT INTO audit_checkpoint_export (seq, exported_by) VALUES ($1, $2)`, [
+          cp.seq,
+          exportedBy,
+        ]);
       // The access entry of an export carries the range and content hash, not a million ids.
       this.audit.noteDetails({ export: { format, count, firstSeq, lastSeq, contentSha256: body.contentSha256 } });
       res.end();

@@ -35,7 +35,12 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     const interval = this.config.audit.sealIntervalMs;
     if (interval > 0) {
       this.timer = setInterval(() => {
-        this.sealPending().catch((err: unknown) => this.logger.warn({ errorType: (err as Error)?.name, code: (err as { code?: string })?.code }, 'audit sealing failed; will retry'));
+        this.sealPending().catch((err: unknown) =>
+          this.logger.warn(
+            { errorType: (err as Error)?.name, code: (err as { code?: string })?.code },
+            'audit sealing failed; will retry',
+          ),
+        );
       }, interval);
       this.timer.unref();
     }
@@ -81,11 +86,18 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
           ORDER BY e.id`,
         [pending.map((p) => p.occurred_at), pending.map((p) => p.event_id)],
       );
-      if (events.length !== pending.length) this.logger.error({ queued: pending.length, found: events.length }, 'queued audit entries are missing');
+      if (events.length !== pending.length)
+        this.logger.error({ queued: pending.length, found: events.length }, 'queued audit entries are missing');
       const head = await this.head(m);
       let previous = head.chainHash;
       let seq = head.seq;
-      const rows = { seq: [] as string[], eventId: [] as string[], occurredAt: [] as string[], entry: [] as Buffer[], chain: [] as Buffer[] };
+      const rows = {
+        seq: [] as string[],
+        eventId: [] as string[],
+        occurredAt: [] as string[],
+        entry: [] as Buffer[],
+        chain: [] as Buffer[],
+      };
       for (const event of events) {
         seq += 1n;
         const entry = entryHash(event);
@@ -112,7 +124,9 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async head(m: EntityManager): Promise<{ seq: bigint; chainHash: Buffer }> {
-    const [row] = await m.query(`SELECT c.seq::text AS seq, c.chain_hash FROM audit_chain c ORDER BY c.seq DESC LIMIT 1`);
+    const [row] = await m.query(
+      `SELECT c.seq::text AS seq, c.chain_hash FROM audit_chain c ORDER BY c.seq DESC LIMIT 1`,
+    );
     return row ? { seq: BigInt(row.seq), chainHash: row.chain_hash } : { seq: 0n, chainHash: GENESIS_HASH };
   }
 }

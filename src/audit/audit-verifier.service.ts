@@ -69,7 +69,12 @@ export function poolRowStream(pool: Pool): RowStream {
  * beyond one garbage collection. Links are then walked in order. Returns the time spent
  * waiting for pages and walking them, for the benchmark.
  */
-export async function walkChain(stream: RowStream, walker: ChainWalker, after: bigint, last: bigint): Promise<{ waitMs: number; hashMs: number }> {
+export async function walkChain(
+  stream: RowStream,
+  walker: ChainWalker,
+  after: bigint,
+  last: bigint,
+): Promise<{ waitMs: number; hashMs: number }> {
   const size = BigInt(PAGE);
   const page = async (from: bigint): Promise<ChainLink[]> => {
     const links: ChainLink[] = [];
@@ -154,23 +159,46 @@ export class AuditVerifier {
   async verify(): Promise<VerificationReport> {
     const t0 = Date.now();
     const db = this.dataSource;
-    const [horizon] = await db.query(`SELECT r.max_seq::text AS seq, r.chain_hash FROM audit_retention r ORDER BY r.max_seq DESC LIMIT 1`);
-    const start = horizon ? { seq: BigInt(horizon.seq), chainHash: horizon.chain_hash as Buffer } : { seq: 0n, chainHash: GENESIS_HASH };
+    const [horizon] = await db.query(
+      `SELECT r.max_seq::text AS seq, r.chain_hash FROM audit_retention r ORDER BY r.max_seq DESC LIMIT 1`,
+    );
+    const start = horizon
+      ? { seq: BigInt(horizon.seq), chainHash: horizon.chain_hash as Buffer }
+      : { seq: 0n, chainHash: GENESIS_HASH };
     const checkpoints: Checkpoint[] = (
-      await db.query(`SELECT k.seq::text AS seq, k.chain_hash, k.key_id, k.signature FROM audit_checkpoint k WHERE k.seq > $1 ORDER BY k.seq`, [start.seq.toString()])
-    ).map((r: { seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }) => ({ seq: r.seq, chainHash: r.chain_hash, keyId: r.key_id, signature: r.signature }));
+      await db.query(
+        `SELECT k.seq::text AS seq, k.chain_hash, k.key_id, k.signature FROM audit_checkpoint k WHERE k.seq > $1 ORDER BY k.seq`,
+        [start.seq.toString()],
+      )
+    ).map((r: { seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }) => ({
+      seq: r.seq,
+      chainHash: r.chain_hash,
+      keyId: r.key_id,
+      signature: r.signature,
+    }));
     const walker = new ChainWalker(start, new Set(checkpoints.map((c) => c.seq)));
 
     const [end] = await db.query(`SELECT coalesce(max(c.seq), 0)::text AS seq FROM audit_chain c`);
     // The unchained-event count reads indexes on a connection of its own while the chain is walked.
     const unaccounted = this.unaccountedEvents(start.seq);
     unaccounted.catch(() => undefined);
-    await walkChain(poolRowStream((db.driver as unknown as { master: Pool }).master), walker, start.seq, BigInt(end.seq));
+    await walkChain(
+      poolRowStream((db.driver as unknown as { master: Pool }).master),
+      walker,
+      start.seq,
+      BigInt(end.seq),
+    );
 
     let firstBreak = walker.firstBreak;
     if (!firstBreak) {
       const publicKeys = new Map([[this.sealer.signer.keyId, this.sealer.signer.publicKeyPem]]);
-      firstBreak = checkCheckpoints(checkpoints, (seq) => walker.hashesBySeq.get(seq), walker.lastSeq, publicKeys, start.seq + 1n);
+      firstBreak = checkCheckpoints(
+        checkpoints,
+        (seq) => walker.hashesBySeq.get(seq),
+        walker.lastSeq,
+        publicKeys,
+        start.seq + 1n,
+      );
     }
     if (!firstBreak && (await unaccounted) !== 0) {
       const [stray] = await db.query(
@@ -180,11 +208,18 @@ export class AuditVerifier {
             AND NOT EXISTS (SELECT 1 FROM audit_retention r WHERE e.occurred_at < r.before)
           LIMIT 1`,
       );
-      if (stray) firstBreak = { kind: 'unchained_event', eventId: stray.id, detail: `event ${stray.id} was never queued for sealing` };
+      if (stray)
+        firstBreak = {
+          kind: 'unchained_event',
+          eventId: stray.id,
+          detail: `event ${stray.id} was never queued for sealing`,
+        };
     }
     const [pending] = await db.query(`SELECT count(*)::int AS n FROM audit_pending`);
     const latest = checkpoints.at(-1);
-    const [latestRow] = latest ? await db.query(`SELECT created_at FROM audit_checkpoint WHERE seq = $1`, [latest.seq]) : [];
+    const [latestRow] = latest
+      ? await db.query(`SELECT created_at FROM audit_checkpoint WHERE seq = $1`, [latest.seq])
+      : [];
     return {
       ok: !firstBreak,
       checkedEntries: walker.checked,
@@ -192,7 +227,9 @@ export class AuditVerifier {
       pendingEntries: pending.n,
       fromSeq: (start.seq + 1n).toString(),
       lastSeq: walker.lastSeq.toString(),
-      latestCheckpoint: latest ? { seq: latest.seq, createdAt: (latestRow.created_at as Date).toISOString(), keyId: latest.keyId } : null,
+      latestCheckpoint: latest
+        ? { seq: latest.seq, createdAt: (latestRow.created_at as Date).toISOString(), keyId: latest.keyId }
+        : null,
       firstBreak: firstBreak ?? null,
       durationMs: Date.now() - t0,
     };

@@ -10,7 +10,14 @@ import { NoRequestTransaction } from '../database/request-transaction.intercepto
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import { AuditVerifier } from './audit-verifier.service.js';
-import { AuditEventPage, AuditEventsQuery, AuditExportQuery, CaseAccessSummary, SigningKeyResponse, VerificationResponse } from './dto/audit.dto.js';
+import {
+  AuditEventPage,
+  AuditEventsQuery,
+  AuditExportQuery,
+  CaseAccessSummary,
+  SigningKeyResponse,
+  VerificationResponse,
+} from './dto/audit.dto.js';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -23,7 +30,10 @@ export class AuditController {
 
   @Get('events')
   @Authorize(Permission.AuditRead)
-  @ApiOperation({ summary: 'Search the audit trail (newest first, keyset pagination)', description: 'Default range: the last 24 hours. Entries hold identifiers and metadata, never victim content.' })
+  @ApiOperation({
+    summary: 'Search the audit trail (newest first, keyset pagination)',
+    description: 'Default range: the last 24 hours. Entries hold identifiers and metadata, never victim content.',
+  })
   @ApiOkResponse({ type: AuditEventPage })
   events(@Query() q: AuditEventsQuery): Promise<AuditEventPage> {
     return this.query.events(q);
@@ -56,7 +66,10 @@ export class AuditController {
   @Get('export')
   @Authorize(Permission.AuditExport)
   @NoRequestTransaction()
-  @ApiOperation({ summary: 'Stream a filtered range as NDJSON or CSV, ending with a signed manifest', description: 'Verify offline with `npm run audit:verify-export -- <file> --public-key <pem>`.' })
+  @ApiOperation({
+    summary: 'Stream a filtered range as NDJSON or CSV, ending with a signed manifest',
+    description: 'Verify offline with `npm run audit:verify-export -- <file> --public-key <pem>`.',
+  })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({ description: 'One entry per line in chain order, then the manifest line' })
   export(@Query() q: AuditExportQuery, @Res() res: Response, @CurrentActor() actor: Actor): Promise<void> {

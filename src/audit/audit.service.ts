@@ -52,7 +52,8 @@ export function captureRequestFacts(request: Request): RequestFacts {
   (req as unknown as Record<symbol, RequestFacts>)[factsKey] = facts;
   return facts;
 }
-export const requestFactsOf = (req: Request): RequestFacts | undefined => (req as unknown as Record<symbol, RequestFacts>)[factsKey];
+export const requestFactsOf = (req: Request): RequestFacts | undefined =>
+  (req as unknown as Record<symbol, RequestFacts>)[factsKey];
 
 /**
  * Writes the audit trail: one access entry per request (allowed, denied or failed), change
@@ -84,16 +85,35 @@ export class AuditService implements AuthEventSink {
   }
 
   /** A create, update or delete of a domain record, in the current transaction. */
-  async change(action: 'create' | 'update' | 'delete' | string, resourceType: string, id: string, changes: FieldChange[], caseId?: string | null, details?: Record<string, unknown>): Promise<void> {
+  async change(
+    action: 'create' | 'update' | 'delete' | string,
+    resourceType: string,
+    id: string,
+    changes: FieldChange[],
+    caseId?: string | null,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
     this.touch(resourceType, [id], caseId ? [caseId] : []);
-    await this.write({ category: 'change', action, outcome: 'allowed', resourceType, resourceIds: [id], caseIds: caseId ? [caseId] : null, changes, details: details ?? null });
+    await this.write({
+      category: 'change',
+      action,
+      outcome: 'allowed',
+      resourceType,
+      resourceIds: [id],
+      caseIds: caseId ? [caseId] : null,
+      changes,
+      details: details ?? null,
+    });
   }
 
   async authEvent(event: AuthEvent, details: { userId?: string; agencyId?: string; reason?: string }): Promise<void> {
     await this.write({
       category: 'auth',
       action: event,
-      outcome: event === 'login_failed' || event === 'login_throttled' || event === 'refresh_token_reused' ? 'denied' : 'allowed',
+      outcome:
+        event === 'login_failed' || event === 'login_throttled' || event === 'refresh_token_reused'
+          ? 'denied'
+          : 'allowed',
       reason: details.reason ?? null,
       resourceType: details.userId ? 'user' : null,
       resourceIds: details.userId ? [details.userId] : null,
@@ -102,7 +122,15 @@ export class AuditService implements AuthEventSink {
   }
 
   /** The access entry of a request; written once, inside its transaction when it has one. */
-  async access(store: RequestStore | undefined, facts: RequestFacts, route: string | undefined, permission: string | undefined, outcome: AuditOutcome, status: number, reason?: string): Promise<void> {
+  async access(
+    store: RequestStore | undefined,
+    facts: RequestFacts,
+    route: string | undefined,
+    permission: string | undefined,
+    outcome: AuditOutcome,
+    status: number,
+    reason?: string,
+  ): Promise<void> {
     const notes = store?.audit;
     if (notes?.written) return;
     if (notes) notes.written = true;
@@ -137,7 +165,11 @@ export class AuditService implements AuthEventSink {
   ): Promise<void> {
     const store = ctx.store ?? currentRequest();
     const facts = ctx.facts ?? store?.facts;
-    const actor = w.actor ?? (store?.actor ? { userId: store.actor.userId, agencyId: store.actor.agencyId, roles: store.actor.roles } : undefined);
+    const actor =
+      w.actor ??
+      (store?.actor
+        ? { userId: store.actor.userId, agencyId: store.actor.agencyId, roles: store.actor.roles }
+        : undefined);
     await preparedRows(this.tx.manager(), INSERT_ENTRY, [
       w.category,
       w.action,
@@ -165,7 +197,11 @@ export class AuditService implements AuthEventSink {
 }
 
 /** Field-level diff for the change log; values of personal fields are never kept. */
-export function diffFields<T extends object>(before: Partial<T> | null, after: Partial<T>, personal: ReadonlySet<string> = new Set()): FieldChange[] {
+export function diffFields<T extends object>(
+  before: Partial<T> | null,
+  after: Partial<T>,
+  personal: ReadonlySet<string> = new Set(),
+): FieldChange[] {
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
   const changes: FieldChange[] = [];
   for (const key of keys) {
@@ -174,7 +210,11 @@ export function diffFields<T extends object>(before: Partial<T> | null, after: P
     if (b === undefined && before) continue;
     const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
     if (JSON.stringify(norm(a)) === JSON.stringify(norm(b))) continue;
-    changes.push(personal.has(key) ? { field: key, personal: true } : { field: key, personal: false, old: norm(a) ?? null, new: norm(b) ?? null });
+    changes.push(
+      personal.has(key)
+        ? { field: key, personal: true }
+        : { field: key, personal: false, old: norm(a) ?? null, new: norm(b) ?? null },
+    );
   }
   return changes;
 }

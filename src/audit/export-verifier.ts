@@ -9,7 +9,13 @@ export interface ExportVerification {
   ok: boolean;
   entries: number;
   firstBreak: { line: number; seq?: string; kind: string; detail: string } | null;
-  manifest: { count: number; firstSeq: string | null; lastSeq: string | null; keyId: string; checkpointSeq: string | null } | null;
+  manifest: {
+    count: number;
+    firstSeq: string | null;
+    lastSeq: string | null;
+    keyId: string;
+    checkpointSeq: string | null;
+  } | null;
   /** False when no trusted public key was given: the manifest then proves integrity, not origin. */
   authenticated: boolean;
 }
@@ -93,7 +99,14 @@ export async function verifyExportFile(file: string, trustedPublicKeyPem?: strin
       content.update(`${text}\n`);
       continue;
     }
-    const manifestText = format === 'csv' ? (text.startsWith('# manifest ') ? text.slice('# manifest '.length) : undefined) : text.includes('"type":"manifest"') ? text : undefined;
+    const manifestText =
+      format === 'csv'
+        ? text.startsWith('# manifest ')
+          ? text.slice('# manifest '.length)
+          : undefined
+        : text.includes('"type":"manifest"')
+          ? text
+          : undefined;
     if (manifestText) {
       manifest = JSON.parse(manifestText) as Record<string, unknown>;
       continue;
@@ -107,7 +120,13 @@ export async function verifyExportFile(file: string, trustedPublicKeyPem?: strin
         [seq, prev, entry, chain] = cells.slice(0, 4) as [string, string, string, string];
         event = eventFromCsv(cells.slice(4));
       } else {
-        const parsed = JSON.parse(text) as { seq: string; prevChainHash: string; entryHash: string; chainHash: string; event: AuditEventRow };
+        const parsed = JSON.parse(text) as {
+          seq: string;
+          prevChainHash: string;
+          entryHash: string;
+          chainHash: string;
+          event: AuditEventRow;
+        };
         ({ seq, prevChainHash: prev, entryHash: entry, chainHash: chain, event } = parsed);
       }
     } catch {
@@ -115,10 +134,14 @@ export async function verifyExportFile(file: string, trustedPublicKeyPem?: strin
       continue;
     }
     entries += 1;
-    if (!entryHash(event).equals(Buffer.from(entry, 'hex'))) fail('entry_modified', `entry ${event.id} differs from what was sealed`, seq);
-    else if (!chainHash(Buffer.from(prev, 'hex'), Buffer.from(entry, 'hex')).equals(Buffer.from(chain, 'hex'))) fail('chain_broken', `link ${seq} does not follow from its predecessor`, seq);
-    else if (previous && BigInt(seq) <= previous.seq) fail('out_of_order', `position ${seq} after ${previous.seq}`, seq);
-    else if (previous && BigInt(seq) === previous.seq + 1n && prev !== previous.chain) fail('chain_broken', `link ${seq} does not continue link ${previous.seq}`, seq);
+    if (!entryHash(event).equals(Buffer.from(entry, 'hex')))
+      fail('entry_modified', `entry ${event.id} differs from what was sealed`, seq);
+    else if (!chainHash(Buffer.from(prev, 'hex'), Buffer.from(entry, 'hex')).equals(Buffer.from(chain, 'hex')))
+      fail('chain_broken', `link ${seq} does not follow from its predecessor`, seq);
+    else if (previous && BigInt(seq) <= previous.seq)
+      fail('out_of_order', `position ${seq} after ${previous.seq}`, seq);
+    else if (previous && BigInt(seq) === previous.seq + 1n && prev !== previous.chain)
+      fail('chain_broken', `link ${seq} does not continue link ${previous.seq}`, seq);
     previous = { seq: BigInt(seq), chain };
     chainAt.set(seq, chain);
   }
@@ -129,24 +152,51 @@ export async function verifyExportFile(file: string, trustedPublicKeyPem?: strin
   }
   const { signature, ...body } = manifest as { signature: string } & Record<string, unknown>;
   const publicKeyPem = trustedPublicKeyPem ?? (body.publicKeyPem as string);
-  const m = body as { count: number; firstSeq: string | null; lastSeq: string | null; contentSha256: string; keyId: string; checkpoint: { seq: string; chainHash: string; keyId: string; signature: string } | null };
-  if (trustedPublicKeyPem && keyIdOf(trustedPublicKeyPem) !== m.keyId) fail('wrong_key', 'the manifest was signed by another key than the trusted one');
-  else if (!verifySignature(publicKeyPem, Buffer.from(canonicalJson(body)), Buffer.from(signature, 'base64'))) fail('manifest_signature', 'the manifest signature does not verify');
+  const m = body as {
+    count: number;
+    firstSeq: string | null;
+    lastSeq: string | null;
+    contentSha256: string;
+    keyId: string;
+    checkpoint: { seq: string; chainHash: string; keyId: string; signature: string } | null;
+  };
+  if (trustedPublicKeyPem && keyIdOf(trustedPublicKeyPem) !== m.keyId)
+    fail('wrong_key', 'the manifest was signed by another key than the trusted one');
+  else if (!verifySignature(publicKeyPem, Buffer.from(canonicalJson(body)), Buffer.from(signature, 'base64')))
+    fail('manifest_signature', 'the manifest signature does not verify');
   else if (m.count !== entries) fail('count_mismatch', `manifest says ${m.count} entries, file has ${entries}`);
-  else if (m.contentSha256 !== content.digest('hex')) fail('content_mismatch', 'the content hash differs from the manifest');
+  else if (m.contentSha256 !== content.digest('hex'))
+    fail('content_mismatch', 'the content hash differs from the manifest');
   else if (m.checkpoint) {
-    if (!verifySignature(publicKeyPem, checkpointMessage(m.checkpoint.seq, Buffer.from(m.checkpoint.chainHash, 'hex')), Buffer.from(m.checkpoint.signature, 'base64'))) {
+    if (
+      !verifySignature(
+        publicKeyPem,
+        checkpointMessage(m.checkpoint.seq, Buffer.from(m.checkpoint.chainHash, 'hex')),
+        Buffer.from(m.checkpoint.signature, 'base64'),
+      )
+    ) {
       fail('checkpoint_signature', 'the checkpoint signature does not verify');
     } else {
       const atCheckpoint = chainAt.get(m.checkpoint.seq);
-      if (atCheckpoint && atCheckpoint !== m.checkpoint.chainHash) fail('checkpoint_mismatch', `the chain at ${m.checkpoint.seq} differs from the signed checkpoint`, m.checkpoint.seq);
+      if (atCheckpoint && atCheckpoint !== m.checkpoint.chainHash)
+        fail(
+          'checkpoint_mismatch',
+          `the chain at ${m.checkpoint.seq} differs from the signed checkpoint`,
+          m.checkpoint.seq,
+        );
     }
   }
   return {
     ok: firstBreak === null,
     entries,
     firstBreak,
-    manifest: { count: m.count, firstSeq: m.firstSeq, lastSeq: m.lastSeq, keyId: m.keyId, checkpointSeq: m.checkpoint?.seq ?? null },
+    manifest: {
+      count: m.count,
+      firstSeq: m.firstSeq,
+      lastSeq: m.lastSeq,
+      keyId: m.keyId,
+      checkpointSeq: m.checkpoint?.seq ?? null,
+    },
     authenticated: Boolean(trustedPublicKeyPem),
   };
 }

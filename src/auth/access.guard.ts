@@ -32,7 +32,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     await super.canActivate(context);
     const actor = req.user!;
     if (store) store.actor = actor;
-    if (actor.mustChangePassword && permission !== Permission.AuthSelf) throw new DomainError('PASSWORD_CHANGE_REQUIRED');
+    if (actor.mustChangePassword && permission !== Permission.AuthSelf)
+      throw new DomainError('PASSWORD_CHANGE_REQUIRED');
     if (!actor.permissions.has(permission)) throw new DomainError('FORBIDDEN');
     return true;
   }
@@ -52,13 +53,17 @@ const BODY_PARAM_TYPE = 3;
 /** A route that takes no body refuses one: extra fields must never be silently carried along. */
 function rejectUnexpectedBody(req: AuthenticatedRequest, context: ExecutionContext): void {
   const body = req.body as unknown;
-  const hasBody = body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body as object).length === 0);
+  const hasBody =
+    body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body as object).length === 0);
   if (!hasBody) return;
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ??
+    {}) as Record<string, unknown>;
   const takesBody = Object.keys(args).some((k) => k.split(':')[0] === String(BODY_PARAM_TYPE));
   if (!takesBody) {
     const fields = typeof body === 'object' ? Object.keys(body as object) : ['(body)'];
-    throw new DomainError('VALIDATION_FAILED', 'This route takes no request body', { errors: fields.map((field) => ({ field, messages: [`property ${field} should not exist`] })) });
+    throw new DomainError('VALIDATION_FAILED', 'This route takes no request body', {
+      errors: fields.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
+    });
   }
 }
 

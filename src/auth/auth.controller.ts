@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Actor } from '../common/context/request-context.js';
 import { ClientIp, CurrentActor } from '../common/http/actor.decorator.js';
 import { NoRequestTransaction } from '../database/request-transaction.interceptor.js';
@@ -17,7 +23,11 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Authorize(Permission.AuthLogin)
-  @ApiOperation({ summary: 'Sign in with email and password', description: 'Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it.' })
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it.',
+  })
   @ApiOkResponse({ type: TokenResponse })
   @ApiTooManyRequestsResponse({ description: 'Rate limit or backoff; see Retry-After' })
   async login(@Body() body: LoginRequest, @ClientIp() ip: string): Promise<TokenResponse> {
@@ -28,7 +38,10 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Authorize(Permission.AuthLogin)
-  @ApiOperation({ summary: 'Rotate a refresh token', description: 'Each refresh token works once. Presenting a used one revokes the whole session.' })
+  @ApiOperation({
+    summary: 'Rotate a refresh token',
+    description: 'Each refresh token works once. Presenting a used one revokes the whole session.',
+  })
   @ApiOkResponse({ type: TokenResponse })
   async refresh(@Body() body: RefreshRequest, @ClientIp() ip: string): Promise<TokenResponse> {
     await this.auth.throttleIp(ip);
@@ -56,7 +69,10 @@ export class AuthController {
   @Post('password')
   @HttpCode(200)
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'Change your password', description: 'Ends every session and returns tokens for a new one.' })
+  @ApiOperation({
+    summary: 'Change your password',
+    description: 'Ends every session and returns tokens for a new one.',
+  })
   @ApiOkResponse({ type: TokenResponse })
   changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<TokenResponse> {
     return this.auth.changePassword(actor, body.currentPassword, body.newPassword);

@@ -29,8 +29,15 @@ export const backoffSeconds = (failures: number) =>
 const emailKey = (email: string) => `login-fail:${createHash('sha256').update(email).digest('hex')}`;
 
 export type AuthEvent =
-  | 'login_succeeded' | 'login_failed' | 'login_throttled' | 'account_locked' | 'token_refreshed'
-  | 'refresh_token_reused' | 'logout' | 'logout_everywhere' | 'password_changed';
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'login_throttled'
+  | 'account_locked'
+  | 'token_refreshed'
+  | 'refresh_token_reused'
+  | 'logout'
+  | 'logout_everywhere'
+  | 'password_changed';
 
 /** Where authentication events go; the audit module plugs in here. */
 export interface AuthEventSink {
@@ -99,7 +106,8 @@ export class AuthService {
         const row = rows[0]!;
         if (!user.active) reason = 'inactive';
         else if (user.lockedAt) reason = 'locked';
-        if (!user.lockedAt && row.locked_at) await this.events.authEvent('account_locked', { userId: user.id, agencyId: user.agencyId });
+        if (!user.lockedAt && row.locked_at)
+          await this.events.authEvent('account_locked', { userId: user.id, agencyId: user.agencyId });
       } else {
         reason = 'unknown_account';
       }
@@ -112,8 +120,13 @@ export class AuthService {
     const hash = this.tokens.hashRefreshToken(token);
     const result = await this.tx.run(async (m) => {
       const rows: {
-        id: string; session_id: string; used_at: Date | null; expires_at: Date; revoked_at: Date | null;
-        absolute_expires_at: Date; user_id: string;
+        id: string;
+        session_id: string;
+        used_at: Date | null;
+        expires_at: Date;
+        revoked_at: Date | null;
+        absolute_expires_at: Date;
+        user_id: string;
       }[] = await m.query(
         `SELECT t.id, t.session_id, t.used_at, t.expires_at, s.revoked_at, s.absolute_expires_at, s.user_id
            FROM auth_refresh_token t JOIN auth_session s ON s.id = t.session_id
@@ -125,18 +138,34 @@ export class AuthService {
       const user = await m.getRepository(UserEntity).findOneBy({ id: row.user_id });
       if (!user) return undefined;
       if (row.used_at) {
-        await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = 'refresh_token_reused' WHERE id = $1 AND revoked_at IS NULL`, [row.session_id]);
+        await m.query(
+          `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'refresh_token_reused' WHERE id = $1 AND revoked_at IS NULL`,
+          [row.session_id],
+        );
         await this.events.authEvent('refresh_token_reused', { userId: user.id, agencyId: user.agencyId });
         return undefined;
       }
       const agency = await m.getRepository(AgencyEntity).findOneBy({ id: user.agencyId });
       const now = Date.now();
-      if (row.revoked_at || row.expires_at.getTime() <= now || row.absolute_expires_at.getTime() <= now || !user.active || user.lockedAt || !agency?.active) {
+      if (
+        row.revoked_at ||
+        row.expires_at.getTime() <= now ||
+        row.absolute_expires_at.getTime() <= now ||
+        !user.active ||
+        user.lockedAt ||
+        !agency?.active
+      ) {
         return undefined;
       }
       await m.update(RefreshTokenEntity, { id: row.id }, { usedAt: () => 'now()' });
       const issued = await this.issueRefreshToken(m, row.session_id, row.absolute_expires_at);
-      const access = this.tokens.signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: user.tokenVersion, sid: row.session_id });
+      const access = this.tokens.signAccessToken({
+        sub: user.id,
+        agency: user.agencyId,
+        roles: user.roles,
+        tv: user.tokenVersion,
+        sid: row.session_id,
+      });
       await this.events.authEvent('token_refreshed', { userId: user.id, agencyId: user.agencyId });
       return this.tokenResponse(access, issued, row.absolute_expires_at, user.mustChangePassword);
     });
@@ -147,7 +176,10 @@ export class AuthService {
 
   async logout(actor: Actor): Promise<void> {
     await this.tx.run(async (m) => {
-      await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [actor.sessionId]);
+      await m.query(
+        `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`,
+        [actor.sessionId],
+      );
       await this.events.authEvent('logout', { userId: actor.userId, agencyId: actor.agencyId });
     });
   }
@@ -163,11 +195,15 @@ export class AuthService {
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<TokenResponse> {
     const user = await this.tx.manager().getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
     if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
-      throw new DomainError('VALIDATION_FAILED', 'The current password is wrong', { errors: [{ field: 'currentPassword', messages: ['currentPassword is wrong'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'The current password is wrong', {
+        errors: [{ field: 'currentPassword', messages: ['currentPassword is wrong'] }],
+      });
     }
     this.passwords.assertAcceptable(newPassword, { email: user.email }, 'newPassword');
     if (await this.passwords.verify(user.passwordHash, newPassword)) {
-      throw new DomainError('VALIDATION_FAILED', 'Choose a new password', { errors: [{ field: 'newPassword', messages: ['newPassword must differ from the current one'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Choose a new password', {
+        errors: [{ field: 'newPassword', messages: ['newPassword must differ from the current one'] }],
+      });
     }
     const hash = await this.passwords.hash(newPassword);
     return this.tx.run(async (m) => {
@@ -199,7 +235,10 @@ export class AuthService {
   }
 
   async revokeAllSessions(m: EntityManager, userId: string, reason: string): Promise<void> {
-    await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, reason]);
+    await m.query(
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId, reason],
+    );
   }
 
   private async startSession(m: EntityManager, user: UserEntity): Promise<TokenResponse> {
@@ -207,13 +246,25 @@ export class AuthService {
     const absoluteExpiresAt = new Date(Date.now() + this.config.auth.sessionMaxHours * 3600_000);
     await m.insert(SessionEntity, { id: sessionId, userId: user.id, absoluteExpiresAt });
     const issued = await this.issueRefreshToken(m, sessionId, absoluteExpiresAt);
-    const access = this.tokens.signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: user.tokenVersion, sid: sessionId });
+    const access = this.tokens.signAccessToken({
+      sub: user.id,
+      agency: user.agencyId,
+      roles: user.roles,
+      tv: user.tokenVersion,
+      sid: sessionId,
+    });
     return this.tokenResponse(access, issued, absoluteExpiresAt, user.mustChangePassword);
   }
 
-  private async issueRefreshToken(m: EntityManager, sessionId: string, absoluteExpiresAt: Date): Promise<{ token: string; expiresAt: Date }> {
+  private async issueRefreshToken(
+    m: EntityManager,
+    sessionId: string,
+    absoluteExpiresAt: Date,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const { token, hash } = this.tokens.newRefreshToken();
-    const expiresAt = new Date(Math.min(Date.now() + this.config.auth.refreshTokenIdleSeconds * 1000, absoluteExpiresAt.getTime()));
+    const expiresAt = new Date(
+      Math.min(Date.now() + this.config.auth.refreshTokenIdleSeconds * 1000, absoluteExpiresAt.getTime()),
+    );
     await m.insert(RefreshTokenEntity, { id: uuidv7(), sessionId, tokenHash: hash, expiresAt });
     return { token, expiresAt };
   }

@@ -57,7 +57,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.tv !== 'number') {
       throw new DomainError('UNAUTHENTICATED');
     }
-    const rows = await preparedRows<ActorRow>(this.dataSource.manager, CURRENT_ACTOR, [payload.sub, payload.sid, payload.tv]);
+    const rows = await preparedRows<ActorRow>(this.dataSource.manager, CURRENT_ACTOR, [
+      payload.sub,
+      payload.sid,
+      payload.tv,
+    ]);
     const user = rows[0];
     if (!user) throw new DomainError('UNAUTHENTICATED');
     return {

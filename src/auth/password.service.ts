@@ -64,12 +64,16 @@ export class PasswordService {
     if (length > PASSWORD_MAX) problems.push(`${field} must be at most ${PASSWORD_MAX} characters`);
     const lower = password.toLowerCase();
     const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
-    if (COMMON.has(lower) || (core.length >= 4 && COMMON.has(core))) problems.push(`${field} is too common; choose a longer passphrase`);
+    if (COMMON.has(lower) || (core.length >= 4 && COMMON.has(core)))
+      problems.push(`${field} is too common; choose a longer passphrase`);
     if (/^(.)\1+$/u.test(password)) problems.push(`${field} must not repeat one character`);
     const local = context.email?.split('@')[0]?.toLowerCase();
     if (local && local.length >= 4 && lower.includes(local)) problems.push(`${field} must not contain your email name`);
     if (['ctcm', 'ctcmapi', 'password'].some((w) => core === w)) problems.push(`${field} is too easy to guess`);
-    if (problems.length) throw new DomainError('VALIDATION_FAILED', 'The password does not meet the policy', { errors: [{ field, messages: problems }] });
+    if (problems.length)
+      throw new DomainError('VALIDATION_FAILED', 'The password does not meet the policy', {
+        errors: [{ field, messages: problems }],
+      });
   }
 
   /** A one-time password for bootstrap and admin resets: 20 characters from a 56-letter alphabet. */

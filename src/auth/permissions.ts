@@ -66,36 +66,86 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 /** Permissions that need no token: liveness/readiness, public reference lists, the login itself. */
-export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.HealthRead, Permission.ReferenceRead, Permission.AuthLogin]);
+export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  Permission.HealthRead,
+  Permission.ReferenceRead,
+  Permission.AuthLogin,
+]);
 
 /** Granted to every signed-in user, whatever the role: their own session and password. */
 const SELF: readonly Permission[] = [Permission.AuthSelf, Permission.AgencyRead, Permission.FacilityRead];
 
 /** Working a case: stages, consent, assessments, plans, services, follow-ups, notes. */
 const CASEWORK: readonly Permission[] = [
-  Permission.CaseRead, Permission.CaseCreate, Permission.CaseUpdate, Permission.ConsentManage, Permission.CaseRecordWrite,
-  Permission.ServiceRecordWrite, Permission.FollowUpRead, Permission.ReferralRead, Permission.ReferralCreate, Permission.ReferralRespond,
+  Permission.CaseRead,
+  Permission.CaseCreate,
+  Permission.CaseUpdate,
+  Permission.ConsentManage,
+  Permission.CaseRecordWrite,
+  Permission.ServiceRecordWrite,
+  Permission.FollowUpRead,
+  Permission.ReferralRead,
+  Permission.ReferralCreate,
+  Permission.ReferralRespond,
   Permission.ReturnManage,
 ];
 
 const SCREENING: readonly Permission[] = [
-  Permission.PersonRead, Permission.PersonCreate, Permission.PersonUpdate,
-  Permission.CatalogueRead, Permission.ScreeningRead, Permission.ScreeningCreate,
+  Permission.PersonRead,
+  Permission.PersonCreate,
+  Permission.PersonUpdate,
+  Permission.CatalogueRead,
+  Permission.ScreeningRead,
+  Permission.ScreeningCreate,
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  system_admin: [...SELF, Permission.AgencyManage, Permission.UserRead, Permission.UserManage, Permission.CatalogueRead, Permission.CataloguePublish, Permission.FacilityManage, Permission.ReportRead],
+  system_admin: [
+    ...SELF,
+    Permission.AgencyManage,
+    Permission.UserRead,
+    Permission.UserManage,
+    Permission.CatalogueRead,
+    Permission.CataloguePublish,
+    Permission.FacilityManage,
+    Permission.ReportRead,
+  ],
   agency_admin: [...SELF, Permission.UserRead, Permission.UserManage, Permission.FacilityManage],
   screener: [...SELF, ...SCREENING, Permission.CaseRead, Permission.CaseCreate],
-  identification_officer: [...SELF, Permission.PersonRead, Permission.CatalogueRead, Permission.ScreeningRead, Permission.IdentificationDecide, Permission.CaseRead, Permission.CaseBreakGlass],
+  identification_officer: [
+    ...SELF,
+    Permission.PersonRead,
+    Permission.CatalogueRead,
+    Permission.ScreeningRead,
+    Permission.IdentificationDecide,
+    Permission.CaseRead,
+    Permission.CaseBreakGlass,
+  ],
   caseworker: [...SELF, ...SCREENING, ...CASEWORK],
   case_supervisor: [
-    ...SELF, ...SCREENING, ...CASEWORK, Permission.PersonMerge, Permission.CaseAssign, Permission.CaseClose, Permission.CaseBreakGlass, Permission.CaseGrantsRead,
-    Permission.ReferralConsentOverride, Permission.PlacementManage, Permission.ReportRead,
+    ...SELF,
+    ...SCREENING,
+    ...CASEWORK,
+    Permission.PersonMerge,
+    Permission.CaseAssign,
+    Permission.CaseClose,
+    Permission.CaseBreakGlass,
+    Permission.CaseGrantsRead,
+    Permission.ReferralConsentOverride,
+    Permission.PlacementManage,
+    Permission.ReportRead,
   ],
   facility_officer: [
-    ...SELF, Permission.PersonRead, Permission.CaseRead, Permission.ServiceRecordWrite, Permission.CaseRecordWrite, Permission.FollowUpRead,
-    Permission.ReferralRead, Permission.ReferralRespond, Permission.PlacementManage, Permission.ReturnManage,
+    ...SELF,
+    Permission.PersonRead,
+    Permission.CaseRead,
+    Permission.ServiceRecordWrite,
+    Permission.CaseRecordWrite,
+    Permission.FollowUpRead,
+    Permission.ReferralRead,
+    Permission.ReferralRespond,
+    Permission.PlacementManage,
+    Permission.ReturnManage,
   ],
   auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
   analyst: [...SELF, Permission.ReportRead],
@@ -104,7 +154,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 /** Roles whose holders see every case their agency leads (others see the cases assigned to them). */
 export const AGENCY_WIDE_CASE_ROLES: ReadonlySet<Role> = new Set(['case_supervisor', 'identification_officer']);
 /** Roles that work an agency's referral inbox, and so see referred cases through the limited view. */
-export const REFERRAL_RECEIVER_ROLES: ReadonlySet<Role> = new Set(['facility_officer', 'caseworker', 'case_supervisor']);
+export const REFERRAL_RECEIVER_ROLES: ReadonlySet<Role> = new Set([
+  'facility_officer',
+  'caseworker',
+  'case_supervisor',
+]);
 
 export function permissionsOf(roles: readonly string[]): Set<string> {
   return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r as Role] ?? []));

@@ -25,13 +25,17 @@ export class TokenService {
 
   signAccessToken(claims: AccessTokenClaims): { token: string; expiresIn: number } {
     const expiresIn = this.config.auth.accessTokenTtlSeconds;
-    const token = jwt.sign({ agency: claims.agency, roles: claims.roles, tv: claims.tv, sid: claims.sid }, this.keys.jwtSecret, {
-      algorithm: JWT_ALGORITHM,
-      subject: claims.sub,
-      issuer: this.config.auth.issuer,
-      audience: this.config.auth.audience,
-      expiresIn,
-    });
+    const token = jwt.sign(
+      { agency: claims.agency, roles: claims.roles, tv: claims.tv, sid: claims.sid },
+      this.keys.jwtSecret,
+      {
+        algorithm: JWT_ALGORITHM,
+        subject: claims.sub,
+        issuer: this.config.auth.issuer,
+        audience: this.config.auth.audience,
+        expiresIn,
+      },
+    );
     return { token, expiresIn };
   }
 

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
@@ -10,17 +17,41 @@ import { IdParam } from '../common/http/params.js';
 import { BooleanQuery } from '../common/http/query-transforms.js';
 import { AssistanceService } from './assistance.service.js';
 import {
-  AssessmentResponse, ConsentResponse, CreateAssessmentRequest, CreateNoteRequest, CreateServiceRecordRequest, CreateSupportPlanRequest, FollowUpResponse,
-  NoteResponse, OverdueFollowUpResponse, RecordConsentRequest, RecordFollowUpRequest, RecordIdParams, ScheduleFollowUpsRequest, ServiceRecordResponse,
-  SupportPlanResponse, UpdateSupportPlanRequest,
+  AssessmentResponse,
+  ConsentResponse,
+  CreateAssessmentRequest,
+  CreateNoteRequest,
+  CreateServiceRecordRequest,
+  CreateSupportPlanRequest,
+  FollowUpResponse,
+  NoteResponse,
+  OverdueFollowUpResponse,
+  RecordConsentRequest,
+  RecordFollowUpRequest,
+  RecordIdParams,
+  ScheduleFollowUpsRequest,
+  ServiceRecordResponse,
+  SupportPlanResponse,
+  UpdateSupportPlanRequest,
 } from './dto/case.dto.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read (412 when stale, 428 when missing)' };
-const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe creation: the same key and body return the first result' };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: true,
+  description: 'The ETag you read (412 when stale, 428 when missing)',
+};
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retry-safe creation: the same key and body return the first result',
+};
 
 class NotesQuery {
   @ApiPropertyOptional({ description: 'Every version of every note, not only the current ones' })
-  @IsOptional() @BooleanQuery() @IsBoolean() history?: boolean;
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean()
+  history?: boolean;
 }
 
 @ApiTags('case records')
@@ -31,9 +62,16 @@ export class AssistanceController {
   @Post('consents')
   @Authorize(Permission.ConsentManage)
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Record a new consent version (purposes, agencies covered, who gave it, how); it supersedes the previous one' })
+  @ApiOperation({
+    summary:
+      'Record a new consent version (purposes, agencies covered, who gave it, how); it supersedes the previous one',
+  })
   @ApiCreatedResponse({ type: ConsentResponse })
-  recordConsent(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: RecordConsentRequest): Promise<ConsentResponse> {
+  recordConsent(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: RecordConsentRequest,
+  ): Promise<ConsentResponse> {
     return this.assistance.recordConsent(actor, id, body);
   }
 
@@ -58,7 +96,11 @@ export class AssistanceController {
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Record an individual, household or community assessment (repeatable)' })
   @ApiCreatedResponse({ type: AssessmentResponse })
-  createAssessment(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateAssessmentRequest): Promise<AssessmentResponse> {
+  createAssessment(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: CreateAssessmentRequest,
+  ): Promise<AssessmentResponse> {
     return this.assistance.createAssessment(actor, id, body);
   }
 
@@ -73,7 +115,11 @@ export class AssistanceController {
   @Authorize(Permission.CaseRecordWrite)
   @ApiHeader(IDEMPOTENCY)
   @ApiCreatedResponse({ type: SupportPlanResponse })
-  createPlan(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateSupportPlanRequest): Promise<SupportPlanResponse> {
+  createPlan(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: CreateSupportPlanRequest,
+  ): Promise<SupportPlanResponse> {
     return this.assistance.createPlan(actor, id, body);
   }
 
@@ -88,7 +134,12 @@ export class AssistanceController {
   @Authorize(Permission.CaseRecordWrite)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: SupportPlanResponse })
-  updatePlan(@CurrentActor() actor: Actor, @Param() p: RecordIdParams, @IfMatchVersion() version: number, @Body() body: UpdateSupportPlanRequest): Promise<SupportPlanResponse> {
+  updatePlan(
+    @CurrentActor() actor: Actor,
+    @Param() p: RecordIdParams,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateSupportPlanRequest,
+  ): Promise<SupportPlanResponse> {
     return this.assistance.updatePlan(actor, p.id, p.recordId, version, body);
   }
 
@@ -97,7 +148,11 @@ export class AssistanceController {
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Record a service delivered (type, provider, date, quantity, cost in LAK, outcome)' })
   @ApiCreatedResponse({ type: ServiceRecordResponse })
-  createService(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateServiceRecordRequest): Promise<ServiceRecordResponse> {
+  createService(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: CreateServiceRecordRequest,
+  ): Promise<ServiceRecordResponse> {
     return this.assistance.createService(actor, id, body);
   }
 
@@ -113,7 +168,11 @@ export class AssistanceController {
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Schedule follow-up visits from a reference date (default plan FOLLOW_UP_PLAN_MONTHS)' })
   @ApiCreatedResponse({ type: [FollowUpResponse] })
-  schedule(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: ScheduleFollowUpsRequest): Promise<FollowUpResponse[]> {
+  schedule(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: ScheduleFollowUpsRequest,
+  ): Promise<FollowUpResponse[]> {
     return this.assistance.scheduleFollowUps(actor, id, body);
   }
 
@@ -129,7 +188,12 @@ export class AssistanceController {
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Record a follow-up visit' })
   @ApiOkResponse({ type: FollowUpResponse })
-  recordFollowUp(@CurrentActor() actor: Actor, @Param() p: RecordIdParams, @IfMatchVersion() version: number, @Body() body: RecordFollowUpRequest): Promise<FollowUpResponse> {
+  recordFollowUp(
+    @CurrentActor() actor: Actor,
+    @Param() p: RecordIdParams,
+    @IfMatchVersion() version: number,
+    @Body() body: RecordFollowUpRequest,
+  ): Promise<FollowUpResponse> {
     return this.assistance.recordFollowUp(actor, p.id, p.recordId, version, body);
   }
 
@@ -138,7 +202,11 @@ export class AssistanceController {
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Add a case note (encrypted, never edited)' })
   @ApiCreatedResponse({ type: NoteResponse })
-  addNote(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateNoteRequest): Promise<NoteResponse> {
+  addNote(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: CreateNoteRequest,
+  ): Promise<NoteResponse> {
     return this.assistance.addNote(actor, id, body.text);
   }
 
@@ -146,7 +214,11 @@ export class AssistanceController {
   @Authorize(Permission.CaseRecordWrite)
   @ApiOperation({ summary: 'Correct a note: adds a new version that supersedes it; the old one stays' })
   @ApiCreatedResponse({ type: NoteResponse })
-  correctNote(@CurrentActor() actor: Actor, @Param() p: RecordIdParams, @Body() body: CreateNoteRequest): Promise<NoteResponse> {
+  correctNote(
+    @CurrentActor() actor: Actor,
+    @Param() p: RecordIdParams,
+    @Body() body: CreateNoteRequest,
+  ): Promise<NoteResponse> {
     return this.assistance.addNote(actor, p.id, body.text, p.recordId);
   }
 
@@ -165,7 +237,7 @@ export class FollowUpsController {
 
   @Get('overdue')
   @Authorize(Permission.FollowUpRead)
-  @ApiOperation({ summary: 'Your agency\'s overdue follow-up visits' })
+  @ApiOperation({ summary: "Your agency's overdue follow-up visits" })
   @ApiOkResponse({ type: [OverdueFollowUpResponse] })
   overdue(@CurrentActor() actor: Actor): Promise<OverdueFollowUpResponse[]> {
     return this.assistance.overdue(actor);

@@ -12,13 +12,30 @@ import { FieldCipher } from '../crypto/field-cipher.js';
 import { queryRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import {
-  AssessmentEntity, CaseConsentEntity, CaseNoteEntity, FollowUpEntity, ServiceRecordEntity, SupportPlanEntity,
+  AssessmentEntity,
+  CaseConsentEntity,
+  CaseNoteEntity,
+  FollowUpEntity,
+  ServiceRecordEntity,
+  SupportPlanEntity,
 } from './case-records.entities.js';
 import { CaseEntity } from './case.entity.js';
 import type {
-  AssessmentResponse, ConsentResponse, CreateAssessmentRequest, CreateServiceRecordRequest, CreateSupportPlanRequest, FollowUpResponse,
-  NoteResponse, OverdueFollowUpResponse, PlanAction, RecordConsentRequest, RecordFollowUpRequest, ScheduleFollowUpsRequest, ServiceRecordResponse,
-  SupportPlanResponse, UpdateSupportPlanRequest,
+  AssessmentResponse,
+  ConsentResponse,
+  CreateAssessmentRequest,
+  CreateServiceRecordRequest,
+  CreateSupportPlanRequest,
+  FollowUpResponse,
+  NoteResponse,
+  OverdueFollowUpResponse,
+  PlanAction,
+  RecordConsentRequest,
+  RecordFollowUpRequest,
+  ScheduleFollowUpsRequest,
+  ServiceRecordResponse,
+  SupportPlanResponse,
+  UpdateSupportPlanRequest,
 } from './dto/case.dto.js';
 import { TimelineService } from './timeline.service.js';
 
@@ -28,7 +45,8 @@ const addMonths = (date: string, months: number) => {
   d.setUTCMonth(d.getUTCMonth() + months);
   return d.toISOString().slice(0, 10);
 };
-const outOfRange = (field: string, message: string) => new DomainError('DATE_OUT_OF_RANGE', message, { errors: [{ field, messages: [message] }] });
+const outOfRange = (field: string, message: string) =>
+  new DomainError('DATE_OUT_OF_RANGE', message, { errors: [{ field, messages: [message] }] });
 
 /**
  * What is assessed, planned and delivered for a case, the person's consent, follow-ups and
@@ -68,28 +86,78 @@ export class AssistanceService {
     const c = await this.caseFor(actor, caseId);
     if (c.leadAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'The lead agency records consent');
     this.assertNotFuture(body.givenOn, 'givenOn');
-    const known = await this.m().getRepository(AgencyEntity).countBy(body.coveredAgencyIds.map((id) => ({ id })));
+    const known = await this.m()
+      .getRepository(AgencyEntity)
+      .countBy(body.coveredAgencyIds.map((id) => ({ id })));
     if (body.coveredAgencyIds.length && known !== body.coveredAgencyIds.length) {
-      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', { errors: [{ field: 'coveredAgencyIds', messages: ['every id must be an agency'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', {
+        errors: [{ field: 'coveredAgencyIds', messages: ['every id must be an agency'] }],
+      });
     }
-    const [{ next }] = await this.m().query('SELECT coalesce(max(version), 0) + 1 AS next FROM case_consent WHERE case_id = $1', [caseId]);
-    await this.m().query(`UPDATE case_consent SET status = 'superseded' WHERE case_id = $1 AND status = 'active'`, [caseId]);
+    const [{ next }] = await this.m().query(
+      'SELECT coalesce(max(version), 0) + 1 AS next FROM case_consent WHERE case_id = $1',
+      [caseId],
+    );
+    await this.m().query(`UPDATE case_consent SET status = 'superseded' WHERE case_id = $1 AND status = 'active'`, [
+      caseId,
+    ]);
     const id = uuidv7();
     await this.m().insert(CaseConsentEntity, {
-      id, caseId, version: next, purposes: body.purposes, coveredAgencyIds: body.coveredAgencyIds, givenBy: body.givenBy, method: body.method,
-      givenOn: body.givenOn, language: body.language ?? null, recordedBy: actor.userId, status: 'active',
+      id,
+      caseId,
+      version: next,
+      purposes: body.purposes,
+      coveredAgencyIds: body.coveredAgencyIds,
+      givenBy: body.givenBy,
+      method: body.method,
+      givenOn: body.givenOn,
+      language: body.language ?? null,
+      recordedBy: actor.userId,
+      status: 'active',
     });
     // A narrower consent ends the access of agencies it no longer covers.
-    const revoked = await this.revokeUncoveredReferralAccess(caseId, body.purposes.includes('sharing_for_referral') ? body.coveredAgencyIds : []);
-    await this.timeline.record(caseId, 'consent_recorded', actor, { type: 'case_consent', id }, { version: next, purposes: body.purposes, coveredAgencies: body.coveredAgencyIds.length, revokedReferralAccess: revoked });
-    await this.audit.change('create', 'case_consent', id, diffFields(null, { version: next, purposes: body.purposes, coveredAgencyIds: body.coveredAgencyIds, givenBy: body.givenBy, method: body.method }), caseId);
+    const revoked = await this.revokeUncoveredReferralAccess(
+      caseId,
+      body.purposes.includes('sharing_for_referral') ? body.coveredAgencyIds : [],
+    );
+    await this.timeline.record(
+      caseId,
+      'consent_recorded',
+      actor,
+      { type: 'case_consent', id },
+      {
+        version: next,
+        purposes: body.purposes,
+        coveredAgencies: body.coveredAgencyIds.length,
+        revokedReferralAccess: revoked,
+      },
+    );
+    await this.audit.change(
+      'create',
+      'case_consent',
+      id,
+      diffFields(null, {
+        version: next,
+        purposes: body.purposes,
+        coveredAgencyIds: body.coveredAgencyIds,
+        givenBy: body.givenBy,
+        method: body.method,
+      }),
+      caseId,
+    );
     return this.consentResponse(await this.m().getRepository(CaseConsentEntity).findOneByOrFail({ id }));
   }
 
   async consents(actor: Actor, caseId: string): Promise<ConsentResponse[]> {
     await this.caseFor(actor, caseId);
-    const rows = await this.m().getRepository(CaseConsentEntity).find({ where: { caseId }, order: { version: 'DESC' } });
-    this.audit.touch('case_consent', rows.map((r) => r.id), [caseId]);
+    const rows = await this.m()
+      .getRepository(CaseConsentEntity)
+      .find({ where: { caseId }, order: { version: 'DESC' } });
+    this.audit.touch(
+      'case_consent',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     return rows.map((r) => this.consentResponse(r));
   }
 
@@ -100,10 +168,26 @@ export class AssistanceService {
     const consent = await this.m().getRepository(CaseConsentEntity).findOneBy({ id: consentId, caseId });
     if (!consent) throw notFound('Consent');
     if (consent.status !== 'active') throw new DomainError('CONFLICT', 'Only the active consent can be withdrawn');
-    await this.m().query(`UPDATE case_consent SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = $2 WHERE id = $1`, [consentId, actor.userId]);
+    await this.m().query(
+      `UPDATE case_consent SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = $2 WHERE id = $1`,
+      [consentId, actor.userId],
+    );
     const revoked = await this.revokeUncoveredReferralAccess(caseId, []);
-    await this.timeline.record(caseId, 'consent_withdrawn', actor, { type: 'case_consent', id: consentId }, { version: consent.version, revokedReferralAccess: revoked });
-    await this.audit.change('withdraw', 'case_consent', consentId, diffFields({ status: 'active' }, { status: 'withdrawn' }), caseId, { revokedReferralAccess: revoked });
+    await this.timeline.record(
+      caseId,
+      'consent_withdrawn',
+      actor,
+      { type: 'case_consent', id: consentId },
+      { version: consent.version, revokedReferralAccess: revoked },
+    );
+    await this.audit.change(
+      'withdraw',
+      'case_consent',
+      consentId,
+      diffFields({ status: 'active' }, { status: 'withdrawn' }),
+      caseId,
+      { revokedReferralAccess: revoked },
+    );
     return this.consentResponse(await this.m().getRepository(CaseConsentEntity).findOneByOrFail({ id: consentId }));
   }
 
@@ -126,8 +210,18 @@ export class AssistanceService {
 
   private consentResponse(r: CaseConsentEntity): ConsentResponse {
     return {
-      id: r.id, caseId: r.caseId, version: r.version, purposes: r.purposes, coveredAgencyIds: r.coveredAgencyIds, givenBy: r.givenBy, method: r.method,
-      givenOn: r.givenOn, language: r.language, status: r.status, withdrawnAt: r.withdrawnAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString(),
+      id: r.id,
+      caseId: r.caseId,
+      version: r.version,
+      purposes: r.purposes,
+      coveredAgencyIds: r.coveredAgencyIds,
+      givenBy: r.givenBy,
+      method: r.method,
+      givenOn: r.givenOn,
+      language: r.language,
+      status: r.status,
+      withdrawnAt: r.withdrawnAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
     };
   }
 
@@ -139,26 +233,73 @@ export class AssistanceService {
     this.assertNotBeforeOpening(c, body.assessedOn, 'assessedOn');
     const id = uuidv7();
     await this.m().insert(AssessmentEntity, {
-      id, caseId, agencyId: actor.agencyId, recordedBy: actor.userId, kind: body.kind, assessedOn: body.assessedOn, riskLevel: body.riskLevel,
-      risks: body.risks ?? [], needs: body.needs ?? [], findingsEnc: this.cipher.encryptOptional(body.findings, { table: 'case_assessment', column: 'findings_enc', id }),
+      id,
+      caseId,
+      agencyId: actor.agencyId,
+      recordedBy: actor.userId,
+      kind: body.kind,
+      assessedOn: body.assessedOn,
+      riskLevel: body.riskLevel,
+      risks: body.risks ?? [],
+      needs: body.needs ?? [],
+      findingsEnc: this.cipher.encryptOptional(body.findings, { table: 'case_assessment', column: 'findings_enc', id }),
     });
-    await this.timeline.record(caseId, 'assessment_recorded', actor, { type: 'case_assessment', id }, { kind: body.kind, riskLevel: body.riskLevel, assessedOn: body.assessedOn });
-    await this.audit.change('create', 'case_assessment', id, [...diffFields(null, { kind: body.kind, riskLevel: body.riskLevel, risks: body.risks ?? [], needs: body.needs ?? [] }), ...(body.findings ? [{ field: 'findings', personal: true }] : [])], caseId);
+    await this.timeline.record(
+      caseId,
+      'assessment_recorded',
+      actor,
+      { type: 'case_assessment', id },
+      { kind: body.kind, riskLevel: body.riskLevel, assessedOn: body.assessedOn },
+    );
+    await this.audit.change(
+      'create',
+      'case_assessment',
+      id,
+      [
+        ...diffFields(null, {
+          kind: body.kind,
+          riskLevel: body.riskLevel,
+          risks: body.risks ?? [],
+          needs: body.needs ?? [],
+        }),
+        ...(body.findings ? [{ field: 'findings', personal: true }] : []),
+      ],
+      caseId,
+    );
     return this.assessmentResponse(await this.m().getRepository(AssessmentEntity).findOneByOrFail({ id }));
   }
 
   async assessments(actor: Actor, caseId: string): Promise<AssessmentResponse[]> {
     await this.caseFor(actor, caseId);
-    const rows = await this.m().getRepository(AssessmentEntity).find({ where: { caseId }, order: { assessedOn: 'DESC', createdAt: 'DESC' } });
-    this.audit.touch('case_assessment', rows.map((r) => r.id), [caseId]);
+    const rows = await this.m()
+      .getRepository(AssessmentEntity)
+      .find({ where: { caseId }, order: { assessedOn: 'DESC', createdAt: 'DESC' } });
+    this.audit.touch(
+      'case_assessment',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     return rows.map((r) => this.assessmentResponse(r));
   }
 
   private assessmentResponse(r: AssessmentEntity): AssessmentResponse {
     return {
-      id: r.id, caseId: r.caseId, agencyId: r.agencyId, kind: r.kind, assessedOn: r.assessedOn, riskLevel: r.riskLevel, risks: r.risks, needs: r.needs,
-      findings: this.cipher.decryptOptional<string>(r.findingsEnc, { table: 'case_assessment', column: 'findings_enc', id: r.id }),
-      recordedBy: r.recordedBy, createdAt: r.createdAt.toISOString(), version: r.version,
+      id: r.id,
+      caseId: r.caseId,
+      agencyId: r.agencyId,
+      kind: r.kind,
+      assessedOn: r.assessedOn,
+      riskLevel: r.riskLevel,
+      risks: r.risks,
+      needs: r.needs,
+      findings: this.cipher.decryptOptional<string>(r.findingsEnc, {
+        table: 'case_assessment',
+        column: 'findings_enc',
+        id: r.id,
+      }),
+      recordedBy: r.recordedBy,
+      createdAt: r.createdAt.toISOString(),
+      version: r.version,
     };
   }
 
@@ -169,17 +310,57 @@ export class AssistanceService {
     if (body.plannedEndDate) this.assertNotBeforeOpening(c, body.plannedEndDate, 'plannedEndDate');
     const id = uuidv7();
     await this.m().insert(SupportPlanEntity, {
-      id, caseId, agencyId: actor.agencyId, recordedBy: actor.userId, type: body.type, status: body.status ?? 'draft',
-      objectivesEnc: this.cipher.encryptJson(body.objectives, { table: 'case_support_plan', column: 'objectives_enc', id }),
-      actionsEnc: this.cipher.encryptOptional(body.actions ?? [], { table: 'case_support_plan', column: 'actions_enc', id }),
-      plannedEndDate: body.plannedEndDate ?? null, actualEndDate: null,
+      id,
+      caseId,
+      agencyId: actor.agencyId,
+      recordedBy: actor.userId,
+      type: body.type,
+      status: body.status ?? 'draft',
+      objectivesEnc: this.cipher.encryptJson(body.objectives, {
+        table: 'case_support_plan',
+        column: 'objectives_enc',
+        id,
+      }),
+      actionsEnc: this.cipher.encryptOptional(body.actions ?? [], {
+        table: 'case_support_plan',
+        column: 'actions_enc',
+        id,
+      }),
+      plannedEndDate: body.plannedEndDate ?? null,
+      actualEndDate: null,
     });
-    await this.timeline.record(caseId, 'support_plan_created', actor, { type: 'case_support_plan', id }, { type: body.type, status: body.status ?? 'draft' });
-    await this.audit.change('create', 'case_support_plan', id, [...diffFields(null, { type: body.type, status: body.status ?? 'draft', plannedEndDate: body.plannedEndDate ?? null }), { field: 'objectives', personal: true }, { field: 'actions', personal: true }], caseId);
+    await this.timeline.record(
+      caseId,
+      'support_plan_created',
+      actor,
+      { type: 'case_support_plan', id },
+      { type: body.type, status: body.status ?? 'draft' },
+    );
+    await this.audit.change(
+      'create',
+      'case_support_plan',
+      id,
+      [
+        ...diffFields(null, {
+          type: body.type,
+          status: body.status ?? 'draft',
+          plannedEndDate: body.plannedEndDate ?? null,
+        }),
+        { field: 'objectives', personal: true },
+        { field: 'actions', personal: true },
+      ],
+      caseId,
+    );
     return this.planResponse(await this.m().getRepository(SupportPlanEntity).findOneByOrFail({ id }));
   }
 
-  async updatePlan(actor: Actor, caseId: string, planId: string, version: number, body: UpdateSupportPlanRequest): Promise<SupportPlanResponse> {
+  async updatePlan(
+    actor: Actor,
+    caseId: string,
+    planId: string,
+    version: number,
+    body: UpdateSupportPlanRequest,
+  ): Promise<SupportPlanResponse> {
     const c = await this.caseFor(actor, caseId);
     const plan = await this.m().getRepository(SupportPlanEntity).findOneBy({ id: planId, caseId });
     if (!plan) throw notFound('Support plan');
@@ -189,36 +370,87 @@ export class AssistanceService {
       this.assertNotBeforeOpening(c, body.actualEndDate, 'actualEndDate');
     }
     const set: Partial<SupportPlanEntity> = {};
-    if (body.objectives) set.objectivesEnc = this.cipher.encryptJson(body.objectives, { table: 'case_support_plan', column: 'objectives_enc', id: planId });
-    if (body.actions) set.actionsEnc = this.cipher.encryptJson(body.actions, { table: 'case_support_plan', column: 'actions_enc', id: planId });
+    if (body.objectives)
+      set.objectivesEnc = this.cipher.encryptJson(body.objectives, {
+        table: 'case_support_plan',
+        column: 'objectives_enc',
+        id: planId,
+      });
+    if (body.actions)
+      set.actionsEnc = this.cipher.encryptJson(body.actions, {
+        table: 'case_support_plan',
+        column: 'actions_enc',
+        id: planId,
+      });
     if (body.plannedEndDate) set.plannedEndDate = body.plannedEndDate;
     if (body.actualEndDate) set.actualEndDate = body.actualEndDate;
     if (body.status) set.status = body.status;
-    const result = await this.m().createQueryBuilder().update(SupportPlanEntity).set({ ...set, version: () => 'version + 1' }).where('id = :id AND version = :version', { id: planId, version }).execute();
-    if (!result.affected) throw staleVersion('Support plan', (await this.m().getRepository(SupportPlanEntity).findOneByOrFail({ id: planId })).version);
+    const result = await this.m()
+      .createQueryBuilder()
+      .update(SupportPlanEntity)
+      .set({ ...set, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id: planId, version })
+      .execute();
+    if (!result.affected)
+      throw staleVersion(
+        'Support plan',
+        (await this.m().getRepository(SupportPlanEntity).findOneByOrFail({ id: planId })).version,
+      );
     const changes = [
-      ...diffFields({ status: plan.status, plannedEndDate: plan.plannedEndDate, actualEndDate: plan.actualEndDate }, { status: body.status, plannedEndDate: body.plannedEndDate, actualEndDate: body.actualEndDate }),
+      ...diffFields(
+        { status: plan.status, plannedEndDate: plan.plannedEndDate, actualEndDate: plan.actualEndDate },
+        { status: body.status, plannedEndDate: body.plannedEndDate, actualEndDate: body.actualEndDate },
+      ),
       ...(body.objectives ? [{ field: 'objectives', personal: true }] : []),
       ...(body.actions ? [{ field: 'actions', personal: true }] : []),
     ];
-    await this.timeline.record(caseId, 'support_plan_updated', actor, { type: 'case_support_plan', id: planId }, { status: body.status ?? plan.status });
+    await this.timeline.record(
+      caseId,
+      'support_plan_updated',
+      actor,
+      { type: 'case_support_plan', id: planId },
+      { status: body.status ?? plan.status },
+    );
     await this.audit.change('update', 'case_support_plan', planId, changes, caseId);
     return this.planResponse(await this.m().getRepository(SupportPlanEntity).findOneByOrFail({ id: planId }));
   }
 
   async plans(actor: Actor, caseId: string): Promise<SupportPlanResponse[]> {
     await this.caseFor(actor, caseId);
-    const rows = await this.m().getRepository(SupportPlanEntity).find({ where: { caseId }, order: { createdAt: 'DESC' } });
-    this.audit.touch('case_support_plan', rows.map((r) => r.id), [caseId]);
+    const rows = await this.m()
+      .getRepository(SupportPlanEntity)
+      .find({ where: { caseId }, order: { createdAt: 'DESC' } });
+    this.audit.touch(
+      'case_support_plan',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     return rows.map((r) => this.planResponse(r));
   }
 
   private planResponse(r: SupportPlanEntity): SupportPlanResponse {
     return {
-      id: r.id, caseId: r.caseId, agencyId: r.agencyId, type: r.type, status: r.status,
-      objectives: this.cipher.decryptJson<string>(r.objectivesEnc, { table: 'case_support_plan', column: 'objectives_enc', id: r.id }),
-      actions: this.cipher.decryptOptional<PlanAction[]>(r.actionsEnc, { table: 'case_support_plan', column: 'actions_enc', id: r.id }) ?? [],
-      plannedEndDate: r.plannedEndDate, actualEndDate: r.actualEndDate, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(), version: r.version,
+      id: r.id,
+      caseId: r.caseId,
+      agencyId: r.agencyId,
+      type: r.type,
+      status: r.status,
+      objectives: this.cipher.decryptJson<string>(r.objectivesEnc, {
+        table: 'case_support_plan',
+        column: 'objectives_enc',
+        id: r.id,
+      }),
+      actions:
+        this.cipher.decryptOptional<PlanAction[]>(r.actionsEnc, {
+          table: 'case_support_plan',
+          column: 'actions_enc',
+          id: r.id,
+        }) ?? [],
+      plannedEndDate: r.plannedEndDate,
+      actualEndDate: r.actualEndDate,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+      version: r.version,
     };
   }
 
@@ -229,37 +461,92 @@ export class AssistanceService {
     const c = await this.caseFor(actor, caseId, 'limited');
     const view = await this.access.requireCase(actor, caseId);
     const providerAgencyId = body.providerAgencyId ?? actor.agencyId;
-    if (view === 'limited' && providerAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'Through a referral you record only the services your agency gives');
+    if (view === 'limited' && providerAgencyId !== actor.agencyId)
+      throw new DomainError('FORBIDDEN', 'Through a referral you record only the services your agency gives');
     if (!(await this.m().getRepository(AgencyEntity).existsBy({ id: providerAgencyId }))) {
-      throw new DomainError('VALIDATION_FAILED', 'Unknown provider', { errors: [{ field: 'providerAgencyId', messages: ['no agency has this id'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Unknown provider', {
+        errors: [{ field: 'providerAgencyId', messages: ['no agency has this id'] }],
+      });
     }
     this.assertNotFuture(body.deliveredOn, 'deliveredOn');
     this.assertNotBeforeOpening(c, body.deliveredOn, 'deliveredOn');
     const id = uuidv7();
     await this.m().insert(ServiceRecordEntity, {
-      id, caseId, agencyId: actor.agencyId, recordedBy: actor.userId, serviceType: body.serviceType, providerAgencyId, deliveredOn: body.deliveredOn,
-      quantity: body.quantity?.toString() ?? null, unit: body.unit ?? null, costLak: body.costLak?.toString() ?? null, outcome: body.outcome,
+      id,
+      caseId,
+      agencyId: actor.agencyId,
+      recordedBy: actor.userId,
+      serviceType: body.serviceType,
+      providerAgencyId,
+      deliveredOn: body.deliveredOn,
+      quantity: body.quantity?.toString() ?? null,
+      unit: body.unit ?? null,
+      costLak: body.costLak?.toString() ?? null,
+      outcome: body.outcome,
       notesEnc: this.cipher.encryptOptional(body.notes, { table: 'case_service_record', column: 'notes_enc', id }),
     });
-    await this.timeline.record(caseId, 'service_recorded', actor, { type: 'case_service_record', id }, { serviceType: body.serviceType, providerAgencyId, deliveredOn: body.deliveredOn, outcome: body.outcome });
-    await this.audit.change('create', 'case_service_record', id, [...diffFields(null, { serviceType: body.serviceType, providerAgencyId, deliveredOn: body.deliveredOn, costLak: body.costLak ?? null, outcome: body.outcome }), ...(body.notes ? [{ field: 'notes', personal: true }] : [])], caseId);
+    await this.timeline.record(
+      caseId,
+      'service_recorded',
+      actor,
+      { type: 'case_service_record', id },
+      { serviceType: body.serviceType, providerAgencyId, deliveredOn: body.deliveredOn, outcome: body.outcome },
+    );
+    await this.audit.change(
+      'create',
+      'case_service_record',
+      id,
+      [
+        ...diffFields(null, {
+          serviceType: body.serviceType,
+          providerAgencyId,
+          deliveredOn: body.deliveredOn,
+          costLak: body.costLak ?? null,
+          outcome: body.outcome,
+        }),
+        ...(body.notes ? [{ field: 'notes', personal: true }] : []),
+      ],
+      caseId,
+    );
     return this.serviceResponse(await this.m().getRepository(ServiceRecordEntity).findOneByOrFail({ id }));
   }
 
   async services(actor: Actor, caseId: string): Promise<ServiceRecordResponse[]> {
     const view = await this.access.requireCase(actor, caseId);
     // Through a referral, an agency sees the services it recorded itself.
-    const rows = await this.m().getRepository(ServiceRecordEntity).find({ where: view === 'full' ? { caseId } : { caseId, agencyId: actor.agencyId }, order: { deliveredOn: 'DESC', createdAt: 'DESC' } });
-    this.audit.touch('case_service_record', rows.map((r) => r.id), [caseId]);
+    const rows = await this.m()
+      .getRepository(ServiceRecordEntity)
+      .find({
+        where: view === 'full' ? { caseId } : { caseId, agencyId: actor.agencyId },
+        order: { deliveredOn: 'DESC', createdAt: 'DESC' },
+      });
+    this.audit.touch(
+      'case_service_record',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     return rows.map((r) => this.serviceResponse(r));
   }
 
   private serviceResponse(r: ServiceRecordEntity): ServiceRecordResponse {
     return {
-      id: r.id, caseId: r.caseId, serviceType: r.serviceType, providerAgencyId: r.providerAgencyId, deliveredOn: r.deliveredOn,
-      quantity: r.quantity === null ? null : Number(r.quantity), unit: r.unit, costLak: r.costLak === null ? null : Number(r.costLak), outcome: r.outcome,
-      notes: this.cipher.decryptOptional<string>(r.notesEnc, { table: 'case_service_record', column: 'notes_enc', id: r.id }),
-      recordedBy: r.recordedBy, createdAt: r.createdAt.toISOString(), version: r.version,
+      id: r.id,
+      caseId: r.caseId,
+      serviceType: r.serviceType,
+      providerAgencyId: r.providerAgencyId,
+      deliveredOn: r.deliveredOn,
+      quantity: r.quantity === null ? null : Number(r.quantity),
+      unit: r.unit,
+      costLak: r.costLak === null ? null : Number(r.costLak),
+      outcome: r.outcome,
+      notes: this.cipher.decryptOptional<string>(r.notesEnc, {
+        table: 'case_service_record',
+        column: 'notes_enc',
+        id: r.id,
+      }),
+      recordedBy: r.recordedBy,
+      createdAt: r.createdAt.toISOString(),
+      version: r.version,
     };
   }
 
@@ -270,21 +557,51 @@ export class AssistanceService {
     this.assertNotBeforeOpening(c, body.fromDate, 'fromDate');
     const agencyId = body.agencyId ?? actor.agencyId;
     if (!(await this.m().getRepository(AgencyEntity).existsBy({ id: agencyId, active: true }))) {
-      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', { errors: [{ field: 'agencyId', messages: ['no active agency has this id'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', {
+        errors: [{ field: 'agencyId', messages: ['no active agency has this id'] }],
+      });
     }
     const months = body.months ?? this.config.cases.followUpPlanMonths;
     const ids: string[] = [];
     for (const month of months) {
       const id = uuidv7();
       ids.push(id);
-      await this.m().insert(FollowUpEntity, { id, caseId, agencyId, recordedBy: actor.userId, dueOn: addMonths(body.fromDate, month), planMonth: month, status: 'scheduled', completedOn: null, outcome: null, notesEnc: null });
+      await this.m().insert(FollowUpEntity, {
+        id,
+        caseId,
+        agencyId,
+        recordedBy: actor.userId,
+        dueOn: addMonths(body.fromDate, month),
+        planMonth: month,
+        status: 'scheduled',
+        completedOn: null,
+        outcome: null,
+        notesEnc: null,
+      });
     }
-    await this.timeline.record(caseId, 'follow_ups_scheduled', actor, null, { fromDate: body.fromDate, months, agencyId });
-    await this.audit.change('create', 'case_follow_up', ids[0]!, diffFields(null, { fromDate: body.fromDate, months, agencyId }), caseId, { followUpIds: ids });
+    await this.timeline.record(caseId, 'follow_ups_scheduled', actor, null, {
+      fromDate: body.fromDate,
+      months,
+      agencyId,
+    });
+    await this.audit.change(
+      'create',
+      'case_follow_up',
+      ids[0]!,
+      diffFields(null, { fromDate: body.fromDate, months, agencyId }),
+      caseId,
+      { followUpIds: ids },
+    );
     return this.followUps(actor, caseId);
   }
 
-  async recordFollowUp(actor: Actor, caseId: string, followUpId: string, version: number, body: RecordFollowUpRequest): Promise<FollowUpResponse> {
+  async recordFollowUp(
+    actor: Actor,
+    caseId: string,
+    followUpId: string,
+    version: number,
+    body: RecordFollowUpRequest,
+  ): Promise<FollowUpResponse> {
     const c = await this.caseFor(actor, caseId, 'limited');
     const f = await this.m().getRepository(FollowUpEntity).findOneBy({ id: followUpId, caseId });
     if (!f) throw notFound('Follow-up');
@@ -293,40 +610,108 @@ export class AssistanceService {
     if (f.version !== version) throw staleVersion('Follow-up', f.version);
     this.assertNotFuture(body.completedOn, 'completedOn');
     this.assertNotBeforeOpening(c, body.completedOn, 'completedOn');
-    const notesEnc = this.cipher.encryptOptional(body.notes, { table: 'case_follow_up', column: 'notes_enc', id: followUpId });
-    const result = await this.m().createQueryBuilder().update(FollowUpEntity)
-      .set({ status: 'completed', completedOn: body.completedOn, outcome: body.outcome, notesEnc, version: () => 'version + 1' })
-      .where('id = :id AND version = :version', { id: followUpId, version }).execute();
-    if (!result.affected) throw staleVersion('Follow-up', (await this.m().getRepository(FollowUpEntity).findOneByOrFail({ id: followUpId })).version);
-    await this.timeline.record(caseId, 'follow_up_recorded', actor, { type: 'case_follow_up', id: followUpId }, { dueOn: f.dueOn, completedOn: body.completedOn, outcome: body.outcome });
-    await this.audit.change('update', 'case_follow_up', followUpId, [...diffFields({ status: f.status, outcome: f.outcome }, { status: 'completed', outcome: body.outcome }), ...(body.notes ? [{ field: 'notes', personal: true }] : [])], caseId);
+    const notesEnc = this.cipher.encryptOptional(body.notes, {
+      table: 'case_follow_up',
+      column: 'notes_enc',
+      id: followUpId,
+    });
+    const result = await this.m()
+      .createQueryBuilder()
+      .update(FollowUpEntity)
+      .set({
+        status: 'completed',
+        completedOn: body.completedOn,
+        outcome: body.outcome,
+        notesEnc,
+        version: () => 'version + 1',
+      })
+      .where('id = :id AND version = :version', { id: followUpId, version })
+      .execute();
+    if (!result.affected)
+      throw staleVersion(
+        'Follow-up',
+        (await this.m().getRepository(FollowUpEntity).findOneByOrFail({ id: followUpId })).version,
+      );
+    await this.timeline.record(
+      caseId,
+      'follow_up_recorded',
+      actor,
+      { type: 'case_follow_up', id: followUpId },
+      { dueOn: f.dueOn, completedOn: body.completedOn, outcome: body.outcome },
+    );
+    await this.audit.change(
+      'update',
+      'case_follow_up',
+      followUpId,
+      [
+        ...diffFields({ status: f.status, outcome: f.outcome }, { status: 'completed', outcome: body.outcome }),
+        ...(body.notes ? [{ field: 'notes', personal: true }] : []),
+      ],
+      caseId,
+    );
     return (await this.followUps(actor, caseId)).find((x) => x.id === followUpId)!;
   }
 
   async followUps(actor: Actor, caseId: string): Promise<FollowUpResponse[]> {
     const view = await this.access.requireCase(actor, caseId);
-    const rows = await this.m().getRepository(FollowUpEntity).find({ where: view === 'full' ? { caseId } : { caseId, agencyId: actor.agencyId }, order: { dueOn: 'ASC' } });
-    this.audit.touch('case_follow_up', rows.map((r) => r.id), [caseId]);
+    const rows = await this.m()
+      .getRepository(FollowUpEntity)
+      .find({ where: view === 'full' ? { caseId } : { caseId, agencyId: actor.agencyId }, order: { dueOn: 'ASC' } });
+    this.audit.touch(
+      'case_follow_up',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     const now = today();
     return rows.map((r) => ({
-      id: r.id, caseId: r.caseId, agencyId: r.agencyId, dueOn: r.dueOn, planMonth: r.planMonth, status: r.status,
-      overdue: r.status === 'scheduled' && r.dueOn < now, completedOn: r.completedOn, outcome: r.outcome,
-      notes: this.cipher.decryptOptional<string>(r.notesEnc, { table: 'case_follow_up', column: 'notes_enc', id: r.id }), version: r.version,
+      id: r.id,
+      caseId: r.caseId,
+      agencyId: r.agencyId,
+      dueOn: r.dueOn,
+      planMonth: r.planMonth,
+      status: r.status,
+      overdue: r.status === 'scheduled' && r.dueOn < now,
+      completedOn: r.completedOn,
+      outcome: r.outcome,
+      notes: this.cipher.decryptOptional<string>(r.notesEnc, {
+        table: 'case_follow_up',
+        column: 'notes_enc',
+        id: r.id,
+      }),
+      version: r.version,
     }));
   }
 
   /** The actor's agency's overdue visits, on cases the actor may see. */
   async overdue(actor: Actor): Promise<OverdueFollowUpResponse[]> {
     const v = this.access.caseVisibility(actor, 'c', 1);
-    const rows: { id: string; case_id: string; case_number: string; due_on: string; days: number; plan_month: number | null }[] = await this.m().query(
+    const rows: {
+      id: string;
+      case_id: string;
+      case_number: string;
+      due_on: string;
+      days: number;
+      plan_month: number | null;
+    }[] = await this.m().query(
       `SELECT f.id, f.case_id, c.case_number, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, (current_date - f.due_on) AS days, f.plan_month
          FROM case_follow_up f JOIN case_file c ON c.id = f.case_id
         WHERE f.agency_id = $${v.params.length + 1} AND f.status = 'scheduled' AND f.due_on < current_date AND ${v.condition}
         ORDER BY f.due_on ASC LIMIT 500`,
       [...v.params, actor.agencyId],
     );
-    this.audit.touch('case_follow_up', rows.map((r) => r.id), rows.map((r) => r.case_id));
-    return rows.map((r) => ({ id: r.id, caseId: r.case_id, caseNumber: r.case_number, dueOn: r.due_on, daysOverdue: r.days, planMonth: r.plan_month }));
+    this.audit.touch(
+      'case_follow_up',
+      rows.map((r) => r.id),
+      rows.map((r) => r.case_id),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      caseNumber: r.case_number,
+      dueOn: r.due_on,
+      daysOverdue: r.days,
+      planMonth: r.plan_month,
+    }));
   }
 
   // --- Notes ---------------------------------------------------------------------
@@ -338,31 +723,70 @@ export class AssistanceService {
     if (correcting) {
       const original = await this.m().getRepository(CaseNoteEntity).findOneBy({ id: correcting, caseId });
       if (!original) throw notFound('Note');
-      if (original.authorAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'Only the author\'s agency corrects a note');
+      if (original.authorAgencyId !== actor.agencyId)
+        throw new DomainError('FORBIDDEN', "Only the author's agency corrects a note");
       threadId = original.threadId;
-      const [{ next }] = await this.m().query('SELECT max(revision) + 1 AS next FROM case_note WHERE thread_id = $1', [threadId]);
+      const [{ next }] = await this.m().query('SELECT max(revision) + 1 AS next FROM case_note WHERE thread_id = $1', [
+        threadId,
+      ]);
       revision = next;
     }
     const id = uuidv7();
     threadId ??= id;
-    await this.m().insert(CaseNoteEntity, { id, caseId, threadId, revision, authorId: actor.userId, authorAgencyId: actor.agencyId, bodyEnc: this.cipher.encryptJson(text, { table: 'case_note', column: 'body_enc', id }) });
-    await this.timeline.record(caseId, correcting ? 'note_corrected' : 'note_added', actor, { type: 'case_note', id }, { threadId, revision });
-    await this.audit.change(correcting ? 'correct' : 'create', 'case_note', id, [{ field: 'text', personal: true }], caseId, { threadId, revision });
+    await this.m().insert(CaseNoteEntity, {
+      id,
+      caseId,
+      threadId,
+      revision,
+      authorId: actor.userId,
+      authorAgencyId: actor.agencyId,
+      bodyEnc: this.cipher.encryptJson(text, { table: 'case_note', column: 'body_enc', id }),
+    });
+    await this.timeline.record(
+      caseId,
+      correcting ? 'note_corrected' : 'note_added',
+      actor,
+      { type: 'case_note', id },
+      { threadId, revision },
+    );
+    await this.audit.change(
+      correcting ? 'correct' : 'create',
+      'case_note',
+      id,
+      [{ field: 'text', personal: true }],
+      caseId,
+      { threadId, revision },
+    );
     return (await this.notes(actor, caseId, true)).find((n) => n.id === id)!;
   }
 
   /** Current versions by default; every version with `history`. Referral receivers see their own agency's notes only. */
   async notes(actor: Actor, caseId: string, history = false): Promise<NoteResponse[]> {
     const view = await this.access.requireCase(actor, caseId);
-    const rows = await this.m().getRepository(CaseNoteEntity).find({ where: view === 'full' ? { caseId } : { caseId, authorAgencyId: actor.agencyId }, order: { createdAt: 'ASC' } });
+    const rows = await this.m()
+      .getRepository(CaseNoteEntity)
+      .find({
+        where: view === 'full' ? { caseId } : { caseId, authorAgencyId: actor.agencyId },
+        order: { createdAt: 'ASC' },
+      });
     const latest = new Map<string, number>();
     for (const r of rows) latest.set(r.threadId, Math.max(latest.get(r.threadId) ?? 0, r.revision));
     const shown = history ? rows : rows.filter((r) => latest.get(r.threadId) === r.revision);
-    this.audit.touch('case_note', shown.map((r) => r.id), [caseId]);
+    this.audit.touch(
+      'case_note',
+      shown.map((r) => r.id),
+      [caseId],
+    );
     return shown.map((r) => ({
-      id: r.id, threadId: r.threadId, revision: r.revision, caseId: r.caseId, authorId: r.authorId, authorAgencyId: r.authorAgencyId,
+      id: r.id,
+      threadId: r.threadId,
+      revision: r.revision,
+      caseId: r.caseId,
+      authorId: r.authorId,
+      authorAgencyId: r.authorAgencyId,
       text: this.cipher.decryptJson<string>(r.bodyEnc, { table: 'case_note', column: 'body_enc', id: r.id }),
-      createdAt: r.createdAt.toISOString(), current: latest.get(r.threadId) === r.revision,
+      createdAt: r.createdAt.toISOString(),
+      current: latest.get(r.threadId) === r.revision,
     }));
   }
 }

@@ -3,7 +3,18 @@
  * reason from the fixed list and a supervisor; reopening needs a supervisor and a reason.
  */
 export const CASE_STAGES = [
-  'intake', 'screening', 'identified', 'not_identified', 'referred', 'assessment', 'planning', 'active', 'reintegration', 'follow_up', 'closed', 'closed_referred',
+  'intake',
+  'screening',
+  'identified',
+  'not_identified',
+  'referred',
+  'assessment',
+  'planning',
+  'active',
+  'reintegration',
+  'follow_up',
+  'closed',
+  'closed_referred',
 ] as const;
 export type CaseStage = (typeof CASE_STAGES)[number];
 
@@ -26,7 +37,15 @@ export const TRANSITIONS: Record<CaseStage, readonly CaseStage[]> = {
 };
 
 /** Stages a reopened case may return to. */
-export const REOPEN_STAGES: readonly CaseStage[] = ['intake', 'screening', 'assessment', 'planning', 'active', 'reintegration', 'follow_up'];
+export const REOPEN_STAGES: readonly CaseStage[] = [
+  'intake',
+  'screening',
+  'assessment',
+  'planning',
+  'active',
+  'reintegration',
+  'follow_up',
+];
 
 export function canTransition(from: CaseStage, to: CaseStage): boolean {
   return TRANSITIONS[from].includes(to);

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -9,12 +17,32 @@ import { IdParam } from '../common/http/params.js';
 import type { CaseStage } from './case-stages.js';
 import { CasesService } from './cases.service.js';
 import {
-  AccessGrantResponse, AssignCaseRequest, BreakGlassRequest, CaseListQuery, CasePage, CaseResponse, ClosureRequest, CreateCaseRequest, LinkScreeningRequest,
-  OpenCaseFromScreeningRequest, ReopenRequest, TimelineEventResponse, TransitionRequest, UpdateCaseRequest,
+  AccessGrantResponse,
+  AssignCaseRequest,
+  BreakGlassRequest,
+  CaseListQuery,
+  CasePage,
+  CaseResponse,
+  ClosureRequest,
+  CreateCaseRequest,
+  LinkScreeningRequest,
+  OpenCaseFromScreeningRequest,
+  ReopenRequest,
+  TimelineEventResponse,
+  TransitionRequest,
+  UpdateCaseRequest,
 } from './dto/case.dto.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read (412 when stale, 428 when missing)' };
-const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe creation: the same key and body return the first result' };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: true,
+  description: 'The ETag you read (412 when stale, 428 when missing)',
+};
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retry-safe creation: the same key and body return the first result',
+};
 
 @ApiTags('cases')
 @Controller('cases')
@@ -24,7 +52,10 @@ export class CasesController {
   @Post()
   @Authorize(Permission.CaseCreate)
   @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Open a case for a person; your agency leads it. The case number is unique and readable (e.g. VT-2026-000123).' })
+  @ApiOperation({
+    summary:
+      'Open a case for a person; your agency leads it. The case number is unique and readable (e.g. VT-2026-000123).',
+  })
   @ApiCreatedResponse({ type: CaseResponse })
   create(@CurrentActor() actor: Actor, @Body() body: CreateCaseRequest): Promise<CaseResponse> {
     return this.cases.create(actor, body);
@@ -51,7 +82,12 @@ export class CasesController {
   @Authorize(Permission.CaseUpdate)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: CaseResponse })
-  update(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: UpdateCaseRequest): Promise<CaseResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateCaseRequest,
+  ): Promise<CaseResponse> {
     return this.cases.update(actor, id, version, body);
   }
 
@@ -61,7 +97,12 @@ export class CasesController {
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Assign the caseworker and supervisor (supervisors)' })
   @ApiOkResponse({ type: CaseResponse })
-  assign(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: AssignCaseRequest): Promise<CaseResponse> {
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: AssignCaseRequest,
+  ): Promise<CaseResponse> {
     return this.cases.assign(actor, id, version, body);
   }
 
@@ -72,7 +113,12 @@ export class CasesController {
   @ApiOperation({ summary: 'Move the case to its next stage (server-enforced transitions)' })
   @ApiOkResponse({ type: CaseResponse })
   @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION, with the allowed next stages' })
-  transition(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: TransitionRequest): Promise<CaseResponse> {
+  transition(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: TransitionRequest,
+  ): Promise<CaseResponse> {
     return this.cases.transition(actor, id, version, body.to as CaseStage, body.reason);
   }
 
@@ -82,7 +128,12 @@ export class CasesController {
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Ask a supervisor to close the case, with a reason from the fixed list' })
   @ApiOkResponse({ type: CaseResponse })
-  requestClosure(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: ClosureRequest): Promise<CaseResponse> {
+  requestClosure(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: ClosureRequest,
+  ): Promise<CaseResponse> {
     return this.cases.requestClosure(actor, id, version, body.reason);
   }
 
@@ -90,9 +141,16 @@ export class CasesController {
   @HttpCode(200)
   @Authorize(Permission.CaseClose)
   @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Close the case (supervisors): closed, or closed-referred with the agency that takes it over' })
+  @ApiOperation({
+    summary: 'Close the case (supervisors): closed, or closed-referred with the agency that takes it over',
+  })
   @ApiOkResponse({ type: CaseResponse })
-  close(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: ClosureRequest): Promise<CaseResponse> {
+  close(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: ClosureRequest,
+  ): Promise<CaseResponse> {
     return this.cases.close(actor, id, version, body.reason, body.transferredToAgencyId);
   }
 
@@ -102,7 +160,12 @@ export class CasesController {
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Reopen a closed case (supervisors), with a reason' })
   @ApiOkResponse({ type: CaseResponse })
-  reopen(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: ReopenRequest): Promise<CaseResponse> {
+  reopen(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: ReopenRequest,
+  ): Promise<CaseResponse> {
     return this.cases.reopen(actor, id, version, body.reason, body.stage as CaseStage | undefined);
   }
 
@@ -116,9 +179,16 @@ export class CasesController {
 
   @Post(':id/break-glass')
   @Authorize(Permission.CaseBreakGlass)
-  @ApiOperation({ summary: 'Emergency access to a case outside your scope, for a few hours, with a reason (audited, shown to the lead agency)' })
+  @ApiOperation({
+    summary:
+      'Emergency access to a case outside your scope, for a few hours, with a reason (audited, shown to the lead agency)',
+  })
   @ApiCreatedResponse({ type: AccessGrantResponse })
-  breakGlass(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: BreakGlassRequest): Promise<AccessGrantResponse> {
+  breakGlass(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: BreakGlassRequest,
+  ): Promise<AccessGrantResponse> {
     return this.cases.breakGlass(actor, id, body.reason);
   }
 
@@ -141,7 +211,11 @@ export class ScreeningCaseController {
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Open a case from this screening' })
   @ApiCreatedResponse({ type: CaseResponse })
-  openCase(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: OpenCaseFromScreeningRequest): Promise<CaseResponse> {
+  openCase(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: OpenCaseFromScreeningRequest,
+  ): Promise<CaseResponse> {
     return this.cases.openFromScreening(actor, id, body);
   }
 
@@ -150,7 +224,11 @@ export class ScreeningCaseController {
   @Authorize(Permission.CaseUpdate)
   @ApiOperation({ summary: 'Link this screening to an existing case of the same person' })
   @ApiOkResponse({ type: CaseResponse })
-  linkCase(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: LinkScreeningRequest): Promise<CaseResponse> {
+  linkCase(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: LinkScreeningRequest,
+  ): Promise<CaseResponse> {
     return this.cases.linkScreening(actor, id, body.caseId);
   }
 }

@@ -16,9 +16,23 @@ import { PersonsService } from '../persons/persons.service.js';
 import { ScreeningEntity } from '../screening/screening.entities.js';
 import { UserEntity } from '../users/user.entity.js';
 import { CaseEntity } from './case.entity.js';
-import { type CaseStage, canTransition, CLOSED_STAGES, htcdsStatus, REFERRED_CLOSURE_REASON, TRANSITIONS } from './case-stages.js';
+import {
+  type CaseStage,
+  canTransition,
+  CLOSED_STAGES,
+  htcdsStatus,
+  REFERRED_CLOSURE_REASON,
+  TRANSITIONS,
+} from './case-stages.js';
 import type {
-  AccessGrantResponse, CaseListItem, CaseListQuery, CasePage, CaseResponse, CreateCaseRequest, TimelineEventResponse, UpdateCaseRequest,
+  AccessGrantResponse,
+  CaseListItem,
+  CaseListQuery,
+  CasePage,
+  CaseResponse,
+  CreateCaseRequest,
+  TimelineEventResponse,
+  UpdateCaseRequest,
 } from './dto/case.dto.js';
 import { TimelineService } from './timeline.service.js';
 
@@ -79,16 +93,27 @@ export class CasesService {
     for (const id of userIds.filter((u): u is string => Boolean(u))) {
       const user = await this.tx.manager().getRepository(UserEntity).findOneBy({ id });
       if (!user || user.agencyId !== actor.agencyId || !user.active) {
-        throw new DomainError('VALIDATION_FAILED', 'Assign staff of your own agency', { errors: [{ field: 'assignedCaseworkerId', messages: ['must be an active user of your agency'] }] });
+        throw new DomainError('VALIDATION_FAILED', 'Assign staff of your own agency', {
+          errors: [{ field: 'assignedCaseworkerId', messages: ['must be an active user of your agency'] }],
+        });
       }
     }
   }
 
-  async create(actor: Actor, body: CreateCaseRequest, stage: CaseStage = 'intake', extra: { screeningId?: string } = {}): Promise<CaseResponse> {
+  async create(
+    actor: Actor,
+    body: CreateCaseRequest,
+    stage: CaseStage = 'intake',
+    extra: { screeningId?: string } = {},
+  ): Promise<CaseResponse> {
     await this.access.requirePerson(actor, body.personId, 'full');
     await this.assertStaff(actor, [body.assignedCaseworkerId, body.supervisorId]);
     const person = await this.tx.manager().getRepository(PersonEntity).findOneByOrFail({ id: body.personId });
-    if (person.mergedIntoId) throw new DomainError('UNPROCESSABLE', 'This person record was merged; open the case on the record it was merged into');
+    if (person.mergedIntoId)
+      throw new DomainError(
+        'UNPROCESSABLE',
+        'This person record was merged; open the case on the record it was merged into',
+      );
     const agency = await this.tx.manager().getRepository(AgencyEntity).findOneByOrFail({ id: actor.agencyId });
     const prefix = agency.provinceCode ? agency.provinceCode.slice(3) : 'LA';
     const id = uuidv7();
@@ -106,18 +131,41 @@ export class CasesService {
       exploitationTypes: body.exploitationTypes ?? [],
       openedOn: today(),
     });
-    await this.timeline.record(id, 'case_opened', actor, null, { caseNumber, stage, ...(extra.screeningId ? { screeningId: extra.screeningId } : {}) });
-    await this.audit.change('create', 'case', id, diffFields(null, { caseNumber, stage, personId: body.personId, leadAgencyId: actor.agencyId }), id);
+    await this.timeline.record(id, 'case_opened', actor, null, {
+      caseNumber,
+      stage,
+      ...(extra.screeningId ? { screeningId: extra.screeningId } : {}),
+    });
+    await this.audit.change(
+      'create',
+      'case',
+      id,
+      diffFields(null, { caseNumber, stage, personId: body.personId, leadAgencyId: actor.agencyId }),
+      id,
+    );
     return this.get(actor, id);
   }
 
   /** Opens a case from a screening (stage screening, or identified/not identified if decided). */
-  async openFromScreening(actor: Actor, screeningId: string, body: { assignedCaseworkerId?: string; supervisorId?: string }): Promise<CaseResponse> {
+  async openFromScreening(
+    actor: Actor,
+    screeningId: string,
+    body: { assignedCaseworkerId?: string; supervisorId?: string },
+  ): Promise<CaseResponse> {
     await this.access.requireScreening(actor, screeningId);
     const screening = await this.tx.manager().getRepository(ScreeningEntity).findOneByOrFail({ id: screeningId });
-    if (screening.caseId) throw new DomainError('CONFLICT', 'This screening already belongs to a case', { extensions: { caseId: screening.caseId } });
-    if (!screening.personId) throw new DomainError('UNPROCESSABLE', 'Register the person first: a case belongs to one person');
-    const created = await this.create(actor, { personId: screening.personId, exploitationTypes: screening.exploitationTypes, ...body }, 'screening', { screeningId });
+    if (screening.caseId)
+      throw new DomainError('CONFLICT', 'This screening already belongs to a case', {
+        extensions: { caseId: screening.caseId },
+      });
+    if (!screening.personId)
+      throw new DomainError('UNPROCESSABLE', 'Register the person first: a case belongs to one person');
+    const created = await this.create(
+      actor,
+      { personId: screening.personId, exploitationTypes: screening.exploitationTypes, ...body },
+      'screening',
+      { screeningId },
+    );
     await this.attachScreening(actor, screening, created.id);
     return this.get(actor, created.id);
   }
@@ -128,15 +176,33 @@ export class CasesService {
     const screening = await this.tx.manager().getRepository(ScreeningEntity).findOneByOrFail({ id: screeningId });
     const c = await this.repo().findOneByOrFail({ id: caseId });
     if (screening.caseId) throw new DomainError('CONFLICT', 'This screening already belongs to a case');
-    if (screening.personId && screening.personId !== c.personId) throw new DomainError('UNPROCESSABLE', 'The screening is of another person');
+    if (screening.personId && screening.personId !== c.personId)
+      throw new DomainError('UNPROCESSABLE', 'The screening is of another person');
     await this.attachScreening(actor, screening, caseId);
     return this.get(actor, caseId);
   }
 
   private async attachScreening(actor: Actor, screening: ScreeningEntity, caseId: string): Promise<void> {
-    await this.tx.manager().query('UPDATE screening SET case_id = $2, version = version + 1, updated_at = now() WHERE id = $1', [screening.id, caseId]);
-    await this.timeline.record(caseId, 'screening_linked', actor, { type: 'screening', id: screening.id }, { suggestedOutcome: screening.suggestedOutcome, conductedAt: screening.conductedAt.toISOString() });
-    await this.audit.change('link', 'screening', screening.id, diffFields({ caseId: null as string | null }, { caseId }), caseId);
+    await this.tx
+      .manager()
+      .query('UPDATE screening SET case_id = $2, version = version + 1, updated_at = now() WHERE id = $1', [
+        screening.id,
+        caseId,
+      ]);
+    await this.timeline.record(
+      caseId,
+      'screening_linked',
+      actor,
+      { type: 'screening', id: screening.id },
+      { suggestedOutcome: screening.suggestedOutcome, conductedAt: screening.conductedAt.toISOString() },
+    );
+    await this.audit.change(
+      'link',
+      'screening',
+      screening.id,
+      diffFields({ caseId: null as string | null }, { caseId }),
+      caseId,
+    );
   }
 
   /**
@@ -148,7 +214,8 @@ export class CasesService {
   async get(actor: Actor, id: string): Promise<CaseResponse> {
     const m = this.tx.manager();
     const v = this.access.caseVisibility(actor, 'c', 2);
-    this.caseRead ??= prepared(`SELECT ${v.view} AS view, ${entityColumns(m, CaseEntity, 'c', 'c_')}, ${entityColumns(m, PersonEntity, 'p', 'p_')},
+    this.caseRead ??=
+      prepared(`SELECT ${v.view} AS view, ${entityColumns(m, CaseEntity, 'c', 'c_')}, ${entityColumns(m, PersonEntity, 'p', 'p_')},
                        n.needs AS n_needs, n.risks AS n_risks,
                        (SELECT d.status FROM identification_decision d JOIN screening s ON s.id = d.screening_id
                          WHERE s.case_id = c.id ORDER BY d.recorded_at DESC, d.revision DESC LIMIT 1) AS n_identification_status
@@ -156,19 +223,32 @@ export class CasesService {
                   JOIN person p ON p.id = c.person_id
                   LEFT JOIN LATERAL app_case_needs_risks(c.id) n ON true
                  WHERE c.id = $1::uuid`);
-    const [row] = await preparedRows<Record<string, unknown> & { view: CaseView | null; n_needs: string[] | null; n_risks: string[] | null; n_identification_status: string | null }>(
-      m,
-      this.caseRead,
-      [id, ...v.params],
-    );
+    const [row] = await preparedRows<
+      Record<string, unknown> & {
+        view: CaseView | null;
+        n_needs: string[] | null;
+        n_risks: string[] | null;
+        n_identification_status: string | null;
+      }
+    >(m, this.caseRead, [id, ...v.params]);
     if (!row?.view) throw notFound('Case');
     this.audit.touch('case', [id], [id]);
     const c = hydratePrefixed(m, CaseEntity, row, 'c_');
     const person = hydratePrefixed(m, PersonEntity, row, 'p_');
-    return this.toResponse(c, person, { needs: row.n_needs ?? [], risks: row.n_risks ?? [], identificationStatus: row.n_identification_status }, row.view);
+    return this.toResponse(
+      c,
+      person,
+      { needs: row.n_needs ?? [], risks: row.n_risks ?? [], identificationStatus: row.n_identification_status },
+      row.view,
+    );
   }
 
-  private async toResponse(c: CaseEntity, person: PersonEntity, needsRisks: { needs: string[]; risks: string[]; identificationStatus: string | null }, view: CaseView): Promise<CaseResponse> {
+  private async toResponse(
+    c: CaseEntity,
+    person: PersonEntity,
+    needsRisks: { needs: string[]; risks: string[]; identificationStatus: string | null },
+    view: CaseView,
+  ): Promise<CaseResponse> {
     return {
       id: c.id,
       caseNumber: c.caseNumber,
@@ -184,7 +264,13 @@ export class CasesService {
       openedOn: c.openedOn,
       // The limited view carries identity, needs and risks, not the identification record.
       identificationStatus: view === 'full' ? needsRisks.identificationStatus : null,
-      closureRequest: c.closureRequest ? { reason: c.closureRequest.reason, requestedBy: c.closureRequest.requestedBy, requestedAt: c.closureRequest.requestedAt } : null,
+      closureRequest: c.closureRequest
+        ? {
+            reason: c.closureRequest.reason,
+            requestedBy: c.closureRequest.requestedBy,
+            requestedAt: c.closureRequest.requestedAt,
+          }
+        : null,
       closureReason: c.closureReason,
       closedAt: c.closedAt?.toISOString() ?? null,
       transferredToAgencyId: c.transferredToAgencyId,
@@ -209,9 +295,13 @@ export class CasesService {
     if (q.province) filterDefs.push({ sql: (p) => `c.province_code = ${p}`, value: q.province });
     if (q.agencyId) filterDefs.push({ sql: (p) => `c.lead_agency_id = ${p}`, value: q.agencyId });
     if (q.caseworkerId) filterDefs.push({ sql: (p) => `c.assigned_caseworker_id = ${p}`, value: q.caseworkerId });
-    if (q.exploitationType) filterDefs.push({ sql: (p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, value: q.exploitationType });
+    if (q.exploitationType)
+      filterDefs.push({ sql: (p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, value: q.exploitationType });
     if (q.caseNumber) filterDefs.push({ sql: (p) => `c.case_number = ${p}`, value: q.caseNumber });
-    if (q.overdueFollowUp) extra.push(`EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date)`);
+    if (q.overdueFollowUp)
+      extra.push(
+        `EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date)`,
+      );
     const renderFilters = (params: unknown[]) =>
       [
         ...filterDefs.map((f) => {
@@ -251,8 +341,19 @@ export class CasesService {
     // The top of each way the actor sees cases, merged; the full rule is checked again on the
     // page (the branches are the rule split up).
     const rows: {
-      id: string; case_number: string; view: CaseView; stage: string; lead_agency_id: string; assigned_caseworker_id: string | null; province_code: string | null;
-      exploitation_types: string[]; opened_on: string; overdue: boolean; created_at: Date; updated_at: Date; sort_value: string;
+      id: string;
+      case_number: string;
+      view: CaseView;
+      stage: string;
+      lead_agency_id: string;
+      assigned_caseworker_id: string | null;
+      province_code: string | null;
+      exploitation_types: string[];
+      opened_on: string;
+      overdue: boolean;
+      created_at: Date;
+      updated_at: Date;
+      sort_value: string;
     }[] = await this.tx.manager().query(
       `SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
               to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
@@ -265,7 +366,11 @@ export class CasesService {
       params,
     );
     const items = rows.slice(0, limit);
-    this.audit.touch('case', items.map((r) => r.id), items.map((r) => r.id));
+    this.audit.touch(
+      'case',
+      items.map((r) => r.id),
+      items.map((r) => r.id),
+    );
     const last = items.at(-1);
     return {
       items: items.map((r): CaseListItem => ({
@@ -292,7 +397,12 @@ export class CasesService {
    * creation time) by app_referred_cases(): the cost of a page does not grow with the number
    * of grants. The case filters and the case's own row-level security apply as usual.
    */
-  private async referredCasesInOrder(dir: 'ASC' | 'DESC', after: [string, string] | undefined, wanted: number, renderFilters: (params: unknown[]) => string): Promise<string[]> {
+  private async referredCasesInOrder(
+    dir: 'ASC' | 'DESC',
+    after: [string, string] | undefined,
+    wanted: number,
+    renderFilters: (params: unknown[]) => string,
+  ): Promise<string[]> {
     const found: string[] = [];
     const batch = Math.max(200, wanted * 4);
     let keyset = after;
@@ -316,30 +426,68 @@ export class CasesService {
   async forUpdate(actor: Actor, id: string, version: number): Promise<CaseEntity> {
     await this.access.requireCase(actor, id, 'full');
     const c = await this.repo().findOneByOrFail({ id });
-    if (c.leadAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'Only the lead agency changes the case itself');
+    if (c.leadAgencyId !== actor.agencyId)
+      throw new DomainError('FORBIDDEN', 'Only the lead agency changes the case itself');
     if (c.version !== version) throw staleVersion('Case', c.version);
     return c;
   }
 
   /** Bumps the version only if it is still the one read: a concurrent writer gets 412. */
   private async bump(id: string, version: number, set: string, params: unknown[]): Promise<void> {
-    const rows = await queryRows<{ id: string }>(this.tx.manager(), `UPDATE case_file SET ${set}${set ? ', ' : ''}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, [id, version, ...params]);
+    const rows = await queryRows<{ id: string }>(
+      this.tx.manager(),
+      `UPDATE case_file SET ${set}${set ? ', ' : ''}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+      [id, version, ...params],
+    );
     if (!rows.length) throw staleVersion('Case', (await this.repo().findOneByOrFail({ id })).version);
   }
 
   async update(actor: Actor, id: string, version: number, body: UpdateCaseRequest): Promise<CaseResponse> {
     const c = await this.forUpdate(actor, id, version);
-    await this.bump(id, version, 'province_code = COALESCE($3, province_code), exploitation_types = COALESCE($4, exploitation_types)', [body.provinceCode ?? null, body.exploitationTypes ?? null]);
-    await this.audit.change('update', 'case', id, diffFields({ provinceCode: c.provinceCode, exploitationTypes: c.exploitationTypes }, { provinceCode: body.provinceCode, exploitationTypes: body.exploitationTypes }), id);
+    await this.bump(
+      id,
+      version,
+      'province_code = COALESCE($3, province_code), exploitation_types = COALESCE($4, exploitation_types)',
+      [body.provinceCode ?? null, body.exploitationTypes ?? null],
+    );
+    await this.audit.change(
+      'update',
+      'case',
+      id,
+      diffFields(
+        { provinceCode: c.provinceCode, exploitationTypes: c.exploitationTypes },
+        { provinceCode: body.provinceCode, exploitationTypes: body.exploitationTypes },
+      ),
+      id,
+    );
     return this.get(actor, id);
   }
 
-  async assign(actor: Actor, id: string, version: number, body: { assignedCaseworkerId?: string; supervisorId?: string }): Promise<CaseResponse> {
+  async assign(
+    actor: Actor,
+    id: string,
+    version: number,
+    body: { assignedCaseworkerId?: string; supervisorId?: string },
+  ): Promise<CaseResponse> {
     const c = await this.forUpdate(actor, id, version);
     await this.assertStaff(actor, [body.assignedCaseworkerId, body.supervisorId]);
-    await this.bump(id, version, 'assigned_caseworker_id = COALESCE($3, assigned_caseworker_id), supervisor_id = COALESCE($4, supervisor_id)', [body.assignedCaseworkerId ?? null, body.supervisorId ?? null]);
-    const changes = diffFields({ assignedCaseworkerId: c.assignedCaseworkerId, supervisorId: c.supervisorId }, { assignedCaseworkerId: body.assignedCaseworkerId, supervisorId: body.supervisorId });
-    await this.timeline.record(id, 'assigned', actor, null, Object.fromEntries(changes.map((ch) => [ch.field, ch.new])));
+    await this.bump(
+      id,
+      version,
+      'assigned_caseworker_id = COALESCE($3, assigned_caseworker_id), supervisor_id = COALESCE($4, supervisor_id)',
+      [body.assignedCaseworkerId ?? null, body.supervisorId ?? null],
+    );
+    const changes = diffFields(
+      { assignedCaseworkerId: c.assignedCaseworkerId, supervisorId: c.supervisorId },
+      { assignedCaseworkerId: body.assignedCaseworkerId, supervisorId: body.supervisorId },
+    );
+    await this.timeline.record(
+      id,
+      'assigned',
+      actor,
+      null,
+      Object.fromEntries(changes.map((ch) => [ch.field, ch.new])),
+    );
     await this.audit.change('assign', 'case', id, changes, id);
     return this.get(actor, id);
   }
@@ -348,7 +496,9 @@ export class CasesService {
     const c = await this.forUpdate(actor, id, version);
     const from = c.stage as CaseStage;
     if (!canTransition(from, to)) {
-      throw new DomainError('ILLEGAL_TRANSITION', `A case cannot move from ${from} to ${to}`, { extensions: { from, to, allowed: TRANSITIONS[from] } });
+      throw new DomainError('ILLEGAL_TRANSITION', `A case cannot move from ${from} to ${to}`, {
+        extensions: { from, to, allowed: TRANSITIONS[from] },
+      });
     }
     await this.bump(id, version, 'stage = $3', [to]);
     await this.timeline.record(id, 'stage_changed', actor, null, { from, to, ...(reason ? { reason } : {}) });
@@ -359,36 +509,94 @@ export class CasesService {
   /** A caseworker asks to close; a supervisor decides. */
   async requestClosure(actor: Actor, id: string, version: number, reason: string): Promise<CaseResponse> {
     const c = await this.forUpdate(actor, id, version);
-    if (CLOSED_STAGES.has(c.stage as CaseStage)) throw new DomainError('ILLEGAL_TRANSITION', 'The case is already closed');
+    if (CLOSED_STAGES.has(c.stage as CaseStage))
+      throw new DomainError('ILLEGAL_TRANSITION', 'The case is already closed');
     const request = { reason, requestedBy: actor.userId, requestedAt: new Date().toISOString() };
     await this.bump(id, version, 'closure_request = $3', [JSON.stringify(request)]);
     await this.timeline.record(id, 'closure_requested', actor, null, { reason });
-    await this.audit.change('request_closure', 'case', id, diffFields<{ closureRequest: { reason: string } | null }>({ closureRequest: null }, { closureRequest: { reason } }), id);
+    await this.audit.change(
+      'request_closure',
+      'case',
+      id,
+      diffFields<{ closureRequest: { reason: string } | null }>(
+        { closureRequest: null },
+        { closureRequest: { reason } },
+      ),
+      id,
+    );
     return this.get(actor, id);
   }
 
   /** Closing needs a reason from the fixed list and a supervisor (case.close). */
-  async close(actor: Actor, id: string, version: number, reason: string, transferredToAgencyId?: string): Promise<CaseResponse> {
+  async close(
+    actor: Actor,
+    id: string,
+    version: number,
+    reason: string,
+    transferredToAgencyId?: string,
+  ): Promise<CaseResponse> {
     const c = await this.forUpdate(actor, id, version);
-    if (CLOSED_STAGES.has(c.stage as CaseStage)) throw new DomainError('ILLEGAL_TRANSITION', 'The case is already closed');
+    if (CLOSED_STAGES.has(c.stage as CaseStage))
+      throw new DomainError('ILLEGAL_TRANSITION', 'The case is already closed');
     const referred = reason === REFERRED_CLOSURE_REASON;
     if (referred && !transferredToAgencyId) {
-      throw new DomainError('VALIDATION_FAILED', 'Name the agency that takes the case over', { errors: [{ field: 'transferredToAgencyId', messages: ['transferredToAgencyId is required when the reason is transferred_or_referred'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Name the agency that takes the case over', {
+        errors: [
+          {
+            field: 'transferredToAgencyId',
+            messages: ['transferredToAgencyId is required when the reason is transferred_or_referred'],
+          },
+        ],
+      });
     }
-    if (transferredToAgencyId && !(await this.tx.manager().getRepository(AgencyEntity).existsBy({ id: transferredToAgencyId, active: true }))) {
-      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', { errors: [{ field: 'transferredToAgencyId', messages: ['no active agency has this id'] }] });
+    if (
+      transferredToAgencyId &&
+      !(await this.tx.manager().getRepository(AgencyEntity).existsBy({ id: transferredToAgencyId, active: true }))
+    ) {
+      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', {
+        errors: [{ field: 'transferredToAgencyId', messages: ['no active agency has this id'] }],
+      });
     }
     const stage: CaseStage = referred ? 'closed_referred' : 'closed';
-    await this.bump(id, version, `stage = $3, closure_reason = $4, closed_at = now(), closed_by = $5, transferred_to_agency_id = $6, closure_request = NULL`, [stage, reason, actor.userId, transferredToAgencyId ?? null]);
-    await this.timeline.record(id, 'closed', actor, null, { from: c.stage, to: stage, reason, approvedBy: actor.userId, requestedBy: c.closureRequest?.requestedBy ?? actor.userId });
-    await this.audit.change('close', 'case', id, diffFields({ stage: c.stage, closureReason: c.closureReason }, { stage, closureReason: reason }), id);
+    await this.bump(
+      id,
+      version,
+      `stage = $3, closure_reason = $4, closed_at = now(), closed_by = $5, transferred_to_agency_id = $6, closure_request = NULL`,
+      [stage, reason, actor.userId, transferredToAgencyId ?? null],
+    );
+    await this.timeline.record(id, 'closed', actor, null, {
+      from: c.stage,
+      to: stage,
+      reason,
+      approvedBy: actor.userId,
+      requestedBy: c.closureRequest?.requestedBy ?? actor.userId,
+    });
+    await this.audit.change(
+      'close',
+      'case',
+      id,
+      diffFields({ stage: c.stage, closureReason: c.closureReason }, { stage, closureReason: reason }),
+      id,
+    );
     return this.get(actor, id);
   }
 
-  async reopen(actor: Actor, id: string, version: number, reason: string, stage: CaseStage = 'assessment'): Promise<CaseResponse> {
+  async reopen(
+    actor: Actor,
+    id: string,
+    version: number,
+    reason: string,
+    stage: CaseStage = 'assessment',
+  ): Promise<CaseResponse> {
     const c = await this.forUpdate(actor, id, version);
-    if (!CLOSED_STAGES.has(c.stage as CaseStage)) throw new DomainError('ILLEGAL_TRANSITION', 'Only a closed case can be reopened');
-    await this.bump(id, version, 'stage = $3, closure_reason = NULL, closed_at = NULL, closed_by = NULL, transferred_to_agency_id = NULL', [stage]);
+    if (!CLOSED_STAGES.has(c.stage as CaseStage))
+      throw new DomainError('ILLEGAL_TRANSITION', 'Only a closed case can be reopened');
+    await this.bump(
+      id,
+      version,
+      'stage = $3, closure_reason = NULL, closed_at = NULL, closed_by = NULL, transferred_to_agency_id = NULL',
+      [stage],
+    );
     await this.timeline.record(id, 'reopened', actor, null, { from: c.stage, to: stage, reason });
     await this.audit.change('reopen', 'case', id, diffFields({ stage: c.stage }, { stage }), id, { reason });
     return this.get(actor, id);
@@ -441,9 +649,24 @@ export class CasesService {
       throw err;
     }
     this.audit.noteBreakGlass(grant.id!);
-    await this.timeline.record(caseId, 'break_glass', actor, { type: 'case_access_grant', id: grant.id! }, { expiresAt: grant.expiresAt!.toISOString() });
-    await this.audit.change('break_glass', 'case_access_grant', grant.id!, [{ field: 'reason', personal: true }], caseId, { expiresAt: grant.expiresAt!.toISOString() });
-    return toGrantResponse(await this.tx.manager().getRepository(CaseAccessGrantEntity).findOneByOrFail({ id: grant.id! }));
+    await this.timeline.record(
+      caseId,
+      'break_glass',
+      actor,
+      { type: 'case_access_grant', id: grant.id! },
+      { expiresAt: grant.expiresAt!.toISOString() },
+    );
+    await this.audit.change(
+      'break_glass',
+      'case_access_grant',
+      grant.id!,
+      [{ field: 'reason', personal: true }],
+      caseId,
+      { expiresAt: grant.expiresAt!.toISOString() },
+    );
+    return toGrantResponse(
+      await this.tx.manager().getRepository(CaseAccessGrantEntity).findOneByOrFail({ id: grant.id! }),
+    );
   }
 
   /** Who outside the lead agency can see the case (referrals, break-the-glass), for its supervisors. */
@@ -451,8 +674,15 @@ export class CasesService {
     await this.access.requireCase(actor, caseId, 'full');
     const c = await this.repo().findOneByOrFail({ id: caseId });
     if (c.leadAgencyId !== actor.agencyId) throw notFound('Case');
-    const grants = await this.tx.manager().getRepository(CaseAccessGrantEntity).find({ where: { caseId }, order: { grantedAt: 'DESC' } });
-    this.audit.touch('case_access_grant', grants.map((g) => g.id), [caseId]);
+    const grants = await this.tx
+      .manager()
+      .getRepository(CaseAccessGrantEntity)
+      .find({ where: { caseId }, order: { grantedAt: 'DESC' } });
+    this.audit.touch(
+      'case_access_grant',
+      grants.map((g) => g.id),
+      [caseId],
+    );
     return grants.map(toGrantResponse);
   }
 }
@@ -464,9 +694,18 @@ function encodeCursor(value: string, id: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && /^[0-9a-f-]{36}$/.test(parsed[1])) return [parsed[0], parsed[1]];
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(parsed[1])
+    )
+      return [parsed[0], parsed[1]];
   } catch {
     // fall through
   }
-  throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] });
+  throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', {
+    errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }],
+  });
 }

@@ -9,7 +9,13 @@ import { CaseTimelineEventEntity } from './case-records.entities.js';
 export class TimelineService {
   constructor(@Inject(TransactionService) private readonly tx: TransactionService) {}
 
-  async record(caseId: string, kind: string, actor: Actor | null, ref: { type: string; id: string } | null, summary: Record<string, unknown> = {}): Promise<void> {
+  async record(
+    caseId: string,
+    kind: string,
+    actor: Actor | null,
+    ref: { type: string; id: string } | null,
+    summary: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.tx.manager().insert(CaseTimelineEventEntity, {
       id: uuidv7(),
       caseId,
@@ -23,6 +29,9 @@ export class TimelineService {
   }
 
   async list(caseId: string): Promise<CaseTimelineEventEntity[]> {
-    return this.tx.manager().getRepository(CaseTimelineEventEntity).find({ where: { caseId }, order: { occurredAt: 'ASC', id: 'ASC' } });
+    return this.tx
+      .manager()
+      .getRepository(CaseTimelineEventEntity)
+      .find({ where: { caseId }, order: { occurredAt: 'ASC', id: 'ASC' } });
   }
 }

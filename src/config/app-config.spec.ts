@@ -18,7 +18,10 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ DATABASE_MIGRATE_ON_START: 'maybe' }, /DATABASE_MIGRATE_ON_START/],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.org' }, /BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD/],
-    [{ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.org', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, /BOOTSTRAP_ADMIN_PASSWORD must be at least 12/],
+    [
+      { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.org', BOOTSTRAP_ADMIN_PASSWORD: 'short' },
+      /BOOTSTRAP_ADMIN_PASSWORD must be at least 12/,
+    ],
     [{ NODE_ENV: 'production' }, /DATABASE_URL: required in production/],
     [{ DATABASE_OWNER_URL: 'postgres://o@h/db' }, /DATABASE_OWNER_URL/],
   ])('refuses %j with a message naming the variable', (env, message) => {

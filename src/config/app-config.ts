@@ -208,7 +208,9 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'BLIND_INDEX_KEY must be 32 bytes in base64' })
   BLIND_INDEX_KEY?: string;
 
-  @Matches(/^\d{1,2}(,\d{1,2}){0,23}$/, { message: 'FOLLOW_UP_PLAN_MONTHS must be months separated by commas, e.g. 1,3,6,12' })
+  @Matches(/^\d{1,2}(,\d{1,2}){0,23}$/, {
+    message: 'FOLLOW_UP_PLAN_MONTHS must be months separated by commas, e.g. 1,3,6,12',
+  })
   FOLLOW_UP_PLAN_MONTHS = '1,3,6,12';
 
   @Transform(toInt)
@@ -318,7 +320,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
   );
   if (vars.DATABASE_OWNER_URL && !vars.DATABASE_URL) {
-    problems.push('DATABASE_OWNER_URL: set DATABASE_URL (the application role) as well, or neither for the embedded database');
+    problems.push(
+      'DATABASE_OWNER_URL: set DATABASE_URL (the application role) as well, or neither for the embedded database',
+    );
   }
   if (vars.NODE_ENV === 'production' && !vars.DATABASE_URL) {
     problems.push('DATABASE_URL: required in production (the embedded database is for development and evaluation)');
@@ -329,7 +333,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 random characters)');
   }
-  if (vars.ENCRYPTION_ACTIVE_KEY_ID && !vars.ENCRYPTION_KEYS?.split(',').some((k) => k.startsWith(`${vars.ENCRYPTION_ACTIVE_KEY_ID}:`))) {
+  if (
+    vars.ENCRYPTION_ACTIVE_KEY_ID &&
+    !vars.ENCRYPTION_KEYS?.split(',').some((k) => k.startsWith(`${vars.ENCRYPTION_ACTIVE_KEY_ID}:`))
+  ) {
     problems.push('ENCRYPTION_ACTIVE_KEY_ID: no key with this id in ENCRYPTION_KEYS');
   }
   if (vars.NODE_ENV === 'production' && (!vars.ENCRYPTION_KEYS || !vars.BLIND_INDEX_KEY)) {
@@ -382,7 +389,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       idempotencyKeyTtlHours: vars.IDEMPOTENCY_KEY_TTL_HOURS,
     },
     referrals: {
-      slaHours: { emergency: 4, high: 24, normal: 72, low: 168, ...Object.fromEntries(vars.REFERRAL_SLA_HOURS.split(',').map((p) => [p.split(':')[0]!, Number(p.split(':')[1])])) },
+      slaHours: {
+        emergency: 4,
+        high: 24,
+        normal: 72,
+        low: 168,
+        ...Object.fromEntries(
+          vars.REFERRAL_SLA_HOURS.split(',').map((p) => [p.split(':')[0]!, Number(p.split(':')[1])]),
+        ),
+      },
       expiryIntervalMs: vars.REFERRAL_EXPIRY_INTERVAL_MS,
       reportMinCellSize: vars.REPORT_MIN_CELL_SIZE,
     },

@@ -37,7 +37,10 @@ export function resolveKeyMaterial(config: AppConfig): KeyMaterial {
       pick('encryptionKeys', config.crypto.encryptionKeys, () => `k1:${randomBytes(32).toString('base64')}`),
       config.crypto.activeKeyId,
     ),
-    blindIndexKey: Buffer.from(pick('blindIndexKey', config.crypto.blindIndexKey, () => randomBytes(32).toString('base64')), 'base64'),
+    blindIndexKey: Buffer.from(
+      pick('blindIndexKey', config.crypto.blindIndexKey, () => randomBytes(32).toString('base64')),
+      'base64',
+    ),
     generated,
   };
 }

@@ -14,11 +14,16 @@ export class LocalSecrets {
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.file = path.join(dataDir, 'secrets.json');
-    this.values = fs.existsSync(this.file) ? (JSON.parse(fs.readFileSync(this.file, 'utf8')) as Record<string, string>) : {};
+    this.values = fs.existsSync(this.file)
+      ? (JSON.parse(fs.readFileSync(this.file, 'utf8')) as Record<string, string>)
+      : {};
   }
 
   /** Returns the named secret, generating and persisting it on first use. */
-  getOrCreate(name: string, generate: () => string = () => randomBytes(32).toString('hex')): { value: string; created: boolean } {
+  getOrCreate(
+    name: string,
+    generate: () => string = () => randomBytes(32).toString('hex'),
+  ): { value: string; created: boolean } {
     const existing = this.values[name];
     if (existing !== undefined) return { value: existing, created: false };
     const value = generate();

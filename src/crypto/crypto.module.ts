@@ -5,8 +5,16 @@ import { BlindIndexer, FieldCipher } from './field-cipher.js';
 @Global()
 @Module({
   providers: [
-    { provide: FieldCipher, inject: [KEY_MATERIAL], useFactory: (keys: KeyMaterial) => new FieldCipher(keys.encryption) },
-    { provide: BlindIndexer, inject: [KEY_MATERIAL], useFactory: (keys: KeyMaterial) => new BlindIndexer(keys.blindIndexKey) },
+    {
+      provide: FieldCipher,
+      inject: [KEY_MATERIAL],
+      useFactory: (keys: KeyMaterial) => new FieldCipher(keys.encryption),
+    },
+    {
+      provide: BlindIndexer,
+      inject: [KEY_MATERIAL],
+      useFactory: (keys: KeyMaterial) => new BlindIndexer(keys.blindIndexKey),
+    },
   ],
   exports: [FieldCipher, BlindIndexer],
 })

@@ -10,8 +10,14 @@ export interface EncryptedColumn {
 }
 
 export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
-  ...['names_enc', 'birth_enc', 'address_enc', 'contacts_enc', 'documents_enc', 'guardian_enc'].map((column) => ({ table: 'person', column })),
-  ...['answers_enc', 'results_enc', 'narrative_enc', 'place_detail_enc'].map((column) => ({ table: 'screening', column })),
+  ...['names_enc', 'birth_enc', 'address_enc', 'contacts_enc', 'documents_enc', 'guardian_enc'].map((column) => ({
+    table: 'person',
+    column,
+  })),
+  ...['answers_enc', 'results_enc', 'narrative_enc', 'place_detail_enc'].map((column) => ({
+    table: 'screening',
+    column,
+  })),
   { table: 'identification_decision', column: 'basis_enc' },
   { table: 'case_assessment', column: 'findings_enc' },
   { table: 'case_support_plan', column: 'objectives_enc' },

@@ -31,7 +31,8 @@ export class FieldCipher {
       if (key.length !== 32) throw new Error(`encryption key ${id} must be 32 bytes`);
       if (!/^[A-Za-z0-9_-]{1,40}$/.test(id)) throw new Error(`encryption key id ${id} is not valid`);
     }
-    if (!ring.keys.has(ring.activeKeyId)) throw new Error(`the active encryption key ${ring.activeKeyId} is not in the keyring`);
+    if (!ring.keys.has(ring.activeKeyId))
+      throw new Error(`the active encryption key ${ring.activeKeyId} is not in the keyring`);
   }
 
   get activeKeyId(): string {
@@ -59,7 +60,9 @@ export class FieldCipher {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(aadOf(ctx));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(blob.subarray(at + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(blob.subarray(at + IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   keyIdOf(blob: Buffer): string {
@@ -101,7 +104,10 @@ export class BlindIndexer {
 /** Parses `ENCRYPTION_KEYS` ("id:base64,id:base64"). */
 export function parseKeyring(spec: string, activeKeyId?: string): EncryptionKeyring {
   const keys = new Map<string, Buffer>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [id, b64] = part.split(':');
     if (!id || !b64) throw new Error('ENCRYPTION_KEYS must look like "id:base64key,id2:base64key"');
     keys.set(id, Buffer.from(b64, 'base64'));

@@ -17,7 +17,11 @@ export interface RotationReport {
  * keyring must still hold the old keys. Optionally recomputes every blind index with the
  * current blind-index key. Idempotent; safe to resume.
  */
-export async function rotateKeys(ownerUrl: string, cipher: FieldCipher, options: { reindex?: BlindIndexer } = {}): Promise<RotationReport> {
+export async function rotateKeys(
+  ownerUrl: string,
+  cipher: FieldCipher,
+  options: { reindex?: BlindIndexer } = {},
+): Promise<RotationReport> {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   const report: RotationReport = { reencrypted: {}, reindexedPersons: 0 };
@@ -38,7 +42,10 @@ export async function rotateKeys(ownerUrl: string, cipher: FieldCipher, options:
         await client.query('BEGIN');
         for (const row of rows) {
           const ctx = { table, column, id: row.id };
-          await client.query(`UPDATE ${table} SET ${column} = $2 WHERE ${idSql} = $1`, [row.id, cipher.encrypt(cipher.decrypt(row.value, ctx), ctx)]);
+          await client.query(`UPDATE ${table} SET ${column} = $2 WHERE ${idSql} = $1`, [
+            row.id,
+            cipher.encrypt(cipher.decrypt(row.value, ctx), ctx),
+          ]);
         }
         await client.query('COMMIT');
         done += rows.length;
@@ -56,13 +63,27 @@ export async function rotateKeys(ownerUrl: string, cipher: FieldCipher, options:
         if (!rows.length) break;
         await client.query('BEGIN');
         for (const p of rows) {
-          const names = cipher.decryptJson<PersonNames>(p.names_enc, { table: 'person', column: 'names_enc', id: p.id });
-          const birth = cipher.decryptOptional<StoredBirth>(p.birth_enc, { table: 'person', column: 'birth_enc', id: p.id });
+          const names = cipher.decryptJson<PersonNames>(p.names_enc, {
+            table: 'person',
+            column: 'names_enc',
+            id: p.id,
+          });
+          const birth = cipher.decryptOptional<StoredBirth>(p.birth_enc, {
+            table: 'person',
+            column: 'birth_enc',
+            id: p.id,
+          });
           await client.query('DELETE FROM person_name_index WHERE person_id = $1', [p.id]);
           for (const { kind, value } of codec.nameIndexes(names)) {
-            await client.query('INSERT INTO person_name_index (person_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [p.id, kind, value]);
+            await client.query(
+              'INSERT INTO person_name_index (person_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+              [p.id, kind, value],
+            );
           }
-          await client.query('UPDATE person SET birth_year_bidx = $2 WHERE id = $1', [p.id, birth?.birthYear ? codec.birthYearIndex(birth.birthYear) : null]);
+          await client.query('UPDATE person SET birth_year_bidx = $2 WHERE id = $1', [
+            p.id,
+            birth?.birthYear ? codec.birthYearIndex(birth.birthYear) : null,
+          ]);
         }
         await client.query('COMMIT');
         report.reindexedPersons += rows.length;

@@ -6,25 +6,72 @@
  */
 
 const LAO_CLASSES: Record<string, string> = {
-  'ກ': 'K', 'ຂ': 'K', 'ຄ': 'K', 'ງ': 'G',
-  'ຈ': 'C', 'ສ': 'S', 'ຊ': 'S',
-  'ຍ': 'Y', 'ຢ': 'Y',
-  'ດ': 'D', 'ຕ': 'T', 'ຖ': 'T', 'ທ': 'T',
-  'ນ': 'N', 'ໜ': 'N',
-  'ບ': 'B', 'ປ': 'P', 'ຜ': 'P', 'ພ': 'P', 'ຝ': 'F', 'ຟ': 'F',
-  'ມ': 'M', 'ໝ': 'M',
-  'ຣ': 'L', 'ລ': 'L', 'ຫຼ': 'L', 'ໆ': '',
-  'ວ': 'V', 'ຫ': 'H', 'ຮ': 'H', 'ອ': '',
+  ກ: 'K',
+  ຂ: 'K',
+  ຄ: 'K',
+  ງ: 'G',
+  ຈ: 'C',
+  ສ: 'S',
+  ຊ: 'S',
+  ຍ: 'Y',
+  ຢ: 'Y',
+  ດ: 'D',
+  ຕ: 'T',
+  ຖ: 'T',
+  ທ: 'T',
+  ນ: 'N',
+  ໜ: 'N',
+  ບ: 'B',
+  ປ: 'P',
+  ຜ: 'P',
+  ພ: 'P',
+  ຝ: 'F',
+  ຟ: 'F',
+  ມ: 'M',
+  ໝ: 'M',
+  ຣ: 'L',
+  ລ: 'L',
+  ຫຼ: 'L',
+  ໆ: '',
+  ວ: 'V',
+  ຫ: 'H',
+  ຮ: 'H',
+  ອ: '',
   // Sara am carries a final m sound (ຄຳ = Kham).
-  'ຳ': 'M',
+  ຳ: 'M',
 };
 
 /** Latin letter groups, longest first. */
 const LATIN_GROUPS: [string, string][] = [
-  ['ng', 'G'], ['ny', 'Y'], ['kh', 'K'], ['gh', 'K'], ['ch', 'C'], ['th', 'T'], ['ph', 'P'], ['sh', 'S'],
-  ['k', 'K'], ['g', 'K'], ['q', 'K'], ['c', 'K'], ['j', 'C'], ['s', 'S'], ['x', 'S'], ['z', 'S'],
-  ['d', 'D'], ['t', 'T'], ['n', 'N'], ['b', 'B'], ['p', 'P'], ['f', 'F'], ['m', 'M'],
-  ['r', 'L'], ['l', 'L'], ['v', 'V'], ['w', 'V'], ['h', 'H'], ['y', 'Y'],
+  ['ng', 'G'],
+  ['ny', 'Y'],
+  ['kh', 'K'],
+  ['gh', 'K'],
+  ['ch', 'C'],
+  ['th', 'T'],
+  ['ph', 'P'],
+  ['sh', 'S'],
+  ['k', 'K'],
+  ['g', 'K'],
+  ['q', 'K'],
+  ['c', 'K'],
+  ['j', 'C'],
+  ['s', 'S'],
+  ['x', 'S'],
+  ['z', 'S'],
+  ['d', 'D'],
+  ['t', 'T'],
+  ['n', 'N'],
+  ['b', 'B'],
+  ['p', 'P'],
+  ['f', 'F'],
+  ['m', 'M'],
+  ['r', 'L'],
+  ['l', 'L'],
+  ['v', 'V'],
+  ['w', 'V'],
+  ['h', 'H'],
+  ['y', 'Y'],
 ];
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
 
@@ -37,9 +84,11 @@ const stripMarks = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '');
 const finalStop = (key: string) => key.replace(/V$/, '').replace(/D$/, 'T').replace(/B$/, 'P');
 
 function latinKey(word: string): string {
-  const w = stripMarks(word).toLowerCase().replace(/[^a-z]/g, '');
+  const w = stripMarks(word)
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
   let out = '';
-  for (let i = 0; i < w.length; ) {
+  for (let i = 0; i < w.length;) {
     // 'y' is a vowel unless a vowel follows it (Somchay, Bounmy; but Yai, Vanyo).
     if (w[i] === 'y' && !VOWELS.has(w[i + 1] ?? '')) {
       i += 1;

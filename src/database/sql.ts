@@ -7,7 +7,8 @@ import type { EntityManager } from 'typeorm';
  */
 export async function queryRows<T>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
   const result: unknown = await manager.query(sql, params);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
   return result as T[];
 }
 
@@ -28,7 +29,8 @@ export function prepared(text: string): PreparedStatement {
   if (!statement) {
     // Only statements whose text is fixed in the code are prepared, so this map stays small;
     // the bound guards against a future caller building text from data.
-    if (preparedByText.size >= MAX_PREPARED) throw new Error('Too many distinct prepared statements: prepare only fixed SQL text');
+    if (preparedByText.size >= MAX_PREPARED)
+      throw new Error('Too many distinct prepared statements: prepare only fixed SQL text');
     statement = { name: `ctcm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
     preparedByText.set(text, statement);
   }
@@ -42,6 +44,10 @@ const preparedByText = new Map<string, PreparedStatement>();
  * Runs a prepared statement through the manager's query runner. TypeORM hands the query
  * object to node-postgres unchanged, which prepares it by name on each pooled connection.
  */
-export async function preparedRows<T>(manager: EntityManager, statement: PreparedStatement, params: unknown[] = []): Promise<T[]> {
+export async function preparedRows<T>(
+  manager: EntityManager,
+  statement: PreparedStatement,
+  params: unknown[] = [],
+): Promise<T[]> {
   return queryRows<T>(manager, statement as unknown as string, params);
 }

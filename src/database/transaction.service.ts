@@ -42,7 +42,10 @@ export class TransactionService {
       // BEGIN and the hooks' statements (the row-level-security context) in one round trip:
       // every request pays for it. TypeORM is then told the transaction is open, as its
       // startTransaction() would (no entity subscribers exist to be told).
-      const opening = ['START TRANSACTION', ...this.hooks.map((hook) => hook(inner)).filter((sql): sql is string => !!sql)];
+      const opening = [
+        'START TRANSACTION',
+        ...this.hooks.map((hook) => hook(inner)).filter((sql): sql is string => !!sql),
+      ];
       await runner.query(opening.join('; '));
       Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
       const result = await requestContext.run(inner, () => work(runner.manager));

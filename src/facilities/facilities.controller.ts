@@ -1,12 +1,27 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
-import { AdmitRequest, CreateFacilityRequest, DischargeRequest, FacilityListQuery, FacilityResponse, PlacementResponse, UpdateFacilityRequest } from './dto/facility.dto.js';
+import {
+  AdmitRequest,
+  CreateFacilityRequest,
+  DischargeRequest,
+  FacilityListQuery,
+  FacilityResponse,
+  PlacementResponse,
+  UpdateFacilityRequest,
+} from './dto/facility.dto.js';
 import { FacilitiesService } from './facilities.service.js';
 
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read' };
@@ -18,7 +33,9 @@ export class FacilitiesController {
 
   @Get('facilities')
   @Authorize(Permission.FacilityRead)
-  @ApiOperation({ summary: 'Facilities with their free beds; eligibleFor={caseId} lists those that can take the person' })
+  @ApiOperation({
+    summary: 'Facilities with their free beds; eligibleFor={caseId} lists those that can take the person',
+  })
   @ApiOkResponse({ type: [FacilityResponse] })
   list(@CurrentActor() actor: Actor, @Query() q: FacilityListQuery): Promise<FacilityResponse[]> {
     return this.facilities.list(actor, q);
@@ -42,16 +59,28 @@ export class FacilitiesController {
   @Authorize(Permission.FacilityManage)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: FacilityResponse })
-  update(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: UpdateFacilityRequest): Promise<FacilityResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateFacilityRequest,
+  ): Promise<FacilityResponse> {
     return this.facilities.update(actor, id, version, body);
   }
 
   @Post('facilities/:id/admissions')
   @Authorize(Permission.PlacementManage)
-  @ApiOperation({ summary: 'Admit a person to a bed: a case your agency leads, or on an accepted referral (capacity is never exceeded)' })
+  @ApiOperation({
+    summary:
+      'Admit a person to a bed: a case your agency leads, or on an accepted referral (capacity is never exceeded)',
+  })
   @ApiCreatedResponse({ type: PlacementResponse })
   @ApiConflictResponse({ description: 'FACILITY_FULL' })
-  admit(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: AdmitRequest): Promise<PlacementResponse> {
+  admit(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: AdmitRequest,
+  ): Promise<PlacementResponse> {
     return this.facilities.admit(actor, id, body);
   }
 
@@ -61,7 +90,12 @@ export class FacilitiesController {
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Discharge (date, destination, reason; escort home)' })
   @ApiOkResponse({ type: PlacementResponse })
-  discharge(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: DischargeRequest): Promise<PlacementResponse> {
+  discharge(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: DischargeRequest,
+  ): Promise<PlacementResponse> {
     return this.facilities.discharge(actor, id, version, body);
   }
 

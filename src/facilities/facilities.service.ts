@@ -12,7 +12,15 @@ import { CaseEntity } from '../cases/case.entity.js';
 import { CaseProfileService } from '../referrals/case-profile.js';
 import { eligibilityFailures } from '../referrals/referral-rules.js';
 import { ReferralEntity } from '../referrals/referral.entities.js';
-import type { AdmitRequest, CreateFacilityRequest, DischargeRequest, FacilityListQuery, FacilityResponse, PlacementResponse, UpdateFacilityRequest } from './dto/facility.dto.js';
+import type {
+  AdmitRequest,
+  CreateFacilityRequest,
+  DischargeRequest,
+  FacilityListQuery,
+  FacilityResponse,
+  PlacementResponse,
+  UpdateFacilityRequest,
+} from './dto/facility.dto.js';
 import { FacilityEntity, PlacementEntity } from './facility.entity.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -33,24 +41,42 @@ export class FacilitiesService {
   }
 
   private async occupancy(): Promise<Map<string, number>> {
-    const rows: { facility_id: string; occupied: number }[] = await this.m().query('SELECT facility_id, occupied FROM facility_occupancy()');
+    const rows: { facility_id: string; occupied: number }[] = await this.m().query(
+      'SELECT facility_id, occupied FROM facility_occupancy()',
+    );
     return new Map(rows.map((r) => [r.facility_id, r.occupied]));
   }
 
   private toResponse(f: FacilityEntity, occupied: number): FacilityResponse {
     return {
-      id: f.id, agencyId: f.agencyId, code: f.code, nameEn: f.nameEn, nameLo: f.nameLo, kind: f.kind, provinceCode: f.provinceCode,
-      acceptsGenders: f.acceptsGenders, acceptsMinAge: f.acceptsMinAge, acceptsMaxAge: f.acceptsMaxAge, acceptsExploitationTypes: f.acceptsExploitationTypes,
-      services: f.services, bedCapacity: f.bedCapacity, occupied, freeBeds: Math.max(0, f.bedCapacity - occupied), active: f.active, version: f.version,
+      id: f.id,
+      agencyId: f.agencyId,
+      code: f.code,
+      nameEn: f.nameEn,
+      nameLo: f.nameLo,
+      kind: f.kind,
+      provinceCode: f.provinceCode,
+      acceptsGenders: f.acceptsGenders,
+      acceptsMinAge: f.acceptsMinAge,
+      acceptsMaxAge: f.acceptsMaxAge,
+      acceptsExploitationTypes: f.acceptsExploitationTypes,
+      services: f.services,
+      bedCapacity: f.bedCapacity,
+      occupied,
+      freeBeds: Math.max(0, f.bedCapacity - occupied),
+      active: f.active,
+      version: f.version,
     };
   }
 
   /** The facility directory; with eligibleFor, those that can take this case's person, with free beds. */
   async list(actor: Actor, q: FacilityListQuery): Promise<FacilityResponse[]> {
-    const facilities = await this.m().getRepository(FacilityEntity).find({
-      where: { ...(q.province ? { provinceCode: q.province } : {}), ...(q.kind ? { kind: q.kind } : {}) },
-      order: { provinceCode: 'ASC', code: 'ASC' },
-    });
+    const facilities = await this.m()
+      .getRepository(FacilityEntity)
+      .find({
+        where: { ...(q.province ? { provinceCode: q.province } : {}), ...(q.kind ? { kind: q.kind } : {}) },
+        order: { provinceCode: 'ASC', code: 'ASC' },
+      });
     const occ = await this.occupancy();
     let result = facilities.map((f) => this.toResponse(f, occ.get(f.id) ?? 0));
     if (q.eligibleFor) {
@@ -74,16 +100,31 @@ export class FacilitiesService {
     if (!actor.roles.includes('system_admin') && body.agencyId !== actor.agencyId) throw notFound('Agency');
     if (!(await this.m().getRepository(AgencyEntity).existsBy({ id: body.agencyId }))) throw notFound('Agency');
     if ((body.acceptsMinAge ?? 0) > (body.acceptsMaxAge ?? 120)) {
-      throw new DomainError('VALIDATION_FAILED', 'Age range is inverted', { errors: [{ field: 'acceptsMinAge', messages: ['acceptsMinAge must not exceed acceptsMaxAge'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Age range is inverted', {
+        errors: [{ field: 'acceptsMinAge', messages: ['acceptsMinAge must not exceed acceptsMaxAge'] }],
+      });
     }
     if (await this.m().getRepository(FacilityEntity).existsBy({ code: body.code })) {
-      throw new DomainError('CONFLICT', 'A facility with this code exists', { errors: [{ field: 'code', messages: ['code is already used'] }] });
+      throw new DomainError('CONFLICT', 'A facility with this code exists', {
+        errors: [{ field: 'code', messages: ['code is already used'] }],
+      });
     }
     const id = uuidv7();
     await this.m().insert(FacilityEntity, {
-      id, agencyId: body.agencyId, code: body.code, nameEn: body.nameEn, nameLo: body.nameLo ?? null, kind: body.kind, provinceCode: body.provinceCode,
-      acceptsGenders: body.acceptsGenders, acceptsMinAge: body.acceptsMinAge ?? 0, acceptsMaxAge: body.acceptsMaxAge ?? 120,
-      acceptsExploitationTypes: body.acceptsExploitationTypes ?? [], services: body.services ?? [], bedCapacity: body.bedCapacity, active: true,
+      id,
+      agencyId: body.agencyId,
+      code: body.code,
+      nameEn: body.nameEn,
+      nameLo: body.nameLo ?? null,
+      kind: body.kind,
+      provinceCode: body.provinceCode,
+      acceptsGenders: body.acceptsGenders,
+      acceptsMinAge: body.acceptsMinAge ?? 0,
+      acceptsMaxAge: body.acceptsMaxAge ?? 120,
+      acceptsExploitationTypes: body.acceptsExploitationTypes ?? [],
+      services: body.services ?? [],
+      bedCapacity: body.bedCapacity,
+      active: true,
     });
     await this.audit.change('create', 'facility', id, diffFields(null, { ...body }));
     return this.get(id);
@@ -101,8 +142,14 @@ export class FacilitiesService {
     if (!f || (!actor.roles.includes('system_admin') && f.agencyId !== actor.agencyId)) throw notFound('Facility');
     if (f.version !== version) throw staleVersion('Facility', f.version);
     const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-    const result = await this.m().createQueryBuilder().update(FacilityEntity).set({ ...patch, version: () => 'version + 1' }).where('id = :id AND version = :version', { id, version }).execute();
-    if (!result.affected) throw staleVersion('Facility', (await this.m().getRepository(FacilityEntity).findOneByOrFail({ id })).version);
+    const result = await this.m()
+      .createQueryBuilder()
+      .update(FacilityEntity)
+      .set({ ...patch, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    if (!result.affected)
+      throw staleVersion('Facility', (await this.m().getRepository(FacilityEntity).findOneByOrFail({ id })).version);
     await this.audit.change('update', 'facility', id, diffFields(f as unknown as Record<string, unknown>, patch));
     return this.get(id);
   }
@@ -118,27 +165,66 @@ export class FacilitiesService {
     await this.access.requireCase(actor, body.caseId);
     const c = await this.m().getRepository(CaseEntity).findOneByOrFail({ id: body.caseId });
     if (c.leadAgencyId !== actor.agencyId) {
-      const referral = body.referralId ? await this.m().getRepository(ReferralEntity).findOneBy({ id: body.referralId, caseId: body.caseId }) : null;
+      const referral = body.referralId
+        ? await this.m().getRepository(ReferralEntity).findOneBy({ id: body.referralId, caseId: body.caseId })
+        : null;
       if (!referral || referral.toAgencyId !== actor.agencyId) {
-        throw new DomainError('UNPROCESSABLE', 'Admit a case your agency leads, or name the accepted referral to this facility', { errors: [{ field: 'referralId', messages: ['an accepted referral of this case to this facility is required'] }] });
+        throw new DomainError(
+          'UNPROCESSABLE',
+          'Admit a case your agency leads, or name the accepted referral to this facility',
+          {
+            errors: [
+              { field: 'referralId', messages: ['an accepted referral of this case to this facility is required'] },
+            ],
+          },
+        );
       }
       if (referral.status !== 'accepted' || referral.toFacilityId !== facilityId) {
-        throw new DomainError('ILLEGAL_TRANSITION', 'Admit only on an accepted referral to this facility', { extensions: { currentStatus: referral.status } });
+        throw new DomainError('ILLEGAL_TRANSITION', 'Admit only on an accepted referral to this facility', {
+          extensions: { currentStatus: referral.status },
+        });
       }
     }
-    if (body.admittedOn > today()) throw new DomainError('DATE_OUT_OF_RANGE', 'admittedOn must not be in the future', { errors: [{ field: 'admittedOn', messages: ['admittedOn must not be in the future'] }] });
-    if (body.admittedOn < c.openedOn) throw new DomainError('DATE_OUT_OF_RANGE', 'admittedOn is before the case was opened', { errors: [{ field: 'admittedOn', messages: [`admittedOn is before the case was opened (${c.openedOn})`] }] });
+    if (body.admittedOn > today())
+      throw new DomainError('DATE_OUT_OF_RANGE', 'admittedOn must not be in the future', {
+        errors: [{ field: 'admittedOn', messages: ['admittedOn must not be in the future'] }],
+      });
+    if (body.admittedOn < c.openedOn)
+      throw new DomainError('DATE_OUT_OF_RANGE', 'admittedOn is before the case was opened', {
+        errors: [{ field: 'admittedOn', messages: [`admittedOn is before the case was opened (${c.openedOn})`] }],
+      });
     const failures = eligibilityFailures(facility, await this.profiles.of(body.caseId));
-    if (failures.length) throw new DomainError('NOT_ELIGIBLE', `${facility.nameEn} cannot take this person: ${failures.map((f) => f.detail).join('; ')}`, { extensions: { rules: failures.map((f) => f.rule) } });
-    const [locked] = await this.m().query('SELECT bed_capacity, active FROM facility WHERE id = $1 FOR UPDATE', [facilityId]);
-    const [{ n }] = await this.m().query('SELECT count(*)::int AS n FROM placement WHERE facility_id = $1 AND discharged_on IS NULL', [facilityId]);
+    if (failures.length)
+      throw new DomainError(
+        'NOT_ELIGIBLE',
+        `${facility.nameEn} cannot take this person: ${failures.map((f) => f.detail).join('; ')}`,
+        { extensions: { rules: failures.map((f) => f.rule) } },
+      );
+    const [locked] = await this.m().query('SELECT bed_capacity, active FROM facility WHERE id = $1 FOR UPDATE', [
+      facilityId,
+    ]);
+    const [{ n }] = await this.m().query(
+      'SELECT count(*)::int AS n FROM placement WHERE facility_id = $1 AND discharged_on IS NULL',
+      [facilityId],
+    );
     if (!locked.active || n >= locked.bed_capacity) {
-      throw new DomainError('FACILITY_FULL', 'No free bed: every bed of this facility is taken', { extensions: { bedCapacity: locked.bed_capacity, occupied: n } });
+      throw new DomainError('FACILITY_FULL', 'No free bed: every bed of this facility is taken', {
+        extensions: { bedCapacity: locked.bed_capacity, occupied: n },
+      });
     }
     const id = uuidv7();
     try {
       await this.m().query('SAVEPOINT admit');
-      await this.m().insert(PlacementEntity, { id, facilityId, caseId: body.caseId, referralId: body.referralId ?? null, agencyId: actor.agencyId, admittedOn: body.admittedOn, recordedBy: actor.userId, escorted: false });
+      await this.m().insert(PlacementEntity, {
+        id,
+        facilityId,
+        caseId: body.caseId,
+        referralId: body.referralId ?? null,
+        agencyId: actor.agencyId,
+        admittedOn: body.admittedOn,
+        recordedBy: actor.userId,
+        escorted: false,
+      });
       await this.m().query('RELEASE SAVEPOINT admit');
     } catch (err) {
       if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
@@ -147,27 +233,75 @@ export class FacilitiesService {
       }
       throw err;
     }
-    await this.timeline.record(body.caseId, 'admitted', actor, { type: 'placement', id }, { facilityId, admittedOn: body.admittedOn });
-    await this.audit.change('admit', 'placement', id, diffFields(null, { facilityId, admittedOn: body.admittedOn, referralId: body.referralId ?? null }), body.caseId);
+    await this.timeline.record(
+      body.caseId,
+      'admitted',
+      actor,
+      { type: 'placement', id },
+      { facilityId, admittedOn: body.admittedOn },
+    );
+    await this.audit.change(
+      'admit',
+      'placement',
+      id,
+      diffFields(null, { facilityId, admittedOn: body.admittedOn, referralId: body.referralId ?? null }),
+      body.caseId,
+    );
     return this.placement(id);
   }
 
-  async discharge(actor: Actor, placementId: string, version: number, body: DischargeRequest): Promise<PlacementResponse> {
+  async discharge(
+    actor: Actor,
+    placementId: string,
+    version: number,
+    body: DischargeRequest,
+  ): Promise<PlacementResponse> {
     const p = await this.m().getRepository(PlacementEntity).findOneBy({ id: placementId });
     if (!p || p.agencyId !== actor.agencyId) throw notFound('Placement');
     if (p.dischargedOn) throw new DomainError('ILLEGAL_TRANSITION', 'This stay has already ended');
     if (p.version !== version) throw staleVersion('Placement', p.version);
     if (body.dischargedOn < p.admittedOn) {
-      throw new DomainError('DATE_OUT_OF_RANGE', 'Discharge cannot come before admission', { errors: [{ field: 'dischargedOn', messages: [`dischargedOn is before the admission on ${p.admittedOn}`] }] });
+      throw new DomainError('DATE_OUT_OF_RANGE', 'Discharge cannot come before admission', {
+        errors: [{ field: 'dischargedOn', messages: [`dischargedOn is before the admission on ${p.admittedOn}`] }],
+      });
     }
-    if (body.dischargedOn > today()) throw new DomainError('DATE_OUT_OF_RANGE', 'dischargedOn must not be in the future', { errors: [{ field: 'dischargedOn', messages: ['dischargedOn must not be in the future'] }] });
+    if (body.dischargedOn > today())
+      throw new DomainError('DATE_OUT_OF_RANGE', 'dischargedOn must not be in the future', {
+        errors: [{ field: 'dischargedOn', messages: ['dischargedOn must not be in the future'] }],
+      });
     await this.m().query(
       `UPDATE placement SET discharged_on = $2, discharge_destination = $3, discharge_reason = $4, destination_province_code = $5, escorted = $6, version = version + 1, updated_at = now()
         WHERE id = $1 AND version = $7`,
-      [placementId, body.dischargedOn, body.destination, body.reason, body.destinationProvinceCode ?? null, body.escorted ?? false, version],
+      [
+        placementId,
+        body.dischargedOn,
+        body.destination,
+        body.reason,
+        body.destinationProvinceCode ?? null,
+        body.escorted ?? false,
+        version,
+      ],
     );
-    await this.timeline.record(p.caseId, 'discharged', actor, { type: 'placement', id: placementId }, { dischargedOn: body.dischargedOn, destination: body.destination, reason: body.reason, escorted: body.escorted ?? false });
-    await this.audit.change('discharge', 'placement', placementId, diffFields({ dischargedOn: null as string | null }, { dischargedOn: body.dischargedOn }), p.caseId, { destination: body.destination, reason: body.reason });
+    await this.timeline.record(
+      p.caseId,
+      'discharged',
+      actor,
+      { type: 'placement', id: placementId },
+      {
+        dischargedOn: body.dischargedOn,
+        destination: body.destination,
+        reason: body.reason,
+        escorted: body.escorted ?? false,
+      },
+    );
+    await this.audit.change(
+      'discharge',
+      'placement',
+      placementId,
+      diffFields({ dischargedOn: null as string | null }, { dischargedOn: body.dischargedOn }),
+      p.caseId,
+      { destination: body.destination, reason: body.reason },
+    );
     return this.placement(placementId);
   }
 
@@ -175,10 +309,20 @@ export class FacilitiesService {
     const view = await this.access.requireCase(actor, caseId);
     // Through a referral, an agency sees only placements in its own facilities: where a person
     // shelters is given to those who need to know it.
-    const query = this.m().getRepository(PlacementEntity).createQueryBuilder('p').where('p.case_id = :caseId', { caseId });
-    if (view !== 'full') query.andWhere('p.facility_id IN (SELECT f.id FROM facility f WHERE f.agency_id = :agencyId)', { agencyId: actor.agencyId });
+    const query = this.m()
+      .getRepository(PlacementEntity)
+      .createQueryBuilder('p')
+      .where('p.case_id = :caseId', { caseId });
+    if (view !== 'full')
+      query.andWhere('p.facility_id IN (SELECT f.id FROM facility f WHERE f.agency_id = :agencyId)', {
+        agencyId: actor.agencyId,
+      });
     const rows = await query.orderBy('p.admitted_on', 'ASC').getMany();
-    this.audit.touch('placement', rows.map((r) => r.id), [caseId]);
+    this.audit.touch(
+      'placement',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     return rows.map(toPlacement);
   }
 
@@ -188,6 +332,15 @@ export class FacilitiesService {
 }
 
 const toPlacement = (p: PlacementEntity): PlacementResponse => ({
-  id: p.id, facilityId: p.facilityId, caseId: p.caseId, referralId: p.referralId, admittedOn: p.admittedOn, dischargedOn: p.dischargedOn,
-  dischargeDestination: p.dischargeDestination, dischargeReason: p.dischargeReason, destinationProvinceCode: p.destinationProvinceCode, escorted: p.escorted, version: p.version,
+  id: p.id,
+  facilityId: p.facilityId,
+  caseId: p.caseId,
+  referralId: p.referralId,
+  admittedOn: p.admittedOn,
+  dischargedOn: p.dischargedOn,
+  dischargeDestination: p.dischargeDestination,
+  dischargeReason: p.dischargeReason,
+  destinationProvinceCode: p.destinationProvinceCode,
+  escorted: p.escorted,
+  version: p.version,
 });

@@ -20,7 +20,10 @@ export class HealthService {
       // database unreachable: both checks stay failing
     }
     if (checks.database !== 'ok' || checks.migrations !== 'ok') {
-      throw new DomainError('SERVICE_UNAVAILABLE', 'Not ready', { extensions: { checks }, headers: { 'retry-after': '5' } });
+      throw new DomainError('SERVICE_UNAVAILABLE', 'Not ready', {
+        extensions: { checks },
+        headers: { 'retry-after': '5' },
+      });
     }
     return { status: 'ok', checks };
   }

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BlindIndexer, FieldCipher } from '../crypto/field-cipher.js';
 import { normalisedWords, phoneticKeys } from '../crypto/lao-phonetic.js';
-import type { BirthDetails, Contact, Guardian, IdentityDocument, PersonAddress, PersonNames } from './dto/person.dto.js';
+import type {
+  BirthDetails,
+  Contact,
+  Guardian,
+  IdentityDocument,
+  PersonAddress,
+  PersonNames,
+} from './dto/person.dto.js';
 import type { PersonEntity } from './person.entity.js';
 
 export interface StoredBirth {
@@ -22,7 +29,14 @@ export interface DecryptedPerson {
 }
 
 /** Personal columns of `person` and how each is encrypted. */
-export const PERSON_ENCRYPTED_COLUMNS = ['names_enc', 'birth_enc', 'address_enc', 'contacts_enc', 'documents_enc', 'guardian_enc'] as const;
+export const PERSON_ENCRYPTED_COLUMNS = [
+  'names_enc',
+  'birth_enc',
+  'address_enc',
+  'contacts_enc',
+  'documents_enc',
+  'guardian_enc',
+] as const;
 
 const ctx = (id: string, column: (typeof PERSON_ENCRYPTED_COLUMNS)[number]) => ({ table: 'person', column, id });
 
@@ -38,14 +52,27 @@ export class PersonCodec {
     if (!birth) return null;
     return {
       precision: birth.precision,
-      dateOfBirth: birth.precision === 'exact' ? birth.dateOfBirth ?? null : null,
-      birthYear: birth.precision === 'exact' ? Number(birth.dateOfBirth!.slice(0, 4)) : birth.precision === 'year' ? birth.birthYear ?? null : now.getUTCFullYear() - (birth.estimatedAge ?? 0),
-      estimatedAge: birth.precision === 'estimated' ? birth.estimatedAge ?? null : null,
+      dateOfBirth: birth.precision === 'exact' ? (birth.dateOfBirth ?? null) : null,
+      birthYear:
+        birth.precision === 'exact'
+          ? Number(birth.dateOfBirth!.slice(0, 4))
+          : birth.precision === 'year'
+            ? (birth.birthYear ?? null)
+            : now.getUTCFullYear() - (birth.estimatedAge ?? 0),
+      estimatedAge: birth.precision === 'estimated' ? (birth.estimatedAge ?? null) : null,
       estimatedAt: birth.precision === 'estimated' ? now.toISOString() : null,
     };
   }
 
-  encrypt(id: string, data: Partial<DecryptedPerson>): Partial<Pick<PersonEntity, 'namesEnc' | 'birthEnc' | 'addressEnc' | 'contactsEnc' | 'documentsEnc' | 'guardianEnc' | 'birthYearBidx'>> {
+  encrypt(
+    id: string,
+    data: Partial<DecryptedPerson>,
+  ): Partial<
+    Pick<
+      PersonEntity,
+      'namesEnc' | 'birthEnc' | 'addressEnc' | 'contactsEnc' | 'documentsEnc' | 'guardianEnc' | 'birthYearBidx'
+    >
+  > {
     const out: ReturnType<PersonCodec['encrypt']> = {};
     if (data.names !== undefined) out.namesEnc = this.cipher.encryptJson(data.names, ctx(id, 'names_enc'));
     if (data.birth !== undefined) {
@@ -53,9 +80,18 @@ export class PersonCodec {
       out.birthYearBidx = data.birth?.birthYear ? this.birthYearIndex(data.birth.birthYear) : null;
     }
     if (data.address !== undefined) out.addressEnc = this.cipher.encryptOptional(data.address, ctx(id, 'address_enc'));
-    if (data.contacts !== undefined) out.contactsEnc = this.cipher.encryptOptional(data.contacts.length ? data.contacts : null, ctx(id, 'contacts_enc'));
-    if (data.documents !== undefined) out.documentsEnc = this.cipher.encryptOptional(data.documents.length ? data.documents : null, ctx(id, 'documents_enc'));
-    if (data.guardian !== undefined) out.guardianEnc = this.cipher.encryptOptional(data.guardian, ctx(id, 'guardian_enc'));
+    if (data.contacts !== undefined)
+      out.contactsEnc = this.cipher.encryptOptional(
+        data.contacts.length ? data.contacts : null,
+        ctx(id, 'contacts_enc'),
+      );
+    if (data.documents !== undefined)
+      out.documentsEnc = this.cipher.encryptOptional(
+        data.documents.length ? data.documents : null,
+        ctx(id, 'documents_enc'),
+      );
+    if (data.guardian !== undefined)
+      out.guardianEnc = this.cipher.encryptOptional(data.guardian, ctx(id, 'guardian_enc'));
     return out;
   }
 
@@ -76,7 +112,13 @@ export class PersonCodec {
 
   /** Every name word of the record, for the exact and the phonetic (cross-script) indexes. */
   nameIndexes(names: PersonNames): { kind: 'exact' | 'phonetic'; value: Buffer }[] {
-    const all = [names.givenNameLo, names.familyNameLo, names.givenNameLatin, names.familyNameLatin, ...(names.aliases ?? [])].filter((n): n is string => Boolean(n));
+    const all = [
+      names.givenNameLo,
+      names.familyNameLo,
+      names.givenNameLatin,
+      names.familyNameLatin,
+      ...(names.aliases ?? []),
+    ].filter((n): n is string => Boolean(n));
     const exact = new Set(all.flatMap(normalisedWords));
     const phonetic = new Set(all.flatMap(phoneticKeys));
     return [
@@ -88,7 +130,10 @@ export class PersonCodec {
   /** Query words: exact and phonetic, counted separately for scoring. */
   queryIndexes(names: PersonNames): { exact: Buffer[]; phonetic: Buffer[] } {
     const idx = this.nameIndexes(names);
-    return { exact: idx.filter((i) => i.kind === 'exact').map((i) => i.value), phonetic: idx.filter((i) => i.kind === 'phonetic').map((i) => i.value) };
+    return {
+      exact: idx.filter((i) => i.kind === 'exact').map((i) => i.value),
+      phonetic: idx.filter((i) => i.kind === 'phonetic').map((i) => i.value),
+    };
   }
 }
 
@@ -103,7 +148,9 @@ export function ageOn(birth: StoredBirth | null, at: Date): number | null {
     return age;
   }
   if (birth.precision === 'estimated' && birth.estimatedAge !== null && birth.estimatedAt) {
-    return birth.estimatedAge + Math.floor((at.getTime() - new Date(birth.estimatedAt).getTime()) / (365.25 * 86_400_000));
+    return (
+      birth.estimatedAge + Math.floor((at.getTime() - new Date(birth.estimatedAt).getTime()) / (365.25 * 86_400_000))
+    );
   }
   if (birth.birthYear) return at.getUTCFullYear() - birth.birthYear;
   return null;

@@ -1,12 +1,26 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
-import { CreatePersonRequest, MatchCandidate, MatchRequest, MergeRequest, PersonResponse, UpdatePersonRequest } from './dto/person.dto.js';
+import {
+  CreatePersonRequest,
+  MatchCandidate,
+  MatchRequest,
+  MergeRequest,
+  PersonResponse,
+  UpdatePersonRequest,
+} from './dto/person.dto.js';
 import { PersonsService } from './persons.service.js';
 
 @ApiTags('persons')
@@ -16,7 +30,11 @@ export class PersonsController {
 
   @Post()
   @Authorize(Permission.PersonCreate)
-  @ApiOperation({ summary: 'Register a person (identity encrypted)', description: 'A strong match with a person you can see answers 409 POSSIBLE_DUPLICATE with the candidates, unless confirmNotDuplicate is true.' })
+  @ApiOperation({
+    summary: 'Register a person (identity encrypted)',
+    description:
+      'A strong match with a person you can see answers 409 POSSIBLE_DUPLICATE with the candidates, unless confirmNotDuplicate is true.',
+  })
   @ApiCreatedResponse({ type: PersonResponse })
   @ApiConflictResponse({ description: 'POSSIBLE_DUPLICATE' })
   create(@CurrentActor() actor: Actor, @Body() body: CreatePersonRequest): Promise<PersonResponse> {
@@ -26,7 +44,10 @@ export class PersonsController {
   @Post('matches')
   @HttpCode(200)
   @Authorize(Permission.PersonRead)
-  @ApiOperation({ summary: 'Find likely matches among the persons you may see', description: 'Blind indexes only (no decryption of the table); names meet across Lao script and romanisations.' })
+  @ApiOperation({
+    summary: 'Find likely matches among the persons you may see',
+    description: 'Blind indexes only (no decryption of the table); names meet across Lao script and romanisations.',
+  })
   @ApiOkResponse({ type: [MatchCandidate] })
   matches(@CurrentActor() actor: Actor, @Body() body: MatchRequest): Promise<MatchCandidate[]> {
     return this.persons.matches(actor, body);
@@ -43,7 +64,12 @@ export class PersonsController {
   @Authorize(Permission.PersonUpdate)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read' })
   @ApiOkResponse({ type: PersonResponse })
-  update(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: UpdatePersonRequest): Promise<PersonResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdatePersonRequest,
+  ): Promise<PersonResponse> {
     return this.persons.update(actor, id, version, body);
   }
 

@@ -3,5 +3,9 @@ import { PersonCodec } from './person.codec.js';
 import { PersonsController } from './persons.controller.js';
 import { PersonsService } from './persons.service.js';
 
-@Module({ controllers: [PersonsController], providers: [PersonsService, PersonCodec], exports: [PersonsService, PersonCodec] })
+@Module({
+  controllers: [PersonsController],
+  providers: [PersonsService, PersonCodec],
+  exports: [PersonsService, PersonCodec],
+})
 export class PersonsModule {}

@@ -9,7 +9,15 @@ import { staleVersion } from '../common/http/etag.js';
 import { uuidv7 } from '../common/uuid.js';
 import { findById } from '../database/find-by-id.js';
 import { TransactionService } from '../database/transaction.service.js';
-import type { BirthDetails, CreatePersonRequest, MatchCandidate, MatchRequest, PersonNames, PersonResponse, UpdatePersonRequest } from './dto/person.dto.js';
+import type {
+  BirthDetails,
+  CreatePersonRequest,
+  MatchCandidate,
+  MatchRequest,
+  PersonNames,
+  PersonResponse,
+  UpdatePersonRequest,
+} from './dto/person.dto.js';
 import { ageOn, type DecryptedPerson, displayName, PersonCodec } from './person.codec.js';
 import { PersonEntity, PersonNameIndexEntity } from './person.entity.js';
 
@@ -17,20 +25,35 @@ export const STRONG_MATCH = 0.8;
 const PERSONAL_FIELDS = new Set(['names', 'birth', 'address', 'contacts', 'documents', 'guardian']);
 
 function assertNames(names: PersonNames | undefined, field = 'names'): void {
-  if (names && !names.givenNameLo && !names.familyNameLo && !names.givenNameLatin && !names.familyNameLatin && !names.aliases?.length) {
-    throw new DomainError('VALIDATION_FAILED', 'A person needs at least one name', { errors: [{ field, messages: [`${field} must hold at least one name`] }] });
+  if (
+    names &&
+    !names.givenNameLo &&
+    !names.familyNameLo &&
+    !names.givenNameLatin &&
+    !names.familyNameLatin &&
+    !names.aliases?.length
+  ) {
+    throw new DomainError('VALIDATION_FAILED', 'A person needs at least one name', {
+      errors: [{ field, messages: [`${field} must hold at least one name`] }],
+    });
   }
 }
 
 function assertBirth(birth: BirthDetails | undefined): void {
   if (!birth) return;
   const problems: { field: string; messages: string[] }[] = [];
-  if (birth.precision === 'exact' && !birth.dateOfBirth) problems.push({ field: 'birth.dateOfBirth', messages: ['dateOfBirth is required when precision is exact'] });
-  if (birth.precision === 'year' && !birth.birthYear) problems.push({ field: 'birth.birthYear', messages: ['birthYear is required when precision is year'] });
-  if (birth.precision === 'estimated' && birth.estimatedAge === undefined) problems.push({ field: 'birth.estimatedAge', messages: ['estimatedAge is required when precision is estimated'] });
-  if (birth.dateOfBirth && new Date(`${birth.dateOfBirth}T00:00:00Z`).getTime() > Date.now()) problems.push({ field: 'birth.dateOfBirth', messages: ['dateOfBirth must not be in the future'] });
-  if (birth.birthYear && birth.birthYear > new Date().getUTCFullYear()) problems.push({ field: 'birth.birthYear', messages: ['birthYear must not be in the future'] });
-  if (problems.length) throw new DomainError('VALIDATION_FAILED', 'The birth details are inconsistent', { errors: problems });
+  if (birth.precision === 'exact' && !birth.dateOfBirth)
+    problems.push({ field: 'birth.dateOfBirth', messages: ['dateOfBirth is required when precision is exact'] });
+  if (birth.precision === 'year' && !birth.birthYear)
+    problems.push({ field: 'birth.birthYear', messages: ['birthYear is required when precision is year'] });
+  if (birth.precision === 'estimated' && birth.estimatedAge === undefined)
+    problems.push({ field: 'birth.estimatedAge', messages: ['estimatedAge is required when precision is estimated'] });
+  if (birth.dateOfBirth && new Date(`${birth.dateOfBirth}T00:00:00Z`).getTime() > Date.now())
+    problems.push({ field: 'birth.dateOfBirth', messages: ['dateOfBirth must not be in the future'] });
+  if (birth.birthYear && birth.birthYear > new Date().getUTCFullYear())
+    problems.push({ field: 'birth.birthYear', messages: ['birthYear must not be in the future'] });
+  if (problems.length)
+    throw new DomainError('VALIDATION_FAILED', 'The birth details are inconsistent', { errors: problems });
 }
 
 /** Identities of (presumed) victims, encrypted, searchable by blind index, merged reversibly. */
@@ -51,12 +74,21 @@ export class PersonsService {
     assertNames(body.names);
     assertBirth(body.birth);
     const birth = this.codec.storedBirth(body.birth);
-    const candidates = await this.findMatches(actor, { names: body.names, birthYear: birth?.birthYear ?? undefined, homeProvinceCode: body.homeProvinceCode, gender: body.gender });
+    const candidates = await this.findMatches(actor, {
+      names: body.names,
+      birthYear: birth?.birthYear ?? undefined,
+      homeProvinceCode: body.homeProvinceCode,
+      gender: body.gender,
+    });
     const strong = candidates.filter((c) => c.score >= STRONG_MATCH);
     if (strong.length && !body.confirmNotDuplicate) {
-      throw new DomainError('POSSIBLE_DUPLICATE', 'Review the candidates; register anyway with confirmNotDuplicate: true, or use the existing record', {
-        extensions: { candidates: strong.map((c) => ({ personId: c.personId, score: c.score, reasons: c.reasons })) },
-      });
+      throw new DomainError(
+        'POSSIBLE_DUPLICATE',
+        'Review the candidates; register anyway with confirmNotDuplicate: true, or use the existing record',
+        {
+          extensions: { candidates: strong.map((c) => ({ personId: c.personId, score: c.score, reasons: c.reasons })) },
+        },
+      );
     }
     const id = uuidv7();
     const data: DecryptedPerson = {
@@ -79,10 +111,24 @@ export class PersonsService {
     } as PersonEntity);
     await this.writeNameIndexes(id, body.names);
     const changes: FieldChange[] = [
-      ...diffFields(null, { gender: body.gender, citizenships: body.citizenships ?? [], languages: body.languages ?? [], homeProvinceCode: body.homeProvinceCode ?? null }),
-      ...[...PERSONAL_FIELDS].filter((f) => (body as unknown as Record<string, unknown>)[f] !== undefined).map((field) => ({ field, personal: true })),
+      ...diffFields(null, {
+        gender: body.gender,
+        citizenships: body.citizenships ?? [],
+        languages: body.languages ?? [],
+        homeProvinceCode: body.homeProvinceCode ?? null,
+      }),
+      ...[...PERSONAL_FIELDS]
+        .filter((f) => (body as unknown as Record<string, unknown>)[f] !== undefined)
+        .map((field) => ({ field, personal: true })),
     ];
-    await this.audit.change('create', 'person', id, changes, null, strong.length ? { confirmedNotDuplicateOf: strong.map((c) => c.personId) } : undefined);
+    await this.audit.change(
+      'create',
+      'person',
+      id,
+      changes,
+      null,
+      strong.length ? { confirmedNotDuplicateOf: strong.map((c) => c.personId) } : undefined,
+    );
     return this.get(actor, id);
   }
 
@@ -113,7 +159,10 @@ export class PersonsService {
       languages: body.languages ?? before.languages,
       homeProvinceCode: body.homeProvinceCode ?? before.homeProvinceCode,
     };
-    const result = await this.tx.manager().createQueryBuilder().update(PersonEntity)
+    const result = await this.tx
+      .manager()
+      .createQueryBuilder()
+      .update(PersonEntity)
       .set({ ...plain, ...this.codec.encrypt(id, next), version: () => 'version + 1' })
       .where('id = :id AND version = :version', { id, version })
       .execute();
@@ -123,9 +172,21 @@ export class PersonsService {
       await this.writeNameIndexes(id, body.names);
     }
     const changes: FieldChange[] = [
-      ...diffFields({ gender: before.gender, citizenships: before.citizenships, languages: before.languages, homeProvinceCode: before.homeProvinceCode }, plain),
+      ...diffFields(
+        {
+          gender: before.gender,
+          citizenships: before.citizenships,
+          languages: before.languages,
+          homeProvinceCode: before.homeProvinceCode,
+        },
+        plain,
+      ),
       ...Object.keys(next)
-        .filter((k) => JSON.stringify((next as Record<string, unknown>)[k]) !== JSON.stringify((current as unknown as Record<string, unknown>)[k]))
+        .filter(
+          (k) =>
+            JSON.stringify((next as Record<string, unknown>)[k]) !==
+            JSON.stringify((current as unknown as Record<string, unknown>)[k]),
+        )
         .map((field) => ({ field, personal: true })),
     ];
     await this.audit.change('update', 'person', id, changes);
@@ -135,7 +196,10 @@ export class PersonsService {
   async matches(actor: Actor, body: MatchRequest): Promise<MatchCandidate[]> {
     assertNames(body.names);
     const candidates = await this.findMatches(actor, body);
-    this.audit.touch('person', candidates.map((c) => c.personId));
+    this.audit.touch(
+      'person',
+      candidates.map((c) => c.personId),
+    );
     return candidates;
   }
 
@@ -145,11 +209,26 @@ export class PersonsService {
     if (!exact.length && !phonetic.length) return [];
     const yearIndex = q.birthYear ? this.codec.birthYearIndex(q.birthYear) : null;
     const v = this.access.personVisibility(actor, 'p', 4);
-    const weights = { name: 0.6, year: q.birthYear ? 0.2 : 0, province: q.homeProvinceCode ? 0.1 : 0, gender: q.gender ? 0.1 : 0 };
+    const weights = {
+      name: 0.6,
+      year: q.birthYear ? 0.2 : 0,
+      province: q.homeProvinceCode ? 0.1 : 0,
+      gender: q.gender ? 0.1 : 0,
+    };
     const total = weights.name + weights.year + weights.province + weights.gender;
     // Ranked in PostgreSQL over every visible candidate (common names have thousands), so the
     // best 20 are returned, not 20 of an arbitrary subset. The score is the one computed below.
-    const params = [exact, phonetic, [...exact, ...phonetic], ...v.params, yearIndex, q.homeProvinceCode ?? null, q.gender ?? null, exact.length, phonetic.length];
+    const params = [
+      exact,
+      phonetic,
+      [...exact, ...phonetic],
+      ...v.params,
+      yearIndex,
+      q.homeProvinceCode ?? null,
+      q.gender ?? null,
+      exact.length,
+      phonetic.length,
+    ];
     const n = v.params.length + 3;
     const p = (i: number) => `$${n + i}`;
     const rows: (PersonEntity & { exact_hits: number; phonetic_hits: number })[] = await this.tx.manager().query(
@@ -171,11 +250,20 @@ export class PersonsService {
     );
     return rows
       .map((r) => {
-        const nameScore = Math.min(1, Math.max(r.exact_hits / Math.max(1, exact.length), (0.85 * r.phonetic_hits) / Math.max(1, phonetic.length)));
-        const yearMatch = yearIndex !== null && r.birthYearBidx !== null && Buffer.compare(yearIndex, r.birthYearBidx) === 0;
+        const nameScore = Math.min(
+          1,
+          Math.max(r.exact_hits / Math.max(1, exact.length), (0.85 * r.phonetic_hits) / Math.max(1, phonetic.length)),
+        );
+        const yearMatch =
+          yearIndex !== null && r.birthYearBidx !== null && Buffer.compare(yearIndex, r.birthYearBidx) === 0;
         const provinceMatch = Boolean(q.homeProvinceCode) && r.homeProvinceCode === q.homeProvinceCode;
         const genderMatch = Boolean(q.gender) && r.gender === q.gender;
-        const score = (weights.name * nameScore + weights.year * Number(yearMatch) + weights.province * Number(provinceMatch) + weights.gender * Number(genderMatch)) / total;
+        const score =
+          (weights.name * nameScore +
+            weights.year * Number(yearMatch) +
+            weights.province * Number(provinceMatch) +
+            weights.gender * Number(genderMatch)) /
+          total;
         const reasons = [
           ...(r.exact_hits ? ['name_exact'] : []),
           ...(r.phonetic_hits ? ['name_phonetic'] : []),
@@ -203,11 +291,26 @@ export class PersonsService {
     if (id === intoId) throw new DomainError('UNPROCESSABLE', 'A person cannot be merged into itself');
     await this.access.requirePerson(actor, id, 'full');
     await this.access.requirePerson(actor, intoId, 'full');
-    const [source, target] = await Promise.all([this.repo().findOneByOrFail({ id }), this.repo().findOneByOrFail({ id: intoId })]);
+    const [source, target] = await Promise.all([
+      this.repo().findOneByOrFail({ id }),
+      this.repo().findOneByOrFail({ id: intoId }),
+    ]);
     if (source.mergedIntoId) throw new DomainError('CONFLICT', 'This record is already merged; unmerge it first');
     if (target.mergedIntoId) throw new DomainError('UNPROCESSABLE', 'The target record is itself merged into another');
-    await this.tx.manager().query(`UPDATE person SET merged_into_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, intoId]);
-    await this.audit.change('merge', 'person', id, diffFields<{ mergedIntoId: string | null }>({ mergedIntoId: null }, { mergedIntoId: intoId }), null, { intoPersonId: intoId });
+    await this.tx
+      .manager()
+      .query(`UPDATE person SET merged_into_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [
+        id,
+        intoId,
+      ]);
+    await this.audit.change(
+      'merge',
+      'person',
+      id,
+      diffFields<{ mergedIntoId: string | null }>({ mergedIntoId: null }, { mergedIntoId: intoId }),
+      null,
+      { intoPersonId: intoId },
+    );
     return this.get(actor, id);
   }
 
@@ -215,8 +318,15 @@ export class PersonsService {
     await this.access.requirePerson(actor, id, 'full');
     const source = await this.repo().findOneByOrFail({ id });
     if (!source.mergedIntoId) throw new DomainError('CONFLICT', 'This record is not merged');
-    await this.tx.manager().query(`UPDATE person SET merged_into_id = NULL, version = version + 1, updated_at = now() WHERE id = $1`, [id]);
-    await this.audit.change('unmerge', 'person', id, diffFields<{ mergedIntoId: string | null }>({ mergedIntoId: source.mergedIntoId }, { mergedIntoId: null }));
+    await this.tx
+      .manager()
+      .query(`UPDATE person SET merged_into_id = NULL, version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+    await this.audit.change(
+      'unmerge',
+      'person',
+      id,
+      diffFields<{ mergedIntoId: string | null }>({ mergedIntoId: source.mergedIntoId }, { mergedIntoId: null }),
+    );
     return this.get(actor, id);
   }
 
@@ -229,7 +339,15 @@ export class PersonsService {
 
   private async writeNameIndexes(personId: string, names: PersonNames): Promise<void> {
     const rows = this.codec.nameIndexes(names).map((i) => ({ personId, kind: i.kind, value: i.value }));
-    if (rows.length) await this.tx.manager().createQueryBuilder().insert().into(PersonNameIndexEntity).values(rows).orIgnore().execute();
+    if (rows.length)
+      await this.tx
+        .manager()
+        .createQueryBuilder()
+        .insert()
+        .into(PersonNameIndexEntity)
+        .values(rows)
+        .orIgnore()
+        .execute();
   }
 
   toResponse(p: PersonEntity, view: CaseView): PersonResponse {

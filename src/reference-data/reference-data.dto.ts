@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 
 const VERIFICATION_DOC = {
   enum: ['verified', 'secondary', 'unverified'],
-  description: 'verified: read in the primary source; secondary: from a source quoting it; unverified: to be confirmed before relying on it',
+  description:
+    'verified: read in the primary source; secondary: from a source quoting it; unverified: to be confirmed before relying on it',
 };
 
 export class ProvinceResponse {

@@ -28,9 +28,18 @@ export const toProvinceResponse = (p: ProvinceEntity): ProvinceResponse => ({
   verification: p.verification,
 });
 
-export const toCountryResponse = (c: CountryEntity): CountryResponse => ({ code: c.code, alpha3: c.alpha3, nameEn: c.nameEn, nameLo: c.nameLo });
+export const toCountryResponse = (c: CountryEntity): CountryResponse => ({
+  code: c.code,
+  alpha3: c.alpha3,
+  nameEn: c.nameEn,
+  nameLo: c.nameLo,
+});
 
-export const toLanguageResponse = (l: LanguageEntity): LanguageResponse => ({ code: l.code, alpha2: l.alpha2, nameEn: l.nameEn });
+export const toLanguageResponse = (l: LanguageEntity): LanguageResponse => ({
+  code: l.code,
+  alpha2: l.alpha2,
+  nameEn: l.nameEn,
+});
 
 export const toBorderCrossingResponse = (b: BorderCrossingEntity): BorderCrossingResponse => ({
   code: b.code,
@@ -53,7 +62,10 @@ export const toCodeResponse = (c: CodeEntity): CodeResponse => ({
   source: c.source,
 });
 
-export const toCodeListSummary = (l: CodeListEntity): CodeListSummaryResponse => ({ category: l.category, description: l.description });
+export const toCodeListSummary = (l: CodeListEntity): CodeListSummaryResponse => ({
+  category: l.category,
+  description: l.description,
+});
 
 export const toCodeListResponse = (l: CodeListEntity, values: CodeEntity[]): CodeListResponse => ({
   ...toCodeListSummary(l),

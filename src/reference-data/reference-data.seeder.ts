@@ -14,13 +14,27 @@ import {
   ProvinceEntity,
 } from './reference-data.entities.js';
 
-async function upsert<T extends ObjectLiteral>(ds: DataSource, target: EntityTarget<T>, rows: T[], keys: string[]): Promise<void> {
+async function upsert<T extends ObjectLiteral>(
+  ds: DataSource,
+  target: EntityTarget<T>,
+  rows: T[],
+  keys: string[],
+): Promise<void> {
   const chunk = 500;
   for (let i = 0; i < rows.length; i += chunk) {
-    await ds.createQueryBuilder().insert().into(target).values(rows.slice(i, i + chunk)).orUpdate(
-      ds.getMetadata(target).columns.filter((c) => !keys.includes(c.propertyName)).map((c) => c.databaseName),
-      keys.map((k) => ds.getMetadata(target).findColumnWithPropertyName(k)!.databaseName),
-    ).execute();
+    await ds
+      .createQueryBuilder()
+      .insert()
+      .into(target)
+      .values(rows.slice(i, i + chunk))
+      .orUpdate(
+        ds
+          .getMetadata(target)
+          .columns.filter((c) => !keys.includes(c.propertyName))
+          .map((c) => c.databaseName),
+        keys.map((k) => ds.getMetadata(target).findColumnWithPropertyName(k)!.databaseName),
+      )
+      .execute();
   }
 }
 

@@ -24,7 +24,9 @@ export class ReferenceDataService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   async provinces(): Promise<ProvinceResponse[]> {
-    return (await this.db.getRepository(ProvinceEntity).find({ order: { nationalCode: 'ASC' } })).map(map.toProvinceResponse);
+    return (await this.db.getRepository(ProvinceEntity).find({ order: { nationalCode: 'ASC' } })).map(
+      map.toProvinceResponse,
+    );
   }
 
   async countries(): Promise<CountryResponse[]> {
@@ -36,11 +38,15 @@ export class ReferenceDataService {
   }
 
   async borderCrossings(): Promise<BorderCrossingResponse[]> {
-    return (await this.db.getRepository(BorderCrossingEntity).find({ order: { code: 'ASC' } })).map(map.toBorderCrossingResponse);
+    return (await this.db.getRepository(BorderCrossingEntity).find({ order: { code: 'ASC' } })).map(
+      map.toBorderCrossingResponse,
+    );
   }
 
   async codeLists(): Promise<CodeListSummaryResponse[]> {
-    return (await this.db.getRepository(CodeListEntity).find({ order: { category: 'ASC' } })).map(map.toCodeListSummary);
+    return (await this.db.getRepository(CodeListEntity).find({ order: { category: 'ASC' } })).map(
+      map.toCodeListSummary,
+    );
   }
 
   async codeList(category: string): Promise<CodeListResponse> {

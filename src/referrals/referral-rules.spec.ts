@@ -28,14 +28,37 @@ describe('referral state machine', () => {
 });
 
 describe('facility eligibility', () => {
-  const womenAndChildren: FacilityRules = { acceptsGenders: ['Feminine'], acceptsMinAge: 0, acceptsMaxAge: 120, acceptsExploitationTypes: [], active: true };
+  const womenAndChildren: FacilityRules = {
+    acceptsGenders: ['Feminine'],
+    acceptsMinAge: 0,
+    acceptsMaxAge: 120,
+    acceptsExploitationTypes: [],
+    active: true,
+  };
   it('refuses an adult man at a women-only shelter, naming the rule', () => {
-    expect(eligibilityFailures(womenAndChildren, { gender: 'Masculine', age: 34, exploitationTypes: ['ForcedLabour'] })).toEqual([{ rule: 'gender', detail: 'the facility accepts Feminine only' }]);
+    expect(
+      eligibilityFailures(womenAndChildren, { gender: 'Masculine', age: 34, exploitationTypes: ['ForcedLabour'] }),
+    ).toEqual([{ rule: 'gender', detail: 'the facility accepts Feminine only' }]);
   });
   it('checks age and exploitation type, and accepts an unknown age', () => {
-    const teens: FacilityRules = { acceptsGenders: ['Feminine', 'Masculine'], acceptsMinAge: 12, acceptsMaxAge: 17, acceptsExploitationTypes: ['SexualExploitation'], active: true };
-    expect(eligibilityFailures(teens, { gender: 'Feminine', age: 25, exploitationTypes: ['ForcedLabour'] }).map((f) => f.rule)).toEqual(['age', 'exploitation_type']);
+    const teens: FacilityRules = {
+      acceptsGenders: ['Feminine', 'Masculine'],
+      acceptsMinAge: 12,
+      acceptsMaxAge: 17,
+      acceptsExploitationTypes: ['SexualExploitation'],
+      active: true,
+    };
+    expect(
+      eligibilityFailures(teens, { gender: 'Feminine', age: 25, exploitationTypes: ['ForcedLabour'] }).map(
+        (f) => f.rule,
+      ),
+    ).toEqual(['age', 'exploitation_type']);
     expect(eligibilityFailures(teens, { gender: 'Feminine', age: null, exploitationTypes: [] })).toEqual([]);
-    expect(eligibilityFailures({ ...teens, active: false }, { gender: 'Feminine', age: 15, exploitationTypes: ['SexualExploitation'] }).map((f) => f.rule)).toEqual(['inactive']);
+    expect(
+      eligibilityFailures(
+        { ...teens, active: false },
+        { gender: 'Feminine', age: 15, exploitationTypes: ['SexualExploitation'] },
+      ).map((f) => f.rule),
+    ).toEqual(['inactive']);
   });
 });

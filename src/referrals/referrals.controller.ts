@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -7,8 +14,16 @@ import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import {
-  CreateReferralRequest, DeclineRequest, EndReferralRequest, FamilyAssessmentRequest, FamilyAssessmentResponse, InboxCounts, InboxQuery, ReferralResponse,
-  UnmetNeedsQuery, UnmetNeedsReport,
+  CreateReferralRequest,
+  DeclineRequest,
+  EndReferralRequest,
+  FamilyAssessmentRequest,
+  FamilyAssessmentResponse,
+  InboxCounts,
+  InboxQuery,
+  ReferralResponse,
+  UnmetNeedsQuery,
+  UnmetNeedsReport,
 } from './dto/referral.dto.js';
 import { ReferralsService } from './referrals.service.js';
 
@@ -24,12 +39,17 @@ export class ReferralsController {
   @Authorize(Permission.ReferralCreate)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({
-    summary: 'Refer the case to another agency\'s inbox',
-    description: 'Needs the person\'s consent covering that agency (422 CONSENT_REQUIRED) unless a supervisor overrides with a reason; a facility that cannot take the person answers 422 NOT_ELIGIBLE naming the rule, and the unmet need is recorded.',
+    summary: "Refer the case to another agency's inbox",
+    description:
+      "Needs the person's consent covering that agency (422 CONSENT_REQUIRED) unless a supervisor overrides with a reason; a facility that cannot take the person answers 422 NOT_ELIGIBLE naming the rule, and the unmet need is recorded.",
   })
   @ApiCreatedResponse({ type: ReferralResponse })
   @ApiUnprocessableEntityResponse({ description: 'CONSENT_REQUIRED or NOT_ELIGIBLE' })
-  create(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: CreateReferralRequest): Promise<ReferralResponse> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: CreateReferralRequest,
+  ): Promise<ReferralResponse> {
     return this.referrals.create(actor, id, body);
   }
 
@@ -42,7 +62,9 @@ export class ReferralsController {
 
   @Get('referrals/inbox')
   @Authorize(Permission.ReferralRead)
-  @ApiOperation({ summary: 'Your agency\'s inbox: pending (by due time), overdue or accepted (at most 500, soonest due first)' })
+  @ApiOperation({
+    summary: "Your agency's inbox: pending (by due time), overdue or accepted (at most 500, soonest due first)",
+  })
   @ApiOkResponse({ type: [ReferralResponse] })
   inbox(@CurrentActor() actor: Actor, @Query() q: InboxQuery): Promise<ReferralResponse[]> {
     return this.referrals.inbox(actor, q.view ?? 'pending');
@@ -68,7 +90,11 @@ export class ReferralsController {
   @Authorize(Permission.ReferralRespond)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ReferralResponse })
-  accept(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number): Promise<ReferralResponse> {
+  accept(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+  ): Promise<ReferralResponse> {
     return this.referrals.move(actor, id, version, 'accept');
   }
 
@@ -77,7 +103,12 @@ export class ReferralsController {
   @Authorize(Permission.ReferralRespond)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ReferralResponse })
-  decline(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: DeclineRequest): Promise<ReferralResponse> {
+  decline(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: DeclineRequest,
+  ): Promise<ReferralResponse> {
     return this.referrals.move(actor, id, version, 'decline', body.reason);
   }
 
@@ -86,7 +117,12 @@ export class ReferralsController {
   @Authorize(Permission.ReferralCreate)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ReferralResponse })
-  withdraw(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: EndReferralRequest): Promise<ReferralResponse> {
+  withdraw(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: EndReferralRequest,
+  ): Promise<ReferralResponse> {
     return this.referrals.move(actor, id, version, 'withdraw', body.reason);
   }
 
@@ -95,7 +131,12 @@ export class ReferralsController {
   @Authorize(Permission.ReferralRespond)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ReferralResponse })
-  complete(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: EndReferralRequest): Promise<ReferralResponse> {
+  complete(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: EndReferralRequest,
+  ): Promise<ReferralResponse> {
     return this.referrals.move(actor, id, version, 'complete', body.reason);
   }
 
@@ -104,7 +145,12 @@ export class ReferralsController {
   @Authorize(Permission.ReferralRespond)
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ReferralResponse })
-  cancel(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: EndReferralRequest): Promise<ReferralResponse> {
+  cancel(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: EndReferralRequest,
+  ): Promise<ReferralResponse> {
     return this.referrals.move(actor, id, version, 'cancel', body.reason);
   }
 
@@ -112,7 +158,11 @@ export class ReferralsController {
   @Authorize(Permission.ReferralRespond)
   @ApiOperation({ summary: 'Record the family tracing and assessment result (home-province social welfare)' })
   @ApiCreatedResponse({ type: FamilyAssessmentResponse })
-  familyAssessment(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: FamilyAssessmentRequest): Promise<FamilyAssessmentResponse> {
+  familyAssessment(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: FamilyAssessmentRequest,
+  ): Promise<FamilyAssessmentResponse> {
     return this.referrals.recordFamilyAssessment(actor, id, body);
   }
 
@@ -125,7 +175,9 @@ export class ReferralsController {
 
   @Get('reports/unmet-needs')
   @Authorize(Permission.ReportRead)
-  @ApiOperation({ summary: 'People no eligible facility could take, by province, service and profile (small cells suppressed)' })
+  @ApiOperation({
+    summary: 'People no eligible facility could take, by province, service and profile (small cells suppressed)',
+  })
   @ApiOkResponse({ type: UnmetNeedsReport })
   unmetNeeds(@Query() q: UnmetNeedsQuery): Promise<UnmetNeedsReport> {
     return this.referrals.unmetNeeds(q.from, q.to);

@@ -18,8 +18,22 @@ import { TransactionService } from '../database/transaction.service.js';
 import { FacilityEntity } from '../facilities/facility.entity.js';
 import { Permission } from '../auth/permissions.js';
 import { CaseProfileService } from './case-profile.js';
-import type { CreateReferralRequest, FamilyAssessmentRequest, FamilyAssessmentResponse, InboxCounts, ReferralResponse, UnmetNeedsReport } from './dto/referral.dto.js';
-import { ageGroupOf, checkMove, eligibilityFailures, OPEN_STATUSES, type ReferralAction, type ReferralStatus } from './referral-rules.js';
+import type {
+  CreateReferralRequest,
+  FamilyAssessmentRequest,
+  FamilyAssessmentResponse,
+  InboxCounts,
+  ReferralResponse,
+  UnmetNeedsReport,
+} from './dto/referral.dto.js';
+import {
+  ageGroupOf,
+  checkMove,
+  eligibilityFailures,
+  OPEN_STATUSES,
+  type ReferralAction,
+  type ReferralStatus,
+} from './referral-rules.js';
 import { FamilyAssessmentEntity, ReferralEntity, UnmetNeedEntity } from './referral.entities.js';
 
 const enc = (id: string, column: string) => ({ table: 'referral', column, id });
@@ -48,7 +62,9 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     if (this.config.referrals.expiryIntervalMs > 0) {
       this.timer = setInterval(() => {
-        this.expireOverdue().catch((err: unknown) => this.logger.warn({ errorType: (err as Error)?.name }, 'referral expiry failed; will retry'));
+        this.expireOverdue().catch((err: unknown) =>
+          this.logger.warn({ errorType: (err as Error)?.name }, 'referral expiry failed; will retry'),
+        );
       }, this.config.referrals.expiryIntervalMs);
       this.timer.unref();
     }
@@ -71,61 +87,145 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
   async create(actor: Actor, caseId: string, body: CreateReferralRequest): Promise<ReferralResponse> {
     await this.access.requireCase(actor, caseId, 'full');
     const c = await this.m().getRepository(CaseEntity).findOneByOrFail({ id: caseId });
-    if (c.leadAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'Referrals are sent by the case\'s lead agency');
+    if (c.leadAgencyId !== actor.agencyId)
+      throw new DomainError('FORBIDDEN', "Referrals are sent by the case's lead agency");
     if (CLOSED_STAGES.has(c.stage as CaseStage)) throw new DomainError('ILLEGAL_TRANSITION', 'The case is closed');
-    if (body.toAgencyId === actor.agencyId) throw new DomainError('UNPROCESSABLE', 'Refer to another agency', { errors: [{ field: 'toAgencyId', messages: ['toAgencyId is your own agency'] }] });
+    if (body.toAgencyId === actor.agencyId)
+      throw new DomainError('UNPROCESSABLE', 'Refer to another agency', {
+        errors: [{ field: 'toAgencyId', messages: ['toAgencyId is your own agency'] }],
+      });
     const target = await this.m().getRepository(AgencyEntity).findOneBy({ id: body.toAgencyId });
-    if (!target?.active) throw new DomainError('VALIDATION_FAILED', 'Unknown agency', { errors: [{ field: 'toAgencyId', messages: ['no active agency has this id'] }] });
+    if (!target?.active)
+      throw new DomainError('VALIDATION_FAILED', 'Unknown agency', {
+        errors: [{ field: 'toAgencyId', messages: ['no active agency has this id'] }],
+      });
 
     // Sharing needs the person's consent covering this agency, unless overridden with a reason.
     const consent = await this.m().getRepository(CaseConsentEntity).findOneBy({ caseId, status: 'active' });
-    const covered = Boolean(consent?.purposes.includes('sharing_for_referral') && consent.coveredAgencyIds.includes(body.toAgencyId));
+    const covered = Boolean(
+      consent?.purposes.includes('sharing_for_referral') && consent.coveredAgencyIds.includes(body.toAgencyId),
+    );
     if (!covered) {
       if (!body.consentOverrideReason) {
-        throw new DomainError('CONSENT_REQUIRED', 'The person\'s consent does not cover sharing with this agency', {
-          errors: [{ field: 'toAgencyId', messages: ['record a consent covering this agency, or override with a reason (supervisors)'] }],
+        throw new DomainError('CONSENT_REQUIRED', "The person's consent does not cover sharing with this agency", {
+          errors: [
+            {
+              field: 'toAgencyId',
+              messages: ['record a consent covering this agency, or override with a reason (supervisors)'],
+            },
+          ],
         });
       }
-      if (!actor.permissions.has(Permission.ReferralConsentOverride)) throw new DomainError('FORBIDDEN', 'Overriding consent needs the referral.consent-override permission');
+      if (!actor.permissions.has(Permission.ReferralConsentOverride))
+        throw new DomainError('FORBIDDEN', 'Overriding consent needs the referral.consent-override permission');
     } else if (body.consentOverrideReason) {
-      throw new DomainError('VALIDATION_FAILED', 'Consent covers this referral: no override needed', { errors: [{ field: 'consentOverrideReason', messages: ['remove it: consent covers this agency'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Consent covers this referral: no override needed', {
+        errors: [{ field: 'consentOverrideReason', messages: ['remove it: consent covers this agency'] }],
+      });
     }
 
     const profile = await this.profiles.of(caseId);
     if (body.toFacilityId) {
       const facility = await this.m().getRepository(FacilityEntity).findOneBy({ id: body.toFacilityId });
       if (!facility || facility.agencyId !== body.toAgencyId) {
-        throw new DomainError('VALIDATION_FAILED', 'The facility does not belong to that agency', { errors: [{ field: 'toFacilityId', messages: ['must be a facility of toAgencyId'] }] });
+        throw new DomainError('VALIDATION_FAILED', 'The facility does not belong to that agency', {
+          errors: [{ field: 'toFacilityId', messages: ['must be a facility of toAgencyId'] }],
+        });
       }
       const failures = eligibilityFailures(facility, profile);
       if (failures.length) {
         await this.recordUnmetNeed(actor, caseId, body.purpose, profile, failures[0]!.rule, facility.id);
-        throw new DomainError('NOT_ELIGIBLE', `${facility.nameEn} cannot take this person: ${failures.map((f) => f.detail).join('; ')}`, {
-          extensions: { rules: failures.map((f) => f.rule), failures, unmetNeedRecorded: true },
-        });
+        throw new DomainError(
+          'NOT_ELIGIBLE',
+          `${facility.nameEn} cannot take this person: ${failures.map((f) => f.detail).join('; ')}`,
+          {
+            extensions: { rules: failures.map((f) => f.rule), failures, unmetNeedRecorded: true },
+          },
+        );
       }
     }
 
     const id = uuidv7();
     const dueBy = new Date(Date.now() + (this.config.referrals.slaHours[body.urgency] ?? 72) * 3600_000);
     await this.m().insert(ReferralEntity, {
-      id, caseId, fromAgencyId: actor.agencyId, toAgencyId: body.toAgencyId, toFacilityId: body.toFacilityId ?? null, purpose: body.purpose, urgency: body.urgency,
-      status: 'pending', noteEnc: this.cipher.encryptOptional(body.note, enc(id, 'note_enc')), dueBy,
-      consentOverrideEnc: covered ? null : this.cipher.encryptJson(body.consentOverrideReason!, enc(id, 'consent_override_enc')),
-      consentOverrideBy: covered ? null : actor.userId, profileGender: profile.gender, profileAgeGroup: ageGroupOf(profile.age), createdBy: actor.userId,
+      id,
+      caseId,
+      fromAgencyId: actor.agencyId,
+      toAgencyId: body.toAgencyId,
+      toFacilityId: body.toFacilityId ?? null,
+      purpose: body.purpose,
+      urgency: body.urgency,
+      status: 'pending',
+      noteEnc: this.cipher.encryptOptional(body.note, enc(id, 'note_enc')),
+      dueBy,
+      consentOverrideEnc: covered
+        ? null
+        : this.cipher.encryptJson(body.consentOverrideReason!, enc(id, 'consent_override_enc')),
+      consentOverrideBy: covered ? null : actor.userId,
+      profileGender: profile.gender,
+      profileAgeGroup: ageGroupOf(profile.age),
+      createdBy: actor.userId,
     });
     // While open, the receiver sees the case through the limited view.
-    await this.m().insert(CaseAccessGrantEntity, { id: uuidv7(), caseId, granteeAgencyId: body.toAgencyId, granteeUserId: null, kind: 'referral', view: 'limited', reason: `referral ${id}`, sourceId: id, expiresAt: null });
-    await this.timeline.record(caseId, 'referral_sent', actor, { type: 'referral', id }, { toAgencyId: body.toAgencyId, purpose: body.purpose, urgency: body.urgency, consentOverridden: !covered });
-    await this.audit.change('create', 'referral', id, [...diffFields(null, { toAgencyId: body.toAgencyId, toFacilityId: body.toFacilityId ?? null, purpose: body.purpose, urgency: body.urgency, status: 'pending' }), ...(body.note ? [{ field: 'note', personal: true }] : []), ...(covered ? [] : [{ field: 'consentOverrideReason', personal: true }])], caseId, covered ? undefined : { consentOverride: true });
+    await this.m().insert(CaseAccessGrantEntity, {
+      id: uuidv7(),
+      caseId,
+      granteeAgencyId: body.toAgencyId,
+      granteeUserId: null,
+      kind: 'referral',
+      view: 'limited',
+      reason: `referral ${id}`,
+      sourceId: id,
+      expiresAt: null,
+    });
+    await this.timeline.record(
+      caseId,
+      'referral_sent',
+      actor,
+      { type: 'referral', id },
+      { toAgencyId: body.toAgencyId, purpose: body.purpose, urgency: body.urgency, consentOverridden: !covered },
+    );
+    await this.audit.change(
+      'create',
+      'referral',
+      id,
+      [
+        ...diffFields(null, {
+          toAgencyId: body.toAgencyId,
+          toFacilityId: body.toFacilityId ?? null,
+          purpose: body.purpose,
+          urgency: body.urgency,
+          status: 'pending',
+        }),
+        ...(body.note ? [{ field: 'note', personal: true }] : []),
+        ...(covered ? [] : [{ field: 'consentOverrideReason', personal: true }]),
+      ],
+      caseId,
+      covered ? undefined : { consentOverride: true },
+    );
     return this.get(actor, id);
   }
 
   /** Recorded in its own transaction: the refusal is answered with 422, yet the evidence stays. */
-  private async recordUnmetNeed(actor: Actor, caseId: string, service: string, profile: Awaited<ReturnType<CaseProfileService['of']>>, rule: string, facilityId: string | null): Promise<void> {
+  private async recordUnmetNeed(
+    actor: Actor,
+    caseId: string,
+    service: string,
+    profile: Awaited<ReturnType<CaseProfileService['of']>>,
+    rule: string,
+    facilityId: string | null,
+  ): Promise<void> {
     await this.dataSource.getRepository(UnmetNeedEntity).insert({
-      id: uuidv7(), caseId, agencyId: actor.agencyId, provinceCode: profile.provinceCode, service, gender: profile.gender, ageGroup: ageGroupOf(profile.age),
-      exploitationTypes: profile.exploitationTypes, rule, facilityId,
+      id: uuidv7(),
+      caseId,
+      agencyId: actor.agencyId,
+      provinceCode: profile.provinceCode,
+      service,
+      gender: profile.gender,
+      ageGroup: ageGroupOf(profile.age),
+      exploitationTypes: profile.exploitationTypes,
+      rule,
+      facilityId,
     });
   }
 
@@ -139,20 +239,43 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
 
   async forCase(actor: Actor, caseId: string): Promise<ReferralResponse[]> {
     const view = await this.access.requireCase(actor, caseId);
-    const rows = await this.m().getRepository(ReferralEntity).find({ where: view === 'full' ? { caseId } : { caseId, toAgencyId: actor.agencyId }, order: { createdAt: 'ASC' } });
-    this.audit.touch('referral', rows.map((r) => r.id), [caseId]);
+    const rows = await this.m()
+      .getRepository(ReferralEntity)
+      .find({
+        where: view === 'full' ? { caseId } : { caseId, toAgencyId: actor.agencyId },
+        order: { createdAt: 'ASC' },
+      });
+    this.audit.touch(
+      'referral',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     return this.responses(rows);
   }
 
   /** The agency's inbox: pending (by due time), overdue, or accepted. */
   async inbox(actor: Actor, view: string): Promise<ReferralResponse[]> {
-    const where = view === 'accepted' ? `status = 'accepted'` : view === 'overdue' ? `status = 'pending' AND due_by < now()` : `status = 'pending'`;
-    const entities = await this.m().getRepository(ReferralEntity).createQueryBuilder('r')
-      .where(`r.to_agency_id = :agency AND ${where.replaceAll('status', 'r.status').replaceAll('due_by', 'r.due_by')}`, { agency: actor.agencyId })
+    const where =
+      view === 'accepted'
+        ? `status = 'accepted'`
+        : view === 'overdue'
+          ? `status = 'pending' AND due_by < now()`
+          : `status = 'pending'`;
+    const entities = await this.m()
+      .getRepository(ReferralEntity)
+      .createQueryBuilder('r')
+      .where(
+        `r.to_agency_id = :agency AND ${where.replaceAll('status', 'r.status').replaceAll('due_by', 'r.due_by')}`,
+        { agency: actor.agencyId },
+      )
       .orderBy('r.due_by', 'ASC')
       .limit(500)
       .getMany();
-    this.audit.touch('referral', entities.map((r) => r.id), entities.map((r) => r.caseId));
+    this.audit.touch(
+      'referral',
+      entities.map((r) => r.id),
+      entities.map((r) => r.caseId),
+    );
     return this.responses(entities);
   }
 
@@ -168,14 +291,33 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** accept / decline (receiver), withdraw (sender), complete (receiver), cancel (either). */
-  async move(actor: Actor, id: string, version: number, action: ReferralAction, reason?: string): Promise<ReferralResponse> {
+  async move(
+    actor: Actor,
+    id: string,
+    version: number,
+    action: ReferralAction,
+    reason?: string,
+  ): Promise<ReferralResponse> {
     const r = await this.m().getRepository(ReferralEntity).findOneBy({ id });
     if (!r || (r.fromAgencyId !== actor.agencyId && r.toAgencyId !== actor.agencyId)) throw notFound('Referral');
     const party = r.toAgencyId === actor.agencyId ? 'receiver' : 'sender';
     const check = checkMove(action, r.status as ReferralStatus, party);
     if (!check.ok) {
-      if (check.reason === 'wrong_party') throw new DomainError('FORBIDDEN', action === 'withdraw' ? 'Only the sending agency withdraws a referral' : 'Only the receiving agency answers a referral');
-      throw new DomainError('ILLEGAL_TRANSITION', `A ${r.status} referral cannot be ${action === 'cancel' ? 'cancelled' : `${action}ed`}`.replace('withdrawed', 'withdrawn'), { extensions: { currentStatus: r.status, action } });
+      if (check.reason === 'wrong_party')
+        throw new DomainError(
+          'FORBIDDEN',
+          action === 'withdraw'
+            ? 'Only the sending agency withdraws a referral'
+            : 'Only the receiving agency answers a referral',
+        );
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `A ${r.status} referral cannot be ${action === 'cancel' ? 'cancelled' : `${action}ed`}`.replace(
+          'withdrawed',
+          'withdrawn',
+        ),
+        { extensions: { currentStatus: r.status, action } },
+      );
     }
     if (r.version !== version) throw staleVersion('Referral', r.version);
     const responds = action === 'accept' || action === 'decline';
@@ -188,44 +330,121 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
         WHERE id = $1`,
       [id, check.to, action, reason ?? null, responds, actor.userId],
     );
-    await this.timeline.record(r.caseId, `referral_${check.to}`, actor, { type: 'referral', id }, { toAgencyId: r.toAgencyId, purpose: r.purpose, ...(reason ? { reason } : {}) });
-    await this.audit.change(action, 'referral', id, diffFields({ status: r.status }, { status: check.to }), r.caseId, reason ? { reason } : undefined);
+    await this.timeline.record(
+      r.caseId,
+      `referral_${check.to}`,
+      actor,
+      { type: 'referral', id },
+      { toAgencyId: r.toAgencyId, purpose: r.purpose, ...(reason ? { reason } : {}) },
+    );
+    await this.audit.change(
+      action,
+      'referral',
+      id,
+      diffFields({ status: r.status }, { status: check.to }),
+      r.caseId,
+      reason ? { reason } : undefined,
+    );
     if (!OPEN_STATUSES.has(check.to)) {
       // The referral ended: so does the receiver's view of the case (last, as the receiver may be the actor).
-      await this.m().query(`UPDATE case_access_grant SET revoked_at = now() WHERE source_id = $1 AND kind = 'referral' AND revoked_at IS NULL`, [id]);
+      await this.m().query(
+        `UPDATE case_access_grant SET revoked_at = now() WHERE source_id = $1 AND kind = 'referral' AND revoked_at IS NULL`,
+        [id],
+      );
     }
     return this.get(actor, id);
   }
 
   /** The home province's family tracing and assessment result, on a family-tracing referral. */
-  async recordFamilyAssessment(actor: Actor, referralId: string, body: FamilyAssessmentRequest): Promise<FamilyAssessmentResponse> {
+  async recordFamilyAssessment(
+    actor: Actor,
+    referralId: string,
+    body: FamilyAssessmentRequest,
+  ): Promise<FamilyAssessmentResponse> {
     const r = await this.m().getRepository(ReferralEntity).findOneBy({ id: referralId });
     if (!r || r.toAgencyId !== actor.agencyId) throw notFound('Referral');
-    if (r.purpose !== 'family_tracing') throw new DomainError('UNPROCESSABLE', 'Family assessments answer family-tracing referrals');
-    if (r.status !== 'accepted') throw new DomainError('ILLEGAL_TRANSITION', 'Accept the referral first', { extensions: { currentStatus: r.status } });
-    if (body.assessedOn > new Date().toISOString().slice(0, 10)) throw new DomainError('DATE_OUT_OF_RANGE', 'assessedOn must not be in the future', { errors: [{ field: 'assessedOn', messages: ['assessedOn must not be in the future'] }] });
+    if (r.purpose !== 'family_tracing')
+      throw new DomainError('UNPROCESSABLE', 'Family assessments answer family-tracing referrals');
+    if (r.status !== 'accepted')
+      throw new DomainError('ILLEGAL_TRANSITION', 'Accept the referral first', {
+        extensions: { currentStatus: r.status },
+      });
+    if (body.assessedOn > new Date().toISOString().slice(0, 10))
+      throw new DomainError('DATE_OUT_OF_RANGE', 'assessedOn must not be in the future', {
+        errors: [{ field: 'assessedOn', messages: ['assessedOn must not be in the future'] }],
+      });
     const id = uuidv7();
     await this.m().insert(FamilyAssessmentEntity, {
-      id, referralId, caseId: r.caseId, agencyId: actor.agencyId, assessedOn: body.assessedOn, familyFound: body.familyFound, recommendation: body.recommendation,
-      householdRisks: body.householdRisks ?? [], findingsEnc: this.cipher.encryptOptional(body.findings, { table: 'family_assessment', column: 'findings_enc', id }), recordedBy: actor.userId,
+      id,
+      referralId,
+      caseId: r.caseId,
+      agencyId: actor.agencyId,
+      assessedOn: body.assessedOn,
+      familyFound: body.familyFound,
+      recommendation: body.recommendation,
+      householdRisks: body.householdRisks ?? [],
+      findingsEnc: this.cipher.encryptOptional(body.findings, {
+        table: 'family_assessment',
+        column: 'findings_enc',
+        id,
+      }),
+      recordedBy: actor.userId,
     });
-    await this.timeline.record(r.caseId, 'family_assessment_recorded', actor, { type: 'family_assessment', id }, { familyFound: body.familyFound, recommendation: body.recommendation });
-    await this.audit.change('create', 'family_assessment', id, [...diffFields(null, { familyFound: body.familyFound, recommendation: body.recommendation, householdRisks: body.householdRisks ?? [] }), ...(body.findings ? [{ field: 'findings', personal: true }] : [])], r.caseId);
+    await this.timeline.record(
+      r.caseId,
+      'family_assessment_recorded',
+      actor,
+      { type: 'family_assessment', id },
+      { familyFound: body.familyFound, recommendation: body.recommendation },
+    );
+    await this.audit.change(
+      'create',
+      'family_assessment',
+      id,
+      [
+        ...diffFields(null, {
+          familyFound: body.familyFound,
+          recommendation: body.recommendation,
+          householdRisks: body.householdRisks ?? [],
+        }),
+        ...(body.findings ? [{ field: 'findings', personal: true }] : []),
+      ],
+      r.caseId,
+    );
     return this.familyAssessment(id);
   }
 
   async familyAssessments(actor: Actor, caseId: string): Promise<FamilyAssessmentResponse[]> {
     await this.access.requireCase(actor, caseId, 'full');
-    const rows: { id: string }[] = await this.m().query('SELECT id FROM family_assessment WHERE case_id = $1 ORDER BY assessed_on', [caseId]);
-    this.audit.touch('family_assessment', rows.map((r) => r.id), [caseId]);
+    const rows: { id: string }[] = await this.m().query(
+      'SELECT id FROM family_assessment WHERE case_id = $1 ORDER BY assessed_on',
+      [caseId],
+    );
+    this.audit.touch(
+      'family_assessment',
+      rows.map((r) => r.id),
+      [caseId],
+    );
     return Promise.all(rows.map((r) => this.familyAssessment(r.id)));
   }
 
   private async familyAssessment(id: string): Promise<FamilyAssessmentResponse> {
     const f = await this.m().getRepository(FamilyAssessmentEntity).findOneByOrFail({ id });
     return {
-      id: f.id, referralId: f.referralId, caseId: f.caseId, agencyId: f.agencyId, assessedOn: f.assessedOn, familyFound: f.familyFound, recommendation: f.recommendation,
-      householdRisks: f.householdRisks, findings: this.cipher.decryptOptional<string>(f.findingsEnc, { table: 'family_assessment', column: 'findings_enc', id: f.id }), createdAt: f.createdAt.toISOString(),
+      id: f.id,
+      referralId: f.referralId,
+      caseId: f.caseId,
+      agencyId: f.agencyId,
+      assessedOn: f.assessedOn,
+      familyFound: f.familyFound,
+      recommendation: f.recommendation,
+      householdRisks: f.householdRisks,
+      findings: this.cipher.decryptOptional<string>(f.findingsEnc, {
+        table: 'family_assessment',
+        column: 'findings_enc',
+        id: f.id,
+      }),
+      createdAt: f.createdAt.toISOString(),
     };
   }
 
@@ -237,7 +456,14 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
     const end = to ?? new Date().toISOString().slice(0, 10);
     const start = from ?? `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
     const min = this.config.referrals.reportMinCellSize;
-    const rows: { province_code: string | null; service: string; gender: string; age_group: string; people: number; top_rule: string }[] = await this.m().query(
+    const rows: {
+      province_code: string | null;
+      service: string;
+      gender: string;
+      age_group: string;
+      people: number;
+      top_rule: string;
+    }[] = await this.m().query(
       `SELECT province_code, service, gender, age_group, count(DISTINCT case_id)::int AS people, mode() WITHIN GROUP (ORDER BY rule) AS top_rule
          FROM unmet_need WHERE recorded_at >= $1::date AND recorded_at < $2::date + 1
         GROUP BY province_code, service, gender, age_group
@@ -249,23 +475,47 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
       to: end,
       minCellSize: min,
       rows: rows.map((r) => ({
-        provinceCode: r.province_code, service: r.service, gender: r.gender, ageGroup: r.age_group, topRule: r.top_rule,
-        people: r.people >= min ? r.people : null, suppressed: r.people < min,
+        provinceCode: r.province_code,
+        service: r.service,
+        gender: r.gender,
+        ageGroup: r.age_group,
+        topRule: r.top_rule,
+        people: r.people >= min ? r.people : null,
+        suppressed: r.people < min,
       })),
     };
   }
 
   private async responses(rows: ReferralEntity[]): Promise<ReferralResponse[]> {
     if (!rows.length) return [];
-    const numbers: { id: string; case_number: string }[] = await this.m().query('SELECT id, case_number FROM app_case_numbers($1::uuid[])', [[...new Set(rows.map((r) => r.caseId))]]);
+    const numbers: { id: string; case_number: string }[] = await this.m().query(
+      'SELECT id, case_number FROM app_case_numbers($1::uuid[])',
+      [[...new Set(rows.map((r) => r.caseId))]],
+    );
     const byCase = new Map(numbers.map((n) => [n.id, n.case_number]));
     const now = Date.now();
     return rows.map((r) => ({
-      id: r.id, caseId: r.caseId, caseNumber: byCase.get(r.caseId) ?? '', fromAgencyId: r.fromAgencyId, toAgencyId: r.toAgencyId, toFacilityId: r.toFacilityId,
-      purpose: r.purpose, urgency: r.urgency, status: r.status, note: this.cipher.decryptOptional<string>(r.noteEnc, enc(r.id, 'note_enc')),
-      dueBy: r.dueBy.toISOString(), overdue: r.status === 'pending' && r.dueBy.getTime() < now, declineReason: r.declineReason, endReason: r.endReason,
-      consentOverridden: r.consentOverrideBy !== null, profileAgeGroup: r.profileAgeGroup, profileGender: r.profileGender, createdAt: r.createdAt.toISOString(),
-      respondedAt: r.respondedAt?.toISOString() ?? null, endedAt: r.endedAt?.toISOString() ?? null, version: r.version,
+      id: r.id,
+      caseId: r.caseId,
+      caseNumber: byCase.get(r.caseId) ?? '',
+      fromAgencyId: r.fromAgencyId,
+      toAgencyId: r.toAgencyId,
+      toFacilityId: r.toFacilityId,
+      purpose: r.purpose,
+      urgency: r.urgency,
+      status: r.status,
+      note: this.cipher.decryptOptional<string>(r.noteEnc, enc(r.id, 'note_enc')),
+      dueBy: r.dueBy.toISOString(),
+      overdue: r.status === 'pending' && r.dueBy.getTime() < now,
+      declineReason: r.declineReason,
+      endReason: r.endReason,
+      consentOverridden: r.consentOverrideBy !== null,
+      profileAgeGroup: r.profileAgeGroup,
+      profileGender: r.profileGender,
+      createdAt: r.createdAt.toISOString(),
+      respondedAt: r.respondedAt?.toISOString() ?? null,
+      endedAt: r.endedAt?.toISOString() ?? null,
+      version: r.version,
     }));
   }
 }

@@ -44,7 +44,12 @@ export class ReturnsController {
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the expected arrival' })
   @ApiOperation({ summary: 'Record the arrival at the VTC: a case opens, led by the receiving agency' })
   @ApiCreatedResponse({ type: CaseResponse })
-  arrive(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @IfMatchVersion() version: number, @Body() body: ArrivalRequest): Promise<CaseResponse> {
+  arrive(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @IfMatchVersion() version: number,
+    @Body() body: ArrivalRequest,
+  ): Promise<CaseResponse> {
     return this.returns.arrive(actor, id, version, body.personId);
   }
 }

@@ -30,35 +30,82 @@ export class ReturnsService {
   /** A notice creates one expected arrival per person announced. */
   async createNotice(actor: Actor, body: CreateReturnNoticeRequest): Promise<ReturnNoticeResponse> {
     if (body.childrenCount > body.peopleCount) {
-      throw new DomainError('VALIDATION_FAILED', 'More children than people', { errors: [{ field: 'childrenCount', messages: ['childrenCount must not exceed peopleCount'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'More children than people', {
+        errors: [{ field: 'childrenCount', messages: ['childrenCount must not exceed peopleCount'] }],
+      });
     }
     const id = uuidv7();
     await this.m().insert(ReturnNoticeEntity, {
-      id, receivingAgencyId: actor.agencyId, hostCountry: body.hostCountry, hostAgency: body.hostAgency,
-      hostReferenceEnc: this.cipher.encryptOptional(body.hostReference, { table: 'return_notice', column: 'host_reference_enc', id }),
-      borderCrossingCode: body.borderCrossingCode, expectedOn: body.expectedOn, peopleCount: body.peopleCount, childrenCount: body.childrenCount, status: 'expected', createdBy: actor.userId,
+      id,
+      receivingAgencyId: actor.agencyId,
+      hostCountry: body.hostCountry,
+      hostAgency: body.hostAgency,
+      hostReferenceEnc: this.cipher.encryptOptional(body.hostReference, {
+        table: 'return_notice',
+        column: 'host_reference_enc',
+        id,
+      }),
+      borderCrossingCode: body.borderCrossingCode,
+      expectedOn: body.expectedOn,
+      peopleCount: body.peopleCount,
+      childrenCount: body.childrenCount,
+      status: 'expected',
+      createdBy: actor.userId,
     });
-    const arrivals = Array.from({ length: body.peopleCount }, (_, i) => ({ id: uuidv7(), noticeId: id, receivingAgencyId: actor.agencyId, expectedChild: i < body.childrenCount, status: 'expected', caseId: null, arrivedAt: null }));
+    const arrivals = Array.from({ length: body.peopleCount }, (_, i) => ({
+      id: uuidv7(),
+      noticeId: id,
+      receivingAgencyId: actor.agencyId,
+      expectedChild: i < body.childrenCount,
+      status: 'expected',
+      caseId: null,
+      arrivedAt: null,
+    }));
     await this.m().createQueryBuilder().insert().into(ExpectedArrivalEntity).values(arrivals).execute();
-    await this.audit.change('create', 'return_notice', id, [...diffFields(null, { hostCountry: body.hostCountry, borderCrossingCode: body.borderCrossingCode, expectedOn: body.expectedOn, peopleCount: body.peopleCount, childrenCount: body.childrenCount }), ...(body.hostReference ? [{ field: 'hostReference', personal: true }] : [])]);
+    await this.audit.change('create', 'return_notice', id, [
+      ...diffFields(null, {
+        hostCountry: body.hostCountry,
+        borderCrossingCode: body.borderCrossingCode,
+        expectedOn: body.expectedOn,
+        peopleCount: body.peopleCount,
+        childrenCount: body.childrenCount,
+      }),
+      ...(body.hostReference ? [{ field: 'hostReference', personal: true }] : []),
+    ]);
     return this.notice(actor, id);
   }
 
   async notices(actor: Actor): Promise<ReturnNoticeResponse[]> {
-    const rows = await this.m().getRepository(ReturnNoticeEntity).find({ where: { receivingAgencyId: actor.agencyId }, order: { expectedOn: 'DESC' }, take: 500 });
+    const rows = await this.m()
+      .getRepository(ReturnNoticeEntity)
+      .find({ where: { receivingAgencyId: actor.agencyId }, order: { expectedOn: 'DESC' }, take: 500 });
     return Promise.all(rows.map((r) => this.notice(actor, r.id)));
   }
 
   async notice(actor: Actor, id: string): Promise<ReturnNoticeResponse> {
     const n = await this.m().getRepository(ReturnNoticeEntity).findOneBy({ id });
     if (!n || n.receivingAgencyId !== actor.agencyId) throw notFound('Return notice');
-    const arrivals = await this.m().getRepository(ExpectedArrivalEntity).find({ where: { noticeId: id }, order: { expectedChild: 'DESC', id: 'ASC' } });
+    const arrivals = await this.m()
+      .getRepository(ExpectedArrivalEntity)
+      .find({ where: { noticeId: id }, order: { expectedChild: 'DESC', id: 'ASC' } });
     this.audit.touch('return_notice', [id]);
     return {
-      id: n.id, receivingAgencyId: n.receivingAgencyId, hostCountry: n.hostCountry, hostAgency: n.hostAgency,
-      hostReference: this.cipher.decryptOptional<string>(n.hostReferenceEnc, { table: 'return_notice', column: 'host_reference_enc', id: n.id }),
-      borderCrossingCode: n.borderCrossingCode, expectedOn: n.expectedOn, peopleCount: n.peopleCount, childrenCount: n.childrenCount, status: n.status,
-      arrivals: arrivals.map(toArrival), version: n.version,
+      id: n.id,
+      receivingAgencyId: n.receivingAgencyId,
+      hostCountry: n.hostCountry,
+      hostAgency: n.hostAgency,
+      hostReference: this.cipher.decryptOptional<string>(n.hostReferenceEnc, {
+        table: 'return_notice',
+        column: 'host_reference_enc',
+        id: n.id,
+      }),
+      borderCrossingCode: n.borderCrossingCode,
+      expectedOn: n.expectedOn,
+      peopleCount: n.peopleCount,
+      childrenCount: n.childrenCount,
+      status: n.status,
+      arrivals: arrivals.map(toArrival),
+      version: n.version,
     };
   }
 
@@ -66,19 +113,50 @@ export class ReturnsService {
   async arrive(actor: Actor, arrivalId: string, version: number, personId: string): Promise<CaseResponse> {
     const a = await this.m().getRepository(ExpectedArrivalEntity).findOneBy({ id: arrivalId });
     if (!a || a.receivingAgencyId !== actor.agencyId) throw notFound('Expected arrival');
-    if (a.status !== 'expected') throw new DomainError('ILLEGAL_TRANSITION', 'This arrival was already recorded', { extensions: { currentStatus: a.status } });
+    if (a.status !== 'expected')
+      throw new DomainError('ILLEGAL_TRANSITION', 'This arrival was already recorded', {
+        extensions: { currentStatus: a.status },
+      });
     if (a.version !== version) throw staleVersion('Expected arrival', a.version);
     const created = await this.cases.create(actor, { personId });
-    await this.m().query(`UPDATE expected_arrival SET status = 'arrived', case_id = $2, arrived_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, [arrivalId, created.id]);
+    await this.m().query(
+      `UPDATE expected_arrival SET status = 'arrived', case_id = $2, arrived_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
+      [arrivalId, created.id],
+    );
     const notice = await this.m().getRepository(ReturnNoticeEntity).findOneByOrFail({ id: a.noticeId });
-    const [{ waiting }] = await this.m().query(`SELECT count(*)::int AS waiting FROM expected_arrival WHERE notice_id = $1 AND status = 'expected'`, [a.noticeId]);
-    if (waiting === 0) await this.m().query(`UPDATE return_notice SET status = 'received', version = version + 1, updated_at = now() WHERE id = $1`, [a.noticeId]);
-    await this.timeline.record(created.id, 'arrived', actor, { type: 'expected_arrival', id: arrivalId }, { hostCountry: notice.hostCountry, borderCrossingCode: notice.borderCrossingCode });
-    await this.audit.change('arrive', 'expected_arrival', arrivalId, diffFields({ status: 'expected', caseId: null as string | null }, { status: 'arrived', caseId: created.id }), created.id);
+    const [{ waiting }] = await this.m().query(
+      `SELECT count(*)::int AS waiting FROM expected_arrival WHERE notice_id = $1 AND status = 'expected'`,
+      [a.noticeId],
+    );
+    if (waiting === 0)
+      await this.m().query(
+        `UPDATE return_notice SET status = 'received', version = version + 1, updated_at = now() WHERE id = $1`,
+        [a.noticeId],
+      );
+    await this.timeline.record(
+      created.id,
+      'arrived',
+      actor,
+      { type: 'expected_arrival', id: arrivalId },
+      { hostCountry: notice.hostCountry, borderCrossingCode: notice.borderCrossingCode },
+    );
+    await this.audit.change(
+      'arrive',
+      'expected_arrival',
+      arrivalId,
+      diffFields({ status: 'expected', caseId: null as string | null }, { status: 'arrived', caseId: created.id }),
+      created.id,
+    );
     return this.cases.get(actor, created.id);
   }
 }
 
 const toArrival = (a: ExpectedArrivalEntity): ExpectedArrivalResponse => ({
-  id: a.id, noticeId: a.noticeId, expectedChild: a.expectedChild, status: a.status, caseId: a.caseId, arrivedAt: a.arrivedAt?.toISOString() ?? null, version: a.version,
+  id: a.id,
+  noticeId: a.noticeId,
+  expectedChild: a.expectedChild,
+  status: a.status,
+  caseId: a.caseId,
+  arrivedAt: a.arrivedAt?.toISOString() ?? null,
+  version: a.version,
 });

@@ -7,7 +7,13 @@ import { uuidv7 } from '../common/uuid.js';
 import { findOneByUnique } from '../database/find-by-id.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CATALOGUE_V1 } from './data/indicator-catalogue-v1.js';
-import type { CatalogueResponse, CatalogueSummaryResponse, IndicatorResponse, NewIndicator, PublishCatalogueRequest } from './dto/screening.dto.js';
+import type {
+  CatalogueResponse,
+  CatalogueSummaryResponse,
+  IndicatorResponse,
+  NewIndicator,
+  PublishCatalogueRequest,
+} from './dto/screening.dto.js';
 import { ScreeningCatalogueEntity, ScreeningIndicatorEntity } from './screening.entities.js';
 
 const toIndicator = (i: ScreeningIndicatorEntity): IndicatorResponse => ({
@@ -26,7 +32,13 @@ export async function seedIndicatorCatalogue(ds: DataSource): Promise<void> {
   const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM screening_catalogue');
   if (n > 0) return;
   const id = uuidv7();
-  await ds.query('INSERT INTO screening_catalogue (id, version, title, source, notes) VALUES ($1, $2, $3, $4, $5)', [id, CATALOGUE_V1.version, CATALOGUE_V1.title, CATALOGUE_V1.source, CATALOGUE_V1.notes]);
+  await ds.query('INSERT INTO screening_catalogue (id, version, title, source, notes) VALUES ($1, $2, $3, $4, $5)', [
+    id,
+    CATALOGUE_V1.version,
+    CATALOGUE_V1.title,
+    CATALOGUE_V1.source,
+    CATALOGUE_V1.notes,
+  ]);
   const rows = CATALOGUE_V1.indicators.map((i, order) => ({ id: uuidv7(), catalogueId: id, sortOrder: order, ...i }));
   await ds.createQueryBuilder().insert().into(ScreeningIndicatorEntity).values(rows).execute();
 }
@@ -44,12 +56,21 @@ export class CatalogueService {
       `SELECT c.version, c.title, c.source, c.notes, c.published_at AS "publishedAt", (SELECT count(*)::int FROM screening_indicator i WHERE i.catalogue_id = c.id) AS indicator_count
          FROM screening_catalogue c ORDER BY c.version DESC`,
     );
-    return rows.map((c) => ({ version: c.version, title: c.title, source: c.source, notes: c.notes, publishedAt: new Date(c.publishedAt).toISOString(), indicatorCount: c.indicator_count }));
+    return rows.map((c) => ({
+      version: c.version,
+      title: c.title,
+      source: c.source,
+      notes: c.notes,
+      publishedAt: new Date(c.publishedAt).toISOString(),
+      indicatorCount: c.indicator_count,
+    }));
   }
 
   async byVersion(version?: number): Promise<ScreeningCatalogueEntity> {
     const repo = this.tx.manager().getRepository(ScreeningCatalogueEntity);
-    const catalogue = version ? await findOneByUnique(this.tx.manager(), ScreeningCatalogueEntity, 'version', version) : (await repo.find({ order: { version: 'DESC' }, take: 1 }))[0];
+    const catalogue = version
+      ? await findOneByUnique(this.tx.manager(), ScreeningCatalogueEntity, 'version', version)
+      : (await repo.find({ order: { version: 'DESC' }, take: 1 }))[0];
     if (!catalogue) throw notFound('Catalogue version');
     return catalogue;
   }
@@ -63,7 +84,10 @@ export class CatalogueService {
     const key = `${catalogueId}/${profile ?? '*'}`;
     const known = this.indicatorsByCatalogue.get(key);
     if (known) return known;
-    const found = await this.tx.manager().getRepository(ScreeningIndicatorEntity).find({ where: { catalogueId, ...(profile ? { profile } : {}) }, order: { sortOrder: 'ASC' } });
+    const found = await this.tx
+      .manager()
+      .getRepository(ScreeningIndicatorEntity)
+      .find({ where: { catalogueId, ...(profile ? { profile } : {}) }, order: { sortOrder: 'ASC' } });
     if (found.length) {
       if (this.indicatorsByCatalogue.size >= 200) this.indicatorsByCatalogue.clear();
       this.indicatorsByCatalogue.set(key, Object.freeze(found));
@@ -76,7 +100,15 @@ export class CatalogueService {
   async get(version: number, profile?: string): Promise<CatalogueResponse> {
     const c = await this.byVersion(version);
     const indicators = await this.indicators(c.id, profile);
-    return { version: c.version, title: c.title, source: c.source, notes: c.notes, publishedAt: c.publishedAt.toISOString(), indicatorCount: indicators.length, indicators: indicators.map(toIndicator) };
+    return {
+      version: c.version,
+      title: c.title,
+      source: c.source,
+      notes: c.notes,
+      publishedAt: c.publishedAt.toISOString(),
+      indicatorCount: indicators.length,
+      indicators: indicators.map(toIndicator),
+    };
   }
 
   /** Publishes the next version; earlier versions, and the screenings that used them, stay as they are. */
@@ -89,16 +121,47 @@ export class CatalogueService {
       if (i.code.split('.')[1] !== i.dimension) issues.push(`code ${i.code} does not match dimension ${i.dimension}`);
       return issues.length ? [{ field: `indicators[${idx}]`, messages: issues }] : [];
     });
-    if (problems.length) throw new DomainError('VALIDATION_FAILED', 'The catalogue is inconsistent', { errors: problems });
+    if (problems.length)
+      throw new DomainError('VALIDATION_FAILED', 'The catalogue is inconsistent', { errors: problems });
     // One publisher at a time, so versions stay dense and unique.
     await this.tx.manager().query(`SELECT pg_advisory_xact_lock(hashtext('ctcm:catalogue-publish'))`);
-    const [{ next }] = await this.tx.manager().query('SELECT coalesce(max(version), 0) + 1 AS next FROM screening_catalogue');
+    const [{ next }] = await this.tx
+      .manager()
+      .query('SELECT coalesce(max(version), 0) + 1 AS next FROM screening_catalogue');
     const id = uuidv7();
-    await this.tx.manager().insert(ScreeningCatalogueEntity, { id, version: next, title: body.title, source: body.source, notes: body.notes, publishedBy: actor.userId });
-    await this.tx.manager().createQueryBuilder().insert().into(ScreeningIndicatorEntity)
-      .values(body.indicators.map((i, order) => ({ id: uuidv7(), catalogueId: id, sortOrder: order, ...i, textLo: i.textLo ?? null })))
+    await this.tx
+      .manager()
+      .insert(ScreeningCatalogueEntity, {
+        id,
+        version: next,
+        title: body.title,
+        source: body.source,
+        notes: body.notes,
+        publishedBy: actor.userId,
+      });
+    await this.tx
+      .manager()
+      .createQueryBuilder()
+      .insert()
+      .into(ScreeningIndicatorEntity)
+      .values(
+        body.indicators.map((i, order) => ({
+          id: uuidv7(),
+          catalogueId: id,
+          sortOrder: order,
+          ...i,
+          textLo: i.textLo ?? null,
+        })),
+      )
       .execute();
-    await this.audit.change('publish', 'screening_catalogue', id, [{ field: 'version', personal: false, old: null, new: next }], null, { indicators: body.indicators.length });
+    await this.audit.change(
+      'publish',
+      'screening_catalogue',
+      id,
+      [{ field: 'version', personal: false, old: null, new: next }],
+      null,
+      { indicators: body.indicators.length },
+    );
     return this.get(next);
   }
 }

@@ -1,7 +1,19 @@
-import { type AnsweredIndicator, type Answer, type Dimension, dimensionResult, suggestOutcome, type Weight } from './decision-rule.js';
+import {
+  type AnsweredIndicator,
+  type Answer,
+  type Dimension,
+  dimensionResult,
+  suggestOutcome,
+  type Weight,
+} from './decision-rule.js';
 
 let n = 0;
-const a = (dimension: Dimension, weight: Weight, answer: Answer = 'yes'): AnsweredIndicator => ({ code: `X.${dimension}.${++n}`, dimension, weight, answer });
+const a = (dimension: Dimension, weight: Weight, answer: Answer = 'yes'): AnsweredIndicator => ({
+  code: `X.${dimension}.${++n}`,
+  dimension,
+  weight,
+  answer,
+});
 /** A dimension made positive by two strong indicators. */
 const pos = (d: Dimension) => [a(d, 'strong'), a(d, 'strong')];
 
@@ -17,7 +29,12 @@ describe('a dimension is positive', () => {
     ['1 medium + 2 weak', [a('D1', 'medium'), a('D1', 'weak'), a('D1', 'weak')], false, null],
     ['3 weak', [a('D1', 'weak'), a('D1', 'weak'), a('D1', 'weak')], false, null],
     ['strong answered no', [a('D1', 'strong', 'no'), a('D1', 'strong')], false, null],
-    ['strong unknown or declined', [a('D1', 'strong', 'unknown'), a('D1', 'strong', 'declined'), a('D1', 'strong')], false, null],
+    [
+      'strong unknown or declined',
+      [a('D1', 'strong', 'unknown'), a('D1', 'strong', 'declined'), a('D1', 'strong')],
+      false,
+      null,
+    ],
     ['other dimensions do not count', [a('D2', 'strong'), a('D1', 'strong')], false, null],
   ])('%s → %s', (_label, answers, positive, clause) => {
     const r = dimensionResult('D1', answers);
@@ -50,11 +67,20 @@ describe('suggested outcome', () => {
   });
 
   it('explains the clause and the indicators that drove it, and counts unknown and declined answers', () => {
-    const answers = [a('D1', 'strong'), a('D1', 'medium'), ...pos('D4'), ...pos('D5'), a('D2', 'strong', 'declined'), a('D6', 'weak', 'unknown')];
+    const answers = [
+      a('D1', 'strong'),
+      a('D1', 'medium'),
+      ...pos('D4'),
+      ...pos('D5'),
+      a('D2', 'strong', 'declined'),
+      a('D6', 'weak', 'unknown'),
+    ];
     const s = suggestOutcome(answers, false);
     expect(s.outcome).toBe('likely_victim');
     expect(s.explanation.join('\n')).toMatch(/Adult rule/);
-    expect(s.explanation.join('\n')).toContain(`D1 positive (1 strong + 1 medium or weak): ${answers[0]!.code}, ${answers[1]!.code}`);
+    expect(s.explanation.join('\n')).toContain(
+      `D1 positive (1 strong + 1 medium or weak): ${answers[0]!.code}, ${answers[1]!.code}`,
+    );
     expect(s.unanswered).toEqual({ unknown: 1, declined: 1 });
     expect(s.explanation.at(-1)).toMatch(/suggestion only/);
   });

@@ -53,11 +53,15 @@ export function dimensionResult(dimension: Dimension, answers: AnsweredIndicator
   const medium = yes.filter((a) => a.weight === 'medium').length;
   const weak = yes.filter((a) => a.weight === 'weak').length;
   const clause: DimensionResult['clause'] =
-    strong >= 2 ? '2 strong'
-    : strong >= 1 && medium + weak >= 1 ? '1 strong + 1 medium or weak'
-    : medium >= 3 ? '3 medium'
-    : medium >= 2 && weak >= 1 ? '2 medium + 1 weak'
-    : null;
+    strong >= 2
+      ? '2 strong'
+      : strong >= 1 && medium + weak >= 1
+        ? '1 strong + 1 medium or weak'
+        : medium >= 3
+          ? '3 medium'
+          : medium >= 2 && weak >= 1
+            ? '2 medium + 1 weak'
+            : null;
   return { dimension, strong, medium, weak, positive: clause !== null, clause, drivers: yes.map((a) => a.code) };
 }
 
@@ -92,20 +96,28 @@ export function suggestOutcome(answers: AnsweredIndicator[], isChild: boolean): 
     );
   } else if (recruitment.length && exploitation) {
     outcome = 'deceived_and_exploited';
-    explanation.push(`Recruitment (${list(recruitment)}) and exploitation (D4) are positive, but neither D5 nor D6: the adult rule needs one of them.`);
+    explanation.push(
+      `Recruitment (${list(recruitment)}) and exploitation (D4) are positive, but neither D5 nor D6: the adult rule needs one of them.`,
+    );
   } else if (exploitation) {
     outcome = 'exploited';
     explanation.push('Only exploitation (D4) is positive: no recruitment dimension (D1–D3) is.');
   } else {
     outcome = 'insufficient_indicators';
-    explanation.push(`Positive dimensions: ${list([...positive])}. Exploitation (D4) is not positive, which every outcome of trafficking requires.`);
+    explanation.push(
+      `Positive dimensions: ${list([...positive])}. Exploitation (D4) is not positive, which every outcome of trafficking requires.`,
+    );
   }
   for (const d of dimensions.filter((x) => x.positive)) {
     explanation.push(`${d.dimension} positive (${d.clause}): ${d.drivers.join(', ')}.`);
   }
   if (unanswered.unknown || unanswered.declined) {
-    explanation.push(`${unanswered.unknown} unknown and ${unanswered.declined} declined answers count as neither yes nor no.`);
+    explanation.push(
+      `${unanswered.unknown} unknown and ${unanswered.declined} declined answers count as neither yes nor no.`,
+    );
   }
-  explanation.push('This is a suggestion only: the formal identification decision is recorded separately by an identification officer.');
+  explanation.push(
+    'This is a suggestion only: the formal identification decision is recorded separately by an identification officer.',
+  );
   return { outcome, dimensions, explanation, unanswered };
 }

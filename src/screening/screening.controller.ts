@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -7,8 +13,18 @@ import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IdParam } from '../common/http/params.js';
 import { CatalogueService } from './catalogue.service.js';
 import {
-  CatalogueQuery, CatalogueResponse, CatalogueSummaryResponse, CatalogueVersionParam, CreateScreeningRequest, IdentificationDecisionRequest,
-  IdentificationDecisionResponse, PublishCatalogueRequest, ScreeningListQuery, ScreeningResponse, ScreeningSummaryResponse, SubmitForIdentificationRequest,
+  CatalogueQuery,
+  CatalogueResponse,
+  CatalogueSummaryResponse,
+  CatalogueVersionParam,
+  CreateScreeningRequest,
+  IdentificationDecisionRequest,
+  IdentificationDecisionResponse,
+  PublishCatalogueRequest,
+  ScreeningListQuery,
+  ScreeningResponse,
+  ScreeningSummaryResponse,
+  SubmitForIdentificationRequest,
 } from './dto/screening.dto.js';
 import { ScreeningService } from './screening.service.js';
 
@@ -21,7 +37,8 @@ export class ScreeningController {
   @Authorize(Permission.ScreeningCreate)
   @ApiOperation({
     summary: 'Record a screening interview and get the suggested outcome',
-    description: 'The ILO/EC decision rule suggests; it never decides. Without interview consent only the minimum record is kept (422 CONSENT_REQUIRED if answers are sent).',
+    description:
+      'The ILO/EC decision rule suggests; it never decides. Without interview consent only the minimum record is kept (422 CONSENT_REQUIRED if answers are sent).',
   })
   @ApiCreatedResponse({ type: ScreeningResponse })
   @ApiUnprocessableEntityResponse({ description: 'CONSENT_REQUIRED, PROFILE_MISMATCH or INDICATOR_NOT_IN_CATALOGUE' })
@@ -49,15 +66,26 @@ export class ScreeningController {
   @Authorize(Permission.ScreeningCreate)
   @ApiOperation({ summary: 'Ask an identification authority (the police anti-trafficking department) to decide' })
   @ApiOkResponse({ type: ScreeningResponse })
-  submit(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: SubmitForIdentificationRequest): Promise<ScreeningResponse> {
+  submit(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: SubmitForIdentificationRequest,
+  ): Promise<ScreeningResponse> {
     return this.screenings.submitForIdentification(actor, id, body.agencyId);
   }
 
   @Post(':id/identification-decisions')
   @Authorize(Permission.IdentificationDecide)
-  @ApiOperation({ summary: 'Record (or revise) the formal identification decision', description: 'Only a formal identification authority may record ActualVictimOfTrafficking. Every revision is kept.' })
+  @ApiOperation({
+    summary: 'Record (or revise) the formal identification decision',
+    description: 'Only a formal identification authority may record ActualVictimOfTrafficking. Every revision is kept.',
+  })
   @ApiCreatedResponse({ type: IdentificationDecisionResponse })
-  decide(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: IdentificationDecisionRequest): Promise<IdentificationDecisionResponse> {
+  decide(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: IdentificationDecisionRequest,
+  ): Promise<IdentificationDecisionResponse> {
     return this.screenings.decide(actor, id, body);
   }
 

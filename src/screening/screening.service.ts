@@ -12,17 +12,33 @@ import { TransactionService } from '../database/transaction.service.js';
 import { PersonsService } from '../persons/persons.service.js';
 import { CONSENT_ITEMS } from '../reference-data/data/code-lists.js';
 import { CatalogueService } from './catalogue.service.js';
-import { type AnsweredIndicator, type Answer, type Dimension, type Suggestion, suggestOutcome, type Weight } from './decision-rule.js';
+import {
+  type AnsweredIndicator,
+  type Answer,
+  type Dimension,
+  type Suggestion,
+  suggestOutcome,
+  type Weight,
+} from './decision-rule.js';
 import type {
-  CreateScreeningRequest, IdentificationDecisionRequest, IdentificationDecisionResponse, IndicatorAnswer, ScreeningListQuery, ScreeningResponse,
-  ScreeningSummaryResponse, VictimContext,
+  CreateScreeningRequest,
+  IdentificationDecisionRequest,
+  IdentificationDecisionResponse,
+  IndicatorAnswer,
+  ScreeningListQuery,
+  ScreeningResponse,
+  ScreeningSummaryResponse,
+  VictimContext,
 } from './dto/screening.dto.js';
 import { IdentificationDecisionEntity, ScreeningEntity } from './screening.entities.js';
 
 const CLOCK_SKEW_MS = 5 * 60_000;
 const CATALOGUE_VERSION = prepared('SELECT version FROM screening_catalogue WHERE id = $1');
-const LATEST_DECISION_STATUS = prepared('SELECT d.status FROM identification_decision d WHERE d.screening_id = $1 ORDER BY d.revision DESC LIMIT 1');
-const invalid = (errors: FieldError[], detail = 'Some fields are invalid') => new DomainError('VALIDATION_FAILED', detail, { errors });
+const LATEST_DECISION_STATUS = prepared(
+  'SELECT d.status FROM identification_decision d WHERE d.screening_id = $1 ORDER BY d.revision DESC LIMIT 1',
+);
+const invalid = (errors: FieldError[], detail = 'Some fields are invalid') =>
+  new DomainError('VALIDATION_FAILED', detail, { errors });
 
 interface StoredAnswers {
   answers: Record<string, Answer>;
@@ -59,24 +75,38 @@ export class ScreeningService {
   async create(actor: Actor, body: CreateScreeningRequest): Promise<ScreeningResponse> {
     const conductedAt = new Date(body.conductedAt);
     const errors: FieldError[] = [];
-    if (conductedAt.getTime() > Date.now() + CLOCK_SKEW_MS) errors.push({ field: 'conductedAt', messages: ['conductedAt must not be in the future'] });
+    if (conductedAt.getTime() > Date.now() + CLOCK_SKEW_MS)
+      errors.push({ field: 'conductedAt', messages: ['conductedAt must not be in the future'] });
     errors.push(...this.checkConsent(body), ...this.checkPlace(body));
     for (const [field, date] of Object.entries(body.victimContext ?? {})) {
-      if (typeof date === 'string' && /Date$|Start$|End$/.test(field) && new Date(`${date}T00:00:00Z`).getTime() > Date.now()) {
+      if (
+        typeof date === 'string' &&
+        /Date$|Start$|End$/.test(field) &&
+        new Date(`${date}T00:00:00Z`).getTime() > Date.now()
+      ) {
         errors.push({ field: `victimContext.${field}`, messages: [`${field} must not be in the future`] });
       }
     }
     const codes = (body.answers ?? []).map((a) => a.indicatorCode);
-    codes.forEach((c, i) => codes.indexOf(c) !== i && errors.push({ field: `answers[${i}].indicatorCode`, messages: [`${c} is answered twice`] }));
+    codes.forEach(
+      (c, i) =>
+        codes.indexOf(c) !== i &&
+        errors.push({ field: `answers[${i}].indicatorCode`, messages: [`${c} is answered twice`] }),
+    );
     if (errors.length) throw invalid(errors);
 
     const interviewConsent = body.consent.some((c) => c.item === 'interview' && c.decision === 'given');
     if (!interviewConsent) {
       // Without consent to the interview only the minimum record is kept: nothing asked, nothing inferred.
-      const asked = (['answers', 'narrative', 'victimContext', 'exitMode'] as const).filter((f) => body[f] !== undefined && !(Array.isArray(body[f]) && (body[f] as unknown[]).length === 0));
+      const asked = (['answers', 'narrative', 'victimContext', 'exitMode'] as const).filter(
+        (f) => body[f] !== undefined && !(Array.isArray(body[f]) && (body[f] as unknown[]).length === 0),
+      );
       if (asked.length) {
         throw new DomainError('CONSENT_REQUIRED', 'Without consent to the interview only the minimum record is kept', {
-          errors: asked.map((field) => ({ field, messages: [`${field} cannot be recorded without interview consent`] })),
+          errors: asked.map((field) => ({
+            field,
+            messages: [`${field} cannot be recorded without interview consent`],
+          })),
         });
       }
     }
@@ -88,28 +118,53 @@ export class ScreeningService {
       throw invalid([{ field: 'catalogueVersion', messages: ['no published catalogue has this version'] }]);
     }
     const indicators = await this.catalogues.indicators(catalogue.id, body.profile);
-    if (!indicators.length) throw invalid([{ field: 'profile', messages: [`catalogue version ${catalogue.version} has no ${body.profile} indicators`] }]);
+    if (!indicators.length)
+      throw invalid([
+        { field: 'profile', messages: [`catalogue version ${catalogue.version} has no ${body.profile} indicators`] },
+      ]);
 
     if (body.personId) {
       await this.access.requirePerson(actor, body.personId, 'full');
       const age = await this.persons.ageOn(body.personId, conductedAt);
       const childProfile = body.profile.startsWith('child_');
       if (age !== null && childProfile !== age < 18) {
-        throw new DomainError('PROFILE_MISMATCH', `The person was ${age} at the interview: use ${age < 18 ? 'a child' : 'an adult'} profile`, {
-          errors: [{ field: 'profile', messages: [`${body.profile} does not fit a person aged ${age}`] }],
-        });
+        throw new DomainError(
+          'PROFILE_MISMATCH',
+          `The person was ${age} at the interview: use ${age < 18 ? 'a child' : 'an adult'} profile`,
+          {
+            errors: [{ field: 'profile', messages: [`${body.profile} does not fit a person aged ${age}`] }],
+          },
+        );
       }
     }
 
     const byCode = new Map(indicators.map((i) => [i.code, i]));
-    const outside = (body.answers ?? []).flatMap((a, i) => (byCode.has(a.indicatorCode) ? [] : [{ field: `answers[${i}].indicatorCode`, messages: [`${a.indicatorCode} is not a ${body.profile} indicator of catalogue version ${catalogue.version}`] }]));
+    const outside = (body.answers ?? []).flatMap((a, i) =>
+      byCode.has(a.indicatorCode)
+        ? []
+        : [
+            {
+              field: `answers[${i}].indicatorCode`,
+              messages: [
+                `${a.indicatorCode} is not a ${body.profile} indicator of catalogue version ${catalogue.version}`,
+              ],
+            },
+          ],
+    );
     if (outside.length) throw new DomainError('INDICATOR_NOT_IN_CATALOGUE', undefined, { errors: outside });
 
     const answered: AnsweredIndicator[] = (body.answers ?? []).map((a) => {
       const ind = byCode.get(a.indicatorCode)!;
-      return { code: a.indicatorCode, dimension: ind.dimension as Dimension, weight: ind.weight as Weight, answer: a.answer as Answer };
+      return {
+        code: a.indicatorCode,
+        dimension: ind.dimension as Dimension,
+        weight: ind.weight as Weight,
+        answer: a.answer as Answer,
+      };
     });
-    const suggestion: Suggestion | null = interviewConsent ? suggestOutcome(answered, body.profile.startsWith('child_')) : null;
+    const suggestion: Suggestion | null = interviewConsent
+      ? suggestOutcome(answered, body.profile.startsWith('child_'))
+      : null;
     const id = uuidv7();
     const stored: StoredAnswers = {
       answers: Object.fromEntries((body.answers ?? []).map((a) => [a.indicatorCode, a.answer as Answer])),
@@ -133,7 +188,11 @@ export class ScreeningService {
       interpreterUsed: body.interpreter?.used ?? false,
       interpreterLanguage: body.interpreter?.language ?? null,
       exitMode: body.exitMode ?? null,
-      consent: body.consent.map((c) => ({ item: c.item, decision: c.decision, givenBy: c.decision === 'given' ? c.givenBy ?? null : null })),
+      consent: body.consent.map((c) => ({
+        item: c.item,
+        decision: c.decision,
+        givenBy: c.decision === 'given' ? (c.givenBy ?? null) : null,
+      })),
       interviewConsent,
       exploitationTypes: ctx.exploitationTypes ?? [],
       isicSections: ctx.isicSections ?? [],
@@ -160,7 +219,13 @@ export class ScreeningService {
       'screening',
       id,
       [
-        ...diffFields(null, { profile: body.profile, catalogueVersion: catalogue.version, suggestedOutcome: suggestion?.outcome ?? 'not_assessed', interviewConsent, personId: body.personId ?? null }),
+        ...diffFields(null, {
+          profile: body.profile,
+          catalogueVersion: catalogue.version,
+          suggestedOutcome: suggestion?.outcome ?? 'not_assessed',
+          interviewConsent,
+          personId: body.personId ?? null,
+        }),
         ...(body.answers?.length ? [{ field: 'answers', personal: true }] : []),
         ...(body.narrative ? [{ field: 'narrative', personal: true }] : []),
       ],
@@ -174,20 +239,35 @@ export class ScreeningService {
     const errors: FieldError[] = [];
     const items = body.consent.map((c) => c.item);
     const missing = CONSENT_ITEMS.filter((i) => !items.includes(i));
-    if (missing.length) errors.push({ field: 'consent', messages: [`a decision is needed for every consent item; missing: ${missing.join(', ')}`] });
-    items.forEach((item, i) => items.indexOf(item) !== i && errors.push({ field: `consent[${i}].item`, messages: [`${item} appears twice`] }));
+    if (missing.length)
+      errors.push({
+        field: 'consent',
+        messages: [`a decision is needed for every consent item; missing: ${missing.join(', ')}`],
+      });
+    items.forEach(
+      (item, i) =>
+        items.indexOf(item) !== i && errors.push({ field: `consent[${i}].item`, messages: [`${item} appears twice`] }),
+    );
     body.consent.forEach((c, i) => {
-      if (c.decision === 'given' && !c.givenBy) errors.push({ field: `consent[${i}].givenBy`, messages: ['givenBy is required when consent is given'] });
-      if (c.decision !== 'given' && c.givenBy) errors.push({ field: `consent[${i}].givenBy`, messages: ['givenBy is only for consent that was given'] });
+      if (c.decision === 'given' && !c.givenBy)
+        errors.push({ field: `consent[${i}].givenBy`, messages: ['givenBy is required when consent is given'] });
+      if (c.decision !== 'given' && c.givenBy)
+        errors.push({ field: `consent[${i}].givenBy`, messages: ['givenBy is only for consent that was given'] });
     });
     return errors;
   }
 
   private checkPlace(body: CreateScreeningRequest): FieldError[] {
     const errors: FieldError[] = [];
-    if (body.place.type === 'border_crossing' && !body.place.borderCrossingCode) errors.push({ field: 'place.borderCrossingCode', messages: ['borderCrossingCode is required at a border crossing'] });
-    if (body.place.type === 'province' && !body.place.provinceCode) errors.push({ field: 'place.provinceCode', messages: ['provinceCode is required for a province'] });
-    if (body.interpreter?.used && !body.interpreter.language) errors.push({ field: 'interpreter.language', messages: ['language is required when an interpreter was used'] });
+    if (body.place.type === 'border_crossing' && !body.place.borderCrossingCode)
+      errors.push({
+        field: 'place.borderCrossingCode',
+        messages: ['borderCrossingCode is required at a border crossing'],
+      });
+    if (body.place.type === 'province' && !body.place.provinceCode)
+      errors.push({ field: 'place.provinceCode', messages: ['provinceCode is required for a province'] });
+    if (body.interpreter?.used && !body.interpreter.language)
+      errors.push({ field: 'interpreter.language', messages: ['language is required when an interpreter was used'] });
     return errors;
   }
 
@@ -214,17 +294,34 @@ export class ScreeningService {
     if (q.suggestedOutcome) add((p) => `s.suggested_outcome = ${p}`, q.suggestedOutcome);
     if (q.awaitingDecision) {
       // Submitted to the actor's agency, which has not decided yet (another agency's "possible" does not count).
-      add((p) => `s.submitted_to_agency_id = ${p} AND NOT EXISTS (SELECT 1 FROM identification_decision d WHERE d.screening_id = s.id AND d.deciding_agency_id = ${p})`, actor.agencyId);
+      add(
+        (p) =>
+          `s.submitted_to_agency_id = ${p} AND NOT EXISTS (SELECT 1 FROM identification_decision d WHERE d.screening_id = s.id AND d.deciding_agency_id = ${p})`,
+        actor.agencyId,
+      );
     }
     params.push(q.limit ?? 50);
-    const rows: { id: string; agency_id: string; person_id: string | null; case_id: string | null; profile: string; conducted_at: Date; suggested_outcome: string; submitted_to_agency_id: string | null; status: string | null }[] =
-      await this.tx.manager().query(
-        `SELECT s.id, s.agency_id, s.person_id, s.case_id, s.profile, s.conducted_at, s.suggested_outcome, s.submitted_to_agency_id,
+    const rows: {
+      id: string;
+      agency_id: string;
+      person_id: string | null;
+      case_id: string | null;
+      profile: string;
+      conducted_at: Date;
+      suggested_outcome: string;
+      submitted_to_agency_id: string | null;
+      status: string | null;
+    }[] = await this.tx.manager().query(
+      `SELECT s.id, s.agency_id, s.person_id, s.case_id, s.profile, s.conducted_at, s.suggested_outcome, s.submitted_to_agency_id,
                 (SELECT d.status FROM identification_decision d WHERE d.screening_id = s.id ORDER BY d.revision DESC LIMIT 1) AS status
            FROM screening s WHERE ${conds.join(' AND ')} ORDER BY s.conducted_at DESC, s.id DESC LIMIT $${params.length}`,
-        params,
-      );
-    this.audit.touch('screening', rows.map((r) => r.id), rows.flatMap((r) => (r.case_id ? [r.case_id] : [])));
+      params,
+    );
+    this.audit.touch(
+      'screening',
+      rows.map((r) => r.id),
+      rows.flatMap((r) => (r.case_id ? [r.case_id] : [])),
+    );
     return rows.map((r) => ({
       id: r.id,
       agencyId: r.agency_id,
@@ -246,10 +343,25 @@ export class ScreeningService {
     const target = await this.tx.manager().getRepository(AgencyEntity).findOneBy({ id: agencyId });
     if (!target || !target.active) throw invalid([{ field: 'agencyId', messages: ['no active agency has this id'] }]);
     if (!target.formalIdentificationAuthority && target.localType !== 'police_anti_trafficking_unit') {
-      throw new DomainError('NOT_IDENTIFICATION_AUTHORITY', 'Identification decisions are made by the police anti-trafficking department', { errors: [{ field: 'agencyId', messages: ['this agency does not decide identification'] }] });
+      throw new DomainError(
+        'NOT_IDENTIFICATION_AUTHORITY',
+        'Identification decisions are made by the police anti-trafficking department',
+        { errors: [{ field: 'agencyId', messages: ['this agency does not decide identification'] }] },
+      );
     }
-    await this.tx.manager().query('UPDATE screening SET submitted_to_agency_id = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, agencyId]);
-    await this.audit.change('submit_for_identification', 'screening', id, diffFields({ submittedToAgencyId: s.submittedToAgencyId }, { submittedToAgencyId: agencyId }), s.caseId);
+    await this.tx
+      .manager()
+      .query(
+        'UPDATE screening SET submitted_to_agency_id = $2, version = version + 1, updated_at = now() WHERE id = $1',
+        [id, agencyId],
+      );
+    await this.audit.change(
+      'submit_for_identification',
+      'screening',
+      id,
+      diffFields({ submittedToAgencyId: s.submittedToAgencyId }, { submittedToAgencyId: agencyId }),
+      s.caseId,
+    );
     return this.get(actor, id);
   }
 
@@ -258,14 +370,28 @@ export class ScreeningService {
     await this.access.requireScreening(actor, id);
     const s = await this.repo().findOneByOrFail({ id });
     if (s.agencyId !== actor.agencyId && s.submittedToAgencyId !== actor.agencyId) throw notFound('Screening');
-    if (new Date(`${body.decidedOn}T00:00:00Z`).getTime() > Date.now() + 86_400_000) throw invalid([{ field: 'decidedOn', messages: ['decidedOn must not be in the future'] }]);
+    if (new Date(`${body.decidedOn}T00:00:00Z`).getTime() > Date.now() + 86_400_000)
+      throw invalid([{ field: 'decidedOn', messages: ['decidedOn must not be in the future'] }]);
     const agency = await this.tx.manager().getRepository(AgencyEntity).findOneByOrFail({ id: actor.agencyId });
     if (body.status === 'ActualVictimOfTrafficking' && !agency.formalIdentificationAuthority) {
-      throw new DomainError('NOT_IDENTIFICATION_AUTHORITY', 'Only a formal identification authority (in Lao PDR, the central anti-trafficking department) can record an actual victim', {
-        errors: [{ field: 'status', messages: ['record PossibleVictimOfTrafficking, or submit the screening to the identification authority'] }],
-      });
+      throw new DomainError(
+        'NOT_IDENTIFICATION_AUTHORITY',
+        'Only a formal identification authority (in Lao PDR, the central anti-trafficking department) can record an actual victim',
+        {
+          errors: [
+            {
+              field: 'status',
+              messages: ['record PossibleVictimOfTrafficking, or submit the screening to the identification authority'],
+            },
+          ],
+        },
+      );
     }
-    const [{ next }] = await this.tx.manager().query('SELECT coalesce(max(revision), 0) + 1 AS next FROM identification_decision WHERE screening_id = $1', [id]);
+    const [{ next }] = await this.tx
+      .manager()
+      .query('SELECT coalesce(max(revision), 0) + 1 AS next FROM identification_decision WHERE screening_id = $1', [
+        id,
+      ]);
     const decisionId = uuidv7();
     await this.tx.manager().insert(IdentificationDecisionEntity, {
       id: decisionId,
@@ -276,20 +402,34 @@ export class ScreeningService {
       decidingAgencyId: actor.agencyId,
       decidedBy: actor.userId,
       decidedOn: body.decidedOn,
-      basisEnc: this.cipher.encryptJson(body.basis, { table: 'identification_decision', column: 'basis_enc', id: decisionId }),
+      basisEnc: this.cipher.encryptJson(body.basis, {
+        table: 'identification_decision',
+        column: 'basis_enc',
+        id: decisionId,
+      }),
     });
-    const previous = next > 1 ? (await this.latestDecision(id, next - 1))?.status ?? null : null;
-    await this.audit.change(next > 1 ? 'revise_identification' : 'identify', 'identification_decision', decisionId, [
-      ...diffFields({ status: previous }, { status: body.status }),
-      { field: 'basis', personal: true },
-    ], s.caseId, { screeningId: id, revision: next });
+    const previous = next > 1 ? ((await this.latestDecision(id, next - 1))?.status ?? null) : null;
+    await this.audit.change(
+      next > 1 ? 'revise_identification' : 'identify',
+      'identification_decision',
+      decisionId,
+      [...diffFields({ status: previous }, { status: body.status }), { field: 'basis', personal: true }],
+      s.caseId,
+      { screeningId: id, revision: next },
+    );
     return (await this.decisions(actor, id)).find((d) => d.id === decisionId)!;
   }
 
   async decisions(actor: Actor, id: string): Promise<IdentificationDecisionResponse[]> {
     await this.access.requireScreening(actor, id);
-    const rows = await this.tx.manager().getRepository(IdentificationDecisionEntity).find({ where: { screeningId: id }, order: { revision: 'ASC' } });
-    this.audit.touch('identification_decision', rows.map((r) => r.id));
+    const rows = await this.tx
+      .manager()
+      .getRepository(IdentificationDecisionEntity)
+      .find({ where: { screeningId: id }, order: { revision: 'ASC' } });
+    this.audit.touch(
+      'identification_decision',
+      rows.map((r) => r.id),
+    );
     const last = rows.at(-1)?.revision;
     return rows.map((d) => ({
       id: d.id,
@@ -300,20 +440,31 @@ export class ScreeningService {
       decidingAgencyId: d.decidingAgencyId,
       decidedBy: d.decidedBy,
       decidedOn: d.decidedOn,
-      basis: this.cipher.decryptJson<string>(d.basisEnc, { table: 'identification_decision', column: 'basis_enc', id: d.id }),
+      basis: this.cipher.decryptJson<string>(d.basisEnc, {
+        table: 'identification_decision',
+        column: 'basis_enc',
+        id: d.id,
+      }),
       recordedAt: d.recordedAt.toISOString(),
       current: d.revision === last,
     }));
   }
 
   private async latestDecision(screeningId: string, revision?: number): Promise<IdentificationDecisionEntity | null> {
-    return this.tx.manager().getRepository(IdentificationDecisionEntity).findOne({
-      where: { screeningId, ...(revision ? { revision } : {}) },
-      order: { revision: 'DESC' },
-    });
+    return this.tx
+      .manager()
+      .getRepository(IdentificationDecisionEntity)
+      .findOne({
+        where: { screeningId, ...(revision ? { revision } : {}) },
+        order: { revision: 'DESC' },
+      });
   }
 
-  private toResponse(s: ScreeningEntity, catalogueVersion: number, identificationStatus: string | null): ScreeningResponse {
+  private toResponse(
+    s: ScreeningEntity,
+    catalogueVersion: number,
+    identificationStatus: string | null,
+  ): ScreeningResponse {
     const stored = this.cipher.decryptOptional<StoredAnswers>(s.answersEnc, enc(s.id, 'answers_enc'));
     const results = this.cipher.decryptOptional<Suggestion>(s.resultsEnc, enc(s.id, 'results_enc'));
     const answers: IndicatorAnswer[] = Object.entries(stored?.answers ?? {}).map(([indicatorCode, answer]) => ({
@@ -334,7 +485,9 @@ export class ScreeningService {
         type: s.placeType,
         ...(s.borderCrossingCode ? { borderCrossingCode: s.borderCrossingCode } : {}),
         ...(s.provinceCode ? { provinceCode: s.provinceCode } : {}),
-        ...(s.placeDetailEnc ? { detail: this.cipher.decryptJson<string>(s.placeDetailEnc, enc(s.id, 'place_detail_enc')) } : {}),
+        ...(s.placeDetailEnc
+          ? { detail: this.cipher.decryptJson<string>(s.placeDetailEnc, enc(s.id, 'place_detail_enc')) }
+          : {}),
       },
       interviewLanguage: s.interviewLanguage,
       interpreter: { used: s.interpreterUsed, ...(s.interpreterLanguage ? { language: s.interpreterLanguage } : {}) },
@@ -361,7 +514,11 @@ export class ScreeningService {
       narrative: this.cipher.decryptOptional<string>(s.narrativeEnc, enc(s.id, 'narrative_enc')),
       suggestion: results
         ? { outcome: results.outcome, dimensions: results.dimensions, explanation: results.explanation }
-        : { outcome: s.suggestedOutcome, dimensions: [], explanation: ['Not assessed: the person did not consent to the interview.'] },
+        : {
+            outcome: s.suggestedOutcome,
+            dimensions: [],
+            explanation: ['Not assessed: the person did not consent to the interview.'],
+          },
       submittedToAgencyId: s.submittedToAgencyId,
       identificationStatus,
       createdAt: s.createdAt.toISOString(),

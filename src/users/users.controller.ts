@@ -5,7 +5,13 @@ import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IdParam } from '../common/http/params.js';
-import { CreateUserRequest, UpdateUserRequest, UserListQuery, UserResponse, UserWithPasswordResponse } from './dto/user.dto.js';
+import {
+  CreateUserRequest,
+  UpdateUserRequest,
+  UserListQuery,
+  UserResponse,
+  UserWithPasswordResponse,
+} from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -40,14 +46,18 @@ export class UsersController {
   @Authorize(Permission.UserManage)
   @ApiOperation({ summary: 'Rename a user or change their roles (a role change ends their sessions)' })
   @ApiOkResponse({ type: UserResponse })
-  update(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: UpdateUserRequest): Promise<UserResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: UpdateUserRequest,
+  ): Promise<UserResponse> {
     return this.users.update(actor, id, body);
   }
 
   @Post(':id/deactivate')
   @HttpCode(200)
   @Authorize(Permission.UserManage)
-  @ApiOperation({ summary: 'Deactivate: access ends on the user\'s next request' })
+  @ApiOperation({ summary: "Deactivate: access ends on the user's next request" })
   @ApiOkResponse({ type: UserResponse })
   deactivate(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<UserResponse> {
     return this.users.setActive(actor, id, false);

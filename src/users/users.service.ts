@@ -53,7 +53,10 @@ export class UsersService {
     const scope = isSystemAdmin(actor) ? agencyId : actor.agencyId;
     if (agencyId && scope !== agencyId) return [];
     const users = await this.repo().find({ where: scope ? { agencyId: scope } : {}, order: { email: 'ASC' } });
-    this.audit.touch('user', users.map((u) => u.id));
+    this.audit.touch(
+      'user',
+      users.map((u) => u.id),
+    );
     return users.map(toUserResponse);
   }
 
@@ -70,7 +73,9 @@ export class UsersService {
     if (!agency) throw notFound('Agency');
     const email = body.email.trim().toLowerCase();
     if (await this.repo().existsBy({ email })) {
-      throw new DomainError('CONFLICT', 'A user with this email exists', { errors: [{ field: 'email', messages: ['email is already used'] }] });
+      throw new DomainError('CONFLICT', 'A user with this email exists', {
+        errors: [{ field: 'email', messages: ['email is already used'] }],
+      });
     }
     const oneTimePassword = this.passwords.generateOneTimePassword();
     const user = this.repo().create({
@@ -106,7 +111,9 @@ export class UsersService {
     if (rolesChanged) await this.auth.revokeAllSessions(this.tx.manager(), id, 'roles_changed');
     const changes = [
       ...(rolesChanged ? diffFields({ roles: [...user.roles].sort() }, { roles: [...body.roles!].sort() }) : []),
-      ...(body.displayName !== undefined && body.displayName !== user.displayName ? [{ field: 'displayName', personal: true }] : []),
+      ...(body.displayName !== undefined && body.displayName !== user.displayName
+        ? [{ field: 'displayName', personal: true }]
+        : []),
     ];
     await this.audit.change(rolesChanged ? 'role_change' : 'update', 'user', id, changes);
     return toUserResponse(await this.repo().findOneByOrFail({ id }));
@@ -116,19 +123,33 @@ export class UsersService {
   async setActive(actor: Actor, id: string, active: boolean): Promise<UserResponse> {
     const user = await this.inScope(actor, id);
     if (user.id === actor.userId && !active) throw new DomainError('UNPROCESSABLE', 'You cannot deactivate yourself');
-    await this.tx.manager().query(`UPDATE app_user SET active = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, active]);
+    await this.tx
+      .manager()
+      .query(`UPDATE app_user SET active = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, active]);
     if (!active) await this.auth.revokeAllSessions(this.tx.manager(), id, 'deactivated');
-    await this.audit.change(active ? 'activate' : 'deactivate', 'user', id, diffFields({ active: user.active }, { active }));
+    await this.audit.change(
+      active ? 'activate' : 'deactivate',
+      'user',
+      id,
+      diffFields({ active: user.active }, { active }),
+    );
     return toUserResponse(await this.repo().findOneByOrFail({ id }));
   }
 
   async unlock(actor: Actor, id: string): Promise<UserResponse> {
     const user = await this.inScope(actor, id);
-    await this.tx.manager().query(
-      `UPDATE app_user SET locked_at = NULL, failed_login_count = 0, version = version + 1, updated_at = now() WHERE id = $1`,
-      [id],
-    );
-    await this.tx.manager().query(`DELETE FROM rate_limit_counter WHERE key = 'login-fail:' || encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [user.email]);
+    await this.tx
+      .manager()
+      .query(
+        `UPDATE app_user SET locked_at = NULL, failed_login_count = 0, version = version + 1, updated_at = now() WHERE id = $1`,
+        [id],
+      );
+    await this.tx
+      .manager()
+      .query(
+        `DELETE FROM rate_limit_counter WHERE key = 'login-fail:' || encode(sha256(convert_to($1, 'UTF8')), 'hex')`,
+        [user.email],
+      );
     await this.audit.change('unlock', 'user', id, diffFields({ locked: user.lockedAt !== null }, { locked: false }));
     return toUserResponse(await this.repo().findOneByOrFail({ id }));
   }
@@ -144,13 +165,18 @@ export class UsersService {
       [id, hash],
     );
     await this.auth.revokeAllSessions(this.tx.manager(), id, 'password_reset');
-    await this.audit.change('password_reset', 'user', id, [{ field: 'password', personal: true }, ...diffFields({ mustChangePassword: false }, { mustChangePassword: true })]);
+    await this.audit.change('password_reset', 'user', id, [
+      { field: 'password', personal: true },
+      ...diffFields({ mustChangePassword: false }, { mustChangePassword: true }),
+    ]);
     return { ...toUserResponse(await this.repo().findOneByOrFail({ id })), oneTimePassword };
   }
 
   async logoutEverywhere(actor: Actor, id: string): Promise<void> {
     await this.inScope(actor, id);
-    await this.tx.manager().query(`UPDATE app_user SET token_version = token_version + 1, updated_at = now() WHERE id = $1`, [id]);
+    await this.tx
+      .manager()
+      .query(`UPDATE app_user SET token_version = token_version + 1, updated_at = now() WHERE id = $1`, [id]);
     await this.auth.revokeAllSessions(this.tx.manager(), id, 'admin_logout');
     await this.audit.change('logout_everywhere', 'user', id, []);
   }

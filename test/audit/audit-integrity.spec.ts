@@ -16,7 +16,8 @@ import { appRoleUrl, testClusterInfo } from '../harness/test-cluster.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
 /** jsonb values go back as JSON text: node-postgres would send a JS array as a PostgreSQL array. */
-const jsonParam = (column: string, value: unknown) => ((column === 'changes' || column === 'details') && value !== null ? JSON.stringify(value) : value);
+const jsonParam = (column: string, value: unknown) =>
+  (column === 'changes' || column === 'details') && value !== null ? JSON.stringify(value) : value;
 
 describe('audit trail integrity', () => {
   let t: TestApp;
@@ -44,14 +45,15 @@ describe('audit trail integrity', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-
   it('is append-only for the application role: no UPDATE, no DELETE, no TRUNCATE', async () => {
     await expect(t.appQuery(`UPDATE audit_event SET action = 'x'`)).rejects.toThrow(/permission denied/);
     await expect(t.appQuery(`DELETE FROM audit_event`)).rejects.toThrow(/permission denied/);
     await expect(t.appQuery(`TRUNCATE audit_event`)).rejects.toThrow(/permission denied/);
     await expect(t.appQuery(`DELETE FROM audit_chain`)).rejects.toThrow(/permission denied/);
     // Even the owner hits the trigger.
-    await expect(t.ownerQuery(`UPDATE audit_event SET action = 'x' WHERE id = (SELECT min(id) FROM audit_event)`)).rejects.toThrow(/append-only/);
+    await expect(
+      t.ownerQuery(`UPDATE audit_event SET action = 'x' WHERE id = (SELECT min(id) FROM audit_event)`),
+    ).rejects.toThrow(/append-only/);
     await expect(t.ownerQuery(`DELETE FROM audit_chain WHERE seq = 1`)).rejects.toThrow(/append-only/);
   });
 
@@ -60,7 +62,13 @@ describe('audit trail integrity', () => {
     // Any difference in escaping, arrays, nulls or key order would read as tampering.
     // Text columns hold what HTTP headers and the server can put there (no line breaks, never
     // ''); the JSON columns carry every control character.
-    const tricky = ['quote " backslash \\ slash /', 'tab\there\u007f', 'ລາວ ภาษาไทย 😀 \u2028\u2029', "'=cmd|' /C calc'!A0", '-1+2'];
+    const tricky = [
+      'quote " backslash \\ slash /',
+      'tab\there\u007f',
+      'ລາວ ภาษาไทย 😀 \u2028\u2029',
+      "'=cmd|' /C calc'!A0",
+      '-1+2',
+    ];
     const control = 'newline\ncr\r\u0001\u001f\b\f';
     // Each value twice: with JSON objects (hashed by Node) and without (hashed by PostgreSQL).
     for (const [i, text] of [...tricky, ...tricky].entries()) {
@@ -70,10 +78,26 @@ describe('audit trail integrity', () => {
                                   resource_type, resource_ids, case_ids, outcome, status, reason, duration_ms, changes, details)
          VALUES ('change', 'update', $1, NULL, NULL, $2, $3, $4, 'PATCH', $4, NULL, 'case', $5, $6, 'allowed', NULL, $4, $7, $8, $9)`,
         [
-          `tricky-${i}`, i % 2 ? [] : ['caseworker', text], i % 2 ? '::1' : '10.0.0.7', text, [text, '', 'x'], i % 2 ? null : ['01a2055b-e2c8-7f37-ac99-ec4a0b154916'],
+          `tricky-${i}`,
+          i % 2 ? [] : ['caseworker', text],
+          i % 2 ? '::1' : '10.0.0.7',
+          text,
+          [text, '', 'x'],
+          i % 2 ? null : ['01a2055b-e2c8-7f37-ac99-ec4a0b154916'],
           i,
-          objects ? JSON.stringify([{ field: 'stage', personal: false, old: text + control, new: { z: 1, a: [1.5, null, true, ''], m: text } }]) : null,
-          objects && i % 2 === 0 ? JSON.stringify({ b: 2, a: { d: [], c: {} }, [text + control]: 10 ** 21, e: '' }) : null,
+          objects
+            ? JSON.stringify([
+                {
+                  field: 'stage',
+                  personal: false,
+                  old: text + control,
+                  new: { z: 1, a: [1.5, null, true, ''], m: text },
+                },
+              ])
+            : null,
+          objects && i % 2 === 0
+            ? JSON.stringify({ b: 2, a: { d: [], c: {} }, [text + control]: 10 ** 21, e: '' })
+            : null,
         ],
       );
     }
@@ -94,12 +118,18 @@ describe('audit trail integrity', () => {
     const withTamper = async (sql: string[], expectKind: string) => {
       await sealer.sealPending();
       const client = await (await import('pg')).default.Client;
-      const c = new client({ connectionString: `postgres://postgres:${testClusterInfo().superuserPassword}@127.0.0.1:${testClusterInfo().port}/${t.databaseName}` });
+      const c = new client({
+        connectionString: `postgres://postgres:${testClusterInfo().superuserPassword}@127.0.0.1:${testClusterInfo().port}/${t.databaseName}`,
+      });
       await c.connect();
       await c.query('BEGIN');
       await c.query('SET LOCAL session_replication_role = replica');
       await c.query('SAVEPOINT before_tamper');
-      const snapshot = { events: (await c.query('SELECT * FROM audit_event')).rows, chain: (await c.query('SELECT * FROM audit_chain')).rows, checkpoints: (await c.query('SELECT * FROM audit_checkpoint')).rows };
+      const snapshot = {
+        events: (await c.query('SELECT * FROM audit_event')).rows,
+        chain: (await c.query('SELECT * FROM audit_chain')).rows,
+        checkpoints: (await c.query('SELECT * FROM audit_checkpoint')).rows,
+      };
       for (const s of sql) await c.query(s);
       await c.query('COMMIT');
       try {
@@ -111,11 +141,20 @@ describe('audit trail integrity', () => {
         // Restore exactly what was there.
         await c.query('BEGIN');
         await c.query('SET LOCAL session_replication_role = replica');
-        await c.query('DELETE FROM audit_event; DELETE FROM audit_chain; DELETE FROM audit_checkpoint; DELETE FROM audit_pending');
-        for (const [table, rows] of [['audit_event', snapshot.events], ['audit_chain', snapshot.chain], ['audit_checkpoint', snapshot.checkpoints]] as const) {
+        await c.query(
+          'DELETE FROM audit_event; DELETE FROM audit_chain; DELETE FROM audit_checkpoint; DELETE FROM audit_pending',
+        );
+        for (const [table, rows] of [
+          ['audit_event', snapshot.events],
+          ['audit_chain', snapshot.chain],
+          ['audit_checkpoint', snapshot.checkpoints],
+        ] as const) {
           for (const row of rows) {
             const cols = Object.keys(row);
-            await c.query(`INSERT INTO ${table} (${cols.join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((k) => jsonParam(k, (row as Record<string, unknown>)[k])));
+            await c.query(
+              `INSERT INTO ${table} (${cols.join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`,
+              cols.map((k) => jsonParam(k, (row as Record<string, unknown>)[k])),
+            );
           }
         }
         await c.query('COMMIT');
@@ -125,11 +164,19 @@ describe('audit trail integrity', () => {
     };
 
     it('a modified entry', async () => {
-      const report = await withTamper([`UPDATE audit_event SET action = 'tampered', reason = NULL WHERE id = (SELECT event_id FROM audit_chain WHERE seq = 5)`], 'entry_modified');
+      const report = await withTamper(
+        [
+          `UPDATE audit_event SET action = 'tampered', reason = NULL WHERE id = (SELECT event_id FROM audit_chain WHERE seq = 5)`,
+        ],
+        'entry_modified',
+      );
       expect(report.firstBreak?.seq).toBe('5');
     });
     it('a deleted entry', async () => {
-      await withTamper([`DELETE FROM audit_event WHERE id = (SELECT event_id FROM audit_chain WHERE seq = 7)`], 'event_missing');
+      await withTamper(
+        [`DELETE FROM audit_event WHERE id = (SELECT event_id FROM audit_chain WHERE seq = 7)`],
+        'event_missing',
+      );
     });
     it('reordered entries', async () => {
       await withTamper(
@@ -142,13 +189,40 @@ describe('audit trail integrity', () => {
       );
     });
     it('an inserted entry that never went through the API', async () => {
-      await withTamper([`INSERT INTO audit_event (category, action, outcome) VALUES ('access', 'read', 'allowed')`], 'unchained_event');
+      await withTamper(
+        [`INSERT INTO audit_event (category, action, outcome) VALUES ('access', 'read', 'allowed')`],
+        'unchained_event',
+      );
     });
     it('a forged entry with a correctly computed link, but no signed checkpoint', async () => {
       const [head] = (await t.ownerQuery(`SELECT seq, chain_hash FROM audit_chain ORDER BY seq DESC LIMIT 1`)).rows;
       const [{ id }] = (await t.ownerQuery(`SELECT nextval('audit_event_id_seq')::text AS id`)).rows;
       const occurredAt = '2026-11-01T10:00:00.000Z';
-      const forged = { id, occurredAt: '2026-11-01T10:00:00.000000Z', category: 'access', action: 'read', requestId: null, actorUserId: null, actorAgencyId: null, actorRoles: null, clientIp: null, userAgent: null, method: null, route: null, permission: null, resourceType: null, resourceIds: null, caseIds: null, outcome: 'allowed', status: null, reason: null, durationMs: null, breakGlassGrantId: null, changes: null, details: null } as const;
+      const forged = {
+        id,
+        occurredAt: '2026-11-01T10:00:00.000000Z',
+        category: 'access',
+        action: 'read',
+        requestId: null,
+        actorUserId: null,
+        actorAgencyId: null,
+        actorRoles: null,
+        clientIp: null,
+        userAgent: null,
+        method: null,
+        route: null,
+        permission: null,
+        resourceType: null,
+        resourceIds: null,
+        caseIds: null,
+        outcome: 'allowed',
+        status: null,
+        reason: null,
+        durationMs: null,
+        breakGlassGrantId: null,
+        changes: null,
+        details: null,
+      } as const;
       const entry = entryHash(forged as never);
       const link = chainHash(head.chain_hash, entry);
       await withTamper(
@@ -169,14 +243,22 @@ describe('audit trail integrity', () => {
       );
     });
     it('a rewritten chain whose checkpoint no longer matches', async () => {
-      await withTamper([`UPDATE audit_checkpoint SET chain_hash = sha256(chain_hash) WHERE seq = (SELECT max(seq) FROM audit_checkpoint)`], 'checkpoint_signature');
+      await withTamper(
+        [
+          `UPDATE audit_checkpoint SET chain_hash = sha256(chain_hash) WHERE seq = (SELECT max(seq) FROM audit_checkpoint)`,
+        ],
+        'checkpoint_signature',
+      );
     });
   });
 
   it('never forks the chain when two sealers race (one lock across replicas)', async () => {
     for (let i = 0; i < 50; i++) await t.http.get('/agencies').set(caseworker.auth);
     const info = testClusterInfo();
-    const other: DataSource = await createDataSource({ url: appRoleUrl(info, t.databaseName), poolSize: 2 }).initialize();
+    const other: DataSource = await createDataSource({
+      url: appRoleUrl(info, t.databaseName),
+      poolSize: 2,
+    }).initialize();
     try {
       const rival = new AuditSealer(other, t.app.get(APP_CONFIG), t.app.get(KEY_MATERIAL));
       const [a, b] = await Promise.all([sealer.sealPending(), rival.sealPending()]);
@@ -192,12 +274,16 @@ describe('audit trail integrity', () => {
 
   describe('exports', () => {
     const download = async (format: 'ndjson' | 'csv', query = '') => {
-      const res = await t.http.get(`/audit/export?format=${format}${query}`).set(auditor.auth).buffer(true).parse((r, cb) => {
-        let data = '';
-        r.setEncoding('utf8');
-        r.on('data', (d: string) => (data += d));
-        r.on('end', () => cb(null, data));
-      });
+      const res = await t.http
+        .get(`/audit/export?format=${format}${query}`)
+        .set(auditor.auth)
+        .buffer(true)
+        .parse((r, cb) => {
+          let data = '';
+          r.setEncoding('utf8');
+          r.on('data', (d: string) => (data += d));
+          r.on('end', () => cb(null, data));
+        });
       expect(res.status).toBe(200);
       const file = path.join(tmp, `export-${Date.now()}-${Math.random()}.${format}`);
       fs.writeFileSync(file, res.body as string);
@@ -245,7 +331,9 @@ describe('audit trail integrity', () => {
         const result = await verifyExportFile(file, publicKey());
         expect(result).toMatchObject({ ok: true, authenticated: true, firstBreak: null });
         expect(result.entries).toBeGreaterThan(4500);
-        const chainCount = (await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_chain WHERE occurred_at >= now() - interval '1 day'`)).rows[0].n;
+        const chainCount = (
+          await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_chain WHERE occurred_at >= now() - interval '1 day'`)
+        ).rows[0].n;
         expect(result.entries).toBe(chainCount);
       }
       const filtered = await verifyExportFile(await download('ndjson', '&action=read&outcome=allowed'), publicKey());
@@ -258,7 +346,8 @@ describe('audit trail integrity', () => {
       const file = await download('csv');
       const text = fs.readFileSync(file, 'utf8');
       expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
-      for (const line of text.split('\n').slice(1)) expect(line.split(',').some((cell) => /^[=+@]/.test(cell))).toBe(false);
+      for (const line of text.split('\n').slice(1))
+        expect(line.split(',').some((cell) => /^[=+@]/.test(cell))).toBe(false);
       expect(await verifyExportFile(file, publicKey())).toMatchObject({ ok: true });
     });
 
@@ -266,9 +355,16 @@ describe('audit trail integrity', () => {
       const file = await download('ndjson', `&userId=${caseworker.user.id}&action=read`);
       const result = await verifyExportFile(file, publicKey());
       expect(result.ok).toBe(true);
-      const events = fs.readFileSync(file, 'utf8').trim().split('\n').slice(0, -1).map((l) => JSON.parse(l).event);
+      const events = fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(0, -1)
+        .map((l) => JSON.parse(l).event);
       expect(events.every((e) => e.actorUserId === caseworker.user.id && e.action === 'read')).toBe(true);
-      const [exportEntry] = (await t.ownerQuery(`SELECT details FROM audit_event WHERE permission = 'audit.export' ORDER BY id DESC LIMIT 1`)).rows;
+      const [exportEntry] = (
+        await t.ownerQuery(`SELECT details FROM audit_event WHERE permission = 'audit.export' ORDER BY id DESC LIMIT 1`)
+      ).rows;
       expect(exportEntry.details.export).toMatchObject({ format: 'ndjson', count: result.entries });
     });
 
@@ -276,11 +372,17 @@ describe('audit trail integrity', () => {
       const file = await download('ndjson');
       const keyFile = path.join(tmp, 'signing-key.pem');
       fs.writeFileSync(keyFile, publicKey());
-      const run = spawnSync(process.execPath, ['dist/scripts/verify-audit-export.js', file, '--public-key', keyFile], { encoding: 'utf8' });
+      const run = spawnSync(process.execPath, ['dist/scripts/verify-audit-export.js', file, '--public-key', keyFile], {
+        encoding: 'utf8',
+      });
       expect(run.status).toBe(0);
       expect(JSON.parse(run.stdout).ok).toBe(true);
       fs.appendFileSync(file, '{"seq":"999999","prevChainHash":"00","entryHash":"00","chainHash":"00","event":{}}\n');
-      const tampered = spawnSync(process.execPath, ['dist/scripts/verify-audit-export.js', file, '--public-key', keyFile], { encoding: 'utf8' });
+      const tampered = spawnSync(
+        process.execPath,
+        ['dist/scripts/verify-audit-export.js', file, '--public-key', keyFile],
+        { encoding: 'utf8' },
+      );
       expect(tampered.status).toBe(1);
     });
   });
@@ -290,7 +392,10 @@ describe('audit trail integrity', () => {
       const all: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: { status: number; body: { items: { id: string; actorUserId: string }[]; nextCursor: string | null } } = await t.http
+        const res: {
+          status: number;
+          body: { items: { id: string; actorUserId: string }[]; nextCursor: string | null };
+        } = await t.http
           .get(`/audit/events?userId=${caseworker.user.id}&limit=7${cursor ? `&cursor=${cursor}` : ''}`)
           .set(auditor.auth);
         expect(res.status).toBe(200);
@@ -299,15 +404,23 @@ describe('audit trail integrity', () => {
         cursor = res.body.nextCursor;
       } while (cursor);
       expect(new Set(all).size).toBe(all.length);
-      const direct = await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_event WHERE actor_user_id = $1 AND occurred_at >= now() - interval '1 day'`, [caseworker.user.id]);
+      const direct = await t.ownerQuery(
+        `SELECT count(*)::int AS n FROM audit_event WHERE actor_user_id = $1 AND occurred_at >= now() - interval '1 day'`,
+        [caseworker.user.id],
+      );
       expect(all.length).toBe(direct.rows[0].n);
-      const own = await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_event WHERE actor_user_id = $1 AND permission = 'audit.read'`, [auditor.user.id]);
+      const own = await t.ownerQuery(
+        `SELECT count(*)::int AS n FROM audit_event WHERE actor_user_id = $1 AND permission = 'audit.read'`,
+        [auditor.user.id],
+      );
       expect(own.rows[0].n).toBeGreaterThan(0);
     });
 
     it('refuses a forged cursor and an inverted range', async () => {
       expect((await t.http.get('/audit/events?cursor=Zm9yZ2Vk').set(auditor.auth)).status).toBe(400);
-      expect((await t.http.get('/audit/events?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z').set(auditor.auth)).status).toBe(400);
+      expect(
+        (await t.http.get('/audit/events?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z').set(auditor.auth)).status,
+      ).toBe(400);
     });
 
     it('lists who read or changed a case, through which route', async () => {
@@ -317,7 +430,15 @@ describe('audit trail integrity', () => {
       await t.http.get(`/cases/${caseId}`).set(sup.auth);
       const res = await t.http.get(`/audit/cases/${caseId}/access`).set(auditor.auth);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual([expect.objectContaining({ userId: sup.user.id, route: '/cases/:id', action: 'read', count: 2, outcome: 'allowed' })]);
+      expect(res.body).toEqual([
+        expect.objectContaining({
+          userId: sup.user.id,
+          route: '/cases/:id',
+          action: 'read',
+          count: 2,
+          outcome: 'allowed',
+        }),
+      ]);
     });
 
     it('gives auditors no victim data and other roles no audit data', async () => {
@@ -329,21 +450,29 @@ describe('audit trail integrity', () => {
 
   it('keeps monthly partitions and drops old ones only after their checkpoint was exported', async () => {
     await t.ownerQuery(`SELECT audit_ensure_partition('2020-01-01')`);
-    await t.ownerQuery(`INSERT INTO audit_event (occurred_at, category, action, outcome) SELECT '2020-01-15'::timestamptz + n * interval '1 minute', 'access', 'read', 'allowed' FROM generate_series(1, 5) n`);
+    await t.ownerQuery(
+      `INSERT INTO audit_event (occurred_at, category, action, outcome) SELECT '2020-01-15'::timestamptz + n * interval '1 minute', 'access', 'read', 'allowed' FROM generate_series(1, 5) n`,
+    );
     await sealer.sealPending();
     const maintenance = t.app.get(AuditMaintenance);
     const config = t.app.get(APP_CONFIG);
     const original = config.audit.retentionMonths;
     config.audit.retentionMonths = 24;
     try {
-      await t.ownerQuery(`SET session_replication_role = replica; DELETE FROM audit_checkpoint_export; SET session_replication_role = origin`);
+      await t.ownerQuery(
+        `SET session_replication_role = replica; DELETE FROM audit_checkpoint_export; SET session_replication_role = origin`,
+      );
       expect(await maintenance.applyRetention()).toEqual([]);
       const file = path.join(tmp, 'retention.ndjson');
-      const res = await t.http.get('/audit/export?from=2019-12-01T00:00:00Z').set(auditor.auth).buffer(true).parse((r, cb) => {
-        let data = '';
-        r.on('data', (d: Buffer) => (data += d.toString()));
-        r.on('end', () => cb(null, data));
-      });
+      const res = await t.http
+        .get('/audit/export?from=2019-12-01T00:00:00Z')
+        .set(auditor.auth)
+        .buffer(true)
+        .parse((r, cb) => {
+          let data = '';
+          r.on('data', (d: Buffer) => (data += d.toString()));
+          r.on('end', () => cb(null, data));
+        });
       fs.writeFileSync(file, res.body as string);
       expect(await maintenance.applyRetention()).toEqual(['audit_event_2020_01']);
       const report = await verifier.verify();

@@ -23,7 +23,11 @@ let running: ChildProcess | undefined;
 function run(args: string[], timeoutMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const child = spawn(process.execPath, args, { cwd: repo, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: repo,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running = child;
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -57,17 +61,51 @@ describe('benchmark harness (smoke)', () => {
     fs.mkdirSync(build, { recursive: true });
     fs.writeFileSync(path.join(build, 'package.json'), '{ "type": "module" }\n');
     fs.symlinkSync(path.join(repo, 'node_modules'), path.join(build, 'node_modules'), 'dir');
-    const compiled = await run([path.join(repo, 'node_modules/typescript-7/bin/tsc'), '-p', 'bench/tsconfig.json', '--outDir', build], 60_000);
+    const compiled = await run(
+      [path.join(repo, 'node_modules/typescript-7/bin/tsc'), '-p', 'bench/tsconfig.json', '--outDir', build],
+      60_000,
+    );
     expect(compiled.output).toBe('');
     expect(compiled.code).toBe(0);
 
-    const scenarios = ['baseline-nest', 'baseline-pg', 'case-read', 'case-list', 'screening-create', 'audit-export', 'audit-verify'];
+    const scenarios = [
+      'baseline-nest',
+      'baseline-pg',
+      'case-read',
+      'case-list',
+      'screening-create',
+      'audit-export',
+      'audit-verify',
+    ];
     const bench = await run(
       [
         path.join(build, 'bench', 'run.js'),
         ...['--cases', '200', '--agencies', '2', '--audit', '5000', '--export', '2000', '--verify', '2000'],
-        ...['--small-cases', '100', '--small-audit', '2000', '--duration', '1', '--warmup', '0.5', '--connections', '8'],
-        ...['--only', scenarios.join(','), '--no-profile', '--quiet-wait', '0', '--name', 'smoke', '--out', out, '--api-log-dir', testClusterInfo().logDir],
+        ...[
+          '--small-cases',
+          '100',
+          '--small-audit',
+          '2000',
+          '--duration',
+          '1',
+          '--warmup',
+          '0.5',
+          '--connections',
+          '8',
+        ],
+        ...[
+          '--only',
+          scenarios.join(','),
+          '--no-profile',
+          '--quiet-wait',
+          '0',
+          '--name',
+          'smoke',
+          '--out',
+          out,
+          '--api-log-dir',
+          testClusterInfo().logDir,
+        ],
       ],
       100_000,
     );
@@ -75,7 +113,11 @@ describe('benchmark harness (smoke)', () => {
 
     const results = JSON.parse(fs.readFileSync(path.join(out, 'smoke.json'), 'utf8'));
     expect(results.errors).toEqual({});
-    expect(results.machine).toMatchObject({ cores: expect.any(Number), ramGiB: expect.any(Number), cpuModel: expect.any(String) });
+    expect(results.machine).toMatchObject({
+      cores: expect.any(Number),
+      ramGiB: expect.any(Number),
+      cpuModel: expect.any(String),
+    });
     expect(results.machine.postgres).toMatch(/^PostgreSQL \d+/);
     expect(results.data.main.counts).toMatchObject({ cases: 200, persons: 200, auditEntries: 5000 });
 
@@ -86,7 +128,12 @@ describe('benchmark harness (smoke)', () => {
       for (const p of ['p50', 'p95', 'p99']) expect(Number.isFinite(s.latencyMs[p])).toBe(true);
     }
     const read = results.scenarios['case-read'];
-    expect({ errors: read.errors, timeouts: read.timeouts, non2xx: read.non2xx, status: Object.keys(read.status) }).toEqual({ errors: 0, timeouts: 0, non2xx: 0, status: ['200'] });
+    expect({
+      errors: read.errors,
+      timeouts: read.timeouts,
+      non2xx: read.non2xx,
+      status: Object.keys(read.status),
+    }).toEqual({ errors: 0, timeouts: 0, non2xx: 0, status: ['200'] });
     expect(read.ok).toBeGreaterThan(0);
     expect(read.serverMs.entries).toBeGreaterThan(0);
 
@@ -101,7 +148,9 @@ describe('benchmark harness (smoke)', () => {
     expect(results.scenarios['audit-verify'].api.entries).toBeGreaterThanOrEqual(2000);
     expect(results.scenarios['audit-export']).toMatchObject({ status: 200, entries: 2000, manifestCount: 2000 });
 
-    expect(results.targets.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining(['case-read', 'case-list', 'audit-export', 'audit-verify', 'screening-create']));
+    expect(results.targets.map((t: { id: string }) => t.id)).toEqual(
+      expect.arrayContaining(['case-read', 'case-list', 'audit-export', 'audit-verify', 'screening-create']),
+    );
     const md = fs.readFileSync(path.join(out, 'smoke.md'), 'utf8');
     expect(md).toContain('| Baseline A: bare NestJS route');
     expect(md).toContain('## Targets');

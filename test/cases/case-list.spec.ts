@@ -37,13 +37,18 @@ describe('case lists across own and granted cases', () => {
     await t.ownerQuery(`UPDATE case_access_grant SET revoked_at = now() WHERE id = $1`, [grant]);
     // Distinct creation times, and a stage filter that keeps some of each.
     await t.ownerQuery(`UPDATE case_file SET created_at = now() - (random() * interval '30 days')`);
-    await t.ownerQuery(`UPDATE case_file SET stage = 'active' WHERE id = ANY($1::uuid[])`, [[...own.slice(0, 4), ...referred.slice(2, 6)]]);
+    await t.ownerQuery(`UPDATE case_file SET stage = 'active' WHERE id = ANY($1::uuid[])`, [
+      [...own.slice(0, 4), ...referred.slice(2, 6)],
+    ]);
 
     const all = async (query: string) => {
       const seen: { id: string; view: string; createdAt: string }[] = [];
       let cursor: string | null = null;
       do {
-        const res: { status: number; body: { items: { id: string; view: string; createdAt: string }[]; nextCursor: string | null } } = await t.http.get(`/cases?limit=3${query}${cursor ? `&cursor=${cursor}` : ''}`).set(supervisor.auth);
+        const res: {
+          status: number;
+          body: { items: { id: string; view: string; createdAt: string }[]; nextCursor: string | null };
+        } = await t.http.get(`/cases?limit=3${query}${cursor ? `&cursor=${cursor}` : ''}`).set(supervisor.auth);
         expect(res.status).toBe(200);
         seen.push(...res.body.items);
         cursor = res.body.nextCursor;
@@ -51,7 +56,12 @@ describe('case lists across own and granted cases', () => {
       return seen;
     };
     const expected = async (ids: string[], dir: 'ASC' | 'DESC') =>
-      (await t.ownerQuery(`SELECT id FROM case_file WHERE id = ANY($1::uuid[]) ORDER BY created_at ${dir}, id ${dir}`, [ids])).rows.map((r) => r.id as string);
+      (
+        await t.ownerQuery(
+          `SELECT id FROM case_file WHERE id = ANY($1::uuid[]) ORDER BY created_at ${dir}, id ${dir}`,
+          [ids],
+        )
+      ).rows.map((r) => r.id as string);
 
     const newestFirst = await all('');
     expect(newestFirst.map((c) => c.id)).toEqual(await expected([...own, ...referred], 'DESC'));

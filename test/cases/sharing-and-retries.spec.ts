@@ -24,11 +24,24 @@ describe('retries, the referral view and consent withdrawal', () => {
     receiver = await g.agency({ localType: 'shelter' });
     caseworker = await g.session(await g.user(lead, ['caseworker', 'screener']));
     facility = await g.session(await g.user(receiver, ['facility_officer']));
-    const person = await t.http.post('/persons').set(caseworker.auth).send({
-      names: { givenNameLatin: 'Malaythong' }, gender: 'Feminine', birth: { precision: 'year', birthYear: 2000 },
-      documents: [{ type: 'passport', number: 'P-7788' }], contacts: [{ type: 'phone', value: '+85620111' }],
-    });
-    screeningId = (await t.http.post('/screenings').set(caseworker.auth).send(screeningBody({ personId: person.body.id, answers: VICTIM_ANSWERS, narrative: 'secret interview narrative' }))).body.id;
+    const person = await t.http
+      .post('/persons')
+      .set(caseworker.auth)
+      .send({
+        names: { givenNameLatin: 'Malaythong' },
+        gender: 'Feminine',
+        birth: { precision: 'year', birthYear: 2000 },
+        documents: [{ type: 'passport', number: 'P-7788' }],
+        contacts: [{ type: 'phone', value: '+85620111' }],
+      });
+    screeningId = (
+      await t.http
+        .post('/screenings')
+        .set(caseworker.auth)
+        .send(
+          screeningBody({ personId: person.body.id, answers: VICTIM_ANSWERS, narrative: 'secret interview narrative' }),
+        )
+    ).body.id;
     caseId = (await t.http.post(`/screenings/${screeningId}/open-case`).set(caseworker.auth).send({})).body.id;
   });
   afterAll(() => t.close());
@@ -36,42 +49,88 @@ describe('retries, the referral view and consent withdrawal', () => {
   describe('Idempotency-Key', () => {
     it('returns the first result to a retried POST and creates nothing new', async () => {
       const body = { text: 'Retried over a rural connection' };
-      const first = await t.http.post(`/cases/${caseId}/notes`).set(caseworker.auth).set('idempotency-key', 'note-retry-0001').send(body);
-      const retry = await t.http.post(`/cases/${caseId}/notes`).set(caseworker.auth).set('idempotency-key', 'note-retry-0001').send(body);
+      const first = await t.http
+        .post(`/cases/${caseId}/notes`)
+        .set(caseworker.auth)
+        .set('idempotency-key', 'note-retry-0001')
+        .send(body);
+      const retry = await t.http
+        .post(`/cases/${caseId}/notes`)
+        .set(caseworker.auth)
+        .set('idempotency-key', 'note-retry-0001')
+        .send(body);
       expect(first.status).toBe(201);
       expect(retry.status).toBe(201);
       expect(retry.headers['idempotency-replayed']).toBe('true');
       expect(retry.body).toEqual(first.body);
-      expect((await t.ownerQuery('SELECT count(*)::int AS n FROM case_note WHERE case_id = $1', [caseId])).rows[0].n).toBe(1);
+      expect(
+        (await t.ownerQuery('SELECT count(*)::int AS n FROM case_note WHERE case_id = $1', [caseId])).rows[0].n,
+      ).toBe(1);
       const stored = await t.ownerQuery('SELECT response_enc FROM idempotency_key');
       expect(JSON.stringify(stored.rows)).not.toContain('rural connection');
     });
 
     it('refuses the same key with a different body, creating nothing', async () => {
-      await t.http.post(`/cases/${caseId}/notes`).set(caseworker.auth).set('idempotency-key', 'note-retry-0002').send({ text: 'first body' });
-      const reused = await t.http.post(`/cases/${caseId}/notes`).set(caseworker.auth).set('idempotency-key', 'note-retry-0002').send({ text: 'another body' });
+      await t.http
+        .post(`/cases/${caseId}/notes`)
+        .set(caseworker.auth)
+        .set('idempotency-key', 'note-retry-0002')
+        .send({ text: 'first body' });
+      const reused = await t.http
+        .post(`/cases/${caseId}/notes`)
+        .set(caseworker.auth)
+        .set('idempotency-key', 'note-retry-0002')
+        .send({ text: 'another body' });
       expect(reused.status).toBe(422);
       expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
-      expect((await t.ownerQuery('SELECT count(*)::int AS n FROM case_note WHERE case_id = $1', [caseId])).rows[0].n).toBe(2);
+      expect(
+        (await t.ownerQuery('SELECT count(*)::int AS n FROM case_note WHERE case_id = $1', [caseId])).rows[0].n,
+      ).toBe(2);
     });
 
     it('lets concurrent duplicates create exactly one record', async () => {
       const people = await g.person(lead, caseworker.user);
-      const sends = await Promise.all(Array.from({ length: 5 }, () => t.http.post('/cases').set(caseworker.auth).set('idempotency-key', 'case-concurrent-01').send({ personId: people })));
+      const sends = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          t.http
+            .post('/cases')
+            .set(caseworker.auth)
+            .set('idempotency-key', 'case-concurrent-01')
+            .send({ personId: people }),
+        ),
+      );
       expect(sends.every((r) => r.status === 201)).toBe(true);
       expect(new Set(sends.map((r) => r.body.id)).size).toBe(1);
-      expect((await t.ownerQuery('SELECT count(*)::int AS n FROM case_file WHERE person_id = $1', [people])).rows[0].n).toBe(1);
+      expect(
+        (await t.ownerQuery('SELECT count(*)::int AS n FROM case_file WHERE person_id = $1', [people])).rows[0].n,
+      ).toBe(1);
     });
 
     it('does not keep the key when the request failed, so a corrected retry works', async () => {
-      const bad = await t.http.post(`/cases/${caseId}/services`).set(caseworker.auth).set('idempotency-key', 'service-retry-01').send({ serviceType: 'medical', deliveredOn: '2020-01-01', outcome: 'completed' });
+      const bad = await t.http
+        .post(`/cases/${caseId}/services`)
+        .set(caseworker.auth)
+        .set('idempotency-key', 'service-retry-01')
+        .send({ serviceType: 'medical', deliveredOn: '2020-01-01', outcome: 'completed' });
       expect(bad.status).toBe(422);
-      const good = await t.http.post(`/cases/${caseId}/services`).set(caseworker.auth).set('idempotency-key', 'service-retry-01').send({ serviceType: 'medical', deliveredOn: new Date().toISOString().slice(0, 10), outcome: 'completed' });
+      const good = await t.http
+        .post(`/cases/${caseId}/services`)
+        .set(caseworker.auth)
+        .set('idempotency-key', 'service-retry-01')
+        .send({ serviceType: 'medical', deliveredOn: new Date().toISOString().slice(0, 10), outcome: 'completed' });
       expect(good.status).toBe(201);
     });
 
     it('refuses a malformed key', async () => {
-      expect((await t.http.post(`/cases/${caseId}/notes`).set(caseworker.auth).set('idempotency-key', 'x').send({ text: 'y' })).status).toBe(400);
+      expect(
+        (
+          await t.http
+            .post(`/cases/${caseId}/notes`)
+            .set(caseworker.auth)
+            .set('idempotency-key', 'x')
+            .send({ text: 'y' })
+        ).status,
+      ).toBe(400);
     });
   });
 
@@ -82,7 +141,7 @@ describe('retries, the referral view and consent withdrawal', () => {
       await t.http.post(`/cases/${caseId}/notes`).set(caseworker.auth).send({ text: 'lead agency internal note' });
     });
 
-    it('shows identity, needs and risks, but not documents, contacts, the screening or other agencies\' notes', async () => {
+    it("shows identity, needs and risks, but not documents, contacts, the screening or other agencies' notes", async () => {
       const res = await t.http.get(`/cases/${caseId}`).set(facility.auth);
       expect(res.status).toBe(200);
       expect(res.body.view).toBe('limited');
@@ -101,19 +160,49 @@ describe('retries, the referral view and consent withdrawal', () => {
     });
 
     it('lets the receiver record its own services and notes, seen by the lead agency', async () => {
-      const service = await t.http.post(`/cases/${caseId}/services`).set(facility.auth).send({ serviceType: 'shelter', deliveredOn: new Date().toISOString().slice(0, 10), quantity: 7, unit: 'nights', outcome: 'ongoing' });
+      const service = await t.http
+        .post(`/cases/${caseId}/services`)
+        .set(facility.auth)
+        .send({
+          serviceType: 'shelter',
+          deliveredOn: new Date().toISOString().slice(0, 10),
+          quantity: 7,
+          unit: 'nights',
+          outcome: 'ongoing',
+        });
       expect(service.status).toBe(201);
       expect(service.body.providerAgencyId).toBe(receiver.id);
-      const foreignProvider = await t.http.post(`/cases/${caseId}/services`).set(facility.auth).send({ serviceType: 'shelter', providerAgencyId: lead.id, deliveredOn: new Date().toISOString().slice(0, 10), outcome: 'ongoing' });
+      const foreignProvider = await t.http
+        .post(`/cases/${caseId}/services`)
+        .set(facility.auth)
+        .send({
+          serviceType: 'shelter',
+          providerAgencyId: lead.id,
+          deliveredOn: new Date().toISOString().slice(0, 10),
+          outcome: 'ongoing',
+        });
       expect(foreignProvider.status).toBe(403);
       await t.http.post(`/cases/${caseId}/notes`).set(facility.auth).send({ text: 'arrived safely at the shelter' });
-      expect((await t.http.get(`/cases/${caseId}/notes`).set(facility.auth)).body.map((n: { text: string }) => n.text)).toEqual(['arrived safely at the shelter']);
-      expect((await t.http.get(`/cases/${caseId}/notes`).set(caseworker.auth)).body.map((n: { text: string }) => n.text)).toContain('arrived safely at the shelter');
+      expect(
+        (await t.http.get(`/cases/${caseId}/notes`).set(facility.auth)).body.map((n: { text: string }) => n.text),
+      ).toEqual(['arrived safely at the shelter']);
+      expect(
+        (await t.http.get(`/cases/${caseId}/notes`).set(caseworker.auth)).body.map((n: { text: string }) => n.text),
+      ).toContain('arrived safely at the shelter');
       expect((await t.http.get(`/cases/${caseId}/services`).set(facility.auth)).body).toHaveLength(1);
     });
 
-    it('ends the receiver\'s access when consent is withdrawn', async () => {
-      const consent = await t.http.post(`/cases/${caseId}/consents`).set(caseworker.auth).send({ purposes: ['assistance', 'sharing_for_referral'], coveredAgencyIds: [receiver.id], givenBy: 'person', method: 'written', givenOn: '2026-11-02' });
+    it("ends the receiver's access when consent is withdrawn", async () => {
+      const consent = await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(caseworker.auth)
+        .send({
+          purposes: ['assistance', 'sharing_for_referral'],
+          coveredAgencyIds: [receiver.id],
+          givenBy: 'person',
+          method: 'written',
+          givenOn: '2026-11-02',
+        });
       expect((await t.http.get(`/cases/${caseId}`).set(facility.auth)).status).toBe(200);
       const withdrawn = await t.http.post(`/cases/${caseId}/consents/${consent.body.id}/withdraw`).set(caseworker.auth);
       expect(withdrawn.body.status).toBe('withdrawn');
@@ -121,11 +210,13 @@ describe('retries, the referral view and consent withdrawal', () => {
       const grant = await t.ownerQuery('SELECT revoked_at FROM case_access_grant WHERE id = $1', [grantId]);
       expect(grant.rows[0].revoked_at).not.toBeNull();
       const timeline = await t.http.get(`/cases/${caseId}/timeline`).set(caseworker.auth);
-      expect(timeline.body.find((e: { kind: string }) => e.kind === 'consent_withdrawn').summary.revokedReferralAccess).toBe(1);
+      expect(
+        timeline.body.find((e: { kind: string }) => e.kind === 'consent_withdrawn').summary.revokedReferralAccess,
+      ).toBe(1);
     });
   });
 
-  it('reads every entity by id through the prepared finder exactly as TypeORM\'s own finder does', async () => {
+  it("reads every entity by id through the prepared finder exactly as TypeORM's own finder does", async () => {
     // findById (src/database/find-by-id.ts) serves the hot single-record reads; it must hydrate
     // dates, arrays, JSON, bytea and nullable columns identically, for every entity with rows.
     const compared = await withDataSource(superuserUrl(testClusterInfo(), t.databaseName), async (ds) => {
@@ -145,6 +236,8 @@ describe('retries, the referral view and consent withdrawal', () => {
       expect(await findById(ds.manager, CaseEntity, '00000000-0000-7000-8000-000000000000')).toBeNull();
       return names;
     });
-    expect(compared).toEqual(expect.arrayContaining(['CaseEntity', 'PersonEntity', 'ScreeningEntity', 'CaseNoteEntity']));
+    expect(compared).toEqual(
+      expect.arrayContaining(['CaseEntity', 'PersonEntity', 'ScreeningEntity', 'CaseNoteEntity']),
+    );
   });
 });

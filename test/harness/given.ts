@@ -32,41 +32,87 @@ const suffix = () => randomBytes(4).toString('hex');
 /** Factories for API tests: real rows, inserted as the schema owner. */
 export function given(t: TestApp) {
   return {
-    async agency(overrides: Partial<{ code: string; localType: string; provinceCode: string; active: boolean }> = {}): Promise<GivenAgency> {
+    async agency(
+      overrides: Partial<{ code: string; localType: string; provinceCode: string; active: boolean }> = {},
+    ): Promise<GivenAgency> {
       const id = uuidv7();
       const code = overrides.code ?? `AG-${suffix().toUpperCase()}`;
       await t.ownerQuery(
         `INSERT INTO agency (id, code, name_en, htcds_org_type, local_type, province_code, active) VALUES ($1, $2, $3, 'NGO', $4, $5, $6)`,
-        [id, code, `Agency ${code}`, overrides.localType ?? 'shelter', overrides.provinceCode ?? 'LA-VT', overrides.active ?? true],
+        [
+          id,
+          code,
+          `Agency ${code}`,
+          overrides.localType ?? 'shelter',
+          overrides.provinceCode ?? 'LA-VT',
+          overrides.active ?? true,
+        ],
       );
       return { id, code };
     },
 
-    async user(agency: GivenAgency, roles: Role[], overrides: Partial<{ email: string; active: boolean; mustChangePassword: boolean }> = {}): Promise<GivenUser> {
+    async user(
+      agency: GivenAgency,
+      roles: Role[],
+      overrides: Partial<{ email: string; active: boolean; mustChangePassword: boolean }> = {},
+    ): Promise<GivenUser> {
       const id = uuidv7();
       const email = overrides.email ?? `${roles[0]}-${suffix()}@test.example`;
       await t.ownerQuery(
         `INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash, active, must_change_password) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-        [id, agency.id, email, `Test ${roles.join('+')}`, roles, await testPasswordHash(), overrides.active ?? true, overrides.mustChangePassword ?? false],
+        [
+          id,
+          agency.id,
+          email,
+          `Test ${roles.join('+')}`,
+          roles,
+          await testPasswordHash(),
+          overrides.active ?? true,
+          overrides.mustChangePassword ?? false,
+        ],
       );
       return { id, agencyId: agency.id, email, roles };
     },
 
     /** A person registered by an agency (identity encrypted with the app's keys). */
-    async person(agency: GivenAgency, createdBy: GivenUser, overrides: Partial<{ gender: string; homeProvinceCode: string; birthYear: number }> = {}): Promise<string> {
+    async person(
+      agency: GivenAgency,
+      createdBy: GivenUser,
+      overrides: Partial<{ gender: string; homeProvinceCode: string; birthYear: number }> = {},
+    ): Promise<string> {
       const id = uuidv7();
       const enc = t.app.get(PersonCodec).encrypt(id, {
         names: { givenNameLatin: `Test${suffix()}` },
-        birth: overrides.birthYear ? { precision: 'year', dateOfBirth: null, birthYear: overrides.birthYear, estimatedAge: null, estimatedAt: null } : null,
+        birth: overrides.birthYear
+          ? {
+              precision: 'year',
+              dateOfBirth: null,
+              birthYear: overrides.birthYear,
+              estimatedAge: null,
+              estimatedAt: null,
+            }
+          : null,
       });
       await t.ownerQuery(
         `INSERT INTO person (id, owner_agency_id, created_by, gender, home_province_code, names_enc, birth_enc, birth_year_bidx) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-        [id, agency.id, createdBy.id, overrides.gender ?? 'Feminine', overrides.homeProvinceCode ?? 'LA-VT', enc.namesEnc, enc.birthEnc ?? null, enc.birthYearBidx ?? null],
+        [
+          id,
+          agency.id,
+          createdBy.id,
+          overrides.gender ?? 'Feminine',
+          overrides.homeProvinceCode ?? 'LA-VT',
+          enc.namesEnc,
+          enc.birthEnc ?? null,
+          enc.birthYearBidx ?? null,
+        ],
       );
       return id;
     },
 
-    async caseFor(agency: GivenAgency, people: { createdBy: GivenUser; caseworker?: GivenUser; supervisor?: GivenUser; personId?: string }): Promise<string> {
+    async caseFor(
+      agency: GivenAgency,
+      people: { createdBy: GivenUser; caseworker?: GivenUser; supervisor?: GivenUser; personId?: string },
+    ): Promise<string> {
       const id = uuidv7();
       const personId = people.personId ?? (await this.person(agency, people.createdBy));
       await t.ownerQuery(
@@ -90,15 +136,26 @@ export function given(t: TestApp) {
     /** A session without the argon2 login (for large matrices): a real session row and a signed token. */
     async quickSession(user: GivenUser): Promise<Session> {
       const sessionId = uuidv7();
-      await t.ownerQuery(`INSERT INTO auth_session (id, user_id, absolute_expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [sessionId, user.id]);
-      const { token } = t.app.get(TokenService).signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: 1, sid: sessionId });
+      await t.ownerQuery(
+        `INSERT INTO auth_session (id, user_id, absolute_expires_at) VALUES ($1, $2, now() + interval '1 hour')`,
+        [sessionId, user.id],
+      );
+      const { token } = t.app
+        .get(TokenService)
+        .signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: 1, sid: sessionId });
       return { user, token, refreshToken: '', auth: { authorization: `Bearer ${token}` } };
     },
 
     async session(user: GivenUser): Promise<Session> {
       const res = await t.http.post('/auth/login').send({ email: user.email, password: TEST_PASSWORD });
-      if (res.status !== 200) throw new Error(`login failed for ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
-      return { user, token: res.body.accessToken, refreshToken: res.body.refreshToken, auth: { authorization: `Bearer ${res.body.accessToken}` } };
+      if (res.status !== 200)
+        throw new Error(`login failed for ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
+      return {
+        user,
+        token: res.body.accessToken,
+        refreshToken: res.body.refreshToken,
+        auth: { authorization: `Bearer ${res.body.accessToken}` },
+      };
     },
   };
 }

@@ -24,7 +24,12 @@ export default async function globalSetup(): Promise<void> {
     logDir: path.join(dir, 'logs'),
   };
   fs.mkdirSync(info.logDir, { recursive: true });
-  const cluster = await startEmbeddedCluster({ dir: path.join(dir, 'pg'), port: info.port, superuserPassword: info.superuserPassword, ephemeral: true });
+  const cluster = await startEmbeddedCluster({
+    dir: path.join(dir, 'pg'),
+    port: info.port,
+    superuserPassword: info.superuserPassword,
+    ephemeral: true,
+  });
   (globalThis as Record<string, unknown>).__CTCM_TEST__ = { cluster, dir };
 
   await ensureDatabase(superuserUrl(info, 'postgres'), info.templateDatabase);

@@ -9,7 +9,8 @@ import type { EmbeddedCluster } from '../../src/database/embedded-postgres.js';
  * canary personal value in any of them fails the run.
  */
 export default async function globalTeardown(): Promise<void> {
-  const state = (globalThis as Record<string, unknown>).__CTCM_TEST__ as { cluster: EmbeddedCluster; dir: string } | undefined;
+  const state = (globalThis as Record<string, unknown>).__CTCM_TEST__ as
+    { cluster: EmbeddedCluster; dir: string } | undefined;
   if (!state) return;
   await state.cluster.stop();
   const logDir = path.join(state.dir, 'logs');
@@ -21,6 +22,7 @@ export default async function globalTeardown(): Promise<void> {
     for (const value of CANARY_VALUES) if (text.includes(value)) leaks.push(`${file}: ${value}`);
   }
   fs.rmSync(state.dir, { recursive: true, force: true });
-  if (lines === 0) throw new Error('no API log was written during the test run: the log canary check would prove nothing');
+  if (lines === 0)
+    throw new Error('no API log was written during the test run: the log canary check would prove nothing');
   if (leaks.length) throw new Error(`personal data reached the logs:\n${leaks.join('\n')}`);
 }

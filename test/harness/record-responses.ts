@@ -19,7 +19,9 @@ if (!response.__contractChecked) {
       const template = `${req.baseUrl ?? ''}${route}`;
       const schema = declaredSchema(req.method, template, this.statusCode);
       if (typeof schema === 'string') violations.add(`${req.method} ${template} ${this.statusCode}: ${schema}`);
-      else for (const v of violationsOf(schema, body).slice(0, 5)) violations.add(`${req.method} ${template} ${this.statusCode}: ${v}`);
+      else
+        for (const v of violationsOf(schema, body).slice(0, 5))
+          violations.add(`${req.method} ${template} ${this.statusCode}: ${v}`);
     }
     return json.call(this, body);
   } as typeof response.json;

@@ -21,7 +21,10 @@ interface Schema {
 }
 
 interface OpenApi {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>
+  >;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -53,9 +56,12 @@ export function violationsOf(schema: Schema, value: unknown, at = '$'): string[]
   const alternatives = s.oneOf ?? s.anyOf;
   if (alternatives) {
     const results = alternatives.map((alt) => violationsOf(alt, value, at));
-    return results.some((r) => r.length === 0) ? [] : [`${at}: matches none of its alternatives (${results.map((r) => r[0]).join(' | ')})`];
+    return results.some((r) => r.length === 0)
+      ? []
+      : [`${at}: matches none of its alternatives (${results.map((r) => r[0]).join(' | ')})`];
   }
-  if (s.enum && !s.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(s.enum)}`];
+  if (s.enum && !s.enum.includes(value))
+    return [`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(s.enum)}`];
   const type = s.type ?? (s.properties ? 'object' : undefined);
   switch (type) {
     case 'object': {
@@ -66,7 +72,8 @@ export function violationsOf(schema: Schema, value: unknown, at = '$'): string[]
       for (const [key, v] of Object.entries(record)) {
         const declared = s.properties?.[key];
         if (declared) out.push(...violationsOf(declared, v, `${at}.${key}`));
-        else if (typeof s.additionalProperties === 'object') out.push(...violationsOf(s.additionalProperties, v, `${at}.${key}`));
+        else if (typeof s.additionalProperties === 'object')
+          out.push(...violationsOf(s.additionalProperties, v, `${at}.${key}`));
         else if (s.additionalProperties !== true) out.push(`${at}.${key}: undeclared field`);
       }
       return out;
@@ -88,7 +95,11 @@ export function violationsOf(schema: Schema, value: unknown, at = '$'): string[]
 }
 
 /** The response schema the document declares for a route and status, if any. */
-export function declaredSchema(method: string, routeTemplate: string, status: number): Schema | 'undocumented-status' | 'undocumented-route' {
+export function declaredSchema(
+  method: string,
+  routeTemplate: string,
+  status: number,
+): Schema | 'undocumented-status' | 'undocumented-route' {
   const openApiPath = routeTemplate.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
   const operation = document.paths[openApiPath]?.[method.toLowerCase()];
   if (!operation) return 'undocumented-route';

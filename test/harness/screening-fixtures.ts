@@ -2,7 +2,9 @@ import { CONSENT_ITEMS } from '../../src/reference-data/data/code-lists.js';
 
 export const ALL_CONSENT = CONSENT_ITEMS.map((item) => ({ item, decision: 'given', givenBy: 'person' }));
 export const consentWith = (overrides: Record<string, 'declined' | 'not_asked'>) =>
-  CONSENT_ITEMS.map((item) => (overrides[item] ? { item, decision: overrides[item] } : { item, decision: 'given', givenBy: 'person' }));
+  CONSENT_ITEMS.map((item) =>
+    overrides[item] ? { item, decision: overrides[item] } : { item, decision: 'given', givenBy: 'person' },
+  );
 
 /** A screening body at the First Friendship Bridge with the given answers. */
 export function screeningBody(overrides: Record<string, unknown> = {}) {
@@ -14,7 +16,12 @@ export function screeningBody(overrides: Record<string, unknown> = {}) {
     interpreter: { used: false },
     consent: ALL_CONSENT,
     exitMode: 'deportation',
-    victimContext: { exploitationTypes: ['ForcedLabour'], isicSections: ['A'], exploitationCountries: ['TH'], meansOfControl: ['DebtBondage', 'WithholdsDocuments'] },
+    victimContext: {
+      exploitationTypes: ['ForcedLabour'],
+      isicSections: ['A'],
+      exploitationCountries: ['TH'],
+      meansOfControl: ['DebtBondage', 'WithholdsDocuments'],
+    },
     immediateNeeds: ['medical', 'shelter'],
     risks: ['debt'],
     answers: [],

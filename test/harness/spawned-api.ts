@@ -7,7 +7,12 @@ import pg from 'pg';
 import { PasswordService } from '../../src/auth/password.service.js';
 import { uuidv7 } from '../../src/common/uuid.js';
 import { enableAppRoleLogin } from '../../src/database/database-bootstrap.js';
-import { type EmbeddedCluster, ensureDatabase, freeLocalPort, startEmbeddedCluster } from '../../src/database/embedded-postgres.js';
+import {
+  type EmbeddedCluster,
+  ensureDatabase,
+  freeLocalPort,
+  startEmbeddedCluster,
+} from '../../src/database/embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from '../../src/database/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
 import { TEST_CLUSTER_ENV, type TestClusterInfo } from './test-cluster.js';
@@ -34,7 +39,8 @@ export async function deploy(): Promise<Deployment> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctcm-deploy-'));
   const dbPort = await freeLocalPort();
   const superuserPassword = 'deploy-superuser';
-  const start = () => startEmbeddedCluster({ dir: path.join(dir, 'pg'), port: dbPort, superuserPassword, ephemeral: true });
+  const start = () =>
+    startEmbeddedCluster({ dir: path.join(dir, 'pg'), port: dbPort, superuserPassword, ephemeral: true });
   let cluster = await start();
   await ensureDatabase(cluster.url('postgres'), 'ctcm');
   const ownerUrl = cluster.url('ctcm');
@@ -62,7 +68,13 @@ export async function deploy(): Promise<Deployment> {
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 2 });
   owner.on('error', () => undefined);
   return {
-    dir, cluster, dbPort, ownerUrl, appUrl, env, owner,
+    dir,
+    cluster,
+    dbPort,
+    ownerUrl,
+    appUrl,
+    env,
+    owner,
     async stopDatabase() {
       await cluster.stop();
     },
@@ -89,13 +101,18 @@ export interface Api {
 export async function startApi(d: Deployment, extraEnv: Record<string, string> = {}): Promise<Api> {
   const port = await freeLocalPort();
   let out = '';
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env: { PATH: process.env.PATH ?? '', ...d.env, ...extraEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { PATH: process.env.PATH ?? '', ...d.env, ...extraEnv, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
       // The run's log canary scan reads these lines too.
-      const info = process.env[TEST_CLUSTER_ENV] ? (JSON.parse(process.env[TEST_CLUSTER_ENV]) as TestClusterInfo) : undefined;
+      const info = process.env[TEST_CLUSTER_ENV]
+        ? (JSON.parse(process.env[TEST_CLUSTER_ENV]) as TestClusterInfo)
+        : undefined;
       if (info) fs.appendFileSync(path.join(info.logDir, `spawned-${port}.log`), out || '\n');
       resolve(code);
     }),
@@ -112,7 +129,11 @@ export async function startApi(d: Deployment, extraEnv: Record<string, string> =
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    port, base, child, exited, output: () => out,
+    port,
+    base,
+    child,
+    exited,
+    output: () => out,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       child.kill(signal);
       return exited;
@@ -121,30 +142,54 @@ export async function startApi(d: Deployment, extraEnv: Record<string, string> =
 }
 
 /** An agency and users created straight in the database; returns a login helper. */
-export async function seedStaff(d: Deployment, roles: string[][]): Promise<{ agencyId: string; users: { id: string; email: string }[] }> {
+export async function seedStaff(
+  d: Deployment,
+  roles: string[][],
+): Promise<{ agencyId: string; users: { id: string; email: string }[] }> {
   const agencyId = uuidv7();
-  await d.owner.query(`INSERT INTO agency (id, code, name_en, htcds_org_type, local_type, province_code) VALUES ($1, $2, 'Deploy agency', 'NGO', 'shelter', 'LA-VT')`, [agencyId, `D-${randomBytes(3).toString('hex').toUpperCase()}`]);
+  await d.owner.query(
+    `INSERT INTO agency (id, code, name_en, htcds_org_type, local_type, province_code) VALUES ($1, $2, 'Deploy agency', 'NGO', 'shelter', 'LA-VT')`,
+    [agencyId, `D-${randomBytes(3).toString('hex').toUpperCase()}`],
+  );
   const hash = await new PasswordService().hash('correct horse battery staple');
   const users = [];
   for (const r of roles) {
     const id = uuidv7();
     const email = `${r[0]}-${randomBytes(3).toString('hex')}@deploy.example`;
-    await d.owner.query(`INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash) VALUES ($1, $2, $3, 'Deploy user', $4, $5)`, [id, agencyId, email, r, hash]);
+    await d.owner.query(
+      `INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash) VALUES ($1, $2, $3, 'Deploy user', $4, $5)`,
+      [id, agencyId, email, r, hash],
+    );
     users.push({ id, email });
   }
   return { agencyId, users };
 }
 
 export async function login(api: Api, email: string): Promise<Record<string, string>> {
-  const res = await fetch(`${api.base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery staple' }) });
+  const res = await fetch(`${api.base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'correct horse battery staple' }),
+  });
   const body = (await res.json()) as { accessToken: string };
   return { authorization: `Bearer ${body.accessToken}`, 'content-type': 'application/json' };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field, as with supertest
-export async function call(api: Api, method: string, p: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any; ms: number }> {
+export async function call(
+  api: Api,
+  method: string,
+  p: string,
+  headers: Record<string, string>,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field, as with supertest
+): Promise<{ status: number; body: any; ms: number }> {
   const t0 = Date.now();
-  const res = await fetch(`${api.base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(`${api.base}${p}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, ms: Date.now() - t0 };
 }

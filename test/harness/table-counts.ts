@@ -8,6 +8,7 @@ export async function tableCounts(t: TestApp): Promise<Record<string, number>> {
       ORDER BY 1`,
   );
   const counts: Record<string, number> = {};
-  for (const { relname } of tables.rows) counts[relname] = (await t.ownerQuery(`SELECT count(*)::int AS n FROM "${relname}"`)).rows[0].n;
+  for (const { relname } of tables.rows)
+    counts[relname] = (await t.ownerQuery(`SELECT count(*)::int AS n FROM "${relname}"`)).rows[0].n;
   return counts;
 }

@@ -16,9 +16,15 @@ export interface TestApp {
   http: ReturnType<typeof request>;
   databaseName: string;
   /** Runs SQL as the schema owner (superuser), bypassing row-level security: for setup and assertions. */
-  ownerQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  ownerQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<T>>;
   /** Runs SQL as the application role, as the API does. */
-  appQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  appQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<T>>;
   /** Runs statements in one transaction as the application role (e.g. after set_config). */
   appTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   logFile: string;
@@ -35,7 +41,8 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const info = testClusterInfo();
   const databaseName = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
-  if (!databaseName.startsWith(TEST_DATABASE_PREFIX)) throw new Error('refusing to run tests on a database not named as a test database');
+  if (!databaseName.startsWith(TEST_DATABASE_PREFIX))
+    throw new Error('refusing to run tests on a database not named as a test database');
   await ensureDatabase(superuserUrl(info, 'postgres'), databaseName, info.templateDatabase);
 
   const config = loadConfig({

@@ -25,12 +25,23 @@ describe('authentication', () => {
     expect(res.body.expiresIn).toBeLessThanOrEqual(900);
     const decoded = jwt.decode(res.body.accessToken, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
     expect(decoded.header.alg).toBe('HS256');
-    expect(decoded.payload).toMatchObject({ sub: caseworker.id, agency: agency.id, roles: ['caseworker'], iss: 'ctcm-api', aud: 'ctcm-api', tv: 1 });
+    expect(decoded.payload).toMatchObject({
+      sub: caseworker.id,
+      agency: agency.id,
+      roles: ['caseworker'],
+      iss: 'ctcm-api',
+      aud: 'ctcm-api',
+      tv: 1,
+    });
     expect(decoded.payload.exp! - decoded.payload.iat!).toBeLessThanOrEqual(900);
     expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(new Date(res.body.sessionExpiresAt).getTime() - Date.now()).toBeLessThanOrEqual(12 * 3600_000);
-    const stored = await t.ownerQuery('SELECT token_hash FROM auth_refresh_token t JOIN auth_session s ON s.id = t.session_id WHERE s.user_id = $1', [caseworker.id]);
-    for (const row of stored.rows) expect(Buffer.from(row.token_hash).toString('base64url')).not.toBe(res.body.refreshToken);
+    const stored = await t.ownerQuery(
+      'SELECT token_hash FROM auth_refresh_token t JOIN auth_session s ON s.id = t.session_id WHERE s.user_id = $1',
+      [caseworker.id],
+    );
+    for (const row of stored.rows)
+      expect(Buffer.from(row.token_hash).toString('base64url')).not.toBe(res.body.refreshToken);
   });
 
   it('answers an unknown email and a wrong password identically, in similar time', async () => {
@@ -41,12 +52,21 @@ describe('authentication', () => {
     };
     await timed('warmup@test.example');
     await timed(caseworker.email);
-    const unknown = [await timed('nobody@test.example'), await timed('nobody@test.example'), await timed('nobody@test.example')];
+    const unknown = [
+      await timed('nobody@test.example'),
+      await timed('nobody@test.example'),
+      await timed('nobody@test.example'),
+    ];
     const wrong = [await timed(caseworker.email), await timed(caseworker.email), await timed(caseworker.email)];
     for (const { res } of [...unknown, ...wrong]) {
       expect(res.status).toBe(401);
       const { requestId: _r, ...body } = res.body;
-      expect(body).toEqual({ type: 'urn:ctcm:problem:invalid-credentials', title: 'Invalid email or password', status: 401, code: 'INVALID_CREDENTIALS' });
+      expect(body).toEqual({
+        type: 'urn:ctcm:problem:invalid-credentials',
+        title: 'Invalid email or password',
+        status: 401,
+        code: 'INVALID_CREDENTIALS',
+      });
     }
     // Both paths run one argon2id verification; compare medians, loosely (shared CI cores).
     const median = (xs: { ms: number }[]) => xs.map((x) => x.ms).sort((a, b) => a - b)[1]!;
@@ -61,7 +81,12 @@ describe('authentication', () => {
     const s = await g.session(caseworker);
     const res = await t.http.get('/auth/me').set(s.auth);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: caseworker.id, email: caseworker.email, roles: ['caseworker'], agency: { id: agency.id } });
+    expect(res.body).toMatchObject({
+      id: caseworker.id,
+      email: caseworker.email,
+      roles: ['caseworker'],
+      agency: { id: agency.id },
+    });
     expect(res.body.permissions).toContain('case.read');
     expect(res.body.permissions).not.toContain('user.manage');
   });
@@ -134,7 +159,11 @@ describe('authentication', () => {
       const variants = {
         wrongKey: jwt.sign(base, 'another-secret-another-secret-123456', { algorithm: 'HS256', expiresIn: 600 }),
         wrongAlg: jwt.sign(base, secret, { algorithm: 'HS512', expiresIn: 600 }),
-        expired: jwt.sign({ ...base, iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60 }, secret, { algorithm: 'HS256' }),
+        expired: jwt.sign(
+          { ...base, iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60 },
+          secret,
+          { algorithm: 'HS256' },
+        ),
         wrongIssuer: jwt.sign({ ...base, iss: 'someone-else' }, secret, { algorithm: 'HS256', expiresIn: 600 }),
         wrongAudience: jwt.sign({ ...base, aud: 'other-api' }, secret, { algorithm: 'HS256', expiresIn: 600 }),
         tampered: (() => {
@@ -160,18 +189,31 @@ describe('authentication', () => {
       const user = await g.user(agency, ['caseworker']);
       const s = await g.session(user);
       for (const newPassword of ['short', 'password1234', 'qwertyuiop123', TEST_PASSWORD, 'a'.repeat(12)]) {
-        const res = await t.http.post('/auth/password').set(s.auth).send({ currentPassword: TEST_PASSWORD, newPassword });
-        expect({ newPassword, status: res.status, code: res.body.code }).toEqual({ newPassword, status: 400, code: 'VALIDATION_FAILED' });
+        const res = await t.http
+          .post('/auth/password')
+          .set(s.auth)
+          .send({ currentPassword: TEST_PASSWORD, newPassword });
+        expect({ newPassword, status: res.status, code: res.body.code }).toEqual({
+          newPassword,
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
         expect(res.body.errors[0].field).toBe('newPassword');
       }
-      const wrongCurrent = await t.http.post('/auth/password').set(s.auth).send({ currentPassword: 'not it at all', newPassword: 'a long unusual passphrase' });
+      const wrongCurrent = await t.http
+        .post('/auth/password')
+        .set(s.auth)
+        .send({ currentPassword: 'not it at all', newPassword: 'a long unusual passphrase' });
       expect(wrongCurrent.status).toBe(400);
     });
 
     it('changing the password ends every session and gives a new one', async () => {
       const user = await g.user(agency, ['caseworker']);
       const s = await g.session(user);
-      const res = await t.http.post('/auth/password').set(s.auth).send({ currentPassword: TEST_PASSWORD, newPassword: 'river lantern copper 2026' });
+      const res = await t.http
+        .post('/auth/password')
+        .set(s.auth)
+        .send({ currentPassword: TEST_PASSWORD, newPassword: 'river lantern copper 2026' });
       expect(res.status).toBe(200);
       expect((await t.http.get('/auth/me').set(s.auth)).status).toBe(401);
       expect((await t.http.get('/auth/me').set('authorization', `Bearer ${res.body.accessToken}`)).status).toBe(200);
@@ -186,9 +228,14 @@ describe('authentication', () => {
       expect(blocked.status).toBe(403);
       expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
       expect((await t.http.get('/auth/me').set(s.auth)).body.mustChangePassword).toBe(true);
-      const changed = await t.http.post('/auth/password').set(s.auth).send({ currentPassword: TEST_PASSWORD, newPassword: 'mango terrace violin 88' });
+      const changed = await t.http
+        .post('/auth/password')
+        .set(s.auth)
+        .send({ currentPassword: TEST_PASSWORD, newPassword: 'mango terrace violin 88' });
       expect(changed.status).toBe(200);
-      expect((await t.http.get('/agencies').set('authorization', `Bearer ${changed.body.accessToken}`)).status).toBe(200);
+      expect((await t.http.get('/agencies').set('authorization', `Bearer ${changed.body.accessToken}`)).status).toBe(
+        200,
+      );
     });
   });
 
@@ -225,8 +272,13 @@ describe('authentication', () => {
       expect(shown.body.locked).toBe(true);
       expect((await t.http.post(`/users/${victim.id}/unlock`).set(admin.auth)).status).toBe(200);
       expect((await login(victim.email, TEST_PASSWORD)).status).toBe(200);
-      const events = await t.ownerQuery(`SELECT action FROM audit_event WHERE category = 'auth' AND $1 = ANY(resource_ids) ORDER BY id`, [victim.id]);
-      expect(events.rows.map((r) => r.action)).toEqual(expect.arrayContaining(['login_failed', 'account_locked', 'login_succeeded']));
+      const events = await t.ownerQuery(
+        `SELECT action FROM audit_event WHERE category = 'auth' AND $1 = ANY(resource_ids) ORDER BY id`,
+        [victim.id],
+      );
+      expect(events.rows.map((r) => r.action)).toEqual(
+        expect.arrayContaining(['login_failed', 'account_locked', 'login_succeeded']),
+      );
     });
   });
 

@@ -11,7 +11,10 @@ describe('per-address rate limit on /auth', () => {
 
   it('refuses requests over the limit with 429, counting in the shared database', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await t.http.post('/auth/login').send({ email: 'x@test.example', password: 'whatever it is' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await t.http.post('/auth/login').send({ email: 'x@test.example', password: 'whatever it is' })).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     const counter = await t.ownerQuery(`SELECT count FROM rate_limit_counter WHERE key LIKE 'auth-ip:%'`);
     expect(counter.rows[0].count).toBe(5);
@@ -22,7 +25,11 @@ describe('per-address rate limit on /auth', () => {
 
   it('holds a login flood at the door while signed-in users keep working', async () => {
     const session = await given(t).quickSession(await given(t).user(await given(t).agency(), ['caseworker']));
-    const flood = Promise.all(Array.from({ length: 200 }, (_, i) => t.http.post('/auth/login').send({ email: `flood${i}@test.example`, password: 'guessing at random' })));
+    const flood = Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        t.http.post('/auth/login').send({ email: `flood${i}@test.example`, password: 'guessing at random' }),
+      ),
+    );
     const t0 = Date.now();
     const [work, ready] = await Promise.all([t.http.get('/agencies').set(session.auth), t.http.get('/health/ready')]);
     const during = Date.now() - t0;

@@ -20,7 +20,11 @@ describe('record-level access to cases', () => {
     policeSupervisor = await g.user(police, ['case_supervisor']);
     assigned = await g.user(police, ['caseworker']);
     otherCaseworker = await g.user(police, ['caseworker']);
-    caseId = await g.caseFor(police, { createdBy: policeSupervisor, caseworker: assigned, supervisor: policeSupervisor });
+    caseId = await g.caseFor(police, {
+      createdBy: policeSupervisor,
+      caseworker: assigned,
+      supervisor: policeSupervisor,
+    });
     s.supervisor = await g.session(policeSupervisor);
     s.assigned = await g.session(assigned);
     s.otherCaseworker = await g.session(otherCaseworker);
@@ -56,7 +60,7 @@ describe('record-level access to cases', () => {
     expect(hidden.headers['content-length']).toBe(missing.headers['content-length']);
   });
 
-  it('shows an open referral\'s receiving agency a limited view, and nothing once it ends', async () => {
+  it("shows an open referral's receiving agency a limited view, and nothing once it ends", async () => {
     const grantId = await g.referralAccess(caseId, shelter);
     const res = await read(s.shelterFacility!);
     expect(res.status).toBe(200);
@@ -72,10 +76,16 @@ describe('record-level access to cases', () => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].field).toBe('reason');
 
-    const missing = await t.http.post('/cases/01a00000-0000-7000-8000-000000000000/break-glass').set(s.shelterIdOfficer!.auth).send({ reason: 'urgent identification interview' });
+    const missing = await t.http
+      .post('/cases/01a00000-0000-7000-8000-000000000000/break-glass')
+      .set(s.shelterIdOfficer!.auth)
+      .send({ reason: 'urgent identification interview' });
     expect(missing.status).toBe(404);
 
-    const granted = await t.http.post(`/cases/${caseId}/break-glass`).set(s.shelterIdOfficer!.auth).send({ reason: 'urgent identification interview' });
+    const granted = await t.http
+      .post(`/cases/${caseId}/break-glass`)
+      .set(s.shelterIdOfficer!.auth)
+      .send({ reason: 'urgent identification interview' });
     expect(granted.status).toBe(201);
     const hours = (new Date(granted.body.expiresAt).getTime() - Date.now()) / 3600_000;
     expect(hours).toBeGreaterThan(3.9);
@@ -86,14 +96,29 @@ describe('record-level access to cases', () => {
 
     const grants = await t.http.get(`/cases/${caseId}/access-grants`).set(s.supervisor!.auth);
     expect(grants.status).toBe(200);
-    expect(grants.body.find((x: { id: string }) => x.id === granted.body.id)).toMatchObject({ kind: 'break_glass', reason: 'urgent identification interview', active: true });
+    expect(grants.body.find((x: { id: string }) => x.id === granted.body.id)).toMatchObject({
+      kind: 'break_glass',
+      reason: 'urgent identification interview',
+      active: true,
+    });
 
-    const audited = await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_event WHERE break_glass_grant_id = $1`, [granted.body.id]);
+    const audited = await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_event WHERE break_glass_grant_id = $1`, [
+      granted.body.id,
+    ]);
     expect(audited.rows[0].n).toBeGreaterThan(0);
 
     // Caseworkers hold no break-the-glass permission; expired grants stop working.
-    expect((await t.http.post(`/cases/${caseId}/break-glass`).set(s.shelterCaseworker!.auth).send({ reason: 'curious about this case' })).status).toBe(403);
-    await t.ownerQuery(`UPDATE case_access_grant SET expires_at = now() - interval '1 second' WHERE id = $1`, [granted.body.id]);
+    expect(
+      (
+        await t.http
+          .post(`/cases/${caseId}/break-glass`)
+          .set(s.shelterCaseworker!.auth)
+          .send({ reason: 'curious about this case' })
+      ).status,
+    ).toBe(403);
+    await t.ownerQuery(`UPDATE case_access_grant SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      granted.body.id,
+    ]);
     expect((await read(s.shelterIdOfficer!)).status).toBe(404);
   });
 
@@ -109,10 +134,13 @@ describe('record-level access to cases', () => {
       expect(app.rows[0].n).toBe(0);
     });
 
-    it('limits a query that bypasses the access service to the actor\'s agency', async () => {
+    it("limits a query that bypasses the access service to the actor's agency", async () => {
       const shelterCase = await g.caseFor(shelter, { createdBy: s.shelterSupervisor!.user });
       const ids = await t.appTransaction(async (c) => {
-        await c.query(`SELECT set_config('app.agency_id', $1, true), set_config('app.user_id', $2, true)`, [shelter.id, s.shelterSupervisor!.user.id]);
+        await c.query(`SELECT set_config('app.agency_id', $1, true), set_config('app.user_id', $2, true)`, [
+          shelter.id,
+          s.shelterSupervisor!.user.id,
+        ]);
         return (await c.query('SELECT id FROM case_file')).rows.map((r) => r.id);
       });
       expect(ids).toContain(shelterCase);
@@ -123,7 +151,10 @@ describe('record-level access to cases', () => {
       await expect(
         t.appTransaction(async (c) => {
           await c.query(`SELECT set_config('app.agency_id', $1, true)`, [shelter.id]);
-          await c.query('INSERT INTO case_file (id, lead_agency_id, created_by) VALUES (gen_random_uuid(), $1, $2)', [police.id, policeSupervisor.id]);
+          await c.query('INSERT INTO case_file (id, lead_agency_id, created_by) VALUES (gen_random_uuid(), $1, $2)', [
+            police.id,
+            policeSupervisor.id,
+          ]);
         }),
       ).rejects.toThrow(/row-level security/);
     });
@@ -131,7 +162,9 @@ describe('record-level access to cases', () => {
     it('runs as a role that owns no table and cannot bypass row-level security', async () => {
       const role = await t.appQuery(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`);
       expect(role.rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
-      const owned = await t.appQuery(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user`);
+      const owned = await t.appQuery(
+        `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user`,
+      );
       expect(owned.rows[0].n).toBe(0);
     });
   });

@@ -4,7 +4,8 @@ import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
 const PLACEHOLDER_ID = '01a00000-0000-7000-8000-00000000abcd';
-const concretePath = (route: RouteInfo) => route.path.replace(/:[A-Za-z]+/g, (p) => (p === ':category' ? 'gender' : PLACEHOLDER_ID));
+const concretePath = (route: RouteInfo) =>
+  route.path.replace(/:[A-Za-z]+/g, (p) => (p === ':category' ? 'gender' : PLACEHOLDER_ID));
 /** Routes that end the caller's own session. */
 const SESSION_ENDING = new Set(['/auth/logout', '/auth/logout-all', '/auth/password']);
 
@@ -26,29 +27,37 @@ describe('function-level access: every route × every role follows the role tabl
     return method === 'get' || method === 'delete' ? req : req.send({});
   };
 
-  it.each(ROLES.map((r) => [r]))('%s gets 403 exactly on the routes its permissions do not cover', async (role: Role) => {
-    const user = await given(t).user(agency, [role]);
-    const session: Session = await given(t).quickSession(user);
-    const mismatches: string[] = [];
-    for (const route of routes) {
-      const permitted = PUBLIC_PERMISSIONS.has(route.permission as Permission) || ROLE_PERMISSIONS[role].includes(route.permission as Permission);
-      // A route that ends sessions gets a user of its own.
-      const auth = SESSION_ENDING.has(route.path) ? (await given(t).quickSession(await given(t).user(agency, [role]))).auth : session.auth;
-      const res = await call(route, auth);
-      const forbidden = res.status === 403 && res.body.code === 'FORBIDDEN';
-      if (permitted === forbidden || res.status === 401 || res.status >= 500) {
-        mismatches.push(`${route.method} ${route.path} (${route.permission}): ${res.status} ${res.body?.code ?? ''}`);
+  it.each(ROLES.map((r) => [r]))(
+    '%s gets 403 exactly on the routes its permissions do not cover',
+    async (role: Role) => {
+      const user = await given(t).user(agency, [role]);
+      const session: Session = await given(t).quickSession(user);
+      const mismatches: string[] = [];
+      for (const route of routes) {
+        const permitted =
+          PUBLIC_PERMISSIONS.has(route.permission as Permission) ||
+          ROLE_PERMISSIONS[role].includes(route.permission as Permission);
+        // A route that ends sessions gets a user of its own.
+        const auth = SESSION_ENDING.has(route.path)
+          ? (await given(t).quickSession(await given(t).user(agency, [role]))).auth
+          : session.auth;
+        const res = await call(route, auth);
+        const forbidden = res.status === 403 && res.body.code === 'FORBIDDEN';
+        if (permitted === forbidden || res.status === 401 || res.status >= 500) {
+          mismatches.push(`${route.method} ${route.path} (${route.permission}): ${res.status} ${res.body?.code ?? ''}`);
+        }
       }
-    }
-    expect(mismatches).toEqual([]);
-  });
+      expect(mismatches).toEqual([]);
+    },
+  );
 
   it('answers 401 to an anonymous caller on every non-public route', async () => {
     const wrong: string[] = [];
     for (const route of routes) {
       const res = await call(route, {});
       const isPublic = PUBLIC_PERMISSIONS.has(route.permission as Permission);
-      if (isPublic ? res.status === 401 || res.status === 403 : res.status !== 401) wrong.push(`${route.method} ${route.path}: ${res.status}`);
+      if (isPublic ? res.status === 401 || res.status === 403 : res.status !== 401)
+        wrong.push(`${route.method} ${route.path}: ${res.status}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -72,64 +81,122 @@ describe('administration scope', () => {
   });
   afterAll(() => t.close());
 
-  it('lets an agency admin manage only their own agency\'s users', async () => {
+  it("lets an agency admin manage only their own agency's users", async () => {
     const foreign = await g.user(theirs, ['caseworker']);
     expect((await t.http.get(`/users/${foreign.id}`).set(agencyAdmin.auth)).status).toBe(404);
     expect((await t.http.post(`/users/${foreign.id}/deactivate`).set(agencyAdmin.auth)).status).toBe(404);
     const list = await t.http.get('/users').set(agencyAdmin.auth);
     expect(list.body.every((u: { agencyId: string }) => u.agencyId === mine.id)).toBe(true);
-    const created = await t.http.post('/users').set(agencyAdmin.auth).send({ agencyId: theirs.id, email: 'x1@test.example', displayName: 'X One', roles: ['caseworker'] });
+    const created = await t.http
+      .post('/users')
+      .set(agencyAdmin.auth)
+      .send({ agencyId: theirs.id, email: 'x1@test.example', displayName: 'X One', roles: ['caseworker'] });
     expect(created.status).toBe(404);
   });
 
   it('never lets an agency admin grant system_admin', async () => {
-    const res = await t.http.post('/users').set(agencyAdmin.auth).send({ agencyId: mine.id, email: 'x2@test.example', displayName: 'X Two', roles: ['system_admin'] });
+    const res = await t.http
+      .post('/users')
+      .set(agencyAdmin.auth)
+      .send({ agencyId: mine.id, email: 'x2@test.example', displayName: 'X Two', roles: ['system_admin'] });
     expect(res.status).toBe(403);
     const worker = await g.user(mine, ['caseworker']);
-    const patched = await t.http.patch(`/users/${worker.id}`).set(agencyAdmin.auth).send({ roles: ['system_admin'] });
+    const patched = await t.http
+      .patch(`/users/${worker.id}`)
+      .set(agencyAdmin.auth)
+      .send({ roles: ['system_admin'] });
     expect(patched.status).toBe(403);
-    expect((await t.ownerQuery('SELECT roles FROM app_user WHERE id = $1', [worker.id])).rows[0].roles).toEqual(['caseworker']);
+    expect((await t.ownerQuery('SELECT roles FROM app_user WHERE id = $1', [worker.id])).rows[0].roles).toEqual([
+      'caseworker',
+    ]);
   });
 
   it('creates a user with a one-time password that must be changed at first login', async () => {
-    const res = await t.http.post('/users').set(agencyAdmin.auth).send({ agencyId: mine.id, email: 'New.Person@Test.Example', displayName: 'New Person', roles: ['screener'] });
+    const res = await t.http
+      .post('/users')
+      .set(agencyAdmin.auth)
+      .send({ agencyId: mine.id, email: 'New.Person@Test.Example', displayName: 'New Person', roles: ['screener'] });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: 'new.person@test.example', mustChangePassword: true, roles: ['screener'] });
     expect(res.body.oneTimePassword).toHaveLength(20);
     expect(res.body).not.toHaveProperty('passwordHash');
-    const login = await t.http.post('/auth/login').send({ email: 'new.person@test.example', password: res.body.oneTimePassword });
+    const login = await t.http
+      .post('/auth/login')
+      .send({ email: 'new.person@test.example', password: res.body.oneTimePassword });
     expect(login.status).toBe(200);
     expect(login.body.mustChangePassword).toBe(true);
   });
 
-  it('ends a user\'s sessions when their roles change, and audits the role change without personal values', async () => {
+  it("ends a user's sessions when their roles change, and audits the role change without personal values", async () => {
     const worker = await g.user(mine, ['caseworker']);
     const session = await g.session(worker);
-    const res = await t.http.patch(`/users/${worker.id}`).set(agencyAdmin.auth).send({ roles: ['caseworker', 'screener'] });
+    const res = await t.http
+      .patch(`/users/${worker.id}`)
+      .set(agencyAdmin.auth)
+      .send({ roles: ['caseworker', 'screener'] });
     expect(res.status).toBe(200);
     expect(res.body.roles).toEqual(['caseworker', 'screener']);
     expect((await t.http.get('/auth/me').set(session.auth)).status).toBe(401);
-    const audit = await t.ownerQuery(`SELECT action, changes FROM audit_event WHERE category = 'change' AND $1 = ANY(resource_ids) ORDER BY id DESC LIMIT 1`, [worker.id]);
+    const audit = await t.ownerQuery(
+      `SELECT action, changes FROM audit_event WHERE category = 'change' AND $1 = ANY(resource_ids) ORDER BY id DESC LIMIT 1`,
+      [worker.id],
+    );
     expect(audit.rows[0].action).toBe('role_change');
-    expect(audit.rows[0].changes).toEqual([{ field: 'roles', personal: false, old: ['caseworker'], new: ['caseworker', 'screener'] }]);
+    expect(audit.rows[0].changes).toEqual([
+      { field: 'roles', personal: false, old: ['caseworker'], new: ['caseworker', 'screener'] },
+    ]);
   });
 
   it('refuses bodies that try to set ids, agencies of others, timestamps or unknown fields', async () => {
     const worker = await g.user(mine, ['caseworker']);
-    const extras = [`"agencyId":"${theirs.id}"`, `"id":"${PLACEHOLDER_ID}"`, '"createdAt":"2020-01-01"', '"version":9', '"active":false', '"__proto__":{"roles":["system_admin"]}', '"constructor":{"prototype":{"x":1}}'];
+    const extras = [
+      `"agencyId":"${theirs.id}"`,
+      `"id":"${PLACEHOLDER_ID}"`,
+      '"createdAt":"2020-01-01"',
+      '"version":9',
+      '"active":false',
+      '"__proto__":{"roles":["system_admin"]}',
+      '"constructor":{"prototype":{"x":1}}',
+    ];
     for (const extra of extras) {
-      const res = await t.http.patch(`/users/${worker.id}`).set(agencyAdmin.auth).set('content-type', 'application/json').send(`{"displayName":"Renamed",${extra}}`);
-      expect({ extra, status: res.status, code: res.body.code }).toEqual({ extra, status: 400, code: 'VALIDATION_FAILED' });
+      const res = await t.http
+        .patch(`/users/${worker.id}`)
+        .set(agencyAdmin.auth)
+        .set('content-type', 'application/json')
+        .send(`{"displayName":"Renamed",${extra}}`);
+      expect({ extra, status: res.status, code: res.body.code }).toEqual({
+        extra,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
     }
-    expect((await t.ownerQuery('SELECT display_name FROM app_user WHERE id = $1', [worker.id])).rows[0].display_name).not.toBe('Renamed');
+    expect(
+      (await t.ownerQuery('SELECT display_name FROM app_user WHERE id = $1', [worker.id])).rows[0].display_name,
+    ).not.toBe('Renamed');
   });
 
   it('lets a system admin register and deactivate agencies; the agency directory is readable by staff', async () => {
-    const res = await t.http.post('/agencies').set(systemAdmin.auth).send({ code: 'LWU-CPC-T', nameEn: 'LWU Counselling and Protection Centre', htcdsOrgType: 'NGO', localType: 'mass_organisation', provinceCode: 'LA-VT' });
+    const res = await t.http
+      .post('/agencies')
+      .set(systemAdmin.auth)
+      .send({
+        code: 'LWU-CPC-T',
+        nameEn: 'LWU Counselling and Protection Centre',
+        htcdsOrgType: 'NGO',
+        localType: 'mass_organisation',
+        provinceCode: 'LA-VT',
+      });
     expect(res.status).toBe(201);
-    const bad = await t.http.post('/agencies').set(systemAdmin.auth).send({ code: 'x', nameEn: 'Yes', htcdsOrgType: 'Nope', localType: 'shelter', provinceCode: 'LA-XX' });
+    const bad = await t.http
+      .post('/agencies')
+      .set(systemAdmin.auth)
+      .send({ code: 'x', nameEn: 'Yes', htcdsOrgType: 'Nope', localType: 'shelter', provinceCode: 'LA-XX' });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['code', 'htcdsOrgType', 'provinceCode']);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'code',
+      'htcdsOrgType',
+      'provinceCode',
+    ]);
     const off = await t.http.patch(`/agencies/${res.body.id}`).set(systemAdmin.auth).send({ active: false });
     expect(off.body.active).toBe(false);
     const dir = await t.http.get('/agencies').set(agencyAdmin.auth);

@@ -12,7 +12,9 @@ describe('documentation kept in step with the code', () => {
 
   it('documents every environment variable in .env.example and the README', () => {
     const example = fs.readFileSync('.env.example', 'utf8');
-    const missing = Object.keys(new EnvironmentVariables()).filter((v) => !example.includes(`${v}=`) || !readme.includes(`\`${v}\``));
+    const missing = Object.keys(new EnvironmentVariables()).filter(
+      (v) => !example.includes(`${v}=`) || !readme.includes(`\`${v}\``),
+    );
     expect(missing).toEqual([]);
   });
 });

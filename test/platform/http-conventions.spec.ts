@@ -50,7 +50,9 @@ describe('HTTP conventions', () => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toContain(PROBLEM);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(res.body.errors).toEqual([{ field: 'category', messages: ['category must be a kebab-case code list name'] }]);
+    expect(res.body.errors).toEqual([
+      { field: 'category', messages: ['category must be a kebab-case code list name'] },
+    ]);
   });
 
   it('answers 404 for a well-formed but unknown code list', async () => {
@@ -80,7 +82,10 @@ describe('HTTP conventions', () => {
     const res = await t.http.post('/__test/echo').set('content-type', 'application/json').send(`{"a":${deep}}`);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    const proto = await t.http.post('/__test/echo').set('content-type', 'application/json').send('{"a":{"__proto__":{"polluted":true}}}');
+    const proto = await t.http
+      .post('/__test/echo')
+      .set('content-type', 'application/json')
+      .send('{"a":{"__proto__":{"polluted":true}}}');
     expect(proto.status).toBe(400);
     expect(proto.body.errors).toEqual([{ field: '__proto__', messages: ['property name __proto__ is not allowed'] }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -110,7 +115,10 @@ describe('HTTP conventions', () => {
     const res = await t.http.get('/no/such/route').set('x-request-id', id);
     expect(res.headers['x-request-id']).toBe(id);
     expect(res.body.requestId).toBe(id);
-    const logLines = fs.readFileSync(t.logFile, 'utf8').split('\n').filter((l) => l.includes(id));
+    const logLines = fs
+      .readFileSync(t.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(id));
     expect(logLines.length).toBeGreaterThan(0);
     for (const line of logLines) expect(JSON.parse(line).reqId).toBe(id);
   });
@@ -118,9 +126,19 @@ describe('HTTP conventions', () => {
   it('logs one line per request with the route template and status, never the path or query', async () => {
     const id = 'client-req-0002-route';
     await t.http.get('/cases/01a20000-0000-7000-8000-00000000abcd?name=Phonsavanh').set('x-request-id', id);
-    const lines = fs.readFileSync(t.logFile, 'utf8').split('\n').filter((l) => l.includes(id)).map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(t.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(id))
+      .map((l) => JSON.parse(l));
     const done = lines.find((l) => l.msg === 'request completed' || l.msg === 'request failed' || l.res);
-    expect(done).toMatchObject({ reqId: id, req: { method: 'GET' }, res: { statusCode: 401 }, route: '/cases/:id', level: 40 });
+    expect(done).toMatchObject({
+      reqId: id,
+      req: { method: 'GET' },
+      res: { statusCode: 401 },
+      route: '/cases/:id',
+      level: 40,
+    });
     expect(typeof done.responseTime).toBe('number');
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
     expect(text).not.toContain('Phonsavanh');
@@ -175,7 +193,11 @@ describe('HTTP conventions', () => {
       expect(res.body.checks).toEqual({ database: 'ok', migrations: 'failing' });
     } finally {
       const r = latest.rows[0]!;
-      await t.ownerQuery('INSERT INTO schema_migrations (id, timestamp, name) VALUES ($1, $2, $3)', [r.id, r.timestamp, r.name]);
+      await t.ownerQuery('INSERT INTO schema_migrations (id, timestamp, name) VALUES ($1, $2, $3)', [
+        r.id,
+        r.timestamp,
+        r.name,
+      ]);
     }
   });
 

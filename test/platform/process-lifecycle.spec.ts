@@ -62,7 +62,9 @@ describe('process lifecycle (built app, embedded database)', () => {
 
     const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
     expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
-    const owner = new pg.Client({ connectionString: `postgres://postgres:${secrets.postgresSuperuserPassword}@127.0.0.1:${dbPort}/ctcm` });
+    const owner = new pg.Client({
+      connectionString: `postgres://postgres:${secrets.postgresSuperuserPassword}@127.0.0.1:${dbPort}/ctcm`,
+    });
     await owner.connect();
     await owner.query('CREATE TABLE restart_marker (note text)');
     await owner.query("INSERT INTO restart_marker VALUES ('kept')");
@@ -78,7 +80,9 @@ describe('process lifecycle (built app, embedded database)', () => {
     // Postgres' own log reaches ours at debug level: a clean stop leaves no crash recovery.
     expect(second.output()).toContain('database system is ready to accept connections');
     expect(second.output()).not.toMatch(/not properly shut down|automatic recovery in progress/);
-    const again = new pg.Client({ connectionString: `postgres://postgres:${secrets.postgresSuperuserPassword}@127.0.0.1:${dbPort}/ctcm` });
+    const again = new pg.Client({
+      connectionString: `postgres://postgres:${secrets.postgresSuperuserPassword}@127.0.0.1:${dbPort}/ctcm`,
+    });
     await again.connect();
     expect((await again.query('SELECT note FROM restart_marker')).rows).toEqual([{ note: 'kept' }]);
     await again.end();

@@ -14,7 +14,13 @@ describe('reference data', () => {
     const codes = res.body.map((p: { code: string }) => p.code);
     expect(codes).toEqual(expect.arrayContaining(['LA-VT', 'LA-VI', 'LA-SV', 'LA-CH', 'LA-XS']));
     const capital = res.body.find((p: { code: string }) => p.code === 'LA-VT');
-    expect(capital).toMatchObject({ nationalCode: '01', shortCode: 'VT', nameEn: 'Vientiane Capital', kind: 'prefecture', nameLoVerification: 'unverified' });
+    expect(capital).toMatchObject({
+      nationalCode: '01',
+      shortCode: 'VT',
+      nameEn: 'Vientiane Capital',
+      kind: 'prefecture',
+      nameLoVerification: 'unverified',
+    });
   });
 
   it('lists ISO 3166-1 countries including the neighbours', async () => {
@@ -27,7 +33,12 @@ describe('reference data', () => {
   it('lists the border crossings used for returns, with the First Friendship Bridge in Vientiane Capital', async () => {
     const res = await t.http.get('/reference/border-crossings');
     const bridge = res.body.find((b: { code: string }) => b.code === 'FRIENDSHIP_BRIDGE_1');
-    expect(bridge).toMatchObject({ provinceCode: 'LA-VT', foreignCountry: 'TH', usedForReturns: true, verification: 'verified' });
+    expect(bridge).toMatchObject({
+      provinceCode: 'LA-VT',
+      foreignCountry: 'TH',
+      usedForReturns: true,
+      verification: 'verified',
+    });
     const fourth = res.body.find((b: { code: string }) => b.code === 'FRIENDSHIP_BRIDGE_4');
     expect(fourth.verification).toBe('unverified');
   });
@@ -35,7 +46,16 @@ describe('reference data', () => {
   it('serves the HTCDS enumerations with extensions and verification status', async () => {
     const lists = await t.http.get('/reference/code-lists');
     const categories = lists.body.map((l: { category: string }) => l.category);
-    for (const c of ['gender', 'exploitation-type', 'means-of-control', 'recruitment-method', 'recruiter-relationship', 'isic-section', 'support-plan-type', 'case-status']) {
+    for (const c of [
+      'gender',
+      'exploitation-type',
+      'means-of-control',
+      'recruitment-method',
+      'recruiter-relationship',
+      'isic-section',
+      'support-plan-type',
+      'case-status',
+    ]) {
       expect(categories).toContain(c);
     }
     const exploitation = await t.http.get('/reference/code-lists/exploitation-type');
@@ -49,6 +69,8 @@ describe('reference data', () => {
   });
 
   it('is read-only for the application role', async () => {
-    await expect(t.appQuery("UPDATE ref_province SET name_en = 'x' WHERE code = 'LA-VT'")).rejects.toThrow(/permission denied/);
+    await expect(t.appQuery("UPDATE ref_province SET name_en = 'x' WHERE code = 'LA-VT'")).rejects.toThrow(
+      /permission denied/,
+    );
   });
 });

@@ -32,7 +32,9 @@ describe('schema and contract', () => {
   it('declares a permission on every route', () => {
     const routes = listRoutes(t.app);
     expect(routes.length).toBeGreaterThan(0);
-    const undeclared = routes.filter((r) => !r.permission).map((r) => `${r.method} ${r.path} (${r.controller}.${r.handler})`);
+    const undeclared = routes
+      .filter((r) => !r.permission)
+      .map((r) => `${r.method} ${r.path} (${r.controller}.${r.handler})`);
     expect(undeclared).toEqual([]);
     // The inventory of routes and their permissions: a change here is a reviewed change.
     expect(routes.map((r) => `${r.method} ${r.path} -> ${r.permission}`)).toMatchSnapshot();
@@ -41,8 +43,13 @@ describe('schema and contract', () => {
   it('documents the permission of every operation in the OpenAPI document', () => {
     const doc = buildOpenApiDocument(t.app);
     for (const [p, item] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(item as Record<string, { 'x-permission'?: string; operationId?: string }>)) {
-        expect({ route: `${method} ${p}`, permission: op['x-permission'] }).toEqual({ route: `${method} ${p}`, permission: expect.stringMatching(/^[a-z-]+\.[a-z-]+$/) });
+      for (const [method, op] of Object.entries(
+        item as Record<string, { 'x-permission'?: string; operationId?: string }>,
+      )) {
+        expect({ route: `${method} ${p}`, permission: op['x-permission'] }).toEqual({
+          route: `${method} ${p}`,
+          permission: expect.stringMatching(/^[a-z-]+\.[a-z-]+$/),
+        });
         expect(op.operationId).toMatch(/^[A-Za-z]+_[A-Za-z]+$/);
       }
     }

@@ -40,28 +40,54 @@ describe('personal data never reaches the database in plaintext', () => {
     const atd = await g.agency({ localType: 'police_anti_trafficking_unit' });
     await t.ownerQuery('UPDATE agency SET formal_identification_authority = true WHERE id = $1', [atd.id]);
     const screener = await g.session(await g.user(atd, ['screener', 'identification_officer']));
-    const person = await t.http.post('/persons').set(screener.auth).send({
-      names: { givenNameLatin: CANARIES.givenNameLatin, familyNameLatin: CANARIES.familyNameLatin, givenNameLo: CANARIES.givenNameLo },
-      gender: 'Masculine',
-      birth: { precision: 'exact', dateOfBirth: '1988-07-21' },
-      address: { village: CANARIES.village },
-      contacts: [{ type: 'phone', value: CANARIES.phone }],
-      documents: [{ type: 'passport', number: CANARIES.documentNumber }],
-      guardian: { name: CANARIES.guardian, relationship: 'uncle' },
-    });
+    const person = await t.http
+      .post('/persons')
+      .set(screener.auth)
+      .send({
+        names: {
+          givenNameLatin: CANARIES.givenNameLatin,
+          familyNameLatin: CANARIES.familyNameLatin,
+          givenNameLo: CANARIES.givenNameLo,
+        },
+        gender: 'Masculine',
+        birth: { precision: 'exact', dateOfBirth: '1988-07-21' },
+        address: { village: CANARIES.village },
+        contacts: [{ type: 'phone', value: CANARIES.phone }],
+        documents: [{ type: 'passport', number: CANARIES.documentNumber }],
+        guardian: { name: CANARIES.guardian, relationship: 'uncle' },
+      });
     expect(person.status).toBe(201);
     personId = person.body.id;
-    const screening = await t.http.post('/screenings').set(screener.auth).send(
-      screeningBody({ personId: person.body.id, narrative: CANARIES.narrative, answers: VICTIM_ANSWERS.map((a, i) => (i === 0 ? { ...a, note: CANARIES.note } : a)) }),
-    );
+    const screening = await t.http
+      .post('/screenings')
+      .set(screener.auth)
+      .send(
+        screeningBody({
+          personId: person.body.id,
+          narrative: CANARIES.narrative,
+          answers: VICTIM_ANSWERS.map((a, i) => (i === 0 ? { ...a, note: CANARIES.note } : a)),
+        }),
+      );
     expect(screening.status).toBe(201);
     screeningId = screening.body.id;
-    const decision = await t.http.post(`/screenings/${screening.body.id}/identification-decisions`).set(screener.auth).send({ status: 'ActualVictimOfTrafficking', decidedOn: '2026-11-01', basis: CANARIES.basis });
+    const decision = await t.http
+      .post(`/screenings/${screening.body.id}/identification-decisions`)
+      .set(screener.auth)
+      .send({ status: 'ActualVictimOfTrafficking', decidedOn: '2026-11-01', basis: CANARIES.basis });
     expect(decision.status).toBe(201);
     // Reads, matches and a failed duplicate registration also travel through logs and audit.
     await t.http.get(`/persons/${person.body.id}`).set(screener.auth);
-    await t.http.post('/persons/matches').set(screener.auth).send({ names: { givenNameLatin: CANARIES.givenNameLatin } });
-    await t.http.post('/persons').set(screener.auth).send({ names: { givenNameLatin: CANARIES.givenNameLatin, familyNameLatin: CANARIES.familyNameLatin }, gender: 'Masculine' });
+    await t.http
+      .post('/persons/matches')
+      .set(screener.auth)
+      .send({ names: { givenNameLatin: CANARIES.givenNameLatin } });
+    await t.http
+      .post('/persons')
+      .set(screener.auth)
+      .send({
+        names: { givenNameLatin: CANARIES.givenNameLatin, familyNameLatin: CANARIES.familyNameLatin },
+        gender: 'Masculine',
+      });
   });
   afterAll(() => t.close());
 
@@ -72,10 +98,14 @@ describe('personal data never reaches the database in plaintext', () => {
 
   it('a pg_dump of the whole database contains none of them', () => {
     const info = testClusterInfo();
-    const dump = execFileSync('pg_dump', ['--no-owner', '--format=plain', '-h', '127.0.0.1', '-p', String(info.port), '-U', 'postgres', t.databaseName], {
-      env: { ...process.env, PGPASSWORD: info.superuserPassword },
-      maxBuffer: 256 * 1024 * 1024,
-    }).toString('utf8');
+    const dump = execFileSync(
+      'pg_dump',
+      ['--no-owner', '--format=plain', '-h', '127.0.0.1', '-p', String(info.port), '-U', 'postgres', t.databaseName],
+      {
+        env: { ...process.env, PGPASSWORD: info.superuserPassword },
+        maxBuffer: 256 * 1024 * 1024,
+      },
+    ).toString('utf8');
     expect(dump).toContain('COPY public.person');
     expect(dump).toContain('COPY public.audit_event');
     for (const value of CANARY_VALUES) expect({ value, found: dump.includes(value) }).toEqual({ value, found: false });
@@ -89,14 +119,30 @@ describe('personal data never reaches the database in plaintext', () => {
     await t.app.get(AuditSealer).sealPending();
     for (const role of ['auditor', 'analyst'] as const) {
       const session = await g.quickSession(await g.user(agency, [role]));
-      const allowed = gets.filter((r) => r.permission && permissionsOf([role]).has(r.permission) && !r.path.startsWith('/auth') && !r.path.startsWith('/health'));
+      const allowed = gets.filter(
+        (r) =>
+          r.permission &&
+          permissionsOf([role]).has(r.permission) &&
+          !r.path.startsWith('/auth') &&
+          !r.path.startsWith('/health'),
+      );
       expect(allowed.length).toBeGreaterThan(0);
       for (const route of allowed) {
         for (const id of [personId, screeningId]) {
-          const res = await t.http.get(route.path.replace(/:[A-Za-z]+/g, id)).query({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }).set(session.auth).buffer(true);
+          const res = await t.http
+            .get(route.path.replace(/:[A-Za-z]+/g, id))
+            .query({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })
+            .set(session.auth)
+            .buffer(true);
           expect({ route: route.path, status: res.status < 500 }).toEqual({ route: route.path, status: true });
           const text = res.text ?? '';
-          for (const value of CANARY_VALUES) expect({ role, route: route.path, value, found: text.includes(value) }).toEqual({ role, route: route.path, value, found: false });
+          for (const value of CANARY_VALUES)
+            expect({ role, route: route.path, value, found: text.includes(value) }).toEqual({
+              role,
+              route: route.path,
+              value,
+              found: false,
+            });
         }
       }
     }
@@ -110,7 +156,8 @@ describe('personal data never reaches the database in plaintext', () => {
     for (const file of filesUnder(dataDir)) {
       const bytes = vanishable(() => fs.readFileSync(file));
       if (!bytes) continue;
-      for (const needle of needles) if (bytes.includes(needle)) found.push(`${path.relative(dataDir, file)}: ${needle.toString()}`);
+      for (const needle of needles)
+        if (bytes.includes(needle)) found.push(`${path.relative(dataDir, file)}: ${needle.toString()}`);
     }
     expect(found).toEqual([]);
   });

@@ -8,9 +8,15 @@ import { type EmbeddedCluster, freeLocalPort, startEmbeddedCluster } from '../..
 import { call, deploy, type Deployment, login, seedStaff, startApi } from '../harness/spawned-api.js';
 
 /** Runs the built backup script (`npm run db:backup` / `db:restore` without the rebuild). */
-function script(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function script(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/scripts/backup.js', ...args], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/scripts/backup.js', ...args], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -51,13 +57,19 @@ describe('backup and restore into a fresh cluster', () => {
       const kase = await call(api, 'POST', '/cases', auth, { personId });
       expect(kase.status).toBe(201);
       caseId = kase.body.id;
-      expect((await call(api, 'POST', `/cases/${caseId}/notes`, auth, { text: 'note kept through a restore' })).status).toBe(201);
+      expect(
+        (await call(api, 'POST', `/cases/${caseId}/notes`, auth, { text: 'note kept through a restore' })).status,
+      ).toBe(201);
       await call(api, 'GET', `/persons/${personId}`, auth);
       // AUDIT_SEAL_INTERVAL_MS is 200 in the harness: let the sealer chain and sign these.
       await new Promise((r) => setTimeout(r, 1200));
       // A hot backup, with the API still running.
       const out = path.join(work, 'ctcm.dump');
-      const backup = await script(['backup', '--out', out], { DATABASE_URL: d.appUrl, DATABASE_OWNER_URL: d.ownerUrl, DATA_DIR: path.join(work, 'backup-data') });
+      const backup = await script(['backup', '--out', out], {
+        DATABASE_URL: d.appUrl,
+        DATABASE_OWNER_URL: d.ownerUrl,
+        DATA_DIR: path.join(work, 'backup-data'),
+      });
       expect(backup).toMatchObject({ code: 0 });
       expect(fs.statSync(out).mode & 0o777).toBe(0o600);
       expect(fs.statSync(`${out}.manifest.json`).mode & 0o777).toBe(0o600);
@@ -68,7 +80,12 @@ describe('backup and restore into a fresh cluster', () => {
       expect(Number(manifest.audit.chainHead.seq)).toBeGreaterThan(0);
       expect(manifest.audit.checkpointKeyIds.length).toBeGreaterThan(0);
       // Ids only: no key material or password in the manifest or the script's output.
-      for (const secret of [d.env.ENCRYPTION_KEYS!.split(':')[1]!, d.env.BLIND_INDEX_KEY!, 'deploy-superuser', 'deploy-app']) {
+      for (const secret of [
+        d.env.ENCRYPTION_KEYS!.split(':')[1]!,
+        d.env.BLIND_INDEX_KEY!,
+        'deploy-superuser',
+        'deploy-app',
+      ]) {
         expect(manifestText).not.toContain(secret);
         expect(backup.stdout + backup.stderr).not.toContain(secret);
       }
@@ -77,9 +94,19 @@ describe('backup and restore into a fresh cluster', () => {
     }
 
     const port = await freeLocalPort();
-    second = await startEmbeddedCluster({ dir: path.join(work, 'second', 'pg'), port, superuserPassword: 'second-superuser', ephemeral: true });
+    second = await startEmbeddedCluster({
+      dir: path.join(work, 'second', 'pg'),
+      port,
+      superuserPassword: 'second-superuser',
+      ephemeral: true,
+    });
     const targetUrl = second.url('ctcm');
-    const restoreEnv = { DATA_DIR: path.join(work, 'restore-data'), ENCRYPTION_KEYS: d.env.ENCRYPTION_KEYS!, BLIND_INDEX_KEY: d.env.BLIND_INDEX_KEY!, AUDIT_SIGNING_KEY: d.env.AUDIT_SIGNING_KEY! };
+    const restoreEnv = {
+      DATA_DIR: path.join(work, 'restore-data'),
+      ENCRYPTION_KEYS: d.env.ENCRYPTION_KEYS!,
+      BLIND_INDEX_KEY: d.env.BLIND_INDEX_KEY!,
+      AUDIT_SIGNING_KEY: d.env.AUDIT_SIGNING_KEY!,
+    };
     const args = ['restore', '--in', path.join(work, 'ctcm.dump'), '--target-url', targetUrl];
 
     // Refused, before anything is written, when a key id the data uses is not configured.
@@ -114,7 +141,9 @@ describe('backup and restore into a fresh cluster', () => {
       const notes = await call(api, 'GET', `/cases/${caseId}/notes`, auth);
       expect(JSON.stringify(notes.body)).toContain('note kept through a restore');
       // Blind indexes work: the person is found by name.
-      const matches = await call(api, 'POST', '/persons/matches', auth, { names: { givenNameLatin: 'Restored', familyNameLatin: 'Backupvong' } });
+      const matches = await call(api, 'POST', '/persons/matches', auth, {
+        names: { givenNameLatin: 'Restored', familyNameLatin: 'Backupvong' },
+      });
       expect(JSON.stringify(matches.body)).toContain(personId);
       const verify = await call(api, 'GET', '/audit/verify', await login(api, auditor!.email));
       expect(verify.body).toMatchObject({ ok: true, firstBreak: null });

@@ -4,8 +4,16 @@ import { tableCounts } from '../harness/table-counts.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
 const SQL = [
-  "' OR '1'='1", "'; DROP TABLE person; --", '" OR 1=1 --', "1; UPDATE app_user SET roles = '{system_admin}'", "$$; SELECT pg_sleep(5); $$",
-  "\\'; DELETE FROM case_file; --", "admin'--", "') UNION SELECT password_hash FROM app_user --", '%27%20OR%201%3D1', "${7*7}{{7*7}}<script>alert(1)</script>",
+  "' OR '1'='1",
+  "'; DROP TABLE person; --",
+  '" OR 1=1 --',
+  "1; UPDATE app_user SET roles = '{system_admin}'",
+  '$$; SELECT pg_sleep(5); $$',
+  "\\'; DELETE FROM case_file; --",
+  "admin'--",
+  "') UNION SELECT password_hash FROM app_user --",
+  '%27%20OR%201%3D1',
+  '${7*7}{{7*7}}<script>alert(1)</script>',
 ];
 const LAO = ['ສົມໃຈ ວົງໄຊ', 'ພອນສະຫວັນ', 'ບຸນມີ', 'ຫຼວງພະບາງ', 'ແກ້ວ'];
 const EMOJI = ['👩‍👧‍👦', '🇱🇦', '𝕊𝕠𝕞𝕔𝕙𝕒𝕚', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇', '\u202Eevil\u202C'];
@@ -35,13 +43,24 @@ describe('injection: hostile strings in every kind of field never cause a 500 or
     worker = await g.session(await g.user(agency, ['caseworker', 'screener', 'case_supervisor']));
     auditor = await g.session(await g.user(agency, ['auditor']));
     admin = await g.session(await g.user(await g.agency(), ['system_admin']));
-    const personId = (await t.http.post('/persons').set(worker.auth).send({ names: { givenNameLatin: 'Anchor' }, gender: 'Feminine' })).body.id;
+    const personId = (
+      await t.http
+        .post('/persons')
+        .set(worker.auth)
+        .send({ names: { givenNameLatin: 'Anchor' }, gender: 'Feminine' })
+    ).body.id;
     caseId = (await t.http.post('/cases').set(worker.auth).send({ personId })).body.id;
     // Another agency's records: nothing the hostile requests do may change them.
     const other = await g.agency();
     const otherUser = await g.user(other, ['case_supervisor']);
     await g.caseFor(other, { createdBy: otherUser });
-    unrelated = async () => (await t.ownerQuery(`SELECT md5(string_agg(c.id::text || c.version || c.stage || p.version, ',' ORDER BY c.id)) AS h FROM case_file c JOIN person p ON p.id = c.person_id WHERE c.lead_agency_id = $1`, [other.id])).rows[0].h;
+    unrelated = async () =>
+      (
+        await t.ownerQuery(
+          `SELECT md5(string_agg(c.id::text || c.version || c.stage || p.version, ',' ORDER BY c.id)) AS h FROM case_file c JOIN person p ON p.id = c.person_id WHERE c.lead_agency_id = $1`,
+          [other.id],
+        )
+      ).rows[0].h;
   });
   afterAll(() => t.close());
 
@@ -53,7 +72,15 @@ describe('injection: hostile strings in every kind of field never cause a 500 or
     const before = await unrelated();
     await fc.assert(
       fc.asyncProperty(hostile, hostile, async (given, village) => {
-        const res = await t.http.post('/persons').set(worker.auth).send({ names: { givenNameLatin: given, aliases: [given] }, gender: 'Masculine', address: { village }, confirmNotDuplicate: true });
+        const res = await t.http
+          .post('/persons')
+          .set(worker.auth)
+          .send({
+            names: { givenNameLatin: given, aliases: [given] },
+            gender: 'Masculine',
+            address: { village },
+            confirmNotDuplicate: true,
+          });
         no500(res.status, 'POST /persons');
         if (res.status === 201) {
           const back = await t.http.get(`/persons/${res.body.id}`).set(worker.auth);
@@ -62,7 +89,10 @@ describe('injection: hostile strings in every kind of field never cause a 500 or
         } else {
           expect([400, 409, 422]).toContain(res.status);
         }
-        const matched = await t.http.post('/persons/matches').set(worker.auth).send({ names: { familyNameLatin: given } });
+        const matched = await t.http
+          .post('/persons/matches')
+          .set(worker.auth)
+          .send({ names: { familyNameLatin: given } });
         no500(matched.status, 'POST /persons/matches');
       }),
       { numRuns: 60 },
@@ -111,7 +141,15 @@ describe('injection: hostile strings in every kind of field never cause a 500 or
     let created = 0;
     await fc.assert(
       fc.asyncProperty(hostile, async (name) => {
-        const res = await t.http.post('/agencies').set(admin.auth).send({ code: `X-${Math.random().toString(36).slice(2, 10).toUpperCase()}`, nameEn: name, htcdsOrgType: 'NGO', localType: 'ngo' });
+        const res = await t.http
+          .post('/agencies')
+          .set(admin.auth)
+          .send({
+            code: `X-${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+            nameEn: name,
+            htcdsOrgType: 'NGO',
+            localType: 'ngo',
+          });
         no500(res.status, 'POST /agencies');
         if (res.status === 201) {
           created += 1;

@@ -30,7 +30,9 @@ describe('mass assignment: every write route refuses fields it does not declare'
     const agency = await g.agency();
     // A user holding every role reaches validation on every route.
     everyone = await g.quickSession(await g.user(agency, [...ROLES]));
-    writes = listRoutes(t.app).filter((r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && !r.path.startsWith('/auth/'));
+    writes = listRoutes(t.app).filter(
+      (r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && !r.path.startsWith('/auth/'),
+    );
   });
   afterAll(() => t.close());
 
@@ -41,9 +43,16 @@ describe('mass assignment: every write route refuses fields it does not declare'
   it('answers 400 naming the smuggled field, and changes nothing', async () => {
     const doc = buildOpenApiDocument(t.app);
     const declared = (route: RouteInfo): Set<string> => {
-      const op = (doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')] as Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>)[route.method.toLowerCase()];
+      const op = (
+        doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')] as Record<
+          string,
+          { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }
+        >
+      )[route.method.toLowerCase()];
       const ref = op?.requestBody?.content?.['application/json']?.schema?.$ref?.split('/').pop();
-      const schema = ref ? (doc.components?.schemas?.[ref] as { properties?: Record<string, unknown> } | undefined) : undefined;
+      const schema = ref
+        ? (doc.components?.schemas?.[ref] as { properties?: Record<string, unknown> } | undefined)
+        : undefined;
       return new Set(Object.keys(schema?.properties ?? {}));
     };
     const before = await tableCounts(t);
@@ -58,9 +67,17 @@ describe('mass assignment: every write route refuses fields it does not declare'
         if (allowed.has(name)) continue;
         tried += 1;
         const method = route.method.toLowerCase() as 'post' | 'patch' | 'put';
-        const res = await t.http[method](path).set(everyone.auth).set('if-match', '"1"').set('content-type', 'application/json').send(`{${field}}`);
+        const res = await t.http[method](path)
+          .set(everyone.auth)
+          .set('if-match', '"1"')
+          .set('content-type', 'application/json')
+          .send(`{${field}}`);
         const keys = [...field.matchAll(/"([A-Za-z_]+)":/g)].map((m) => m[1]!);
-        const named = Array.isArray(res.body.errors) && res.body.errors.some((e: { field: string; messages: string[] }) => keys.some((k) => e.field === k || e.messages.join(' ').includes(k)));
+        const named =
+          Array.isArray(res.body.errors) &&
+          res.body.errors.some((e: { field: string; messages: string[] }) =>
+            keys.some((k) => e.field === k || e.messages.join(' ').includes(k)),
+          );
         if (res.status !== 400 || !named) wrong.push(`${route.method} ${route.path} ${name}: ${res.status}`);
       }
     }

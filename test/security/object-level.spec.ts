@@ -36,7 +36,7 @@ const today = () => new Date().toISOString().slice(0, 10);
  * able to tell them apart (same status, same code), nor change anything. Directory records
  * (agencies, facilities) are readable by all staff by design and are only checked for writes.
  */
-describe('object level: another agency\'s ids in paths and bodies', () => {
+describe("object level: another agency's ids in paths and bodies", () => {
   let t: TestApp;
   let outsider: Session;
   let receiverStaff: Session;
@@ -62,23 +62,112 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
       return res.body.id;
     };
 
-    owned.person = ok(await t.http.post('/persons').set(a.auth).send({ names: { givenNameLatin: 'Owned' }, gender: 'Feminine' }), 'person');
-    owned.screening = ok(await t.http.post('/screenings').set(a.auth).send(screeningBody({ personId: owned.person, answers: VICTIM_ANSWERS })), 'screening');
+    owned.person = ok(
+      await t.http
+        .post('/persons')
+        .set(a.auth)
+        .send({ names: { givenNameLatin: 'Owned' }, gender: 'Feminine' }),
+      'person',
+    );
+    owned.screening = ok(
+      await t.http
+        .post('/screenings')
+        .set(a.auth)
+        .send(screeningBody({ personId: owned.person, answers: VICTIM_ANSWERS })),
+      'screening',
+    );
     owned.case = ok(await t.http.post('/cases').set(a.auth).send({ personId: owned.person }), 'case');
-    owned.consent = ok(await t.http.post(`/cases/${owned.case}/consents`).set(a.auth).send({ purposes: ['assistance', 'sharing_for_referral'], coveredAgencyIds: [receiver.id], givenBy: 'person', method: 'written', givenOn: today() }), 'consent');
+    owned.consent = ok(
+      await t.http
+        .post(`/cases/${owned.case}/consents`)
+        .set(a.auth)
+        .send({
+          purposes: ['assistance', 'sharing_for_referral'],
+          coveredAgencyIds: [receiver.id],
+          givenBy: 'person',
+          method: 'written',
+          givenOn: today(),
+        }),
+      'consent',
+    );
     owned.note = ok(await t.http.post(`/cases/${owned.case}/notes`).set(a.auth).send({ text: 'owned note' }), 'note');
-    owned.plan = ok(await t.http.post(`/cases/${owned.case}/support-plans`).set(a.auth).send({ type: 'Health', objectives: 'Safe housing and health care' }), 'support plan');
-    owned.referral = ok(await t.http.post(`/cases/${owned.case}/referrals`).set(a.auth).send({ toAgencyId: receiver.id, purpose: 'medical', urgency: 'normal' }), 'referral');
-    owned.facility = ok(await t.http.post('/facilities').set(a.auth).send({ agencyId: owner.id, code: 'OWNED-1', nameEn: 'Owned shelter', kind: 'shelter', provinceCode: 'LA-VT', acceptsGenders: ['Feminine'], bedCapacity: 5 }), 'facility');
-    owned.placement = ok(await t.http.post(`/facilities/${owned.facility}/admissions`).set(a.auth).send({ caseId: owned.case, admittedOn: today() }), 'placement');
-    owned.followUp = (await t.http.post(`/cases/${owned.case}/follow-ups`).set(a.auth).send({ fromDate: today(), agencyId: owner.id })).body?.[0]?.id ?? randomUUID();
+    owned.plan = ok(
+      await t.http
+        .post(`/cases/${owned.case}/support-plans`)
+        .set(a.auth)
+        .send({ type: 'Health', objectives: 'Safe housing and health care' }),
+      'support plan',
+    );
+    owned.referral = ok(
+      await t.http
+        .post(`/cases/${owned.case}/referrals`)
+        .set(a.auth)
+        .send({ toAgencyId: receiver.id, purpose: 'medical', urgency: 'normal' }),
+      'referral',
+    );
+    owned.facility = ok(
+      await t.http
+        .post('/facilities')
+        .set(a.auth)
+        .send({
+          agencyId: owner.id,
+          code: 'OWNED-1',
+          nameEn: 'Owned shelter',
+          kind: 'shelter',
+          provinceCode: 'LA-VT',
+          acceptsGenders: ['Feminine'],
+          bedCapacity: 5,
+        }),
+      'facility',
+    );
+    owned.placement = ok(
+      await t.http
+        .post(`/facilities/${owned.facility}/admissions`)
+        .set(a.auth)
+        .send({ caseId: owned.case, admittedOn: today() }),
+      'placement',
+    );
+    owned.followUp =
+      (await t.http.post(`/cases/${owned.case}/follow-ups`).set(a.auth).send({ fromDate: today(), agencyId: owner.id }))
+        .body?.[0]?.id ?? randomUUID();
     owned.user = a.user.id;
 
-    outsiderFacility = ok(await t.http.post('/facilities').set(outsider.auth).send({ agencyId: other.id, code: 'OTHER-1', nameEn: 'Other shelter', kind: 'shelter', provinceCode: 'LA-VT', acceptsGenders: ['Feminine'], bedCapacity: 5 }), 'outsider facility');
-    outsiderPerson = ok(await t.http.post('/persons').set(outsider.auth).send({ names: { givenNameLatin: 'Outsider' }, gender: 'Feminine', confirmNotDuplicate: true }), 'outsider person');
-    outsiderCase = ok(await t.http.post('/cases').set(outsider.auth).send({ personId: outsiderPerson }), 'outsider case');
-    outsiderScreening = ok(await t.http.post('/screenings').set(outsider.auth).send(screeningBody({ personId: outsiderPerson, answers: VICTIM_ANSWERS })), 'outsider screening');
-    routes = listRoutes(t.app).filter((r) => r.path.includes('/:') && !r.path.startsWith('/reference') && !r.path.startsWith('/screening-catalogues'));
+    outsiderFacility = ok(
+      await t.http
+        .post('/facilities')
+        .set(outsider.auth)
+        .send({
+          agencyId: other.id,
+          code: 'OTHER-1',
+          nameEn: 'Other shelter',
+          kind: 'shelter',
+          provinceCode: 'LA-VT',
+          acceptsGenders: ['Feminine'],
+          bedCapacity: 5,
+        }),
+      'outsider facility',
+    );
+    outsiderPerson = ok(
+      await t.http
+        .post('/persons')
+        .set(outsider.auth)
+        .send({ names: { givenNameLatin: 'Outsider' }, gender: 'Feminine', confirmNotDuplicate: true }),
+      'outsider person',
+    );
+    outsiderCase = ok(
+      await t.http.post('/cases').set(outsider.auth).send({ personId: outsiderPerson }),
+      'outsider case',
+    );
+    outsiderScreening = ok(
+      await t.http
+        .post('/screenings')
+        .set(outsider.auth)
+        .send(screeningBody({ personId: outsiderPerson, answers: VICTIM_ANSWERS })),
+      'outsider screening',
+    );
+    routes = listRoutes(t.app).filter(
+      (r) => r.path.includes('/:') && !r.path.startsWith('/reference') && !r.path.startsWith('/screening-catalogues'),
+    );
   });
   afterAll(() => t.close());
 
@@ -87,8 +176,17 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
     const segments = path.split('/');
     const collection = segments[segments.indexOf(`:${param}`) - 1] ?? '';
     const kinds: Record<string, string> = {
-      persons: 'person', screenings: 'screening', cases: 'case', referrals: 'referral', facilities: 'facility', placements: 'placement', users: 'user',
-      consents: 'consent', notes: 'note', 'support-plans': 'plan', 'follow-ups': 'followUp',
+      persons: 'person',
+      screenings: 'screening',
+      cases: 'case',
+      referrals: 'referral',
+      facilities: 'facility',
+      placements: 'placement',
+      users: 'user',
+      consents: 'consent',
+      notes: 'note',
+      'support-plans': 'plan',
+      'follow-ups': 'followUp',
     };
     if (path.startsWith('/audit/cases')) return owned.case;
     return kinds[collection] ? owned[kinds[collection]] : undefined;
@@ -100,7 +198,13 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
       'POST /cases/:id/notes': { text: 'written by another agency' },
       'POST /cases/:id/notes/:recordId/corrections': { text: 'corrected by another agency' },
       'POST /cases/:id/services': { serviceType: 'medical', deliveredOn: today(), outcome: 'completed' },
-      'POST /cases/:id/consents': { purposes: ['assistance'], coveredAgencyIds: [], givenBy: 'person', method: 'written', givenOn: today() },
+      'POST /cases/:id/consents': {
+        purposes: ['assistance'],
+        coveredAgencyIds: [],
+        givenBy: 'person',
+        method: 'written',
+        givenOn: today(),
+      },
       'POST /cases/:id/consents/:recordId/withdraw': { withdrawnOn: today() },
       'POST /cases/:id/support-plans': { type: 'Health', objectives: 'Taken over' },
       'POST /cases/:id/assessments': { kind: 'individual', assessedOn: today(), riskLevel: 'low' },
@@ -133,21 +237,30 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
         const res = await req;
         return { status: res.status, code: res.body?.code as string | undefined };
       };
-      const directory = /^\/(agencies|facilities)\/:id$/.test(route.path) || route.path === '/facilities/:id/admissions';
-      results.push({ route: `${route.method} ${route.path}`, directory, real: await send((p) => idFor(route.path, p)!), missing: await send(() => randomUUID()) });
+      const directory =
+        /^\/(agencies|facilities)\/:id$/.test(route.path) || route.path === '/facilities/:id/admissions';
+      results.push({
+        route: `${route.method} ${route.path}`,
+        directory,
+        real: await send((p) => idFor(route.path, p)!),
+        missing: await send(() => randomUUID()),
+      });
     }
     return results;
   };
 
-  it('cannot tell another agency\'s records from missing ones, on any route', async () => {
+  it("cannot tell another agency's records from missing ones, on any route", async () => {
     const before = await tableCounts(t);
     const results = await probe(outsider);
     const differences: string[] = [];
     for (const { route, directory, real, missing } of results) {
       if (directory) {
-        if (!route.startsWith('GET') && ![403, 404].includes(real.status)) differences.push(`${route}: ${real.status} on a directory record of another agency`);
+        if (!route.startsWith('GET') && ![403, 404].includes(real.status))
+          differences.push(`${route}: ${real.status} on a directory record of another agency`);
       } else if (real.status !== missing.status || real.code !== missing.code) {
-        differences.push(`${route}: ${real.status} ${real.code} for another agency's record, ${missing.status} ${missing.code} for a missing one`);
+        differences.push(
+          `${route}: ${real.status} ${real.code} for another agency's record, ${missing.status} ${missing.code} for a missing one`,
+        );
       }
     }
     expect(differences).toEqual([]);
@@ -158,16 +271,26 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
 
   it('shows the agency receiving a referral only what the limited view allows', async () => {
     const results = await probe(receiverStaff);
-    const reached = results.filter((r) => !r.directory && (r.real.status !== r.missing.status || r.real.code !== r.missing.code)).map((r) => `${r.route} ${r.real.status}`);
+    const reached = results
+      .filter((r) => !r.directory && (r.real.status !== r.missing.status || r.real.code !== r.missing.code))
+      .map((r) => `${r.route} ${r.real.status}`);
     expect(reached.sort()).toEqual([...RECEIVER_REACHES].sort());
     // The lists it reaches hold only what concerns the receiving agency.
     for (const list of ['notes', 'services', 'follow-ups', 'placements']) {
       const res = await t.http.get(`/cases/${owned.case}/${list}`).set(receiverStaff.auth);
-      expect({ list, items: res.body }).toEqual({ list, items: list === 'notes' ? [expect.objectContaining({ text: 'written by another agency' })] : list === 'services' ? [expect.anything()] : [] });
+      expect({ list, items: res.body }).toEqual({
+        list,
+        items:
+          list === 'notes'
+            ? [expect.objectContaining({ text: 'written by another agency' })]
+            : list === 'services'
+              ? [expect.anything()]
+              : [],
+      });
     }
   });
 
-  it('refuses another agency\'s ids inside request bodies as if they did not exist', async () => {
+  it("refuses another agency's ids inside request bodies as if they did not exist", async () => {
     const before = await tableCounts(t);
     const pairs: [string, string, (id: string) => Record<string, unknown>, string][] = [
       ['POST', '/cases', (id) => ({ personId: id }), 'person'],
@@ -179,13 +302,17 @@ describe('object level: another agency\'s ids in paths and bodies', () => {
     for (const [, path, body, kind] of pairs) {
       const real = await t.http.post(path).set(outsider.auth).send(body(owned[kind]!));
       const missing = await t.http.post(path).set(outsider.auth).send(body(randomUUID()));
-      expect({ path, status: real.status, code: real.body.code }).toEqual({ path, status: missing.status, code: missing.body.code });
+      expect({ path, status: real.status, code: real.body.code }).toEqual({
+        path,
+        status: missing.status,
+        code: missing.body.code,
+      });
       expect({ path, status: real.status }).toEqual({ path, status: 404 });
     }
     expect(await tableCounts(t)).toEqual(before);
   });
 
-  it('lists none of another agency\'s records when filtering by their ids', async () => {
+  it("lists none of another agency's records when filtering by their ids", async () => {
     for (const [path, query] of [
       ['/cases', { personId: owned.person }],
       ['/referrals', { caseId: owned.case }],

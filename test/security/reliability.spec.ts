@@ -13,19 +13,23 @@ describe('reliability of the production build on a real PostgreSQL server', () =
     try {
       const staff = await seedStaff(d, [['caseworker', 'screener']]);
       const auth = await login(api, staff.users[0]!.email);
-      const person = await call(api, 'POST', '/persons', auth, { names: { givenNameLatin: CANARIES.givenNameLatin, familyNameLatin: CANARIES.familyNameLatin }, contacts: [{ type: 'phone', value: CANARIES.phone }], gender: 'Feminine' });
+      const person = await call(api, 'POST', '/persons', auth, {
+        names: { givenNameLatin: CANARIES.givenNameLatin, familyNameLatin: CANARIES.familyNameLatin },
+        contacts: [{ type: 'phone', value: CANARIES.phone }],
+        gender: 'Feminine',
+      });
       expect(person.status).toBe(201);
 
       await d.stopDatabase();
       try {
-      const read = await call(api, 'GET', `/persons/${person.body.id}`, auth);
-      expect(read.status).toBe(503);
-      expect(read.body.code).toBe('SERVICE_UNAVAILABLE');
-      expect(read.ms).toBeLessThan(5000);
-      const ready = await call(api, 'GET', '/health/ready', {});
-      expect(ready.status).toBe(503);
-      expect(ready.ms).toBeLessThan(4000);
-      expect((await call(api, 'GET', '/health/live', {})).status).toBe(200);
+        const read = await call(api, 'GET', `/persons/${person.body.id}`, auth);
+        expect(read.status).toBe(503);
+        expect(read.body.code).toBe('SERVICE_UNAVAILABLE');
+        expect(read.ms).toBeLessThan(5000);
+        const ready = await call(api, 'GET', '/health/ready', {});
+        expect(ready.status).toBe(503);
+        expect(ready.ms).toBeLessThan(4000);
+        expect((await call(api, 'GET', '/health/live', {})).status).toBe(200);
       } finally {
         await d.restartDatabase();
       }
@@ -35,7 +39,8 @@ describe('reliability of the production build on a real PostgreSQL server', () =
         if ((await call(api, 'GET', '/health/ready', {})).status === 200) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      for (let i = 0; i < 5; i++) if ((await call(api, 'GET', `/persons/${person.body.id}`, auth)).status === 200) back += 1;
+      for (let i = 0; i < 5; i++)
+        if ((await call(api, 'GET', `/persons/${person.body.id}`, auth)).status === 200) back += 1;
       expect(back).toBeGreaterThanOrEqual(4);
       for (const value of Object.values(CANARIES)) expect(api.output()).not.toContain(value);
     } finally {
@@ -47,7 +52,9 @@ describe('reliability of the production build on a real PostgreSQL server', () =
     const staff = await seedStaff(d, [['caseworker', 'screener'], ['auditor']]);
     let api = await startApi(d);
     const auth = await login(api, staff.users[0]!.email);
-    const personId = (await call(api, 'POST', '/persons', auth, { names: { givenNameLatin: 'Crash' }, gender: 'Masculine' })).body.id;
+    const personId = (
+      await call(api, 'POST', '/persons', auth, { names: { givenNameLatin: 'Crash' }, gender: 'Masculine' })
+    ).body.id;
     const caseId = (await call(api, 'POST', '/cases', auth, { personId })).body.id;
     const acknowledged: string[] = [];
     let stop = false;
@@ -75,12 +82,14 @@ describe('reliability of the production build on a real PostgreSQL server', () =
       const stored = new Set(notes.body.map((n: { id: string }) => n.id));
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
       // Never half-written: every note has its timeline event and its audit change entry.
-      const [counts] = (await d.owner.query(
-        `SELECT (SELECT count(*) FROM case_note WHERE case_id = $1)::int AS notes,
+      const [counts] = (
+        await d.owner.query(
+          `SELECT (SELECT count(*) FROM case_note WHERE case_id = $1)::int AS notes,
                 (SELECT count(*) FROM case_timeline_event WHERE case_id = $1 AND kind = 'note_added')::int AS timeline,
                 (SELECT count(*) FROM audit_event WHERE category = 'change' AND resource_type = 'case_note' AND $1 = ANY(case_ids))::int AS audited`,
-        [caseId],
-      )).rows;
+          [caseId],
+        )
+      ).rows;
       expect(counts.timeline).toBe(counts.notes);
       expect(counts.audited).toBe(counts.notes);
       const auditor = await login(api, staff.users[1]!.email);
@@ -96,45 +105,116 @@ describe('reliability of the production build on a real PostgreSQL server', () =
     const a = await startApi(d, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
     const b = await startApi(d, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
     try {
-      const staff = await seedStaff(d, [['caseworker', 'screener', 'case_supervisor', 'facility_officer', 'agency_admin'], ['auditor'], ['caseworker']]);
+      const staff = await seedStaff(d, [
+        ['caseworker', 'screener', 'case_supervisor', 'facility_officer', 'agency_admin'],
+        ['auditor'],
+        ['caseworker'],
+      ]);
       const authA = await login(a, staff.users[0]!.email);
       const authB = await login(b, staff.users[0]!.email);
 
       // Lockout and backoff: failures on A and B add up.
       const victim = staff.users[2]!.email;
-      const wrong = (api: typeof a) => call(api, 'POST', '/auth/login', { 'content-type': 'application/json' }, { email: victim, password: 'not the password!' });
+      const wrong = (api: typeof a) =>
+        call(
+          api,
+          'POST',
+          '/auth/login',
+          { 'content-type': 'application/json' },
+          { email: victim, password: 'not the password!' },
+        );
       for (let i = 0; i < 5; i++) expect((await wrong(i % 2 ? a : b)).status).toBe(401);
-      expect((await call(b, 'POST', '/auth/login', { 'content-type': 'application/json' }, { email: victim, password: 'correct horse battery staple' })).status).toBe(429);
+      expect(
+        (
+          await call(
+            b,
+            'POST',
+            '/auth/login',
+            { 'content-type': 'application/json' },
+            { email: victim, password: 'correct horse battery staple' },
+          )
+        ).status,
+      ).toBe(429);
 
       // Case numbers stay unique under concurrent creation on both.
-      const people = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i % 2 ? a : b, 'POST', '/persons', i % 2 ? authA : authB, { names: { givenNameLatin: `Twin${i}` }, gender: 'Feminine', confirmNotDuplicate: true })));
-      const cases = await Promise.all(people.map((p, i) => call(i % 2 ? b : a, 'POST', '/cases', i % 2 ? authB : authA, { personId: p.body.id })));
+      const people = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          call(i % 2 ? a : b, 'POST', '/persons', i % 2 ? authA : authB, {
+            names: { givenNameLatin: `Twin${i}` },
+            gender: 'Feminine',
+            confirmNotDuplicate: true,
+          }),
+        ),
+      );
+      const cases = await Promise.all(
+        people.map((p, i) => call(i % 2 ? b : a, 'POST', '/cases', i % 2 ? authB : authA, { personId: p.body.id })),
+      );
       expect(cases.every((c) => c.status === 201)).toBe(true);
       expect(new Set(cases.map((c) => c.body.caseNumber)).size).toBe(12);
 
       // The same Idempotency-Key through both instances creates one record.
       const note = { text: 'sent twice over a flaky link' };
       const [n1, n2] = await Promise.all([
-        call(a, 'POST', `/cases/${cases[0]!.body.id}/notes`, { ...authA, 'idempotency-key': 'twin-instances-01' }, note),
-        call(b, 'POST', `/cases/${cases[0]!.body.id}/notes`, { ...authB, 'idempotency-key': 'twin-instances-01' }, note),
+        call(
+          a,
+          'POST',
+          `/cases/${cases[0]!.body.id}/notes`,
+          { ...authA, 'idempotency-key': 'twin-instances-01' },
+          note,
+        ),
+        call(
+          b,
+          'POST',
+          `/cases/${cases[0]!.body.id}/notes`,
+          { ...authB, 'idempotency-key': 'twin-instances-01' },
+          note,
+        ),
       ]);
       expect([n1.status, n2.status]).toEqual([201, 201]);
       expect(n1.body.id).toBe(n2.body.id);
 
       // The last bed: one admission succeeds across both instances.
-      const facility = await call(a, 'POST', '/facilities', authA, { agencyId: staff.agencyId, code: 'TWIN-BED', nameEn: 'One bed', kind: 'shelter', provinceCode: 'LA-VT', acceptsGenders: ['Feminine'], bedCapacity: 1 });
+      const facility = await call(a, 'POST', '/facilities', authA, {
+        agencyId: staff.agencyId,
+        code: 'TWIN-BED',
+        nameEn: 'One bed',
+        kind: 'shelter',
+        provinceCode: 'LA-VT',
+        acceptsGenders: ['Feminine'],
+        bedCapacity: 1,
+      });
       const today = new Date().toISOString().slice(0, 10);
-      const admissions = await Promise.all([1, 2, 3, 4].map((i) => call(i % 2 ? a : b, 'POST', `/facilities/${facility.body.id}/admissions`, i % 2 ? authA : authB, { caseId: cases[i]!.body.id, admittedOn: today })));
+      const admissions = await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          call(i % 2 ? a : b, 'POST', `/facilities/${facility.body.id}/admissions`, i % 2 ? authA : authB, {
+            caseId: cases[i]!.body.id,
+            admittedOn: today,
+          }),
+        ),
+      );
       expect(admissions.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
 
       // Referral expiry runs on both: each overdue referral expires once.
       const other = await seedStaff(d, [['caseworker']]);
-      await call(a, 'POST', `/cases/${cases[5]!.body.id}/consents`, authA, { purposes: ['sharing_for_referral'], coveredAgencyIds: [other.agencyId], givenBy: 'person', method: 'written', givenOn: today });
-      const referral = await call(a, 'POST', `/cases/${cases[5]!.body.id}/referrals`, authA, { toAgencyId: other.agencyId, purpose: 'medical', urgency: 'emergency' });
+      await call(a, 'POST', `/cases/${cases[5]!.body.id}/consents`, authA, {
+        purposes: ['sharing_for_referral'],
+        coveredAgencyIds: [other.agencyId],
+        givenBy: 'person',
+        method: 'written',
+        givenOn: today,
+      });
+      const referral = await call(a, 'POST', `/cases/${cases[5]!.body.id}/referrals`, authA, {
+        toAgencyId: other.agencyId,
+        purpose: 'medical',
+        urgency: 'emergency',
+      });
       expect(referral.status).toBe(201);
       await d.owner.query(`UPDATE referral SET due_by = now() - interval '1 second' WHERE id = $1`, [referral.body.id]);
       await new Promise((r) => setTimeout(r, 1500));
-      const expired = await d.owner.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'expire' AND $1 = ANY(resource_ids)`, [referral.body.id]);
+      const expired = await d.owner.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'expire' AND $1 = ANY(resource_ids)`,
+        [referral.body.id],
+      );
       expect(expired.rows[0].n).toBe(1);
       expect((await call(b, 'GET', `/referrals/${referral.body.id}`, authB)).body.status).toBe('expired');
 

@@ -31,7 +31,11 @@ describe('resource limits', () => {
   let doc: OpenAPIObject;
   const schemaNamed = (ref: string) => doc.components!.schemas![ref.split('/').pop()!] as Node;
   const operations = (): [string, string, Operation][] =>
-    Object.entries(doc.paths).flatMap(([p, item]) => Object.entries(item as Record<string, Operation>).map(([m, op]) => [m.toUpperCase(), p.replace(/\{(\w+)\}/g, ':$1'), op] as [string, string, Operation]));
+    Object.entries(doc.paths).flatMap(([p, item]) =>
+      Object.entries(item as Record<string, Operation>).map(
+        ([m, op]) => [m.toUpperCase(), p.replace(/\{(\w+)\}/g, ':$1'), op] as [string, string, Operation],
+      ),
+    );
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -50,7 +54,8 @@ describe('resource limits', () => {
         return walk(schemaNamed(node.$ref), at, new Set(seen).add(node.$ref));
       }
       for (const part of node.allOf ?? []) walk(part, at, seen);
-      if (node.type === 'string' && node.maxLength === undefined && !node.enum && !node.format && !node.pattern) unbounded.push(`${at}: string`);
+      if (node.type === 'string' && node.maxLength === undefined && !node.enum && !node.format && !node.pattern)
+        unbounded.push(`${at}: string`);
       if (node.type === 'array') {
         if (node.maxItems === undefined) unbounded.push(`${at}: array`);
         walk(node.items, `${at}[]`, seen);
@@ -78,12 +83,20 @@ describe('resource limits', () => {
       for (const [field, node] of Object.entries(schemaNamed(ref).properties ?? {})) {
         let value: unknown;
         if (node.type === 'string' && node.maxLength !== undefined) value = 'x'.repeat(node.maxLength + 1);
-        else if (node.type === 'array' && node.maxItems !== undefined) value = Array.from({ length: node.maxItems + 1 }, (_, i) => node.items?.enum?.[i % node.items.enum.length] ?? `x${i}`);
+        else if (node.type === 'array' && node.maxItems !== undefined)
+          value = Array.from(
+            { length: node.maxItems + 1 },
+            (_, i) => node.items?.enum?.[i % node.items.enum.length] ?? `x${i}`,
+          );
         else continue;
         tried += 1;
         const url = path.replace(/:\w+/g, '01a00000-0000-7000-8000-00000000beef');
-        const res = await t.http[method.toLowerCase() as 'post'](url).set(everyone.auth).set('if-match', '"1"').send({ [field]: value });
-        const named = res.status === 400 && (res.body.errors as { field: string }[] | undefined)?.some((e) => e.field === field);
+        const res = await t.http[method.toLowerCase() as 'post'](url)
+          .set(everyone.auth)
+          .set('if-match', '"1"')
+          .send({ [field]: value });
+        const named =
+          res.status === 400 && (res.body.errors as { field: string }[] | undefined)?.some((e) => e.field === field);
         if (!named) wrong.push(`${method} ${path} ${field}: ${res.status}`);
       }
     }
@@ -92,13 +105,18 @@ describe('resource limits', () => {
   });
 
   it('caps the page size of every list route', async () => {
-    const lists = operations().filter(([method, , op]) => method === 'GET' && op.parameters?.some((p) => p.in === 'query' && p.name === 'limit'));
+    const lists = operations().filter(
+      ([method, , op]) => method === 'GET' && op.parameters?.some((p) => p.in === 'query' && p.name === 'limit'),
+    );
     expect(lists.length).toBeGreaterThanOrEqual(3);
     for (const [, path, op] of lists) {
       const max = op.parameters!.find((p) => p.name === 'limit')!.schema!.maximum;
       expect({ path, max: typeof max }).toEqual({ path, max: 'number' });
       const url = path.replace(/:\w+/g, '01a00000-0000-7000-8000-00000000beef');
-      const res = await t.http.get(url).query({ limit: max! + 1 }).set(everyone.auth);
+      const res = await t.http
+        .get(url)
+        .query({ limit: max! + 1 })
+        .set(everyone.auth);
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
     }
   });

@@ -6,7 +6,11 @@ import { PROVINCES } from '../../reference-data/data/provinces.js';
 const PROVINCE_CODES = PROVINCES.map((p) => p.code);
 
 export class CreateAgencyRequest {
-  @ApiProperty({ example: 'MLSW-VTC', description: 'Short stable code: capitals, digits and dashes', pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$' })
+  @ApiProperty({
+    example: 'MLSW-VTC',
+    description: 'Short stable code: capitals, digits and dashes',
+    pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$',
+  })
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,39}$/, { message: 'code must be 2–40 capitals, digits or dashes' })
   code!: string;
 
@@ -43,12 +47,17 @@ export class CreateAgencyRequest {
 
 export class UpdateAgencyRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(2) @MaxLength(200) nameEn?: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) nameLo?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) nameLo?:
+    string | null;
   @ApiPropertyOptional({ enum: ORG_TYPES }) @IsOptional() @IsIn(ORG_TYPES) htcdsOrgType?: string;
   @ApiPropertyOptional({ enum: AGENCY_LOCAL_TYPES }) @IsOptional() @IsIn(AGENCY_LOCAL_TYPES) localType?: string;
-  @ApiPropertyOptional({ enum: PROVINCE_CODES, nullable: true }) @IsOptional() @IsIn(PROVINCE_CODES) provinceCode?: string | null;
+  @ApiPropertyOptional({ enum: PROVINCE_CODES, nullable: true }) @IsOptional() @IsIn(PROVINCE_CODES) provinceCode?:
+    string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() parentAgencyId?: string | null;
-  @ApiPropertyOptional({ description: 'Deactivating an agency cuts its users off on their next request' }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ description: 'Deactivating an agency cuts its users off on their next request' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
 }
 
 export class AgencyResponse {

@@ -2,7 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
-const ANY_JSON_VALUE = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }, { type: 'object', additionalProperties: true }];
+const ANY_JSON_VALUE = [
+  { type: 'string' },
+  { type: 'number' },
+  { type: 'boolean' },
+  { type: 'array', items: {} },
+  { type: 'object', additionalProperties: true },
+];
 
 export class AuditFilterQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive). Default: 24 hours ago' })
@@ -17,9 +23,15 @@ export class AuditFilterQuery {
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() userId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() agencyId?: string;
-  @ApiPropertyOptional({ enum: ['access', 'change', 'auth'] }) @IsOptional() @IsIn(['access', 'change', 'auth']) category?: string;
+  @ApiPropertyOptional({ enum: ['access', 'change', 'auth'] })
+  @IsOptional()
+  @IsIn(['access', 'change', 'auth'])
+  category?: string;
   @ApiPropertyOptional({ example: 'read' }) @IsOptional() @Matches(/^[a-z_-]{2,40}$/) action?: string;
-  @ApiPropertyOptional({ enum: ['allowed', 'denied', 'failed'] }) @IsOptional() @IsIn(['allowed', 'denied', 'failed']) outcome?: string;
+  @ApiPropertyOptional({ enum: ['allowed', 'denied', 'failed'] })
+  @IsOptional()
+  @IsIn(['allowed', 'denied', 'failed'])
+  outcome?: string;
   @ApiPropertyOptional({ example: 'case' }) @IsOptional() @Matches(/^[a-z_-]{2,40}$/) resourceType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resourceId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
@@ -51,8 +63,18 @@ export class AuditExportQuery extends AuditFilterQuery {
 export class FieldChangeResponse {
   @ApiProperty() field!: string;
   @ApiProperty({ description: 'Personal fields are recorded as changed, without values' }) personal!: boolean;
-  @ApiPropertyOptional({ description: 'Previous value (non-personal fields only): any JSON value', nullable: true, oneOf: ANY_JSON_VALUE }) old?: unknown;
-  @ApiPropertyOptional({ description: 'New value (non-personal fields only): any JSON value', nullable: true, oneOf: ANY_JSON_VALUE }) new?: unknown;
+  @ApiPropertyOptional({
+    description: 'Previous value (non-personal fields only): any JSON value',
+    nullable: true,
+    oneOf: ANY_JSON_VALUE,
+  })
+  old?: unknown;
+  @ApiPropertyOptional({
+    description: 'New value (non-personal fields only): any JSON value',
+    nullable: true,
+    oneOf: ANY_JSON_VALUE,
+  })
+  new?: unknown;
 }
 
 export class AuditEventResponse {
@@ -67,14 +89,16 @@ export class AuditEventResponse {
   @ApiProperty({ type: String, nullable: true }) clientIp!: string | null;
   @ApiProperty({ type: String, nullable: true }) userAgent!: string | null;
   @ApiProperty({ type: String, nullable: true }) method!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Route template, never the raw URL' }) route!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Route template, never the raw URL' }) route!:
+    string | null;
   @ApiProperty({ type: String, nullable: true }) permission!: string | null;
   @ApiProperty({ type: String, nullable: true }) resourceType!: string | null;
   @ApiProperty({ type: [String], nullable: true }) resourceIds!: string[] | null;
   @ApiProperty({ type: [String], nullable: true }) caseIds!: string[] | null;
   @ApiProperty({ enum: ['allowed', 'denied', 'failed'] }) outcome!: string;
   @ApiProperty({ type: Number, nullable: true }) status!: number | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Error code when denied or failed' }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Error code when denied or failed' }) reason!:
+    string | null;
   @ApiProperty({ type: Number, nullable: true }) durationMs!: number | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) breakGlassGrantId!: string | null;
   @ApiProperty({ type: [FieldChangeResponse], nullable: true }) changes!: FieldChangeResponse[] | null;
@@ -83,7 +107,8 @@ export class AuditEventResponse {
 
 export class AuditEventPage {
   @ApiProperty({ type: [AuditEventResponse] }) items!: AuditEventResponse[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null at the end' }) nextCursor!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null at the end' })
+  nextCursor!: string | null;
 }
 
 export class CaseAccessSummary {
@@ -100,7 +125,18 @@ export class CaseAccessSummary {
 }
 
 export class ChainBreakResponse {
-  @ApiProperty({ enum: ['event_missing', 'entry_modified', 'chain_broken', 'chain_gap', 'checkpoint_mismatch', 'checkpoint_signature', 'tail_truncated', 'unchained_event'] })
+  @ApiProperty({
+    enum: [
+      'event_missing',
+      'entry_modified',
+      'chain_broken',
+      'chain_gap',
+      'checkpoint_mismatch',
+      'checkpoint_signature',
+      'tail_truncated',
+      'unchained_event',
+    ],
+  })
   kind!: string;
   @ApiPropertyOptional() seq?: string;
   @ApiPropertyOptional() eventId?: string;

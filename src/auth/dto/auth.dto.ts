@@ -29,7 +29,12 @@ export class ChangePasswordRequest {
   @MaxLength(128)
   currentPassword!: string;
 
-  @ApiProperty({ format: 'password', minLength: 12, maxLength: 128, description: '12–128 characters; common passwords are refused' })
+  @ApiProperty({
+    format: 'password',
+    minLength: 12,
+    maxLength: 128,
+    description: '12–128 characters; common passwords are refused',
+  })
   @IsString()
   @MaxLength(128)
   newPassword!: string;
@@ -41,8 +46,10 @@ export class TokenResponse {
   @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
   @ApiProperty({ description: 'Opaque, single-use; rotate it with POST /auth/refresh' }) refreshToken!: string;
   @ApiProperty({ type: String, format: 'date-time' }) refreshTokenExpiresAt!: string;
-  @ApiProperty({ type: String, format: 'date-time', description: 'End of the session: refreshing stops working then' }) sessionExpiresAt!: string;
-  @ApiProperty({ description: 'When true, only /auth routes work until the password is changed' }) mustChangePassword!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', description: 'End of the session: refreshing stops working then' })
+  sessionExpiresAt!: string;
+  @ApiProperty({ description: 'When true, only /auth routes work until the password is changed' })
+  mustChangePassword!: boolean;
 }
 
 export class AgencySummary {

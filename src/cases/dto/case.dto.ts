@@ -1,10 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
 } from 'class-validator';
 import { BooleanQuery } from '../../common/http/query-transforms.js';
-import { CLOSURE_REASONS, EXPLOITATION_TYPES, RISKS, SERVICE_TYPES, SUPPORT_PLAN_TYPES } from '../../reference-data/data/code-lists.js';
+import {
+  CLOSURE_REASONS,
+  EXPLOITATION_TYPES,
+  RISKS,
+  SERVICE_TYPES,
+  SUPPORT_PLAN_TYPES,
+} from '../../reference-data/data/code-lists.js';
 import { LANGUAGES } from '../../reference-data/data/languages.js';
 import { PROVINCES } from '../../reference-data/data/provinces.js';
 import { PersonResponse } from '../../persons/dto/person.dto.js';
@@ -15,14 +37,25 @@ const LANGUAGE_CODES = LANGUAGES.map((l) => l.code);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TRANSITION_TARGETS = CASE_STAGES.filter((s) => s !== 'closed' && s !== 'closed_referred');
 
-export const CONSENT_PURPOSES = ['assistance', 'sharing_for_referral', 'research_use', 'follow_up_contact', 'legal_proceedings'] as const;
+export const CONSENT_PURPOSES = [
+  'assistance',
+  'sharing_for_referral',
+  'research_use',
+  'follow_up_contact',
+  'legal_proceedings',
+] as const;
 export const CONSENT_GIVERS = ['person', 'guardian', 'proxy'] as const;
 export const CONSENT_METHODS = ['written', 'oral_certified', 'recorded'] as const;
 export const ASSESSMENT_KINDS = ['individual', 'household', 'community'] as const;
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export const PLAN_STATUSES = ['draft', 'agreed', 'completed', 'cancelled'] as const;
 export const SERVICE_OUTCOMES = ['completed', 'ongoing', 'partial', 'not_delivered'] as const;
-export const FOLLOW_UP_OUTCOMES = ['reached_stable', 'reached_needs_support', 'not_reached', 're_trafficking_concern'] as const;
+export const FOLLOW_UP_OUTCOMES = [
+  'reached_stable',
+  'reached_needs_support',
+  'not_reached',
+  're_trafficking_concern',
+] as const;
 export const CASE_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'caseNumber', '-caseNumber'] as const;
 
 // --- Cases ---------------------------------------------------------------------
@@ -31,8 +64,16 @@ export class CreateCaseRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() personId!: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() assignedCaseworkerId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() supervisorId?: string;
-  @ApiPropertyOptional({ enum: PROVINCE_CODES, description: 'Default: the person\'s home province' }) @IsOptional() @IsIn(PROVINCE_CODES) provinceCode?: string;
-  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true }) @IsOptional() @ArrayMaxSize(13) @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitationTypes?: string[];
+  @ApiPropertyOptional({ enum: PROVINCE_CODES, description: "Default: the person's home province" })
+  @IsOptional()
+  @IsIn(PROVINCE_CODES)
+  provinceCode?: string;
+  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true })
+  @IsOptional()
+  @ArrayMaxSize(13)
+  @ArrayUnique()
+  @IsIn(EXPLOITATION_TYPES, { each: true })
+  exploitationTypes?: string[];
 }
 
 export class OpenCaseFromScreeningRequest {
@@ -46,7 +87,12 @@ export class LinkScreeningRequest {
 
 export class UpdateCaseRequest {
   @ApiPropertyOptional({ enum: PROVINCE_CODES }) @IsOptional() @IsIn(PROVINCE_CODES) provinceCode?: string;
-  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true }) @IsOptional() @ArrayMaxSize(13) @ArrayUnique() @IsIn(EXPLOITATION_TYPES, { each: true }) exploitationTypes?: string[];
+  @ApiPropertyOptional({ enum: EXPLOITATION_TYPES, isArray: true })
+  @IsOptional()
+  @ArrayMaxSize(13)
+  @ArrayUnique()
+  @IsIn(EXPLOITATION_TYPES, { each: true })
+  exploitationTypes?: string[];
 }
 
 export class AssignCaseRequest {
@@ -56,18 +102,30 @@ export class AssignCaseRequest {
 
 export class TransitionRequest {
   @ApiProperty({ enum: TRANSITION_TARGETS }) @IsIn(TRANSITION_TARGETS) to!: string;
-  @ApiPropertyOptional({ maxLength: 500, description: 'Why (no personal data)' }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ maxLength: 500, description: 'Why (no personal data)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
 }
 
 export class ClosureRequest {
   @ApiProperty({ enum: CLOSURE_REASONS }) @IsIn(CLOSURE_REASONS) reason!: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Required for transferred_or_referred: the agency that takes the case over' })
-  @IsOptional() @IsUUID() transferredToAgencyId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Required for transferred_or_referred: the agency that takes the case over',
+  })
+  @IsOptional()
+  @IsUUID()
+  transferredToAgencyId?: string;
 }
 
 export class ReopenRequest {
   @ApiProperty({ minLength: 10, maxLength: 500 }) @IsString() @MinLength(10) @MaxLength(500) reason!: string;
-  @ApiPropertyOptional({ enum: REOPEN_STAGES, default: 'assessment' }) @IsOptional() @IsIn(REOPEN_STAGES) stage?: string;
+  @ApiPropertyOptional({ enum: REOPEN_STAGES, default: 'assessment' })
+  @IsOptional()
+  @IsIn(REOPEN_STAGES)
+  stage?: string;
 }
 
 export class CaseListQuery {
@@ -76,11 +134,27 @@ export class CaseListQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Lead agency' }) @IsOptional() @IsUUID() agencyId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseworkerId?: string;
   @ApiPropertyOptional({ enum: EXPLOITATION_TYPES }) @IsOptional() @IsIn(EXPLOITATION_TYPES) exploitationType?: string;
-  @ApiPropertyOptional({ description: 'Only cases with an overdue follow-up' }) @IsOptional() @BooleanQuery() @IsBoolean() overdueFollowUp?: boolean;
-  @ApiPropertyOptional({ example: 'VT-2026-000123' }) @IsOptional() @Matches(/^[A-Z]{2,3}-\d{4}-\d{6}$/) caseNumber?: string;
+  @ApiPropertyOptional({ description: 'Only cases with an overdue follow-up' })
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean()
+  overdueFollowUp?: boolean;
+  @ApiPropertyOptional({ example: 'VT-2026-000123' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2,3}-\d{4}-\d{6}$/)
+  caseNumber?: string;
   @ApiPropertyOptional({ enum: CASE_SORTS, default: '-createdAt' }) @IsOptional() @IsIn(CASE_SORTS) sort?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,300}$/) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,300}$/)
+  cursor?: string;
 }
 
 export class ClosureRequestResponse {
@@ -94,7 +168,8 @@ export class CaseResponse {
   @ApiProperty({ example: 'VT-2026-000123' }) caseNumber!: string;
   @ApiProperty({ enum: ['full', 'limited'] }) view!: string;
   @ApiProperty({ enum: CASE_STAGES }) stage!: string;
-  @ApiProperty({ enum: ['Active', 'FollowUp', 'Closed', 'ClosedReferred'], description: 'HTCDS cas_Status' }) status!: string;
+  @ApiProperty({ enum: ['Active', 'FollowUp', 'Closed', 'ClosedReferred'], description: 'HTCDS cas_Status' })
+  status!: string;
   @ApiProperty({ format: 'uuid' }) personId!: string;
   @ApiProperty({ format: 'uuid' }) leadAgencyId!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) assignedCaseworkerId!: string | null;
@@ -102,12 +177,19 @@ export class CaseResponse {
   @ApiProperty({ type: String, nullable: true }) provinceCode!: string | null;
   @ApiProperty({ type: [String] }) exploitationTypes!: string[];
   @ApiProperty({ format: 'date' }) openedOn!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'HTCDS status of the latest identification decision' }) identificationStatus!: string | null;
-  @ApiProperty({ type: () => ClosureRequestResponse, nullable: true, description: 'A pending request to close, awaiting a supervisor' }) closureRequest!: ClosureRequestResponse | null;
+  @ApiProperty({ type: String, nullable: true, description: 'HTCDS status of the latest identification decision' })
+  identificationStatus!: string | null;
+  @ApiProperty({
+    type: () => ClosureRequestResponse,
+    nullable: true,
+    description: 'A pending request to close, awaiting a supervisor',
+  })
+  closureRequest!: ClosureRequestResponse | null;
   @ApiProperty({ type: String, nullable: true }) closureReason!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) transferredToAgencyId!: string | null;
-  @ApiProperty({ type: [String], description: 'Immediate needs and needs from the latest assessments' }) needs!: string[];
+  @ApiProperty({ type: [String], description: 'Immediate needs and needs from the latest assessments' })
+  needs!: string[];
   @ApiProperty({ type: [String], description: 'Risks from screening and the latest assessments' }) risks!: string[];
   @ApiPropertyOptional({ type: PersonResponse, description: 'The person (in the case view)' }) person?: PersonResponse;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -149,9 +231,17 @@ export class TimelineEventResponse {
 // --- Consent -------------------------------------------------------------------
 
 export class RecordConsentRequest {
-  @ApiProperty({ enum: CONSENT_PURPOSES, isArray: true }) @ArrayMinSize(1) @ArrayMaxSize(CONSENT_PURPOSES.length) @ArrayUnique() @IsIn(CONSENT_PURPOSES, { each: true }) purposes!: string[];
+  @ApiProperty({ enum: CONSENT_PURPOSES, isArray: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CONSENT_PURPOSES.length)
+  @ArrayUnique()
+  @IsIn(CONSENT_PURPOSES, { each: true })
+  purposes!: string[];
   @ApiProperty({ type: [String], format: 'uuid', description: 'Agencies the sharing covers (besides the lead agency)' })
-  @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true }) coveredAgencyIds!: string[];
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  coveredAgencyIds!: string[];
   @ApiProperty({ enum: CONSENT_GIVERS }) @IsIn(CONSENT_GIVERS) givenBy!: string;
   @ApiProperty({ enum: CONSENT_METHODS }) @IsIn(CONSENT_METHODS) method!: string;
   @ApiProperty({ format: 'date' }) @IsISO8601({ strict: true }) @Matches(DATE) givenOn!: string;
@@ -179,9 +269,23 @@ export class CreateAssessmentRequest {
   @ApiProperty({ enum: ASSESSMENT_KINDS }) @IsIn(ASSESSMENT_KINDS) kind!: string;
   @ApiProperty({ format: 'date' }) @IsISO8601({ strict: true }) @Matches(DATE) assessedOn!: string;
   @ApiProperty({ enum: RISK_LEVELS }) @IsIn(RISK_LEVELS) riskLevel!: string;
-  @ApiPropertyOptional({ enum: RISKS, isArray: true }) @IsOptional() @ArrayMaxSize(20) @ArrayUnique() @IsIn(RISKS, { each: true }) risks?: string[];
-  @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true, description: 'Services the person needs' }) @IsOptional() @ArrayMaxSize(20) @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) needs?: string[];
-  @ApiPropertyOptional({ maxLength: 10000, description: 'Findings (encrypted)' }) @IsOptional() @IsString() @MaxLength(10000) findings?: string;
+  @ApiPropertyOptional({ enum: RISKS, isArray: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsIn(RISKS, { each: true })
+  risks?: string[];
+  @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true, description: 'Services the person needs' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsIn(SERVICE_TYPES, { each: true })
+  needs?: string[];
+  @ApiPropertyOptional({ maxLength: 10000, description: 'Findings (encrypted)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  findings?: string;
 }
 
 export class AssessmentResponse {
@@ -202,24 +306,66 @@ export class AssessmentResponse {
 export class PlanAction {
   @ApiProperty({ maxLength: 1000 }) @IsString() @MinLength(2) @MaxLength(1000) description!: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() responsibleAgencyId?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE) plannedDate?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE) actualDate?: string;
-  @ApiPropertyOptional({ enum: ['planned', 'done', 'dropped'] }) @IsOptional() @IsIn(['planned', 'done', 'dropped']) status?: string;
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  plannedDate?: string;
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  actualDate?: string;
+  @ApiPropertyOptional({ enum: ['planned', 'done', 'dropped'] })
+  @IsOptional()
+  @IsIn(['planned', 'done', 'dropped'])
+  status?: string;
 }
 
 export class CreateSupportPlanRequest {
   @ApiProperty({ enum: SUPPORT_PLAN_TYPES, description: 'HTCDS spl_Type' }) @IsIn(SUPPORT_PLAN_TYPES) type!: string;
-  @ApiProperty({ maxLength: 5000, description: 'Objectives (encrypted)' }) @IsString() @MinLength(2) @MaxLength(5000) objectives!: string;
-  @ApiPropertyOptional({ type: [PlanAction] }) @IsOptional() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => PlanAction) actions?: PlanAction[];
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE) plannedEndDate?: string;
+  @ApiProperty({ maxLength: 5000, description: 'Objectives (encrypted)' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(5000)
+  objectives!: string;
+  @ApiPropertyOptional({ type: [PlanAction] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => PlanAction)
+  actions?: PlanAction[];
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  plannedEndDate?: string;
   @ApiPropertyOptional({ enum: PLAN_STATUSES, default: 'draft' }) @IsOptional() @IsIn(PLAN_STATUSES) status?: string;
 }
 
 export class UpdateSupportPlanRequest {
-  @ApiPropertyOptional({ maxLength: 5000 }) @IsOptional() @IsString() @MinLength(2) @MaxLength(5000) objectives?: string;
-  @ApiPropertyOptional({ type: [PlanAction] }) @IsOptional() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => PlanAction) actions?: PlanAction[];
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE) plannedEndDate?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE) actualEndDate?: string;
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(5000)
+  objectives?: string;
+  @ApiPropertyOptional({ type: [PlanAction] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => PlanAction)
+  actions?: PlanAction[];
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  plannedEndDate?: string;
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  actualEndDate?: string;
   @ApiPropertyOptional({ enum: PLAN_STATUSES }) @IsOptional() @IsIn(PLAN_STATUSES) status?: string;
 }
 
@@ -240,13 +386,30 @@ export class SupportPlanResponse {
 
 export class CreateServiceRecordRequest {
   @ApiProperty({ enum: SERVICE_TYPES }) @IsIn(SERVICE_TYPES) serviceType!: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Default: your agency' }) @IsOptional() @IsUUID() providerAgencyId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Default: your agency' })
+  @IsOptional()
+  @IsUUID()
+  providerAgencyId?: string;
   @ApiProperty({ format: 'date' }) @IsISO8601({ strict: true }) @Matches(DATE) deliveredOn!: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000000 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1_000_000) quantity?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000000 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(1_000_000)
+  quantity?: number;
   @ApiPropertyOptional({ maxLength: 20, example: 'nights' }) @IsOptional() @IsString() @MaxLength(20) unit?: string;
-  @ApiPropertyOptional({ minimum: 0, description: 'Cost in whole Lao kip' }) @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000_000) costLak?: number;
+  @ApiPropertyOptional({ minimum: 0, description: 'Cost in whole Lao kip' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000_000)
+  costLak?: number;
   @ApiProperty({ enum: SERVICE_OUTCOMES }) @IsIn(SERVICE_OUTCOMES) outcome!: string;
-  @ApiPropertyOptional({ maxLength: 5000, description: 'Notes (encrypted)' }) @IsOptional() @IsString() @MaxLength(5000) notes?: string;
+  @ApiPropertyOptional({ maxLength: 5000, description: 'Notes (encrypted)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
 }
 
 export class ServiceRecordResponse {
@@ -266,16 +429,33 @@ export class ServiceRecordResponse {
 }
 
 export class ScheduleFollowUpsRequest {
-  @ApiProperty({ format: 'date', description: 'Reference date, usually the return home' }) @IsISO8601({ strict: true }) @Matches(DATE) fromDate!: string;
+  @ApiProperty({ format: 'date', description: 'Reference date, usually the return home' })
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  fromDate!: string;
   @ApiPropertyOptional({ type: [Number], description: 'Months after fromDate; default FOLLOW_UP_PLAN_MONTHS' })
-  @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(24) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(60, { each: true }) months?: number[];
-  @ApiPropertyOptional({ format: 'uuid', description: 'Agency that visits; default your agency' }) @IsOptional() @IsUUID() agencyId?: string;
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(24)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(60, { each: true })
+  months?: number[];
+  @ApiPropertyOptional({ format: 'uuid', description: 'Agency that visits; default your agency' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
 }
 
 export class RecordFollowUpRequest {
   @ApiProperty({ format: 'date' }) @IsISO8601({ strict: true }) @Matches(DATE) completedOn!: string;
   @ApiProperty({ enum: FOLLOW_UP_OUTCOMES }) @IsIn(FOLLOW_UP_OUTCOMES) outcome!: string;
-  @ApiPropertyOptional({ maxLength: 5000, description: 'Notes (encrypted)' }) @IsOptional() @IsString() @MaxLength(5000) notes?: string;
+  @ApiPropertyOptional({ maxLength: 5000, description: 'Notes (encrypted)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
 }
 
 export class FollowUpResponse {
@@ -302,7 +482,11 @@ export class OverdueFollowUpResponse {
 }
 
 export class CreateNoteRequest {
-  @ApiProperty({ maxLength: 20000, description: 'Encrypted; never edited, only corrected by a new version' }) @IsString() @MinLength(1) @MaxLength(20000) text!: string;
+  @ApiProperty({ maxLength: 20000, description: 'Encrypted; never edited, only corrected by a new version' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20000)
+  text!: string;
 }
 
 export class NoteResponse {
@@ -332,7 +516,12 @@ export class AccessGrantResponse {
 }
 
 export class BreakGlassRequest {
-  @ApiProperty({ minLength: 10, maxLength: 500, description: 'Why you need this case now. Recorded, audited and shown to the lead agency. Do not include personal data.' })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 500,
+    description:
+      'Why you need this case now. Recorded, audited and shown to the lead agency. Do not include personal data.',
+  })
   @IsString()
   @MinLength(10)
   @MaxLength(500)

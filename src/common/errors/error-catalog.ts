@@ -29,7 +29,10 @@ export const ERROR_CATALOG = {
   POSSIBLE_DUPLICATE: { status: 409, title: 'This person strongly matches an existing record' },
   CONSENT_REQUIRED: { status: 422, title: 'The person has not consented to this' },
   PROFILE_MISMATCH: { status: 422, title: 'The indicator profile does not fit the person' },
-  INDICATOR_NOT_IN_CATALOGUE: { status: 422, title: 'An answer names an indicator outside the screening\'s catalogue and profile' },
+  INDICATOR_NOT_IN_CATALOGUE: {
+    status: 422,
+    title: "An answer names an indicator outside the screening's catalogue and profile",
+  },
   NOT_IDENTIFICATION_AUTHORITY: { status: 422, title: 'Your agency cannot make this identification decision' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },

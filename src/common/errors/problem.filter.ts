@@ -20,14 +20,26 @@ export class ProblemFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const mapped = mapError(exception, requestIdOf(req));
-    if (mapped.unexpected) this.logger.error({ requestId: mapped.problem.requestId, ...mapped.logContext }, 'unexpected error');
+    if (mapped.unexpected)
+      this.logger.error({ requestId: mapped.problem.requestId, ...mapped.logContext }, 'unexpected error');
     const store = currentRequest();
     const facts = requestFactsOf(req);
     if (facts) {
       try {
-        await this.audit.access(store, facts, store?.routeTemplate ?? '(unmatched)', store?.permission, outcomeOf(mapped.problem.status), mapped.problem.status, mapped.problem.code);
+        await this.audit.access(
+          store,
+          facts,
+          store?.routeTemplate ?? '(unmatched)',
+          store?.permission,
+          outcomeOf(mapped.problem.status),
+          mapped.problem.status,
+          mapped.problem.code,
+        );
       } catch (err) {
-        this.logger.error({ requestId: mapped.problem.requestId, errorType: (err as Error)?.name }, 'could not write the audit entry of a failed request');
+        this.logger.error(
+          { requestId: mapped.problem.requestId, errorType: (err as Error)?.name },
+          'could not write the audit entry of a failed request',
+        );
       }
     }
     sendProblem(res, mapped);

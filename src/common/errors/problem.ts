@@ -43,9 +43,20 @@ const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; driverError?: { code?: string } } | undefined;
   const code = e?.driverError?.code ?? e?.code;
-  if (code && (CONNECTION_ERRORS.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true;
+  if (
+    code &&
+    (CONNECTION_ERRORS.has(code) ||
+      code.startsWith('08') ||
+      code === '57P01' ||
+      code === '57P02' ||
+      code === '57P03' ||
+      code === '53300')
+  )
+    return true;
   const msg = e?.message ?? '';
-  return /Connection terminated|timeout exceeded when trying to connect|Connection refused|the database system is (starting|shutting) up/i.test(msg);
+  return /Connection terminated|timeout exceeded when trying to connect|Connection refused|the database system is (starting|shutting) up/i.test(
+    msg,
+  );
 }
 
 /**
@@ -55,37 +66,78 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function mapError(err: unknown, requestId: string): MappedError {
   if (err instanceof DomainError) {
     return {
-      problem: problemOf(err.code, requestId, err.detail, { ...(err.options.errors ? { errors: err.options.errors } : {}), ...err.options.extensions }),
+      problem: problemOf(err.code, requestId, err.detail, {
+        ...(err.options.errors ? { errors: err.options.errors } : {}),
+        ...err.options.extensions,
+      }),
       headers: err.options.headers,
       logContext: { code: err.code },
       unexpected: false,
     };
   }
   if (err instanceof QueryFailedError || (err as { driverError?: unknown })?.driverError) {
-    const driver = ((err as { driverError?: Record<string, string> }).driverError ?? {}) as Record<string, string | undefined>;
+    const driver = ((err as { driverError?: Record<string, string> }).driverError ?? {}) as Record<
+      string,
+      string | undefined
+    >;
     const sqlState = driver.code;
     const logContext = { sqlState, constraint: driver.constraint, table: driver.table };
-    if (isDatabaseUnavailable(err)) return { problem: problemOf('SERVICE_UNAVAILABLE', requestId), headers: { 'retry-after': '5' }, logContext, unexpected: false };
-    if (sqlState === '23505') return { problem: problemOf('CONFLICT', requestId, 'A record with the same unique value exists'), logContext, unexpected: false };
-    if (sqlState === '40001' || sqlState === '40P01') return { problem: problemOf('CONFLICT', requestId, 'A concurrent change conflicted with this request; retry it'), logContext, unexpected: false };
-    if (sqlState === '57014') return { problem: problemOf('SERVICE_UNAVAILABLE', requestId, 'The database took too long to answer'), headers: { 'retry-after': '5' }, logContext, unexpected: false };
+    if (isDatabaseUnavailable(err))
+      return {
+        problem: problemOf('SERVICE_UNAVAILABLE', requestId),
+        headers: { 'retry-after': '5' },
+        logContext,
+        unexpected: false,
+      };
+    if (sqlState === '23505')
+      return {
+        problem: problemOf('CONFLICT', requestId, 'A record with the same unique value exists'),
+        logContext,
+        unexpected: false,
+      };
+    if (sqlState === '40001' || sqlState === '40P01')
+      return {
+        problem: problemOf('CONFLICT', requestId, 'A concurrent change conflicted with this request; retry it'),
+        logContext,
+        unexpected: false,
+      };
+    if (sqlState === '57014')
+      return {
+        problem: problemOf('SERVICE_UNAVAILABLE', requestId, 'The database took too long to answer'),
+        headers: { 'retry-after': '5' },
+        logContext,
+        unexpected: false,
+      };
     return { problem: problemOf('INTERNAL_ERROR', requestId), logContext, unexpected: true };
   }
   if (isDatabaseUnavailable(err)) {
-    return { problem: problemOf('SERVICE_UNAVAILABLE', requestId), headers: { 'retry-after': '5' }, logContext: { code: (err as { code?: string }).code }, unexpected: false };
+    return {
+      problem: problemOf('SERVICE_UNAVAILABLE', requestId),
+      headers: { 'retry-after': '5' },
+      logContext: { code: (err as { code?: string }).code },
+      unexpected: false,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const code: ErrorCode =
-      status === 404 ? 'ROUTE_NOT_FOUND'
-      : status === 401 ? 'UNAUTHENTICATED'
-      : status === 403 ? 'FORBIDDEN'
-      : status === 405 ? 'METHOD_NOT_ALLOWED'
-      : status === 413 ? 'PAYLOAD_TOO_LARGE'
-      : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE'
-      : status === 429 ? 'RATE_LIMITED'
-      : status >= 500 ? 'INTERNAL_ERROR'
-      : 'BAD_REQUEST';
+      status === 404
+        ? 'ROUTE_NOT_FOUND'
+        : status === 401
+          ? 'UNAUTHENTICATED'
+          : status === 403
+            ? 'FORBIDDEN'
+            : status === 405
+              ? 'METHOD_NOT_ALLOWED'
+              : status === 413
+                ? 'PAYLOAD_TOO_LARGE'
+                : status === 415
+                  ? 'UNSUPPORTED_MEDIA_TYPE'
+                  : status === 429
+                    ? 'RATE_LIMITED'
+                    : status >= 500
+                      ? 'INTERNAL_ERROR'
+                      : 'BAD_REQUEST';
     return { problem: problemOf(code, requestId), logContext: { status }, unexpected: status >= 500 };
   }
   // The depth check throws through body-parser as is; body-parser strips the reviver's error
@@ -97,26 +149,40 @@ export function mapError(err: unknown, requestId: string): MappedError {
     ? new JsonBodyRejected(forbiddenKey, 'forbidden_key')
     : controlIn
       ? new JsonBodyRejected(controlIn, 'control_character')
-      : err instanceof JsonBodyRejected ? err : undefined;
+      : err instanceof JsonBodyRejected
+        ? err
+        : undefined;
   if (rejected) {
     return {
-      problem: problemOf('VALIDATION_FAILED', requestId, 'The request body has a forbidden shape', { errors: [{ field: rejected.field, messages: [rejected.message] }] }),
+      problem: problemOf('VALIDATION_FAILED', requestId, 'The request body has a forbidden shape', {
+        errors: [{ field: rejected.field, messages: [rejected.message] }],
+      }),
       logContext: { rule: rejected.rule },
       unexpected: false,
     };
   }
   // body-parser errors carry a `type` and a status.
   const parserError = err as { type?: string; status?: number };
-  if (parserError?.type === 'entity.too.large') return { problem: problemOf('PAYLOAD_TOO_LARGE', requestId), logContext: {}, unexpected: false };
-  if (parserError?.type === 'entity.parse.failed') return { problem: problemOf('MALFORMED_JSON', requestId), logContext: {}, unexpected: false };
+  if (parserError?.type === 'entity.too.large')
+    return { problem: problemOf('PAYLOAD_TOO_LARGE', requestId), logContext: {}, unexpected: false };
+  if (parserError?.type === 'entity.parse.failed')
+    return { problem: problemOf('MALFORMED_JSON', requestId), logContext: {}, unexpected: false };
   if (parserError?.type === 'charset.unsupported' || parserError?.type === 'encoding.unsupported') {
     return { problem: problemOf('UNSUPPORTED_MEDIA_TYPE', requestId), logContext: {}, unexpected: false };
   }
   if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-    return { problem: problemOf('BAD_REQUEST', requestId), logContext: { status: parserError.status }, unexpected: false };
+    return {
+      problem: problemOf('BAD_REQUEST', requestId),
+      logContext: { status: parserError.status },
+      unexpected: false,
+    };
   }
   const e = err as Error | undefined;
-  return { problem: problemOf('INTERNAL_ERROR', requestId), logContext: { errorType: e?.name, stack: e?.stack }, unexpected: true };
+  return {
+    problem: problemOf('INTERNAL_ERROR', requestId),
+    logContext: { errorType: e?.name, stack: e?.stack },
+    unexpected: true,
+  };
 }
 
 /** How the audit trail classifies a failure: refused by policy, or failed. */

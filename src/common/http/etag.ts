@@ -1,4 +1,10 @@
-import { type CallHandler, createParamDecorator, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { map, type Observable } from 'rxjs';
 import { DomainError } from '../errors/domain-error.js';
@@ -11,9 +17,16 @@ export const etagOf = (version: number) => `"${version}"`;
  */
 export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: ExecutionContext): number => {
   const header = ctx.switchToHttp().getRequest<Request>().header('if-match');
-  if (!header) throw new DomainError('PRECONDITION_REQUIRED', 'Send If-Match with the ETag you read, so a concurrent change is not overwritten');
+  if (!header)
+    throw new DomainError(
+      'PRECONDITION_REQUIRED',
+      'Send If-Match with the ETag you read, so a concurrent change is not overwritten',
+    );
   const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!m) throw new DomainError('VALIDATION_FAILED', 'If-Match must be an ETag this API issued', { errors: [{ field: 'If-Match', messages: ['If-Match must look like "3"'] }] });
+  if (!m)
+    throw new DomainError('VALIDATION_FAILED', 'If-Match must be an ETag this API issued', {
+      errors: [{ field: 'If-Match', messages: ['If-Match must look like "3"'] }],
+    });
   return Number(m[1]);
 });
 
@@ -34,8 +47,12 @@ export class EtagInterceptor implements NestInterceptor {
 
 /** Throws 412 when an UPDATE … WHERE version = $n touched nothing although the record exists. */
 export function staleVersion(resource: string, current: number): DomainError {
-  return new DomainError('PRECONDITION_FAILED', `${resource} changed since you read it (now version ${current}); read it again`, {
-    headers: { etag: etagOf(current) },
-    extensions: { currentVersion: current },
-  });
+  return new DomainError(
+    'PRECONDITION_FAILED',
+    `${resource} changed since you read it (now version ${current}); read it again`,
+    {
+      headers: { etag: etagOf(current) },
+      extensions: { currentVersion: current },
+    },
+  );
 }

@@ -52,7 +52,8 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
     verify: (_req, _res, buf) => assertDepth(buf),
     reviver: (key, value) => {
       if (FORBIDDEN_KEYS.has(key)) throw new JsonBodyRejected(key, 'forbidden_key');
-      if (typeof value === 'string' && CONTROL_CHARACTERS.test(value)) throw new JsonBodyRejected(key || '(body)', 'control_character');
+      if (typeof value === 'string' && CONTROL_CHARACTERS.test(value))
+        throw new JsonBodyRejected(key || '(body)', 'control_character');
       return value;
     },
   });

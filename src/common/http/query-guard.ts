@@ -10,8 +10,10 @@ export function rejectControlCharactersInQuery(req: Request, _res: Response, nex
   for (const [key, raw] of Object.entries(req.query)) {
     for (const value of ([] as unknown[]).concat(raw)) {
       if (typeof value !== 'string') errors.push({ field: key, messages: [`${key} must be a single value`] });
-      else if (CONTROL_CHARACTERS.test(value) || CONTROL_CHARACTERS.test(key)) errors.push({ field: key, messages: [`${key} holds a NUL or control character`] });
-      else if (value.length > MAX_QUERY_VALUE) errors.push({ field: key, messages: [`${key} is longer than ${MAX_QUERY_VALUE} characters`] });
+      else if (CONTROL_CHARACTERS.test(value) || CONTROL_CHARACTERS.test(key))
+        errors.push({ field: key, messages: [`${key} holds a NUL or control character`] });
+      else if (value.length > MAX_QUERY_VALUE)
+        errors.push({ field: key, messages: [`${key} is longer than ${MAX_QUERY_VALUE} characters`] });
     }
   }
   let path = req.path;
@@ -20,7 +22,8 @@ export function rejectControlCharactersInQuery(req: Request, _res: Response, nex
   } catch {
     errors.push({ field: '(path)', messages: ['the path is not valid percent-encoding'] });
   }
-  if (CONTROL_CHARACTERS.test(path)) errors.push({ field: '(path)', messages: ['the path holds a NUL or control character'] });
+  if (CONTROL_CHARACTERS.test(path))
+    errors.push({ field: '(path)', messages: ['the path holds a NUL or control character'] });
   if (errors.length) {
     next(new DomainError('VALIDATION_FAILED', 'The query string or path is invalid', { errors }));
     return;

@@ -14,7 +14,11 @@ export interface RouteInfo {
   handler: string;
 }
 
-const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+const joinPath = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** Every route of the running app, read from Nest's own metadata, so a new route is never missed. */
 export function listRoutes(app: INestApplication): RouteInfo[] {

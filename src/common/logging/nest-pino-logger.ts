@@ -6,10 +6,18 @@ import { currentRequest } from '../context/request-context.js';
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly pino: Logger) {}
 
-  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]): void {
+  private write(
+    level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    params: unknown[],
+  ): void {
     const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
     const reqId = currentRequest()?.requestId;
-    if (message !== null && typeof message === 'object') this.pino[level]({ context, reqId, ...(message as object) }, (params.length > 1 ? params[0] : undefined) as string);
+    if (message !== null && typeof message === 'object')
+      this.pino[level](
+        { context, reqId, ...(message as object) },
+        (params.length > 1 ? params[0] : undefined) as string,
+      );
     else this.pino[level]({ context, reqId }, String(message));
   }
 

@@ -619,7 +619,8 @@ const DEFINITIONS = {
   },
   'consent-item': {
     description: 'Consent and information items recorded at a screening interview, one decision each.',
-    source: 'HTCDS 2.0 con_Consent guidance (IOM screening form for migrants vulnerable to violence, exploitation and abuse)',
+    source:
+      'HTCDS 2.0 con_Consent guidance (IOM screening form for migrants vulnerable to violence, exploitation and abuse)',
     verification: 'verified',
     values: CONSENT_ITEM_VALUES,
   },

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ArrayMaxSize } from 'class-validator';
+import {
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ArrayMaxSize,
+} from 'class-validator';
 import { RISKS } from '../../reference-data/data/code-lists.js';
 import { DECLINE_REASONS, REFERRAL_PURPOSES, REFERRAL_STATUSES, URGENCIES } from '../referral-rules.js';
 
@@ -8,13 +20,31 @@ export const INBOX_VIEWS = ['pending', 'overdue', 'accepted'] as const;
 export const RECOMMENDATIONS = ['return_home', 'alternative_care', 'shelter'] as const;
 
 export class CreateReferralRequest {
-  @ApiProperty({ format: 'uuid', description: 'The receiving agency (its inbox, not a named user)' }) @IsUUID() toAgencyId!: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A facility of that agency, for placement or transit reception' }) @IsOptional() @IsUUID() toFacilityId?: string;
+  @ApiProperty({ format: 'uuid', description: 'The receiving agency (its inbox, not a named user)' })
+  @IsUUID()
+  toAgencyId!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A facility of that agency, for placement or transit reception' })
+  @IsOptional()
+  @IsUUID()
+  toFacilityId?: string;
   @ApiProperty({ enum: REFERRAL_PURPOSES }) @IsIn(REFERRAL_PURPOSES) purpose!: string;
   @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency!: string;
-  @ApiPropertyOptional({ maxLength: 2000, description: 'What the receiver needs to know (encrypted)' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
-  @ApiPropertyOptional({ minLength: 10, maxLength: 1000, description: 'Only with the consent-override permission, when the person\'s consent does not cover this sharing (encrypted, audited)' })
-  @IsOptional() @IsString() @MinLength(10) @MaxLength(1000) consentOverrideReason?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'What the receiver needs to know (encrypted)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+  @ApiPropertyOptional({
+    minLength: 10,
+    maxLength: 1000,
+    description:
+      "Only with the consent-override permission, when the person's consent does not cover this sharing (encrypted, audited)",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(10)
+  @MaxLength(1000)
+  consentOverrideReason?: string;
 }
 
 export class DeclineRequest {
@@ -22,15 +52,27 @@ export class DeclineRequest {
 }
 
 export class EndReferralRequest {
-  @ApiPropertyOptional({ maxLength: 40, example: 'service_delivered' }) @IsOptional() @Matches(/^[a-z_]{2,40}$/) reason?: string;
+  @ApiPropertyOptional({ maxLength: 40, example: 'service_delivered' })
+  @IsOptional()
+  @Matches(/^[a-z_]{2,40}$/)
+  reason?: string;
 }
 
 export class FamilyAssessmentRequest {
   @ApiProperty({ format: 'date' }) @IsISO8601({ strict: true }) @Matches(DATE) assessedOn!: string;
   @ApiProperty() @IsBoolean() familyFound!: boolean;
   @ApiProperty({ enum: RECOMMENDATIONS }) @IsIn(RECOMMENDATIONS) recommendation!: string;
-  @ApiPropertyOptional({ enum: RISKS, isArray: true }) @IsOptional() @ArrayMaxSize(RISKS.length) @ArrayUnique() @IsIn(RISKS, { each: true }) householdRisks?: string[];
-  @ApiPropertyOptional({ maxLength: 10000, description: 'Findings (encrypted)' }) @IsOptional() @IsString() @MaxLength(10000) findings?: string;
+  @ApiPropertyOptional({ enum: RISKS, isArray: true })
+  @IsOptional()
+  @ArrayMaxSize(RISKS.length)
+  @ArrayUnique()
+  @IsIn(RISKS, { each: true })
+  householdRisks?: string[];
+  @ApiPropertyOptional({ maxLength: 10000, description: 'Findings (encrypted)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  findings?: string;
 }
 
 export class InboxQuery {
@@ -91,7 +133,8 @@ export class UnmetNeedRow {
   @ApiProperty() gender!: string;
   @ApiProperty({ enum: ['adult', 'child', 'unknown'] }) ageGroup!: string;
   @ApiProperty({ description: 'The rule that refused most often' }) topRule!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Null when below the minimum cell size (suppressed)' }) people!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Null when below the minimum cell size (suppressed)' })
+  people!: number | null;
   @ApiProperty() suppressed!: boolean;
 }
 

@@ -1,22 +1,48 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { BORDER_CROSSINGS } from '../../reference-data/data/border-crossings.js';
 import { COUNTRIES } from '../../reference-data/data/countries.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateReturnNoticeRequest {
-  @ApiProperty({ enum: COUNTRIES.map((c) => c.code), example: 'TH' }) @IsIn(COUNTRIES.map((c) => c.code)) hostCountry!: string;
-  @ApiProperty({ example: 'Ministry of Social Development and Human Security (MSDHS)' }) @IsString() @MinLength(2) @MaxLength(200) hostAgency!: string;
-  @ApiPropertyOptional({ maxLength: 100, description: 'The host agency\'s reference (encrypted)' }) @IsOptional() @IsString() @MaxLength(100) hostReference?: string;
-  @ApiProperty({ enum: BORDER_CROSSINGS.map((b) => b.code) }) @IsIn(BORDER_CROSSINGS.map((b) => b.code)) borderCrossingCode!: string;
+  @ApiProperty({ enum: COUNTRIES.map((c) => c.code), example: 'TH' })
+  @IsIn(COUNTRIES.map((c) => c.code))
+  hostCountry!: string;
+  @ApiProperty({ example: 'Ministry of Social Development and Human Security (MSDHS)' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  hostAgency!: string;
+  @ApiPropertyOptional({ maxLength: 100, description: "The host agency's reference (encrypted)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  hostReference?: string;
+  @ApiProperty({ enum: BORDER_CROSSINGS.map((b) => b.code) })
+  @IsIn(BORDER_CROSSINGS.map((b) => b.code))
+  borderCrossingCode!: string;
   @ApiProperty({ format: 'date' }) @IsISO8601({ strict: true }) @Matches(DATE) expectedOn!: string;
   @ApiProperty({ minimum: 1, maximum: 500 }) @IsInt() @Min(1) @Max(500) peopleCount!: number;
   @ApiProperty({ minimum: 0, maximum: 500 }) @IsInt() @Min(0) @Max(500) childrenCount!: number;
 }
 
 export class ArrivalRequest {
-  @ApiProperty({ format: 'uuid', description: 'The person, registered on arrival (POST /persons)' }) @IsUUID() personId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The person, registered on arrival (POST /persons)' })
+  @IsUUID()
+  personId!: string;
 }
 
 export class ReturnNoticeResponse {

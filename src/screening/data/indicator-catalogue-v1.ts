@@ -15,7 +15,8 @@
  * This is reference data. Do not hard-code indicator codes elsewhere. Transcribe WCMS_105023 and
  * WCMS_105036 verbatim into a version 2 rather than editing this version in place.
  */
-export type IndicatorProfile = 'adult_labour' | 'adult_sexual' | 'child_labour' | 'child_sexual' | 'adult_forced_criminality';
+export type IndicatorProfile =
+  'adult_labour' | 'adult_sexual' | 'child_labour' | 'child_sexual' | 'adult_forced_criminality';
 export type IndicatorDimension = 'D1' | 'D2' | 'D3' | 'D4' | 'D5' | 'D6';
 export type IndicatorWeight = 'strong' | 'medium' | 'weak';
 export type IndicatorVerification = 'verified' | 'secondary' | 'unverified';
@@ -42,13 +43,36 @@ export interface IndicatorCatalogue {
 }
 
 /** The six Delphi dimensions and the Palermo Protocol Art. 3 element each one evidences (DOMAIN §2.1 [V]). */
-export const DIMENSIONS: Record<IndicatorDimension, { labelEn: string; palermoElement: string; kind: 'recruitment' | 'exploitation' | 'destination_means' }> = {
-  D1: { labelEn: 'Deceptive recruitment (including transfer and transport)', palermoElement: 'Act + means (deception/fraud)', kind: 'recruitment' },
-  D2: { labelEn: 'Coercive recruitment', palermoElement: 'Act + means (force, coercion, abduction)', kind: 'recruitment' },
-  D3: { labelEn: 'Recruitment by abuse of vulnerability', palermoElement: 'Act + means (abuse of vulnerability)', kind: 'recruitment' },
+export const DIMENSIONS: Record<
+  IndicatorDimension,
+  { labelEn: string; palermoElement: string; kind: 'recruitment' | 'exploitation' | 'destination_means' }
+> = {
+  D1: {
+    labelEn: 'Deceptive recruitment (including transfer and transport)',
+    palermoElement: 'Act + means (deception/fraud)',
+    kind: 'recruitment',
+  },
+  D2: {
+    labelEn: 'Coercive recruitment',
+    palermoElement: 'Act + means (force, coercion, abduction)',
+    kind: 'recruitment',
+  },
+  D3: {
+    labelEn: 'Recruitment by abuse of vulnerability',
+    palermoElement: 'Act + means (abuse of vulnerability)',
+    kind: 'recruitment',
+  },
   D4: { labelEn: 'Exploitation (exploitative conditions of work)', palermoElement: 'Purpose', kind: 'exploitation' },
-  D5: { labelEn: 'Coercion at destination', palermoElement: 'Means sustained at destination', kind: 'destination_means' },
-  D6: { labelEn: 'Abuse of vulnerability at destination', palermoElement: 'Means sustained at destination', kind: 'destination_means' },
+  D5: {
+    labelEn: 'Coercion at destination',
+    palermoElement: 'Means sustained at destination',
+    kind: 'destination_means',
+  },
+  D6: {
+    labelEn: 'Abuse of vulnerability at destination',
+    palermoElement: 'Means sustained at destination',
+    kind: 'destination_means',
+  },
 };
 
 const DIMENSION_ORDER: IndicatorDimension[] = ['D1', 'D2', 'D3', 'D4', 'D5', 'D6'];
@@ -65,7 +89,8 @@ const PREFIX: Record<IndicatorProfile, string> = {
 const SRC_ADULT_LABOUR = 'ILO/EC Delphi 2009 (WCMS_105023), adult labour list, via secondary source';
 const SRC_ADULT_LABOUR_DISPUTED =
   'ILO/EC Delphi 2009 (WCMS_105023), adult labour list, via secondary source; weight disputed (secondary source: medium, recollection: weak): check WCMS_105023';
-const SRC_CHILD_LABOUR = 'ILO/EC Delphi 2009 (WCMS_105023), child labour list, via secondary source (adult labour list with the reported child changes)';
+const SRC_CHILD_LABOUR =
+  'ILO/EC Delphi 2009 (WCMS_105023), child labour list, via secondary source (adult labour list with the reported child changes)';
 const SRC_ADULT_SEXUAL =
   'Derived from the ILO/EC Delphi 2009 adult labour list with two second-hand differences; adult sexual exploitation list not retrieved: pending WCMS_105023/105036';
 const SRC_CHILD_SEXUAL =
@@ -85,7 +110,9 @@ interface Item {
 type Cell = [IndicatorDimension, IndicatorWeight, string[]];
 
 function cells(rows: Cell[], source: string, verification: IndicatorVerification): Item[] {
-  return rows.flatMap(([dimension, weight, texts]) => texts.map((textEn) => ({ dimension, weight, textEn, source, verification })));
+  return rows.flatMap(([dimension, weight, texts]) =>
+    texts.map((textEn) => ({ dimension, weight, textEn, source, verification })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,81 +124,109 @@ const DISPUTED_D3 = ['Difficulties in the past', 'Difficulty to organise the tra
 
 const ADULT_LABOUR_TABLE: Cell[] = [
   ['D1', 'strong', ['Deceived about the nature of the job, location or employer']],
-  ['D1', 'medium', [
-    'Deceived about conditions of work',
-    'Deceived about the content or legality of the work contract',
-    'Deceived about family reunification',
-    'Deceived about housing and living conditions',
-    'Deceived about legal documentation or obtaining legal migration status',
-    'Deceived about travel and recruitment conditions',
-    'Deceived about wages/earnings',
-    'Deceived through promises of marriage or adoption',
-  ]],
+  [
+    'D1',
+    'medium',
+    [
+      'Deceived about conditions of work',
+      'Deceived about the content or legality of the work contract',
+      'Deceived about family reunification',
+      'Deceived about housing and living conditions',
+      'Deceived about legal documentation or obtaining legal migration status',
+      'Deceived about travel and recruitment conditions',
+      'Deceived about wages/earnings',
+      'Deceived through promises of marriage or adoption',
+    ],
+  ],
   ['D1', 'weak', ['Deceived about access to education opportunities']],
 
   ['D2', 'strong', ['Violence on victims']],
-  ['D2', 'medium', [
-    'Abduction, forced marriage, forced adoption or selling of victim',
-    'Confiscation of documents',
-    'Debt bondage',
-    'Isolation, confinement or surveillance',
-    'Threat of denunciation to authorities',
-    'Threat to inform family, community or public',
-    'Threats of violence against victim',
-    'Violence on family (threats or effective)',
-    'Withholding of money',
-  ]],
+  [
+    'D2',
+    'medium',
+    [
+      'Abduction, forced marriage, forced adoption or selling of victim',
+      'Confiscation of documents',
+      'Debt bondage',
+      'Isolation, confinement or surveillance',
+      'Threat of denunciation to authorities',
+      'Threat to inform family, community or public',
+      'Threats of violence against victim',
+      'Violence on family (threats or effective)',
+      'Withholding of money',
+    ],
+  ],
 
-  ['D3', 'medium', [
-    'Abuse of difficult family situation',
-    'Abuse of illegal status',
-    'Abuse of lack of education (language)',
-    'Abuse of lack of information',
-    'Control of exploiters',
-    'Economic reasons',
-    'False information about law, attitude of authorities, on successful migration',
-    'Family situation',
-    'Personal situation',
-    'Psychological and emotional dependency',
-    'Relationship with authorities/legal status',
-    ...DISPUTED_D3,
-  ]],
+  [
+    'D3',
+    'medium',
+    [
+      'Abuse of difficult family situation',
+      'Abuse of illegal status',
+      'Abuse of lack of education (language)',
+      'Abuse of lack of information',
+      'Control of exploiters',
+      'Economic reasons',
+      'False information about law, attitude of authorities, on successful migration',
+      'Family situation',
+      'Personal situation',
+      'Psychological and emotional dependency',
+      'Relationship with authorities/legal status',
+      ...DISPUTED_D3,
+    ],
+  ],
   ['D3', 'weak', ['Abuse of cultural/religious beliefs', 'General context']],
 
   ['D4', 'strong', ['Excessive working days or hours']],
-  ['D4', 'medium', [
-    'Bad living conditions',
-    'Hazardous work',
-    'Low or no salary',
-    'No respect of labour laws or contract signed',
-    'No social protection (contract, social insurance, etc.)',
-    'Very bad working conditions',
-    'Wage manipulation',
-  ]],
+  [
+    'D4',
+    'medium',
+    [
+      'Bad living conditions',
+      'Hazardous work',
+      'Low or no salary',
+      'No respect of labour laws or contract signed',
+      'No social protection (contract, social insurance, etc.)',
+      'Very bad working conditions',
+      'Wage manipulation',
+    ],
+  ],
   ['D4', 'weak', ['No access to education']],
 
-  ['D5', 'strong', ['Confiscation of documents', 'Debt bondage', 'Isolation, confinement or surveillance', 'Violence on victims']],
-  ['D5', 'medium', [
-    'Forced into illicit/criminal activities',
-    'Forced tasks or clients',
-    'Forced to act against peers',
-    'Forced to lie to authorities, family, etc.',
-    'Threat of denunciation to authorities',
-    'Threat to impose even worse working conditions',
-    'Threats of violence against victim',
-    'Under strong influence',
-    'Violence on family (threats or effective)',
-    'Withholding of wages',
-  ]],
+  [
+    'D5',
+    'strong',
+    ['Confiscation of documents', 'Debt bondage', 'Isolation, confinement or surveillance', 'Violence on victims'],
+  ],
+  [
+    'D5',
+    'medium',
+    [
+      'Forced into illicit/criminal activities',
+      'Forced tasks or clients',
+      'Forced to act against peers',
+      'Forced to lie to authorities, family, etc.',
+      'Threat of denunciation to authorities',
+      'Threat to impose even worse working conditions',
+      'Threats of violence against victim',
+      'Under strong influence',
+      'Violence on family (threats or effective)',
+      'Withholding of wages',
+    ],
+  ],
   ['D5', 'weak', ['Threats to inform family, community or public']],
 
-  ['D6', 'medium', [
-    'Dependency on exploiters',
-    'Difficulty to live in an unknown area',
-    'Economic reasons',
-    'Family situation',
-    'Relationship with authorities/legal status',
-  ]],
+  [
+    'D6',
+    'medium',
+    [
+      'Dependency on exploiters',
+      'Difficulty to live in an unknown area',
+      'Economic reasons',
+      'Family situation',
+      'Relationship with authorities/legal status',
+    ],
+  ],
   ['D6', 'weak', ['Difficulties in the past', 'Personal characteristics']],
 ];
 
@@ -193,7 +248,10 @@ type Key = `${IndicatorDimension}|${string}`;
  */
 function derive(
   base: Item[],
-  changes: { reweight?: Array<[IndicatorDimension, string, IndicatorWeight]>; omit?: Array<[IndicatorDimension, string]> },
+  changes: {
+    reweight?: Array<[IndicatorDimension, string, IndicatorWeight]>;
+    omit?: Array<[IndicatorDimension, string]>;
+  },
   override: Pick<Item, 'source' | 'verification'>,
 ): Item[] {
   const has = new Set<Key>(base.map((i) => `${i.dimension}|${i.textEn}` as Key));
@@ -272,7 +330,10 @@ const CHILD_LABOUR_CHANGES = {
   ] as Array<[IndicatorDimension, string]>,
 };
 
-const CHILD_LABOUR: Item[] = derive(ADULT_LABOUR, CHILD_LABOUR_CHANGES, { source: SRC_CHILD_LABOUR, verification: 'secondary' })
+const CHILD_LABOUR: Item[] = derive(ADULT_LABOUR, CHILD_LABOUR_CHANGES, {
+  source: SRC_CHILD_LABOUR,
+  verification: 'secondary',
+})
   // The child list reportedly has no weak tier: anything still weak becomes medium (none remains today).
   .map((i) => (i.weight === 'weak' ? { ...i, weight: 'medium' } : i));
 
@@ -306,48 +367,88 @@ const CHILD_SEXUAL: Item[] = derive(
 
 const FORCED_CRIMINALITY_TABLE: Cell[] = [
   // D1: "Deceived about the nature of the job, location or employer" (strong); other deceptions (medium).
-  ['D1', 'strong', ['Recruited online for a well-paid job abroad (e.g. customer service, IT, marketing) that turned out to be online fraud']],
-  ['D1', 'medium', [
-    'Deceived about wages, commission, working hours or living conditions',
-    'Deceived about travel, visa or legal status arrangements (e.g. told a tourist visa or an irregular border crossing was a normal work route)',
-  ]],
+  [
+    'D1',
+    'strong',
+    [
+      'Recruited online for a well-paid job abroad (e.g. customer service, IT, marketing) that turned out to be online fraud',
+    ],
+  ],
+  [
+    'D1',
+    'medium',
+    [
+      'Deceived about wages, commission, working hours or living conditions',
+      'Deceived about travel, visa or legal status arrangements (e.g. told a tourist visa or an irregular border crossing was a normal work route)',
+    ],
+  ],
   // D2: "Violence on victims" (strong); abduction/selling, confiscation of documents (medium).
   ['D2', 'strong', ['Violence used during recruitment or transport to the compound']],
-  ['D2', 'medium', [
-    'Abducted, sold or handed over to a compound against their will',
-    'Passport or identity documents taken by the recruiter or escort during travel',
-  ]],
+  [
+    'D2',
+    'medium',
+    [
+      'Abducted, sold or handed over to a compound against their will',
+      'Passport or identity documents taken by the recruiter or escort during travel',
+    ],
+  ],
   // D3: "Economic reasons", "Abuse of lack of information" (medium).
-  ['D3', 'medium', [
-    'Economic hardship, unemployment or debt exploited to recruit',
-    'Lack of information about online-fraud recruitment or about the destination exploited to recruit',
-  ]],
+  [
+    'D3',
+    'medium',
+    [
+      'Economic hardship, unemployment or debt exploited to recruit',
+      'Lack of information about online-fraud recruitment or about the destination exploited to recruit',
+    ],
+  ],
   // D4: the forced criminal activity is the purpose itself (strong: a judgement, no direct labour-list
   // analogue); "Excessive working days or hours" (strong); working conditions, pay (medium).
-  ['D4', 'strong', [
-    'Forced to commit online fraud or scams (e.g. romance, investment or impersonation scams) against others',
-    'Excessive working days or hours (e.g. 12 hours or more a day, few or no days off)',
-  ]],
-  ['D4', 'medium', [
-    'Required to meet fraud targets or quotas (e.g. number of contacts made or money obtained)',
-    'Low, no or withheld pay, or pay cut by arbitrary fines',
-  ]],
+  [
+    'D4',
+    'strong',
+    [
+      'Forced to commit online fraud or scams (e.g. romance, investment or impersonation scams) against others',
+      'Excessive working days or hours (e.g. 12 hours or more a day, few or no days off)',
+    ],
+  ],
+  [
+    'D4',
+    'medium',
+    [
+      'Required to meet fraud targets or quotas (e.g. number of contacts made or money obtained)',
+      'Low, no or withheld pay, or pay cut by arbitrary fines',
+    ],
+  ],
   // D5: "Isolation, confinement or surveillance", "Confiscation of documents", "Debt bondage",
   // "Violence on victims" (strong); "Threats of violence against victim" (medium).
-  ['D5', 'strong', [
-    'Confined in a guarded compound and not free to leave',
-    'Passport or identity documents confiscated at the compound',
-    'Held by a debt (e.g. recruitment, travel or "release" fees) or sold on ("resold") to another compound',
-    'Punished for missing quotas, refusing to work or trying to leave (e.g. beatings, electric shocks, deprivation of food)',
-  ]],
-  ['D5', 'medium', ['Threatened with violence, with resale to another compound or with denunciation to the police or immigration authorities']],
+  [
+    'D5',
+    'strong',
+    [
+      'Confined in a guarded compound and not free to leave',
+      'Passport or identity documents confiscated at the compound',
+      'Held by a debt (e.g. recruitment, travel or "release" fees) or sold on ("resold") to another compound',
+      'Punished for missing quotas, refusing to work or trying to leave (e.g. beatings, electric shocks, deprivation of food)',
+    ],
+  ],
+  [
+    'D5',
+    'medium',
+    [
+      'Threatened with violence, with resale to another compound or with denunciation to the police or immigration authorities',
+    ],
+  ],
   // D6: "Dependency on exploiters", "Difficulty to live in an unknown area",
   // "Relationship with authorities/legal status" (medium).
-  ['D6', 'medium', [
-    'Dependent on the compound operators for food, accommodation and communication',
-    'Does not speak the local language or know the area, so cannot seek help',
-    'Irregular migration status at destination (e.g. expired visa, irregular entry) and fear of arrest',
-  ]],
+  [
+    'D6',
+    'medium',
+    [
+      'Dependent on the compound operators for food, accommodation and communication',
+      'Does not speak the local language or know the area, so cannot seek help',
+      'Irregular migration status at destination (e.g. expired visa, irregular entry) and fear of arrest',
+    ],
+  ],
 ];
 
 const FORCED_CRIMINALITY: Item[] = cells(FORCED_CRIMINALITY_TABLE, SRC_FORCED_CRIMINALITY, 'unverified');
@@ -356,7 +457,8 @@ const FORCED_CRIMINALITY: Item[] = cells(FORCED_CRIMINALITY_TABLE, SRC_FORCED_CR
 
 export const CATALOGUE_V1: IndicatorCatalogue = {
   version: 1,
-  title: 'ILO/EC operational indicators of trafficking in human beings (Delphi 2009) with UNODC forced-criminality indicators',
+  title:
+    'ILO/EC operational indicators of trafficking in human beings (Delphi 2009) with UNODC forced-criminality indicators',
   source:
     'ILO and European Commission, Operational indicators of trafficking in human beings: results from a Delphi survey (March 2009, revised September 2009), WCMS_105023, ' +
     'with explanations WCMS_105035/WCMS_105036; UNODC Key Indicators of TIP for Forced Criminality (HTCDS issue attachment)',

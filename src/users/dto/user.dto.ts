@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { ROLES } from '../../auth/permissions.js';
 
 export class CreateUserRequest {
@@ -29,7 +40,7 @@ export class CreateUserRequest {
 export class UpdateUserRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(2) @MaxLength(120) displayName?: string;
 
-  @ApiPropertyOptional({ enum: ROLES, isArray: true, description: 'Changing roles ends the user\'s sessions' })
+  @ApiPropertyOptional({ enum: ROLES, isArray: true, description: "Changing roles ends the user's sessions" })
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)
