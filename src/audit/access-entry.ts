@@ -93,19 +93,35 @@ export function requestedIdsOf(req: Request): { ids: RequestedIds; truncated: bo
 
 const isCaseName = (name: string) => name === 'caseId' || name === 'caseIds';
 
+/** Ids a response body hands out: each record's `id` and `caseId` (a record, a list, or a page of `items`). */
+export function returnedIdsOf(body: unknown): { ids: string[]; caseIds: string[] } {
+  const ids: string[] = [];
+  const caseIds: string[] = [];
+  const page = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { items?: unknown }).items : undefined;
+  const records = Array.isArray(body) ? body : Array.isArray(page) ? page : [body];
+  for (const record of records) {
+    if (record === null || typeof record !== 'object') continue;
+    const { id, caseId } = record as { id?: unknown; caseId?: unknown };
+    if (isId(id)) ids.push(id.toLowerCase());
+    if (isId(caseId)) caseIds.push(caseId.toLowerCase());
+  }
+  return { ids, caseIds };
+}
+
 /**
- * The entry's resource type and ids: what the request touched (the records its answer
- * returned or changed, noted by the services, or by the stored original of a replay), joined
- * with what it asked for. `fallbackType` is the permission's resource, for requests refused
+ * The entry's resource type and ids: what the request touched (noted by the services, or by
+ * the stored original of a replay), what its answer handed out (the body sent, original or
+ * replayed), and what it asked for. `fallbackType` is the permission's resource, for requests refused
  * before any service ran.
  */
 export function accessEntryIds(
   notes: AuditNotes | undefined,
   requested: { ids: RequestedIds; truncated: boolean },
+  returned: { ids: string[]; caseIds: string[] },
   fallbackType: string | null,
 ): AccessEntryIds {
-  const resourceIds = new Set(notes?.resourceIds ?? []);
-  const caseIds = new Set(notes?.caseIds ?? []);
+  const resourceIds = new Set([...(notes?.resourceIds ?? []), ...returned.ids, ...returned.caseIds]);
+  const caseIds = new Set([...(notes?.caseIds ?? []), ...returned.caseIds]);
   for (const [name, list] of Object.entries(requested.ids)) {
     for (const id of list) {
       resourceIds.add(id);

@@ -4,7 +4,7 @@ import { type AuditNotes, currentRequest, type RequestStore } from '../common/co
 import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { AuthEvent, AuthEventSink } from '../auth/auth.service.js';
-import { accessEntryIds, type ReplayedAccess, requestedIdsOf } from './access-entry.js';
+import { accessEntryIds, type ReplayedAccess, requestedIdsOf, returnedIdsOf } from './access-entry.js';
 import type { AuditCategory, AuditOutcome, FieldChange } from './audit.types.js';
 
 type AuditRequest = Request & { id?: string; startedAt?: number };
@@ -147,6 +147,7 @@ export class AuditService implements AuthEventSink {
     outcome: AuditOutcome,
     status: number,
     reason?: string,
+    responseBody?: unknown,
   ): Promise<void> {
     const notes = store?.audit;
     if (notes?.written) return;
@@ -158,7 +159,12 @@ export class AuditService implements AuthEventSink {
         outcome,
         status,
         reason: reason ?? null,
-        ...accessEntryIds(notes, requestedIdsOf(req), permission?.split('.')[0] ?? null),
+        ...accessEntryIds(
+          notes,
+          requestedIdsOf(req),
+          returnedIdsOf(responseBody),
+          permission?.split('.')[0] ?? null,
+        ),
         durationMs: Date.now() - facts.startedAt,
         breakGlassGrantId: notes?.breakGlassGrantId ?? null,
       },

@@ -83,7 +83,17 @@ export class RequestTransactionInterceptor implements NestInterceptor {
       }
       const facts = requestFactsOf(req);
       if (facts) {
-        const written = this.audit.access(req, store, facts, store?.routeTemplate, store?.permission, 'allowed', sent);
+        const written = this.audit.access(
+          req,
+          store,
+          facts,
+          store?.routeTemplate,
+          store?.permission,
+          'allowed',
+          sent,
+          undefined,
+          result,
+        );
         await (bestEffortAudit ? written.catch(() => undefined) : written);
       }
       return result;
