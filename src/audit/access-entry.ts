@@ -97,7 +97,8 @@ const isCaseName = (name: string) => name === 'caseId' || name === 'caseIds';
 export function returnedIdsOf(body: unknown): { ids: string[]; caseIds: string[] } {
   const ids: string[] = [];
   const caseIds: string[] = [];
-  const page = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { items?: unknown }).items : undefined;
+  const page =
+    body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { items?: unknown }).items : undefined;
   const records = Array.isArray(body) ? body : Array.isArray(page) ? page : [body];
   for (const record of records) {
     if (record === null || typeof record !== 'object') continue;

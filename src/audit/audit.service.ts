@@ -159,12 +159,7 @@ export class AuditService implements AuthEventSink {
         outcome,
         status,
         reason: reason ?? null,
-        ...accessEntryIds(
-          notes,
-          requestedIdsOf(req),
-          returnedIdsOf(responseBody),
-          permission?.split('.')[0] ?? null,
-        ),
+        ...accessEntryIds(notes, requestedIdsOf(req), returnedIdsOf(responseBody), permission?.split('.')[0] ?? null),
         durationMs: Date.now() - facts.startedAt,
         breakGlassGrantId: notes?.breakGlassGrantId ?? null,
       },

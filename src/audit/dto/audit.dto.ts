@@ -126,7 +126,8 @@ export class CaseAccessSummary {
   replays!: number;
   @ApiProperty({
     type: [Number],
-    description: 'HTTP statuses answered (e.g. 404 for a probe of a case the caller may not see, 403 for a refused action)',
+    description:
+      'HTTP statuses answered (e.g. 404 for a probe of a case the caller may not see, 403 for a refused action)',
     example: [200],
   })
   statuses!: number[];
