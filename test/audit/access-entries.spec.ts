@@ -1,10 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { ROLE_PERMISSIONS, type Role } from '../../src/auth/permissions.js';
+import { randomUUID } from 'node:crypto';
+import { ROLE_PERMISSIONS } from '../../src/auth/permissions.js';
 import { listRoutes, type RouteInfo } from '../../src/common/http/route-inventory.js';
-import { ensureBootstrapAdmin } from '../../src/users/bootstrap-admin.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
-import { startTestApp, type TestApp } from '../harness/test-app.js';
+import { freshDeployment, type HttpSession, STAFF_ROLES, succeeded as ok, suffix } from '../harness/http-setup.js';
+import type { TestApp } from '../harness/test-app.js';
 import fs from 'node:fs';
 
 /**
@@ -15,25 +14,8 @@ import fs from 'node:fs';
  * the bootstrap administrator a fresh deployment creates.
  */
 
-const ADMIN_EMAIL = 'bootstrap.admin@test.example';
-const ADMIN_PASSWORD = 'Bootstrap admin passphrase 2026';
-const STAFF_ROLES: Role[] = [
-  'agency_admin',
-  'screener',
-  'identification_officer',
-  'caseworker',
-  'case_supervisor',
-  'facility_officer',
-];
 const today = () => new Date().toISOString().slice(0, 10);
-const suffix = () => randomBytes(4).toString('hex');
-
-interface Who {
-  name: string;
-  userId: string | null;
-  roles: Role[];
-  auth: Record<string, string>;
-}
+type Who = HttpSession;
 interface Entry {
   outcome: string;
   status: number;
@@ -85,70 +67,16 @@ describe('access entries name the ids asked for and returned, whatever the outco
   const owned: Record<string, string> = {};
   let noticeId: string;
 
-  const ok = <T extends { status: number; body: { id?: string } }>(res: T, what: string): T => {
-    if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res;
-  };
-
-  /** A user created by the administrator over HTTP, signed in with the one-time password, then its own. */
-  const staffUser = async (name: string, agencyId: string, roles: Role[]): Promise<Who> => {
-    const created = ok(
-      await t.http
-        .post('/users')
-        .set(who.admin.auth)
-        .send({ agencyId, email: `${name}-${suffix()}@test.example`, displayName: `Test ${name}`, roles }),
-      `user ${name}`,
-    );
-    const login = ok(
-      await t.http.post('/auth/login').send({ email: created.body.email, password: created.body.oneTimePassword }),
-      `login ${name}`,
-    );
-    const changed = ok(
-      await t.http
-        .post('/auth/password')
-        .set({ authorization: `Bearer ${login.body.accessToken}` })
-        .send({
-          currentPassword: created.body.oneTimePassword,
-          newPassword: `A long passphrase for ${name} ${suffix()}`,
-        }),
-      `password ${name}`,
-    );
-    return { name, userId: created.body.id, roles, auth: { authorization: `Bearer ${changed.body.accessToken}` } };
-  };
-
   beforeAll(async () => {
-    t = await startTestApp({ env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } });
-    // What `npm start` does on a fresh deployment: the first system administrator.
-    await ensureBootstrapAdmin(t.config.database.url!, t.config, pino({ level: 'silent' }));
-    const adminLogin = ok(
-      await t.http.post('/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-      'admin login',
-    );
-    who.admin = {
-      name: 'admin',
-      userId: null,
-      roles: ['system_admin'],
-      auth: { authorization: `Bearer ${adminLogin.body.accessToken}` },
-    };
+    const deployment = await freshDeployment();
+    t = deployment.t;
+    who.admin = deployment.admin;
     who.anonymous = { name: 'anonymous', userId: null, roles: [], auth: {} };
-    for (const key of Object.keys(agencies) as (keyof typeof agencies)[]) {
-      agencies[key] = ok(
-        await t.http
-          .post('/agencies')
-          .set(who.admin.auth)
-          .send({
-            code: `AE-${suffix().toUpperCase()}`,
-            nameEn: `Agency ${key}`,
-            htcdsOrgType: 'NGO',
-            localType: 'shelter',
-          }),
-        `agency ${key}`,
-      ).body.id!;
-    }
-    who.staff = await staffUser('staff', agencies.lead, STAFF_ROLES);
-    who.auditor = await staffUser('auditor', agencies.lead, ['auditor']);
-    who.caseworker = await staffUser('caseworker', agencies.lead, ['caseworker']);
-    who.outsider = await staffUser('outsider', agencies.other, STAFF_ROLES);
+    for (const key of Object.keys(agencies) as (keyof typeof agencies)[]) agencies[key] = await deployment.agency(key);
+    who.staff = await deployment.user('staff', agencies.lead, STAFF_ROLES);
+    who.auditor = await deployment.user('auditor', agencies.lead, ['auditor']);
+    who.caseworker = await deployment.user('caseworker', agencies.lead, ['caseworker']);
+    who.outsider = await deployment.user('outsider', agencies.other, STAFF_ROLES);
 
     const a = who.staff.auth;
     owned.agency = agencies.lead;
