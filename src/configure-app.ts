@@ -61,6 +61,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
     const mapped = mapError(err, requestIdOf(req));
     await audit
       .access(
+        req,
         undefined,
         captureRequestFacts(req),
         '(unparsed)',
@@ -84,6 +85,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
       if (!store.audit!.written) {
         void audit
           .access(
+            req,
             store,
             store.facts!,
             req.baseUrl + (req.route?.path ?? '') || req.path.split('/').slice(0, 2).join('/'),

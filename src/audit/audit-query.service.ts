@@ -314,9 +314,13 @@ export class AuditQueryService {
       first_at: Date;
       last_at: Date;
       break_glass: boolean;
+      replays: number;
+      statuses: number[] | null;
     }[] = await this.tx.manager().query(
       `SELECT actor_user_id::text AS user_id, actor_agency_id::text AS agency_id, route, category, action, outcome,
-                count(*)::int AS n, min(occurred_at) AS first_at, max(occurred_at) AS last_at, bool_or(break_glass_grant_id IS NOT NULL) AS break_glass
+                count(*)::int AS n, min(occurred_at) AS first_at, max(occurred_at) AS last_at, bool_or(break_glass_grant_id IS NOT NULL) AS break_glass,
+                count(*) FILTER (WHERE details->>'idempotentReplay' = 'true')::int AS replays,
+                array_agg(DISTINCT status::int ORDER BY status::int) FILTER (WHERE status IS NOT NULL) AS statuses
            FROM audit_event WHERE case_ids @> ARRAY[$1]::uuid[]
           GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY max(occurred_at) DESC LIMIT 1000`,
       [caseId],
@@ -333,6 +337,8 @@ export class AuditQueryService {
       firstAt: r.first_at.toISOString(),
       lastAt: r.last_at.toISOString(),
       breakGlass: r.break_glass,
+      replays: r.replays,
+      statuses: (r.statuses ?? []).map(Number),
     }));
   }
 

@@ -4,6 +4,7 @@ import { type AuditNotes, currentRequest, type RequestStore } from '../common/co
 import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { AuthEvent, AuthEventSink } from '../auth/auth.service.js';
+import { accessEntryIds, type ReplayedAccess, requestedIdsOf, returnedIdsOf } from './access-entry.js';
 import type { AuditCategory, AuditOutcome, FieldChange } from './audit.types.js';
 
 type AuditRequest = Request & { id?: string; startedAt?: number };
@@ -74,6 +75,18 @@ export class AuditService implements AuthEventSink {
     for (const id of caseIds) notes.caseIds.add(id);
   }
 
+  /** A replayed answer names what its original named: the stored type, ids and case ids. */
+  noteReplay(original: ReplayedAccess | null): void {
+    const notes = this.notes();
+    if (!notes) return;
+    if (original) {
+      if (original.resourceType) notes.resourceType = original.resourceType;
+      for (const id of original.resourceIds) notes.resourceIds.add(id);
+      for (const id of original.caseIds) notes.caseIds.add(id);
+    }
+    notes.details = { ...notes.details, idempotentReplay: true };
+  }
+
   noteDetails(details: Record<string, unknown>): void {
     const notes = this.notes();
     if (notes) notes.details = { ...notes.details, ...details };
@@ -121,8 +134,12 @@ export class AuditService implements AuthEventSink {
     });
   }
 
-  /** The access entry of a request; written once, inside its transaction when it has one. */
+  /**
+   * The access entry of a request; written once, inside its transaction when it has one. What
+   * it names (ids asked for and returned, case ids) follows one rule: accessEntryIds().
+   */
   async access(
+    req: Request,
     store: RequestStore | undefined,
     facts: RequestFacts,
     route: string | undefined,
@@ -130,6 +147,7 @@ export class AuditService implements AuthEventSink {
     outcome: AuditOutcome,
     status: number,
     reason?: string,
+    responseBody?: unknown,
   ): Promise<void> {
     const notes = store?.audit;
     if (notes?.written) return;
@@ -141,12 +159,9 @@ export class AuditService implements AuthEventSink {
         outcome,
         status,
         reason: reason ?? null,
-        resourceType: notes?.resourceType ?? permission?.split('.')[0] ?? null,
-        resourceIds: notes && notes.resourceIds.size ? [...notes.resourceIds] : null,
-        caseIds: notes && notes.caseIds.size ? [...notes.caseIds] : null,
+        ...accessEntryIds(notes, requestedIdsOf(req), returnedIdsOf(responseBody), permission?.split('.')[0] ?? null),
         durationMs: Date.now() - facts.startedAt,
         breakGlassGrantId: notes?.breakGlassGrantId ?? null,
-        details: notes?.details ?? null,
       },
       { store, facts, route, permission },
     );

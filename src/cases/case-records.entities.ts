@@ -323,6 +323,10 @@ export class IdempotencyKeyEntity {
   @Column({ type: 'bytea', nullable: true })
   responseEnc!: Buffer | null;
 
+  /** What the original answer's access entry named (type, ids, case ids: no personal data), for its replays. */
+  @Column({ type: 'jsonb', nullable: true })
+  accessNotes!: { resourceType: string | null; resourceIds: string[]; caseIds: string[] } | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -5,15 +5,19 @@ import type { Actor } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { ReplayedAccess } from '../audit/access-entry.js';
 import { queryRows } from './sql.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,200}$/;
 
 export interface IdempotencyClaim {
-  /** A stored result to send again instead of running the request. */
-  replay?: { status: number; body: unknown };
-  /** Stores the result once the request succeeded (same transaction). */
-  complete?: (status: number, body: unknown) => Promise<void>;
+  /**
+   * A stored result to send again instead of running the request, with what the original's
+   * access entry named (null for results stored before replays were audited like originals).
+   */
+  replay?: { status: number; body: unknown; access: ReplayedAccess | null };
+  /** Stores the result and what its access entry names once the request succeeded (same transaction). */
+  complete?: (status: number, body: unknown, access: ReplayedAccess) => Promise<void>;
 }
 
 /**
@@ -56,10 +60,10 @@ export async function claimIdempotencyKey(
   );
   if (inserted.length) {
     return {
-      complete: async (status, body) => {
+      complete: async (status, body, access) => {
         await m.query(
-          'UPDATE idempotency_key SET status = $3, response_enc = $4 WHERE actor_user_id = $1 AND key = $2',
-          [actor.userId, key, status, cipher.encryptJson(body ?? null, ctx)],
+          'UPDATE idempotency_key SET status = $3, response_enc = $4, access_notes = $5 WHERE actor_user_id = $1 AND key = $2',
+          [actor.userId, key, status, cipher.encryptJson(body ?? null, ctx), JSON.stringify(access)],
         );
       },
     };
@@ -69,10 +73,12 @@ export async function claimIdempotencyKey(
     request_hash: Buffer;
     status: number | null;
     response_enc: Buffer | null;
-  }>(m, 'SELECT route, request_hash, status, response_enc FROM idempotency_key WHERE actor_user_id = $1 AND key = $2', [
-    actor.userId,
-    key,
-  ]);
+    access_notes: ReplayedAccess | null;
+  }>(
+    m,
+    'SELECT route, request_hash, status, response_enc, access_notes FROM idempotency_key WHERE actor_user_id = $1 AND key = $2',
+    [actor.userId, key],
+  );
   if (!existing || existing.route !== route || !Buffer.from(existing.request_hash).equals(hash)) {
     throw new DomainError(
       'IDEMPOTENCY_KEY_REUSED',
@@ -81,7 +87,13 @@ export async function claimIdempotencyKey(
   }
   if (existing.status === null || !existing.response_enc)
     throw new DomainError('CONFLICT', 'The first request with this Idempotency-Key is still running; retry shortly');
-  return { replay: { status: existing.status, body: cipher.decryptJson(existing.response_enc, ctx) } };
+  return {
+    replay: {
+      status: existing.status,
+      body: cipher.decryptJson(existing.response_enc, ctx),
+      access: existing.access_notes,
+    },
+  };
 }
 
 export function markReplayed(res: Response, status: number): void {

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { createDataSource } from './data-source.js';
 
 export async function withDataSource<T>(
@@ -29,9 +29,29 @@ export async function revertLastMigration(ownerUrl: string): Promise<void> {
  * and entities agree: the drift test and `migration:generate` both rely on it.
  */
 export async function schemaDrift(ds: DataSource): Promise<{ up: string[]; down: string[] }> {
-  const sql = await ds.driver.createSchemaBuilder().log();
-  return {
-    up: sql.upQueries.map((q) => q.query),
-    down: sql.downQueries.map((q) => q.query),
-  };
+  // TypeORM's schema builder reads the catalogue with Promise.all on one query runner, which
+  // node-postgres would queue on the busy connection (deprecated; pg 9 refuses it).
+  const createQueryRunner = ds.createQueryRunner.bind(ds);
+  ds.createQueryRunner = (mode) => oneQueryAtATime(createQueryRunner(mode));
+  try {
+    const sql = await ds.driver.createSchemaBuilder().log();
+    return {
+      up: sql.upQueries.map((q) => q.query),
+      down: sql.downQueries.map((q) => q.query),
+    };
+  } finally {
+    ds.createQueryRunner = createQueryRunner;
+  }
+}
+
+/** A query runner that sends its statements one after the other, whatever its caller does. */
+function oneQueryAtATime(runner: QueryRunner): QueryRunner {
+  let previous: Promise<unknown> = Promise.resolve();
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  runner.query = ((...args: unknown[]) => {
+    const next = previous.then(() => query(...args));
+    previous = next.catch(() => undefined);
+    return next;
+  }) as QueryRunner['query'];
+  return runner;
 }

@@ -14,6 +14,7 @@ import { FieldCipher } from '../crypto/field-cipher.js';
 import { claimIdempotencyKey, markReplayed } from './idempotency.js';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { AuditService, requestFactsOf } from '../audit/audit.service.js';
+import { replayedAccessOf } from '../audit/access-entry.js';
 import { currentRequest } from '../common/context/request-context.js';
 import { TransactionService } from './transaction.service.js';
 
@@ -75,14 +76,24 @@ export class RequestTransactionInterceptor implements NestInterceptor {
         markReplayed(context.switchToHttp().getResponse<Response>(), claim.replay.status);
         result = claim.replay.body;
         sent = claim.replay.status;
-        if (store?.audit) store.audit.details = { ...store.audit.details, idempotentReplay: true };
+        this.audit.noteReplay(claim.replay.access);
       } else {
         result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        await claim.complete?.(status, result);
+        await claim.complete?.(status, result, replayedAccessOf(store?.audit));
       }
       const facts = requestFactsOf(req);
       if (facts) {
-        const written = this.audit.access(store, facts, store?.routeTemplate, store?.permission, 'allowed', sent);
+        const written = this.audit.access(
+          req,
+          store,
+          facts,
+          store?.routeTemplate,
+          store?.permission,
+          'allowed',
+          sent,
+          undefined,
+          result,
+        );
         await (bestEffortAudit ? written.catch(() => undefined) : written);
       }
       return result;

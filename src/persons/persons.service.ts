@@ -291,10 +291,9 @@ export class PersonsService {
     if (id === intoId) throw new DomainError('UNPROCESSABLE', 'A person cannot be merged into itself');
     await this.access.requirePerson(actor, id, 'full');
     await this.access.requirePerson(actor, intoId, 'full');
-    const [source, target] = await Promise.all([
-      this.repo().findOneByOrFail({ id }),
-      this.repo().findOneByOrFail({ id: intoId }),
-    ]);
+    // One after the other: the transaction's connection runs one query at a time.
+    const source = await this.repo().findOneByOrFail({ id });
+    const target = await this.repo().findOneByOrFail({ id: intoId });
     if (source.mergedIntoId) throw new DomainError('CONFLICT', 'This record is already merged; unmerge it first');
     if (target.mergedIntoId) throw new DomainError('UNPROCESSABLE', 'The target record is itself merged into another');
     await this.tx

@@ -416,20 +416,23 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
 
   async familyAssessments(actor: Actor, caseId: string): Promise<FamilyAssessmentResponse[]> {
     await this.access.requireCase(actor, caseId, 'full');
-    const rows: { id: string }[] = await this.m().query(
-      'SELECT id FROM family_assessment WHERE case_id = $1 ORDER BY assessed_on',
-      [caseId],
-    );
+    // One statement: the transaction's connection runs one query at a time.
+    const rows = await this.m()
+      .getRepository(FamilyAssessmentEntity)
+      .find({ where: { caseId }, order: { assessedOn: 'ASC', id: 'ASC' } });
     this.audit.touch(
       'family_assessment',
       rows.map((r) => r.id),
       [caseId],
     );
-    return Promise.all(rows.map((r) => this.familyAssessment(r.id)));
+    return rows.map((f) => this.toFamilyAssessment(f));
   }
 
   private async familyAssessment(id: string): Promise<FamilyAssessmentResponse> {
-    const f = await this.m().getRepository(FamilyAssessmentEntity).findOneByOrFail({ id });
+    return this.toFamilyAssessment(await this.m().getRepository(FamilyAssessmentEntity).findOneByOrFail({ id }));
+  }
+
+  private toFamilyAssessment(f: FamilyAssessmentEntity): FamilyAssessmentResponse {
     return {
       id: f.id,
       referralId: f.referralId,

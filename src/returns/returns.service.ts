@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { CasesService } from '../cases/cases.service.js';
@@ -79,7 +80,18 @@ export class ReturnsService {
     const rows = await this.m()
       .getRepository(ReturnNoticeEntity)
       .find({ where: { receivingAgencyId: actor.agencyId }, order: { expectedOn: 'DESC' }, take: 500 });
-    return Promise.all(rows.map((r) => this.notice(actor, r.id)));
+    // The arrivals of every notice in one statement: the transaction's connection runs one query at a time.
+    const arrivals = rows.length
+      ? await this.m()
+          .getRepository(ExpectedArrivalEntity)
+          .find({ where: { noticeId: In(rows.map((r) => r.id)) }, order: { expectedChild: 'DESC', id: 'ASC' } })
+      : [];
+    return rows.map((n) =>
+      this.noticeResponse(
+        n,
+        arrivals.filter((a) => a.noticeId === n.id),
+      ),
+    );
   }
 
   async notice(actor: Actor, id: string): Promise<ReturnNoticeResponse> {
@@ -88,7 +100,11 @@ export class ReturnsService {
     const arrivals = await this.m()
       .getRepository(ExpectedArrivalEntity)
       .find({ where: { noticeId: id }, order: { expectedChild: 'DESC', id: 'ASC' } });
-    this.audit.touch('return_notice', [id]);
+    return this.noticeResponse(n, arrivals);
+  }
+
+  private noticeResponse(n: ReturnNoticeEntity, arrivals: ExpectedArrivalEntity[]): ReturnNoticeResponse {
+    this.audit.touch('return_notice', [n.id]);
     return {
       id: n.id,
       receivingAgencyId: n.receivingAgencyId,

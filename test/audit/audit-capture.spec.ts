@@ -99,11 +99,14 @@ describe('what the audit trail captures', () => {
     const other = await g.agency();
     const otherCase = await g.caseFor(other, { createdBy: await g.user(other, ['case_supervisor']) });
     await t.http.get(`/cases/${otherCase}`).set(caseworker.auth).set('x-request-id', 'audit-hidden-001');
+    // The refused probe names the case it asked for (the lead agency's auditor must see it).
     expect((await entriesFor('audit-hidden-001'))[0]).toMatchObject({
       outcome: 'failed',
       status: 404,
       reason: 'NOT_FOUND',
-      resource_ids: null,
+      resource_ids: [otherCase],
+      case_ids: [otherCase],
+      details: { requested: { caseId: [otherCase] } },
     });
     await t.http.get('/no/such/thing').set('x-request-id', 'audit-unknown-01');
     expect((await entriesFor('audit-unknown-01'))[0]).toMatchObject({

@@ -122,6 +122,15 @@ export class CaseAccessSummary {
   @ApiProperty({ format: 'date-time' }) firstAt!: string;
   @ApiProperty({ format: 'date-time' }) lastAt!: string;
   @ApiProperty({ description: 'Whether any of these used a break-the-glass grant' }) breakGlass!: boolean;
+  @ApiProperty({ description: 'How many of these were Idempotency-Key replays (a stored answer handed back again)' })
+  replays!: number;
+  @ApiProperty({
+    type: [Number],
+    description:
+      'HTTP statuses answered (e.g. 404 for a probe of a case the caller may not see, 403 for a refused action)',
+    example: [200],
+  })
+  statuses!: number[];
 }
 
 export class ChainBreakResponse {

@@ -27,6 +27,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (facts) {
       try {
         await this.audit.access(
+          req,
           store,
           facts,
           store?.routeTemplate ?? '(unmatched)',
