@@ -1,3 +1,4 @@
+import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -89,12 +90,8 @@ function exportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
 
 const encodeCursor = (occurredAt: string, id: string) => Buffer.from(`${occurredAt}|${id}`).toString('base64url');
 function decodeCursor(cursor: string): { occurredAt: string; id: string } {
-  const [occurredAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!occurredAt || !id || !/^\d+$/.test(id) || Number.isNaN(Date.parse(occurredAt))) {
-    throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', {
-      errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }],
-    });
-  }
+  const [occurredAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (rest.length || !isCursorValue('timestamptz', occurredAt) || !isCursorValue('bigint', id)) throw invalidCursor();
   return { occurredAt, id };
 }
 
