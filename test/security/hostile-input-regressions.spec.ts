@@ -305,14 +305,14 @@ describe('hostile input regressions (issue 15)', () => {
         .patch(`/facilities/${facilityId}`)
         .set(agencyAdmin.auth)
         .set('if-match', `W/"${current.body.version}"`)
-        .send({ nameEn: 'Weakly matched' });
+        .send({ bedCapacity: 6 });
       expectProblem(res, 412);
       expect(res.body.code).toBe('PRECONDITION_FAILED');
       const strong = await t.http
         .patch(`/facilities/${facilityId}`)
         .set(agencyAdmin.auth)
         .set('if-match', `"${current.body.version}"`)
-        .send({ nameEn: 'Strongly matched' });
+        .send({ bedCapacity: 7 });
       expect(strong.status).toBe(200);
     });
 
