@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { KEY_MATERIAL, type KeyMaterial } from '../../src/config/key-material.js';
+import { mapError } from '../../src/common/errors/problem.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { screeningBody } from '../harness/screening-fixtures.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
@@ -350,6 +351,50 @@ describe('hostile input regressions (issue 15)', () => {
     it('openapi.json declares the EndReferralRequest reason pattern, and patterns flow from validators', async () => {
       const document = (await t.http.get('/docs-json')).body;
       expect(document.components.schemas.EndReferralRequest.properties.reason.pattern).toBe('^[a-z_]{2,40}$');
+    });
+  });
+
+  describe('the rules behind the fixes', () => {
+    it('an upper-case id in a JSON body is lower-cased before it is used or stored', async () => {
+      const person = await t.http
+        .post('/persons')
+        .set(worker.auth)
+        .send({ names: { givenNameLatin: 'Upper' }, gender: 'Masculine' });
+      const opened = await t.http.post('/cases').set(worker.auth).send({ personId: person.body.id.toUpperCase() });
+      expect(opened.status).toBe(201);
+      expect(opened.body.personId).toBe(person.body.id);
+      const stored = await t.ownerQuery('SELECT person_id::text AS p FROM case_file WHERE id = $1', [opened.body.id]);
+      expect(stored.rows[0].p).toBe(person.body.id);
+    });
+
+    it('line breaks and tabs only in fields documented multiline (x-multiline), never in names', async () => {
+      const name = await t.http
+        .post('/persons')
+        .set(worker.auth)
+        .send({ names: { givenNameLatin: 'Two\nlines' }, gender: 'Feminine' });
+      expectProblem(name, 400);
+      expect(Object.keys(fieldsOf(name))).toEqual(['names.givenNameLatin']);
+      const note = await t.http
+        .post(`/cases/${caseId}/notes`)
+        .set(worker.auth)
+        .send({ text: 'First line\n\tsecond line' });
+      expect(note.status).toBe(201);
+      const document = (await t.http.get('/docs-json')).body;
+      expect(document.components.schemas.CreateNoteRequest.properties.text['x-multiline']).toBe(true);
+    });
+
+    it('a PostgreSQL data exception that still reaches the database answers 400, never 500 (last safety net)', () => {
+      for (const code of ['22007', '22008', '22P02', '22003']) {
+        const mapped = mapError(Object.assign(new Error('db'), { driverError: { code } }), 'req-1');
+        expect({ status: mapped.problem.status, code: mapped.problem.code, unexpected: mapped.unexpected }).toEqual({
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          unexpected: false,
+        });
+      }
+      expect(mapError(Object.assign(new Error('db'), { driverError: { code: '42P01' } }), 'req-1').problem.status).toBe(
+        500,
+      );
     });
   });
 

@@ -10,9 +10,9 @@ import { getMetadataStorage, registerDecorator, type ValidationOptions } from 'c
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Line breaks and tabs: allowed only in fields marked @Multiline (narratives, notes). */
 export const LINE_BREAK_OR_TAB = /[\t\n\r]/;
-/** Dates and timestamps a client sends lie within these years (PostgreSQL date arithmetic overflows past them). */
+/** Dates and timestamps a client sends lie within these years: representable everywhere (JavaScript date arithmetic past year 9999 gives strings PostgreSQL refuses), while "not in the future" and similar rules stay domain errors (422). */
 export const MIN_YEAR = 1900;
-export const MAX_YEAR = 2100;
+export const MAX_YEAR = 2999;
 
 export const MULTILINE = 'multiline';
 
