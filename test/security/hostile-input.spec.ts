@@ -25,7 +25,7 @@ import { startTestApp, type TestApp } from '../harness/test-app.js';
  * and afterwards the audit chain verifies. docs/security-input.md describes the coverage.
  */
 const SEED = 20261202;
-const VARIANTS_PER_OPERATION = 8;
+const VARIANTS_PER_OPERATION = 10;
 
 interface Schema {
   $ref?: string;
@@ -232,10 +232,11 @@ function variantsOf(
     body: structuredClone(baseBody),
     invalid: false,
   });
-  const kinds: fc.Arbitrary<Variant>[] = [];
+  const kinds: { arbitrary: fc.Arbitrary<Variant>; weight: number }[] = [];
+  const kind = (arbitrary: fc.Arbitrary<Variant>, weight = 1) => kinds.push({ arbitrary, weight });
 
   for (const p of params.filter((x) => x.in === 'path')) {
-    kinds.push(
+    kind(
       fc
         .constantFrom<[string, boolean]>(
           [basePath[p.name]!.toUpperCase(), false],
@@ -265,7 +266,7 @@ function variantsOf(
     if (p.name === 'cursor') values.push(...BAD_CURSORS.map((c): [string, boolean] => [c, true]));
     if (p.schema?.format === 'uuid') values.push([ids.case!.toUpperCase(), false]);
     if (p.schema?.format === 'date' || p.schema?.format === 'date-time') values.push(['9999-12-31', true]);
-    kinds.push(
+    kind(
       fc.constantFrom(...values).map(([value, invalid]) => {
         const v = base();
         v.query[p.name] = value;
@@ -276,7 +277,7 @@ function variantsOf(
     );
   }
   if (headers['if-match'])
-    kinds.push(
+    kind(
       fc.constantFrom('W/"1"', '"1", "2"', '*', '"-1"', '"99999999999"').map((value) => {
         const v = base();
         v.headers['if-match'] = value;
@@ -287,7 +288,7 @@ function variantsOf(
     );
   if (bodySchema) {
     // The body itself: not an object, not JSON.
-    kinds.push(
+    kind(
       fc
         .constantFrom<[unknown, string | undefined]>(
           [[], undefined],
@@ -313,7 +314,7 @@ function variantsOf(
         slots.push({ path: inner.items ? [key, '0', k2] : [key, k2], schema: p2 });
     }
     if (slots.length)
-      kinds.push(
+      kind(
         fc
           .constantFrom(...slots)
           .chain((slot) => hostileFor(slot.schema, ids).map((h) => ({ slot, h })))
@@ -330,6 +331,8 @@ function variantsOf(
             v.where = `body ${slot.path.join('.')} = ${h.label}`;
             return v;
           }),
+        // Most variants go to body properties: where malformed values could be stored.
+        4,
       );
   }
   return kinds.length ? fc.oneof(...kinds) : fc.constant(base());
