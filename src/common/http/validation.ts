@@ -123,23 +123,36 @@ function shapeErrors(instance: object, path = ''): ShapeError[] {
       });
       continue;
     }
-    const items = Array.isArray(value) ? value.map((v, i) => [join(at, i), v] as const) : [[at, value] as const];
-    // A failing element fails its whole array field: class-validator then never sees it.
-    for (const [itemPath, item] of items) {
+    const items: [string, unknown, () => void][] = Array.isArray(value)
+      ? value.map((item, i) => [
+          join(at, i),
+          item,
+          () => {
+            value[i] = undefined;
+          },
+        ])
+      : [[at, value, clear]];
+    // A refused element is taken out alone: the array's own bounds are still checked and named.
+    for (const [itemPath, item, clearItem] of items) {
       if (rule.nested) {
         if (!isPlainObject(item)) {
-          out.push({ path: itemPath, constraint: 'shape', message: `${itemPath} must be an object`, clear });
+          out.push({ path: itemPath, constraint: 'shape', message: `${itemPath} must be an object`, clear: clearItem });
           continue;
         }
         if (isDto(item.constructor)) out.push(...shapeErrors(item, itemPath));
         continue;
       }
       if (item === null || Array.isArray(item) || (typeof item === 'object' && !isPlainObject(item))) {
-        out.push({ path: itemPath, constraint: 'shape', message: `${itemPath} must be a single value`, clear });
+        out.push({
+          path: itemPath,
+          constraint: 'shape',
+          message: `${itemPath} must be a single value`,
+          clear: clearItem,
+        });
         continue;
       }
       const error = leafError(item, rule, itemPath);
-      if (error) out.push({ ...error, clear });
+      if (error) out.push({ ...error, clear: clearItem });
     }
   }
   return out;
