@@ -1,10 +1,10 @@
-import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { type PreparedStatement, prepared } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { AUDIT_EVENT_COLUMNS, canonicalJson, eventJsonFieldsSql } from './audit-hash.js';

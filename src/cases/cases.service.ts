@@ -1,4 +1,3 @@
-import { type CursorValueType, invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { CaseAccessGrantEntity, type CaseView } from '../access/case-access-grant.entity.js';
@@ -7,6 +6,7 @@ import { AuditService, diffFields } from '../audit/audit.service.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { staleVersion } from '../common/http/etag.js';
+import { type CursorValueType, invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { entityColumns, hydratePrefixed } from '../database/find-by-id.js';
