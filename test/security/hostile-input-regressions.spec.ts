@@ -318,11 +318,35 @@ describe('hostile input regressions (issue 15)', () => {
     });
 
     it('POST /facilities/{id}/admissions refuses a referralId that does not exist or is not to this facility', async () => {
-      const res = await t.http
+      const missing = await t.http
         .post(`/facilities/${facilityId}/admissions`)
         .set(worker.auth)
         .send({ caseId, admittedOn: today(), referralId: '0193b0a0-0000-7000-8000-00000000abcd' });
-      expectProblem(res, 422);
+      expectProblem(missing, 422);
+      // A real referral of this case, but to another agency: answered exactly like a missing one.
+      const other = await given(t).agency({ localType: 'government_department' });
+      await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(worker.auth)
+        .send({
+          purposes: ['assistance', 'sharing_for_referral'],
+          coveredAgencyIds: [other.id],
+          givenBy: 'person',
+          method: 'written',
+          givenOn: today(),
+        })
+        .expect(201);
+      const referral = await t.http
+        .post(`/cases/${caseId}/referrals`)
+        .set(worker.auth)
+        .send({ toAgencyId: other.id, purpose: 'medical', urgency: 'normal' })
+        .expect(201);
+      const elsewhere = await t.http
+        .post(`/facilities/${facilityId}/admissions`)
+        .set(worker.auth)
+        .send({ caseId, admittedOn: today(), referralId: referral.body.id });
+      expectProblem(elsewhere, 422);
+      expect({ ...elsewhere.body, requestId: undefined }).toEqual({ ...missing.body, requestId: undefined });
       expect(
         (await t.ownerQuery('SELECT count(*)::int AS n FROM placement WHERE case_id = $1', [caseId])).rows[0].n,
       ).toBe(0);

@@ -379,26 +379,41 @@ describe('hostile input over every operation of openapi.json', () => {
     selfUser = await g.user(agency, ['caseworker']);
     ids.agency = agency.id;
     ids.user = (await g.user(agency, ['caseworker'])).id;
-    // Records made through the API, as a caseworker would.
-    const api = (method: 'post' | 'get', url: string, body?: unknown) =>
-      (method === 'post' ? t.http.post(url).send(body as object) : t.http.get(url)).set(worker.auth);
-    const person = await api('post', '/persons', {
-      names: { givenNameLatin: 'Fixture' },
-      gender: 'Feminine',
-      birth: { precision: 'year', birthYear: 1995 },
-    });
-    ids.person = person.body.id;
-    ids.case = (await api('post', '/cases', { personId: ids.person })).body.id;
-    ids.plan = (
-      await api('post', `/cases/${ids.case}/support-plans`, { type: 'Health', objectives: 'Health care' })
-    ).body.id;
-    ids.followUp = (await api('post', `/cases/${ids.case}/follow-ups`, { fromDate: today() })).body[0].id;
-    ids.note = (await api('post', `/cases/${ids.case}/notes`, { text: 'First visit' })).body.id ?? ids.case;
-    const consents = await api('get', `/cases/${ids.case}/consents`);
-    ids.consent = consents.body?.[0]?.id ?? ids.case;
-    ids.screening = (await api('post', '/screenings', screeningBody({ personId: ids.person }))).body.id;
+    // Records made through the API, as a caseworker would; each must exist, so path ids are real.
+    const create = async (url: string, body: unknown): Promise<{ id: string } & Record<string, unknown>> => {
+      const res = await t.http
+        .post(url)
+        .set(worker.auth)
+        .send(body as object);
+      if (res.status !== 201) throw new Error(`fixture ${url}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    };
+    ids.person = (
+      await create('/persons', {
+        names: { givenNameLatin: 'Fixture' },
+        gender: 'Feminine',
+        birth: { precision: 'year', birthYear: 1995 },
+      })
+    ).id;
+    ids.case = (await create('/cases', { personId: ids.person })).id;
+    ids.plan = (await create(`/cases/${ids.case}/support-plans`, { type: 'Health', objectives: 'Health care' })).id;
+    const followUps = (await create(`/cases/${ids.case}/follow-ups`, { fromDate: today() })) as unknown as {
+      id: string;
+    }[];
+    ids.followUp = followUps[0]!.id;
+    ids.note = (await create(`/cases/${ids.case}/notes`, { text: 'First visit' })).id;
+    ids.consent = (
+      await create(`/cases/${ids.case}/consents`, {
+        purposes: ['assistance', 'sharing_for_referral'],
+        coveredAgencyIds: [other.id],
+        givenBy: 'person',
+        method: 'written',
+        givenOn: today(),
+      })
+    ).id;
+    ids.screening = (await create('/screenings', screeningBody({ personId: ids.person }))).id;
     ids.facility = (
-      await api('post', '/facilities', {
+      await create('/facilities', {
         agencyId: agency.id,
         code: 'FUZZ-1',
         nameEn: 'Fuzz shelter',
@@ -407,27 +422,24 @@ describe('hostile input over every operation of openapi.json', () => {
         acceptsGenders: ['Feminine'],
         bedCapacity: 3,
       })
-    ).body.id;
+    ).id;
+    ids.placement = (
+      await create(`/facilities/${ids.facility}/admissions`, { caseId: ids.case, admittedOn: today() })
+    ).id;
     ids.referral = (
-      await api('post', `/cases/${ids.case}/referrals`, {
-        toAgencyId: other.id,
-        purpose: 'shelter',
-        urgency: 'routine',
-      })
-    ).body.id;
-    ids.notice = (
-      await api('post', '/return-notices', {
-        hostCountry: 'TH',
-        hostAgency: 'MSDHS Thailand',
-        hostReference: 'TH-FUZZ-1',
-        borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',
-        expectedOn: today(),
-        peopleCount: 1,
-      })
-    ).body.id;
-    const notice = await api('get', `/return-notices/${ids.notice}`);
-    ids.arrival = notice.body?.arrivals?.[0]?.id ?? ids.notice;
-    for (const [k, v] of Object.entries(ids)) if (!v) ids[k] = ids.case!;
+      await create(`/cases/${ids.case}/referrals`, { toAgencyId: other.id, purpose: 'medical', urgency: 'normal' })
+    ).id;
+    const notice = await create('/return-notices', {
+      hostCountry: 'TH',
+      hostAgency: 'MSDHS Thailand',
+      hostReference: 'TH-FUZZ-1',
+      borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',
+      expectedOn: today(),
+      peopleCount: 1,
+      childrenCount: 0,
+    });
+    ids.notice = notice.id;
+    ids.arrival = (notice.arrivals as { id: string }[])[0]!.id;
   });
   afterAll(() => t.close());
 
@@ -442,7 +454,7 @@ describe('hostile input over every operation of openapi.json', () => {
       screenings: ids.screening,
       referrals: ids.referral,
       facilities: ids.facility,
-      placements: ids.case,
+      placements: ids.placement,
       'return-notices': ids.notice,
       'expected-arrivals': ids.arrival,
       audit: ids.case,
