@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { jsonBodyParser } from './common/http/json-body.js';
 import { rejectControlCharactersInQuery } from './common/http/query-guard.js';
+import { normaliseIdsInUrl } from './common/http/ids.js';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { requestContext, type RequestStore } from './common/context/request-context.js';
@@ -28,6 +29,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
   app.set('etag', false);
 
   app.use(requestIdMiddleware);
+  app.use(normaliseIdsInUrl);
   app.use(requestLogger(logger));
   app.use(
     helmet({

@@ -86,10 +86,12 @@ const BOUND_KEYWORDS: Record<string, (constraints: unknown[]) => Record<string, 
   arrayMinSize: ([n]) => ({ minItems: n }),
   max: ([n]) => ({ maximum: n }),
   min: ([n]) => ({ minimum: n }),
+  matches: ([pattern]) => (pattern instanceof RegExp ? { pattern: pattern.source } : { pattern }),
+  multiline: () => ({ 'x-multiline': true }),
 };
 
 /**
- * Copies the length, size and range limits the validators enforce into the request schemas,
+ * Copies the length, size, range and pattern limits the validators enforce into the request schemas,
  * so the documented contract is the enforced one and never drifts from it (a test checks
  * that every string and array a client can send is bounded).
  */

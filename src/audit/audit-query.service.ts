@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { type PreparedStatement, prepared } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { AUDIT_EVENT_COLUMNS, canonicalJson, eventJsonFieldsSql } from './audit-hash.js';
@@ -89,12 +90,8 @@ function exportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
 
 const encodeCursor = (occurredAt: string, id: string) => Buffer.from(`${occurredAt}|${id}`).toString('base64url');
 function decodeCursor(cursor: string): { occurredAt: string; id: string } {
-  const [occurredAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!occurredAt || !id || !/^\d+$/.test(id) || Number.isNaN(Date.parse(occurredAt))) {
-    throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', {
-      errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }],
-    });
-  }
+  const [occurredAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (rest.length || !isCursorValue('timestamptz', occurredAt) || !isCursorValue('bigint', id)) throw invalidCursor();
   return { occurredAt, id };
 }
 

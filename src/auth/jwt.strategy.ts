@@ -11,6 +11,9 @@ import { prepared, preparedRows } from '../database/sql.js';
 import { permissionsOf } from './permissions.js';
 import { type AccessTokenClaims, JWT_ALGORITHM } from './token.service.js';
 
+/** Clock difference tolerated between the signer and the checker (exp and iat). */
+const CLOCK_SKEW_SECONDS = 5;
+
 interface ActorRow {
   id: string;
   agency_id: string;
@@ -49,12 +52,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       issuer: config.auth.issuer,
       audience: config.auth.audience,
       ignoreExpiration: false,
-      jsonWebTokenOptions: { clockTolerance: 5 },
+      jsonWebTokenOptions: { clockTolerance: CLOCK_SKEW_SECONDS },
     });
   }
 
-  async validate(payload: AccessTokenClaims & { sub?: string }): Promise<Actor & { mustChangePassword: boolean }> {
+  async validate(
+    payload: AccessTokenClaims & { sub?: string; exp?: unknown; iat?: unknown },
+  ): Promise<Actor & { mustChangePassword: boolean }> {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.tv !== 'number') {
+      throw new DomainError('UNAUTHENTICATED');
+    }
+    // jsonwebtoken checks exp only when present, and never iat: a token without an expiry, or one
+    // "issued" in the future (beyond the clock skew allowed for exp), was not made by this API.
+    const nowSeconds = Date.now() / 1000;
+    if (
+      typeof payload.exp !== 'number' ||
+      typeof payload.iat !== 'number' ||
+      payload.iat > nowSeconds + CLOCK_SKEW_SECONDS
+    ) {
       throw new DomainError('UNAUTHENTICATED');
     }
     const rows = await preparedRows<ActorRow>(this.dataSource.manager, CURRENT_ACTOR, [

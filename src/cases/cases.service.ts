@@ -6,6 +6,7 @@ import { AuditService, diffFields } from '../audit/audit.service.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { staleVersion } from '../common/http/etag.js';
+import { type CursorValueType, invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { entityColumns, hydratePrefixed } from '../database/find-by-id.js';
@@ -50,7 +51,7 @@ const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
   active: g.revokedAt === null && (g.expiresAt === null || g.expiresAt.getTime() > Date.now()),
 });
 
-const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: string }> = {
+const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: 'timestamptz' | 'text' }> = {
   createdAt: { column: 'c.created_at', dir: 'ASC', cast: 'timestamptz' },
   '-createdAt': { column: 'c.created_at', dir: 'DESC', cast: 'timestamptz' },
   updatedAt: { column: 'c.updated_at', dir: 'ASC', cast: 'timestamptz' },
@@ -312,7 +313,7 @@ export class CasesService {
       ]
         .map((c) => ` AND ${c}`)
         .join('');
-    const pageCursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const pageCursor = q.cursor ? decodeCursor(q.cursor, sort.cast) : undefined;
     const cmp = sort.dir === 'DESC' ? '<' : '>';
     const params: unknown[] = [...v.params];
     const filters = renderFilters(params);
@@ -691,21 +692,20 @@ function encodeCursor(value: string, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
+/** A cursor decodes to [sort value, case id], each of the type its SQL compares it as, or 400. */
+function decodeCursor(cursor: string, sortType: CursorValueType): [string, string] {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(parsed[1])
-    )
-      return [parsed[0], parsed[1]];
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
-    // fall through
+    throw invalidCursor();
   }
-  throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', {
-    errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }],
-  });
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 2 &&
+    isCursorValue(sortType, parsed[0]) &&
+    isCursorValue('uuid', parsed[1])
+  )
+    return [parsed[0], parsed[1]];
+  throw invalidCursor();
 }

@@ -164,7 +164,8 @@ export class FacilitiesService {
     if (!facility || facility.agencyId !== actor.agencyId) throw notFound('Facility');
     await this.access.requireCase(actor, body.caseId);
     const c = await this.m().getRepository(CaseEntity).findOneByOrFail({ id: body.caseId });
-    if (c.leadAgencyId !== actor.agencyId) {
+    // A named referral is checked even for a case the agency leads, so the stored link is true.
+    if (c.leadAgencyId !== actor.agencyId || body.referralId) {
       const referral = body.referralId
         ? await this.m().getRepository(ReferralEntity).findOneBy({ id: body.referralId, caseId: body.caseId })
         : null;

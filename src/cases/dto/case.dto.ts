@@ -1,3 +1,4 @@
+import { Multiline } from '../../common/http/input-rules.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -105,6 +106,7 @@ export class TransitionRequest {
   @ApiPropertyOptional({ maxLength: 500, description: 'Why (no personal data)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(500)
   reason?: string;
 }
@@ -121,7 +123,12 @@ export class ClosureRequest {
 }
 
 export class ReopenRequest {
-  @ApiProperty({ minLength: 10, maxLength: 500 }) @IsString() @MinLength(10) @MaxLength(500) reason!: string;
+  @ApiProperty({ minLength: 10, maxLength: 500 })
+  @IsString()
+  @MinLength(10)
+  @Multiline()
+  @MaxLength(500)
+  reason!: string;
   @ApiPropertyOptional({ enum: REOPEN_STAGES, default: 'assessment' })
   @IsOptional()
   @IsIn(REOPEN_STAGES)
@@ -284,6 +291,7 @@ export class CreateAssessmentRequest {
   @ApiPropertyOptional({ maxLength: 10000, description: 'Findings (encrypted)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(10000)
   findings?: string;
 }
@@ -304,7 +312,7 @@ export class AssessmentResponse {
 }
 
 export class PlanAction {
-  @ApiProperty({ maxLength: 1000 }) @IsString() @MinLength(2) @MaxLength(1000) description!: string;
+  @ApiProperty({ maxLength: 1000 }) @IsString() @MinLength(2) @Multiline() @MaxLength(1000) description!: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() responsibleAgencyId?: string;
   @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
@@ -327,6 +335,7 @@ export class CreateSupportPlanRequest {
   @ApiProperty({ maxLength: 5000, description: 'Objectives (encrypted)' })
   @IsString()
   @MinLength(2)
+  @Multiline()
   @MaxLength(5000)
   objectives!: string;
   @ApiPropertyOptional({ type: [PlanAction] })
@@ -348,6 +357,7 @@ export class UpdateSupportPlanRequest {
   @IsOptional()
   @IsString()
   @MinLength(2)
+  @Multiline()
   @MaxLength(5000)
   objectives?: string;
   @ApiPropertyOptional({ type: [PlanAction] })
@@ -408,6 +418,7 @@ export class CreateServiceRecordRequest {
   @ApiPropertyOptional({ maxLength: 5000, description: 'Notes (encrypted)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(5000)
   notes?: string;
 }
@@ -454,6 +465,7 @@ export class RecordFollowUpRequest {
   @ApiPropertyOptional({ maxLength: 5000, description: 'Notes (encrypted)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(5000)
   notes?: string;
 }
@@ -485,6 +497,7 @@ export class CreateNoteRequest {
   @ApiProperty({ maxLength: 20000, description: 'Encrypted; never edited, only corrected by a new version' })
   @IsString()
   @MinLength(1)
+  @Multiline()
   @MaxLength(20000)
   text!: string;
 }
@@ -524,6 +537,7 @@ export class BreakGlassRequest {
   })
   @IsString()
   @MinLength(10)
+  @Multiline()
   @MaxLength(500)
   reason!: string;
 }

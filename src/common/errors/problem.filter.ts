@@ -22,6 +22,8 @@ export class ProblemFilter implements ExceptionFilter {
     const mapped = mapError(exception, requestIdOf(req));
     if (mapped.unexpected)
       this.logger.error({ requestId: mapped.problem.requestId, ...mapped.logContext }, 'unexpected error');
+    else if (mapped.safetyNet)
+      this.logger.warn({ requestId: mapped.problem.requestId, ...mapped.logContext }, 'input refused by the database');
     const store = currentRequest();
     const facts = requestFactsOf(req);
     if (facts) {

@@ -24,6 +24,8 @@ export interface MappedError {
   /** Safe to log: never an error message that could carry personal data. */
   logContext: Record<string, unknown>;
   unexpected: boolean;
+  /** Client input that validation should have refused reached the database: worth a warning. */
+  safetyNet?: boolean;
 }
 
 const typeUri = (code: ErrorCode) => `urn:ctcm:problem:${code.toLowerCase().replaceAll('_', '-')}`;
@@ -101,6 +103,15 @@ export function mapError(err: unknown, requestId: string): MappedError {
         logContext,
         unexpected: false,
       };
+    if (sqlState?.startsWith('22'))
+      // A data exception (bad date, number out of range, invalid text) is the client's input that
+      // validation should have refused: a last safety net, logged so the cause is fixed there.
+      return {
+        problem: problemOf('VALIDATION_FAILED', requestId, 'A value is out of range or not valid for its field'),
+        logContext: { ...logContext, safetyNet: 'data exception' },
+        unexpected: false,
+        safetyNet: true,
+      };
     if (sqlState === '57014')
       return {
         problem: problemOf('SERVICE_UNAVAILABLE', requestId, 'The database took too long to answer'),
@@ -145,13 +156,16 @@ export function mapError(err: unknown, requestId: string): MappedError {
   const parseMessage = (err as { type?: string })?.type === 'entity.parse.failed' ? (err as Error).message : '';
   const forbiddenKey = /property name (\S+) is not allowed/.exec(parseMessage)?.[1];
   const controlIn = /property (\S+) holds a NUL or control character/.exec(parseMessage)?.[1];
+  const surrogateIn = /property (\S+) holds a lone surrogate/.exec(parseMessage)?.[1];
   const rejected = forbiddenKey
     ? new JsonBodyRejected(forbiddenKey, 'forbidden_key')
     : controlIn
       ? new JsonBodyRejected(controlIn, 'control_character')
-      : err instanceof JsonBodyRejected
-        ? err
-        : undefined;
+      : surrogateIn
+        ? new JsonBodyRejected(surrogateIn, 'lone_surrogate')
+        : err instanceof JsonBodyRejected
+          ? err
+          : undefined;
   if (rejected) {
     return {
       problem: problemOf('VALIDATION_FAILED', requestId, 'The request body has a forbidden shape', {
@@ -165,8 +179,7 @@ export function mapError(err: unknown, requestId: string): MappedError {
   const parserError = err as { type?: string; status?: number };
   if (parserError?.type === 'entity.too.large')
     return { problem: problemOf('PAYLOAD_TOO_LARGE', requestId), logContext: {}, unexpected: false };
-  if (parserError?.type === 'entity.parse.failed')
-    return { problem: problemOf('MALFORMED_JSON', requestId), logContext: {}, unexpected: false };
+  if (parserError?.type === 'entity.parse.failed') return malformedJson(parseMessage, requestId);
   if (parserError?.type === 'charset.unsupported' || parserError?.type === 'encoding.unsupported') {
     return { problem: problemOf('UNSUPPORTED_MEDIA_TYPE', requestId), logContext: {}, unexpected: false };
   }
@@ -182,6 +195,29 @@ export function mapError(err: unknown, requestId: string): MappedError {
     problem: problemOf('INTERNAL_ERROR', requestId),
     logContext: { errorType: e?.name, stack: e?.stack },
     unexpected: true,
+  };
+}
+
+/**
+ * Where JSON.parse stopped, and nothing else: its message can quote the body (personal data).
+ * Node says "… in JSON at position 12 (line 1 column 13)" or, at the end, "Unexpected end of JSON input".
+ */
+function malformedJson(message: string, requestId: string): MappedError {
+  const at = /at position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(message);
+  const position = at
+    ? { position: Number(at[1]), ...(at[2] ? { line: Number(at[2]), column: Number(at[3]) } : {}) }
+    : {};
+  const where = at
+    ? `at position ${at[1]}${at[2] ? ` (line ${at[2]}, column ${at[3]})` : ''}`
+    : /end of (JSON|data) input/i.test(message)
+      ? 'at the end of the body (it stops early)'
+      : '';
+  return {
+    problem: problemOf('MALFORMED_JSON', requestId, `The body is not valid JSON${where ? `: error ${where}` : ''}`, {
+      ...position,
+    }),
+    logContext: {},
+    unexpected: false,
   };
 }
 

@@ -12,7 +12,7 @@ import { DomainError } from '../errors/domain-error.js';
 export const etagOf = (version: number) => `"${version}"`;
 
 /**
- * The version a client read, from `If-Match` ("3" or W/"3"). Updates require it: without it
+ * The version a client read, from `If-Match` ("3"; a weak W/"3" answers 412). Updates require it: without it
  * 428, with a stale one 412 (the service compares it in the UPDATE itself).
  */
 export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: ExecutionContext): number => {
@@ -22,7 +22,16 @@ export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: Executi
       'PRECONDITION_REQUIRED',
       'Send If-Match with the ETag you read, so a concurrent change is not overwritten',
     );
-  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  // RFC 9110 §13.1.1: If-Match compares strongly, so a weak tag never matches: 412.
+  if (/^W\//i.test(header.trim()))
+    throw new DomainError(
+      'PRECONDITION_FAILED',
+      'If-Match needs the strong ETag you read ("3"), not a weak one (W/"3")',
+      {
+        errors: [{ field: 'If-Match', messages: ['a weak ETag never matches (RFC 9110 strong comparison)'] }],
+      },
+    );
+  const m = /^"(\d{1,9})"$/.exec(header.trim());
   if (!m)
     throw new DomainError('VALIDATION_FAILED', 'If-Match must be an ETag this API issued', {
       errors: [{ field: 'If-Match', messages: ['If-Match must look like "3"'] }],

@@ -1,14 +1,17 @@
 import express, { type RequestHandler } from 'express';
+import { LONE_SURROGATE } from './input-rules.js';
+import { lowerCaseUuid } from './ids.js';
 
 /** Property names that could reach object prototypes: refused wherever they appear. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_JSON_DEPTH = 12;
 
-type Rule = 'forbidden_key' | 'too_deep' | 'control_character';
+type Rule = 'forbidden_key' | 'too_deep' | 'control_character' | 'lone_surrogate';
 const MESSAGES: Record<Rule, (field: string) => string> = {
   forbidden_key: (field) => `property name ${field} is not allowed`,
   too_deep: () => `nested deeper than ${MAX_JSON_DEPTH} levels`,
   control_character: (field) => `property ${field} holds a NUL or control character`,
+  lone_surrogate: (field) => `property ${field} holds a lone surrogate (not valid Unicode text)`,
 };
 
 /** NUL and C0 controls other than tab, line feed and carriage return: PostgreSQL text refuses NUL. */
@@ -43,7 +46,11 @@ function assertDepth(buf: Buffer): void {
   }
 }
 
-/** express.json with the size limit, a depth limit and no prototype-related keys. */
+/**
+ * express.json with the size limit, a depth limit, no prototype-related keys, no NUL, control
+ * character or lone surrogate in any string, and every UUID in lower case (ids are compared and
+ * bound into ciphertexts as text).
+ */
 export function jsonBodyParser(limitBytes: number): RequestHandler {
   return express.json({
     limit: limitBytes,
@@ -52,9 +59,12 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
     verify: (_req, _res, buf) => assertDepth(buf),
     reviver: (key, value) => {
       if (FORBIDDEN_KEYS.has(key)) throw new JsonBodyRejected(key, 'forbidden_key');
-      if (typeof value === 'string' && CONTROL_CHARACTERS.test(value))
-        throw new JsonBodyRejected(key || '(body)', 'control_character');
-      return value;
+      if (LONE_SURROGATE.test(key)) throw new JsonBodyRejected('(key)', 'lone_surrogate');
+      if (typeof value !== 'string') return value;
+      if (CONTROL_CHARACTERS.test(value)) throw new JsonBodyRejected(key || '(body)', 'control_character');
+      // Before any validator sees it: some (the e-mail one) throw on a lone surrogate.
+      if (LONE_SURROGATE.test(value)) throw new JsonBodyRejected(key || '(body)', 'lone_surrogate');
+      return lowerCaseUuid(value);
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../errors/domain-error.js';
+import { LONE_SURROGATE } from './input-rules.js';
 import { CONTROL_CHARACTERS } from './json-body.js';
 
 const MAX_QUERY_VALUE = 500;
@@ -10,6 +11,8 @@ export function rejectControlCharactersInQuery(req: Request, _res: Response, nex
   for (const [key, raw] of Object.entries(req.query)) {
     for (const value of ([] as unknown[]).concat(raw)) {
       if (typeof value !== 'string') errors.push({ field: key, messages: [`${key} must be a single value`] });
+      else if (LONE_SURROGATE.test(value) || LONE_SURROGATE.test(key))
+        errors.push({ field: key, messages: [`${key} holds a lone surrogate (not valid Unicode text)`] });
       else if (CONTROL_CHARACTERS.test(value) || CONTROL_CHARACTERS.test(key))
         errors.push({ field: key, messages: [`${key} holds a NUL or control character`] });
       else if (value.length > MAX_QUERY_VALUE)

@@ -1,3 +1,4 @@
+import { Multiline } from '../../common/http/input-rules.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayUnique,
@@ -32,6 +33,7 @@ export class CreateReferralRequest {
   @ApiPropertyOptional({ maxLength: 2000, description: 'What the receiver needs to know (encrypted)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(2000)
   note?: string;
   @ApiPropertyOptional({
@@ -43,6 +45,7 @@ export class CreateReferralRequest {
   @IsOptional()
   @IsString()
   @MinLength(10)
+  @Multiline()
   @MaxLength(1000)
   consentOverrideReason?: string;
 }
@@ -71,6 +74,7 @@ export class FamilyAssessmentRequest {
   @ApiPropertyOptional({ maxLength: 10000, description: 'Findings (encrypted)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(10000)
   findings?: string;
 }

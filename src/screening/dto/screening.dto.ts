@@ -1,3 +1,4 @@
+import { Multiline } from '../../common/http/input-rules.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -170,6 +171,7 @@ export class IndicatorAnswer {
   @ApiPropertyOptional({ maxLength: 1000, description: 'Interviewer note (encrypted)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(1000)
   note?: string;
 }
@@ -231,6 +233,7 @@ export class CreateScreeningRequest {
   @ApiPropertyOptional({ maxLength: 20000, description: 'Interview narrative (encrypted)' })
   @IsOptional()
   @IsString()
+  @Multiline()
   @MaxLength(20000)
   narrative?: string;
 }
@@ -254,6 +257,7 @@ export class IdentificationDecisionRequest {
   @ApiProperty({ minLength: 10, maxLength: 5000, description: 'Basis of the decision (encrypted)' })
   @IsString()
   @MinLength(10)
+  @Multiline()
   @MaxLength(5000)
   basis!: string;
 }
@@ -407,7 +411,7 @@ export class NewIndicator {
 export class PublishCatalogueRequest {
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(300) title!: string;
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(500) source!: string;
-  @ApiProperty() @IsString() @MaxLength(4000) notes!: string;
+  @ApiProperty() @IsString() @Multiline() @MaxLength(4000) notes!: string;
   @ApiProperty({ type: [NewIndicator] })
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
