@@ -7,6 +7,7 @@ import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { staleVersion } from '../common/http/etag.js';
 import { uuidv7 } from '../common/uuid.js';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
 import { queryRows } from '../database/sql.js';
@@ -39,7 +40,6 @@ import type {
 } from './dto/case.dto.js';
 import { TimelineService } from './timeline.service.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
 const addMonths = (date: string, months: number) => {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + months);
@@ -61,6 +61,7 @@ export class AssistanceService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
     @Inject(TimelineService) private readonly timeline: TimelineService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private m() {
@@ -77,7 +78,7 @@ export class AssistanceService {
   }
 
   private assertNotFuture(date: string, field: string): void {
-    if (date > today()) throw outOfRange(field, `${field} must not be in the future`);
+    if (date > this.clock.today()) throw outOfRange(field, `${field} must not be in the future`);
   }
 
   // --- Consent -----------------------------------------------------------------
@@ -662,7 +663,7 @@ export class AssistanceService {
       rows.map((r) => r.id),
       [caseId],
     );
-    const now = today();
+    const now = this.clock.today();
     return rows.map((r) => ({
       id: r.id,
       caseId: r.caseId,
@@ -693,11 +694,11 @@ export class AssistanceService {
       days: number;
       plan_month: number | null;
     }[] = await this.m().query(
-      `SELECT f.id, f.case_id, c.case_number, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, (current_date - f.due_on) AS days, f.plan_month
+      `SELECT f.id, f.case_id, c.case_number, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, ($${v.params.length + 2}::date - f.due_on) AS days, f.plan_month
          FROM case_follow_up f JOIN case_file c ON c.id = f.case_id
-        WHERE f.agency_id = $${v.params.length + 1} AND f.status = 'scheduled' AND f.due_on < current_date AND ${v.condition}
+        WHERE f.agency_id = $${v.params.length + 1} AND f.status = 'scheduled' AND f.due_on < $${v.params.length + 2}::date AND ${v.condition}
         ORDER BY f.due_on ASC LIMIT 500`,
-      [...v.params, actor.agencyId],
+      [...v.params, actor.agencyId, this.clock.today()],
     );
     this.audit.touch(
       'case_follow_up',

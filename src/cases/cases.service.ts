@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { CaseAccessGrantEntity, type CaseView } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -21,7 +22,9 @@ import {
   canTransition,
   CLOSED_STAGES,
   htcdsStatus,
+  missingFact,
   REFERRED_CLOSURE_REASON,
+  stageFromScreening,
   TRANSITIONS,
 } from './case-stages.js';
 import type {
@@ -34,6 +37,7 @@ import type {
   TimelineEventResponse,
   UpdateCaseRequest,
 } from './dto/case.dto.js';
+import { findScreeningDecisionStatus, findStageFacts } from './case-stages.queries.js';
 import { TimelineService } from './timeline.service.js';
 
 const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
@@ -59,8 +63,6 @@ const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: string 
   '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
 };
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 /** The case lifecycle: creation with a readable number, stages, closure, lists and the timeline. */
 @Injectable()
 export class CasesService {
@@ -71,6 +73,7 @@ export class CasesService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PersonsService) private readonly persons: PersonsService,
     @Inject(TimelineService) private readonly timeline: TimelineService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private repo() {
@@ -79,7 +82,7 @@ export class CasesService {
 
   /** Next number for a prefix and year: one atomic upsert, so concurrent creations never collide. */
   private async nextCaseNumber(prefix: string): Promise<string> {
-    const year = new Date().getUTCFullYear();
+    const year = this.clock.year();
     const [row] = await queryRows<{ last: number }>(
       this.tx.manager(),
       `INSERT INTO case_number_sequence AS s (prefix, year, last) VALUES ($1, $2, 1)
@@ -129,7 +132,7 @@ export class CasesService {
       stage,
       provinceCode: body.provinceCode ?? person.homeProvinceCode,
       exploitationTypes: body.exploitationTypes ?? [],
-      openedOn: today(),
+      openedOn: this.clock.today(),
     });
     await this.timeline.record(id, 'case_opened', actor, null, {
       caseNumber,
@@ -160,10 +163,11 @@ export class CasesService {
       });
     if (!screening.personId)
       throw new DomainError('UNPROCESSABLE', 'Register the person first: a case belongs to one person');
+    const stage = stageFromScreening(await findScreeningDecisionStatus(this.tx.manager(), screeningId));
     const created = await this.create(
       actor,
       { personId: screening.personId, exploitationTypes: screening.exploitationTypes, ...body },
-      'screening',
+      stage,
       { screeningId },
     );
     await this.attachScreening(actor, screening, created.id);
@@ -298,10 +302,13 @@ export class CasesService {
     if (q.exploitationType)
       filterDefs.push({ sql: (p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, value: q.exploitationType });
     if (q.caseNumber) filterDefs.push({ sql: (p) => `c.case_number = ${p}`, value: q.caseNumber });
+    const today = this.clock.today();
     if (q.overdueFollowUp)
-      extra.push(
-        `EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date)`,
-      );
+      filterDefs.push({
+        sql: (p) =>
+          `EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${p}::date)`,
+        value: today,
+      });
     const renderFilters = (params: unknown[]) =>
       [
         ...filterDefs.map((f) => {
@@ -321,6 +328,8 @@ export class CasesService {
       params.push(pageCursor[0], pageCursor[1]);
       cursor = ` AND (${sort.column}, c.id) ${cmp} ($${params.length - 1}::${sort.cast}, $${params.length}::uuid)`;
     }
+    params.push(today);
+    const todayParam = `$${params.length}::date`;
     params.push(limit + 1);
     const order = `ORDER BY ${sort.column} ${sort.dir}, c.id ${sort.dir}`;
     const top = `LIMIT $${params.length}`;
@@ -357,7 +366,7 @@ export class CasesService {
     }[] = await this.tx.manager().query(
       `SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
               to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
-              EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date) AS overdue
+              EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${todayParam}) AS overdue
          FROM case_file c
         WHERE c.id IN ((${ownFirst}) UNION ALL (${breakGlassFirst}) UNION ALL (${referralFirst}))
           AND ${v.condition}
@@ -498,6 +507,12 @@ export class CasesService {
     if (!canTransition(from, to)) {
       throw new DomainError('ILLEGAL_TRANSITION', `A case cannot move from ${from} to ${to}`, {
         extensions: { from, to, allowed: TRANSITIONS[from] },
+      });
+    }
+    const missing = missingFact(to, await findStageFacts(this.tx.manager(), id));
+    if (missing) {
+      throw new DomainError('STAGE_FACT_MISSING', missing.detail, {
+        extensions: { from, to, missingFact: missing.fact },
       });
     }
     await this.bump(id, version, 'stage = $3', [to]);
