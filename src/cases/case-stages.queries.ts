@@ -33,3 +33,30 @@ export async function findScreeningDecisionStatus(m: EntityManager, screeningId:
   );
   return row?.status ?? null;
 }
+
+/** Every identification decision on the screenings of a case, for its timeline (codes and dates only). */
+export async function findIdentificationDecisionsOfCase(
+  m: EntityManager,
+  caseId: string,
+): Promise<
+  {
+    id: string;
+    screening_id: string;
+    revision: number;
+    status: string;
+    decided_on: string;
+    decided_by: string;
+    deciding_agency_id: string;
+    recorded_at: Date;
+  }[]
+> {
+  return queryRows(
+    m,
+    `SELECT d.id, d.screening_id, d.revision, d.status, to_char(d.decided_on, 'YYYY-MM-DD') AS decided_on,
+            d.decided_by, d.deciding_agency_id, d.recorded_at
+       FROM identification_decision d JOIN screening s ON s.id = d.screening_id
+      WHERE s.case_id = $1
+      ORDER BY d.recorded_at, d.revision`,
+    [caseId],
+  );
+}

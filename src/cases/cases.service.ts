@@ -29,6 +29,7 @@ import {
 } from './case-stages.js';
 import type {
   AccessGrantResponse,
+  CaseCountsResponse,
   CaseListItem,
   CaseListQuery,
   CasePage,
@@ -37,7 +38,11 @@ import type {
   TimelineEventResponse,
   UpdateCaseRequest,
 } from './dto/case.dto.js';
-import { findScreeningDecisionStatus, findStageFacts } from './case-stages.queries.js';
+import {
+  findIdentificationDecisionsOfCase,
+  findScreeningDecisionStatus,
+  findStageFacts,
+} from './case-stages.queries.js';
 import { TimelineService } from './timeline.service.js';
 
 const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
@@ -183,6 +188,25 @@ export class CasesService {
     if (screening.personId && screening.personId !== c.personId)
       throw new DomainError('UNPROCESSABLE', 'The screening is of another person');
     await this.attachScreening(actor, screening, caseId);
+    const added = screening.exploitationTypes.filter((t) => !c.exploitationTypes.includes(t));
+    if (added.length) {
+      // The screening's victim context reaches the case, so filters and eligibility work without retyping.
+      const merged = [...c.exploitationTypes, ...added];
+      await this.tx
+        .manager()
+        .query(
+          'UPDATE case_file SET exploitation_types = $2, version = version + 1, updated_at = now() WHERE id = $1',
+          [caseId, merged],
+        );
+      await this.audit.change(
+        'update',
+        'case',
+        caseId,
+        diffFields({ exploitationTypes: c.exploitationTypes }, { exploitationTypes: merged }),
+        caseId,
+        { screeningId },
+      );
+    }
     return this.get(actor, caseId);
   }
 
@@ -301,6 +325,9 @@ export class CasesService {
     if (q.caseworkerId) filterDefs.push({ sql: (p) => `c.assigned_caseworker_id = ${p}`, value: q.caseworkerId });
     if (q.exploitationType)
       filterDefs.push({ sql: (p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, value: q.exploitationType });
+    if (q.personId) filterDefs.push({ sql: (p) => `c.person_id = ${p}::uuid`, value: q.personId });
+    if (q.closureRequested)
+      extra.push(`c.closure_request IS NOT NULL AND c.stage NOT IN ('closed', 'closed_referred')`);
     if (q.caseNumber) filterDefs.push({ sql: (p) => `c.case_number = ${p}`, value: q.caseNumber });
     const today = this.clock.today();
     if (q.overdueFollowUp)
@@ -360,12 +387,13 @@ export class CasesService {
       exploitation_types: string[];
       opened_on: string;
       overdue: boolean;
+      closure_requested: boolean;
       created_at: Date;
       updated_at: Date;
       sort_value: string;
     }[] = await this.tx.manager().query(
       `SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
-              to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
+              to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.closure_request IS NOT NULL AS closure_requested, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
               EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${todayParam}) AS overdue
          FROM case_file c
         WHERE c.id IN ((${ownFirst}) UNION ALL (${breakGlassFirst}) UNION ALL (${referralFirst}))
@@ -393,11 +421,26 @@ export class CasesService {
         exploitationTypes: r.exploitation_types,
         openedOn: r.opened_on,
         followUpOverdue: r.overdue,
+        closureRequested: r.closure_requested,
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString(),
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.sort_value, last.id) : null,
     };
+  }
+
+  /** Dashboard counts over the cases the actor sees in full (supervisors: closure requests to decide). */
+  async counts(actor: Actor): Promise<CaseCountsResponse> {
+    const v = this.access.caseVisibility(actor, 'c', 2);
+    const [row] = await queryRows<{ closure_requested: number; overdue: number }>(
+      this.tx.manager(),
+      `SELECT count(*) FILTER (WHERE c.closure_request IS NOT NULL AND c.stage NOT IN ('closed', 'closed_referred'))::int AS closure_requested,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < $1::date))::int AS overdue
+         FROM case_file c
+        WHERE ${v.view} = 'full'`,
+      [this.clock.today(), ...v.params],
+    );
+    return { closureRequested: row?.closure_requested ?? 0, overdueFollowUp: row?.overdue ?? 0 };
   }
 
   /**
@@ -620,17 +663,33 @@ export class CasesService {
   async timelineOf(actor: Actor, id: string): Promise<TimelineEventResponse[]> {
     await this.access.requireCase(actor, id, 'full');
     const events = await this.timeline.list(id);
+    // Identification decisions are often made by another agency (the police): they are read
+    // from the decisions themselves rather than copied into the lead agency's timeline.
+    const decisions = await findIdentificationDecisionsOfCase(this.tx.manager(), id);
     this.audit.touch('case', [id], [id]);
-    return events.map((e) => ({
-      id: e.id,
-      occurredAt: e.occurredAt.toISOString(),
-      kind: e.kind,
-      actorId: e.actorId,
-      agencyId: e.agencyId,
-      refType: e.refType,
-      refId: e.refId,
-      summary: e.summary,
-    }));
+    const merged: TimelineEventResponse[] = [
+      ...events.map((e) => ({
+        id: e.id,
+        occurredAt: e.occurredAt.toISOString(),
+        kind: e.kind,
+        actorId: e.actorId,
+        agencyId: e.agencyId,
+        refType: e.refType,
+        refId: e.refId,
+        summary: e.summary,
+      })),
+      ...decisions.map((d) => ({
+        id: d.id,
+        occurredAt: d.recorded_at.toISOString(),
+        kind: 'identification_decided',
+        actorId: d.decided_by,
+        agencyId: d.deciding_agency_id,
+        refType: 'identification_decision',
+        refId: d.id,
+        summary: { status: d.status, revision: d.revision, decidedOn: d.decided_on, screeningId: d.screening_id },
+      })),
+    ];
+    return merged.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
   }
 
   /**

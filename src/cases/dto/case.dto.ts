@@ -139,6 +139,15 @@ export class CaseListQuery {
   @BooleanQuery()
   @IsBoolean()
   overdueFollowUp?: boolean;
+  @ApiPropertyOptional({ description: 'Only open cases with a pending closure request, awaiting a supervisor' })
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean()
+  closureRequested?: boolean;
+  @ApiPropertyOptional({ format: 'uuid', description: "The person's cases (those you may see)" })
+  @IsOptional()
+  @IsUUID()
+  personId?: string;
   @ApiPropertyOptional({ example: 'VT-2026-000123' })
   @IsOptional()
   @Matches(/^[A-Z]{2,3}-\d{4}-\d{6}$/)
@@ -208,8 +217,16 @@ export class CaseListItem {
   @ApiProperty({ type: [String] }) exploitationTypes!: string[];
   @ApiProperty({ format: 'date' }) openedOn!: string;
   @ApiProperty({ description: 'A follow-up of this case is overdue' }) followUpOverdue!: boolean;
+  @ApiProperty({ description: 'A closure request awaits a supervisor' }) closureRequested!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class CaseCountsResponse {
+  @ApiProperty({ description: 'Open cases you see in full with a closure request awaiting a supervisor' })
+  closureRequested!: number;
+  @ApiProperty({ description: 'Cases you see in full with an overdue follow-up visit' })
+  overdueFollowUp!: number;
 }
 
 export class CasePage {
