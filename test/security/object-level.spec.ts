@@ -1,3 +1,4 @@
+import { localToday } from '../harness/dates.js';
 import { randomUUID } from 'node:crypto';
 import { ROLES } from '../../src/auth/permissions.js';
 import { listRoutes, type RouteInfo } from '../../src/common/http/route-inventory.js';
@@ -28,7 +29,7 @@ const RECEIVER_REACHES: string[] = [
   'POST /referrals/:id/withdraw 403',
 ];
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = localToday;
 
 /**
  * Broken object-level authorisation, generated over every route with an id in its path: an
