@@ -21,8 +21,14 @@ import {
   SupportPlanEntity,
 } from './case-records.entities.js';
 import { CaseEntity } from './case.entity.js';
+import { findUpcomingFollowUps } from './follow-ups.queries.js';
+import { addDays } from '../common/clock.js';
 import type {
   AssessmentResponse,
+  CancelFollowUpRequest,
+  RescheduleFollowUpRequest,
+  UpcomingFollowUpResponse,
+  UpcomingFollowUpsQuery,
   ConsentResponse,
   CreateAssessmentRequest,
   CreateServiceRecordRequest,
@@ -679,6 +685,125 @@ export class AssistanceService {
         column: 'notes_enc',
         id: r.id,
       }),
+      changeReason: r.changeReason,
+      version: r.version,
+    }));
+  }
+
+  /**
+   * A scheduled visit the actor may change: the lead agency (full view) changes any, the
+   * visiting agency (limited view) its own; anything else answers 404.
+   */
+  private async changeableFollowUp(
+    actor: Actor,
+    caseId: string,
+    followUpId: string,
+    version: number,
+  ): Promise<{ c: CaseEntity; f: FollowUpEntity }> {
+    const view = await this.access.requireCase(actor, caseId);
+    const c = await this.m().getRepository(CaseEntity).findOneByOrFail({ id: caseId });
+    const f = await this.m().getRepository(FollowUpEntity).findOneBy({ id: followUpId, caseId });
+    if (!f || (view === 'limited' && f.agencyId !== actor.agencyId)) throw notFound('Follow-up');
+    if (f.version !== version) throw staleVersion('Follow-up', f.version);
+    if (f.status !== 'scheduled')
+      throw new DomainError('ILLEGAL_TRANSITION', `The visit is already ${f.status}`, {
+        extensions: { currentStatus: f.status },
+      });
+    return { c, f };
+  }
+
+  private async updateFollowUp(id: string, version: number, set: Partial<FollowUpEntity>): Promise<void> {
+    const result = await this.m()
+      .createQueryBuilder()
+      .update(FollowUpEntity)
+      .set({ ...set, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    if (!result.affected)
+      throw staleVersion('Follow-up', (await this.m().getRepository(FollowUpEntity).findOneByOrFail({ id })).version);
+  }
+
+  async cancelFollowUp(
+    actor: Actor,
+    caseId: string,
+    followUpId: string,
+    version: number,
+    body: CancelFollowUpRequest,
+  ): Promise<FollowUpResponse> {
+    const { f } = await this.changeableFollowUp(actor, caseId, followUpId, version);
+    await this.updateFollowUp(followUpId, version, { status: 'cancelled', changeReason: body.reason });
+    await this.timeline.record(
+      caseId,
+      'follow_up_cancelled',
+      actor,
+      { type: 'case_follow_up', id: followUpId },
+      { dueOn: f.dueOn, reason: body.reason },
+    );
+    await this.audit.change(
+      'cancel',
+      'case_follow_up',
+      followUpId,
+      diffFields(
+        { status: f.status, changeReason: f.changeReason },
+        { status: 'cancelled', changeReason: body.reason },
+      ),
+      caseId,
+    );
+    return (await this.followUps(actor, caseId)).find((x) => x.id === followUpId)!;
+  }
+
+  async rescheduleFollowUp(
+    actor: Actor,
+    caseId: string,
+    followUpId: string,
+    version: number,
+    body: RescheduleFollowUpRequest,
+  ): Promise<FollowUpResponse> {
+    const { f } = await this.changeableFollowUp(actor, caseId, followUpId, version);
+    if (body.dueOn < this.clock.today()) throw outOfRange('dueOn', 'dueOn must be today or later');
+    await this.updateFollowUp(followUpId, version, { dueOn: body.dueOn, changeReason: body.reason });
+    await this.timeline.record(
+      caseId,
+      'follow_up_rescheduled',
+      actor,
+      { type: 'case_follow_up', id: followUpId },
+      { from: f.dueOn, to: body.dueOn, reason: body.reason },
+    );
+    await this.audit.change(
+      'reschedule',
+      'case_follow_up',
+      followUpId,
+      diffFields({ dueOn: f.dueOn, changeReason: f.changeReason }, { dueOn: body.dueOn, changeReason: body.reason }),
+      caseId,
+    );
+    return (await this.followUps(actor, caseId)).find((x) => x.id === followUpId)!;
+  }
+
+  /** The actor's agency's scheduled visits due in a date range (default the next 30 days), on cases it may see. */
+  async upcoming(actor: Actor, q: UpcomingFollowUpsQuery): Promise<UpcomingFollowUpResponse[]> {
+    const from = q.from ?? this.clock.today();
+    const to = q.to ?? addDays(from, 30);
+    if (to < from) throw outOfRange('to', 'to must not be before from');
+    if (to > addDays(from, 366)) throw outOfRange('to', 'the range is at most 366 days');
+    const rows = await findUpcomingFollowUps(
+      this.m(),
+      this.access.caseVisibility(actor, 'c', 1),
+      actor.agencyId,
+      from,
+      to,
+    );
+    this.audit.touch(
+      'case_follow_up',
+      rows.map((r) => r.id),
+      rows.map((r) => r.case_id),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      caseNumber: r.case_number,
+      dueOn: r.due_on,
+      planMonth: r.plan_month,
+      changeReason: r.change_reason,
       version: r.version,
     }));
   }

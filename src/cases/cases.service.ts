@@ -38,11 +38,13 @@ import type {
   TimelineEventResponse,
   UpdateCaseRequest,
 } from './dto/case.dto.js';
+import { FOLLOW_UP_CLOSED_REASON } from './dto/case.dto.js';
 import {
   findIdentificationDecisionsOfCase,
   findScreeningDecisionStatus,
   findStageFacts,
 } from './case-stages.queries.js';
+import { cancelScheduledFollowUps } from './follow-ups.queries.js';
 import { TimelineService } from './timeline.service.js';
 
 const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
@@ -622,6 +624,23 @@ export class CasesService {
       `stage = $3, closure_reason = $4, closed_at = now(), closed_by = $5, transferred_to_agency_id = $6, closure_request = NULL`,
       [stage, reason, actor.userId, transferredToAgencyId ?? null],
     );
+    // The closure rule for follow-ups: visits still scheduled are cancelled with 'case_closed'
+    // (a reopened case schedules anew); completed visits stay as they were.
+    const cancelledVisits = await cancelScheduledFollowUps(this.tx.manager(), id, FOLLOW_UP_CLOSED_REASON);
+    if (cancelledVisits.length) {
+      await this.timeline.record(id, 'follow_ups_cancelled', actor, null, {
+        count: cancelledVisits.length,
+        reason: FOLLOW_UP_CLOSED_REASON,
+      });
+      await this.audit.change(
+        'cancel',
+        'case_follow_up',
+        cancelledVisits[0]!,
+        diffFields({ status: 'scheduled' }, { status: 'cancelled' }),
+        id,
+        { followUpIds: cancelledVisits, reason: FOLLOW_UP_CLOSED_REASON },
+      );
+    }
     await this.timeline.record(id, 'closed', actor, null, {
       from: c.stage,
       to: stage,

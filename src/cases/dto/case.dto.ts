@@ -50,6 +50,16 @@ export const ASSESSMENT_KINDS = ['individual', 'household', 'community'] as cons
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export const PLAN_STATUSES = ['draft', 'agreed', 'completed', 'cancelled'] as const;
 export const SERVICE_OUTCOMES = ['completed', 'ongoing', 'partial', 'not_delivered'] as const;
+/** Why a visit is cancelled or rescheduled; 'case_closed' is set by the server when the case closes. */
+export const FOLLOW_UP_CHANGE_REASONS = [
+  'person_moved',
+  'person_unreachable',
+  'person_declined',
+  'visit_not_needed',
+  'schedule_conflict',
+  'other',
+] as const;
+export const FOLLOW_UP_CLOSED_REASON = 'case_closed';
 export const FOLLOW_UP_OUTCOMES = [
   'reached_stable',
   'reached_needs_support',
@@ -475,6 +485,42 @@ export class RecordFollowUpRequest {
   notes?: string;
 }
 
+export class CancelFollowUpRequest {
+  @ApiProperty({ enum: FOLLOW_UP_CHANGE_REASONS }) @IsIn(FOLLOW_UP_CHANGE_REASONS) reason!: string;
+}
+
+export class RescheduleFollowUpRequest {
+  @ApiProperty({ format: 'date', description: 'The new due date: today or later' })
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  dueOn!: string;
+  @ApiProperty({ enum: FOLLOW_UP_CHANGE_REASONS }) @IsIn(FOLLOW_UP_CHANGE_REASONS) reason!: string;
+}
+
+export class UpcomingFollowUpsQuery {
+  @ApiPropertyOptional({ format: 'date', description: 'First due date (default today, in TIME_ZONE)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  from?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Last due date (default 30 days after from; at most 366 days)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  to?: string;
+}
+
+export class UpcomingFollowUpResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty() caseNumber!: string;
+  @ApiProperty({ format: 'date' }) dueOn!: string;
+  @ApiProperty({ type: Number, nullable: true }) planMonth!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was last rescheduled, if it was' })
+  changeReason!: string | null;
+  @ApiProperty() version!: number;
+}
+
 export class FollowUpResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) caseId!: string;
@@ -486,6 +532,12 @@ export class FollowUpResponse {
   @ApiProperty({ type: String, format: 'date', nullable: true }) completedOn!: string | null;
   @ApiProperty({ type: String, nullable: true }) outcome!: string | null;
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "Why it was last cancelled or rescheduled ('case_closed': cancelled when the case closed)",
+  })
+  changeReason!: string | null;
   @ApiProperty() version!: number;
 }
 
