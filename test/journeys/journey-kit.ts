@@ -2,7 +2,8 @@ import { pino } from 'pino';
 import type { Role } from '../../src/auth/permissions.js';
 import { CONSENT_ITEMS } from '../../src/reference-data/data/code-lists.js';
 import { ensureBootstrapAdmin } from '../../src/users/bootstrap-admin.js';
-import { localToday } from '../harness/dates.js';
+import { Clock } from '../../src/common/clock.js';
+import { daysAhead, setClock } from '../harness/clock.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
 /**
@@ -49,6 +50,62 @@ export class Deployment {
 
   get http() {
     return this.t.http;
+  }
+
+  /** Today as the API counts it (its clock, in the deployment's time zone). */
+  today(): string {
+    return this.t.app.get(Clock).today();
+  }
+
+  /** Moves the API's clock `days` ahead (follow-ups falling due); returns the function that puts it back. */
+  advanceClock(days: number): () => void {
+    return setClock(this.t, daysAhead(days));
+  }
+
+  /**
+   * A returnee announced by a host country's pre-arrival notice and received at the VTC: the
+   * person is registered and the arrival opens the VTC's case. The one place the journeys use the
+   * returns API, so a change of its shape is made here once.
+   */
+  async receiveReturnee(
+    vtcStaff: Actor,
+    person: Record<string, unknown>,
+  ): Promise<{ caseId: string; personId: string }> {
+    const notice = await this.http.post('/return-notices').set(vtcStaff.auth).send({
+      hostCountry: 'TH',
+      hostAgency: 'MSDHS Thailand',
+      hostReference: 'TH-REF-2026-0815',
+      borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',
+      expectedOn: this.today(),
+      peopleCount: 1,
+      childrenCount: 0,
+    });
+    expectStatus(notice, 201, 'pre-arrival notice');
+    const registered = await this.http.post('/persons').set(vtcStaff.auth).send(person);
+    expectStatus(registered, 201, 'register the returnee');
+    const arrival = notice.body.arrivals[0];
+    const arrived = await this.http
+      .post(`/expected-arrivals/${arrival.id}/arrival`)
+      .set(vtcStaff.auth)
+      .set('if-match', `"${arrival.version}"`)
+      .send({ personId: registered.body.id });
+    expectStatus(arrived, 201, 'arrival at the VTC');
+    return { caseId: arrived.body.id, personId: registered.body.id };
+  }
+
+  /** Moves a case through stages, as its caseworker, returning the final version. */
+  async moveCase(actor: Actor, caseId: string, stages: string[]): Promise<number> {
+    let version = (await this.http.get(`/cases/${caseId}`).set(actor.auth)).body.version as number;
+    for (const to of stages) {
+      const res = await this.http
+        .post(`/cases/${caseId}/transitions`)
+        .set(actor.auth)
+        .set('if-match', `"${version}"`)
+        .send({ to });
+      expectStatus(res, 200, `move the case to ${to}`);
+      version = res.body.version;
+    }
+    return version;
   }
 
   /** An empty deployment (a freshly cloned, migrated database) with its bootstrap administrator signed in. */
@@ -177,9 +234,6 @@ export function expectStatus(res: { status: number; body: unknown }, status: num
   if (res.status !== status)
     throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
 }
-
-/** Today in the deployment's time zone, as the API counts it. */
-export const today = localToday;
 
 /** The agencies of the Lao counter-trafficking system that the journeys involve (DOMAIN.md §3). */
 export const AGENCIES = {
