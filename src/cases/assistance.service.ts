@@ -21,6 +21,8 @@ import {
   SupportPlanEntity,
 } from './case-records.entities.js';
 import { CaseEntity } from './case.entity.js';
+import { ageOn, PersonCodec } from '../persons/person.codec.js';
+import { PersonEntity } from '../persons/person.entity.js';
 import { findUpcomingFollowUps } from './follow-ups.queries.js';
 import { addDays } from '../common/clock.js';
 import type {
@@ -68,6 +70,7 @@ export class AssistanceService {
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
     @Inject(TimelineService) private readonly timeline: TimelineService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(PersonCodec) private readonly codec: PersonCodec,
   ) {}
 
   private m() {
@@ -89,10 +92,30 @@ export class AssistanceService {
 
   // --- Consent -----------------------------------------------------------------
 
+  /**
+   * A child's consent is given by a guardian (or a proxy such as the child-protection officer),
+   * never by the child alone: a person under 18 on the day consent is given (age known from
+   * their birth details) cannot give it as 'person'. Their views are heard; the record says who decided.
+   */
+  private async assertConsentGiverFits(personId: string, givenBy: string, givenOn: string): Promise<void> {
+    if (givenBy !== 'person') return;
+    const person = await this.m().getRepository(PersonEntity).findOneByOrFail({ id: personId });
+    const age = ageOn(this.codec.decrypt(person).birth, new Date(`${givenOn}T00:00:00Z`));
+    if (age !== null && age < 18)
+      throw new DomainError(
+        'CONSENT_REQUIRED',
+        'A child cannot consent alone: record the guardian or proxy who gave it',
+        {
+          errors: [{ field: 'givenBy', messages: ['a person under 18 gives consent through a guardian or proxy'] }],
+        },
+      );
+  }
+
   async recordConsent(actor: Actor, caseId: string, body: RecordConsentRequest): Promise<ConsentResponse> {
     const c = await this.caseFor(actor, caseId);
     if (c.leadAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'The lead agency records consent');
     this.assertNotFuture(body.givenOn, 'givenOn');
+    await this.assertConsentGiverFits(c.personId, body.givenBy, body.givenOn);
     const known = await this.m()
       .getRepository(AgencyEntity)
       .countBy(body.coveredAgencyIds.map((id) => ({ id })));
