@@ -213,6 +213,8 @@ describe("object level: another agency's ids in paths and bodies", () => {
       'POST /referrals/:id/complete': { reason: 'family_traced' },
       'POST /placements/:id/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
       'POST /facilities/:id/admissions': { caseId: outsiderCase, admittedOn: today() },
+      'POST /cases/:id/follow-ups/:recordId/cancel': { reason: 'other' },
+      'POST /cases/:id/follow-ups/:recordId/reschedule': { dueOn: today(), reason: 'other' },
     };
     return byRoute[`${route.method} ${route.path}`] ?? {};
   };
