@@ -11,6 +11,7 @@ import { BreakGlassGrantIndex1795390000002 } from './1795390000002-break-glass-g
 import { CaseListIndex1795390000003 } from './1795390000003-case-list-index.js';
 import { GrantedCaseOrder1795390000004 } from './1795390000004-granted-case-order.js';
 import { ReferredCasesFunction1795390000005 } from './1795390000005-referred-cases-function.js';
+import { FollowUpChanges1796000000000 } from './1796000000000-follow-up-changes.js';
 import { IdempotentReplayAccess1796200000000 } from './1796200000000-idempotent-replay-access.js';
 
 export const MIGRATIONS: Function[] = [
@@ -26,5 +27,6 @@ export const MIGRATIONS: Function[] = [
   CaseListIndex1795390000003,
   GrantedCaseOrder1795390000004,
   ReferredCasesFunction1795390000005,
+  FollowUpChanges1796000000000,
   IdempotentReplayAccess1796200000000,
 ];

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
           const id = existing[0]?.id ?? uuidv7();
           if (!existing[0]) {
             await ds.query(
-              `INSERT INTO agency (id, code, name_en, name_lo, htcds_org_type, local_type, province_code, parent_agency_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+              `INSERT INTO agency (id, code, name_en, name_lo, htcds_org_type, local_type, province_code, parent_agency_id, formal_identification_authority) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
               [
                 id,
                 a.code,
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
                 a.localType,
                 a.provinceCode,
                 a.parent ? ids.get(a.parent) : null,
+                a.formalIdentificationAuthority ?? false,
               ],
             );
           }

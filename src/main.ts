@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     app = await createApp(config, db.appUrl, logger);
     await app.listen(config.http.port, config.http.host);
   } catch (err) {
+    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
     logger.fatal({ err: { type: (err as Error)?.name, message: (err as Error)?.message } }, 'start-up failed');
     await db.close();
     process.exit(1);

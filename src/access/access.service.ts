@@ -206,6 +206,21 @@ export class AccessService implements OnModuleInit {
     return view;
   }
 
+  /**
+   * Admissions (route permission placement.manage): the staff who run an agency's beds admit
+   * any case their agency leads, whoever it is assigned to, without thereby seeing the case
+   * itself; a case led elsewhere must be visible (an open referral). Anything else answers 404.
+   */
+  async requireCaseToAdmit(actor: Actor, caseId: string): Promise<void> {
+    const v = this.caseVisibility(actor, 'c', 3);
+    const rows = await preparedRows(
+      this.tx.manager(),
+      prepared(`SELECT 1 FROM case_file c WHERE c.id = $1::uuid AND (c.lead_agency_id = $2::uuid OR ${v.condition})`),
+      [caseId, actor.agencyId, ...v.params],
+    );
+    if (!rows.length) throw notFound('Case');
+  }
+
   /** Throws 404 unless the actor sees every one of the cases. */
   async requireCases(
     actor: Actor,

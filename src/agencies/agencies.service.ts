@@ -52,6 +52,7 @@ export class AgenciesService {
       provinceCode: body.provinceCode ?? null,
       parentAgencyId: body.parentAgencyId ?? null,
       active: true,
+      formalIdentificationAuthority: body.formalIdentificationAuthority ?? false,
       version: 1,
     });
     await this.repo().insert(agency);

@@ -11,6 +11,7 @@ export const toAgencyResponse = (a: AgencyEntity): AgencyResponse => ({
   provinceCode: a.provinceCode,
   parentAgencyId: a.parentAgencyId,
   active: a.active,
+  formalIdentificationAuthority: a.formalIdentificationAuthority,
   createdAt: a.createdAt.toISOString(),
   updatedAt: a.updatedAt.toISOString(),
   version: a.version,

@@ -8,6 +8,8 @@ export interface DemoAgency {
   localType: string;
   provinceCode: string;
   parent?: string;
+  /** May record "actual victim" decisions (DOMAIN.md §3.2: the central MOPS anti-trafficking department). */
+  formalIdentificationAuthority?: boolean;
   roles: Role[];
 }
 
@@ -41,6 +43,7 @@ export const DEMO_AGENCIES: DemoAgency[] = [
     htcdsOrgType: 'LawEnforcement',
     localType: 'police_anti_trafficking_unit',
     provinceCode: 'LA-VT',
+    formalIdentificationAuthority: true,
     roles: [...STAFF, 'screener', 'identification_officer'],
   },
   {

@@ -18,6 +18,7 @@ import { BooleanQuery } from '../common/http/query-transforms.js';
 import { AssistanceService } from './assistance.service.js';
 import {
   AssessmentResponse,
+  CancelFollowUpRequest,
   ConsentResponse,
   CreateAssessmentRequest,
   CreateNoteRequest,
@@ -29,9 +30,12 @@ import {
   RecordConsentRequest,
   RecordFollowUpRequest,
   RecordIdParams,
+  RescheduleFollowUpRequest,
   ScheduleFollowUpsRequest,
   ServiceRecordResponse,
   SupportPlanResponse,
+  UpcomingFollowUpResponse,
+  UpcomingFollowUpsQuery,
   UpdateSupportPlanRequest,
 } from './dto/case.dto.js';
 
@@ -197,6 +201,36 @@ export class AssistanceController {
     return this.assistance.recordFollowUp(actor, p.id, p.recordId, version, body);
   }
 
+  @Post('follow-ups/:recordId/cancel')
+  @HttpCode(200)
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Cancel a scheduled follow-up visit, with a reason' })
+  @ApiOkResponse({ type: FollowUpResponse })
+  cancelFollowUp(
+    @CurrentActor() actor: Actor,
+    @Param() p: RecordIdParams,
+    @IfMatchVersion() version: number,
+    @Body() body: CancelFollowUpRequest,
+  ): Promise<FollowUpResponse> {
+    return this.assistance.cancelFollowUp(actor, p.id, p.recordId, version, body);
+  }
+
+  @Post('follow-ups/:recordId/reschedule')
+  @HttpCode(200)
+  @Authorize(Permission.CaseRecordWrite)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Move a scheduled follow-up visit to another date, with a reason' })
+  @ApiOkResponse({ type: FollowUpResponse })
+  rescheduleFollowUp(
+    @CurrentActor() actor: Actor,
+    @Param() p: RecordIdParams,
+    @IfMatchVersion() version: number,
+    @Body() body: RescheduleFollowUpRequest,
+  ): Promise<FollowUpResponse> {
+    return this.assistance.rescheduleFollowUp(actor, p.id, p.recordId, version, body);
+  }
+
   @Post('notes')
   @Authorize(Permission.CaseRecordWrite)
   @ApiHeader(IDEMPOTENCY)
@@ -241,5 +275,13 @@ export class FollowUpsController {
   @ApiOkResponse({ type: [OverdueFollowUpResponse] })
   overdue(@CurrentActor() actor: Actor): Promise<OverdueFollowUpResponse[]> {
     return this.assistance.overdue(actor);
+  }
+
+  @Get('upcoming')
+  @Authorize(Permission.FollowUpRead)
+  @ApiOperation({ summary: "Your agency's scheduled visits due in a date range (default the next 30 days)" })
+  @ApiOkResponse({ type: [UpcomingFollowUpResponse] })
+  upcoming(@CurrentActor() actor: Actor, @Query() q: UpcomingFollowUpsQuery): Promise<UpcomingFollowUpResponse[]> {
+    return this.assistance.upcoming(actor, q);
   }
 }

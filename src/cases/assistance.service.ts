@@ -7,6 +7,7 @@ import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { staleVersion } from '../common/http/etag.js';
 import { uuidv7 } from '../common/uuid.js';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
 import { queryRows } from '../database/sql.js';
@@ -20,8 +21,16 @@ import {
   SupportPlanEntity,
 } from './case-records.entities.js';
 import { CaseEntity } from './case.entity.js';
+import { ageOn, PersonCodec } from '../persons/person.codec.js';
+import { PersonEntity } from '../persons/person.entity.js';
+import { findUpcomingFollowUps } from './follow-ups.queries.js';
+import { addDays } from '../common/clock.js';
 import type {
   AssessmentResponse,
+  CancelFollowUpRequest,
+  RescheduleFollowUpRequest,
+  UpcomingFollowUpResponse,
+  UpcomingFollowUpsQuery,
   ConsentResponse,
   CreateAssessmentRequest,
   CreateServiceRecordRequest,
@@ -39,7 +48,6 @@ import type {
 } from './dto/case.dto.js';
 import { TimelineService } from './timeline.service.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
 const addMonths = (date: string, months: number) => {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + months);
@@ -61,6 +69,8 @@ export class AssistanceService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
     @Inject(TimelineService) private readonly timeline: TimelineService,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(PersonCodec) private readonly codec: PersonCodec,
   ) {}
 
   private m() {
@@ -77,15 +87,35 @@ export class AssistanceService {
   }
 
   private assertNotFuture(date: string, field: string): void {
-    if (date > today()) throw outOfRange(field, `${field} must not be in the future`);
+    if (date > this.clock.today()) throw outOfRange(field, `${field} must not be in the future`);
   }
 
   // --- Consent -----------------------------------------------------------------
+
+  /**
+   * A child's consent is given by a guardian (or a proxy such as the child-protection officer),
+   * never by the child alone: a person under 18 on the day consent is given (age known from
+   * their birth details) cannot give it as 'person'. Their views are heard; the record says who decided.
+   */
+  private async assertConsentGiverFits(personId: string, givenBy: string, givenOn: string): Promise<void> {
+    if (givenBy !== 'person') return;
+    const person = await this.m().getRepository(PersonEntity).findOneByOrFail({ id: personId });
+    const age = ageOn(this.codec.decrypt(person).birth, new Date(`${givenOn}T00:00:00Z`));
+    if (age !== null && age < 18)
+      throw new DomainError(
+        'CONSENT_REQUIRED',
+        'A child cannot consent alone: record the guardian or proxy who gave it',
+        {
+          errors: [{ field: 'givenBy', messages: ['a person under 18 gives consent through a guardian or proxy'] }],
+        },
+      );
+  }
 
   async recordConsent(actor: Actor, caseId: string, body: RecordConsentRequest): Promise<ConsentResponse> {
     const c = await this.caseFor(actor, caseId);
     if (c.leadAgencyId !== actor.agencyId) throw new DomainError('FORBIDDEN', 'The lead agency records consent');
     this.assertNotFuture(body.givenOn, 'givenOn');
+    await this.assertConsentGiverFits(c.personId, body.givenBy, body.givenOn);
     const known = await this.m()
       .getRepository(AgencyEntity)
       .countBy(body.coveredAgencyIds.map((id) => ({ id })));
@@ -662,7 +692,7 @@ export class AssistanceService {
       rows.map((r) => r.id),
       [caseId],
     );
-    const now = today();
+    const now = this.clock.today();
     return rows.map((r) => ({
       id: r.id,
       caseId: r.caseId,
@@ -678,6 +708,125 @@ export class AssistanceService {
         column: 'notes_enc',
         id: r.id,
       }),
+      changeReason: r.changeReason,
+      version: r.version,
+    }));
+  }
+
+  /**
+   * A scheduled visit the actor may change: the lead agency (full view) changes any, the
+   * visiting agency (limited view) its own; anything else answers 404.
+   */
+  private async changeableFollowUp(
+    actor: Actor,
+    caseId: string,
+    followUpId: string,
+    version: number,
+  ): Promise<{ c: CaseEntity; f: FollowUpEntity }> {
+    const view = await this.access.requireCase(actor, caseId);
+    const c = await this.m().getRepository(CaseEntity).findOneByOrFail({ id: caseId });
+    const f = await this.m().getRepository(FollowUpEntity).findOneBy({ id: followUpId, caseId });
+    if (!f || (view === 'limited' && f.agencyId !== actor.agencyId)) throw notFound('Follow-up');
+    if (f.version !== version) throw staleVersion('Follow-up', f.version);
+    if (f.status !== 'scheduled')
+      throw new DomainError('ILLEGAL_TRANSITION', `The visit is already ${f.status}`, {
+        extensions: { currentStatus: f.status },
+      });
+    return { c, f };
+  }
+
+  private async updateFollowUp(id: string, version: number, set: Partial<FollowUpEntity>): Promise<void> {
+    const result = await this.m()
+      .createQueryBuilder()
+      .update(FollowUpEntity)
+      .set({ ...set, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    if (!result.affected)
+      throw staleVersion('Follow-up', (await this.m().getRepository(FollowUpEntity).findOneByOrFail({ id })).version);
+  }
+
+  async cancelFollowUp(
+    actor: Actor,
+    caseId: string,
+    followUpId: string,
+    version: number,
+    body: CancelFollowUpRequest,
+  ): Promise<FollowUpResponse> {
+    const { f } = await this.changeableFollowUp(actor, caseId, followUpId, version);
+    await this.updateFollowUp(followUpId, version, { status: 'cancelled', changeReason: body.reason });
+    await this.timeline.record(
+      caseId,
+      'follow_up_cancelled',
+      actor,
+      { type: 'case_follow_up', id: followUpId },
+      { dueOn: f.dueOn, reason: body.reason },
+    );
+    await this.audit.change(
+      'cancel',
+      'case_follow_up',
+      followUpId,
+      diffFields(
+        { status: f.status, changeReason: f.changeReason },
+        { status: 'cancelled', changeReason: body.reason },
+      ),
+      caseId,
+    );
+    return (await this.followUps(actor, caseId)).find((x) => x.id === followUpId)!;
+  }
+
+  async rescheduleFollowUp(
+    actor: Actor,
+    caseId: string,
+    followUpId: string,
+    version: number,
+    body: RescheduleFollowUpRequest,
+  ): Promise<FollowUpResponse> {
+    const { f } = await this.changeableFollowUp(actor, caseId, followUpId, version);
+    if (body.dueOn < this.clock.today()) throw outOfRange('dueOn', 'dueOn must be today or later');
+    await this.updateFollowUp(followUpId, version, { dueOn: body.dueOn, changeReason: body.reason });
+    await this.timeline.record(
+      caseId,
+      'follow_up_rescheduled',
+      actor,
+      { type: 'case_follow_up', id: followUpId },
+      { from: f.dueOn, to: body.dueOn, reason: body.reason },
+    );
+    await this.audit.change(
+      'reschedule',
+      'case_follow_up',
+      followUpId,
+      diffFields({ dueOn: f.dueOn, changeReason: f.changeReason }, { dueOn: body.dueOn, changeReason: body.reason }),
+      caseId,
+    );
+    return (await this.followUps(actor, caseId)).find((x) => x.id === followUpId)!;
+  }
+
+  /** The actor's agency's scheduled visits due in a date range (default the next 30 days), on cases it may see. */
+  async upcoming(actor: Actor, q: UpcomingFollowUpsQuery): Promise<UpcomingFollowUpResponse[]> {
+    const from = q.from ?? this.clock.today();
+    const to = q.to ?? addDays(from, 30);
+    if (to < from) throw outOfRange('to', 'to must not be before from');
+    if (to > addDays(from, 366)) throw outOfRange('to', 'the range is at most 366 days');
+    const rows = await findUpcomingFollowUps(
+      this.m(),
+      this.access.caseVisibility(actor, 'c', 1),
+      actor.agencyId,
+      from,
+      to,
+    );
+    this.audit.touch(
+      'case_follow_up',
+      rows.map((r) => r.id),
+      rows.map((r) => r.case_id),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      caseNumber: r.case_number,
+      dueOn: r.due_on,
+      planMonth: r.plan_month,
+      changeReason: r.change_reason,
       version: r.version,
     }));
   }
@@ -693,11 +842,11 @@ export class AssistanceService {
       days: number;
       plan_month: number | null;
     }[] = await this.m().query(
-      `SELECT f.id, f.case_id, c.case_number, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, (current_date - f.due_on) AS days, f.plan_month
+      `SELECT f.id, f.case_id, c.case_number, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, ($${v.params.length + 2}::date - f.due_on) AS days, f.plan_month
          FROM case_follow_up f JOIN case_file c ON c.id = f.case_id
-        WHERE f.agency_id = $${v.params.length + 1} AND f.status = 'scheduled' AND f.due_on < current_date AND ${v.condition}
+        WHERE f.agency_id = $${v.params.length + 1} AND f.status = 'scheduled' AND f.due_on < $${v.params.length + 2}::date AND ${v.condition}
         ORDER BY f.due_on ASC LIMIT 500`,
-      [...v.params, actor.agencyId],
+      [...v.params, actor.agencyId, this.clock.today()],
     );
     this.audit.touch(
       'case_follow_up',

@@ -262,6 +262,10 @@ export class FollowUpEntity extends CaseRecord {
 
   @Column({ type: 'bytea', nullable: true })
   notesEnc!: Buffer | null;
+
+  /** Why the visit was last cancelled or rescheduled (a code; 'case_closed' when the case closed). */
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  changeReason!: string | null;
 }
 
 /** Case notes are never edited: a correction adds a version that supersedes the previous one. */

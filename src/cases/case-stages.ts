@@ -51,6 +51,56 @@ export function canTransition(from: CaseStage, to: CaseStage): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
+/** What the case holds that a stage may depend on (docs/case-stages.md). */
+export interface StageFacts {
+  /** Latest identification decision on a screening of the case (HTCDS status), if any. */
+  identificationStatus: string | null;
+  /** A referral of the case that was sent and not declined, withdrawn or expired. */
+  referralSent: boolean;
+  /** The person is in a facility bed now (an admission without discharge). */
+  openPlacement: boolean;
+}
+
+const IDENTIFIED_STATUSES = new Set(['ActualVictimOfTrafficking', 'PossibleVictimOfTrafficking']);
+
+/**
+ * Stages reflect facts: a move to a stage that an event implies is refused until that event
+ * is recorded. Returns why the move is refused, or null when the facts allow it.
+ */
+export function missingFact(to: CaseStage, facts: StageFacts): { fact: string; detail: string } | null {
+  switch (to) {
+    case 'identified':
+      return facts.identificationStatus && IDENTIFIED_STATUSES.has(facts.identificationStatus)
+        ? null
+        : {
+            fact: 'identification_decision',
+            detail: 'Record an identification decision (actual or possible victim) on a screening of the case first',
+          };
+    case 'not_identified':
+      return facts.identificationStatus === 'NotAVictimOfTrafficking'
+        ? null
+        : {
+            fact: 'identification_decision',
+            detail: 'Record an identification decision (not a victim) on a screening of the case first',
+          };
+    case 'referred':
+      return facts.referralSent ? null : { fact: 'referral', detail: 'Send a referral of the case first' };
+    case 'reintegration':
+      return facts.openPlacement
+        ? { fact: 'discharge', detail: 'The person is still in a facility: record the discharge first' }
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** The stage a case opened from a screening starts in: the decision already recorded decides it. */
+export function stageFromScreening(identificationStatus: string | null): CaseStage {
+  if (identificationStatus && IDENTIFIED_STATUSES.has(identificationStatus)) return 'identified';
+  if (identificationStatus === 'NotAVictimOfTrafficking') return 'not_identified';
+  return 'screening';
+}
+
 /** HTCDS cas_Status of a stage. */
 export function htcdsStatus(stage: CaseStage): 'Active' | 'FollowUp' | 'Closed' | 'ClosedReferred' {
   if (stage === 'closed') return 'Closed';

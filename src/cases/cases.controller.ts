@@ -20,6 +20,7 @@ import {
   AccessGrantResponse,
   AssignCaseRequest,
   BreakGlassRequest,
+  CaseCountsResponse,
   CaseListQuery,
   CasePage,
   CaseResponse,
@@ -67,6 +68,14 @@ export class CasesController {
   @ApiOkResponse({ type: CasePage })
   list(@CurrentActor() actor: Actor, @Query() q: CaseListQuery): Promise<CasePage> {
     return this.cases.list(actor, q);
+  }
+
+  @Get('counts')
+  @Authorize(Permission.CaseRead)
+  @ApiOperation({ summary: 'Dashboard counts: closure requests awaiting a supervisor, overdue follow-ups' })
+  @ApiOkResponse({ type: CaseCountsResponse })
+  counts(@CurrentActor() actor: Actor): Promise<CaseCountsResponse> {
+    return this.cases.counts(actor);
   }
 
   @Get(':id')

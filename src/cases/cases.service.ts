@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { CaseAccessGrantEntity, type CaseView } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -22,11 +23,14 @@ import {
   canTransition,
   CLOSED_STAGES,
   htcdsStatus,
+  missingFact,
   REFERRED_CLOSURE_REASON,
+  stageFromScreening,
   TRANSITIONS,
 } from './case-stages.js';
 import type {
   AccessGrantResponse,
+  CaseCountsResponse,
   CaseListItem,
   CaseListQuery,
   CasePage,
@@ -35,6 +39,13 @@ import type {
   TimelineEventResponse,
   UpdateCaseRequest,
 } from './dto/case.dto.js';
+import { FOLLOW_UP_CLOSED_REASON } from './dto/case.dto.js';
+import {
+  findIdentificationDecisionsOfCase,
+  findScreeningDecisionStatus,
+  findStageFacts,
+} from './case-stages.queries.js';
+import { cancelScheduledFollowUps } from './follow-ups.queries.js';
 import { TimelineService } from './timeline.service.js';
 
 const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
@@ -60,8 +71,6 @@ const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: 'timest
   '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
 };
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 /** The case lifecycle: creation with a readable number, stages, closure, lists and the timeline. */
 @Injectable()
 export class CasesService {
@@ -72,6 +81,7 @@ export class CasesService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PersonsService) private readonly persons: PersonsService,
     @Inject(TimelineService) private readonly timeline: TimelineService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private repo() {
@@ -80,7 +90,7 @@ export class CasesService {
 
   /** Next number for a prefix and year: one atomic upsert, so concurrent creations never collide. */
   private async nextCaseNumber(prefix: string): Promise<string> {
-    const year = new Date().getUTCFullYear();
+    const year = this.clock.year();
     const [row] = await queryRows<{ last: number }>(
       this.tx.manager(),
       `INSERT INTO case_number_sequence AS s (prefix, year, last) VALUES ($1, $2, 1)
@@ -130,7 +140,7 @@ export class CasesService {
       stage,
       provinceCode: body.provinceCode ?? person.homeProvinceCode,
       exploitationTypes: body.exploitationTypes ?? [],
-      openedOn: today(),
+      openedOn: this.clock.today(),
     });
     await this.timeline.record(id, 'case_opened', actor, null, {
       caseNumber,
@@ -161,10 +171,11 @@ export class CasesService {
       });
     if (!screening.personId)
       throw new DomainError('UNPROCESSABLE', 'Register the person first: a case belongs to one person');
+    const stage = stageFromScreening(await findScreeningDecisionStatus(this.tx.manager(), screeningId));
     const created = await this.create(
       actor,
       { personId: screening.personId, exploitationTypes: screening.exploitationTypes, ...body },
-      'screening',
+      stage,
       { screeningId },
     );
     await this.attachScreening(actor, screening, created.id);
@@ -180,6 +191,25 @@ export class CasesService {
     if (screening.personId && screening.personId !== c.personId)
       throw new DomainError('UNPROCESSABLE', 'The screening is of another person');
     await this.attachScreening(actor, screening, caseId);
+    const added = screening.exploitationTypes.filter((t) => !c.exploitationTypes.includes(t));
+    if (added.length) {
+      // The screening's victim context reaches the case, so filters and eligibility work without retyping.
+      const merged = [...c.exploitationTypes, ...added];
+      await this.tx
+        .manager()
+        .query(
+          'UPDATE case_file SET exploitation_types = $2, version = version + 1, updated_at = now() WHERE id = $1',
+          [caseId, merged],
+        );
+      await this.audit.change(
+        'update',
+        'case',
+        caseId,
+        diffFields({ exploitationTypes: c.exploitationTypes }, { exploitationTypes: merged }),
+        caseId,
+        { screeningId },
+      );
+    }
     return this.get(actor, caseId);
   }
 
@@ -298,11 +328,17 @@ export class CasesService {
     if (q.caseworkerId) filterDefs.push({ sql: (p) => `c.assigned_caseworker_id = ${p}`, value: q.caseworkerId });
     if (q.exploitationType)
       filterDefs.push({ sql: (p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, value: q.exploitationType });
+    if (q.personId) filterDefs.push({ sql: (p) => `c.person_id = ${p}::uuid`, value: q.personId });
+    if (q.closureRequested)
+      extra.push(`c.closure_request IS NOT NULL AND c.stage NOT IN ('closed', 'closed_referred')`);
     if (q.caseNumber) filterDefs.push({ sql: (p) => `c.case_number = ${p}`, value: q.caseNumber });
+    const today = this.clock.today();
     if (q.overdueFollowUp)
-      extra.push(
-        `EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date)`,
-      );
+      filterDefs.push({
+        sql: (p) =>
+          `EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${p}::date)`,
+        value: today,
+      });
     const renderFilters = (params: unknown[]) =>
       [
         ...filterDefs.map((f) => {
@@ -322,6 +358,8 @@ export class CasesService {
       params.push(pageCursor[0], pageCursor[1]);
       cursor = ` AND (${sort.column}, c.id) ${cmp} ($${params.length - 1}::${sort.cast}, $${params.length}::uuid)`;
     }
+    params.push(today);
+    const todayParam = `$${params.length}::date`;
     params.push(limit + 1);
     const order = `ORDER BY ${sort.column} ${sort.dir}, c.id ${sort.dir}`;
     const top = `LIMIT $${params.length}`;
@@ -352,13 +390,14 @@ export class CasesService {
       exploitation_types: string[];
       opened_on: string;
       overdue: boolean;
+      closure_requested: boolean;
       created_at: Date;
       updated_at: Date;
       sort_value: string;
     }[] = await this.tx.manager().query(
       `SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
-              to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
-              EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < current_date) AS overdue
+              to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.closure_request IS NOT NULL AS closure_requested, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
+              EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${todayParam}) AS overdue
          FROM case_file c
         WHERE c.id IN ((${ownFirst}) UNION ALL (${breakGlassFirst}) UNION ALL (${referralFirst}))
           AND ${v.condition}
@@ -385,11 +424,26 @@ export class CasesService {
         exploitationTypes: r.exploitation_types,
         openedOn: r.opened_on,
         followUpOverdue: r.overdue,
+        closureRequested: r.closure_requested,
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString(),
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.sort_value, last.id) : null,
     };
+  }
+
+  /** Dashboard counts over the cases the actor sees in full (supervisors: closure requests to decide). */
+  async counts(actor: Actor): Promise<CaseCountsResponse> {
+    const v = this.access.caseVisibility(actor, 'c', 2);
+    const [row] = await queryRows<{ closure_requested: number; overdue: number }>(
+      this.tx.manager(),
+      `SELECT count(*) FILTER (WHERE c.closure_request IS NOT NULL AND c.stage NOT IN ('closed', 'closed_referred'))::int AS closure_requested,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < $1::date))::int AS overdue
+         FROM case_file c
+        WHERE ${v.view} = 'full'`,
+      [this.clock.today(), ...v.params],
+    );
+    return { closureRequested: row?.closure_requested ?? 0, overdueFollowUp: row?.overdue ?? 0 };
   }
 
   /**
@@ -501,6 +555,12 @@ export class CasesService {
         extensions: { from, to, allowed: TRANSITIONS[from] },
       });
     }
+    const missing = missingFact(to, await findStageFacts(this.tx.manager(), id));
+    if (missing) {
+      throw new DomainError('STAGE_FACT_MISSING', missing.detail, {
+        extensions: { from, to, missingFact: missing.fact },
+      });
+    }
     await this.bump(id, version, 'stage = $3', [to]);
     await this.timeline.record(id, 'stage_changed', actor, null, { from, to, ...(reason ? { reason } : {}) });
     await this.audit.change('transition', 'case', id, diffFields({ stage: from }, { stage: to }), id);
@@ -565,6 +625,23 @@ export class CasesService {
       `stage = $3, closure_reason = $4, closed_at = now(), closed_by = $5, transferred_to_agency_id = $6, closure_request = NULL`,
       [stage, reason, actor.userId, transferredToAgencyId ?? null],
     );
+    // The closure rule for follow-ups: visits still scheduled are cancelled with 'case_closed'
+    // (a reopened case schedules anew); completed visits stay as they were.
+    const cancelledVisits = await cancelScheduledFollowUps(this.tx.manager(), id, FOLLOW_UP_CLOSED_REASON);
+    if (cancelledVisits.length) {
+      await this.timeline.record(id, 'follow_ups_cancelled', actor, null, {
+        count: cancelledVisits.length,
+        reason: FOLLOW_UP_CLOSED_REASON,
+      });
+      await this.audit.change(
+        'cancel',
+        'case_follow_up',
+        cancelledVisits[0]!,
+        diffFields({ status: 'scheduled' }, { status: 'cancelled' }),
+        id,
+        { followUpIds: cancelledVisits, reason: FOLLOW_UP_CLOSED_REASON },
+      );
+    }
     await this.timeline.record(id, 'closed', actor, null, {
       from: c.stage,
       to: stage,
@@ -606,17 +683,33 @@ export class CasesService {
   async timelineOf(actor: Actor, id: string): Promise<TimelineEventResponse[]> {
     await this.access.requireCase(actor, id, 'full');
     const events = await this.timeline.list(id);
+    // Identification decisions are often made by another agency (the police): they are read
+    // from the decisions themselves rather than copied into the lead agency's timeline.
+    const decisions = await findIdentificationDecisionsOfCase(this.tx.manager(), id);
     this.audit.touch('case', [id], [id]);
-    return events.map((e) => ({
-      id: e.id,
-      occurredAt: e.occurredAt.toISOString(),
-      kind: e.kind,
-      actorId: e.actorId,
-      agencyId: e.agencyId,
-      refType: e.refType,
-      refId: e.refId,
-      summary: e.summary,
-    }));
+    const merged: TimelineEventResponse[] = [
+      ...events.map((e) => ({
+        id: e.id,
+        occurredAt: e.occurredAt.toISOString(),
+        kind: e.kind,
+        actorId: e.actorId,
+        agencyId: e.agencyId,
+        refType: e.refType,
+        refId: e.refId,
+        summary: e.summary,
+      })),
+      ...decisions.map((d) => ({
+        id: d.id,
+        occurredAt: d.recorded_at.toISOString(),
+        kind: 'identification_decided',
+        actorId: d.decided_by,
+        agencyId: d.deciding_agency_id,
+        refType: 'identification_decision',
+        refId: d.id,
+        summary: { status: d.status, revision: d.revision, decidedOn: d.decided_on, screeningId: d.screening_id },
+      })),
+    ];
+    return merged.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
   }
 
   /**

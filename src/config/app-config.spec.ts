@@ -8,6 +8,13 @@ describe('loadConfig', () => {
     expect(config.http.corsOrigins).toEqual([]);
     expect(config.database.url).toBeUndefined();
     expect(config.dataDir).toMatch(/\.data$/);
+    expect(config.timeZone).toBe('Asia/Vientiane');
+  });
+
+  it('takes an IANA time zone and refuses an unknown one, naming TIME_ZONE', () => {
+    expect(loadConfig({ TIME_ZONE: 'Asia/Bangkok' }).timeZone).toBe('Asia/Bangkok');
+    expect(() => loadConfig({ TIME_ZONE: 'Mars/Olympus_Mons' })).toThrow(/TIME_ZONE: unknown time zone/);
+    expect(() => loadConfig({ TIME_ZONE: 'Asia/Vientiane; DROP' })).toThrow(/TIME_ZONE/);
   });
 
   it.each([

@@ -208,6 +208,11 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'BLIND_INDEX_KEY must be 32 bytes in base64' })
   BLIND_INDEX_KEY?: string;
 
+  /** The deployment's IANA time zone: "today" for every date defaulted or compared with today. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_+\-/]{1,64}$/, { message: 'TIME_ZONE must be an IANA time zone such as Asia/Vientiane' })
+  TIME_ZONE = 'Asia/Vientiane';
+
   @Matches(/^\d{1,2}(,\d{1,2}){0,23}$/, {
     message: 'FOLLOW_UP_PLAN_MONTHS must be months separated by commas, e.g. 1,3,6,12',
   })
@@ -250,6 +255,8 @@ export interface AppConfig {
     shutdownGraceMs: number;
   };
   dataDir: string;
+  /** IANA time zone of the deployment; dates ("today") are local to it. */
+  timeZone: string;
   database: {
     /** Runtime connection (the non-owner application role). Unset: embedded PostgreSQL. */
     url?: string;
@@ -307,6 +314,15 @@ export class ConfigError extends Error {
 
 const KNOWN_KEYS = Object.keys(new EnvironmentVariables());
 
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Validates the environment once; the message names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const raw: Record<string, string> = {};
@@ -326,6 +342,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (vars.NODE_ENV === 'production' && !vars.DATABASE_URL) {
     problems.push('DATABASE_URL: required in production (the embedded database is for development and evaluation)');
+  }
+  if (!isKnownTimeZone(vars.TIME_ZONE)) {
+    problems.push(`TIME_ZONE: unknown time zone "${vars.TIME_ZONE}" (use an IANA name such as Asia/Vientiane)`);
   }
   if (Boolean(vars.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(vars.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD: set both or neither');
@@ -363,6 +382,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     },
     dataDir: path.resolve(vars.DATA_DIR),
+    timeZone: vars.TIME_ZONE,
     database: {
       url: vars.DATABASE_URL,
       ownerUrl: vars.DATABASE_OWNER_URL,

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from './app-config.js';
 import { KEY_MATERIAL, resolveKeyMaterial } from './key-material.js';
 
@@ -11,8 +12,9 @@ export class ConfigModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: KEY_MATERIAL, useFactory: () => resolveKeyMaterial(config) },
+        Clock,
       ],
-      exports: [APP_CONFIG, KEY_MATERIAL],
+      exports: [APP_CONFIG, KEY_MATERIAL, Clock],
     };
   }
 }

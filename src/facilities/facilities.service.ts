@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -23,8 +24,6 @@ import type {
 } from './dto/facility.dto.js';
 import { FacilityEntity, PlacementEntity } from './facility.entity.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 /** Facilities, whom they take, their free beds, and admissions that never exceed capacity. */
 @Injectable()
 export class FacilitiesService {
@@ -34,6 +33,7 @@ export class FacilitiesService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CaseProfileService) private readonly profiles: CaseProfileService,
     @Inject(TimelineService) private readonly timeline: TimelineService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private m() {
@@ -162,7 +162,7 @@ export class FacilitiesService {
   async admit(actor: Actor, facilityId: string, body: AdmitRequest): Promise<PlacementResponse> {
     const facility = await this.m().getRepository(FacilityEntity).findOneBy({ id: facilityId });
     if (!facility || facility.agencyId !== actor.agencyId) throw notFound('Facility');
-    await this.access.requireCase(actor, body.caseId);
+    await this.access.requireCaseToAdmit(actor, body.caseId);
     const c = await this.m().getRepository(CaseEntity).findOneByOrFail({ id: body.caseId });
     // A named referral is checked even for a case the agency leads, so the stored link is true.
     if (c.leadAgencyId !== actor.agencyId || body.referralId) {
@@ -186,7 +186,7 @@ export class FacilitiesService {
         });
       }
     }
-    if (body.admittedOn > today())
+    if (body.admittedOn > this.clock.today())
       throw new DomainError('DATE_OUT_OF_RANGE', 'admittedOn must not be in the future', {
         errors: [{ field: 'admittedOn', messages: ['admittedOn must not be in the future'] }],
       });
@@ -266,7 +266,7 @@ export class FacilitiesService {
         errors: [{ field: 'dischargedOn', messages: [`dischargedOn is before the admission on ${p.admittedOn}`] }],
       });
     }
-    if (body.dischargedOn > today())
+    if (body.dischargedOn > this.clock.today())
       throw new DomainError('DATE_OUT_OF_RANGE', 'dischargedOn must not be in the future', {
         errors: [{ field: 'dischargedOn', messages: ['dischargedOn must not be in the future'] }],
       });

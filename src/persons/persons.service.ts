@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import type { CaseView } from '../access/case-access-grant.entity.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -39,7 +40,7 @@ function assertNames(names: PersonNames | undefined, field = 'names'): void {
   }
 }
 
-function assertBirth(birth: BirthDetails | undefined): void {
+function assertBirth(birth: BirthDetails | undefined, today: string): void {
   if (!birth) return;
   const problems: { field: string; messages: string[] }[] = [];
   if (birth.precision === 'exact' && !birth.dateOfBirth)
@@ -48,9 +49,9 @@ function assertBirth(birth: BirthDetails | undefined): void {
     problems.push({ field: 'birth.birthYear', messages: ['birthYear is required when precision is year'] });
   if (birth.precision === 'estimated' && birth.estimatedAge === undefined)
     problems.push({ field: 'birth.estimatedAge', messages: ['estimatedAge is required when precision is estimated'] });
-  if (birth.dateOfBirth && new Date(`${birth.dateOfBirth}T00:00:00Z`).getTime() > Date.now())
+  if (birth.dateOfBirth && birth.dateOfBirth > today)
     problems.push({ field: 'birth.dateOfBirth', messages: ['dateOfBirth must not be in the future'] });
-  if (birth.birthYear && birth.birthYear > new Date().getUTCFullYear())
+  if (birth.birthYear && birth.birthYear > Number(today.slice(0, 4)))
     problems.push({ field: 'birth.birthYear', messages: ['birthYear must not be in the future'] });
   if (problems.length)
     throw new DomainError('VALIDATION_FAILED', 'The birth details are inconsistent', { errors: problems });
@@ -64,6 +65,7 @@ export class PersonsService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PersonCodec) private readonly codec: PersonCodec,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private repo() {
@@ -72,7 +74,7 @@ export class PersonsService {
 
   async create(actor: Actor, body: CreatePersonRequest): Promise<PersonResponse> {
     assertNames(body.names);
-    assertBirth(body.birth);
+    assertBirth(body.birth, this.clock.today());
     const birth = this.codec.storedBirth(body.birth);
     const candidates = await this.findMatches(actor, {
       names: body.names,
@@ -142,7 +144,7 @@ export class PersonsService {
   async update(actor: Actor, id: string, version: number, body: UpdatePersonRequest): Promise<PersonResponse> {
     await this.access.requirePerson(actor, id, 'full');
     assertNames(body.names);
-    assertBirth(body.birth);
+    assertBirth(body.birth, this.clock.today());
     const before = await this.repo().findOneByOrFail({ id });
     if (before.version !== version) throw staleVersion('Person', before.version);
     const current = this.codec.decrypt(before);
@@ -351,7 +353,7 @@ export class PersonsService {
 
   toResponse(p: PersonEntity, view: CaseView): PersonResponse {
     const d = this.codec.decrypt(p);
-    const age = ageOn(d.birth, new Date());
+    const age = ageOn(d.birth, this.clock.todayAsDate());
     const base: PersonResponse = {
       id: p.id,
       view,

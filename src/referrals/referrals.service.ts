@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { CaseAccessGrantEntity } from '../access/case-access-grant.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -57,6 +58,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
     @Inject(TimelineService) private readonly timeline: TimelineService,
     @Inject(CaseProfileService) private readonly profiles: CaseProfileService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -146,7 +148,9 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
     }
 
     const id = uuidv7();
-    const dueBy = new Date(Date.now() + (this.config.referrals.slaHours[body.urgency] ?? 72) * 3600_000);
+    const dueBy = new Date(
+      this.clock.now().getTime() + (this.config.referrals.slaHours[body.urgency] ?? 72) * 3600_000,
+    );
     await this.m().insert(ReferralEntity, {
       id,
       caseId,
@@ -369,7 +373,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
       throw new DomainError('ILLEGAL_TRANSITION', 'Accept the referral first', {
         extensions: { currentStatus: r.status },
       });
-    if (body.assessedOn > new Date().toISOString().slice(0, 10))
+    if (body.assessedOn > this.clock.today())
       throw new DomainError('DATE_OUT_OF_RANGE', 'assessedOn must not be in the future', {
         errors: [{ field: 'assessedOn', messages: ['assessedOn must not be in the future'] }],
       });
@@ -456,7 +460,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
    * group): counts of distinct cases, suppressed below REPORT_MIN_CELL_SIZE.
    */
   async unmetNeeds(from?: string, to?: string): Promise<UnmetNeedsReport> {
-    const end = to ?? new Date().toISOString().slice(0, 10);
+    const end = to ?? this.clock.today();
     const start = from ?? `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
     const min = this.config.referrals.reportMinCellSize;
     const rows: {
@@ -468,10 +472,10 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
       top_rule: string;
     }[] = await this.m().query(
       `SELECT province_code, service, gender, age_group, count(DISTINCT case_id)::int AS people, mode() WITHIN GROUP (ORDER BY rule) AS top_rule
-         FROM unmet_need WHERE recorded_at >= $1::date AND recorded_at < $2::date + 1
+         FROM unmet_need WHERE recorded_at >= ($1::date)::timestamp AT TIME ZONE $3 AND recorded_at < ($2::date + 1)::timestamp AT TIME ZONE $3
         GROUP BY province_code, service, gender, age_group
         ORDER BY people DESC, province_code, service`,
-      [start, end],
+      [start, end, this.clock.timeZone],
     );
     return {
       from: start,
@@ -496,7 +500,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
       [[...new Set(rows.map((r) => r.caseId))]],
     );
     const byCase = new Map(numbers.map((n) => [n.id, n.case_number]));
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     return rows.map((r) => ({
       id: r.id,
       caseId: r.caseId,
@@ -509,6 +513,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
       status: r.status,
       note: this.cipher.decryptOptional<string>(r.noteEnc, enc(r.id, 'note_enc')),
       dueBy: r.dueBy.toISOString(),
+      dueByLocal: this.clock.localDateTime(r.dueBy),
       overdue: r.status === 'pending' && r.dueBy.getTime() < now,
       declineReason: r.declineReason,
       endReason: r.endReason,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -66,6 +67,7 @@ export class ScreeningService {
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
     @Inject(CatalogueService) private readonly catalogues: CatalogueService,
     @Inject(PersonsService) private readonly persons: PersonsService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private repo() {
@@ -75,15 +77,11 @@ export class ScreeningService {
   async create(actor: Actor, body: CreateScreeningRequest): Promise<ScreeningResponse> {
     const conductedAt = new Date(body.conductedAt);
     const errors: FieldError[] = [];
-    if (conductedAt.getTime() > Date.now() + CLOCK_SKEW_MS)
+    if (conductedAt.getTime() > this.clock.now().getTime() + CLOCK_SKEW_MS)
       errors.push({ field: 'conductedAt', messages: ['conductedAt must not be in the future'] });
     errors.push(...this.checkConsent(body), ...this.checkPlace(body));
     for (const [field, date] of Object.entries(body.victimContext ?? {})) {
-      if (
-        typeof date === 'string' &&
-        /Date$|Start$|End$/.test(field) &&
-        new Date(`${date}T00:00:00Z`).getTime() > Date.now()
-      ) {
+      if (typeof date === 'string' && /Date$|Start$|End$/.test(field) && date > this.clock.today()) {
         errors.push({ field: `victimContext.${field}`, messages: [`${field} must not be in the future`] });
       }
     }
@@ -370,7 +368,7 @@ export class ScreeningService {
     await this.access.requireScreening(actor, id);
     const s = await this.repo().findOneByOrFail({ id });
     if (s.agencyId !== actor.agencyId && s.submittedToAgencyId !== actor.agencyId) throw notFound('Screening');
-    if (new Date(`${body.decidedOn}T00:00:00Z`).getTime() > Date.now() + 86_400_000)
+    if (body.decidedOn > this.clock.today())
       throw invalid([{ field: 'decidedOn', messages: ['decidedOn must not be in the future'] }]);
     const agency = await this.tx.manager().getRepository(AgencyEntity).findOneByOrFail({ id: actor.agencyId });
     if (body.status === 'ActualVictimOfTrafficking' && !agency.formalIdentificationAuthority) {

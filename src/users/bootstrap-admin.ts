@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { PasswordService } from '../auth/password.service.js';
-import type { AppConfig } from '../config/app-config.js';
+import { type AppConfig, ConfigError } from '../config/app-config.js';
+import { DomainError } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 
 export const SYSTEM_AGENCY_CODE = 'SYSTEM';
@@ -28,7 +29,7 @@ export async function ensureBootstrapAdmin(appUrl: string, config: AppConfig, lo
     const configured = config.bootstrapAdmin.email && config.bootstrapAdmin.password;
     const email = (config.bootstrapAdmin.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
     const password = config.bootstrapAdmin.password ?? passwords.generateOneTimePassword();
-    if (configured) passwords.assertAcceptable(password, { email }, 'BOOTSTRAP_ADMIN_PASSWORD');
+    if (configured) assertBootstrapPassword(passwords, password, email);
 
     let agency = await client.query<{ id: string }>('SELECT id FROM agency WHERE code = $1', [SYSTEM_AGENCY_CODE]);
     if (!agency.rowCount) {
@@ -61,5 +62,16 @@ export async function ensureBootstrapAdmin(appUrl: string, config: AppConfig, lo
     throw err;
   } finally {
     await client.end();
+  }
+}
+
+/** A refused bootstrap password stops the start naming every rule it breaks (never the password). */
+function assertBootstrapPassword(passwords: PasswordService, password: string, email: string): void {
+  try {
+    passwords.assertAcceptable(password, { email }, 'BOOTSTRAP_ADMIN_PASSWORD');
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const rules = err.options.errors?.flatMap((e) => e.messages) ?? [];
+    throw new ConfigError([`BOOTSTRAP_ADMIN_PASSWORD does not meet the password policy: ${rules.join('; ')}`]);
   }
 }

@@ -1,3 +1,5 @@
+import { daysAhead, setClock } from '../harness/clock.js';
+import { localToday } from '../harness/dates.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
@@ -13,6 +15,8 @@ describe('a case from screening to closure', () => {
   let outsider: Session;
   let personId: string;
   let caseId: string;
+  let screeningId: string;
+  let idOfficer: Session;
   let version: number;
 
   beforeAll(async () => {
@@ -23,6 +27,7 @@ describe('a case from screening to closure', () => {
     screener = await g.session(await g.user(vtc, ['screener']));
     caseworker = await g.session(await g.user(vtc, ['caseworker']));
     supervisor = await g.session(await g.user(vtc, ['case_supervisor']));
+    idOfficer = await g.session(await g.user(vtc, ['identification_officer']));
     outsider = await g.session(await g.user(shelter, ['case_supervisor', 'caseworker', 'facility_officer']));
     personId = (
       await t.http
@@ -57,6 +62,7 @@ describe('a case from screening to closure', () => {
     );
     expect(opened.status).toBe(201);
     caseId = opened.body.id;
+    screeningId = screening.body.id;
     expect(opened.body).toMatchObject({
       stage: 'screening',
       status: 'Active',
@@ -65,7 +71,7 @@ describe('a case from screening to closure', () => {
       provinceCode: 'LA-SV',
       exploitationTypes: ['ForcedLabour'],
     });
-    expect(opened.body.caseNumber).toMatch(new RegExp(`^VT-${new Date().getUTCFullYear()}-\\d{6}$`));
+    expect(opened.body.caseNumber).toMatch(new RegExp(`^VT-${localToday().slice(0, 4)}-\\d{6}$`));
     expect(opened.body.needs).toEqual(['medical', 'shelter']);
     expect(opened.headers.etag).toBe(`"${opened.body.version}"`);
     expect((await t.http.post(`/screenings/${screening.body.id}/open-case`).set(screener.auth).send({})).status).toBe(
@@ -96,7 +102,50 @@ describe('a case from screening to closure', () => {
       to: 'active',
       allowed: ['identified', 'not_identified'],
     });
-    for (const to of ['identified', 'assessment']) {
+    // Stages reflect facts: no identification decision yet, so no "identified".
+    const early = await t.http
+      .post(`/cases/${caseId}/transitions`)
+      .set(caseworker.auth)
+      .set(ifMatch())
+      .send({ to: 'identified' });
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ code: 'STAGE_FACT_MISSING', missingFact: 'identification_decision' });
+    expect((await t.http.get(`/cases/${caseId}`).set(caseworker.auth)).body).toMatchObject({
+      stage: 'screening',
+      identificationStatus: null,
+    });
+    const decided = await t.http
+      .post(`/screenings/${screeningId}/identification-decisions`)
+      .set(idOfficer.auth)
+      .send({ status: 'PossibleVictimOfTrafficking', decidedOn: localToday(), basis: 'Indicators D1, D4 and D6' });
+    expect(decided.status).toBe(201);
+    expect(
+      (
+        await t.http
+          .post(`/cases/${caseId}/transitions`)
+          .set(caseworker.auth)
+          .set(ifMatch())
+          .send({ to: 'not_identified' })
+      ).body.code,
+    ).toBe('STAGE_FACT_MISSING');
+    const referredEarly = await t.http
+      .post(`/cases/${caseId}/transitions`)
+      .set(caseworker.auth)
+      .set(ifMatch())
+      .send({ to: 'identified' });
+    expect(referredEarly.status).toBe(200);
+    version = referredEarly.body.version;
+    expect(
+      (await t.http.post(`/cases/${caseId}/transitions`).set(caseworker.auth).set(ifMatch()).send({ to: 'referred' }))
+        .body,
+    ).toMatchObject({ code: 'STAGE_FACT_MISSING', missingFact: 'referral' });
+    const timeline = await t.http.get(`/cases/${caseId}/timeline`).set(caseworker.auth);
+    expect(timeline.body.find((e: { kind: string }) => e.kind === 'identification_decided')).toMatchObject({
+      refId: decided.body.id,
+      agencyId: vtc.id,
+      summary: { status: 'PossibleVictimOfTrafficking', revision: 1, screeningId },
+    });
+    for (const to of ['assessment']) {
       const res = track(
         await t.http.post(`/cases/${caseId}/transitions`).set(caseworker.auth).set(ifMatch()).send({ to }),
       );
@@ -180,7 +229,7 @@ describe('a case from screening to closure', () => {
       .set(caseworker.auth)
       .send({
         kind: 'household',
-        assessedOn: new Date().toISOString().slice(0, 10),
+        assessedOn: localToday(),
         riskLevel: 'medium',
         risks: ['debt', 'stigma'],
         needs: ['livelihood', 'psychosocial'],
@@ -192,7 +241,7 @@ describe('a case from screening to closure', () => {
         await t.http
           .post(`/cases/${caseId}/assessments`)
           .set(caseworker.auth)
-          .send({ kind: 'individual', assessedOn: new Date().toISOString().slice(0, 10), riskLevel: 'low' })
+          .send({ kind: 'individual', assessedOn: localToday(), riskLevel: 'low' })
       ).status,
     ).toBe(201);
     expect((await t.http.get(`/cases/${caseId}/assessments`).set(caseworker.auth)).body).toHaveLength(2);
@@ -229,17 +278,14 @@ describe('a case from screening to closure', () => {
       ).status,
     ).toBe(412);
 
-    const service = await t.http
-      .post(`/cases/${caseId}/services`)
-      .set(caseworker.auth)
-      .send({
-        serviceType: 'medical',
-        deliveredOn: new Date().toISOString().slice(0, 10),
-        quantity: 1,
-        costLak: 150000,
-        outcome: 'completed',
-        notes: 'HIV test negative, with consent',
-      });
+    const service = await t.http.post(`/cases/${caseId}/services`).set(caseworker.auth).send({
+      serviceType: 'medical',
+      deliveredOn: localToday(),
+      quantity: 1,
+      costLak: 150000,
+      outcome: 'completed',
+      notes: 'HIV test negative, with consent',
+    });
     expect(service.status).toBe(201);
     expect(service.body).toMatchObject({
       serviceType: 'medical',
@@ -297,34 +343,39 @@ describe('a case from screening to closure', () => {
   });
 
   it('schedules follow-ups from the return date and lists the overdue ones for the agency', async () => {
-    const returned = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
-    await t.ownerQuery(`UPDATE case_file SET opened_on = $2::date - 10 WHERE id = $1`, [caseId, returned]);
+    const returned = localToday();
     const scheduled = await t.http
       .post(`/cases/${caseId}/follow-ups`)
       .set(caseworker.auth)
       .send({ fromDate: returned });
     expect(scheduled.status).toBe(201);
     expect(scheduled.body.map((f: { planMonth: number }) => f.planMonth)).toEqual([1, 3, 6, 12]);
-    const overdue = await t.http.get('/follow-ups/overdue').set(caseworker.auth);
-    expect(
-      overdue.body
-        .filter((f: { caseId: string }) => f.caseId === caseId)
-        .map((f: { planMonth: number }) => f.planMonth),
-    ).toEqual([1, 3]);
-    const first = scheduled.body[0];
-    const done = await t.http
-      .patch(`/cases/${caseId}/follow-ups/${first.id}`)
-      .set(caseworker.auth)
-      .set('if-match', `"${first.version}"`)
-      .send({
-        completedOn: new Date().toISOString().slice(0, 10),
-        outcome: 'reached_stable',
-        notes: 'Working on the family farm.',
-      });
-    expect(done.body).toMatchObject({ status: 'completed', overdue: false, outcome: 'reached_stable' });
-    const list = await t.http.get('/cases?overdueFollowUp=true').set(caseworker.auth);
-    expect(list.body.items.map((c: { id: string }) => c.id)).toContain(caseId);
-    expect((await t.http.get('/follow-ups/overdue').set(outsider.auth)).body).toEqual([]);
+    // A hundred days later, the 1- and 3-month visits are overdue.
+    const restoreClock = setClock(t, daysAhead(100));
+    try {
+      const overdue = await t.http.get('/follow-ups/overdue').set(caseworker.auth);
+      expect(
+        overdue.body
+          .filter((f: { caseId: string }) => f.caseId === caseId)
+          .map((f: { planMonth: number }) => f.planMonth),
+      ).toEqual([1, 3]);
+      const first = scheduled.body[0];
+      const done = await t.http
+        .patch(`/cases/${caseId}/follow-ups/${first.id}`)
+        .set(caseworker.auth)
+        .set('if-match', `"${first.version}"`)
+        .send({
+          completedOn: localToday(),
+          outcome: 'reached_stable',
+          notes: 'Working on the family farm.',
+        });
+      expect(done.body).toMatchObject({ status: 'completed', overdue: false, outcome: 'reached_stable' });
+      const list = await t.http.get('/cases?overdueFollowUp=true').set(caseworker.auth);
+      expect(list.body.items.map((c: { id: string }) => c.id)).toContain(caseId);
+      expect((await t.http.get('/follow-ups/overdue').set(outsider.auth)).body).toEqual([]);
+    } finally {
+      restoreClock();
+    }
     version = (await t.http.get(`/cases/${caseId}`).set(caseworker.auth)).body.version;
   });
 

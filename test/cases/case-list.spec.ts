@@ -35,11 +35,19 @@ describe('case lists across own and granted cases', () => {
     const revoked = await g.caseFor(police, { createdBy: policeStaff });
     const grant = await g.referralAccess(revoked, shelter);
     await t.ownerQuery(`UPDATE case_access_grant SET revoked_at = now() WHERE id = $1`, [grant]);
-    // Distinct creation times, and a stage filter that keeps some of each.
-    await t.ownerQuery(`UPDATE case_file SET created_at = now() - (random() * interval '30 days')`);
-    await t.ownerQuery(`UPDATE case_file SET stage = 'active' WHERE id = ANY($1::uuid[])`, [
-      [...own.slice(0, 4), ...referred.slice(2, 6)],
-    ]);
+    // A stage filter that keeps some of each: their lead agencies move them on, over the API.
+    const policeSupervisor = await g.quickSession(await g.user(police, ['case_supervisor']));
+    const moveToScreening = async (caseId: string, lead: typeof supervisor) => {
+      const { version } = (await t.http.get(`/cases/${caseId}`).set(lead.auth)).body;
+      const moved = await t.http
+        .post(`/cases/${caseId}/transitions`)
+        .set(lead.auth)
+        .set('if-match', `"${version}"`)
+        .send({ to: 'screening' });
+      expect(moved.status).toBe(200);
+    };
+    for (const id of own.slice(0, 4)) await moveToScreening(id, supervisor);
+    for (const id of referred.slice(2, 6)) await moveToScreening(id, policeSupervisor);
 
     const all = async (query: string) => {
       const seen: { id: string; view: string; createdAt: string }[] = [];
@@ -68,8 +76,8 @@ describe('case lists across own and granted cases', () => {
     expect(newestFirst.filter((c) => referred.includes(c.id)).every((c) => c.view === 'limited')).toBe(true);
     const oldestFirst = await all('&sort=createdAt');
     expect(oldestFirst.map((c) => c.id)).toEqual(await expected([...own, ...referred], 'ASC'));
-    const active = await all('&stage=active');
-    expect(active.map((c) => c.id)).toEqual(await expected([...own.slice(0, 4), ...referred.slice(2, 6)], 'DESC'));
+    const screening = await all('&stage=screening');
+    expect(screening.map((c) => c.id)).toEqual(await expected([...own.slice(0, 4), ...referred.slice(2, 6)], 'DESC'));
     const byNumber = await all('&sort=caseNumber');
     expect(new Set(byNumber.map((c) => c.id))).toEqual(new Set([...own, ...referred]));
     expect(byNumber).toHaveLength(own.length + referred.length);

@@ -1,3 +1,4 @@
+import { localToday } from '../harness/dates.js';
 import { CaseEntity } from '../../src/cases/case.entity.js';
 import { findById } from '../../src/database/find-by-id.js';
 import type { ObjectLiteral } from 'typeorm';
@@ -117,7 +118,7 @@ describe('retries, the referral view and consent withdrawal', () => {
         .post(`/cases/${caseId}/services`)
         .set(caseworker.auth)
         .set('idempotency-key', 'service-retry-01')
-        .send({ serviceType: 'medical', deliveredOn: new Date().toISOString().slice(0, 10), outcome: 'completed' });
+        .send({ serviceType: 'medical', deliveredOn: localToday(), outcome: 'completed' });
       expect(good.status).toBe(201);
     });
 
@@ -160,27 +161,21 @@ describe('retries, the referral view and consent withdrawal', () => {
     });
 
     it('lets the receiver record its own services and notes, seen by the lead agency', async () => {
-      const service = await t.http
-        .post(`/cases/${caseId}/services`)
-        .set(facility.auth)
-        .send({
-          serviceType: 'shelter',
-          deliveredOn: new Date().toISOString().slice(0, 10),
-          quantity: 7,
-          unit: 'nights',
-          outcome: 'ongoing',
-        });
+      const service = await t.http.post(`/cases/${caseId}/services`).set(facility.auth).send({
+        serviceType: 'shelter',
+        deliveredOn: localToday(),
+        quantity: 7,
+        unit: 'nights',
+        outcome: 'ongoing',
+      });
       expect(service.status).toBe(201);
       expect(service.body.providerAgencyId).toBe(receiver.id);
-      const foreignProvider = await t.http
-        .post(`/cases/${caseId}/services`)
-        .set(facility.auth)
-        .send({
-          serviceType: 'shelter',
-          providerAgencyId: lead.id,
-          deliveredOn: new Date().toISOString().slice(0, 10),
-          outcome: 'ongoing',
-        });
+      const foreignProvider = await t.http.post(`/cases/${caseId}/services`).set(facility.auth).send({
+        serviceType: 'shelter',
+        providerAgencyId: lead.id,
+        deliveredOn: localToday(),
+        outcome: 'ongoing',
+      });
       expect(foreignProvider.status).toBe(403);
       await t.http.post(`/cases/${caseId}/notes`).set(facility.auth).send({ text: 'arrived safely at the shelter' });
       expect(

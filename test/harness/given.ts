@@ -29,11 +29,24 @@ export interface Session {
 
 const suffix = () => randomBytes(4).toString('hex');
 
-/** Factories for API tests: real rows, inserted as the schema owner. */
+/** Factories for API tests: real rows, inserted as the schema owner (only what the API itself can create). */
 export function given(t: TestApp) {
+  let systemAdmin: Promise<Session> | undefined;
   return {
+    /** A system administrator's session, for set-up that goes through the API (e.g. agency attributes). */
+    systemAdmin(): Promise<Session> {
+      return (systemAdmin ??= (async () => this.session(await this.user(await this.agency(), ['system_admin'])))());
+    },
+
     async agency(
-      overrides: Partial<{ code: string; localType: string; provinceCode: string; active: boolean }> = {},
+      overrides: Partial<{
+        code: string;
+        localType: string;
+        provinceCode: string;
+        active: boolean;
+        /** Set through PATCH /agencies/{id} by a system administrator, as in production. */
+        formalIdentificationAuthority: boolean;
+      }> = {},
     ): Promise<GivenAgency> {
       const id = uuidv7();
       const code = overrides.code ?? `AG-${suffix().toUpperCase()}`;
@@ -48,6 +61,14 @@ export function given(t: TestApp) {
           overrides.active ?? true,
         ],
       );
+      if (overrides.formalIdentificationAuthority) {
+        const res = await t.http
+          .patch(`/agencies/${id}`)
+          .set((await this.systemAdmin()).auth)
+          .send({ formalIdentificationAuthority: true });
+        if (res.status !== 200)
+          throw new Error(`could not flag the authority: ${res.status} ${JSON.stringify(res.body)}`);
+      }
       return { id, code };
     },
 

@@ -297,7 +297,8 @@ describe('authentication', () => {
     it('deactivating an agency cuts its users off', async () => {
       const other = await g.agency();
       const s = await g.session(await g.user(other, ['caseworker']));
-      await t.ownerQuery('UPDATE agency SET active = false WHERE id = $1', [other.id]);
+      const admin = await g.systemAdmin();
+      expect((await t.http.patch(`/agencies/${other.id}`).set(admin.auth).send({ active: false })).status).toBe(200);
       expect((await t.http.get('/auth/me').set(s.auth)).status).toBe(401);
     });
   });

@@ -1,10 +1,12 @@
+import { daysAhead, setClock } from '../harness/clock.js';
+import { localToday } from '../harness/dates.js';
 import { APP_CONFIG } from '../../src/config/app-config.js';
 import { ReferralsService } from '../../src/referrals/referrals.service.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = localToday;
 
 describe('a return from Thailand through the VTC to follow-up in the home province', () => {
   let t: TestApp;
@@ -28,8 +30,11 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
     t = await startTestApp();
     g = given(t);
     vtc = await g.agency({ localType: 'transit_centre', provinceCode: 'LA-VT' });
-    atd = await g.agency({ localType: 'police_anti_trafficking_unit', provinceCode: 'LA-VT' });
-    await t.ownerQuery('UPDATE agency SET formal_identification_authority = true WHERE id = $1', [atd.id]);
+    atd = await g.agency({
+      localType: 'police_anti_trafficking_unit',
+      provinceCode: 'LA-VT',
+      formalIdentificationAuthority: true,
+    });
     province = await g.agency({ localType: 'government_department', provinceCode: 'LA-SV' });
     shelter = await g.agency({ localType: 'shelter', provinceCode: 'LA-CH' });
     vtcStaff = await g.session(await g.user(vtc, ['facility_officer', 'caseworker', 'screener']));
@@ -70,7 +75,11 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
         })
     ).body.id;
   });
-  afterAll(() => t.close());
+  const afterRestore: (() => void)[] = [];
+  afterAll(() => {
+    afterRestore.forEach((restore) => restore());
+    return t.close();
+  });
 
   const track = <R extends { body: { version?: number } }>(res: R): R => {
     if (typeof res.body.version === 'number') version = res.body.version;
@@ -346,13 +355,15 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
       .post(`/referrals/${handover.body.id}/accept`)
       .set(provincial.auth)
       .set('if-match', `"${handover.body.version}"`);
-    const returned = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
-    await t.ownerQuery(`UPDATE case_file SET opened_on = $2::date WHERE id = $1`, [caseId, returned]);
+    const returned = today();
     const followUps = await t.http
       .post(`/cases/${caseId}/follow-ups`)
       .set(vtcStaff.auth)
       .send({ fromDate: returned, agencyId: province.id });
     expect(followUps.status).toBe(201);
+    // Forty days later, the first monthly visit is overdue.
+    const restoreClock = setClock(t, daysAhead(40));
+    afterRestore.push(restoreClock);
     const overdue = await t.http.get('/follow-ups/overdue').set(provincial.auth);
     expect(overdue.body.map((f: { caseId: string; planMonth: number }) => [f.caseId, f.planMonth])).toEqual([
       [caseId, 1],
@@ -365,6 +376,7 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
       .set('if-match', `"${visit.version}"`)
       .send({ completedOn: today(), outcome: 'reached_needs_support', notes: 'Needs a livelihood grant' });
     expect(recorded.body.status).toBe('completed');
+    restoreClock();
     const timeline = (await t.http.get(`/cases/${caseId}/timeline`).set(vtcStaff.auth)).body.map(
       (e: { kind: string }) => e.kind,
     );

@@ -37,8 +37,7 @@ describe('personal data never reaches the database in plaintext', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const g = given(t);
-    const atd = await g.agency({ localType: 'police_anti_trafficking_unit' });
-    await t.ownerQuery('UPDATE agency SET formal_identification_authority = true WHERE id = $1', [atd.id]);
+    const atd = await g.agency({ localType: 'police_anti_trafficking_unit', formalIdentificationAuthority: true });
     const screener = await g.session(await g.user(atd, ['screener', 'identification_officer']));
     const person = await t.http
       .post('/persons')

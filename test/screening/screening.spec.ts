@@ -18,8 +18,7 @@ describe('victim identification screening', () => {
     t = await startTestApp();
     g = given(t);
     lwu = await g.agency({ localType: 'mass_organisation' });
-    atd = await g.agency({ localType: 'police_anti_trafficking_unit' });
-    await t.ownerQuery('UPDATE agency SET formal_identification_authority = true WHERE id = $1', [atd.id]);
+    atd = await g.agency({ localType: 'police_anti_trafficking_unit', formalIdentificationAuthority: true });
     screener = await g.session(await g.user(lwu, ['screener']));
     lwuIdOfficer = await g.session(await g.user(lwu, ['identification_officer']));
     atdOfficer = await g.session(await g.user(atd, ['identification_officer']));

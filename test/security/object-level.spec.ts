@@ -1,3 +1,4 @@
+import { localToday } from '../harness/dates.js';
 import { randomUUID } from 'node:crypto';
 import { ROLES } from '../../src/auth/permissions.js';
 import { listRoutes, type RouteInfo } from '../../src/common/http/route-inventory.js';
@@ -28,7 +29,7 @@ const RECEIVER_REACHES: string[] = [
   'POST /referrals/:id/withdraw 403',
 ];
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = localToday;
 
 /**
  * Broken object-level authorisation, generated over every route with an id in its path: an
@@ -212,6 +213,8 @@ describe("object level: another agency's ids in paths and bodies", () => {
       'POST /referrals/:id/complete': { reason: 'family_traced' },
       'POST /placements/:id/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
       'POST /facilities/:id/admissions': { caseId: outsiderCase, admittedOn: today() },
+      'POST /cases/:id/follow-ups/:recordId/cancel': { reason: 'other' },
+      'POST /cases/:id/follow-ups/:recordId/reschedule': { dueOn: today(), reason: 'other' },
     };
     return byRoute[`${route.method} ${route.path}`] ?? {};
   };

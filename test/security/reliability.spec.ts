@@ -1,3 +1,4 @@
+import { localToday } from '../harness/dates.js';
 import { CANARIES } from '../harness/canaries.js';
 import { call, deploy, type Deployment, login, seedStaff, startApi } from '../harness/spawned-api.js';
 
@@ -183,7 +184,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
         acceptsGenders: ['Feminine'],
         bedCapacity: 1,
       });
-      const today = new Date().toISOString().slice(0, 10);
+      const today = localToday();
       const admissions = await Promise.all(
         [1, 2, 3, 4].map((i) =>
           call(i % 2 ? a : b, 'POST', `/facilities/${facility.body.id}/admissions`, i % 2 ? authA : authB, {

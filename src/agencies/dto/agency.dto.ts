@@ -43,6 +43,15 @@ export class CreateAgencyRequest {
   @IsOptional()
   @IsUUID()
   parentAgencyId?: string | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'May record "actual victim" identification decisions (in Lao PDR, the central MOPS anti-trafficking department)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  formalIdentificationAuthority?: boolean;
 }
 
 export class UpdateAgencyRequest {
@@ -58,6 +67,10 @@ export class UpdateAgencyRequest {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+  @ApiPropertyOptional({ description: 'May record "actual victim" identification decisions' })
+  @IsOptional()
+  @IsBoolean()
+  formalIdentificationAuthority?: boolean;
 }
 
 export class AgencyResponse {
@@ -70,6 +83,8 @@ export class AgencyResponse {
   @ApiProperty({ type: String, nullable: true }) provinceCode!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) parentAgencyId!: string | null;
   @ApiProperty() active!: boolean;
+  @ApiProperty({ description: 'May record "actual victim" identification decisions' })
+  formalIdentificationAuthority!: boolean;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
   @ApiProperty() version!: number;

@@ -51,6 +51,16 @@ export const ASSESSMENT_KINDS = ['individual', 'household', 'community'] as cons
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export const PLAN_STATUSES = ['draft', 'agreed', 'completed', 'cancelled'] as const;
 export const SERVICE_OUTCOMES = ['completed', 'ongoing', 'partial', 'not_delivered'] as const;
+/** Why a visit is cancelled or rescheduled; 'case_closed' is set by the server when the case closes. */
+export const FOLLOW_UP_CHANGE_REASONS = [
+  'person_moved',
+  'person_unreachable',
+  'person_declined',
+  'visit_not_needed',
+  'schedule_conflict',
+  'other',
+] as const;
+export const FOLLOW_UP_CLOSED_REASON = 'case_closed';
 export const FOLLOW_UP_OUTCOMES = [
   'reached_stable',
   'reached_needs_support',
@@ -146,6 +156,15 @@ export class CaseListQuery {
   @BooleanQuery()
   @IsBoolean()
   overdueFollowUp?: boolean;
+  @ApiPropertyOptional({ description: 'Only open cases with a pending closure request, awaiting a supervisor' })
+  @IsOptional()
+  @BooleanQuery()
+  @IsBoolean()
+  closureRequested?: boolean;
+  @ApiPropertyOptional({ format: 'uuid', description: "The person's cases (those you may see)" })
+  @IsOptional()
+  @IsUUID()
+  personId?: string;
   @ApiPropertyOptional({ example: 'VT-2026-000123' })
   @IsOptional()
   @Matches(/^[A-Z]{2,3}-\d{4}-\d{6}$/)
@@ -215,8 +234,16 @@ export class CaseListItem {
   @ApiProperty({ type: [String] }) exploitationTypes!: string[];
   @ApiProperty({ format: 'date' }) openedOn!: string;
   @ApiProperty({ description: 'A follow-up of this case is overdue' }) followUpOverdue!: boolean;
+  @ApiProperty({ description: 'A closure request awaits a supervisor' }) closureRequested!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class CaseCountsResponse {
+  @ApiProperty({ description: 'Open cases you see in full with a closure request awaiting a supervisor' })
+  closureRequested!: number;
+  @ApiProperty({ description: 'Cases you see in full with an overdue follow-up visit' })
+  overdueFollowUp!: number;
 }
 
 export class CasePage {
@@ -470,6 +497,42 @@ export class RecordFollowUpRequest {
   notes?: string;
 }
 
+export class CancelFollowUpRequest {
+  @ApiProperty({ enum: FOLLOW_UP_CHANGE_REASONS }) @IsIn(FOLLOW_UP_CHANGE_REASONS) reason!: string;
+}
+
+export class RescheduleFollowUpRequest {
+  @ApiProperty({ format: 'date', description: 'The new due date: today or later' })
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  dueOn!: string;
+  @ApiProperty({ enum: FOLLOW_UP_CHANGE_REASONS }) @IsIn(FOLLOW_UP_CHANGE_REASONS) reason!: string;
+}
+
+export class UpcomingFollowUpsQuery {
+  @ApiPropertyOptional({ format: 'date', description: 'First due date (default today, in TIME_ZONE)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  from?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Last due date (default 30 days after from; at most 366 days)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(DATE)
+  to?: string;
+}
+
+export class UpcomingFollowUpResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty() caseNumber!: string;
+  @ApiProperty({ format: 'date' }) dueOn!: string;
+  @ApiProperty({ type: Number, nullable: true }) planMonth!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was last rescheduled, if it was' })
+  changeReason!: string | null;
+  @ApiProperty() version!: number;
+}
+
 export class FollowUpResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) caseId!: string;
@@ -481,6 +544,12 @@ export class FollowUpResponse {
   @ApiProperty({ type: String, format: 'date', nullable: true }) completedOn!: string | null;
   @ApiProperty({ type: String, nullable: true }) outcome!: string | null;
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "Why it was last cancelled or rescheduled ('case_closed': cancelled when the case closed)",
+  })
+  changeReason!: string | null;
   @ApiProperty() version!: number;
 }
 

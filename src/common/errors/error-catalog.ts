@@ -22,6 +22,7 @@ export const ERROR_CATALOG = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   ILLEGAL_TRANSITION: { status: 409, title: 'This change of state is not allowed from the current state' },
+  STAGE_FACT_MISSING: { status: 422, title: 'This stage needs a fact the case does not have yet' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   DATE_OUT_OF_RANGE: { status: 422, title: 'A date is outside the allowed range' },
   FACILITY_FULL: { status: 409, title: 'The facility has no free bed' },

@@ -95,6 +95,11 @@ export class ReferralResponse {
   @ApiProperty({ enum: REFERRAL_STATUSES }) status!: string;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({ format: 'date-time', description: 'The receiver must answer by then, or it expires' }) dueBy!: string;
+  @ApiProperty({
+    example: '2026-12-03T14:00:00+07:00',
+    description: "dueBy in the deployment's time zone (TIME_ZONE), as shown to people",
+  })
+  dueByLocal!: string;
   @ApiProperty({ description: 'Pending past its due time' }) overdue!: boolean;
   @ApiProperty({ type: String, nullable: true }) declineReason!: string | null;
   @ApiProperty({ type: String, nullable: true }) endReason!: string | null;
