@@ -11,6 +11,7 @@ import { BreakGlassGrantIndex1795390000002 } from './1795390000002-break-glass-g
 import { CaseListIndex1795390000003 } from './1795390000003-case-list-index.js';
 import { GrantedCaseOrder1795390000004 } from './1795390000004-granted-case-order.js';
 import { ReferredCasesFunction1795390000005 } from './1795390000005-referred-cases-function.js';
+import { ReturneesTracingTransfers1796100000000 } from './1796100000000-returnees-tracing-transfers.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   CaseListIndex1795390000003,
   GrantedCaseOrder1795390000004,
   ReferredCasesFunction1795390000005,
+  ReturneesTracingTransfers1796100000000,
 ];
