@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, diffFields } from '../audit/audit.service.js';
+import { Permission } from '../auth/permissions.js';
 import type { FieldChange } from '../audit/audit.types.js';
 import { CasesService } from '../cases/cases.service.js';
 import { TimelineService } from '../cases/timeline.service.js';
@@ -231,7 +232,7 @@ export class ReturnsService {
       gender: returnee.gender ?? undefined,
     };
     const persons = await this.persons.matches(actor, query);
-    const tracingRequests = actor.permissions.has('tracing.read')
+    const tracingRequests = actor.permissions.has(Permission.TracingRead)
       ? await this.tracing.tracingRequestsLike(actor, returnee.names, {
           birthYear: query.birthYear ?? null,
           homeProvinceCode: query.homeProvinceCode ?? null,
@@ -310,6 +311,9 @@ export class ReturnsService {
   }
 
   private async registerReturnee(actor: Actor, a: ExpectedArrivalEntity, confirmNotDuplicate?: boolean) {
+    // Receiving people (return.manage) is not registering them: that stays with person.create.
+    if (!actor.permissions.has(Permission.PersonCreate))
+      throw new DomainError('FORBIDDEN', 'Registering the person needs the person.create permission; give personId');
     const returnee = this.returneeOf(a);
     if (!returnee)
       throw new DomainError('VALIDATION_FAILED', 'Name the person: the notice gave only a count', {
