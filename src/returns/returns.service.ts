@@ -222,6 +222,7 @@ export class ReturnsService {
   /** Known persons (and, for tracing staff, open family inquiries) that resemble a named returnee. */
   async candidates(actor: Actor, id: string): Promise<ArrivalCandidatesResponse> {
     const a = await this.visibleArrival(actor, id);
+    this.audit.touch('expected_arrival', [id]);
     const returnee = this.returneeOf(a);
     if (!returnee)
       throw new DomainError('UNPROCESSABLE', 'This expected arrival has no name to match: the notice gave a count');

@@ -70,7 +70,7 @@ export class TracingRequestEntity {
   @Column({ type: 'timestamptz', nullable: true })
   matchedAt!: Date | null;
 
-  @Column({ type: 'varchar', length: 30, nullable: true })
+  @Column({ type: 'varchar', length: 40, nullable: true })
   outcome!: string | null;
 
   @Column({ type: 'bytea', nullable: true })

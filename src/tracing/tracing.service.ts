@@ -121,6 +121,8 @@ export class TracingService {
   /** Candidates among persons, named expected returnees and cases the caller may see. */
   async candidates(actor: Actor, id: string): Promise<TracingCandidatesResponse> {
     const r = await this.visible(actor, id);
+    // Named first, so the access entry is this request's (the person search notes its candidates too).
+    this.audit.touch('tracing_request', [id]);
     const names = this.cipher.decryptJson<ScriptNames>(r.namesEnc, ctx(r.id, 'names_enc'));
     const details = this.cipher.decryptOptional<Details>(r.detailsEnc, ctx(r.id, 'details_enc'));
     const facts = {
