@@ -14,7 +14,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import type { BirthDetails, IdentityDocument, PersonAddress } from '../persons/dto/person.dto.js';
 import { ageOn, PersonCodec, type StoredBirth } from '../persons/person.codec.js';
 import { PersonsService } from '../persons/persons.service.js';
-import { hasAnyName, indexableNames, type ScriptNames } from '../tracing/name-match.js';
+import { birthProblems, hasAnyName, indexableNames, type ScriptNames } from '../tracing/name-match.js';
 import { TracingMatcher } from '../tracing/tracing-matcher.js';
 import type {
   ArrivalCandidatesResponse,
@@ -37,17 +37,6 @@ const EARLIEST_ARRIVAL_BEFORE_EXPECTED_DAYS = 30;
 
 type ReturneeColumn = 'names_enc' | 'birth_enc' | 'address_enc' | 'documents_enc' | 'vulnerabilities_enc';
 const ctx = (id: string, column: ReturneeColumn) => ({ table: 'expected_arrival', column, id });
-
-function birthProblems(birth: BirthDetails | undefined, field: string): { field: string; messages: string[] }[] {
-  if (!birth) return [];
-  if (birth.precision === 'exact' && !birth.dateOfBirth)
-    return [{ field: `${field}.dateOfBirth`, messages: ['dateOfBirth is required when precision is exact'] }];
-  if (birth.precision === 'year' && !birth.birthYear)
-    return [{ field: `${field}.birthYear`, messages: ['birthYear is required when precision is year'] }];
-  if (birth.precision === 'estimated' && birth.estimatedAge === undefined)
-    return [{ field: `${field}.estimatedAge`, messages: ['estimatedAge is required when precision is estimated'] }];
-  return [];
-}
 
 /** Returns from abroad through the VTC: pre-arrival notices, expected returnees, reception. */
 @Injectable()

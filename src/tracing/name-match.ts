@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { PersonNames } from '../persons/dto/person.dto.js';
+import { type BirthDetails, PersonNames } from '../persons/dto/person.dto.js';
 
 /**
  * Names as families and host-country agencies give them: Lao script, romanised, and Thai script
@@ -106,4 +106,21 @@ export function scoreHit(q: MatchQuery, h: IndexHit): { score: number; reasons: 
       ...(genderMatch ? ['gender'] : []),
     ],
   };
+}
+
+/** Birth details that contradict their precision or lie in the future, as field errors. */
+export function birthProblems(birth: BirthDetails | undefined, field: string): { field: string; messages: string[] }[] {
+  if (!birth) return [];
+  if (birth.precision === 'exact' && !birth.dateOfBirth)
+    return [{ field: `${field}.dateOfBirth`, messages: ['dateOfBirth is required when precision is exact'] }];
+  if (birth.precision === 'year' && !birth.birthYear)
+    return [{ field: `${field}.birthYear`, messages: ['birthYear is required when precision is year'] }];
+  if (birth.precision === 'estimated' && birth.estimatedAge === undefined)
+    return [{ field: `${field}.estimatedAge`, messages: ['estimatedAge is required when precision is estimated'] }];
+  if (
+    (birth.dateOfBirth && new Date(`${birth.dateOfBirth}T00:00:00Z`).getTime() > Date.now()) ||
+    (birth.birthYear && birth.birthYear > new Date().getUTCFullYear())
+  )
+    return [{ field, messages: ['the birth must not be in the future'] }];
+  return [];
 }

@@ -20,7 +20,7 @@ import {
   type TracingCandidatesResponse,
   type TracingRequestResponse,
 } from './dto/tracing.dto.js';
-import { hasAnyName, indexableNames, type ScriptNames } from './name-match.js';
+import { birthProblems, hasAnyName, indexableNames, type ScriptNames } from './name-match.js';
 import { TracingMatcher } from './tracing-matcher.js';
 import { TracingRequestEntity, TracingRequestNameIndexEntity } from './tracing.entities.js';
 import { confirmMatch, findVisibleCasesOfPersons, recordOutcome } from './tracing.queries.js';
@@ -58,6 +58,7 @@ export class TracingService {
       ...(body.receivedOn > localToday()
         ? [{ field: 'receivedOn', messages: ['receivedOn must not be in the future'] }]
         : []),
+      ...birthProblems(missing.birth, 'missingPerson.birth'),
     ];
     if (problems.length)
       throw new DomainError('VALIDATION_FAILED', 'The tracing request is incomplete', { errors: problems });

@@ -132,6 +132,16 @@ describe('named expected returnees on pre-arrival notices', () => {
       .send({ ...base, peopleCount: 1, returnees: [{ names: {}, gender: 'Masculine' }] });
     expect(nameless.status).toBe(400);
     expect(nameless.body.errors.map((e: { field: string }) => e.field)).toContain('returnees[0].names');
+    const unborn = await d.t.http
+      .post('/return-notices')
+      .set(vtcCaseworker.auth)
+      .send({
+        ...base,
+        peopleCount: 1,
+        returnees: [{ names: { givenNameLatin: 'A' }, birth: { precision: 'year', birthYear: 2099 } }],
+      });
+    expect(unborn.status).toBe(400);
+    expect(unborn.body.errors.map((e: { field: string }) => e.field)).toContain('returnees[0].birth');
   });
 
   it('shows candidates among the persons the caller may see, across scripts; never another agency’s', async () => {
@@ -186,6 +196,21 @@ describe('named expected returnees on pre-arrival notices', () => {
     expect(arrive.status).toBe(404);
     const list = await d.t.http.get('/return-notices').set(provincialCaseworker.auth);
     expect(list.body).toEqual([]);
+  });
+
+  it('is guarded by row-level security too: another agency’s database context sees no returnee nor index', async () => {
+    const count = (agencyId: string, userId: string, table: string) =>
+      d.t.appTransaction(async (c) => {
+        await c.query(`SELECT set_config('app.user_id', $1, true), set_config('app.agency_id', $2, true)`, [
+          userId,
+          agencyId,
+        ]);
+        return (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+      });
+    expect(await count(province.id, provincialCaseworker.id, 'expected_arrival')).toBe(0);
+    expect(await count(province.id, provincialCaseworker.id, 'expected_arrival_name_index')).toBe(0);
+    expect(await count(vtc.id, vtcCaseworker.id, 'expected_arrival')).toBe(3);
+    expect(await count(vtc.id, vtcCaseworker.id, 'expected_arrival_name_index')).toBeGreaterThan(0);
   });
 
   it('records an arrival entered the next day at its real time; the case opens on the day of arrival', async () => {

@@ -113,6 +113,12 @@ describe('tracing requests', () => {
       .set(tracer.auth)
       .send({ ...family, missingPerson: { ...family.missingPerson, names: {} } });
     expect(nameless.status).toBe(400);
+    const yearless = await d.t.http
+      .post('/tracing-requests')
+      .set(tracer.auth)
+      .send({ ...family, missingPerson: { ...family.missingPerson, birth: { precision: 'year' } } });
+    expect(yearless.status).toBe(400);
+    expect(yearless.body.errors[0].field).toBe('missingPerson.birth.birthYear');
 
     const res = await d.t.http.post('/tracing-requests').set(tracer.auth).send(family);
     expect(res.status).toBe(201);
@@ -175,6 +181,21 @@ describe('tracing requests', () => {
     ]);
     const forReception = await d.t.http.get(`/expected-arrivals/${announcedId}/candidates`).set(facilityOfficer.auth);
     expect(forReception.body.tracingRequests).toEqual([]);
+  });
+
+  it('is guarded by row-level security too: another agency’s database context sees no request nor its index', async () => {
+    const count = (agencyId: string, userId: string, table: string) =>
+      d.t.appTransaction(async (c) => {
+        await c.query(`SELECT set_config('app.user_id', $1, true), set_config('app.agency_id', $2, true)`, [
+          userId,
+          agencyId,
+        ]);
+        return (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+      });
+    expect(await count(province.id, provincialCaseworker.id, 'tracing_request')).toBe(0);
+    expect(await count(province.id, provincialCaseworker.id, 'tracing_request_name_index')).toBe(0);
+    expect(await count(vtc.id, tracer.id, 'tracing_request')).toBe(1);
+    expect(await count(vtc.id, tracer.id, 'tracing_request_name_index')).toBeGreaterThan(0);
   });
 
   it('records the match a person confirms (only records the confirmer may see), then the outcome', async () => {
