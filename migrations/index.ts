@@ -12,6 +12,7 @@ import { CaseListIndex1795390000003 } from './1795390000003-case-list-index.js';
 import { GrantedCaseOrder1795390000004 } from './1795390000004-granted-case-order.js';
 import { ReferredCasesFunction1795390000005 } from './1795390000005-referred-cases-function.js';
 import { FollowUpChanges1796000000000 } from './1796000000000-follow-up-changes.js';
+import { ReturneesTracingTransfers1796100000000 } from './1796100000000-returnees-tracing-transfers.js';
 import { IdempotentReplayAccess1796200000000 } from './1796200000000-idempotent-replay-access.js';
 
 export const MIGRATIONS: Function[] = [
@@ -28,5 +29,6 @@ export const MIGRATIONS: Function[] = [
   GrantedCaseOrder1795390000004,
   ReferredCasesFunction1795390000005,
   FollowUpChanges1796000000000,
+  ReturneesTracingTransfers1796100000000,
   IdempotentReplayAccess1796200000000,
 ];

@@ -10,6 +10,8 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { PersonsModule } from './persons/persons.module.js';
 import { ScreeningModule } from './screening/screening.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
+import { TracingModule } from './tracing/tracing.module.js';
+import { CaseTransfersModule } from './case-transfers/case-transfers.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { EtagInterceptor } from './common/http/etag.js';
@@ -46,6 +48,8 @@ export class AppModule {
         PersonsModule,
         ScreeningModule,
         ReferralsModule,
+        TracingModule,
+        CaseTransfersModule,
         ...extraModules,
       ],
       providers: [

@@ -45,6 +45,11 @@ export enum Permission {
   ReferralRespond = 'referral.respond',
   ReferralConsentOverride = 'referral.consent-override',
   ReturnManage = 'return.manage',
+  TracingRead = 'tracing.read',
+  TracingManage = 'tracing.manage',
+  CaseTransferRead = 'case-transfer.read',
+  CaseTransferRequest = 'case-transfer.request',
+  CaseTransferRespond = 'case-transfer.respond',
   ReportRead = 'report.read',
 
   AuditRead = 'audit.read',
@@ -88,6 +93,9 @@ const CASEWORK: readonly Permission[] = [
   Permission.ReferralCreate,
   Permission.ReferralRespond,
   Permission.ReturnManage,
+  Permission.TracingRead,
+  Permission.TracingManage,
+  Permission.CaseTransferRead,
 ];
 
 const SCREENING: readonly Permission[] = [
@@ -132,6 +140,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.CaseBreakGlass,
     Permission.CaseGrantsRead,
     Permission.ReferralConsentOverride,
+    Permission.CaseTransferRequest,
+    Permission.CaseTransferRespond,
     Permission.PlacementManage,
     Permission.ReportRead,
   ],

@@ -30,4 +30,13 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'referral', column: 'consent_override_enc' },
   { table: 'family_assessment', column: 'findings_enc' },
   { table: 'return_notice', column: 'host_reference_enc' },
+  ...['names_enc', 'birth_enc', 'address_enc', 'documents_enc', 'vulnerabilities_enc'].map((column) => ({
+    table: 'expected_arrival',
+    column,
+  })),
+  ...['inquirer_enc', 'names_enc', 'details_enc', 'outcome_note_enc'].map((column) => ({
+    table: 'tracing_request',
+    column,
+  })),
+  { table: 'case_transfer', column: 'note_enc' },
 ];

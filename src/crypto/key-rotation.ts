@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { PersonNames } from '../persons/dto/person.dto.js';
 import { PersonCodec, type StoredBirth } from '../persons/person.codec.js';
+import { indexableNames, type ScriptNames } from '../tracing/name-match.js';
 import { ENCRYPTED_COLUMNS } from './encrypted-columns.js';
 import type { BlindIndexer, FieldCipher } from './field-cipher.js';
 
@@ -9,6 +10,97 @@ const BATCH = 500;
 export interface RotationReport {
   reencrypted: Record<string, number>;
   reindexedPersons: number;
+  /** Other name-indexed records (expected returnees, tracing requests), by table. */
+  reindexed: Record<string, number>;
+}
+
+/** A table whose names are blind-indexed in a side table, and where its names and birth year are. */
+interface NameIndexed {
+  table: string;
+  indexTable: string;
+  foreignKey: string;
+  /** Decrypted names and birth year of one row. */
+  read(
+    cipher: FieldCipher,
+    row: { id: string; names_enc: Buffer; birth_source: Buffer | null },
+  ): {
+    names: PersonNames;
+    birthYear: number | null;
+  };
+  birthColumn: string;
+}
+
+const ctx = (table: string, column: string, id: string) => ({ table, column, id });
+const NAME_INDEXED: NameIndexed[] = [
+  {
+    table: 'person',
+    indexTable: 'person_name_index',
+    foreignKey: 'person_id',
+    birthColumn: 'birth_enc',
+    read: (cipher, r) => ({
+      names: cipher.decryptJson<PersonNames>(r.names_enc, ctx('person', 'names_enc', r.id)),
+      birthYear:
+        cipher.decryptOptional<StoredBirth>(r.birth_source, ctx('person', 'birth_enc', r.id))?.birthYear ?? null,
+    }),
+  },
+  {
+    table: 'expected_arrival',
+    indexTable: 'expected_arrival_name_index',
+    foreignKey: 'arrival_id',
+    birthColumn: 'birth_enc',
+    read: (cipher, r) => ({
+      names: indexableNames(cipher.decryptJson<ScriptNames>(r.names_enc, ctx('expected_arrival', 'names_enc', r.id))),
+      birthYear:
+        cipher.decryptOptional<StoredBirth>(r.birth_source, ctx('expected_arrival', 'birth_enc', r.id))?.birthYear ??
+        null,
+    }),
+  },
+  {
+    table: 'tracing_request',
+    indexTable: 'tracing_request_name_index',
+    foreignKey: 'tracing_request_id',
+    birthColumn: 'details_enc',
+    read: (cipher, r) => ({
+      names: indexableNames(cipher.decryptJson<ScriptNames>(r.names_enc, ctx('tracing_request', 'names_enc', r.id))),
+      birthYear:
+        cipher.decryptOptional<{ birth: StoredBirth | null }>(
+          r.birth_source,
+          ctx('tracing_request', 'details_enc', r.id),
+        )?.birth?.birthYear ?? null,
+    }),
+  },
+];
+
+/** Recomputes one table's name and birth-year blind indexes with the current key; returns the rows done. */
+async function reindexTable(client: pg.Client, cipher: FieldCipher, codec: PersonCodec, spec: NameIndexed) {
+  let after = '00000000-0000-0000-0000-000000000000';
+  let done = 0;
+  for (;;) {
+    const { rows } = await client.query<{ id: string; names_enc: Buffer; birth_source: Buffer | null }>(
+      `SELECT id, names_enc, ${spec.birthColumn} AS birth_source FROM ${spec.table}
+        WHERE id > $1 AND names_enc IS NOT NULL ORDER BY id LIMIT ${BATCH}`,
+      [after],
+    );
+    if (!rows.length) return done;
+    await client.query('BEGIN');
+    for (const row of rows) {
+      const { names, birthYear } = spec.read(cipher, row);
+      await client.query(`DELETE FROM ${spec.indexTable} WHERE ${spec.foreignKey} = $1`, [row.id]);
+      for (const { kind, value } of codec.nameIndexes(names)) {
+        await client.query(
+          `INSERT INTO ${spec.indexTable} (${spec.foreignKey}, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [row.id, kind, value],
+        );
+      }
+      await client.query(`UPDATE ${spec.table} SET birth_year_bidx = $2 WHERE id = $1`, [
+        row.id,
+        birthYear ? codec.birthYearIndex(birthYear) : null,
+      ]);
+    }
+    await client.query('COMMIT');
+    done += rows.length;
+    after = rows.at(-1)!.id;
+  }
 }
 
 /**
@@ -24,7 +116,7 @@ export async function rotateKeys(
 ): Promise<RotationReport> {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
-  const report: RotationReport = { reencrypted: {}, reindexedPersons: 0 };
+  const report: RotationReport = { reencrypted: {}, reindexedPersons: 0, reindexed: {} };
   const active = Buffer.from(cipher.activeKeyId);
   try {
     // Lets the case_note trigger accept a re-encrypted body (and nothing else) from this session.
@@ -54,40 +146,10 @@ export async function rotateKeys(
     }
     if (options.reindex) {
       const codec = new PersonCodec(cipher, options.reindex);
-      let after = '00000000-0000-0000-0000-000000000000';
-      for (;;) {
-        const { rows } = await client.query<{ id: string; names_enc: Buffer; birth_enc: Buffer | null }>(
-          `SELECT id, names_enc, birth_enc FROM person WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
-          [after],
-        );
-        if (!rows.length) break;
-        await client.query('BEGIN');
-        for (const p of rows) {
-          const names = cipher.decryptJson<PersonNames>(p.names_enc, {
-            table: 'person',
-            column: 'names_enc',
-            id: p.id,
-          });
-          const birth = cipher.decryptOptional<StoredBirth>(p.birth_enc, {
-            table: 'person',
-            column: 'birth_enc',
-            id: p.id,
-          });
-          await client.query('DELETE FROM person_name_index WHERE person_id = $1', [p.id]);
-          for (const { kind, value } of codec.nameIndexes(names)) {
-            await client.query(
-              'INSERT INTO person_name_index (person_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-              [p.id, kind, value],
-            );
-          }
-          await client.query('UPDATE person SET birth_year_bidx = $2 WHERE id = $1', [
-            p.id,
-            birth?.birthYear ? codec.birthYearIndex(birth.birthYear) : null,
-          ]);
-        }
-        await client.query('COMMIT');
-        report.reindexedPersons += rows.length;
-        after = rows.at(-1)!.id;
+      for (const spec of NAME_INDEXED) {
+        const done = await reindexTable(client, cipher, codec, spec);
+        if (spec.table === 'person') report.reindexedPersons = done;
+        else report.reindexed[spec.table] = done;
       }
     }
     await client.query(

@@ -4,7 +4,13 @@ import { RateLimitCounterEntity, RefreshTokenEntity, SessionEntity } from '../au
 import { CaseEntity } from '../cases/case.entity.js';
 import { FacilityEntity, PlacementEntity } from '../facilities/facility.entity.js';
 import { FamilyAssessmentEntity, ReferralEntity, UnmetNeedEntity } from '../referrals/referral.entities.js';
-import { ExpectedArrivalEntity, ReturnNoticeEntity } from '../returns/return.entities.js';
+import {
+  ExpectedArrivalEntity,
+  ExpectedArrivalNameIndexEntity,
+  ReturnNoticeEntity,
+} from '../returns/return.entities.js';
+import { CaseTransferEntity } from '../case-transfers/case-transfer.entity.js';
+import { TracingRequestEntity, TracingRequestNameIndexEntity } from '../tracing/tracing.entities.js';
 import {
   AssessmentEntity,
   CaseConsentEntity,
@@ -70,4 +76,8 @@ export const ENTITIES = [
   FamilyAssessmentEntity,
   ReturnNoticeEntity,
   ExpectedArrivalEntity,
+  ExpectedArrivalNameIndexEntity,
+  TracingRequestEntity,
+  TracingRequestNameIndexEntity,
+  CaseTransferEntity,
 ];

@@ -3,6 +3,7 @@ import { CasesModule } from '../cases/cases.module.js';
 import { FacilitiesController } from '../facilities/facilities.controller.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { PersonsModule } from '../persons/persons.module.js';
+import { TracingModule } from '../tracing/tracing.module.js';
 import { ReturnsController } from '../returns/returns.controller.js';
 import { ReturnsService } from '../returns/returns.service.js';
 import { CaseProfileService } from './case-profile.js';
@@ -11,7 +12,7 @@ import { ReferralsService } from './referrals.service.js';
 
 /** Referrals, the facilities they place people in, and returns through the VTC. */
 @Module({
-  imports: [CasesModule, PersonsModule],
+  imports: [CasesModule, PersonsModule, TracingModule],
   controllers: [ReferralsController, FacilitiesController, ReturnsController],
   providers: [ReferralsService, FacilitiesService, ReturnsService, CaseProfileService],
   exports: [ReferralsService],

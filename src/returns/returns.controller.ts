@@ -7,7 +7,13 @@ import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
-import { ArrivalRequest, CreateReturnNoticeRequest, ReturnNoticeResponse } from './dto/return.dto.js';
+import {
+  ArrivalCandidatesResponse,
+  ArrivalRequest,
+  CreateReturnNoticeRequest,
+  ExpectedArrivalResponse,
+  ReturnNoticeResponse,
+} from './dto/return.dto.js';
 import { ReturnsService } from './returns.service.js';
 
 @ApiTags('returns')
@@ -33,16 +39,40 @@ export class ReturnsController {
 
   @Get('return-notices/:id')
   @Authorize(Permission.ReturnManage)
+  @ApiOperation({ summary: 'One notice to your agency, with its expected arrivals and named returnees' })
   @ApiOkResponse({ type: ReturnNoticeResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ReturnNoticeResponse> {
     return this.returns.notice(actor, id);
+  }
+
+  @Get('expected-arrivals/:id')
+  @Authorize(Permission.ReturnManage)
+  @ApiOperation({ summary: 'One expected arrival of your agency (the named returnee, if any)' })
+  @ApiOkResponse({ type: ExpectedArrivalResponse })
+  arrival(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ExpectedArrivalResponse> {
+    return this.returns.arrival(actor, id);
+  }
+
+  @Get('expected-arrivals/:id/candidates')
+  @Authorize(Permission.ReturnManage)
+  @ApiOperation({
+    summary: 'Known persons (and, for tracing staff, open family tracing requests) resembling a named returnee',
+    description: 'Blind indexes only; Lao, Latin and Thai-script names. Candidates are leads for staff to confirm.',
+  })
+  @ApiOkResponse({ type: ArrivalCandidatesResponse })
+  candidates(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ArrivalCandidatesResponse> {
+    return this.returns.candidates(actor, id);
   }
 
   @Post('expected-arrivals/:id/arrival')
   @HttpCode(201)
   @Authorize(Permission.ReturnManage)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the expected arrival' })
-  @ApiOperation({ summary: 'Record the arrival at the VTC: a case opens, led by the receiving agency' })
+  @ApiOperation({
+    summary: 'Record the arrival at its real time: a case opens that day, led by the receiving agency',
+    description:
+      'Give personId of a registered person, or omit it for a named returnee to register them from the notice (409 POSSIBLE_DUPLICATE with candidates on a strong match).',
+  })
   @ApiCreatedResponse({ type: CaseResponse })
   arrive(
     @CurrentActor() actor: Actor,
@@ -50,6 +80,6 @@ export class ReturnsController {
     @IfMatchVersion() version: number,
     @Body() body: ArrivalRequest,
   ): Promise<CaseResponse> {
-    return this.returns.arrive(actor, id, version, body.personId);
+    return this.returns.arrive(actor, id, version, body);
   }
 }
