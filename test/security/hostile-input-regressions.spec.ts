@@ -112,6 +112,14 @@ describe('hostile input regressions (issue 15)', () => {
       expectProblem(person, 400);
       expect(fieldsOf(person).gender).toEqual(['gender must not be null']);
 
+      // A required field stays required in a class that inherits an optional one (it reached NOT NULL).
+      const missing = await t.http
+        .post('/persons')
+        .set(worker.auth)
+        .send({ names: { familyNameLatin: 'Nogender' } });
+      expectProblem(missing, 400);
+      expect(fieldsOf(missing).gender).toBeDefined();
+
       for (const field of ['nameEn', 'htcdsOrgType', 'localType', 'active']) {
         const current = await t.http.get(`/agencies/${agency.id}`).set(admin.auth);
         const res = await t.http

@@ -128,8 +128,8 @@ export class PersonAddress {
   @ApiPropertyOptional({ maxLength: 300 }) @IsOptional() @IsString() @MaxLength(300) addressLine?: string;
 }
 
+/** Fields a registration and a correction share; gender is not among them (required on create). */
 class PersonFields {
-  @ApiPropertyOptional({ enum: GENDERS, description: 'HTCDS gender' }) @IsOptional() @IsIn(GENDERS) gender?: string;
   @ApiPropertyOptional({ type: BirthDetails })
   @IsOptional()
   @ValidateNested()
@@ -174,7 +174,7 @@ class PersonFields {
 
 export class CreatePersonRequest extends PersonFields {
   @ApiProperty({ type: PersonNames }) @IsObject() @ValidateNested() @Type(() => PersonNames) names!: PersonNames;
-  @ApiProperty({ enum: GENDERS }) @IsIn(GENDERS) declare gender: string;
+  @ApiProperty({ enum: GENDERS, description: 'HTCDS gender' }) @IsIn(GENDERS) gender!: string;
   @ApiPropertyOptional({
     description:
       'Set after reviewing POST /persons/matches, to register a person that strongly matches an existing record anyway',
@@ -185,6 +185,7 @@ export class CreatePersonRequest extends PersonFields {
 }
 
 export class UpdatePersonRequest extends PersonFields {
+  @ApiPropertyOptional({ enum: GENDERS, description: 'HTCDS gender' }) @IsOptional() @IsIn(GENDERS) gender?: string;
   @ApiPropertyOptional({ type: PersonNames })
   @IsOptional()
   @ValidateNested()
