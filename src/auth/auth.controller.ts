@@ -1,11 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import {
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Actor } from '../common/context/request-context.js';
 import { ClientIp, CurrentActor } from '../common/http/actor.decorator.js';
 import { NoRequestTransaction } from '../database/request-transaction.interceptor.js';
@@ -14,7 +8,6 @@ import { Authorize } from './authorize.decorator.js';
 import { ChangePasswordRequest, LoginRequest, MeResponse, RefreshRequest, TokenResponse } from './dto/auth.dto.js';
 import { Permission } from './permissions.js';
 
-@ApiTags('auth')
 @Controller('auth')
 @NoRequestTransaction()
 export class AuthController {

@@ -1,0 +1,84 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { API_TAGS } from './api-tags.js';
+import { OPERATION_GUIDE } from './operation-guide.js';
+
+interface Operation {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  parameters?: Parameter[];
+}
+
+interface Parameter {
+  in?: string;
+  name?: string;
+  description?: string;
+  example?: unknown;
+  examples?: unknown;
+  schema?: { example?: unknown; examples?: unknown };
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+function operationsOf(item: object): Operation[] {
+  return METHODS.map((m) => (item as Record<string, Operation | undefined>)[m]).filter((op) => op !== undefined);
+}
+
+/**
+ * Lists each operation under its workflow tag with the caseworker's description, and orders the
+ * paths as the guide does (tag by tag, in workflow order), which is the order Swagger UI shows.
+ */
+export function applyOperationGuide(document: OpenAPIObject): void {
+  const guideOrder = Object.keys(OPERATION_GUIDE);
+  const tagOrder = API_TAGS.map((t) => t.name as string);
+  const rank = (item: object): [number, number] => {
+    let best: [number, number] = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+    for (const op of operationsOf(item)) {
+      const guide = op.operationId ? OPERATION_GUIDE[op.operationId] : undefined;
+      const r: [number, number] = guide
+        ? [tagOrder.indexOf(guide.tag), guideOrder.indexOf(op.operationId!)]
+        : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+      if (r[0] < best[0] || (r[0] === best[0] && r[1] < best[1])) best = r;
+    }
+    return best;
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const op of operationsOf(item)) {
+      const guide = op.operationId ? OPERATION_GUIDE[op.operationId] : undefined;
+      if (!guide) continue;
+      op.tags = [guide.tag];
+      op.summary ??= guide.summary;
+      op.description = op.description ? `${guide.description}\n\n${op.description}` : guide.description;
+    }
+  }
+  const ordered = Object.entries(document.paths)
+    .map(([path, item], index) => ({ path, item, index, rank: rank(item) }))
+    .sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.index - b.index);
+  document.paths = Object.fromEntries(ordered.map(({ path, item }) => [path, item]));
+}
+
+/**
+ * Swagger UI's "Try it out" fills every query field from its example and sends it, so GET /cases
+ * would search for one made-up case number and show an empty list. Query examples move into the
+ * description, where they still guide without being sent.
+ */
+export function hideQueryExamples(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const op of operationsOf(item)) {
+      for (const parameter of op.parameters ?? []) {
+        if (parameter.in !== 'query') continue;
+        const example = parameter.example ?? parameter.schema?.example;
+        delete parameter.example;
+        delete parameter.examples;
+        if (parameter.schema) {
+          delete parameter.schema.example;
+          delete parameter.schema.examples;
+        }
+        if (example === undefined) continue;
+        const hint = `Example: \`${Array.isArray(example) ? example.join(',') : String(example)}\``;
+        parameter.description = parameter.description ? `${parameter.description}. ${hint}` : hint;
+      }
+    }
+  }
+}
