@@ -16,7 +16,7 @@ interface Parameter {
   description?: string;
   example?: unknown;
   examples?: unknown;
-  schema?: { example?: unknown; examples?: unknown };
+  schema?: { example?: unknown; examples?: unknown; default?: unknown };
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -59,9 +59,10 @@ export function applyOperationGuide(document: OpenAPIObject): void {
 }
 
 /**
- * Swagger UI's "Try it out" fills every query field from its example and sends it, so GET /cases
- * would search for one made-up case number and show an empty list. Query examples move into the
- * description, where they still guide without being sent.
+ * Swagger UI's "Try it out" fills every query field from its example or default and sends it, so
+ * GET /cases would search for one made-up case number and show an empty list. Query examples and
+ * defaults move into the description, where they still guide without being sent (the server
+ * applies its defaults itself).
  */
 export function hideQueryExamples(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
@@ -75,10 +76,18 @@ export function hideQueryExamples(document: OpenAPIObject): void {
           delete parameter.schema.example;
           delete parameter.schema.examples;
         }
-        if (example === undefined) continue;
-        const hint = `Example: \`${Array.isArray(example) ? example.join(',') : String(example)}\``;
-        parameter.description = parameter.description ? `${parameter.description}. ${hint}` : hint;
+        const fallback = parameter.schema?.default;
+        if (parameter.schema) delete parameter.schema.default;
+        const hints = [
+          ...(fallback === undefined ? [] : [`Default: \`${show(fallback)}\``]),
+          ...(example === undefined ? [] : [`Example: \`${show(example)}\``]),
+        ];
+        if (!hints.length) continue;
+        const hint = `${hints.join('. ')}.`;
+        parameter.description = parameter.description ? `${parameter.description.replace(/\.?$/, '.')} ${hint}` : hint;
       }
     }
   }
 }
+
+const show = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));

@@ -64,11 +64,17 @@ describe('Swagger UI as the caseworkers desk', () => {
     expect([...ids].filter((id) => !OPERATION_GUIDE[id])).toEqual([]);
   });
 
-  it('pre-fills no query parameter in "Try it out" (no example on any query parameter)', () => {
+  it('pre-fills no query parameter in "Try it out" (no example or default on any query parameter)', () => {
     const prefilled = operations.flatMap(({ route, op }) =>
       (op.parameters ?? [])
         .filter((p) => p.in === 'query')
-        .filter((p) => p.example !== undefined || p.examples !== undefined || p.schema?.example !== undefined)
+        .filter(
+          (p) =>
+            p.example !== undefined ||
+            p.examples !== undefined ||
+            p.schema?.example !== undefined ||
+            p.schema?.default !== undefined,
+        )
         .map((p) => `${route} ?${p.name}`),
     );
     expect(prefilled).toEqual([]);
