@@ -3,7 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { getMetadataStorage } from 'class-validator';
 import { API_TAGS } from './api-docs/api-tags.js';
 import { API_DESCRIPTION } from './api-docs/api-description.js';
-import { applyOperationGuide, hideQueryExamples } from './api-docs/desk.js';
+import { applyOperationGuide, applyRequestExamples, hideQueryExamples } from './api-docs/desk.js';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -54,6 +54,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   documentValidationBounds(document.components.schemas as Record<string, SchemaNode>);
   applyOperationGuide(document);
   hideQueryExamples(document);
+  applyRequestExamples(document);
   for (const item of Object.values(document.paths)) {
     for (const op of Object.values(item) as { responses?: Record<string, unknown> }[]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;

@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { API_TAGS } from './api-tags.js';
 import { OPERATION_GUIDE } from './operation-guide.js';
+import { REQUEST_EXAMPLES } from './request-examples.js';
 
 interface Operation {
   operationId?: string;
@@ -8,6 +9,7 @@ interface Operation {
   summary?: string;
   description?: string;
   parameters?: Parameter[];
+  requestBody?: { content?: Record<string, { example?: unknown }> };
 }
 
 interface Parameter {
@@ -91,3 +93,20 @@ export function hideQueryExamples(document: OpenAPIObject): void {
 }
 
 const show = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));
+
+/** Puts the realistic example of each request body where "Try it out" takes it from, and says what to replace. */
+export function applyRequestExamples(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const op of operationsOf(item)) {
+      const example = op.operationId ? REQUEST_EXAMPLES[op.operationId] : undefined;
+      const media = op.requestBody?.content?.['application/json'];
+      if (!example || !media) continue;
+      media.example = example.value;
+      const notes = [
+        ...(example.idsFrom ? [`In the example, replace ${example.idsFrom}`] : []),
+        ...(example.expectedFailure ? [example.expectedFailure.reason] : []),
+      ];
+      if (notes.length) op.description = [op.description, notes.join(' ')].filter(Boolean).join('\n\n');
+    }
+  }
+}

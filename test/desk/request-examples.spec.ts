@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import { DEMO_AGENCIES } from '../../src/agencies/demo-agencies.js';
+import { DEMO_LOGIN_EXAMPLE, EXAMPLE_IDS, REQUEST_EXAMPLES } from '../../src/api-docs/request-examples.js';
+import { deploy, type Deployment, startApi, type Api } from '../harness/spawned-api.js';
+import { ADMIN, type Answer, api, signIn } from './desk-setup.js';
+
+/**
+ * Every request body example of openapi.json, sent as "Try it out" would send it (ids from earlier
+ * answers put in), to the production build: it succeeds, or fails exactly as its description says.
+ * All set-up goes through the API.
+ */
+interface Operation {
+  operationId: string;
+  description?: string;
+  requestBody?: { content: Record<string, { example?: unknown }> };
+}
+const document = JSON.parse(fs.readFileSync('openapi.json', 'utf8')) as {
+  paths: Record<string, Record<string, Operation>>;
+};
+const documented = new Map<string, { method: string; path: string; example: unknown; description: string }>();
+for (const [path, item] of Object.entries(document.paths))
+  for (const [method, op] of Object.entries(item)) {
+    const example = op.requestBody?.content['application/json']?.example;
+    if (example !== undefined)
+      documented.set(op.operationId, { method, path, example, description: op.description ?? '' });
+  }
+
+describe('request body examples in Swagger UI', () => {
+  let d: Deployment;
+  let a: Api;
+  const sent = new Set<string>();
+
+  beforeAll(async () => {
+    d = await deploy();
+    a = await startApi(d, { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  }, 300_000);
+  afterAll(async () => {
+    await a?.stop();
+    await d?.close();
+  });
+
+  /** Sends the documented example of an operation, with path parameters and example ids replaced. */
+  async function send(
+    operationId: string,
+    token: string | undefined,
+    pathIds: Record<string, string> = {},
+    ids: Partial<Record<keyof typeof EXAMPLE_IDS, string>> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
+    const op = documented.get(operationId);
+    if (!op) throw new Error(`${operationId} documents no request example`);
+    let body = JSON.stringify(op.example);
+    for (const [name, real] of Object.entries(ids))
+      body = body.replaceAll(EXAMPLE_IDS[name as keyof typeof EXAMPLE_IDS], real!);
+    expect(Object.values(EXAMPLE_IDS).filter((placeholder) => body.includes(placeholder))).toEqual([]);
+    const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => pathIds[name] ?? `(missing ${name})`);
+    sent.add(operationId);
+    const res = await api(a.base, op.method.toUpperCase(), path, token, JSON.parse(body), headers);
+    const failure = REQUEST_EXAMPLES[operationId]?.expectedFailure;
+    if (failure) {
+      expect(op.description).toContain(failure.reason);
+      expect({ operationId, status: res.status, code: res.body?.code }).toEqual({
+        operationId,
+        status: failure.status,
+        code: failure.code,
+      });
+    } else {
+      const success = res.status === 200 || res.status === 201;
+      expect({ operationId, success, problem: success ? undefined : res.body }).toEqual({
+        operationId,
+        success: true,
+        problem: undefined,
+      });
+    }
+    return res;
+  }
+
+  async function staff(admin: string, agencyId: string, email: string, roles: string[], password: string) {
+    const user = await api(a.base, 'POST', '/users', admin, {
+      agencyId,
+      email,
+      displayName: email.split('@')[0],
+      roles,
+    });
+    expect(user.status).toBe(201);
+    const first = await signIn(a.base, email, user.body.oneTimePassword);
+    const changed = await api(a.base, 'POST', '/auth/password', first, {
+      currentPassword: user.body.oneTimePassword,
+      newPassword: password,
+    });
+    expect(changed.status).toBe(200);
+    return changed.body.accessToken as string;
+  }
+
+  const agency = async (admin: string, body: Record<string, unknown>) => {
+    const res = await api(a.base, 'POST', '/agencies', admin, body);
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+
+  it('names a real demo account in the sign-in example', () => {
+    const vtc = DEMO_AGENCIES.find((x) => x.code === 'MLSW-VTC');
+    expect(vtc?.roles).toContain('caseworker');
+    // The demo accounts are <role>@<agency code>.demo.la (scripts/seed-demo.ts).
+    expect(DEMO_LOGIN_EXAMPLE.email).toBe(`caseworker@${vtc!.code.toLowerCase()}.demo.la`);
+  });
+
+  it('sends every documented example and gets the documented answer', async () => {
+    const admin = await signIn(a.base, ADMIN.email, ADMIN.password);
+    const parent = await agency(admin, {
+      code: 'MLSW-DSW',
+      nameEn: 'MLSW Department of Social Welfare',
+      htcdsOrgType: 'CentralGovernmentOrganisation',
+      localType: 'government_department',
+      provinceCode: 'LA-VT',
+    });
+    const vtc = await agency(admin, {
+      code: 'MLSW-VTC',
+      nameEn: 'Vientiane Transit Centre',
+      htcdsOrgType: 'CentralGovernmentOrganisation',
+      localType: 'transit_centre',
+      provinceCode: 'LA-VT',
+      parentAgencyId: parent,
+    });
+    const lwu = await agency(admin, {
+      code: 'LWU-CPC',
+      nameEn: 'LWU Counselling and Protection Centre for Women and Children',
+      htcdsOrgType: 'NGO',
+      localType: 'mass_organisation',
+      provinceCode: 'LA-VT',
+    });
+    const caseworker = await staff(admin, vtc, DEMO_LOGIN_EXAMPLE.email, ['caseworker'], DEMO_LOGIN_EXAMPLE.password);
+    const facilityOfficer = await staff(
+      admin,
+      vtc,
+      'facility-officer@mlsw-vtc.demo.la',
+      // Registers the returnee and records the arrival, as VTC staff do.
+      ['facility_officer', 'caseworker'],
+      'lantern boat on the Mekong',
+    );
+
+    // administration
+    await send('Agencies_create', admin, {}, { parentAgency: parent });
+    await send('Users_create', admin, {}, { ownAgency: vtc });
+
+    // sign-in
+    const login = await send('Auth_login', undefined);
+    expect(login.body.accessToken).toMatch(/^ey/);
+    await send('Auth_refresh', undefined);
+
+    // persons, screening, cases
+    await send('Persons_matches', caseworker);
+    const person = (await send('Persons_create', caseworker)).body.id as string;
+    const screening = (await send('Screening_create', caseworker, {}, { person })).body.id as string;
+    const opened = await send('ScreeningCase_openCase', caseworker, { id: screening });
+    const caseId = (opened.body.caseId ?? opened.body.id) as string;
+    const other = await api(a.base, 'POST', '/persons', caseworker, {
+      names: { givenNameLatin: 'Vanh', familyNameLatin: 'Phommachanh' },
+      gender: 'Masculine',
+      birth: { precision: 'year', birthYear: 1998 },
+      homeProvinceCode: 'LA-CH',
+    });
+    expect(other.status).toBe(201);
+    await send('Cases_create', caseworker, {}, { person: other.body.id as string });
+
+    // case records and referrals
+    await send('Assistance_recordConsent', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send('Assistance_createAssessment', caseworker, { id: caseId });
+    await send('Assistance_createService', caseworker, { id: caseId });
+    await send('Assistance_addNote', caseworker, { id: caseId });
+    await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+
+    // returns
+    const notice = await send('Returns_create', facilityOfficer);
+    const returnee = await api(a.base, 'POST', '/persons', facilityOfficer, {
+      names: { givenNameLatin: 'Noy', familyNameLatin: 'Inthavong' },
+      gender: 'Feminine',
+      birth: { precision: 'estimated', estimatedAge: 17 },
+      homeProvinceCode: 'LA-CH',
+    });
+    expect(returnee.status).toBe(201);
+    const arrival = notice.body.arrivals[0] as { id: string; version: number };
+    await send(
+      'Returns_arrive',
+      facilityOfficer,
+      { id: arrival.id },
+      { person: returnee.body.id as string },
+      { 'if-match': `"${arrival.version}"` },
+    );
+
+    // last: the password change ends the caseworker's sessions
+    await send('Auth_changePassword', caseworker);
+
+    expect([...documented.keys()].filter((id) => !sent.has(id))).toEqual([]);
+    expect(Object.keys(REQUEST_EXAMPLES).filter((id) => !documented.has(id))).toEqual([]);
+  }, 600_000);
+});
