@@ -121,10 +121,26 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       documents: [{ type: 'family_book', number: 'SV-0412-778', issuingCountry: 'LA', inPossession: false }],
     },
   },
+  Screening_submit: {
+    value: { agencyId: EXAMPLE_IDS.identificationAuthority },
+    idsFrom: 'agencyId: the identification authority, e.g. the police anti-trafficking department (GET /agencies).',
+  },
+  ScreeningCase_linkCase: {
+    value: { caseId: EXAMPLE_IDS.case },
+    idsFrom: "caseId: the person's existing case (GET /cases).",
+  },
+  Persons_update: {
+    value: {
+      homeProvinceCode: 'LA-SV',
+      languages: ['lao', 'tha'],
+      contacts: [{ type: 'phone', value: '+856 20 5555 0142' }],
+    },
+  },
   Cases_create: {
     value: { personId: EXAMPLE_IDS.person, provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour'] },
     idsFrom: 'personId: the id POST /persons answered.',
   },
+  Cases_update: { value: { provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour', 'Servitude'] } },
   Assistance_recordConsent: {
     value: {
       purposes: ['assistance', 'sharing_for_referral', 'follow_up_contact'],
@@ -162,6 +178,17 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   Assistance_addNote: {
     value: { text: 'Called her mother in Savannakhet; the family is ready to receive her next month.' },
   },
+  Assistance_correctNote: {
+    value: { text: 'Called her mother in Savannakhet; the family is ready to receive her in January.' },
+  },
+  Assistance_createPlan: {
+    value: {
+      type: 'Health',
+      objectives: 'Recover from the injuries and the stress of exploitation before returning home.',
+      actions: [{ description: 'Weekly counselling sessions at the LWU centre', status: 'planned' }],
+      status: 'draft',
+    },
+  },
   Referrals_create: {
     value: {
       toAgencyId: EXAMPLE_IDS.receivingAgency,
@@ -170,6 +197,22 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       note: 'Counselling while the family assessment is done.',
     },
     idsFrom: 'toAgencyId: the receiving agency (GET /agencies); the consent must cover it.',
+  },
+  Referrals_decline: { value: { reason: 'no_capacity' } },
+  Facilities_create: {
+    value: {
+      agencyId: EXAMPLE_IDS.ownAgency,
+      code: 'VTC-RECEPTION',
+      nameEn: 'Vientiane Transit Centre reception',
+      nameLo: 'ສູນຕ້ອນຮັບ ນະຄອນຫຼວງວຽງຈັນ',
+      kind: 'transit_centre',
+      provinceCode: 'LA-VT',
+      acceptsGenders: ['Feminine', 'Masculine'],
+      acceptsMinAge: 0,
+      services: ['transit_reception', 'medical', 'psychosocial', 'family_tracing'],
+      bedCapacity: 40,
+    },
+    idsFrom: 'agencyId: the agency that runs the facility (GET /agencies).',
   },
   Agencies_create: {
     value: {
@@ -183,6 +226,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'parentAgencyId: the ministry department above it (GET /agencies), or leave it out.',
   },
+  Agencies_update: { value: { nameLo: 'ສູນຕ້ອນຮັບ ວຽງຈັນ' } },
   Users_create: {
     value: {
       agencyId: EXAMPLE_IDS.ownAgency,
@@ -192,4 +236,5 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'agencyId: your agency (GET /auth/me).',
   },
+  Users_update: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
 };

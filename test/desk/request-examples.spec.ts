@@ -129,6 +129,20 @@ describe('request body examples in Swagger UI', () => {
       localType: 'mass_organisation',
       provinceCode: 'LA-VT',
     });
+    const police = await agency(admin, {
+      code: 'MOPS-ATD',
+      nameEn: 'MOPS Anti-Trafficking Department',
+      htcdsOrgType: 'LawEnforcement',
+      localType: 'police_anti_trafficking_unit',
+      provinceCode: 'LA-VT',
+    });
+    const lwuWorker = await staff(
+      admin,
+      lwu,
+      'caseworker@lwu-cpc.demo.la',
+      ['caseworker'],
+      'silk weaving in Luang Prabang',
+    );
     const caseworker = await staff(admin, vtc, DEMO_LOGIN_EXAMPLE.email, ['caseworker'], DEMO_LOGIN_EXAMPLE.password);
     const facilityOfficer = await staff(
       admin,
@@ -140,8 +154,11 @@ describe('request body examples in Swagger UI', () => {
     );
 
     // administration
-    await send('Agencies_create', admin, {}, { parentAgency: parent });
-    await send('Users_create', admin, {}, { ownAgency: vtc });
+    const newAgency = await send('Agencies_create', admin, {}, { parentAgency: parent });
+    await send('Agencies_update', admin, { id: newAgency.body.id as string });
+    const newUser = await send('Users_create', admin, {}, { ownAgency: vtc });
+    await send('Users_update', admin, { id: newUser.body.id as string });
+    await send('Facilities_create', admin, {}, { ownAgency: vtc });
 
     // sign-in
     const login = await send('Auth_login', undefined);
@@ -151,7 +168,10 @@ describe('request body examples in Swagger UI', () => {
     // persons, screening, cases
     await send('Persons_matches', caseworker);
     const person = (await send('Persons_create', caseworker)).body.id as string;
+    const personRead = await api(a.base, 'GET', `/persons/${person}`, caseworker);
+    await send('Persons_update', caseworker, { id: person }, {}, { 'if-match': personRead.headers.get('etag')! });
     const screening = (await send('Screening_create', caseworker, {}, { person })).body.id as string;
+    await send('Screening_submit', caseworker, { id: screening }, { identificationAuthority: police });
     const opened = await send('ScreeningCase_openCase', caseworker, { id: screening });
     const caseId = (opened.body.caseId ?? opened.body.id) as string;
     const other = await api(a.base, 'POST', '/persons', caseworker, {
@@ -161,14 +181,30 @@ describe('request body examples in Swagger UI', () => {
       homeProvinceCode: 'LA-CH',
     });
     expect(other.status).toBe(201);
-    await send('Cases_create', caseworker, {}, { person: other.body.id as string });
+    const otherCase = (await send('Cases_create', caseworker, {}, { person: other.body.id as string })).body
+      .id as string;
+    const otherScreening = await send('Screening_create', caseworker, {}, { person: other.body.id as string });
+    await send('ScreeningCase_linkCase', caseworker, { id: otherScreening.body.id as string }, { case: otherCase });
+    const caseRead = await api(a.base, 'GET', `/cases/${caseId}`, caseworker);
+    await send('Cases_update', caseworker, { id: caseId }, {}, { 'if-match': caseRead.headers.get('etag')! });
 
     // case records and referrals
     await send('Assistance_recordConsent', caseworker, { id: caseId }, { receivingAgency: lwu });
     await send('Assistance_createAssessment', caseworker, { id: caseId });
     await send('Assistance_createService', caseworker, { id: caseId });
-    await send('Assistance_addNote', caseworker, { id: caseId });
-    await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+    const note = await send('Assistance_addNote', caseworker, { id: caseId });
+    await send('Assistance_correctNote', caseworker, { id: caseId, recordId: note.body.id as string });
+    await send('Assistance_createPlan', caseworker, { id: caseId });
+    const referral = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send(
+      'Referrals_decline',
+      lwuWorker,
+      { id: referral.body.id as string },
+      {},
+      {
+        'if-match': `"${referral.body.version as number}"`,
+      },
+    );
 
     // returns
     const notice = await send('Returns_create', facilityOfficer);
