@@ -14,6 +14,9 @@ export const EXAMPLE_IDS = {
   ownAgency: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f04',
   parentAgency: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f05',
   identificationAuthority: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f06',
+  caseworker: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f07',
+  supervisor: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f08',
+  keptPerson: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f09',
 } as const;
 
 /** A demo account (src/agencies/demo-agencies.ts: the caseworker of the Vientiane Transit Centre). */
@@ -125,6 +128,14 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     value: { agencyId: EXAMPLE_IDS.identificationAuthority },
     idsFrom: 'agencyId: the identification authority, e.g. the police anti-trafficking department (GET /agencies).',
   },
+  Screening_decide: {
+    value: {
+      status: 'PossibleVictimOfTrafficking',
+      decisionOrgType: 'Police',
+      decidedOn: '2026-11-21',
+      basis: 'Deceptive recruitment, debt bondage and withheld documents on a farm in Thailand (D1, D4, D5 positive).',
+    },
+  },
   ScreeningCase_linkCase: {
     value: { caseId: EXAMPLE_IDS.case },
     idsFrom: "caseId: the person's existing case (GET /cases).",
@@ -136,9 +147,23 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       contacts: [{ type: 'phone', value: '+856 20 5555 0142' }],
     },
   },
+  Persons_merge: {
+    value: { intoPersonId: EXAMPLE_IDS.keptPerson },
+    idsFrom: 'intoPersonId: the record that stays (this one becomes its duplicate).',
+  },
   Cases_create: {
     value: { personId: EXAMPLE_IDS.person, provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour'] },
     idsFrom: 'personId: the id POST /persons answered.',
+  },
+  Cases_assign: {
+    value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
+    idsFrom: 'the ids of the caseworker and the supervisor (GET /users).',
+  },
+  Cases_transition: {
+    value: { to: 'identified', reason: 'The police anti-trafficking department identified her as a victim.' },
+  },
+  Cases_breakGlass: {
+    value: { reason: 'Police raid tonight: need the case to protect the person at the hand-over.' },
   },
   Cases_update: { value: { provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour', 'Servitude'] } },
   Assistance_recordConsent: {
@@ -198,6 +223,9 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'toAgencyId: the receiving agency (GET /agencies); the consent must cover it.',
   },
+  Referrals_complete: { value: { reason: 'service_delivered' } },
+  Referrals_cancel: { value: { reason: 'person_moved' } },
+  Referrals_withdraw: { value: { reason: 'family_took_her_home' } },
   Referrals_decline: { value: { reason: 'no_capacity' } },
   Facilities_create: {
     value: {
@@ -213,6 +241,13 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       bedCapacity: 40,
     },
     idsFrom: 'agencyId: the agency that runs the facility (GET /agencies).',
+  },
+  Facilities_update: {
+    value: { bedCapacity: 45, services: ['transit_reception', 'medical', 'psychosocial', 'family_tracing', 'legal'] },
+  },
+  Assistance_schedule: {
+    value: { fromDate: '2026-11-25', months: [1, 3, 6, 12] },
+    expectedFailure: dateOfYourOwn('fromDate'),
   },
   Agencies_create: {
     value: {

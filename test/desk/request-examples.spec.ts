@@ -143,6 +143,20 @@ describe('request body examples in Swagger UI', () => {
       ['caseworker'],
       'silk weaving in Luang Prabang',
     );
+    const officer = await staff(
+      admin,
+      police,
+      'identification-officer@mops-atd.demo.la',
+      ['identification_officer'],
+      'river police on patrol at night',
+    );
+    const supervisor = await staff(
+      admin,
+      vtc,
+      'case-supervisor@mlsw-vtc.demo.la',
+      ['case_supervisor'],
+      'morning alms on Sisavangvong road',
+    );
     const caseworker = await staff(admin, vtc, DEMO_LOGIN_EXAMPLE.email, ['caseworker'], DEMO_LOGIN_EXAMPLE.password);
     const facilityOfficer = await staff(
       admin,
@@ -158,7 +172,16 @@ describe('request body examples in Swagger UI', () => {
     await send('Agencies_update', admin, { id: newAgency.body.id as string });
     const newUser = await send('Users_create', admin, {}, { ownAgency: vtc });
     await send('Users_update', admin, { id: newUser.body.id as string });
-    await send('Facilities_create', admin, {}, { ownAgency: vtc });
+    const facility = await send('Facilities_create', admin, {}, { ownAgency: vtc });
+    await send(
+      'Facilities_update',
+      admin,
+      { id: facility.body.id as string },
+      {},
+      {
+        'if-match': `"${facility.body.version as number}"`,
+      },
+    );
 
     // sign-in
     const login = await send('Auth_login', undefined);
@@ -172,6 +195,7 @@ describe('request body examples in Swagger UI', () => {
     await send('Persons_update', caseworker, { id: person }, {}, { 'if-match': personRead.headers.get('etag')! });
     const screening = (await send('Screening_create', caseworker, {}, { person })).body.id as string;
     await send('Screening_submit', caseworker, { id: screening }, { identificationAuthority: police });
+    await send('Screening_decide', officer, { id: screening });
     const opened = await send('ScreeningCase_openCase', caseworker, { id: screening });
     const caseId = (opened.body.caseId ?? opened.body.id) as string;
     const other = await api(a.base, 'POST', '/persons', caseworker, {
@@ -185,8 +209,29 @@ describe('request body examples in Swagger UI', () => {
       .id as string;
     const otherScreening = await send('Screening_create', caseworker, {}, { person: other.body.id as string });
     await send('ScreeningCase_linkCase', caseworker, { id: otherScreening.body.id as string }, { case: otherCase });
-    const caseRead = await api(a.base, 'GET', `/cases/${caseId}`, caseworker);
-    await send('Cases_update', caseworker, { id: caseId }, {}, { 'if-match': caseRead.headers.get('etag')! });
+    const etagOfCase = async () => (await api(a.base, 'GET', `/cases/${caseId}`, supervisor)).headers.get('etag')!;
+    await send('Cases_update', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
+    const me = async (token: string) => (await api(a.base, 'GET', '/auth/me', token)).body.id as string;
+    await send(
+      'Cases_assign',
+      supervisor,
+      { id: caseId },
+      { caseworker: await me(caseworker), supervisor: await me(supervisor) },
+      {
+        'if-match': await etagOfCase(),
+      },
+    );
+    await send('Cases_transition', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
+    await send('Cases_breakGlass', officer, { id: otherCase });
+    const twin = await api(a.base, 'POST', '/persons', supervisor, {
+      names: { givenNameLatin: 'Bouaphanh', familyNameLatin: 'Sisouvan' },
+      gender: 'Feminine',
+      birth: { precision: 'year', birthYear: 2005 },
+      homeProvinceCode: 'LA-SV',
+      confirmNotDuplicate: true,
+    });
+    expect(twin.status).toBe(201);
+    await send('Persons_merge', supervisor, { id: twin.body.id as string }, { keptPerson: person });
 
     // case records and referrals
     await send('Assistance_recordConsent', caseworker, { id: caseId }, { receivingAgency: lwu });
@@ -196,6 +241,29 @@ describe('request body examples in Swagger UI', () => {
     await send('Assistance_correctNote', caseworker, { id: caseId, recordId: note.body.id as string });
     await send('Assistance_createPlan', caseworker, { id: caseId });
     const referral = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send('Assistance_schedule', caseworker, { id: caseId });
+    const accepted = async () => {
+      const r = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+      const ok = await api(a.base, 'POST', `/referrals/${r.body.id as string}/accept`, lwuWorker, undefined, {
+        'if-match': `"${r.body.version as number}"`,
+      });
+      expect(ok.status).toBe(200);
+      return { id: ok.body.id as string, etag: `"${ok.body.version as number}"` };
+    };
+    const toComplete = await accepted();
+    await send('Referrals_complete', lwuWorker, { id: toComplete.id }, {}, { 'if-match': toComplete.etag });
+    const toCancel = await accepted();
+    await send('Referrals_cancel', caseworker, { id: toCancel.id }, {}, { 'if-match': toCancel.etag });
+    const toWithdraw = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send(
+      'Referrals_withdraw',
+      caseworker,
+      { id: toWithdraw.body.id as string },
+      {},
+      {
+        'if-match': `"${toWithdraw.body.version as number}"`,
+      },
+    );
     await send(
       'Referrals_decline',
       lwuWorker,
