@@ -165,6 +165,11 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   Cases_breakGlass: {
     value: { reason: 'Police raid tonight: need the case to protect the person at the hand-over.' },
   },
+  Cases_requestClosure: { value: { reason: 'goals_achieved' } },
+  Cases_close: { value: { reason: 'goals_achieved' } },
+  Cases_reopen: {
+    value: { reason: 'She contacted the VTC again: the recruiter is threatening her family.', stage: 'assessment' },
+  },
   Cases_update: { value: { provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour', 'Servitude'] } },
   Assistance_recordConsent: {
     value: {
@@ -214,6 +219,15 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       status: 'draft',
     },
   },
+  Assistance_updatePlan: {
+    value: {
+      actions: [
+        { description: 'Weekly counselling sessions at the LWU centre', status: 'done' },
+        { description: 'Vocational training in sewing in Savannakhet', status: 'planned' },
+      ],
+      status: 'agreed',
+    },
+  },
   Referrals_create: {
     value: {
       toAgencyId: EXAMPLE_IDS.receivingAgency,
@@ -244,6 +258,11 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   },
   Facilities_update: {
     value: { bedCapacity: 45, services: ['transit_reception', 'medical', 'psychosocial', 'family_tracing', 'legal'] },
+  },
+  Facilities_admit: {
+    value: { caseId: EXAMPLE_IDS.case, admittedOn: '2026-11-20' },
+    idsFrom: 'caseId: the case of the person admitted (and referralId when admitting on a referral).',
+    expectedFailure: dateOfYourOwn('admittedOn'),
   },
   Assistance_schedule: {
     value: { fromDate: '2026-11-25', months: [1, 3, 6, 12] },

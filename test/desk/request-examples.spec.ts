@@ -239,7 +239,21 @@ describe('request body examples in Swagger UI', () => {
     await send('Assistance_createService', caseworker, { id: caseId });
     const note = await send('Assistance_addNote', caseworker, { id: caseId });
     await send('Assistance_correctNote', caseworker, { id: caseId, recordId: note.body.id as string });
-    await send('Assistance_createPlan', caseworker, { id: caseId });
+    const plan = await send('Assistance_createPlan', caseworker, { id: caseId });
+    await send(
+      'Assistance_updatePlan',
+      caseworker,
+      { id: caseId, recordId: plan.body.id as string },
+      {},
+      {
+        'if-match': `"${plan.body.version as number}"`,
+      },
+    );
+    await send('Facilities_admit', supervisor, { id: facility.body.id as string }, { case: caseId });
+    const etagOf = async (id: string) => (await api(a.base, 'GET', `/cases/${id}`, supervisor)).headers.get('etag')!;
+    await send('Cases_requestClosure', caseworker, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    await send('Cases_close', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    await send('Cases_reopen', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
     const referral = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
     await send('Assistance_schedule', caseworker, { id: caseId });
     const accepted = async () => {
