@@ -42,7 +42,10 @@ describe('Swagger UI in a browser', () => {
   }, 300_000);
 
   afterAll(async () => {
+    const chromium = browser?.process();
     await browser?.close().catch(() => undefined);
+    // A browser that did not close must not keep the jest worker alive.
+    if (chromium && chromium.exitCode === null) chromium.kill('SIGKILL');
     await api?.stop();
     await d?.close();
   });
