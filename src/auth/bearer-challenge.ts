@@ -10,7 +10,8 @@ const DESCRIPTIONS: Record<TokenProblem, string> = {
   missing_token:
     'No access token: sign in with POST /auth/login and send the accessToken as "Authorization: Bearer <token>"',
   wrong_scheme: 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <accessToken>"',
-  malformed_token: 'The access token is malformed: send the accessToken of POST /auth/login exactly as issued',
+  malformed_token:
+    'The access token is malformed: paste only the accessToken of POST /auth/login, without quotes or "Bearer"',
   invalid_token: 'The access token was not issued by this API or was altered: sign in again',
   expired_token: 'The access token expired: refresh it (POST /auth/refresh) or sign in again',
   revoked_token:
