@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { openDatabase, prepareDatabase } from '../src/database/database-bootstrap.js';
 import { withDataSource } from '../src/database/migrator.js';
 import { DEMO_AGENCIES } from '../src/agencies/demo-agencies.js';
+import { showOneTimePassword } from '../src/users/first-start-notice.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   if (config.isProduction) throw new Error('seed:demo is refused in production');
   const db = await openDatabase(config, logger);
   try {
-    await prepareDatabase(config, db, logger);
+    const firstStart = await prepareDatabase(config, db, logger);
+    if (firstStart) showOneTimePassword(firstStart, { dataDir: config.dataDir });
     const passwords = new PasswordService();
     const demoPassword = process.env.DEMO_PASSWORD ?? passwords.generateOneTimePassword();
     passwords.assertAcceptable(demoPassword, {}, 'DEMO_PASSWORD');

@@ -109,7 +109,7 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
     app.use(
       '/docs',
       swaggerUi.serve,
-      swaggerUi.setup(document, { customSiteTitle: 'ctcm-api', swaggerOptions: { persistAuthorization: false } }),
+      swaggerUi.setup(document, { customSiteTitle: 'ctcm-api', swaggerOptions: { persistAuthorization: true } }),
     );
   }
 }

@@ -5,6 +5,7 @@ import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { baseLoggerOptions } from './common/logging/logger-options.js';
 import { openDatabase, prepareDatabase } from './database/database-bootstrap.js';
+import { type FirstStartCredentials, showOneTimePassword } from './users/first-start-notice.js';
 
 async function main(): Promise<void> {
   let config;
@@ -44,16 +45,21 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
+  let firstStart: FirstStartCredentials | undefined;
   try {
-    await prepareDatabase(config, db, logger);
+    firstStart = await prepareDatabase(config, db, logger);
     app = await createApp(config, db.appUrl, logger);
     await app.listen(config.http.port, config.http.host);
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
     logger.fatal({ err: { type: (err as Error)?.name, message: (err as Error)?.message } }, 'start-up failed');
+    // The administrator exists now: its password must not be lost with this start.
+    if (firstStart) showOneTimePassword(firstStart, { dataDir: config.dataDir });
     await db.close();
     process.exit(1);
   }
+  const url = `http://${browsableHost(config.http.host)}:${config.http.port}`;
+  const docsUrl = config.http.swaggerEnabled ? `${url}/docs` : undefined;
   logger.info(
     {
       url: `http://${config.http.host}:${config.http.port}`,
@@ -63,6 +69,15 @@ async function main(): Promise<void> {
     },
     'ctcm-api listening',
   );
+  // For the person at the console: a link, not JSON (stderr, beside the JSON log on stdout).
+  process.stderr.write(`API ready at ${docsUrl ?? url}\n`);
+  if (firstStart) showOneTimePassword(firstStart, { dataDir: config.dataDir, docsUrl });
+}
+
+/** A wildcard listen address is not one a browser can open. */
+function browsableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 void main();

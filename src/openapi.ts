@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
+import { API_TAGS } from './api-docs/api-tags.js';
+import { API_DESCRIPTION } from './api-docs/api-description.js';
+import { applyOperationGuide, applyRequestExamples, hideQueryExamples } from './api-docs/desk.js';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -32,15 +35,16 @@ const PROBLEM_SCHEMA = {
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('ctcm-api')
-    .setDescription(
-      'Counter-trafficking case management for Lao PDR: victim identification screening, referrals to shelters and the ' +
-        'Vientiane Transit Centre, case assistance records, agency role-based access and an audit trail. Every route names ' +
-        'its permission in `x-permission`; every failure is `application/problem+json`.',
-    )
+    .setDescription(API_DESCRIPTION)
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  const document = SwaggerModule.createDocument(app, config, {
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'Paste the accessToken of POST /auth/login (without "Bearer").',
+    });
+  for (const tag of API_TAGS) config.addTag(tag.name, tag.description);
+  const document = SwaggerModule.createDocument(app, config.build(), {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   document.components = {
@@ -48,6 +52,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
   };
   documentValidationBounds(document.components.schemas as Record<string, SchemaNode>);
+  applyOperationGuide(document);
+  hideQueryExamples(document);
+  applyRequestExamples(document);
   for (const item of Object.values(document.paths)) {
     for (const op of Object.values(item) as { responses?: Record<string, unknown> }[]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import { IdParam } from '../common/http/params.js';
 import { AgenciesService } from './agencies.service.js';
 import { AgencyResponse, CreateAgencyRequest, UpdateAgencyRequest } from './dto/agency.dto.js';
 
-@ApiTags('agencies')
 @Controller('agencies')
 export class AgenciesController {
   constructor(@Inject(AgenciesService) private readonly agencies: AgenciesService) {}

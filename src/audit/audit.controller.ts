@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
@@ -19,7 +19,6 @@ import {
   VerificationResponse,
 } from './dto/audit.dto.js';
 
-@ApiTags('audit')
 @Controller('audit')
 export class AuditController {
   constructor(

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { type Actor, currentRequest } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { PERMISSION_KEY } from './authorize.decorator.js';
+import { tokenProblemOf, unauthenticated } from './bearer-challenge.js';
 import { Permission, PUBLIC_PERMISSIONS } from './permissions.js';
 
 type AuthenticatedRequest = Request & { user?: Actor & { mustChangePassword?: boolean }; routeTemplate?: string };
@@ -38,11 +39,14 @@ export class AccessGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  override handleRequest<T>(err: unknown, user: T): T {
+  override handleRequest<T>(err: unknown, user: T, info: unknown, context: ExecutionContext): T {
     // Token problems arrive as `info` (a failed check); `err` is an error raised while checking the
     // user, e.g. the database being away, which must answer 503, never log the caller out with 401.
     if (err) throw err;
-    if (!user) throw new DomainError('UNAUTHENTICATED');
+    if (!user) {
+      const authorization = context.switchToHttp().getRequest<Request>().headers.authorization;
+      throw unauthenticated(tokenProblemOf(authorization, info));
+    }
     return user;
   }
 }

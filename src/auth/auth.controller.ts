@@ -1,20 +1,21 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import {
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Actor } from '../common/context/request-context.js';
 import { ClientIp, CurrentActor } from '../common/http/actor.decorator.js';
 import { NoRequestTransaction } from '../database/request-transaction.interceptor.js';
 import { AuthService } from './auth.service.js';
 import { Authorize } from './authorize.decorator.js';
-import { ChangePasswordRequest, LoginRequest, MeResponse, RefreshRequest, TokenResponse } from './dto/auth.dto.js';
+import {
+  AUTHORISE_AGAIN,
+  ChangePasswordRequest,
+  LoginRequest,
+  MeResponse,
+  PasswordChangedResponse,
+  RefreshRequest,
+  TokenResponse,
+} from './dto/auth.dto.js';
 import { Permission } from './permissions.js';
 
-@ApiTags('auth')
 @Controller('auth')
 @NoRequestTransaction()
 export class AuthController {
@@ -71,11 +72,17 @@ export class AuthController {
   @Authorize(Permission.AuthSelf)
   @ApiOperation({
     summary: 'Change your password',
-    description: 'Ends every session and returns tokens for a new one.',
+    description: 'Ends every session and returns tokens for a new one, with a message saying to authorise again.',
   })
-  @ApiOkResponse({ type: TokenResponse })
-  changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<TokenResponse> {
-    return this.auth.changePassword(actor, body.currentPassword, body.newPassword);
+  @ApiOkResponse({ type: PasswordChangedResponse })
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Body() body: ChangePasswordRequest,
+  ): Promise<PasswordChangedResponse> {
+    return {
+      ...(await this.auth.changePassword(actor, body.currentPassword, body.newPassword)),
+      message: AUTHORISE_AGAIN,
+    };
   }
 
   @Get('me')

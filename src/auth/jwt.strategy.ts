@@ -4,10 +4,10 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/context/request-context.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { KEY_MATERIAL, type KeyMaterial } from '../config/key-material.js';
 import { prepared, preparedRows } from '../database/sql.js';
+import { unauthenticated } from './bearer-challenge.js';
 import { permissionsOf } from './permissions.js';
 import { type AccessTokenClaims, JWT_ALGORITHM } from './token.service.js';
 
@@ -60,7 +60,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     payload: AccessTokenClaims & { sub?: string; exp?: unknown; iat?: unknown },
   ): Promise<Actor & { mustChangePassword: boolean }> {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.tv !== 'number') {
-      throw new DomainError('UNAUTHENTICATED');
+      throw unauthenticated('invalid_token');
     }
     // jsonwebtoken checks exp only when present, and never iat: a token without an expiry, or one
     // "issued" in the future (beyond the clock skew allowed for exp), was not made by this API.
@@ -78,7 +78,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       payload.tv,
     ]);
     const user = rows[0];
-    if (!user) throw new DomainError('UNAUTHENTICATED');
+    // Signed out, password changed, "log out everywhere", deactivated or locked: the token was revoked.
+    if (!user) throw unauthenticated('revoked_token');
     return {
       userId: user.id,
       agencyId: user.agency_id,

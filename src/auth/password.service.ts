@@ -64,9 +64,14 @@ export class PasswordService {
     if (length > PASSWORD_MAX) problems.push(`${field} must be at most ${PASSWORD_MAX} characters`);
     const lower = password.toLowerCase();
     const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
-    if (COMMON.has(lower) || (core.length >= 4 && COMMON.has(core)))
+    const unit = repeatedUnit(lower);
+    if (COMMON.has(lower) || (core.length >= 4 && COMMON.has(core)) || (unit.length >= 4 && COMMON.has(unit)))
       problems.push(`${field} is too common; choose a longer passphrase`);
     if (/^(.)\1+$/u.test(password)) problems.push(`${field} must not repeat one character`);
+    else if (isRepetitive(lower) || isRepetitive(lower.replace(/[\s\p{P}\p{S}]+/gu, '')))
+      problems.push(`${field} must not repeat a short pattern (e.g. "stringstring")`);
+    if (new Set(lower).size < 5) problems.push(`${field} must use at least 5 different characters`);
+    if (isSequence(lower)) problems.push(`${field} must not be a keyboard or alphabet sequence`);
     const local = context.email?.split('@')[0]?.toLowerCase();
     if (local && local.length >= 4 && lower.includes(local)) problems.push(`${field} must not contain your email name`);
     if (['ctcm', 'ctcmapi', 'password'].some((w) => core === w)) problems.push(`${field} is too easy to guess`);
@@ -87,4 +92,30 @@ export class PasswordService {
     }
     return out.length === 20 ? out : this.generateOneTimePassword();
   }
+}
+
+/** The shortest unit the password repeats ("string" for "stringstring"), or the password itself. */
+function repeatedUnit(password: string): string {
+  return /^(.+?)\1+$/su.exec(password)?.[1] ?? password;
+}
+
+/** A unit said twice or more (Swagger UI's default "string" twice, "abcabcabcabc", "passwordpassword"). */
+function isRepetitive(password: string): boolean {
+  return repeatedUnit(password) !== password;
+}
+
+const SEQUENCES = [
+  'abcdefghijklmnopqrstuvwxyz',
+  '0123456789',
+  'qwertyuiopasdfghjklzxcvbnm',
+  '1qaz2wsx3edc4rfv5tgb6yhn',
+];
+
+/** A run along the alphabet, the digits or a keyboard row, forwards or backwards ("abcdefghijkl", "098765432109"). */
+function isSequence(password: string): boolean {
+  if ([...password].length < 8) return false;
+  return SEQUENCES.some((sequence) => {
+    const run = sequence.repeat(Math.ceil(password.length / sequence.length) + 1);
+    return run.includes(password) || [...run].reverse().join('').includes(password);
+  });
 }

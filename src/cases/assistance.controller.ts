@@ -1,12 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
@@ -58,7 +51,6 @@ class NotesQuery {
   history?: boolean;
 }
 
-@ApiTags('case records')
 @Controller('cases/:id')
 export class AssistanceController {
   constructor(@Inject(AssistanceService) private readonly assistance: AssistanceService) {}
@@ -264,7 +256,6 @@ export class AssistanceController {
   }
 }
 
-@ApiTags('case records')
 @Controller('follow-ups')
 export class FollowUpsController {
   constructor(@Inject(AssistanceService) private readonly assistance: AssistanceService) {}

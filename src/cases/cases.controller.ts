@@ -6,7 +6,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
@@ -45,7 +44,6 @@ const IDEMPOTENCY = {
   description: 'Retry-safe creation: the same key and body return the first result',
 };
 
-@ApiTags('cases')
 @Controller('cases')
 export class CasesController {
   constructor(@Inject(CasesService) private readonly cases: CasesService) {}
@@ -210,7 +208,6 @@ export class CasesController {
   }
 }
 
-@ApiTags('screening')
 @Controller('screenings')
 export class ScreeningCaseController {
   constructor(@Inject(CasesService) private readonly cases: CasesService) {}

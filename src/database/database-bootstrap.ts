@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { LocalSecrets } from '../config/local-secrets.js';
 import { seedReferenceData } from '../reference-data/reference-data.seeder.js';
 import { ensureBootstrapAdmin } from '../users/bootstrap-admin.js';
+import type { FirstStartCredentials } from '../users/first-start-notice.js';
 import { APP_DB_ROLE } from './database-roles.js';
 import { type EmbeddedCluster, ensureDatabase, startEmbeddedCluster } from './embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from './migrator.js';
@@ -85,8 +86,15 @@ export async function assertAppRoleIsRestricted(appUrl: string): Promise<void> {
   }
 }
 
-/** Migrates, seeds reference data and checks the application role, as configured. */
-export async function prepareDatabase(config: AppConfig, db: DatabaseHandle, logger: Logger): Promise<void> {
+/**
+ * Migrates, seeds reference data and checks the application role, as configured. Returns the
+ * one-time password of an administrator created on this first start, for the caller to show.
+ */
+export async function prepareDatabase(
+  config: AppConfig,
+  db: DatabaseHandle,
+  logger: Logger,
+): Promise<FirstStartCredentials | undefined> {
   if (db.ownerUrl && config.database.migrateOnStart) {
     const applied = await runPendingMigrations(db.ownerUrl);
     if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
@@ -97,5 +105,5 @@ export async function prepareDatabase(config: AppConfig, db: DatabaseHandle, log
     await enableAppRoleLogin(db.ownerUrl, secrets.getOrCreate('postgresAppPassword').value);
   }
   await assertAppRoleIsRestricted(db.appUrl);
-  await ensureBootstrapAdmin(db.appUrl, config, logger);
+  return ensureBootstrapAdmin(db.appUrl, config, logger);
 }

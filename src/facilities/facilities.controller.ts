@@ -1,12 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -26,7 +19,6 @@ import { FacilitiesService } from './facilities.service.js';
 
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read' };
 
-@ApiTags('facilities')
 @Controller()
 export class FacilitiesController {
   constructor(@Inject(FacilitiesService) private readonly facilities: FacilitiesService) {}

@@ -1,12 +1,11 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import { HealthProbe } from '../database/request-transaction.interceptor.js';
 import { HealthService } from './health.service.js';
 import { HealthResponse } from './health.dto.js';
 
-@ApiTags('health')
 @Controller('health')
 @HealthProbe()
 export class HealthController {

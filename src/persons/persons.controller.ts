@@ -1,12 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -23,7 +16,6 @@ import {
 } from './dto/person.dto.js';
 import { PersonsService } from './persons.service.js';
 
-@ApiTags('persons')
 @Controller('persons')
 export class PersonsController {
   constructor(@Inject(PersonsService) private readonly persons: PersonsService) {}

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import { CategoryParam } from './category.param.js';
@@ -13,7 +13,6 @@ import {
 } from './reference-data.dto.js';
 import { ReferenceDataService } from './reference-data.service.js';
 
-@ApiTags('reference-data')
 @Controller('reference')
 export class ReferenceDataController {
   constructor(@Inject(ReferenceDataService) private readonly referenceData: ReferenceDataService) {}

@@ -4,7 +4,6 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
@@ -30,7 +29,6 @@ import { ReferralsService } from './referrals.service.js';
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read' };
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe creation' };
 
-@ApiTags('referrals')
 @Controller()
 export class ReferralsController {
   constructor(@Inject(ReferralsService) private readonly referrals: ReferralsService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import { CaseResponse } from '../cases/dto/case.dto.js';
@@ -16,7 +16,6 @@ import {
 } from './dto/return.dto.js';
 import { ReturnsService } from './returns.service.js';
 
-@ApiTags('returns')
 @Controller()
 export class ReturnsController {
   constructor(@Inject(ReturnsService) private readonly returns: ReturnsService) {}

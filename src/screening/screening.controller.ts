@@ -1,11 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -28,7 +22,6 @@ import {
 } from './dto/screening.dto.js';
 import { ScreeningService } from './screening.service.js';
 
-@ApiTags('screening')
 @Controller('screenings')
 export class ScreeningController {
   constructor(@Inject(ScreeningService) private readonly screenings: ScreeningService) {}
@@ -98,7 +91,6 @@ export class ScreeningController {
   }
 }
 
-@ApiTags('screening')
 @Controller('screening-catalogues')
 export class CatalogueController {
   constructor(@Inject(CatalogueService) private readonly catalogues: CatalogueService) {}

@@ -4,16 +4,22 @@ import { PasswordService } from '../auth/password.service.js';
 import { type AppConfig, ConfigError } from '../config/app-config.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
+import type { FirstStartCredentials } from './first-start-notice.js';
 
 export const SYSTEM_AGENCY_CODE = 'SYSTEM';
 const DEFAULT_ADMIN_EMAIL = 'admin@ctcm.local';
 
 /**
  * On the first start (no user at all), creates the system-administration agency and its
- * administrator: from BOOTSTRAP_ADMIN_EMAIL/PASSWORD, or with a one-time password printed
- * once to the console (never to the log) that must be changed at first login.
+ * administrator: from BOOTSTRAP_ADMIN_EMAIL/PASSWORD, or with a one-time password that must be
+ * changed at first login. A generated password is returned for the caller to show once to the
+ * person at the terminal (showOneTimePassword), never to the log.
  */
-export async function ensureBootstrapAdmin(appUrl: string, config: AppConfig, logger: Logger): Promise<void> {
+export async function ensureBootstrapAdmin(
+  appUrl: string,
+  config: AppConfig,
+  logger: Logger,
+): Promise<FirstStartCredentials | undefined> {
   const client = new pg.Client({ connectionString: appUrl });
   await client.connect();
   try {
@@ -23,7 +29,7 @@ export async function ensureBootstrapAdmin(appUrl: string, config: AppConfig, lo
     const existing = await client.query('SELECT 1 FROM app_user LIMIT 1');
     if (existing.rowCount) {
       await client.query('COMMIT');
-      return;
+      return undefined;
     }
     const passwords = new PasswordService();
     const configured = config.bootstrapAdmin.email && config.bootstrapAdmin.password;
@@ -51,12 +57,7 @@ export async function ensureBootstrapAdmin(appUrl: string, config: AppConfig, lo
     );
     await client.query('COMMIT');
     logger.warn({ userId }, 'created the bootstrap system administrator');
-    if (!configured) {
-      process.stderr.write(
-        `\n  First start: a system administrator was created.\n    email:              ${email}\n    one-time password:  ${password}\n` +
-          `  It is shown only now and must be changed at first login (POST /auth/password).\n\n`,
-      );
-    }
+    return configured ? undefined : { email, oneTimePassword: password };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

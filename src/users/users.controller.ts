@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -14,7 +14,6 @@ import {
 } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
-@ApiTags('users')
 @Controller('users')
 export class UsersController {
   constructor(@Inject(UsersService) private readonly users: UsersService) {}

@@ -33,7 +33,8 @@ export class ChangePasswordRequest {
     format: 'password',
     minLength: 12,
     maxLength: 128,
-    description: '12–128 characters; common passwords are refused',
+    description:
+      '12–128 characters; common, repetitive ("stringstring") and sequential passwords are refused: use a passphrase',
   })
   @IsString()
   @MaxLength(128)
@@ -50,6 +51,15 @@ export class TokenResponse {
   sessionExpiresAt!: string;
   @ApiProperty({ description: 'When true, only /auth routes work until the password is changed' })
   mustChangePassword!: boolean;
+}
+
+export const AUTHORISE_AGAIN =
+  'Password changed. Every earlier token, including the one in Authorize, has stopped working: paste this ' +
+  'accessToken into Authorize (top right) to continue.';
+
+export class PasswordChangedResponse extends TokenResponse {
+  @ApiProperty({ example: AUTHORISE_AGAIN, description: 'What to do next: authorise again with the new accessToken' })
+  message!: string;
 }
 
 export class AgencySummary {

@@ -232,5 +232,8 @@ export function sendProblem(res: Response, mapped: MappedError): void {
     return;
   }
   for (const [k, v] of Object.entries(mapped.headers ?? {})) res.setHeader(k, v);
+  // RFC 9110 §15.5.2: every 401 names how to authenticate.
+  if (mapped.problem.status === 401 && !res.hasHeader('www-authenticate'))
+    res.setHeader('www-authenticate', 'Bearer realm="ctcm-api"');
   res.status(mapped.problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(mapped.problem));
 }

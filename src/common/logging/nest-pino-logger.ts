@@ -2,6 +2,19 @@ import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { currentRequest } from '../context/request-context.js';
 
+/**
+ * Nest's start-up narration: a "Mapped {/cases, GET} route" line per route (100+), a line per
+ * module initialised. Useful when debugging routing, noise on a console that must show the one-time
+ * password and the "API ready" link: debug level.
+ */
+const START_UP_CHATTER = new Set([
+  'RouterExplorer',
+  'RoutesResolver',
+  'InstanceLoader',
+  'NestFactory',
+  'NestApplication',
+]);
+
 /** Routes Nest's own logging (and `new Logger(ctx)` in services) to pino, tagged with the request id. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly pino: Logger) {}
@@ -22,7 +35,8 @@ export class NestPinoLogger implements LoggerService {
   }
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
+    this.write(context && START_UP_CHATTER.has(context) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]): void {
     this.write('error', message, params);

@@ -1,0 +1,92 @@
+/**
+ * The tags of Swagger UI, in the order a caseworker meets the work: sign in, receive returnees,
+ * screen, register, open and run a case, refer, place, report, audit, administer. Swagger UI
+ * shows tags in the order of the document's `tags` list, so this list is the page's table of contents.
+ */
+export const ApiTag = {
+  SignIn: 'sign-in',
+  Returns: 'returns',
+  Screening: 'screening',
+  Persons: 'persons',
+  Cases: 'cases',
+  CaseRecords: 'case records',
+  Referrals: 'referrals',
+  Facilities: 'facilities',
+  Reports: 'reports',
+  Audit: 'audit',
+  Administration: 'administration',
+  ReferenceData: 'reference data',
+  Health: 'health',
+} as const;
+
+export type ApiTagName = (typeof ApiTag)[keyof typeof ApiTag];
+
+export const API_TAGS: { name: ApiTagName; description: string }[] = [
+  {
+    name: ApiTag.SignIn,
+    description:
+      'Start here. POST /auth/login with your email and password, copy `accessToken` from the answer, press **Authorize** ' +
+      '(top right) and paste it. A first sign-in with a one-time password must change it (POST /auth/password) and ' +
+      'authorise again with the token that answer returns.',
+  },
+  {
+    name: ApiTag.Returns,
+    description:
+      'Returnees announced by a host country (pre-arrival notices) and their arrival at the Vientiane Transit Centre, ' +
+      'which opens a case led by the receiving agency.',
+  },
+  {
+    name: ApiTag.Screening,
+    description:
+      'Victim identification: the screening interview (consent first, then the indicator answers), the suggested ' +
+      'outcome, submission to the identification authority and its formal decision, and the indicator catalogues.',
+  },
+  {
+    name: ApiTag.Persons,
+    description:
+      'The people a case is about. Identities are encrypted; matching uses blind indexes. Check for a duplicate ' +
+      '(POST /persons/matches) before registering someone new.',
+  },
+  {
+    name: ApiTag.Cases,
+    description:
+      'A case follows one person from intake to closure: open it (directly or from a screening), list and read it, ' +
+      'assign a caseworker and supervisor, move it through its stages, close and reopen it.',
+  },
+  {
+    name: ApiTag.CaseRecords,
+    description:
+      'What happens inside a case: consent versions, assessments, support plans, services delivered, follow-up ' +
+      'visits and case notes. Every record is encrypted and only readable by those who may see the case.',
+  },
+  {
+    name: ApiTag.Referrals,
+    description:
+      "Sending a case to another agency's inbox (with the person's consent), answering referrals you receive, and " +
+      'the family tracing and assessment the home-province office records.',
+  },
+  {
+    name: ApiTag.Facilities,
+    description:
+      'Shelters and the transit centre: free beds, who each one can take (eligibility), admissions and discharges.',
+  },
+  {
+    name: ApiTag.Reports,
+    description: 'Aggregates for planning, with small cells suppressed so no person can be recognised.',
+  },
+  {
+    name: ApiTag.Audit,
+    description:
+      'The append-only, hash-chained record of every request: search it, see who touched a case, verify the chain ' +
+      'and export a signed range.',
+  },
+  {
+    name: ApiTag.Administration,
+    description: 'Agencies and user accounts: create, change roles, deactivate, unlock and reset passwords.',
+  },
+  {
+    name: ApiTag.ReferenceData,
+    description: 'The code lists every form uses: provinces, countries, languages, border crossings and enumerations.',
+  },
+  { name: ApiTag.Health, description: 'Liveness and readiness for load balancers and orchestrators (no sign-in).' },
+];

@@ -1,0 +1,389 @@
+import { ApiTag, type ApiTagName } from './api-tags.js';
+
+export interface OperationGuide {
+  /** The tag the operation is listed under in Swagger UI. */
+  tag: ApiTagName;
+  /** Only where the route's own @ApiOperation has none. */
+  summary?: string;
+  /** When a caseworker uses it and what comes next; the route's own description, if any, follows it. */
+  description: string;
+}
+
+const IF_MATCH = 'Send the ETag of your last read in If-Match (412 when someone changed it since, 428 without it).';
+
+/**
+ * Swagger UI is the caseworkers' desk: every operation says when to use it and what comes next.
+ * Keyed by operationId (`Controller_method`); test/platform/swagger-desk.spec.ts fails on an
+ * operation without a summary and a description, and on an entry naming no operation.
+ */
+export const OPERATION_GUIDE: Record<string, OperationGuide> = {
+  // sign-in
+  Auth_login: {
+    tag: ApiTag.SignIn,
+    description:
+      'Step 1 of every session. Copy `accessToken` from the answer into **Authorize** (top right). When ' +
+      '`mustChangePassword` is true, change the password first (POST /auth/password).',
+  },
+  Auth_refresh: {
+    tag: ApiTag.SignIn,
+    description:
+      'Get a new access token before the current one expires (15 minutes) without typing the password again.',
+  },
+  Auth_logout: { tag: ApiTag.SignIn, description: 'Sign out of this session when you leave the desk.' },
+  Auth_logoutAll: {
+    tag: ApiTag.SignIn,
+    description: 'Sign out on every device, for example after using a shared computer.',
+  },
+  Auth_changePassword: {
+    tag: ApiTag.SignIn,
+    description:
+      'Every earlier token stops working at once, including the one in Authorize: the answer carries a new ' +
+      '`accessToken` to paste into **Authorize** again. Passwords need 12 or more characters and must not be common ' +
+      'or repetitive (a passphrase of several words works well).',
+  },
+  Auth_me: { tag: ApiTag.SignIn, description: 'Check who you are signed in as, your agency and what you may do.' },
+
+  // returns
+  Returns_create: {
+    tag: ApiTag.Returns,
+    description:
+      'Enter the notice a host country sends before returning Lao nationals; each returnee becomes an expected arrival.',
+  },
+  Returns_list: { tag: ApiTag.Returns, description: 'The notices your agency expects, to prepare the reception.' },
+  Returns_get: {
+    tag: ApiTag.Returns,
+    summary: 'One return notice with its expected arrivals',
+    description: 'Open a notice to see who is expected and which arrivals are still to be recorded.',
+  },
+  Returns_arrive: {
+    tag: ApiTag.Returns,
+    description: 'When the returnee reaches the transit centre; the answer names the case opened for them.',
+  },
+
+  // screening
+  Screening_create: {
+    tag: ApiTag.Screening,
+    description:
+      'Ask the seven consent questions first and record each answer; then the indicator answers of the published ' +
+      'catalogue (GET /screening-catalogues).',
+  },
+  Screening_list: {
+    tag: ApiTag.Screening,
+    description: 'Find a screening you recorded or one waiting for your decision.',
+  },
+  Screening_get: {
+    tag: ApiTag.Screening,
+    summary: 'One screening with its answers and suggested outcome',
+    description: 'Review a screening before submitting it for identification or opening a case.',
+  },
+  Screening_submit: {
+    tag: ApiTag.Screening,
+    description: 'When the suggested outcome calls for a formal identification decision.',
+  },
+  Screening_decide: {
+    tag: ApiTag.Screening,
+    description: 'For identification officers of the identification authority, after reviewing the screening.',
+  },
+  Screening_decisions: { tag: ApiTag.Screening, description: 'Who decided what and when, every revision included.' },
+  ScreeningCase_openCase: {
+    tag: ApiTag.Screening,
+    description: 'After screening: the person gets a case your agency leads, linked to this screening.',
+  },
+  ScreeningCase_linkCase: {
+    tag: ApiTag.Screening,
+    description: 'When the person already has a case: attach this screening to it instead of opening another.',
+  },
+  Catalogue_list: {
+    tag: ApiTag.Screening,
+    description: 'Which indicator catalogue versions exist and which is current.',
+  },
+  Catalogue_get: {
+    tag: ApiTag.Screening,
+    description: 'The questions (indicators) to ask in a screening, by profile.',
+  },
+  Catalogue_publish: {
+    tag: ApiTag.Screening,
+    description: 'For the catalogue owners: a new version applies to new screenings only.',
+  },
+
+  // persons
+  Persons_matches: {
+    tag: ApiTag.Persons,
+    description: 'Before registering someone, check whether they are already known, to avoid a duplicate record.',
+  },
+  Persons_create: {
+    tag: ApiTag.Persons,
+    description:
+      'Register the person a case or screening is about. Leave confirmNotDuplicate out: only set it to true after ' +
+      'checking the candidates of a 409 answer and finding none is this person.',
+  },
+  Persons_get: {
+    tag: ApiTag.Persons,
+    summary: 'One person (decrypted identity), if you may see them',
+    description:
+      'Answers 404 for a person you may not see, exactly as for one that does not exist. Keep the ETag for an update.',
+  },
+  Persons_update: {
+    tag: ApiTag.Persons,
+    summary: 'Correct or complete a person’s identity details',
+    description: `Send only the fields that change. ${IF_MATCH}`,
+  },
+  Persons_merge: {
+    tag: ApiTag.Persons,
+    description: 'When two records turn out to be the same person; the duplicate points to the record that stays.',
+  },
+  Persons_unmerge: { tag: ApiTag.Persons, description: 'When a merge was a mistake: both records stand alone again.' },
+
+  // cases
+  Cases_create: {
+    tag: ApiTag.Cases,
+    description: 'For a registered person (POST /persons) who needs assistance; the answer carries the case number.',
+  },
+  Cases_list: {
+    tag: ApiTag.Cases,
+    description:
+      'Your caseload and the cases shared with your agency. All filters are optional: leave them empty to see every ' +
+      'case you may see; use nextCursor from the answer for the next page.',
+  },
+  Cases_get: { tag: ApiTag.Cases, description: 'Open a case; keep the ETag for changes.' },
+  Cases_update: {
+    tag: ApiTag.Cases,
+    summary: 'Change the province or the forms of exploitation recorded on a case',
+    description: IF_MATCH,
+  },
+  Cases_assign: { tag: ApiTag.Cases, description: `For supervisors, when a case needs an owner. ${IF_MATCH}` },
+  Cases_transition: {
+    tag: ApiTag.Cases,
+    description: `As the work progresses (intake, assessment, support, follow-up); a stage cannot be skipped. ${IF_MATCH}`,
+  },
+  Cases_requestClosure: { tag: ApiTag.Cases, description: `When the support plan is done. ${IF_MATCH}` },
+  Cases_close: { tag: ApiTag.Cases, description: `For supervisors, after a closure request. ${IF_MATCH}` },
+  Cases_reopen: { tag: ApiTag.Cases, description: `When a closed case needs work again. ${IF_MATCH}` },
+  Cases_timeline: { tag: ApiTag.Cases, description: 'A case history for handover or review.' },
+  Cases_breakGlass: {
+    tag: ApiTag.Cases,
+    description: 'Only in an emergency: the grant is time-limited, audited and the lead agency is told.',
+  },
+  Cases_accessGrants: { tag: ApiTag.Cases, description: 'Check who else can see the case and why.' },
+
+  // case records
+  Assistance_recordConsent: {
+    tag: ApiTag.CaseRecords,
+    description: 'Before sharing anything with another agency: referrals check the current consent.',
+  },
+  Assistance_consents: {
+    tag: ApiTag.CaseRecords,
+    summary: 'Every consent version of the case, newest first',
+    description: 'See what the person agreed to, when and how, including withdrawn versions.',
+  },
+  Assistance_withdraw: { tag: ApiTag.CaseRecords, description: 'When the person takes their consent back.' },
+  Assistance_createAssessment: {
+    tag: ApiTag.CaseRecords,
+    description: 'After talking with the person (and family or community) about needs and risks.',
+  },
+  Assistance_assessments: {
+    tag: ApiTag.CaseRecords,
+    summary: 'The assessments of the case',
+    description: 'Read earlier assessments before planning support.',
+  },
+  Assistance_createPlan: {
+    tag: ApiTag.CaseRecords,
+    summary: 'Create a support plan (objectives and actions)',
+    description: 'After the assessment: what the person is helped with, by whom and by when.',
+  },
+  Assistance_plans: {
+    tag: ApiTag.CaseRecords,
+    summary: 'The support plans of the case',
+    description: 'Review the plans and the progress of their actions.',
+  },
+  Assistance_updatePlan: {
+    tag: ApiTag.CaseRecords,
+    summary: 'Update a support plan’s objectives or actions',
+    description: 'As actions are done or the plan changes.',
+  },
+  Assistance_createService: { tag: ApiTag.CaseRecords, description: 'Each time assistance is delivered.' },
+  Assistance_services: {
+    tag: ApiTag.CaseRecords,
+    summary: 'The services delivered in the case',
+    description: 'What the person has received so far, by whom and at what cost.',
+  },
+  Assistance_schedule: {
+    tag: ApiTag.CaseRecords,
+    description: 'When the person returns home or leaves a shelter, to plan the visits after reintegration.',
+  },
+  Assistance_followUps: {
+    tag: ApiTag.CaseRecords,
+    summary: 'The follow-up visits of the case, planned and done',
+    description: 'See which visits are due and what earlier ones found.',
+  },
+  Assistance_recordFollowUp: {
+    tag: ApiTag.CaseRecords,
+    description: 'After a visit: what was found and what comes next.',
+  },
+  Assistance_addNote: { tag: ApiTag.CaseRecords, description: 'Anything worth keeping that has no form of its own.' },
+  Assistance_notes: {
+    tag: ApiTag.CaseRecords,
+    summary: 'The notes of the case, with their corrections',
+    description: 'Read the case notes; corrected notes show their latest version.',
+  },
+  Assistance_correctNote: { tag: ApiTag.CaseRecords, description: 'When a note is wrong: notes are never edited.' },
+  FollowUps_overdue: { tag: ApiTag.CaseRecords, description: 'Plan the week: visits past their due date.' },
+
+  // referrals
+  Referrals_create: {
+    tag: ApiTag.Referrals,
+    description: 'Record consent covering the receiving agency first (POST /cases/{id}/consents).',
+  },
+  Referrals_forCase: {
+    tag: ApiTag.Referrals,
+    summary: 'The referrals of a case, sent and received',
+    description: 'Follow where the case was referred and what each agency answered.',
+  },
+  Referrals_inbox: {
+    tag: ApiTag.Referrals,
+    description: 'Start of the day for a receiving agency: answer pending referrals.',
+  },
+  Referrals_counts: { tag: ApiTag.Referrals, description: 'How many referrals wait, are overdue or are in progress.' },
+  Referrals_get: {
+    tag: ApiTag.Referrals,
+    summary: 'One referral sent by or to your agency',
+    description: 'Read a referral before answering it; keep the ETag for the answer.',
+  },
+  Referrals_accept: {
+    tag: ApiTag.Referrals,
+    summary: 'Accept a pending referral (receiving agency)',
+    description: `Your agency can then see the case (limited view) and admit the person. ${IF_MATCH}`,
+  },
+  Referrals_decline: {
+    tag: ApiTag.Referrals,
+    summary: 'Decline a pending referral, with a reason (receiving agency)',
+    description: `The sending agency sees the reason and can refer elsewhere. ${IF_MATCH}`,
+  },
+  Referrals_withdraw: {
+    tag: ApiTag.Referrals,
+    summary: 'Withdraw a pending referral you sent (sending agency)',
+    description: `When the referral is no longer needed before it is answered. ${IF_MATCH}`,
+  },
+  Referrals_complete: {
+    tag: ApiTag.Referrals,
+    summary: 'Mark an accepted referral completed (receiving agency)',
+    description: `When the service referred for has been delivered; access to the case ends. ${IF_MATCH}`,
+  },
+  Referrals_cancel: {
+    tag: ApiTag.Referrals,
+    summary: 'Cancel an accepted referral, with a reason (either agency)',
+    description: `When an accepted referral cannot go ahead; access to the case ends. ${IF_MATCH}`,
+  },
+  Referrals_familyAssessment: {
+    tag: ApiTag.Referrals,
+    description: 'After tracing and visiting the family, before the person returns home.',
+  },
+  Referrals_familyAssessments: {
+    tag: ApiTag.Referrals,
+    summary: 'The family assessments recorded for a case',
+    description: 'Read whether the family is found and whether return home is safe.',
+  },
+
+  // facilities
+  Facilities_list: {
+    tag: ApiTag.Facilities,
+    description: 'Find a place for a person: filters are optional; eligibleFor lists only places that can take them.',
+  },
+  Facilities_get: {
+    tag: ApiTag.Facilities,
+    summary: 'One facility with its capacity, free beds and eligibility rules',
+    description: 'Check a facility before referring or admitting someone.',
+  },
+  Facilities_create: {
+    tag: ApiTag.Facilities,
+    summary: 'Register a facility (shelter or transit centre) with its capacity and eligibility',
+    description: 'For facility managers of the operating agency.',
+  },
+  Facilities_update: {
+    tag: ApiTag.Facilities,
+    summary: 'Change a facility’s capacity, eligibility or status',
+    description: IF_MATCH,
+  },
+  Facilities_admit: { tag: ApiTag.Facilities, description: 'When the person arrives at the facility.' },
+  Facilities_discharge: { tag: ApiTag.Facilities, description: `When the person leaves the facility. ${IF_MATCH}` },
+  Facilities_placements: {
+    tag: ApiTag.Facilities,
+    summary: 'The placements of a case (admissions and discharges)',
+    description: 'Where the person has stayed and for how long.',
+  },
+
+  // reports
+  Referrals_unmetNeeds: {
+    tag: ApiTag.Reports,
+    description: 'Plan services: where people could not be placed, and why.',
+  },
+
+  // audit
+  Audit_events: {
+    tag: ApiTag.Audit,
+    description: 'Filters are optional; leave them empty for everything in the range.',
+  },
+  Audit_caseAccess: { tag: ApiTag.Audit, description: 'Answer "who looked at this person’s case?"' },
+  Audit_verify: { tag: ApiTag.Audit, description: 'Prove the trail has not been altered since it was written.' },
+  Audit_signingKey: { tag: ApiTag.Audit, description: 'Give it to whoever verifies an export offline.' },
+  Audit_export: { tag: ApiTag.Audit, description: 'For inspections and investigations: a signed, verifiable extract.' },
+
+  // administration
+  Agencies_list: { tag: ApiTag.Administration, description: 'Find an agency and its id, e.g. to refer a case to it.' },
+  Agencies_get: {
+    tag: ApiTag.Administration,
+    summary: 'One agency',
+    description: 'Read an agency before changing it; keep the ETag.',
+  },
+  Agencies_create: { tag: ApiTag.Administration, description: 'When a new agency joins the network.' },
+  Agencies_update: { tag: ApiTag.Administration, description: IF_MATCH },
+  Users_list: { tag: ApiTag.Administration, description: 'Find a colleague’s account.' },
+  Users_create: {
+    tag: ApiTag.Administration,
+    description: 'Give the one-time password to the person in private; they change it at first sign-in.',
+  },
+  Users_get: {
+    tag: ApiTag.Administration,
+    summary: 'One user account (roles, status, last sign-in)',
+    description: 'Read an account before changing it; keep the ETag.',
+  },
+  Users_update: { tag: ApiTag.Administration, description: IF_MATCH },
+  Users_deactivate: { tag: ApiTag.Administration, description: 'When someone leaves the agency or changes job.' },
+  Users_activate: {
+    tag: ApiTag.Administration,
+    summary: 'Reactivate a deactivated account',
+    description: 'When someone returns; they sign in with their existing password.',
+  },
+  Users_unlock: {
+    tag: ApiTag.Administration,
+    description: 'After checking with the person that the failures were theirs.',
+  },
+  Users_resetPassword: { tag: ApiTag.Administration, description: 'When someone forgot their password.' },
+  Users_logoutAll: { tag: ApiTag.Administration, description: 'When a device is lost or an account may be misused.' },
+
+  // reference data
+  ReferenceData_provinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },
+  ReferenceData_countries: {
+    tag: ApiTag.ReferenceData,
+    description: 'Values for citizenship and destination country fields.',
+  },
+  ReferenceData_languages: { tag: ApiTag.ReferenceData, description: 'Values for language fields (Lao is `lao`).' },
+  ReferenceData_borderCrossings: {
+    tag: ApiTag.ReferenceData,
+    description: 'Values for the crossing of a return notice.',
+  },
+  ReferenceData_codeLists: { tag: ApiTag.ReferenceData, description: 'Which enumerations exist.' },
+  ReferenceData_codeList: { tag: ApiTag.ReferenceData, description: 'The allowed values of one enumeration field.' },
+
+  // health
+  Health_live: {
+    tag: ApiTag.Health,
+    summary: 'Liveness: the process answers',
+    description: 'For orchestrators: restart the process when this fails.',
+  },
+  Health_ready: {
+    tag: ApiTag.Health,
+    summary: 'Readiness: the database answers and the schema is current',
+    description: 'For load balancers: send no traffic while this fails (503).',
+  },
+};

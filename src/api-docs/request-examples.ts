@@ -1,0 +1,294 @@
+/**
+ * The request bodies "Try it out" starts from. Without them Swagger UI invents bodies from the
+ * schemas (birth year 2100, citizenship Andorra, language Afar, confirmNotDuplicate: true, one consent
+ * item of seven) that fail or, worse, skip checks. Each example is a realistic Lao case and works as
+ * sent once the ids in it are replaced with real ones; test/desk/request-examples.spec.ts sends every
+ * one to the API and expects success, or exactly the failure `expectedFailure` describes.
+ */
+
+/** Stand-ins for ids the caseworker copies from an earlier answer (the description says which). */
+export const EXAMPLE_IDS = {
+  person: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f01',
+  case: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f02',
+  receivingAgency: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f03',
+  ownAgency: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f04',
+  parentAgency: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f05',
+  identificationAuthority: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f06',
+  caseworker: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f07',
+  supervisor: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f08',
+  keptPerson: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f09',
+} as const;
+
+/** A demo account (src/agencies/demo-agencies.ts: the caseworker of the Vientiane Transit Centre). */
+export const DEMO_LOGIN_EXAMPLE = { email: 'caseworker@mlsw-vtc.demo.la', password: 'your demo password' };
+
+export interface RequestExample {
+  value: Record<string, unknown>;
+  /** Which ids to replace, said in the operation's description. */
+  idsFrom?: string;
+  /** An example that cannot succeed as sent says why; the test expects exactly this answer. */
+  expectedFailure?: { status: number; code: string; reason: string };
+}
+
+/** Record dates lie between the case's opening and today, which a committed example cannot know. */
+const dateOfYourOwn = (field: string) => ({
+  status: 422,
+  code: 'DATE_OUT_OF_RANGE',
+  reason: `Put the real ${field}: a date before the case was opened (as in a case opened today) answers 422 DATE_OUT_OF_RANGE.`,
+});
+
+const SEVEN_CONSENT_ITEMS = [
+  'interview',
+  'purpose_explained',
+  'data_use',
+  'research_use',
+  'sharing_for_referral',
+  'storage_period',
+  'right_to_withdraw',
+].map((item) =>
+  item === 'research_use' ? { item, decision: 'declined' } : { item, decision: 'given', givenBy: 'person' },
+);
+
+export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
+  Auth_login: { value: DEMO_LOGIN_EXAMPLE },
+  Auth_refresh: {
+    value: { refreshToken: 'paste-the-refreshToken-of-your-sign-in-here' },
+    expectedFailure: {
+      status: 401,
+      code: 'INVALID_REFRESH_TOKEN',
+      reason: 'Answers 401 INVALID_REFRESH_TOKEN until you paste the refreshToken of your own sign-in.',
+    },
+  },
+  Auth_changePassword: {
+    value: { currentPassword: DEMO_LOGIN_EXAMPLE.password, newPassword: 'sticky rice at Pha That Luang' },
+  },
+  Returns_create: {
+    value: {
+      hostCountry: 'TH',
+      hostAgency: 'Ministry of Social Development and Human Security (MSDHS)',
+      hostReference: 'MSDHS-2026-0417',
+      borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',
+      expectedOn: '2026-12-15',
+      peopleCount: 3,
+      childrenCount: 1,
+    },
+  },
+  Returns_arrive: { value: { personId: EXAMPLE_IDS.person }, idsFrom: 'personId: the id POST /persons answered.' },
+  Screening_create: {
+    value: {
+      personId: EXAMPLE_IDS.person,
+      profile: 'adult_labour',
+      conductedAt: '2026-11-20T09:30:00+07:00',
+      place: { type: 'border_crossing', borderCrossingCode: 'FRIENDSHIP_BRIDGE_1' },
+      interviewLanguage: 'lao',
+      interpreter: { used: false },
+      consent: SEVEN_CONSENT_ITEMS,
+      exitMode: 'deportation',
+      victimContext: {
+        exploitationTypes: ['ForcedLabour'],
+        isicSections: ['A'],
+        exploitationCountries: ['TH'],
+        meansOfControl: ['DebtBondage', 'WithholdsDocuments'],
+        recruitmentApps: ['Facebook'],
+        recruiterRelationship: 'acquaintance',
+      },
+      immediateNeeds: ['medical', 'shelter'],
+      risks: ['debt'],
+      answers: [
+        { indicatorCode: 'AL.D1.01', answer: 'yes' },
+        { indicatorCode: 'AL.D1.02', answer: 'yes' },
+        { indicatorCode: 'AL.D4.01', answer: 'yes' },
+        { indicatorCode: 'AL.D5.01', answer: 'unknown' },
+      ],
+    },
+    idsFrom: 'personId: the id POST /persons answered.',
+  },
+  ScreeningCase_openCase: { value: {} },
+  Persons_matches: {
+    value: {
+      names: { givenNameLo: 'ບົວພັນ', familyNameLo: 'ສີສຸວັນ', givenNameLatin: 'Bouaphan', familyNameLatin: 'Sisouvanh' },
+      birthYear: 2005,
+      homeProvinceCode: 'LA-SV',
+      gender: 'Feminine',
+    },
+  },
+  Persons_create: {
+    value: {
+      names: { givenNameLo: 'ບົວພັນ', familyNameLo: 'ສີສຸວັນ', givenNameLatin: 'Bouaphan', familyNameLatin: 'Sisouvanh' },
+      gender: 'Feminine',
+      birth: { precision: 'year', birthYear: 2005 },
+      citizenships: ['LA'],
+      languages: ['lao'],
+      homeProvinceCode: 'LA-SV',
+      address: { district: 'Kaysone Phomvihane', village: 'Nongdouang' },
+      documents: [{ type: 'family_book', number: 'SV-0412-778', issuingCountry: 'LA', inPossession: false }],
+    },
+  },
+  Screening_submit: {
+    value: { agencyId: EXAMPLE_IDS.identificationAuthority },
+    idsFrom: 'agencyId: the identification authority, e.g. the police anti-trafficking department (GET /agencies).',
+  },
+  Screening_decide: {
+    value: {
+      status: 'PossibleVictimOfTrafficking',
+      decisionOrgType: 'Police',
+      decidedOn: '2026-11-21',
+      basis: 'Deceptive recruitment, debt bondage and withheld documents on a farm in Thailand (D1, D4, D5 positive).',
+    },
+  },
+  ScreeningCase_linkCase: {
+    value: { caseId: EXAMPLE_IDS.case },
+    idsFrom: "caseId: the person's existing case (GET /cases).",
+  },
+  Persons_update: {
+    value: {
+      homeProvinceCode: 'LA-SV',
+      languages: ['lao', 'tha'],
+      contacts: [{ type: 'phone', value: '+856 20 5555 0142' }],
+    },
+  },
+  Persons_merge: {
+    value: { intoPersonId: EXAMPLE_IDS.keptPerson },
+    idsFrom: 'intoPersonId: the record that stays (this one becomes its duplicate).',
+  },
+  Cases_create: {
+    value: { personId: EXAMPLE_IDS.person, provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour'] },
+    idsFrom: 'personId: the id POST /persons answered.',
+  },
+  Cases_assign: {
+    value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
+    idsFrom: 'the ids of the caseworker and the supervisor (GET /users).',
+  },
+  Cases_transition: {
+    value: { to: 'identified', reason: 'The police anti-trafficking department identified her as a victim.' },
+  },
+  Cases_breakGlass: {
+    value: { reason: 'Police raid tonight: need the case to protect the person at the hand-over.' },
+  },
+  Cases_requestClosure: { value: { reason: 'goals_achieved' } },
+  Cases_close: { value: { reason: 'goals_achieved' } },
+  Cases_reopen: {
+    value: { reason: 'She contacted the VTC again: the recruiter is threatening her family.', stage: 'assessment' },
+  },
+  Cases_update: { value: { provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour', 'Servitude'] } },
+  Assistance_recordConsent: {
+    value: {
+      purposes: ['assistance', 'sharing_for_referral', 'follow_up_contact'],
+      coveredAgencyIds: [EXAMPLE_IDS.receivingAgency],
+      givenBy: 'person',
+      method: 'written',
+      givenOn: '2026-11-20',
+      language: 'lao',
+    },
+    idsFrom: 'coveredAgencyIds: the agencies the person agreed to share with (GET /agencies).',
+  },
+  Assistance_createAssessment: {
+    value: {
+      kind: 'individual',
+      assessedOn: '2026-11-21',
+      riskLevel: 'medium',
+      risks: ['debt'],
+      needs: ['medical', 'psychosocial'],
+      findings: 'Tired and worried about the recruitment debt; no injuries. Wants to return to her family.',
+    },
+    expectedFailure: dateOfYourOwn('assessedOn'),
+  },
+  Assistance_createService: {
+    value: {
+      serviceType: 'medical',
+      deliveredOn: '2026-11-22',
+      quantity: 1,
+      unit: 'visits',
+      costLak: 150000,
+      outcome: 'completed',
+      notes: 'Health check at Mahosot Hospital.',
+    },
+    expectedFailure: dateOfYourOwn('deliveredOn'),
+  },
+  Assistance_addNote: {
+    value: { text: 'Called her mother in Savannakhet; the family is ready to receive her next month.' },
+  },
+  Assistance_correctNote: {
+    value: { text: 'Called her mother in Savannakhet; the family is ready to receive her in January.' },
+  },
+  Assistance_createPlan: {
+    value: {
+      type: 'Health',
+      objectives: 'Recover from the injuries and the stress of exploitation before returning home.',
+      actions: [{ description: 'Weekly counselling sessions at the LWU centre', status: 'planned' }],
+      status: 'draft',
+    },
+  },
+  Assistance_updatePlan: {
+    value: {
+      actions: [
+        { description: 'Weekly counselling sessions at the LWU centre', status: 'done' },
+        { description: 'Vocational training in sewing in Savannakhet', status: 'planned' },
+      ],
+      status: 'agreed',
+    },
+  },
+  Referrals_create: {
+    value: {
+      toAgencyId: EXAMPLE_IDS.receivingAgency,
+      purpose: 'psychosocial',
+      urgency: 'normal',
+      note: 'Counselling while the family assessment is done.',
+    },
+    idsFrom: 'toAgencyId: the receiving agency (GET /agencies); the consent must cover it.',
+  },
+  Referrals_complete: { value: { reason: 'service_delivered' } },
+  Referrals_cancel: { value: { reason: 'person_moved' } },
+  Referrals_withdraw: { value: { reason: 'family_took_her_home' } },
+  Referrals_decline: { value: { reason: 'no_capacity' } },
+  Facilities_create: {
+    value: {
+      agencyId: EXAMPLE_IDS.ownAgency,
+      code: 'VTC-RECEPTION',
+      nameEn: 'Vientiane Transit Centre reception',
+      nameLo: 'ສູນຕ້ອນຮັບ ນະຄອນຫຼວງວຽງຈັນ',
+      kind: 'transit_centre',
+      provinceCode: 'LA-VT',
+      acceptsGenders: ['Feminine', 'Masculine'],
+      acceptsMinAge: 0,
+      services: ['transit_reception', 'medical', 'psychosocial', 'family_tracing'],
+      bedCapacity: 40,
+    },
+    idsFrom: 'agencyId: the agency that runs the facility (GET /agencies).',
+  },
+  Facilities_update: {
+    value: { bedCapacity: 45, services: ['transit_reception', 'medical', 'psychosocial', 'family_tracing', 'legal'] },
+  },
+  Facilities_admit: {
+    value: { caseId: EXAMPLE_IDS.case, admittedOn: '2026-11-20' },
+    idsFrom: 'caseId: the case of the person admitted (and referralId when admitting on a referral).',
+    expectedFailure: dateOfYourOwn('admittedOn'),
+  },
+  Assistance_schedule: {
+    value: { fromDate: '2026-11-25', months: [1, 3, 6, 12] },
+    expectedFailure: dateOfYourOwn('fromDate'),
+  },
+  Agencies_create: {
+    value: {
+      code: 'PLSW-LP',
+      nameEn: 'Luang Prabang Provincial Labour and Social Welfare Office',
+      nameLo: 'ພະແນກແຮງງານ ແລະ ສະຫວັດດີການສັງຄົມ ແຂວງຫຼວງພະບາງ',
+      htcdsOrgType: 'LocalGovernmentOrganisation',
+      localType: 'government_department',
+      provinceCode: 'LA-LP',
+      parentAgencyId: EXAMPLE_IDS.parentAgency,
+    },
+    idsFrom: 'parentAgencyId: the ministry department above it (GET /agencies), or leave it out.',
+  },
+  Agencies_update: { value: { nameLo: 'ສູນຕ້ອນຮັບ ວຽງຈັນ' } },
+  Users_create: {
+    value: {
+      agencyId: EXAMPLE_IDS.ownAgency,
+      email: 'somphone.k@vtc.example.la',
+      displayName: 'Somphone Keomany',
+      roles: ['caseworker'],
+    },
+    idsFrom: 'agencyId: your agency (GET /auth/me).',
+  },
+  Users_update: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
+};

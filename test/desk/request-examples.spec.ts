@@ -1,0 +1,315 @@
+import fs from 'node:fs';
+import { DEMO_AGENCIES } from '../../src/agencies/demo-agencies.js';
+import { DEMO_LOGIN_EXAMPLE, EXAMPLE_IDS, REQUEST_EXAMPLES } from '../../src/api-docs/request-examples.js';
+import { deploy, type Deployment, startApi, type Api } from '../harness/spawned-api.js';
+import { ADMIN, type Answer, api, signIn } from './desk-setup.js';
+
+/**
+ * Every request body example of openapi.json, sent as "Try it out" would send it (ids from earlier
+ * answers put in), to the production build: it succeeds, or fails exactly as its description says.
+ * All set-up goes through the API.
+ */
+interface Operation {
+  operationId: string;
+  description?: string;
+  requestBody?: { content: Record<string, { example?: unknown }> };
+}
+const document = JSON.parse(fs.readFileSync('openapi.json', 'utf8')) as {
+  paths: Record<string, Record<string, Operation>>;
+};
+const documented = new Map<string, { method: string; path: string; example: unknown; description: string }>();
+for (const [path, item] of Object.entries(document.paths))
+  for (const [method, op] of Object.entries(item)) {
+    const example = op.requestBody?.content['application/json']?.example;
+    if (example !== undefined)
+      documented.set(op.operationId, { method, path, example, description: op.description ?? '' });
+  }
+
+describe('request body examples in Swagger UI', () => {
+  let d: Deployment;
+  let a: Api;
+  const sent = new Set<string>();
+
+  beforeAll(async () => {
+    d = await deploy();
+    a = await startApi(d, { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  }, 300_000);
+  afterAll(async () => {
+    await a?.stop();
+    await d?.close();
+  });
+
+  /** Sends the documented example of an operation, with path parameters and example ids replaced. */
+  async function send(
+    operationId: string,
+    token: string | undefined,
+    pathIds: Record<string, string> = {},
+    ids: Partial<Record<keyof typeof EXAMPLE_IDS, string>> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
+    const op = documented.get(operationId);
+    if (!op) throw new Error(`${operationId} documents no request example`);
+    let body = JSON.stringify(op.example);
+    for (const [name, real] of Object.entries(ids))
+      body = body.replaceAll(EXAMPLE_IDS[name as keyof typeof EXAMPLE_IDS], real!);
+    expect(Object.values(EXAMPLE_IDS).filter((placeholder) => body.includes(placeholder))).toEqual([]);
+    const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => pathIds[name] ?? `(missing ${name})`);
+    sent.add(operationId);
+    const res = await api(a.base, op.method.toUpperCase(), path, token, JSON.parse(body), headers);
+    const failure = REQUEST_EXAMPLES[operationId]?.expectedFailure;
+    if (failure) {
+      expect(op.description).toContain(failure.reason);
+      expect({ operationId, status: res.status, code: res.body?.code }).toEqual({
+        operationId,
+        status: failure.status,
+        code: failure.code,
+      });
+    } else {
+      const success = res.status === 200 || res.status === 201;
+      expect({ operationId, success, problem: success ? undefined : res.body }).toEqual({
+        operationId,
+        success: true,
+        problem: undefined,
+      });
+    }
+    return res;
+  }
+
+  async function staff(admin: string, agencyId: string, email: string, roles: string[], password: string) {
+    const user = await api(a.base, 'POST', '/users', admin, {
+      agencyId,
+      email,
+      displayName: email.split('@')[0],
+      roles,
+    });
+    expect(user.status).toBe(201);
+    const first = await signIn(a.base, email, user.body.oneTimePassword);
+    const changed = await api(a.base, 'POST', '/auth/password', first, {
+      currentPassword: user.body.oneTimePassword,
+      newPassword: password,
+    });
+    expect(changed.status).toBe(200);
+    return changed.body.accessToken as string;
+  }
+
+  const agency = async (admin: string, body: Record<string, unknown>) => {
+    const res = await api(a.base, 'POST', '/agencies', admin, body);
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+
+  it('names a real demo account in the sign-in example', () => {
+    const vtc = DEMO_AGENCIES.find((x) => x.code === 'MLSW-VTC');
+    expect(vtc?.roles).toContain('caseworker');
+    // The demo accounts are <role>@<agency code>.demo.la (scripts/seed-demo.ts).
+    expect(DEMO_LOGIN_EXAMPLE.email).toBe(`caseworker@${vtc!.code.toLowerCase()}.demo.la`);
+  });
+
+  it('sends every documented example and gets the documented answer', async () => {
+    const admin = await signIn(a.base, ADMIN.email, ADMIN.password);
+    const parent = await agency(admin, {
+      code: 'MLSW-DSW',
+      nameEn: 'MLSW Department of Social Welfare',
+      htcdsOrgType: 'CentralGovernmentOrganisation',
+      localType: 'government_department',
+      provinceCode: 'LA-VT',
+    });
+    const vtc = await agency(admin, {
+      code: 'MLSW-VTC',
+      nameEn: 'Vientiane Transit Centre',
+      htcdsOrgType: 'CentralGovernmentOrganisation',
+      localType: 'transit_centre',
+      provinceCode: 'LA-VT',
+      parentAgencyId: parent,
+    });
+    const lwu = await agency(admin, {
+      code: 'LWU-CPC',
+      nameEn: 'LWU Counselling and Protection Centre for Women and Children',
+      htcdsOrgType: 'NGO',
+      localType: 'mass_organisation',
+      provinceCode: 'LA-VT',
+    });
+    const police = await agency(admin, {
+      code: 'MOPS-ATD',
+      nameEn: 'MOPS Anti-Trafficking Department',
+      htcdsOrgType: 'LawEnforcement',
+      localType: 'police_anti_trafficking_unit',
+      provinceCode: 'LA-VT',
+    });
+    const lwuWorker = await staff(
+      admin,
+      lwu,
+      'caseworker@lwu-cpc.demo.la',
+      ['caseworker'],
+      'silk weaving in Luang Prabang',
+    );
+    const officer = await staff(
+      admin,
+      police,
+      'identification-officer@mops-atd.demo.la',
+      ['identification_officer'],
+      'river police on patrol at night',
+    );
+    const supervisor = await staff(
+      admin,
+      vtc,
+      'case-supervisor@mlsw-vtc.demo.la',
+      ['case_supervisor'],
+      'morning alms on Sisavangvong road',
+    );
+    const caseworker = await staff(admin, vtc, DEMO_LOGIN_EXAMPLE.email, ['caseworker'], DEMO_LOGIN_EXAMPLE.password);
+    const facilityOfficer = await staff(
+      admin,
+      vtc,
+      'facility-officer@mlsw-vtc.demo.la',
+      // Registers the returnee and records the arrival, as VTC staff do.
+      ['facility_officer', 'caseworker'],
+      'lantern boat on the Mekong',
+    );
+
+    // administration
+    const newAgency = await send('Agencies_create', admin, {}, { parentAgency: parent });
+    await send('Agencies_update', admin, { id: newAgency.body.id as string });
+    const newUser = await send('Users_create', admin, {}, { ownAgency: vtc });
+    await send('Users_update', admin, { id: newUser.body.id as string });
+    const facility = await send('Facilities_create', admin, {}, { ownAgency: vtc });
+    await send(
+      'Facilities_update',
+      admin,
+      { id: facility.body.id as string },
+      {},
+      {
+        'if-match': `"${facility.body.version as number}"`,
+      },
+    );
+
+    // sign-in
+    const login = await send('Auth_login', undefined);
+    expect(login.body.accessToken).toMatch(/^ey/);
+    await send('Auth_refresh', undefined);
+
+    // persons, screening, cases
+    await send('Persons_matches', caseworker);
+    const person = (await send('Persons_create', caseworker)).body.id as string;
+    const personRead = await api(a.base, 'GET', `/persons/${person}`, caseworker);
+    await send('Persons_update', caseworker, { id: person }, {}, { 'if-match': personRead.headers.get('etag')! });
+    const screening = (await send('Screening_create', caseworker, {}, { person })).body.id as string;
+    await send('Screening_submit', caseworker, { id: screening }, { identificationAuthority: police });
+    await send('Screening_decide', officer, { id: screening });
+    const opened = await send('ScreeningCase_openCase', caseworker, { id: screening });
+    const caseId = (opened.body.caseId ?? opened.body.id) as string;
+    const other = await api(a.base, 'POST', '/persons', caseworker, {
+      names: { givenNameLatin: 'Vanh', familyNameLatin: 'Phommachanh' },
+      gender: 'Masculine',
+      birth: { precision: 'year', birthYear: 1998 },
+      homeProvinceCode: 'LA-CH',
+    });
+    expect(other.status).toBe(201);
+    const otherCase = (await send('Cases_create', caseworker, {}, { person: other.body.id as string })).body
+      .id as string;
+    const otherScreening = await send('Screening_create', caseworker, {}, { person: other.body.id as string });
+    await send('ScreeningCase_linkCase', caseworker, { id: otherScreening.body.id as string }, { case: otherCase });
+    const etagOfCase = async () => (await api(a.base, 'GET', `/cases/${caseId}`, supervisor)).headers.get('etag')!;
+    await send('Cases_update', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
+    const me = async (token: string) => (await api(a.base, 'GET', '/auth/me', token)).body.id as string;
+    await send(
+      'Cases_assign',
+      supervisor,
+      { id: caseId },
+      { caseworker: await me(caseworker), supervisor: await me(supervisor) },
+      {
+        'if-match': await etagOfCase(),
+      },
+    );
+    await send('Cases_transition', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
+    await send('Cases_breakGlass', officer, { id: otherCase });
+    const twin = await api(a.base, 'POST', '/persons', supervisor, {
+      names: { givenNameLatin: 'Bouaphanh', familyNameLatin: 'Sisouvan' },
+      gender: 'Feminine',
+      birth: { precision: 'year', birthYear: 2005 },
+      homeProvinceCode: 'LA-SV',
+      confirmNotDuplicate: true,
+    });
+    expect(twin.status).toBe(201);
+    await send('Persons_merge', supervisor, { id: twin.body.id as string }, { keptPerson: person });
+
+    // case records and referrals
+    await send('Assistance_recordConsent', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send('Assistance_createAssessment', caseworker, { id: caseId });
+    await send('Assistance_createService', caseworker, { id: caseId });
+    const note = await send('Assistance_addNote', caseworker, { id: caseId });
+    await send('Assistance_correctNote', caseworker, { id: caseId, recordId: note.body.id as string });
+    const plan = await send('Assistance_createPlan', caseworker, { id: caseId });
+    await send(
+      'Assistance_updatePlan',
+      caseworker,
+      { id: caseId, recordId: plan.body.id as string },
+      {},
+      {
+        'if-match': `"${plan.body.version as number}"`,
+      },
+    );
+    await send('Facilities_admit', supervisor, { id: facility.body.id as string }, { case: caseId });
+    const etagOf = async (id: string) => (await api(a.base, 'GET', `/cases/${id}`, supervisor)).headers.get('etag')!;
+    await send('Cases_requestClosure', caseworker, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    await send('Cases_close', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    await send('Cases_reopen', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    const referral = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send('Assistance_schedule', caseworker, { id: caseId });
+    const accepted = async () => {
+      const r = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+      const ok = await api(a.base, 'POST', `/referrals/${r.body.id as string}/accept`, lwuWorker, undefined, {
+        'if-match': `"${r.body.version as number}"`,
+      });
+      expect(ok.status).toBe(200);
+      return { id: ok.body.id as string, etag: `"${ok.body.version as number}"` };
+    };
+    const toComplete = await accepted();
+    await send('Referrals_complete', lwuWorker, { id: toComplete.id }, {}, { 'if-match': toComplete.etag });
+    const toCancel = await accepted();
+    await send('Referrals_cancel', caseworker, { id: toCancel.id }, {}, { 'if-match': toCancel.etag });
+    const toWithdraw = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send(
+      'Referrals_withdraw',
+      caseworker,
+      { id: toWithdraw.body.id as string },
+      {},
+      {
+        'if-match': `"${toWithdraw.body.version as number}"`,
+      },
+    );
+    await send(
+      'Referrals_decline',
+      lwuWorker,
+      { id: referral.body.id as string },
+      {},
+      {
+        'if-match': `"${referral.body.version as number}"`,
+      },
+    );
+
+    // returns
+    const notice = await send('Returns_create', facilityOfficer);
+    const returnee = await api(a.base, 'POST', '/persons', facilityOfficer, {
+      names: { givenNameLatin: 'Noy', familyNameLatin: 'Inthavong' },
+      gender: 'Feminine',
+      birth: { precision: 'estimated', estimatedAge: 17 },
+      homeProvinceCode: 'LA-CH',
+    });
+    expect(returnee.status).toBe(201);
+    const arrival = notice.body.arrivals[0] as { id: string; version: number };
+    await send(
+      'Returns_arrive',
+      facilityOfficer,
+      { id: arrival.id },
+      { person: returnee.body.id as string },
+      { 'if-match': `"${arrival.version}"` },
+    );
+
+    // last: the password change ends the caseworker's sessions
+    await send('Auth_changePassword', caseworker);
+
+    expect([...documented.keys()].filter((id) => !sent.has(id))).toEqual([]);
+    expect(Object.keys(REQUEST_EXAMPLES).filter((id) => !documented.has(id))).toEqual([]);
+  }, 600_000);
+});
