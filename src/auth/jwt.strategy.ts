@@ -70,7 +70,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       typeof payload.iat !== 'number' ||
       payload.iat > nowSeconds + CLOCK_SKEW_SECONDS
     ) {
-      throw new DomainError('UNAUTHENTICATED');
+      throw unauthenticated('invalid_token');
     }
     const rows = await preparedRows<ActorRow>(this.dataSource.manager, CURRENT_ACTOR, [
       payload.sub,
