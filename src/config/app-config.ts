@@ -235,6 +235,17 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(100)
   REPORT_MIN_CELL_SIZE = 5;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DEMO_DATA = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'DEMO_PASSWORD must be at least 12 characters' })
+  @MaxLength(128)
+  DEMO_PASSWORD?: string;
 }
 
 export interface AppConfig {
@@ -296,6 +307,12 @@ export interface AppConfig {
     /** 0 keeps every partition. */
     retentionMonths: number;
   };
+  demo: {
+    /** Load the demonstration agencies, accounts and records at start-up (never in production). */
+    enabled: boolean;
+    /** Password of every demo account; unset: generated once and kept in the data folder. */
+    password?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -344,6 +361,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (vars.NODE_ENV === 'production' && !vars.AUDIT_SIGNING_KEY) {
     problems.push('AUDIT_SIGNING_KEY: required in production (Ed25519 private key, PKCS#8 PEM)');
+  }
+  if (vars.NODE_ENV === 'production' && (vars.DEMO_DATA || vars.DEMO_PASSWORD)) {
+    problems.push('DEMO_DATA: demo data and demo accounts are refused in production');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -411,6 +431,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sealIntervalMs: vars.AUDIT_SEAL_INTERVAL_MS,
       retentionMonths: vars.AUDIT_RETENTION_MONTHS,
     },
+    demo: { enabled: vars.DEMO_DATA, password: vars.DEMO_PASSWORD },
   };
 }
 

@@ -129,16 +129,14 @@ export class CatalogueService {
       .manager()
       .query('SELECT coalesce(max(version), 0) + 1 AS next FROM screening_catalogue');
     const id = uuidv7();
-    await this.tx
-      .manager()
-      .insert(ScreeningCatalogueEntity, {
-        id,
-        version: next,
-        title: body.title,
-        source: body.source,
-        notes: body.notes,
-        publishedBy: actor.userId,
-      });
+    await this.tx.manager().insert(ScreeningCatalogueEntity, {
+      id,
+      version: next,
+      title: body.title,
+      source: body.source,
+      notes: body.notes,
+      publishedBy: actor.userId,
+    });
     await this.tx
       .manager()
       .createQueryBuilder()

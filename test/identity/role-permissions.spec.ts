@@ -176,16 +176,13 @@ describe('administration scope', () => {
   });
 
   it('lets a system admin register and deactivate agencies; the agency directory is readable by staff', async () => {
-    const res = await t.http
-      .post('/agencies')
-      .set(systemAdmin.auth)
-      .send({
-        code: 'LWU-CPC-T',
-        nameEn: 'LWU Counselling and Protection Centre',
-        htcdsOrgType: 'NGO',
-        localType: 'mass_organisation',
-        provinceCode: 'LA-VT',
-      });
+    const res = await t.http.post('/agencies').set(systemAdmin.auth).send({
+      code: 'LWU-CPC-T',
+      nameEn: 'LWU Counselling and Protection Centre',
+      htcdsOrgType: 'NGO',
+      localType: 'mass_organisation',
+      provinceCode: 'LA-VT',
+    });
     expect(res.status).toBe(201);
     const bad = await t.http
       .post('/agencies')

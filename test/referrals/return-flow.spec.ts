@@ -78,18 +78,15 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
   };
 
   it('records the pre-arrival notice and its expected arrivals, then the arrival opens a VTC case', async () => {
-    const notice = await t.http
-      .post('/return-notices')
-      .set(vtcStaff.auth)
-      .send({
-        hostCountry: 'TH',
-        hostAgency: 'MSDHS Thailand',
-        hostReference: 'TH-REF-2026-0042',
-        borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',
-        expectedOn: today(),
-        peopleCount: 2,
-        childrenCount: 1,
-      });
+    const notice = await t.http.post('/return-notices').set(vtcStaff.auth).send({
+      hostCountry: 'TH',
+      hostAgency: 'MSDHS Thailand',
+      hostReference: 'TH-REF-2026-0042',
+      borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',
+      expectedOn: today(),
+      peopleCount: 2,
+      childrenCount: 1,
+    });
     expect(notice.status).toBe(201);
     expect(
       notice.body.arrivals.map((a: { expectedChild: boolean; status: string }) => [a.expectedChild, a.status]),
@@ -183,15 +180,12 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
         language: 'lao',
       });
     expect(consent.status).toBe(201);
-    const health = await t.http
-      .post(`/cases/${caseId}/services`)
-      .set(vtcStaff.auth)
-      .send({
-        serviceType: 'medical',
-        deliveredOn: today(),
-        outcome: 'completed',
-        notes: 'Health check at the VTC, HIV test with consent',
-      });
+    const health = await t.http.post(`/cases/${caseId}/services`).set(vtcStaff.auth).send({
+      serviceType: 'medical',
+      deliveredOn: today(),
+      outcome: 'completed',
+      notes: 'Health check at the VTC, HIV test with consent',
+    });
     expect(health.status).toBe(201);
   });
 
@@ -237,15 +231,12 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
   });
 
   it('asks the home province to trace the family; it accepts, assesses and completes', async () => {
-    const referral = await t.http
-      .post(`/cases/${caseId}/referrals`)
-      .set(vtcStaff.auth)
-      .send({
-        toAgencyId: province.id,
-        purpose: 'family_tracing',
-        urgency: 'high',
-        note: 'Family in Kaysone district',
-      });
+    const referral = await t.http.post(`/cases/${caseId}/referrals`).set(vtcStaff.auth).send({
+      toAgencyId: province.id,
+      purpose: 'family_tracing',
+      urgency: 'high',
+      note: 'Family in Kaysone district',
+    });
     expect(referral.status).toBe(201);
     expect(referral.body).toMatchObject({ status: 'pending', profileAgeGroup: 'adult', overdue: false });
     const counts = await t.http.get('/referrals/inbox/counts').set(provincial.auth);
@@ -460,25 +451,19 @@ describe('a return from Thailand through the VTC to follow-up in the home provin
 
   it('lets a supervisor override missing consent with a reason, audited; a caseworker cannot', async () => {
     const other = await g.agency({ localType: 'ngo' });
-    const refused = await t.http
-      .post(`/cases/${caseId}/referrals`)
-      .set(vtcStaff.auth)
-      .send({
-        toAgencyId: other.id,
-        purpose: 'legal',
-        urgency: 'high',
-        consentOverrideReason: 'Court hearing tomorrow; the person asked orally',
-      });
+    const refused = await t.http.post(`/cases/${caseId}/referrals`).set(vtcStaff.auth).send({
+      toAgencyId: other.id,
+      purpose: 'legal',
+      urgency: 'high',
+      consentOverrideReason: 'Court hearing tomorrow; the person asked orally',
+    });
     expect(refused.status).toBe(403);
-    const overridden = await t.http
-      .post(`/cases/${caseId}/referrals`)
-      .set(vtcSupervisor.auth)
-      .send({
-        toAgencyId: other.id,
-        purpose: 'legal',
-        urgency: 'high',
-        consentOverrideReason: 'Court hearing tomorrow; the person asked orally',
-      });
+    const overridden = await t.http.post(`/cases/${caseId}/referrals`).set(vtcSupervisor.auth).send({
+      toAgencyId: other.id,
+      purpose: 'legal',
+      urgency: 'high',
+      consentOverrideReason: 'Court hearing tomorrow; the person asked orally',
+    });
     expect(overridden.status).toBe(201);
     expect(overridden.body.consentOverridden).toBe(true);
     const entry = await t.ownerQuery(
