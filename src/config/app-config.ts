@@ -59,6 +59,18 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_OWNER_URL must be a postgres:// connection URL' })
   DATABASE_OWNER_URL?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  DATABASE_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  DATABASE_OWNER_PASSWORD?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -341,6 +353,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       'DATABASE_OWNER_URL: set DATABASE_URL (the application role) as well, or neither for the embedded database',
     );
   }
+  const appUrl = withPassword(vars.DATABASE_URL, vars.DATABASE_PASSWORD, 'DATABASE_URL', 'DATABASE_PASSWORD', problems);
+  const ownerUrl = withPassword(
+    vars.DATABASE_OWNER_URL,
+    vars.DATABASE_OWNER_PASSWORD,
+    'DATABASE_OWNER_URL',
+    'DATABASE_OWNER_PASSWORD',
+    problems,
+  );
   if (vars.NODE_ENV === 'production' && !vars.DATABASE_URL) {
     problems.push('DATABASE_URL: required in production (the embedded database is for development and evaluation)');
   }
@@ -384,8 +404,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     dataDir: path.resolve(vars.DATA_DIR),
     database: {
-      url: vars.DATABASE_URL,
-      ownerUrl: vars.DATABASE_OWNER_URL,
+      url: appUrl,
+      ownerUrl,
       poolSize: vars.DATABASE_POOL_SIZE,
       statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: vars.DATABASE_CONNECT_TIMEOUT_MS,
@@ -433,6 +453,36 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     demo: { enabled: vars.DEMO_DATA, password: vars.DEMO_PASSWORD },
   };
+}
+
+/**
+ * Puts a password given on its own (DATABASE_PASSWORD) into its connection URL, percent-encoded:
+ * any character is safe there, which a password written into the URL by hand is not.
+ */
+function withPassword(
+  url: string | undefined,
+  password: string | undefined,
+  urlName: string,
+  passwordName: string,
+  problems: string[],
+): string | undefined {
+  if (!password) return url;
+  if (!url) {
+    problems.push(`${passwordName}: set ${urlName} as well (the password is put into it)`);
+    return url;
+  }
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) {
+      problems.push(`${passwordName}: ${urlName} has a password already; keep it in one place`);
+      return url;
+    }
+    parsed.password = encodeURIComponent(password);
+    return parsed.toString();
+  } catch {
+    problems.push(`${urlName} must be a postgres:// connection URL`);
+    return url;
+  }
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
