@@ -8,7 +8,7 @@ import { load } from 'js-yaml';
 import pg from 'pg';
 import { pgTool } from '../../scripts/backup.js';
 import { testClusterInfo } from '../harness/test-cluster.js';
-import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+import { type ConfigError, loadConfig } from '../../src/config/app-config.js';
 import {
   type EmbeddedCluster,
   ensureDatabase,
