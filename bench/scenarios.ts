@@ -67,6 +67,7 @@ export function apiEnv(ctx: Ctx, db: string, port: number, extra: Record<string,
     BLIND_INDEX_KEY: k.blindIndexKey,
     JWT_SECRET: k.jwtSecret,
     AUDIT_SIGNING_KEY: k.auditSigningKeyPem,
+    ...ctx.o.apiEnv,
     ...extra,
   };
 }
@@ -199,6 +200,7 @@ export async function baselineNest(ctx: Ctx): Promise<LoadResult> {
       meter: meter(ctx, () => proc.pid),
       connections: ctx.o.connections,
       duration: ctx.o.duration,
+      requests: ctx.o.requests,
       warmup: ctx.o.warmup,
       next: () => ({ path: '/ping' }),
     });
@@ -223,6 +225,7 @@ export async function baselinePg(ctx: Ctx, t: Target, samples: Samples): Promise
       meter: meter(ctx, () => proc.pid),
       connections: ctx.o.connections,
       duration: ctx.o.duration,
+      requests: ctx.o.requests,
       warmup: ctx.o.warmup,
       next: () => ({ path: `/cases/${pick(random, ids)}` }),
     });
@@ -255,6 +258,7 @@ export async function caseRead(
     meter: meter(ctx, () => t.api?.pid),
     connections: ctx.o.connections,
     duration: durationS,
+    requests: ctx.o.requests,
     warmup: warmupS,
     next: () => {
       const a = pickAgency();
@@ -277,6 +281,7 @@ export async function caseList(ctx: Ctx, t: Target, samples: Samples, label: str
     meter: meter(ctx, () => t.api?.pid),
     connections: 8,
     duration: ctx.o.duration,
+    requests: ctx.o.requests,
     warmup: ctx.o.warmup,
     next: () => ({ path: '/cases?limit=50&stage=active', headers: { authorization: tokens[pickAgency()]! } }),
   });
@@ -297,6 +302,7 @@ export async function personMatch(ctx: Ctx, t: Target, samples: Samples): Promis
     meter: meter(ctx, () => t.api?.pid),
     connections: 16,
     duration: ctx.o.duration,
+    requests: ctx.o.requests,
     warmup: ctx.o.warmup,
     next: () => ({
       method: 'POST',
@@ -324,6 +330,7 @@ export async function screeningCreate(ctx: Ctx, t: Target, samples: Samples): Pr
     meter: meter(ctx, () => t.api?.pid),
     connections: 16,
     duration: ctx.o.duration,
+    requests: ctx.o.requests,
     warmup: ctx.o.warmup,
     next: () => {
       const [a, persons] = pick(random, agencies);
@@ -404,6 +411,7 @@ export async function referralAccept(ctx: Ctx, t: Target): Promise<ScenarioResul
       meter: meter(ctx, () => t.api?.pid),
       connections,
       duration: ctx.o.duration,
+      requests: ctx.o.requests,
       warmup: ctx.o.warmup,
       exhausted: () => next >= ids.length - connections,
       next: () => ({
@@ -432,6 +440,7 @@ export async function auditEvents(ctx: Ctx, t: Target): Promise<ScenarioResult> 
     meter: meter(ctx, () => t.api?.pid),
     connections: 8,
     duration: ctx.o.duration,
+    requests: ctx.o.requests,
     warmup: ctx.o.warmup,
     next: () => ({ path: '/audit/events?limit=50', headers: { authorization: token } }),
   });
@@ -448,6 +457,7 @@ export async function login(ctx: Ctx, t: Target): Promise<ScenarioResult> {
     meter: meter(ctx, () => t.api?.pid),
     connections: 8,
     duration: ctx.o.duration,
+    requests: ctx.o.requests,
     warmup: ctx.o.warmup,
     next: () => {
       n += 1;
@@ -683,10 +693,15 @@ export async function verifyViaApi(t: Target): Promise<VerifyResult> {
     await sleep(200);
   }
   await sleep(1200);
-  const t0 = performance.now();
-  const res = await fetch(`${t.api!.url}/audit/verify`, {
-    headers: { authorization: token },
-    signal: AbortSignal.timeout(900_000),
+  let t0 = performance.now();
+  const verify = () =>
+    fetch(`${t.api!.url}/audit/verify`, { headers: { authorization: token }, signal: AbortSignal.timeout(900_000) });
+  // A kept-alive connection the server closed while idle fails before the request is sent
+  // ('fetch failed', other side closed): the GET is safe to send once more on a new one.
+  const res = await verify().catch((err: unknown) => {
+    if (!(err instanceof TypeError)) throw err;
+    t0 = performance.now();
+    return verify();
   });
   const body = (await res.json()) as {
     ok?: boolean;

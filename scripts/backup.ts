@@ -60,8 +60,8 @@ type Log = (line: string) => void;
 // ---------------------------------------------------------------------------------------
 // PostgreSQL client binaries
 
-/** pg_dump/pg_restore: PG_BIN_DIR, else Debian's folder for the embedded major, else PATH. */
-export function pgTool(name: 'pg_dump' | 'pg_restore'): string {
+/** pg_dump/pg_restore/psql: PG_BIN_DIR, else Debian's folder for the embedded major, else PATH. */
+export function pgTool(name: 'pg_dump' | 'pg_restore' | 'psql'): string {
   const candidates = [process.env.PG_BIN_DIR, `/usr/lib/postgresql/${embeddedMajorVersion() ?? '15'}/bin`].filter(
     (d): d is string => Boolean(d),
   );

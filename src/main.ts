@@ -5,12 +5,14 @@ import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { baseLoggerOptions } from './common/logging/logger-options.js';
 import { openDatabase, prepareDatabase } from './database/database-bootstrap.js';
+import { startDemoData } from './demo/demo-start.js';
 import { type FirstStartCredentials, showOneTimePassword } from './users/first-start-notice.js';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    // `npm start -- --demo` is DEMO_DATA=true.
+    config = loadConfig(process.argv.includes('--demo') ? { ...process.env, DEMO_DATA: 'true' } : process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
@@ -21,7 +23,14 @@ async function main(): Promise<void> {
   const logger = pino(baseLoggerOptions(config));
   const startedAt = Date.now();
 
-  const db = await openDatabase(config, logger);
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase(config, logger);
+  } catch (err) {
+    logger.fatal({ err: { type: (err as Error)?.name, message: (err as Error)?.message } }, 'start-up failed');
+    logger.flush();
+    process.exit(1);
+  }
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -50,6 +59,7 @@ async function main(): Promise<void> {
     firstStart = await prepareDatabase(config, db, logger);
     app = await createApp(config, db.appUrl, logger);
     await app.listen(config.http.port, config.http.host);
+    if (config.demo.enabled) await startDemoData(app, config, logger);
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
     logger.fatal({ err: { type: (err as Error)?.name, message: (err as Error)?.message } }, 'start-up failed');

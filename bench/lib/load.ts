@@ -14,6 +14,8 @@ export interface LoadSpec {
   connections: number;
   /** Seconds of measured load. */
   duration: number;
+  /** Requests of the measured run instead of the duration. */
+  requests?: number;
   /** Seconds of identical load before measuring, discarded. */
   warmup: number;
   /** Open-loop rate over all connections, requests per second (closed loop when absent). */
@@ -43,7 +45,7 @@ export interface LoadResult {
   cpu?: CpuUse & { msPerRequest: { api: number; postgres: number; loadGenerator: number } };
 }
 
-async function once(spec: LoadSpec, duration: number): Promise<LoadResult> {
+async function once(spec: LoadSpec, duration: number, amount?: number): Promise<LoadResult> {
   const latencies: number[] = [];
   const status: Record<string, number> = {};
   let ok = 0;
@@ -58,7 +60,7 @@ async function once(spec: LoadSpec, duration: number): Promise<LoadResult> {
   const instance = autocannon({
     url: spec.baseUrl,
     connections: spec.connections,
-    duration,
+    ...(amount ? { amount } : { duration }),
     overallRate: spec.overallRate,
     timeout: 30,
     requests: [request],
@@ -97,11 +99,11 @@ async function once(spec: LoadSpec, duration: number): Promise<LoadResult> {
   };
 }
 
-/** Warm-up, then one measured, time-bounded run. */
+/** Warm-up, then one measured run: time-bounded, or of a fixed number of requests. */
 export async function runLoad(name: string, spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmup > 0) await once(spec, spec.warmup);
   spec.meter?.begin();
-  const r = await once(spec, spec.duration);
+  const r = await once(spec, spec.duration, spec.requests);
   const cpu = spec.meter?.end();
   if (cpu) {
     const per = (s: number) => round((s * 1000) / Math.max(1, r.ok), 3);

@@ -32,8 +32,12 @@ export interface BenchOptions {
   /** Audit entries of the small database, verified end to end through GET /audit/verify. */
   smallAudit: number;
   duration: number;
+  /** Responses per measured run instead of a duration (the smoke test: slower on a busy machine, never empty). */
+  requests?: number;
   warmup: number;
   connections: number;
+  /** Extra API environment (e.g. longer database timeouts for a smoke run on a busy machine). */
+  apiEnv: Record<string, string>;
   only?: Set<ScenarioId>;
   skip: Set<ScenarioId>;
   /** Persistent cluster folder: data generated once is reused by later runs with the same sizes. */
@@ -63,6 +67,8 @@ const HELP = `Usage: npm run bench -- [options]
   --small-audit N      audit entries of the small database, verified via GET /audit/verify (default 1,000,000)
   --duration S         seconds per measured load run (default 10)
   --warmup S           seconds of warm-up before each (default 5)
+  --requests N         measured runs send N requests each instead of lasting --duration
+  --api-env K=V        extra API environment variable (repeatable)
   --connections N      connections of the read scenarios (default 32)
   --only a,b           run only these scenarios (${SCENARIOS.join(', ')})
   --skip a,b           skip these scenarios
@@ -110,6 +116,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
     duration: 10,
     warmup: 5,
     connections: 32,
+    apiEnv: {},
     skip: new Set(),
     outDir: path.join(repoRoot, 'bench', 'results'),
     name: 'latest',
@@ -164,6 +171,15 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
       case '--warmup':
         o.warmup = num(flag, value());
         break;
+      case '--requests':
+        o.requests = Math.max(1, Math.round(num(flag, value())));
+        break;
+      case '--api-env': {
+        const pair = value() ?? '';
+        if (!/^[A-Z_][A-Z0-9_]*=/.test(pair)) throw new Error(`--api-env needs KEY=VALUE, got ${pair}`);
+        o.apiEnv[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+        break;
+      }
       case '--connections':
         o.connections = Math.max(1, Math.round(num(flag, value())));
         break;

@@ -19,7 +19,7 @@ export const EXAMPLE_IDS = {
   keptPerson: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f09',
 } as const;
 
-/** A demo account (src/agencies/demo-agencies.ts: the caseworker of the Vientiane Transit Centre). */
+/** A demo account (src/demo/demo-agencies.ts: the caseworker of the Vientiane Transit Centre). */
 export const DEMO_LOGIN_EXAMPLE = { email: 'caseworker@mlsw-vtc.demo.la', password: 'your demo password' };
 
 export interface RequestExample {

@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     ],
     [{ NODE_ENV: 'production' }, /DATABASE_URL: required in production/],
     [{ DATABASE_OWNER_URL: 'postgres://o@h/db' }, /DATABASE_OWNER_URL/],
+    [{ DATABASE_PASSWORD: 'pw-without-url' }, /DATABASE_PASSWORD: set DATABASE_URL/],
+    [
+      { DATABASE_URL: 'postgres://ctcm_app:inline@db/ctcm', DATABASE_PASSWORD: 'second' },
+      /DATABASE_PASSWORD: DATABASE_URL has a password already/,
+    ],
+    [{ DEMO_DATA: 'true', NODE_ENV: 'production' }, /DEMO_DATA: demo data and demo accounts are refused in production/],
+    [{ DEMO_PASSWORD: 'short' }, /DEMO_PASSWORD must be at least 12/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env as Record<string, string>)).toThrow(ConfigError);
     expect(() => loadConfig(env as Record<string, string>)).toThrow(message);
@@ -49,5 +56,26 @@ describe('loadConfig', () => {
     const config = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', SWAGGER_ENABLED: 'false' });
     expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.http.swaggerEnabled).toBe(false);
+  });
+
+  it('puts separately given database passwords into the URLs, percent-encoded', async () => {
+    const password = `p@ss:w/rd%?#'"\\ $x`;
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://ctcm_app@db:5432/ctcm',
+      DATABASE_PASSWORD: password,
+      DATABASE_OWNER_URL: 'postgres://ctcm_owner@db:5432/ctcm',
+      DATABASE_OWNER_PASSWORD: 'owner secret',
+    });
+    const { parse } = await import('pg-connection-string');
+    expect(parse(config.database.url!)).toMatchObject({ user: 'ctcm_app', password, host: 'db', database: 'ctcm' });
+    expect(parse(config.database.ownerUrl!)).toMatchObject({ user: 'ctcm_owner', password: 'owner secret' });
+  });
+
+  it('loads demo data only when asked', () => {
+    expect(loadConfig({}).demo).toEqual({ enabled: false, password: undefined });
+    expect(loadConfig({ DEMO_DATA: 'true', DEMO_PASSWORD: 'a demo passphrase' }).demo).toEqual({
+      enabled: true,
+      password: 'a demo passphrase',
+    });
   });
 });

@@ -59,6 +59,18 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_OWNER_URL must be a postgres:// connection URL' })
   DATABASE_OWNER_URL?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  DATABASE_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  DATABASE_OWNER_PASSWORD?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -240,6 +252,17 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(100)
   REPORT_MIN_CELL_SIZE = 5;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DEMO_DATA = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'DEMO_PASSWORD must be at least 12 characters' })
+  @MaxLength(128)
+  DEMO_PASSWORD?: string;
 }
 
 export interface AppConfig {
@@ -303,6 +326,12 @@ export interface AppConfig {
     /** 0 keeps every partition. */
     retentionMonths: number;
   };
+  demo: {
+    /** Load the demonstration agencies, accounts and records at start-up (never in production). */
+    enabled: boolean;
+    /** Password of every demo account; unset: generated once and kept in the data folder. */
+    password?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -340,6 +369,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       'DATABASE_OWNER_URL: set DATABASE_URL (the application role) as well, or neither for the embedded database',
     );
   }
+  const appUrl = withPassword(vars.DATABASE_URL, vars.DATABASE_PASSWORD, 'DATABASE_URL', 'DATABASE_PASSWORD', problems);
+  const ownerUrl = withPassword(
+    vars.DATABASE_OWNER_URL,
+    vars.DATABASE_OWNER_PASSWORD,
+    'DATABASE_OWNER_URL',
+    'DATABASE_OWNER_PASSWORD',
+    problems,
+  );
   if (vars.NODE_ENV === 'production' && !vars.DATABASE_URL) {
     problems.push('DATABASE_URL: required in production (the embedded database is for development and evaluation)');
   }
@@ -364,6 +401,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && !vars.AUDIT_SIGNING_KEY) {
     problems.push('AUDIT_SIGNING_KEY: required in production (Ed25519 private key, PKCS#8 PEM)');
   }
+  if (vars.NODE_ENV === 'production' && (vars.DEMO_DATA || vars.DEMO_PASSWORD)) {
+    problems.push('DEMO_DATA: demo data and demo accounts are refused in production');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -384,8 +424,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     dataDir: path.resolve(vars.DATA_DIR),
     timeZone: vars.TIME_ZONE,
     database: {
-      url: vars.DATABASE_URL,
-      ownerUrl: vars.DATABASE_OWNER_URL,
+      url: appUrl,
+      ownerUrl,
       poolSize: vars.DATABASE_POOL_SIZE,
       statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: vars.DATABASE_CONNECT_TIMEOUT_MS,
@@ -431,7 +471,38 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sealIntervalMs: vars.AUDIT_SEAL_INTERVAL_MS,
       retentionMonths: vars.AUDIT_RETENTION_MONTHS,
     },
+    demo: { enabled: vars.DEMO_DATA, password: vars.DEMO_PASSWORD },
   };
+}
+
+/**
+ * Puts a password given on its own (DATABASE_PASSWORD) into its connection URL, percent-encoded:
+ * any character is safe there, which a password written into the URL by hand is not.
+ */
+function withPassword(
+  url: string | undefined,
+  password: string | undefined,
+  urlName: string,
+  passwordName: string,
+  problems: string[],
+): string | undefined {
+  if (!password) return url;
+  if (!url) {
+    problems.push(`${passwordName}: set ${urlName} as well (the password is put into it)`);
+    return url;
+  }
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) {
+      problems.push(`${passwordName}: ${urlName} has a password already; keep it in one place`);
+      return url;
+    }
+    parsed.password = encodeURIComponent(password);
+    return parsed.toString();
+  } catch {
+    problems.push(`${urlName} must be a postgres:// connection URL`);
+    return url;
+  }
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

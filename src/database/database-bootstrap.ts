@@ -6,7 +6,7 @@ import { seedReferenceData } from '../reference-data/reference-data.seeder.js';
 import { ensureBootstrapAdmin } from '../users/bootstrap-admin.js';
 import type { FirstStartCredentials } from '../users/first-start-notice.js';
 import { APP_DB_ROLE } from './database-roles.js';
-import { type EmbeddedCluster, ensureDatabase, startEmbeddedCluster } from './embedded-postgres.js';
+import type { EmbeddedCluster } from './embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from './migrator.js';
 import path from 'node:path';
 
@@ -27,6 +27,8 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
   if (config.database.url) {
     return { appUrl: config.database.url, ownerUrl: config.database.ownerUrl, close: async () => undefined };
   }
+  // Loaded only here: a production image has no embedded binaries, and needs none with DATABASE_URL.
+  const { ensureDatabase, startEmbeddedCluster } = await import('./embedded-postgres.js');
   const secrets = new LocalSecrets(config.dataDir);
   const superuserPassword = secrets.getOrCreate('postgresSuperuserPassword').value;
   const appPassword = secrets.getOrCreate('postgresAppPassword').value;

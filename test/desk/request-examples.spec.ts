@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { DEMO_AGENCIES } from '../../src/agencies/demo-agencies.js';
+import { DEMO_AGENCIES } from '../../src/demo/demo-agencies.js';
 import { DEMO_LOGIN_EXAMPLE, EXAMPLE_IDS, REQUEST_EXAMPLES } from '../../src/api-docs/request-examples.js';
 import { deploy, type Deployment, startApi, type Api } from '../harness/spawned-api.js';
 import { ADMIN, type Answer, api, signIn } from './desk-setup.js';
@@ -101,7 +101,7 @@ describe('request body examples in Swagger UI', () => {
   it('names a real demo account in the sign-in example', () => {
     const vtc = DEMO_AGENCIES.find((x) => x.code === 'MLSW-VTC');
     expect(vtc?.roles).toContain('caseworker');
-    // The demo accounts are <role>@<agency code>.demo.la (scripts/seed-demo.ts).
+    // The demo accounts are <role>@<agency code>.demo.la (src/demo/demo-agencies.ts).
     expect(DEMO_LOGIN_EXAMPLE.email).toBe(`caseworker@${vtc!.code.toLowerCase()}.demo.la`);
   });
 

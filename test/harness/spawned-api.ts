@@ -53,8 +53,9 @@ export async function deploy(): Promise<Deployment> {
     HOST: '127.0.0.1',
     DATABASE_URL: appUrl,
     DATABASE_MIGRATE_ON_START: 'false',
-    DATABASE_CONNECT_TIMEOUT_MS: '1000',
-    DATABASE_STATEMENT_TIMEOUT_MS: '3000',
+    // Ten times what a quiet machine needs: a busy one must not turn slow answers into 503s.
+    DATABASE_CONNECT_TIMEOUT_MS: '10000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '30000',
     DATA_DIR: path.join(dir, 'data'),
     LOG_LEVEL: 'info',
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
@@ -125,7 +126,9 @@ export async function startApi(d: Deployment, extraEnv: Record<string, string> =
     } catch {
       // not up yet
     }
-    if (Date.now() - t0 > 20_000) throw new Error(`API did not become ready:\n${out}`);
+    // A start takes 1-3 s on a quiet machine; the bound is for a hung process, not a slow one.
+    if (Date.now() - t0 > 120_000) throw new Error(`API did not become ready:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} before it was ready:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -188,7 +191,7 @@ export async function call(
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, ms: Date.now() - t0 };

@@ -37,8 +37,30 @@ export interface TestAppOptions {
   extraModules?: unknown[];
 }
 
+/**
+ * Apps started in this worker and not closed yet. A start that outlives its beforeAll hook (a
+ * busy machine) leaves the file's afterAll without an app to close, and its open pool would keep
+ * the jest worker alive: closeLeftoverTestApps() (an afterAll of every file) closes those.
+ */
+const openApps = new Set<Promise<TestApp>>();
+
+export async function closeLeftoverTestApps(): Promise<void> {
+  const pending = [...openApps];
+  openApps.clear();
+  for (const started of pending) {
+    const t = await started.catch(() => undefined);
+    await t?.close().catch(() => undefined);
+  }
+}
+
 /** A fresh database cloned from the migrated template, and the real app on top of it. */
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+export function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const started = createTestApp(options);
+  openApps.add(started);
+  return started;
+}
+
+async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const info = testClusterInfo();
   const databaseName = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
   if (!databaseName.startsWith(TEST_DATABASE_PREFIX))
@@ -64,7 +86,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   const owner = new pg.Pool({ connectionString: superuserUrl(info, databaseName), max: 2 });
   const appRole = new pg.Pool({ connectionString: appRoleUrl(info, databaseName), max: 2 });
-  return {
+  const self: TestApp = {
     app,
     config,
     http: request(app.getHttpServer()),
@@ -83,6 +105,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     logFile,
     async close() {
+      for (const started of openApps) if ((await started.catch(() => undefined)) === self) openApps.delete(started);
       await app.close();
       await owner.end();
       await appRole.end();
@@ -92,4 +115,5 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await admin.end();
     },
   };
+  return self;
 }

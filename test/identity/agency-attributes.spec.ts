@@ -1,4 +1,4 @@
-import { DEMO_AGENCIES } from '../../src/agencies/demo-agencies.js';
+import { DEMO_AGENCIES } from '../../src/demo/demo-agencies.js';
 import { localToday } from '../harness/dates.js';
 import { given, type Session } from '../harness/given.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';

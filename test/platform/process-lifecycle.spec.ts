@@ -51,9 +51,10 @@ describe('process lifecycle (built app, embedded database)', () => {
     const dbPort = await freeLocalPort();
     const env = { PORT: String(port), EMBEDDED_DB_PORT: String(dbPort), DATA_DIR: dataDir, LOG_LEVEL: 'debug' };
 
+    // A first start (initdb, migrations) takes about 10 s on a quiet machine, a restart 2 s; the
+    // bounds are ten times that, for a hung process, not a slow one: timings belong to the benchmark.
     const first = start(env);
-    const firstStartMs = await waitReady(port, 30_000);
-    expect(firstStartMs).toBeLessThan(30_000);
+    await waitReady(port, 120_000);
     // npm test runs on the Node that the project pins, and the start log names it.
     expect(process.versions.node.split('.')[0]).toBe(String(SUPPORTED_NODE_MAJOR));
     expect(first.output()).toContain(`"node":"${process.versions.node}"`);
@@ -70,13 +71,19 @@ describe('process lifecycle (built app, embedded database)', () => {
     await owner.query("INSERT INTO restart_marker VALUES ('kept')");
     await owner.end();
 
+    // Another process on the same data folder (an admin command, a second `npm start`) must not
+    // stop the server it did not start: it refuses, and the running API keeps answering.
+    const intruder = start({ ...env, PORT: String(await freeLocalPort()) });
+    expect(await intruder.exited).toBe(1);
+    expect(intruder.output()).toContain('it is left running');
+    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('"msg":"stopped"');
 
     const second = start(env);
-    const restartMs = await waitReady(port, 10_000);
-    expect(restartMs).toBeLessThan(10_000);
+    await waitReady(port, 60_000);
     // Postgres' own log reaches ours at debug level: a clean stop leaves no crash recovery.
     expect(second.output()).toContain('database system is ready to accept connections');
     expect(second.output()).not.toMatch(/not properly shut down|automatic recovery in progress/);
@@ -89,7 +96,7 @@ describe('process lifecycle (built app, embedded database)', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  }, 90_000);
+  }, 300_000);
 
   it('refuses to start with a bad variable and names it', async () => {
     const bad = start({ PORT: 'not-a-port', DATA_DIR: dataDir });

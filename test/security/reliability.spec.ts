@@ -6,11 +6,12 @@ describe('reliability of the production build on a real PostgreSQL server', () =
   let d: Deployment;
   beforeAll(async () => {
     d = await deploy();
-  }, 120_000);
+  }, 300_000);
   afterAll(() => d.close());
 
   it('fails fast with 503 while the database is away, turns readiness red, and recovers without a restart', async () => {
-    const api = await startApi(d);
+    // Fail fast is what is tested here: a one-second wait for a connection.
+    const api = await startApi(d, { DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '3000' });
     try {
       const staff = await seedStaff(d, [['caseworker', 'screener']]);
       const auth = await login(api, staff.users[0]!.email);
@@ -26,17 +27,18 @@ describe('reliability of the production build on a real PostgreSQL server', () =
         const read = await call(api, 'GET', `/persons/${person.body.id}`, auth);
         expect(read.status).toBe(503);
         expect(read.body.code).toBe('SERVICE_UNAVAILABLE');
-        expect(read.ms).toBeLessThan(5000);
+        // Ten times the one-second connect timeout: slower than that is hanging, not failing fast.
+        expect(read.ms).toBeLessThan(10_000);
         const ready = await call(api, 'GET', '/health/ready', {});
         expect(ready.status).toBe(503);
-        expect(ready.ms).toBeLessThan(4000);
+        expect(ready.ms).toBeLessThan(10_000);
         expect((await call(api, 'GET', '/health/live', {})).status).toBe(200);
       } finally {
         await d.restartDatabase();
       }
       let back = 0;
       const t0 = Date.now();
-      while (Date.now() - t0 < 20_000) {
+      while (Date.now() - t0 < 60_000) {
         if ((await call(api, 'GET', '/health/ready', {})).status === 200) break;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -47,7 +49,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
     } finally {
       await api.stop();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('keeps every acknowledged write through a kill -9, none half-written, and the audit chain verifies', async () => {
     const staff = await seedStaff(d, [['caseworker', 'screener'], ['auditor']]);
@@ -69,12 +71,14 @@ describe('reliability of the production build on a real PostgreSQL server', () =
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once enough writes are acknowledged, however long a busy machine takes for them.
+    const t0 = Date.now();
+    while (acknowledged.length < 20 && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50));
     api.child.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);
     await api.exited;
-    expect(acknowledged.length).toBeGreaterThan(10);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(20);
 
     api = await startApi(d);
     try {
@@ -100,7 +104,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
     } finally {
       await api.stop();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('stays correct with two instances on one database', async () => {
     const a = await startApi(d, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
@@ -150,7 +154,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
       const cases = await Promise.all(
         people.map((p, i) => call(i % 2 ? b : a, 'POST', '/cases', i % 2 ? authB : authA, { personId: p.body.id })),
       );
-      expect(cases.every((c) => c.status === 201)).toBe(true);
+      expect(cases.map((c) => c.status)).toEqual(cases.map(() => 201));
       expect(new Set(cases.map((c) => c.body.caseNumber)).size).toBe(12);
 
       // The same Idempotency-Key through both instances creates one record.
@@ -211,12 +215,18 @@ describe('reliability of the production build on a real PostgreSQL server', () =
       });
       expect(referral.status).toBe(201);
       await d.owner.query(`UPDATE referral SET due_by = now() - interval '1 second' WHERE id = $1`, [referral.body.id]);
+      const expiries = async () =>
+        (
+          await d.owner.query(
+            `SELECT count(*)::int AS n FROM audit_event WHERE action = 'expire' AND $1 = ANY(resource_ids)`,
+            [referral.body.id],
+          )
+        ).rows[0].n as number;
+      // Wait for the first expiry (each instance tries every 200 ms), then for several more rounds.
+      const t0 = Date.now();
+      while ((await expiries()) === 0 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1500));
-      const expired = await d.owner.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'expire' AND $1 = ANY(resource_ids)`,
-        [referral.body.id],
-      );
-      expect(expired.rows[0].n).toBe(1);
+      expect(await expiries()).toBe(1);
       expect((await call(b, 'GET', `/referrals/${referral.body.id}`, authB)).body.status).toBe('expired');
 
       // Both instances seal the audit chain, and it verifies.
@@ -228,5 +238,5 @@ describe('reliability of the production build on a real PostgreSQL server', () =
       await a.stop();
       await b.stop();
     }
-  }, 120_000);
+  }, 300_000);
 });
