@@ -36,16 +36,7 @@ describe('documentation kept in step with the code', () => {
 
   it('keeps the README the front door: under 30 KB, every local link resolving', () => {
     expect(Buffer.byteLength(readme)).toBeLessThan(30 * 1024);
-    // Documents other work in progress adds are linked ahead of their merge; every other link resolves.
-    const pending = new Set([
-      'docs/walkthrough.md',
-      'docs/case-stages.md',
-      'docs/returns-tracing-transfers.md',
-      'docs/audit-access-entries.md',
-      'docs/security-input.md',
-      'docs/swagger-desk.md',
-    ]);
     const links = [...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)].map((m) => m[1]!).filter((l) => !/^https?:/.test(l));
-    expect(links.filter((l) => !pending.has(l) && !fs.existsSync(l))).toEqual([]);
+    expect(links.filter((l) => !fs.existsSync(l))).toEqual([]);
   });
 });
