@@ -154,7 +154,7 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   Cases_assign: { tag: ApiTag.Cases, description: `For supervisors, when a case needs an owner. ${IF_MATCH}` },
   Cases_transition: {
     tag: ApiTag.Cases,
-    description: `As the work progresses (intake, assessment, support, follow-up); a stage cannot be skipped. ${IF_MATCH}`,
+    description: `As the work progresses (intake, assessment, support, follow-up); a stage cannot be skipped, and a stage that states a fact (identified, referred, reintegration) needs that fact first (docs/case-stages.md). ${IF_MATCH}`,
   },
   Cases_requestClosure: { tag: ApiTag.Cases, description: `When the support plan is done. ${IF_MATCH}` },
   Cases_close: { tag: ApiTag.Cases, description: `For supervisors, after a closure request. ${IF_MATCH}` },

@@ -160,7 +160,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     idsFrom: 'the ids of the caseworker and the supervisor (GET /users).',
   },
   Cases_transition: {
-    value: { to: 'identified', reason: 'The police anti-trafficking department identified her as a victim.' },
+    value: { to: 'assessment', reason: 'Identified by the police; the needs assessment with her begins at the VTC.' },
   },
   Cases_breakGlass: {
     value: { reason: 'Police raid tonight: need the case to protect the person at the hand-over.' },

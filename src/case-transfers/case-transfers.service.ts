@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -45,6 +46,7 @@ export class CaseTransfersService {
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
     @Inject(PersonCodec) private readonly codec: PersonCodec,
     @Inject(TimelineService) private readonly timeline: TimelineService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private m() {
@@ -82,7 +84,7 @@ export class CaseTransfersService {
       status: 'pending',
       noteEnc: this.cipher.encryptOptional(body.note, noteCtx(id)),
       profileGender: person.gender,
-      profileAgeGroup: ageGroupOf(ageOn(this.codec.decrypt(person).birth, new Date())),
+      profileAgeGroup: ageGroupOf(ageOn(this.codec.decrypt(person).birth, this.clock.todayAsDate())),
       profileProvinceCode: c.provinceCode,
       caseStage: c.stage,
       requestedBy: actor.userId,

@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock.js';
 import { In } from 'typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -29,9 +30,6 @@ import type {
 import { ExpectedArrivalEntity, ExpectedArrivalNameIndexEntity, ReturnNoticeEntity } from './return.entities.js';
 import { markArrived, markNoticeReceivedWhenComplete, setCaseOpenedOn } from './returns.queries.js';
 
-/** Dates of the day are Vientiane dates (the deployment's time zone). */
-const DEPLOYMENT_TIME_ZONE = 'Asia/Vientiane';
-const localDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: DEPLOYMENT_TIME_ZONE }).format(at);
 /** Clocks of phones and servers disagree a little; an arrival "now" may be a few minutes ahead. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const EARLIEST_ARRIVAL_BEFORE_EXPECTED_DAYS = 30;
@@ -51,6 +49,7 @@ export class ReturnsService {
     @Inject(CasesService) private readonly cases: CasesService,
     @Inject(TimelineService) private readonly timeline: TimelineService,
     @Inject(TracingMatcher) private readonly tracing: TracingMatcher,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private m() {
@@ -60,7 +59,7 @@ export class ReturnsService {
   /** A notice creates one expected arrival per person announced: the named ones, then the counted rest. */
   async createNotice(actor: Actor, body: CreateReturnNoticeRequest): Promise<ReturnNoticeResponse> {
     const returnees = body.returnees ?? [];
-    const now = new Date();
+    const now = this.clock.todayAsDate();
     const namedChild = returnees.map((r) => {
       const age = ageOn(this.codec.storedBirth(r.birth, now), now);
       return age !== null && age < 18;
@@ -273,7 +272,7 @@ export class ReturnsService {
       ...(a.homeProvinceCode ? { provinceCode: a.homeProvinceCode } : {}),
     });
     await markArrived(this.m(), arrivalId, created.id, personId, arrivedAt);
-    await setCaseOpenedOn(this.m(), created.id, localDate(arrivedAt));
+    await setCaseOpenedOn(this.m(), created.id, this.clock.dateOf(arrivedAt));
     await markNoticeReceivedWhenComplete(this.m(), a.noticeId);
     await this.timeline.record(
       created.id,
@@ -301,7 +300,7 @@ export class ReturnsService {
   }
 
   private arrivalTime(given: string | undefined, expectedOn: string): Date {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const at = given ? new Date(given) : new Date(now);
     const earliest = new Date(`${expectedOn}T00:00:00Z`).getTime() - EARLIEST_ARRIVAL_BEFORE_EXPECTED_DAYS * 86_400_000;
     if (at.getTime() > now + CLOCK_SKEW_MS || at.getTime() < earliest)
@@ -356,7 +355,7 @@ export class ReturnsService {
       names: this.cipher.decryptJson<ScriptNames>(a.namesEnc, ctx(a.id, 'names_enc')),
       gender: a.gender,
       birth,
-      birthDetails: birth ? toBirthDetails(birth) : null,
+      birthDetails: birth ? toBirthDetails(birth, this.clock.todayAsDate()) : null,
       homeProvinceCode: a.homeProvinceCode,
       homeAddress: this.cipher.decryptOptional<PersonAddress>(a.addressEnc, ctx(a.id, 'address_enc')),
       documents: this.cipher.decryptOptional<IdentityDocument[]>(a.documentsEnc, ctx(a.id, 'documents_enc')) ?? [],
@@ -393,10 +392,10 @@ export class ReturnsService {
 }
 
 /** The request form of a stored birth, to register the person with the same precision. */
-function toBirthDetails(b: StoredBirth): BirthDetails {
+function toBirthDetails(b: StoredBirth, today: Date): BirthDetails {
   if (b.precision === 'exact' && b.dateOfBirth) return { precision: 'exact', dateOfBirth: b.dateOfBirth };
   if (b.precision === 'estimated' && b.estimatedAge !== null) {
-    const age = ageOn(b, new Date());
+    const age = ageOn(b, today);
     return { precision: 'estimated', estimatedAge: age ?? b.estimatedAge };
   }
   return { precision: 'year', birthYear: b.birthYear ?? undefined };

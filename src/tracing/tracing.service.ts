@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -27,8 +28,6 @@ import { confirmMatch, findVisibleCasesOfPersons, recordOutcome } from './tracin
 
 type Details = Omit<MissingPerson, 'names' | 'gender' | 'birth' | 'homeProvinceCode'> & { birth: StoredBirth | null };
 const ctx = (id: string, column: string) => ({ table: 'tracing_request', column, id });
-const DEPLOYMENT_TIME_ZONE = 'Asia/Vientiane';
-const localToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: DEPLOYMENT_TIME_ZONE }).format(new Date());
 
 /**
  * Family tracing requests: an agency records a family's report of a missing migrant, its staff
@@ -45,6 +44,7 @@ export class TracingService {
     @Inject(PersonCodec) private readonly codec: PersonCodec,
     @Inject(PersonsService) private readonly persons: PersonsService,
     @Inject(TracingMatcher) private readonly matcher: TracingMatcher,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   private m() {
@@ -55,7 +55,7 @@ export class TracingService {
     const missing = body.missingPerson;
     const problems = [
       ...(hasAnyName(missing.names) ? [] : [{ field: 'missingPerson.names', messages: ['names must hold a name'] }]),
-      ...(body.receivedOn > localToday()
+      ...(body.receivedOn > this.clock.today()
         ? [{ field: 'receivedOn', messages: ['receivedOn must not be in the future'] }]
         : []),
       ...birthProblems(missing.birth, 'missingPerson.birth'),
