@@ -256,9 +256,13 @@ function variantsOf(
     );
   }
   for (const p of params.filter((x) => x.in === 'query')) {
+    // Text that only a typed parameter (enum, format, pattern, number) refuses; free text may hold it.
+    const typed = !!(p.schema?.enum || p.schema?.format || p.schema?.type !== 'string' || p.schema?.pattern);
     const values: [string, boolean][] = [
-      ["' OR 1=1 --", !!(p.schema?.enum || p.schema?.format || p.schema?.type !== 'string' || p.schema?.pattern)],
-      ['%00', true],
+      ["' OR 1=1 --", typed],
+      // Sent percent-encoded, so the server receives the three characters %00, not a NUL byte.
+      ['%00', typed],
+      ['\u0000', true],
       ['\u001b', true],
       ['9'.repeat(400), !!(p.schema?.maximum !== undefined || p.schema?.enum || p.schema?.format)],
       ['1e-308', p.schema?.type === 'integer' || p.schema?.type === 'number'],
