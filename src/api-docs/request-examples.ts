@@ -268,6 +268,56 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     value: { fromDate: '2026-11-25', months: [1, 3, 6, 12] },
     expectedFailure: dateOfYourOwn('fromDate'),
   },
+  Assistance_cancelFollowUp: { value: { reason: 'person_moved' } },
+  Assistance_rescheduleFollowUp: { value: { dueOn: '2027-03-15', reason: 'schedule_conflict' } },
+  Tracing_create: {
+    value: {
+      receivedOn: '2026-11-28',
+      inquirer: {
+        name: 'Mrs Vanh Sisouvanh',
+        relationship: 'mother',
+        contacts: [{ type: 'phone', value: '+856 20 5555 0177' }],
+        address: { district: 'Kaysone Phomvihane', village: 'Nongdouang' },
+      },
+      missingPerson: {
+        names: { givenNameLo: 'ບົວພັນ', familyNameLo: 'ສີສຸວັນ', givenNameLatin: 'Bouaphan', familyNameLatin: 'Sisouvanh' },
+        gender: 'Feminine',
+        birth: { precision: 'year', birthYear: 2005 },
+        homeProvinceCode: 'LA-SV',
+        homeAddress: { district: 'Kaysone Phomvihane', village: 'Nongdouang' },
+        lastKnownCountry: 'TH',
+        lastKnownPlace: 'Rubber plantation near Chanthaburi',
+        lastContactOn: '2026-08-10',
+        circumstances: 'Left with a recruiter for farm work in Thailand in June; her phone has been off since August.',
+      },
+    },
+  },
+  Tracing_confirm: {
+    value: { kind: 'person', id: EXAMPLE_IDS.person },
+    idsFrom: 'id: the candidate staff checked (GET /tracing-requests/{id}/candidates), with its kind.',
+  },
+  Tracing_outcome: {
+    value: {
+      outcome: 'found_family_informed_with_consent',
+      note: 'Bouaphan agreed that her mother be told she is safe at the VTC; her mother was called on 2 December.',
+    },
+  },
+  CaseTransfers_request: {
+    value: {
+      caseId: EXAMPLE_IDS.case,
+      toAgencyId: EXAMPLE_IDS.receivingAgency,
+      note: 'Back home in Kaysone Phomvihane with her family; follow-up visits and vocational training are local now.',
+    },
+    idsFrom:
+      "caseId: a case your agency leads; toAgencyId: the agency taking it over (GET /agencies), which the case's " +
+      'consent must cover.',
+  },
+  CaseTransfers_accept: {
+    value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
+    idsFrom:
+      'the ids of your caseworker and supervisor for the case (GET /users), or leave them out to take it yourself.',
+  },
+  CaseTransfers_decline: { value: { reason: 'outside_our_area' } },
   Agencies_create: {
     value: {
       code: 'PLSW-LP',

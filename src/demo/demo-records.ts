@@ -1,3 +1,4 @@
+import { addDays, localDate } from '../common/clock.js';
 import { CONSENT_ITEMS } from '../reference-data/data/code-lists.js';
 import { DEMO_FACILITIES, demoEmail } from './demo-agencies.js';
 import type { Role } from '../auth/permissions.js';
@@ -56,9 +57,6 @@ class DemoSession {
   }
 }
 
-/** Records are dated from today: a case cannot have events before it was opened. */
-const today = () => new Date().toISOString().slice(0, 10);
-const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const ALL_CONSENT = CONSENT_ITEMS.map((item) => ({ item, decision: 'given', givenBy: 'person' }));
 
 /** Adult labour answers that make three dimensions positive: a presumed victim. */
@@ -78,7 +76,16 @@ const VICTIM_ANSWERS = [
  * waits for a shelter place; a girl is placed at the CPC; one referral was declined; a second
  * notice is still expected. Each flow can be walked on from Swagger.
  */
-export async function loadDemoRecords(baseUrl: string, password: string, agencies: Map<string, string>): Promise<void> {
+export async function loadDemoRecords(
+  baseUrl: string,
+  password: string,
+  agencies: Map<string, string>,
+  timeZone: string,
+): Promise<void> {
+  // Records are dated from today in the deployment's time zone, the day the server opens cases on:
+  // a case cannot have events before it was opened, nor in the future.
+  const today = () => localDate(new Date(), timeZone);
+  const inDays = (n: number) => addDays(today(), n);
   const id = (code: string) => agencies.get(code)!;
   const as = (agency: string, role: Role | 'reception') => DemoSession.signIn(baseUrl, agency, role, password);
   const [vtcAdmin, cpcAdmin, ssvAdmin, vfiAdmin] = await Promise.all([
@@ -136,7 +143,7 @@ export async function loadDemoRecords(baseUrl: string, password: string, agencie
     { assignedCaseworkerId: vtcCaseworkerId },
     khamlaCase.version as number,
   );
-  await vtcOfficer.post(`/facilities/${facility['VTC-DORM']}/admissions`, {
+  const khamlaStay = await vtcOfficer.post(`/facilities/${facility['VTC-DORM']}/admissions`, {
     caseId: khamlaCaseId,
     admittedOn: today(),
   });
@@ -198,14 +205,21 @@ export async function loadDemoRecords(baseUrl: string, password: string, agencie
     findings: 'Parents in Ban Nongdeun welcome him back.',
   });
   await svCaseworker.post(`/referrals/${tracing.id}/complete`, { reason: 'family_traced' }, traced.version as number);
-  await vtcSupervisor.walk(khamlaCaseId, [
-    'screening',
-    'identified',
-    'assessment',
-    'planning',
-    'active',
-    'reintegration',
-  ]);
+  // Each stage follows its fact (docs/case-stages.md): the ATD decision gives `identified`, the
+  // tracing referral `referred`, and the escort home from the VTC dormitory `reintegration`.
+  await vtcSupervisor.walk(khamlaCaseId, ['screening', 'identified', 'referred', 'assessment', 'planning', 'active']);
+  await vtcOfficer.post(
+    `/placements/${khamlaStay.id}/discharge`,
+    {
+      dischargedOn: today(),
+      destination: 'family',
+      reason: 'returned_home',
+      destinationProvinceCode: 'LA-SV',
+      escorted: true,
+    },
+    khamlaStay.version as number,
+  );
+  await vtcSupervisor.walk(khamlaCaseId, ['reintegration']);
   // Reintegration referral to the province: pending in its inbox, to accept from Swagger.
   await vtcSupervisor.post(`/cases/${khamlaCaseId}/referrals`, {
     toAgencyId: id('PLSW-SV'),
