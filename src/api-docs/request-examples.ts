@@ -241,6 +241,17 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   Referrals_cancel: { value: { reason: 'person_moved' } },
   Referrals_withdraw: { value: { reason: 'family_took_her_home' } },
   Referrals_decline: { value: { reason: 'no_capacity' } },
+  Referrals_familyAssessment: {
+    value: {
+      assessedOn: '2026-11-27',
+      familyFound: true,
+      recommendation: 'return_home',
+      householdRisks: ['debt', 'stigma'],
+      findings:
+        'Parents and two younger brothers in Ban Nongdouang; they welcome her back. The family owes the recruiter ' +
+        '3 million kip; the village chief will support the return.',
+    },
+  },
   Facilities_create: {
     value: {
       agencyId: EXAMPLE_IDS.ownAgency,
@@ -264,9 +275,34 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     idsFrom: 'caseId: the case of the person admitted (and referralId when admitting on a referral).',
     expectedFailure: dateOfYourOwn('admittedOn'),
   },
+  Facilities_discharge: {
+    value: {
+      dischargedOn: '2026-11-30',
+      destination: 'family',
+      reason: 'returned_home',
+      destinationProvinceCode: 'LA-SV',
+      escorted: true,
+    },
+    expectedFailure: {
+      status: 422,
+      code: 'DATE_OUT_OF_RANGE',
+      reason:
+        'Put the real dischargedOn: a date before the admission (as in a stay that began today) answers 422 ' +
+        'DATE_OUT_OF_RANGE.',
+    },
+  },
   Assistance_schedule: {
     value: { fromDate: '2026-11-25', months: [1, 3, 6, 12] },
     expectedFailure: dateOfYourOwn('fromDate'),
+  },
+  Assistance_recordFollowUp: {
+    value: {
+      completedOn: '2026-12-01',
+      outcome: 'reached_needs_support',
+      notes:
+        'Visited her at home in Nongdouang: back with her parents, the recruiter still asks the family for the debt.',
+    },
+    expectedFailure: dateOfYourOwn('completedOn'),
   },
   Assistance_cancelFollowUp: { value: { reason: 'person_moved' } },
   Assistance_rescheduleFollowUp: { value: { dueOn: '2027-03-15', reason: 'schedule_conflict' } },

@@ -257,6 +257,19 @@ describe('request body examples in Swagger UI', () => {
       },
     );
     await send('Facilities_admit', supervisor, { id: facility.body.id as string }, { case: caseId });
+    // Admitted on the day the case opened (the example's date is earlier), then the discharge example.
+    const stay = await api(a.base, 'POST', `/facilities/${facility.body.id as string}/admissions`, supervisor, {
+      caseId,
+      admittedOn: (await api(a.base, 'GET', `/cases/${caseId}`, supervisor)).body.openedOn as string,
+    });
+    expect(stay.status).toBe(201);
+    await send(
+      'Facilities_discharge',
+      supervisor,
+      { id: stay.body.id as string },
+      {},
+      { 'if-match': `"${stay.body.version as number}"` },
+    );
     const etagOf = async (id: string) => (await api(a.base, 'GET', `/cases/${id}`, supervisor)).headers.get('etag')!;
     await send('Cases_requestClosure', caseworker, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
     await send('Cases_close', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
@@ -267,10 +280,17 @@ describe('request body examples in Swagger UI', () => {
     const openedOn = (await api(a.base, 'GET', `/cases/${caseId}`, caseworker)).body.openedOn as string;
     const visits = await api(a.base, 'POST', `/cases/${caseId}/follow-ups`, caseworker, {
       fromDate: openedOn,
-      months: [1, 3],
+      months: [1, 3, 6],
     });
     expect(visits.status).toBe(201);
-    const [first, second] = visits.body as { id: string; version: number }[];
+    const [first, second, third] = visits.body as { id: string; version: number }[];
+    await send(
+      'Assistance_recordFollowUp',
+      caseworker,
+      { id: caseId, recordId: third!.id },
+      {},
+      { 'if-match': `"${third!.version}"` },
+    );
     await send(
       'Assistance_cancelFollowUp',
       caseworker,
@@ -316,6 +336,24 @@ describe('request body examples in Swagger UI', () => {
         'if-match': `"${referral.body.version as number}"`,
       },
     );
+    const toTrace = await api(a.base, 'POST', `/cases/${caseId}/referrals`, caseworker, {
+      toAgencyId: lwu,
+      purpose: 'family_tracing',
+      urgency: 'high',
+    });
+    expect(toTrace.status).toBe(201);
+    const tracingAccepted = await api(
+      a.base,
+      'POST',
+      `/referrals/${toTrace.body.id as string}/accept`,
+      lwuWorker,
+      undefined,
+      {
+        'if-match': `"${toTrace.body.version as number}"`,
+      },
+    );
+    expect(tracingAccepted.status).toBe(200);
+    await send('Referrals_familyAssessment', lwuWorker, { id: toTrace.body.id as string });
 
     // returns
     const notice = await send('Returns_create', facilityOfficer);
