@@ -74,7 +74,8 @@ const VICTIM_ANSWERS = [
  * The demo story, through the API: returns from Thailand reach the VTC, one man is identified by
  * the police Anti-Trafficking Department and his family traced by the Savannakhet office; a woman
  * waits for a shelter place; a girl is placed at the CPC; one referral was declined; a second
- * notice is still expected. Each flow can be walked on from Swagger.
+ * notice naming a woman whose mother asked the VTC to trace her is still expected; the Savannakhet
+ * office is asked to take over the man's case. Each flow can be walked on from Swagger.
  */
 export async function loadDemoRecords(
   baseUrl: string,
@@ -301,6 +302,7 @@ export async function loadDemoRecords(
   });
 
   // 4. A second notice, from Thailand through Vang Tao, expected in three days: nobody arrived yet.
+  // Thailand names one of the two returnees; her mother had asked the VTC to trace her.
   await vtcOfficer.post('/return-notices', {
     hostCountry: 'TH',
     hostAgency: 'MSDHS Thailand',
@@ -309,6 +311,42 @@ export async function loadDemoRecords(
     expectedOn: inDays(3),
     peopleCount: 2,
     childrenCount: 0,
+    returnees: [
+      {
+        names: { givenNameLatin: 'Manivanh', familyNameLatin: 'Keobounma', givenNameTh: 'มณีวรรณ' },
+        gender: 'Feminine',
+        birth: { precision: 'year', birthYear: 1999 },
+        homeProvinceCode: 'LA-CH',
+        homeAddress: { district: 'Pakse', village: 'Ban Phonsavang' },
+        vulnerabilities: ['no_documents'],
+      },
+    ],
+  });
+  const vtcCaseworker = await as('MLSW-VTC', 'caseworker');
+  await vtcCaseworker.post('/tracing-requests', {
+    receivedOn: inDays(-20),
+    inquirer: {
+      name: 'Mrs Bounmy Keobounma',
+      relationship: 'mother',
+      contacts: [{ type: 'phone', value: '+856 20 5555 0193' }],
+    },
+    missingPerson: {
+      names: { givenNameLatin: 'Manivanh', familyNameLatin: 'Keobounma', givenNameLo: 'ມະນີວັນ' },
+      gender: 'Feminine',
+      birth: { precision: 'year', birthYear: 1999 },
+      homeProvinceCode: 'LA-CH',
+      lastKnownCountry: 'TH',
+      lastKnownPlace: 'Karaoke bar in Mukdahan',
+      circumstances: 'Went to work in a restaurant in Thailand; has not called home for three months.',
+    },
+  });
+
+  // 5. The Savannakhet office is asked to take over the lead of Khamla's case now that he is home:
+  // pending, for its supervisor to accept or decline from Swagger.
+  await vtcSupervisor.post('/case-transfers', {
+    caseId: khamlaCaseId,
+    toAgencyId: id('PLSW-SV'),
+    note: 'Back with his parents in Kaysone Phomvihane; follow-up visits and vocational training are local now.',
   });
 }
 
