@@ -71,6 +71,17 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       expectedOn: '2026-12-15',
       peopleCount: 3,
       childrenCount: 1,
+      returnees: [
+        {
+          names: { givenNameLatin: 'Somchai', familyNameLatin: 'Phommavong', givenNameTh: 'สมชาย' },
+          gender: 'Masculine',
+          birth: { precision: 'year', birthYear: 1996 },
+          homeProvinceCode: 'LA-SV',
+          homeAddress: { district: 'Kaysone Phomvihane', village: 'Ban Naxeng' },
+          documents: [{ type: 'border_pass', number: 'BP-778812', issuingCountry: 'LA' }],
+          vulnerabilities: ['injury'],
+        },
+      ],
     },
   },
   Returns_arrive: { value: { personId: EXAMPLE_IDS.person }, idsFrom: 'personId: the id POST /persons answered.' },
