@@ -33,8 +33,9 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
   {
     name: ApiTag.Returns,
     description:
-      'Returnees announced by a host country (pre-arrival notices) and their arrival at the Vientiane Transit Centre, ' +
-      'which opens a case led by the receiving agency.',
+      'Returnees announced by a host country (pre-arrival notices, naming people where the host country does), the ' +
+      'people already known who resemble a named returnee, and their arrival at the Vientiane Transit Centre, which ' +
+      'opens a case led by the receiving agency.',
   },
   {
     name: ApiTag.FamilyTracing,
@@ -59,7 +60,8 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     name: ApiTag.Cases,
     description:
       'A case follows one person from intake to closure: open it (directly or from a screening), list and read it, ' +
-      'assign a caseworker and supervisor, move it through its stages, close and reopen it.',
+      'assign a caseworker and supervisor, move it through its stages, hand its lead to another agency, close and ' +
+      'reopen it.',
   },
   {
     name: ApiTag.CaseRecords,

@@ -47,7 +47,8 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   Returns_create: {
     tag: ApiTag.Returns,
     description:
-      'Enter the notice a host country sends before returning Lao nationals; each returnee becomes an expected arrival.',
+      'Enter the notice a host country sends before returning Lao nationals; each returnee becomes an expected arrival. ' +
+      'Name in `returnees` the people the host country names, so they can be matched before the bus arrives.',
   },
   Returns_list: { tag: ApiTag.Returns, description: 'The notices your agency expects, to prepare the reception.' },
   Returns_get: {
@@ -64,8 +65,8 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   Returns_candidates: {
     tag: ApiTag.Returns,
     description:
-      'Before recording the arrival of a named returnee: persons already registered who resemble them, and open ' +
-      'family tracing requests of your agency looking for them. If one is the returnee, give its personId when ' +
+      'Before recording the arrival of a named returnee: persons already registered who resemble them and, if you ' +
+      'hold tracing.read, open family tracing requests of your agency looking for them. If one is the returnee, give its personId when ' +
       'recording the arrival; confirm a tracing match with POST /tracing-requests/{id}/match.',
   },
   Returns_arrive: {
@@ -221,7 +222,7 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description:
       'For supervisors of the lead agency, typically after a return when the home-province office takes the case ' +
       'over. Record consent covering that agency first (sharing_for_referral); settle open referrals and placements. ' +
-      'The other agency then accepts or declines.',
+      'One pending transfer per case; the other agency then accepts or declines.',
   },
   CaseTransfers_list: {
     tag: ApiTag.Cases,
@@ -236,8 +237,8 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   CaseTransfers_accept: {
     tag: ApiTag.Cases,
     description:
-      'Your agency leads the case from now on, with its whole history; name its caseworker and supervisor (default ' +
-      `you). The former lead no longer sees it. ${IF_MATCH}`,
+      'Your agency leads the case from now on, with its whole history; name its caseworker and supervisor (default: ' +
+      `you, when you hold those roles). The former lead no longer sees it. ${IF_MATCH}`,
   },
   CaseTransfers_decline: {
     tag: ApiTag.Cases,
