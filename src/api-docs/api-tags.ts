@@ -1,11 +1,12 @@
 /**
  * The tags of Swagger UI, in the order a caseworker meets the work: sign in, receive returnees,
- * screen, register, open and run a case, refer, place, report, audit, administer. Swagger UI
+ * trace families' missing relatives, screen, register, open and run a case, refer, place, report, audit, administer. Swagger UI
  * shows tags in the order of the document's `tags` list, so this list is the page's table of contents.
  */
 export const ApiTag = {
   SignIn: 'sign-in',
   Returns: 'returns',
+  FamilyTracing: 'family tracing',
   Screening: 'screening',
   Persons: 'persons',
   Cases: 'cases',
@@ -32,8 +33,16 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
   {
     name: ApiTag.Returns,
     description:
-      'Returnees announced by a host country (pre-arrival notices) and their arrival at the Vientiane Transit Centre, ' +
-      'which opens a case led by the receiving agency.',
+      'Returnees announced by a host country (pre-arrival notices, naming people where the host country does), the ' +
+      'people already known who resemble a named returnee, and their arrival at the Vientiane Transit Centre, which ' +
+      'opens a case led by the receiving agency.',
+  },
+  {
+    name: ApiTag.FamilyTracing,
+    description:
+      'Families asking for a relative missing abroad: record the request, look for the person among registered ' +
+      'persons, announced returnees and cases, confirm a match and record the outcome. Staff only; whether the ' +
+      'family is told is the found person’s decision.',
   },
   {
     name: ApiTag.Screening,
@@ -51,7 +60,8 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     name: ApiTag.Cases,
     description:
       'A case follows one person from intake to closure: open it (directly or from a screening), list and read it, ' +
-      'assign a caseworker and supervisor, move it through its stages, close and reopen it.',
+      'assign a caseworker and supervisor, move it through its stages, hand its lead to another agency, close and ' +
+      'reopen it.',
   },
   {
     name: ApiTag.CaseRecords,
@@ -63,7 +73,7 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     name: ApiTag.Referrals,
     description:
       "Sending a case to another agency's inbox (with the person's consent), answering referrals you receive, and " +
-      'the family tracing and assessment the home-province office records.',
+      'the family assessment the home-province office records after visiting the family.',
   },
   {
     name: ApiTag.Facilities,

@@ -47,7 +47,8 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   Returns_create: {
     tag: ApiTag.Returns,
     description:
-      'Enter the notice a host country sends before returning Lao nationals; each returnee becomes an expected arrival.',
+      'Enter the notice a host country sends before returning Lao nationals; each returnee becomes an expected arrival. ' +
+      'Name in `returnees` the people the host country names, so they can be matched before the bus arrives.',
   },
   Returns_list: { tag: ApiTag.Returns, description: 'The notices your agency expects, to prepare the reception.' },
   Returns_get: {
@@ -55,9 +56,56 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     summary: 'One return notice with its expected arrivals',
     description: 'Open a notice to see who is expected and which arrivals are still to be recorded.',
   },
+  Returns_arrival: {
+    tag: ApiTag.Returns,
+    description:
+      'Read one expected arrival and the returnee the host country named, if any, before the bus comes in; then look ' +
+      'for who they may already be (GET /expected-arrivals/{id}/candidates).',
+  },
+  Returns_candidates: {
+    tag: ApiTag.Returns,
+    description:
+      'Before recording the arrival of a named returnee: persons already registered who resemble them and, if you ' +
+      'hold tracing.read, open family tracing requests of your agency looking for them. If one is the returnee, give its personId when ' +
+      'recording the arrival; confirm a tracing match with POST /tracing-requests/{id}/match.',
+  },
   Returns_arrive: {
     tag: ApiTag.Returns,
     description: 'When the returnee reaches the transit centre; the answer names the case opened for them.',
+  },
+
+  // family tracing
+  Tracing_create: {
+    tag: ApiTag.FamilyTracing,
+    description:
+      'When a family comes to your desk about a relative missing abroad: record who asks (the inquirer) and who is ' +
+      'missing. Then look for them (GET /tracing-requests/{id}/candidates).',
+  },
+  Tracing_list: {
+    tag: ApiTag.FamilyTracing,
+    description: 'The requests your agency recorded; filter by status to see the ones still open.',
+  },
+  Tracing_get: {
+    tag: ApiTag.FamilyTracing,
+    description: 'Read a request before confirming a match or recording its outcome; keep the ETag.',
+  },
+  Tracing_candidates: {
+    tag: ApiTag.FamilyTracing,
+    description:
+      'Check regularly while the request is open, and when a notice announces returnees: leads among the persons, ' +
+      'named expected returnees and cases you may see. Nothing is matched automatically.',
+  },
+  Tracing_confirm: {
+    tag: ApiTag.FamilyTracing,
+    description:
+      'When staff have checked that a candidate is the missing person; the request records who confirmed it. Then ' +
+      `record the outcome. ${IF_MATCH}`,
+  },
+  Tracing_outcome: {
+    tag: ApiTag.FamilyTracing,
+    description:
+      'Closes the request. A "found" outcome needs a confirmed match; whether the family is told is the found ' +
+      `person's decision, recorded here. ${IF_MATCH}`,
   },
 
   // screening
@@ -145,6 +193,10 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
       'Your caseload and the cases shared with your agency. All filters are optional: leave them empty to see every ' +
       'case you may see; use nextCursor from the answer for the next page.',
   },
+  Cases_counts: {
+    tag: ApiTag.Cases,
+    description: 'Start of the day: how many closure requests wait for a supervisor and how many visits are overdue.',
+  },
   Cases_get: { tag: ApiTag.Cases, description: 'Open a case; keep the ETag for changes.' },
   Cases_update: {
     tag: ApiTag.Cases,
@@ -165,6 +217,37 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description: 'Only in an emergency: the grant is time-limited, audited and the lead agency is told.',
   },
   Cases_accessGrants: { tag: ApiTag.Cases, description: 'Check who else can see the case and why.' },
+  CaseTransfers_request: {
+    tag: ApiTag.Cases,
+    description:
+      'For supervisors of the lead agency, typically after a return when the home-province office takes the case ' +
+      'over. Record consent covering that agency first (sharing_for_referral); settle open referrals and placements. ' +
+      'One pending transfer per case; the other agency then accepts or declines.',
+  },
+  CaseTransfers_list: {
+    tag: ApiTag.Cases,
+    description: 'Transfers waiting for your answer (direction=incoming, status=pending) and the ones you asked for.',
+  },
+  CaseTransfers_get: {
+    tag: ApiTag.Cases,
+    description:
+      'Read a transfer before answering it: case number, note and a short profile (the case itself stays hidden ' +
+      'until you accept). Keep the ETag.',
+  },
+  CaseTransfers_accept: {
+    tag: ApiTag.Cases,
+    description:
+      'Your agency leads the case from now on, with its whole history; name its caseworker and supervisor (default: ' +
+      `you, when you hold those roles). The former lead no longer sees it. ${IF_MATCH}`,
+  },
+  CaseTransfers_decline: {
+    tag: ApiTag.Cases,
+    description: `When your agency cannot take the case; give a reason code. ${IF_MATCH}`,
+  },
+  CaseTransfers_cancel: {
+    tag: ApiTag.Cases,
+    description: `When the transfer you asked for is no longer needed, before it is answered. ${IF_MATCH}`,
+  },
 
   // case records
   Assistance_recordConsent: {
@@ -220,6 +303,16 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     tag: ApiTag.CaseRecords,
     description: 'After a visit: what was found and what comes next.',
   },
+  Assistance_cancelFollowUp: {
+    tag: ApiTag.CaseRecords,
+    description:
+      'When a scheduled visit will not happen (the person moved, declined, or it is no longer needed); the reason is ' +
+      `a code. It stays on the timeline. ${IF_MATCH}`,
+  },
+  Assistance_rescheduleFollowUp: {
+    tag: ApiTag.CaseRecords,
+    description: `When a scheduled visit must move to another day (today or later), with a reason code. ${IF_MATCH}`,
+  },
   Assistance_addNote: { tag: ApiTag.CaseRecords, description: 'Anything worth keeping that has no form of its own.' },
   Assistance_notes: {
     tag: ApiTag.CaseRecords,
@@ -227,6 +320,10 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description: 'Read the case notes; corrected notes show their latest version.',
   },
   Assistance_correctNote: { tag: ApiTag.CaseRecords, description: 'When a note is wrong: notes are never edited.' },
+  FollowUps_upcoming: {
+    tag: ApiTag.CaseRecords,
+    description: 'Plan the coming weeks: scheduled visits due in a date range; then record each visit as it happens.',
+  },
   FollowUps_overdue: { tag: ApiTag.CaseRecords, description: 'Plan the week: visits past their due date.' },
 
   // referrals

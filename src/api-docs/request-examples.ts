@@ -71,6 +71,17 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       expectedOn: '2026-12-15',
       peopleCount: 3,
       childrenCount: 1,
+      returnees: [
+        {
+          names: { givenNameLatin: 'Somchai', familyNameLatin: 'Phommavong', givenNameTh: 'สมชาย' },
+          gender: 'Masculine',
+          birth: { precision: 'year', birthYear: 1996 },
+          homeProvinceCode: 'LA-SV',
+          homeAddress: { district: 'Kaysone Phomvihane', village: 'Ban Naxeng' },
+          documents: [{ type: 'border_pass', number: 'BP-778812', issuingCountry: 'LA' }],
+          vulnerabilities: ['injury'],
+        },
+      ],
     },
   },
   Returns_arrive: { value: { personId: EXAMPLE_IDS.person }, idsFrom: 'personId: the id POST /persons answered.' },
@@ -241,6 +252,17 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   Referrals_cancel: { value: { reason: 'person_moved' } },
   Referrals_withdraw: { value: { reason: 'family_took_her_home' } },
   Referrals_decline: { value: { reason: 'no_capacity' } },
+  Referrals_familyAssessment: {
+    value: {
+      assessedOn: '2026-11-27',
+      familyFound: true,
+      recommendation: 'return_home',
+      householdRisks: ['debt', 'stigma'],
+      findings:
+        'Parents and two younger brothers in Ban Nongdouang; they welcome her back. The family owes the recruiter ' +
+        '3 million kip; the village chief will support the return.',
+    },
+  },
   Facilities_create: {
     value: {
       agencyId: EXAMPLE_IDS.ownAgency,
@@ -264,10 +286,85 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     idsFrom: 'caseId: the case of the person admitted (and referralId when admitting on a referral).',
     expectedFailure: dateOfYourOwn('admittedOn'),
   },
+  Facilities_discharge: {
+    value: {
+      dischargedOn: '2026-11-30',
+      destination: 'family',
+      reason: 'returned_home',
+      destinationProvinceCode: 'LA-SV',
+      escorted: true,
+    },
+    expectedFailure: {
+      status: 422,
+      code: 'DATE_OUT_OF_RANGE',
+      reason:
+        'Put the real dischargedOn: a date before the admission (as in a stay that began today) answers 422 ' +
+        'DATE_OUT_OF_RANGE.',
+    },
+  },
   Assistance_schedule: {
     value: { fromDate: '2026-11-25', months: [1, 3, 6, 12] },
     expectedFailure: dateOfYourOwn('fromDate'),
   },
+  Assistance_recordFollowUp: {
+    value: {
+      completedOn: '2026-12-01',
+      outcome: 'reached_needs_support',
+      notes:
+        'Visited her at home in Nongdouang: back with her parents, the recruiter still asks the family for the debt.',
+    },
+    expectedFailure: dateOfYourOwn('completedOn'),
+  },
+  Assistance_cancelFollowUp: { value: { reason: 'person_moved' } },
+  Assistance_rescheduleFollowUp: { value: { dueOn: '2027-03-15', reason: 'schedule_conflict' } },
+  Tracing_create: {
+    value: {
+      receivedOn: '2026-11-28',
+      inquirer: {
+        name: 'Mrs Vanh Sisouvanh',
+        relationship: 'mother',
+        contacts: [{ type: 'phone', value: '+856 20 5555 0177' }],
+        address: { district: 'Kaysone Phomvihane', village: 'Nongdouang' },
+      },
+      missingPerson: {
+        names: { givenNameLo: 'ບົວພັນ', familyNameLo: 'ສີສຸວັນ', givenNameLatin: 'Bouaphan', familyNameLatin: 'Sisouvanh' },
+        gender: 'Feminine',
+        birth: { precision: 'year', birthYear: 2005 },
+        homeProvinceCode: 'LA-SV',
+        homeAddress: { district: 'Kaysone Phomvihane', village: 'Nongdouang' },
+        lastKnownCountry: 'TH',
+        lastKnownPlace: 'Rubber plantation near Chanthaburi',
+        lastContactOn: '2026-08-10',
+        circumstances: 'Left with a recruiter for farm work in Thailand in June; her phone has been off since August.',
+      },
+    },
+  },
+  Tracing_confirm: {
+    value: { kind: 'person', id: EXAMPLE_IDS.person },
+    idsFrom: 'id: the candidate staff checked (GET /tracing-requests/{id}/candidates), with its kind.',
+  },
+  Tracing_outcome: {
+    value: {
+      outcome: 'found_family_informed_with_consent',
+      note: 'Bouaphan agreed that her mother be told she is safe at the VTC; her mother was called on 2 December.',
+    },
+  },
+  CaseTransfers_request: {
+    value: {
+      caseId: EXAMPLE_IDS.case,
+      toAgencyId: EXAMPLE_IDS.receivingAgency,
+      note: 'Back home in Kaysone Phomvihane with her family; follow-up visits and vocational training are local now.',
+    },
+    idsFrom:
+      "caseId: a case your agency leads; toAgencyId: the agency taking it over (GET /agencies), which the case's " +
+      'consent must cover.',
+  },
+  CaseTransfers_accept: {
+    value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
+    idsFrom:
+      'the ids of your caseworker and supervisor for the case (GET /users), or leave them out to take it yourself.',
+  },
+  CaseTransfers_decline: { value: { reason: 'outside_our_area' } },
   Agencies_create: {
     value: {
       code: 'PLSW-LP',

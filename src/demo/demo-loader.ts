@@ -83,7 +83,7 @@ export async function loadDemoData(
   });
 
   const recordsLoaded = agencyIds.created.includes('MLSW-VTC');
-  if (recordsLoaded) await loadDemoRecords(baseUrl, password, agencyIds.ids);
+  if (recordsLoaded) await loadDemoRecords(baseUrl, password, agencyIds.ids, config.timeZone);
   logger.info(
     { accounts: DEMO_ACCOUNTS.length, recordsLoaded, passwordSource: source },
     recordsLoaded ? 'loaded the demo data' : 'demo data already present: demo account passwords reset',

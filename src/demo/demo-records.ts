@@ -1,3 +1,4 @@
+import { addDays, localDate } from '../common/clock.js';
 import { CONSENT_ITEMS } from '../reference-data/data/code-lists.js';
 import { DEMO_FACILITIES, demoEmail } from './demo-agencies.js';
 import type { Role } from '../auth/permissions.js';
@@ -56,9 +57,6 @@ class DemoSession {
   }
 }
 
-/** Records are dated from today: a case cannot have events before it was opened. */
-const today = () => new Date().toISOString().slice(0, 10);
-const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const ALL_CONSENT = CONSENT_ITEMS.map((item) => ({ item, decision: 'given', givenBy: 'person' }));
 
 /** Adult labour answers that make three dimensions positive: a presumed victim. */
@@ -76,9 +74,19 @@ const VICTIM_ANSWERS = [
  * The demo story, through the API: returns from Thailand reach the VTC, one man is identified by
  * the police Anti-Trafficking Department and his family traced by the Savannakhet office; a woman
  * waits for a shelter place; a girl is placed at the CPC; one referral was declined; a second
- * notice is still expected. Each flow can be walked on from Swagger.
+ * notice naming a woman whose mother asked the VTC to trace her is still expected; the Savannakhet
+ * office is asked to take over the man's case. Each flow can be walked on from Swagger.
  */
-export async function loadDemoRecords(baseUrl: string, password: string, agencies: Map<string, string>): Promise<void> {
+export async function loadDemoRecords(
+  baseUrl: string,
+  password: string,
+  agencies: Map<string, string>,
+  timeZone: string,
+): Promise<void> {
+  // Records are dated from today in the deployment's time zone, the day the server opens cases on:
+  // a case cannot have events before it was opened, nor in the future.
+  const today = () => localDate(new Date(), timeZone);
+  const inDays = (n: number) => addDays(today(), n);
   const id = (code: string) => agencies.get(code)!;
   const as = (agency: string, role: Role | 'reception') => DemoSession.signIn(baseUrl, agency, role, password);
   const [vtcAdmin, cpcAdmin, ssvAdmin, vfiAdmin] = await Promise.all([
@@ -136,7 +144,7 @@ export async function loadDemoRecords(baseUrl: string, password: string, agencie
     { assignedCaseworkerId: vtcCaseworkerId },
     khamlaCase.version as number,
   );
-  await vtcOfficer.post(`/facilities/${facility['VTC-DORM']}/admissions`, {
+  const khamlaStay = await vtcOfficer.post(`/facilities/${facility['VTC-DORM']}/admissions`, {
     caseId: khamlaCaseId,
     admittedOn: today(),
   });
@@ -198,14 +206,21 @@ export async function loadDemoRecords(baseUrl: string, password: string, agencie
     findings: 'Parents in Ban Nongdeun welcome him back.',
   });
   await svCaseworker.post(`/referrals/${tracing.id}/complete`, { reason: 'family_traced' }, traced.version as number);
-  await vtcSupervisor.walk(khamlaCaseId, [
-    'screening',
-    'identified',
-    'assessment',
-    'planning',
-    'active',
-    'reintegration',
-  ]);
+  // Each stage follows its fact (docs/case-stages.md): the ATD decision gives `identified`, the
+  // tracing referral `referred`, and the escort home from the VTC dormitory `reintegration`.
+  await vtcSupervisor.walk(khamlaCaseId, ['screening', 'identified', 'referred', 'assessment', 'planning', 'active']);
+  await vtcOfficer.post(
+    `/placements/${khamlaStay.id}/discharge`,
+    {
+      dischargedOn: today(),
+      destination: 'family',
+      reason: 'returned_home',
+      destinationProvinceCode: 'LA-SV',
+      escorted: true,
+    },
+    khamlaStay.version as number,
+  );
+  await vtcSupervisor.walk(khamlaCaseId, ['reintegration']);
   // Reintegration referral to the province: pending in its inbox, to accept from Swagger.
   await vtcSupervisor.post(`/cases/${khamlaCaseId}/referrals`, {
     toAgencyId: id('PLSW-SV'),
@@ -287,6 +302,7 @@ export async function loadDemoRecords(baseUrl: string, password: string, agencie
   });
 
   // 4. A second notice, from Thailand through Vang Tao, expected in three days: nobody arrived yet.
+  // Thailand names one of the two returnees; her mother had asked the VTC to trace her.
   await vtcOfficer.post('/return-notices', {
     hostCountry: 'TH',
     hostAgency: 'MSDHS Thailand',
@@ -295,6 +311,42 @@ export async function loadDemoRecords(baseUrl: string, password: string, agencie
     expectedOn: inDays(3),
     peopleCount: 2,
     childrenCount: 0,
+    returnees: [
+      {
+        names: { givenNameLatin: 'Manivanh', familyNameLatin: 'Keobounma', givenNameTh: 'มณีวรรณ' },
+        gender: 'Feminine',
+        birth: { precision: 'year', birthYear: 1999 },
+        homeProvinceCode: 'LA-CH',
+        homeAddress: { district: 'Pakse', village: 'Ban Phonsavang' },
+        vulnerabilities: ['no_documents'],
+      },
+    ],
+  });
+  const vtcCaseworker = await as('MLSW-VTC', 'caseworker');
+  await vtcCaseworker.post('/tracing-requests', {
+    receivedOn: inDays(-20),
+    inquirer: {
+      name: 'Mrs Bounmy Keobounma',
+      relationship: 'mother',
+      contacts: [{ type: 'phone', value: '+856 20 5555 0193' }],
+    },
+    missingPerson: {
+      names: { givenNameLatin: 'Manivanh', familyNameLatin: 'Keobounma', givenNameLo: 'ມະນີວັນ' },
+      gender: 'Feminine',
+      birth: { precision: 'year', birthYear: 1999 },
+      homeProvinceCode: 'LA-CH',
+      lastKnownCountry: 'TH',
+      lastKnownPlace: 'Karaoke bar in Mukdahan',
+      circumstances: 'Went to work in a restaurant in Thailand; has not called home for three months.',
+    },
+  });
+
+  // 5. The Savannakhet office is asked to take over the lead of Khamla's case now that he is home:
+  // pending, for its supervisor to accept or decline from Swagger.
+  await vtcSupervisor.post('/case-transfers', {
+    caseId: khamlaCaseId,
+    toAgencyId: id('PLSW-SV'),
+    note: 'Back with his parents in Kaysone Phomvihane; follow-up visits and vocational training are local now.',
   });
 }
 

@@ -157,6 +157,13 @@ describe('request body examples in Swagger UI', () => {
       ['case_supervisor'],
       'morning alms on Sisavangvong road',
     );
+    const lwuSupervisor = await staff(
+      admin,
+      lwu,
+      'case-supervisor@lwu-cpc.demo.la',
+      ['case_supervisor'],
+      'boat racing at Boun Awk Phansa',
+    );
     const caseworker = await staff(admin, vtc, DEMO_LOGIN_EXAMPLE.email, ['caseworker'], DEMO_LOGIN_EXAMPLE.password);
     const facilityOfficer = await staff(
       admin,
@@ -250,12 +257,54 @@ describe('request body examples in Swagger UI', () => {
       },
     );
     await send('Facilities_admit', supervisor, { id: facility.body.id as string }, { case: caseId });
+    // Admitted on the day the case opened (the example's date is earlier), then the discharge example.
+    const stay = await api(a.base, 'POST', `/facilities/${facility.body.id as string}/admissions`, supervisor, {
+      caseId,
+      admittedOn: (await api(a.base, 'GET', `/cases/${caseId}`, supervisor)).body.openedOn as string,
+    });
+    expect(stay.status).toBe(201);
+    await send(
+      'Facilities_discharge',
+      supervisor,
+      { id: stay.body.id as string },
+      {},
+      { 'if-match': `"${stay.body.version as number}"` },
+    );
     const etagOf = async (id: string) => (await api(a.base, 'GET', `/cases/${id}`, supervisor)).headers.get('etag')!;
     await send('Cases_requestClosure', caseworker, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
     await send('Cases_close', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
     await send('Cases_reopen', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
     const referral = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
     await send('Assistance_schedule', caseworker, { id: caseId });
+    // Visits planned from the day the case opened, as a caseworker would; then one cancelled, one moved.
+    const openedOn = (await api(a.base, 'GET', `/cases/${caseId}`, caseworker)).body.openedOn as string;
+    const visits = await api(a.base, 'POST', `/cases/${caseId}/follow-ups`, caseworker, {
+      fromDate: openedOn,
+      months: [1, 3, 6],
+    });
+    expect(visits.status).toBe(201);
+    const [first, second, third] = visits.body as { id: string; version: number }[];
+    await send(
+      'Assistance_recordFollowUp',
+      caseworker,
+      { id: caseId, recordId: third!.id },
+      {},
+      { 'if-match': `"${third!.version}"` },
+    );
+    await send(
+      'Assistance_cancelFollowUp',
+      caseworker,
+      { id: caseId, recordId: first!.id },
+      {},
+      { 'if-match': `"${first!.version}"` },
+    );
+    await send(
+      'Assistance_rescheduleFollowUp',
+      caseworker,
+      { id: caseId, recordId: second!.id },
+      {},
+      { 'if-match': `"${second!.version}"` },
+    );
     const accepted = async () => {
       const r = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
       const ok = await api(a.base, 'POST', `/referrals/${r.body.id as string}/accept`, lwuWorker, undefined, {
@@ -287,6 +336,24 @@ describe('request body examples in Swagger UI', () => {
         'if-match': `"${referral.body.version as number}"`,
       },
     );
+    const toTrace = await api(a.base, 'POST', `/cases/${caseId}/referrals`, caseworker, {
+      toAgencyId: lwu,
+      purpose: 'family_tracing',
+      urgency: 'high',
+    });
+    expect(toTrace.status).toBe(201);
+    const tracingAccepted = await api(
+      a.base,
+      'POST',
+      `/referrals/${toTrace.body.id as string}/accept`,
+      lwuWorker,
+      undefined,
+      {
+        'if-match': `"${toTrace.body.version as number}"`,
+      },
+    );
+    expect(tracingAccepted.status).toBe(200);
+    await send('Referrals_familyAssessment', lwuWorker, { id: toTrace.body.id as string });
 
     // returns
     const notice = await send('Returns_create', facilityOfficer);
@@ -304,6 +371,48 @@ describe('request body examples in Swagger UI', () => {
       { id: arrival.id },
       { person: returnee.body.id as string },
       { 'if-match': `"${arrival.version}"` },
+    );
+
+    // family tracing: her mother asks the VTC; staff confirm the registered person and record the outcome
+    const tracing = await send('Tracing_create', caseworker);
+    const candidates = await api(
+      a.base,
+      'GET',
+      `/tracing-requests/${tracing.body.id as string}/candidates`,
+      caseworker,
+    );
+    expect(candidates.status).toBe(200);
+    const matched = await send(
+      'Tracing_confirm',
+      caseworker,
+      { id: tracing.body.id as string },
+      { person },
+      { 'if-match': `"${tracing.body.version as number}"` },
+    );
+    await send(
+      'Tracing_outcome',
+      caseworker,
+      { id: tracing.body.id as string },
+      {},
+      { 'if-match': `"${matched.body.version as number}"` },
+    );
+
+    // lead transfer to the LWU (the case's consent covers it): declined once, then asked again and accepted
+    const declined = await send('CaseTransfers_request', supervisor, {}, { case: caseId, receivingAgency: lwu });
+    await send(
+      'CaseTransfers_decline',
+      lwuSupervisor,
+      { id: declined.body.id as string },
+      {},
+      { 'if-match': `"${declined.body.version as number}"` },
+    );
+    const transfer = await send('CaseTransfers_request', supervisor, {}, { case: caseId, receivingAgency: lwu });
+    await send(
+      'CaseTransfers_accept',
+      lwuSupervisor,
+      { id: transfer.body.id as string },
+      { caseworker: await me(lwuWorker), supervisor: await me(lwuSupervisor) },
+      { 'if-match': `"${transfer.body.version as number}"` },
     );
 
     // last: the password change ends the caseworker's sessions

@@ -29,9 +29,10 @@ describe('Swagger UI as the caseworkers desk', () => {
   });
 
   it('lists the tags in workflow order, each with a description, and files every operation under one of them', () => {
-    expect(document.tags.map((t) => t.name).slice(0, 11)).toEqual([
+    expect(document.tags.map((t) => t.name).slice(0, 12)).toEqual([
       'sign-in',
       'returns',
+      'family tracing',
       'screening',
       'persons',
       'cases',

@@ -82,6 +82,29 @@ describe('demo data loaded by the API itself', () => {
         ),
       ).toEqual(expect.arrayContaining(['arrived,arrived,expected', 'expected,expected']));
 
+      // The expected notice names a returnee, whom the VTC's open tracing request finds among its candidates.
+      const named = notices.body
+        .flatMap((n: { arrivals: { status: string; returnee: { names: object } | null }[] }) => n.arrivals)
+        .filter((a: { returnee: unknown }) => a.returnee !== null);
+      expect(named).toEqual([
+        expect.objectContaining({
+          status: 'expected',
+          returnee: expect.objectContaining({ names: expect.any(Object) }),
+        }),
+      ]);
+      const vtcCaseworker = await signIn(api, demoEmail('MLSW-VTC', 'caseworker'), password);
+      const tracing = await call(api, 'GET', '/tracing-requests', vtcCaseworker);
+      expect(tracing.body.map((t: { status: string }) => t.status)).toEqual(['open']);
+      const candidates = await call(api, 'GET', `/tracing-requests/${tracing.body[0].id}/candidates`, vtcCaseworker);
+      expect(candidates.body.expectedReturnees.map((r: { expectedArrivalId: string }) => r.expectedArrivalId)).toEqual([
+        named[0].id,
+      ]);
+
+      // The Savannakhet office has a lead transfer to answer.
+      const svSupervisor = await signIn(api, demoEmail('PLSW-SV', 'case_supervisor'), password);
+      const incoming = await call(api, 'GET', '/case-transfers?direction=incoming', svSupervisor);
+      expect(incoming.body.map((t: { status: string }) => t.status)).toEqual(['pending']);
+
       // Through the application: names encrypted, changes audited with the demo users as actors.
       const stored = await d.owner.query<{ names: string }>(`SELECT encode(names_enc, 'escape') AS names FROM person`);
       expect(stored.rows).toHaveLength(3);
