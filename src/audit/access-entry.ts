@@ -28,11 +28,13 @@ const CASE_ID_FIELDS = new Set(['caseId', 'caseIds', 'eligibleFor']);
 /** Fields that end in Id but name no record. */
 const NOT_RECORD_IDS = new Set(['requestId', 'keyId', 'eventId']);
 const ID_FIELD = /^[a-z][A-Za-z]*Ids?$/;
+/** A typed reference `{ kind: 'expected_arrival', id }` names its id by its kind (`expectedArrivalId`). */
+const TYPED_REFERENCE_KIND = /^[a-z]+(?:_[a-z]+)*$/;
 const MAX_BODY_DEPTH = 3;
 
-/** `support-plans` → `supportPlan`, `facilities` → `facility`, `cases` → `case`. */
+/** `support-plans` → `supportPlan`, `facilities` → `facility`, `cases` → `case`, `expected_arrival` → `expectedArrival`. */
 function singular(collection: string): string {
-  const camel = collection.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const camel = collection.replace(/[-_]([a-z])/g, (_m, c: string) => c.toUpperCase());
   if (camel.endsWith('ies')) return `${camel.slice(0, -3)}y`;
   return camel.endsWith('s') ? camel.slice(0, -1) : camel;
 }
@@ -80,6 +82,8 @@ export function requestedIdsOf(req: Request): { ids: RequestedIds; truncated: bo
     if (depth > MAX_BODY_DEPTH || value === null || typeof value !== 'object') return;
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+      const { kind, id } = item as { kind?: unknown; id?: unknown };
+      if (typeof kind === 'string' && TYPED_REFERENCE_KIND.test(kind)) add(`${singular(kind)}Id`, id);
       for (const [name, v] of Object.entries(item as Record<string, unknown>)) {
         fields(name, v);
         if (v !== null && typeof v === 'object') walk(v, depth + 1);

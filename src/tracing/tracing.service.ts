@@ -115,7 +115,12 @@ export class TracingService {
 
   async get(actor: Actor, id: string): Promise<TracingRequestResponse> {
     const r = await this.visible(actor, id);
-    this.audit.touch('tracing_request', [id]);
+    // The answer hands out the confirmed match's id too (and, for a case, the case it names).
+    this.audit.touch(
+      'tracing_request',
+      [id, ...(r.matchedId ? [r.matchedId] : [])],
+      r.matchedKind === 'case' && r.matchedId ? [r.matchedId] : [],
+    );
     return this.toResponse(r);
   }
 

@@ -63,7 +63,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
   let t: TestApp;
   let requestCounter = 0;
   const agencies: Record<'lead' | 'other' | 'receiver', string> = { lead: '', other: '', receiver: '' };
-  const who: Record<'admin' | 'staff' | 'auditor' | 'caseworker' | 'outsider' | 'anonymous', Who> = {} as never;
+  const who: Record<'admin' | 'staff' | 'receiverStaff' | 'auditor' | 'caseworker' | 'outsider' | 'anonymous', Who> =
+    {} as never;
   const owned: Record<string, string> = {};
   let noticeId: string;
 
@@ -77,6 +78,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
     who.auditor = await deployment.user('auditor', agencies.lead, ['auditor']);
     who.caseworker = await deployment.user('caseworker', agencies.lead, ['caseworker']);
     who.outsider = await deployment.user('outsider', agencies.other, STAFF_ROLES);
+    who.receiverStaff = await deployment.user('receiver', agencies.receiver, STAFF_ROLES);
 
     const a = who.staff.auth;
     owned.agency = agencies.lead;
@@ -196,11 +198,69 @@ describe('access entries name the ids asked for and returned, whatever the outco
     noticeId = notice.body.id!;
     owned.returnNotice = noticeId;
     owned.expectedArrival = notice.body.arrivals[0].id;
-  }, 120_000);
+    owned.tracingRequest = ok(
+      await t.http.post('/tracing-requests').set(a).send(tracingRequestBody()),
+      'tracing request',
+    ).body.id!;
+    // A case of its own per transfer the generated calls settle (accepted, declined, cancelled), and one that
+    // POST /case-transfers may ask for: accepting moves the lead, which the other cases must keep.
+    const transferableCase = async (label: string): Promise<string> => {
+      const person = ok(
+        await t.http
+          .post('/persons')
+          .set(a)
+          .send({ names: { givenNameLatin: `Transfer${suffix()}` }, gender: 'Feminine', confirmNotDuplicate: true }),
+        `${label} person`,
+      ).body.id!;
+      const caseId = ok(await t.http.post('/cases').set(a).send({ personId: person }), `${label} case`).body.id!;
+      ok(
+        await t.http
+          .post(`/cases/${caseId}/consents`)
+          .set(a)
+          .send({
+            purposes: ['assistance', 'sharing_for_referral'],
+            coveredAgencyIds: [agencies.receiver],
+            givenBy: 'person',
+            method: 'written',
+            givenOn: today(),
+          }),
+        `${label} consent`,
+      );
+      return caseId;
+    };
+    const transfer = async (label: string): Promise<string> =>
+      ok(
+        await t.http
+          .post('/case-transfers')
+          .set(a)
+          .send({ caseId: await transferableCase(label), toAgencyId: agencies.receiver }),
+        `${label} transfer`,
+      ).body.id!;
+    owned.caseTransfer = await transfer('accepted');
+    owned.declinedTransfer = await transfer('declined');
+    owned.cancelledTransfer = await transfer('cancelled');
+    owned.transferableCase = await transferableCase('requested');
+  }, 180_000);
   afterAll(() => t?.close());
+
+  /** A tracing request a family brings, valid for POST /tracing-requests. */
+  const tracingRequestBody = () => ({
+    receivedOn: today(),
+    inquirer: { name: 'Mrs Vanh Phommavong', relationship: 'mother' },
+    missingPerson: { names: { givenNameLatin: `Traced${suffix()}` }, gender: 'Masculine', homeProvinceCode: 'LA-SV' },
+  });
+
+  /** Routes that settle a transfer each get their own, still pending when they are called. */
+  const transferFor: Record<string, string> = {
+    '/case-transfers/:id/decline': 'declinedTransfer',
+    '/case-transfers/:id/cancel': 'cancelledTransfer',
+  };
+  /** Routes only the receiving side of a transfer may answer. */
+  const receiverRoutes = new Set(['/case-transfers/:id/accept', '/case-transfers/:id/decline']);
 
   /** The owned record a path parameter names, by the collection it follows. */
   const idFor = (path: string, param: string): string | undefined => {
+    if (transferFor[path] && param === 'id') return owned[transferFor[path]];
     const segments = path.split('/');
     const collection = segments[segments.indexOf(`:${param}`) - 1] ?? '';
     const kinds: Record<string, string> = {
@@ -218,6 +278,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'follow-ups': 'followUp',
       'return-notices': 'returnNotice',
       'expected-arrivals': 'expectedArrival',
+      'tracing-requests': 'tracingRequest',
+      'case-transfers': 'caseTransfer',
     };
     return kinds[collection] ? owned[kinds[collection]] : undefined;
   };
@@ -312,6 +374,12 @@ describe('access entries name the ids asked for and returned, whatever the outco
         childrenCount: 0,
       },
       'POST /expected-arrivals/:id/arrival': { personId: owned.person },
+      'POST /tracing-requests': tracingRequestBody(),
+      // A typed reference: the case asked for is named by its kind.
+      'POST /tracing-requests/:id/match': { kind: 'case', id: owned.case },
+      'POST /tracing-requests/:id/outcome': { outcome: 'not_found' },
+      'POST /case-transfers': { caseId: owned.transferableCase, toAgencyId: agencies.receiver },
+      'POST /case-transfers/:id/decline': { reason: 'outside_our_area' },
     })[key];
 
   /** The current version of the record a write addresses, for If-Match (writes without one are refused). */
@@ -389,6 +457,11 @@ describe('access entries name the ids asked for and returned, whatever the outco
     });
     const body = bodyFor(`${route.method} ${route.path}`) ?? {};
     if (route.method !== 'GET') {
+      // A typed reference `{ kind, id }` asks for the record of that kind.
+      if (typeof body.kind === 'string' && typeof body.id === 'string') {
+        ids.push(body.id);
+        if (body.kind === 'case') caseIds.push(body.id);
+      }
       for (const [name, value] of Object.entries(body)) {
         if (!/Ids?$/.test(name)) continue;
         for (const v of [value].flat()) {
@@ -569,6 +642,45 @@ describe('access entries name the ids asked for and returned, whatever the outco
       expect((await t.http.get(`/audit/cases/${owned.case}/access`).set(who.outsider.auth)).status).toBe(403);
     });
 
+    it('a tracing match names the record it asks for by its kind, refused or not, and reads of the matched request name it', async () => {
+      const created = ok(
+        await t.http.post('/tracing-requests').set(who.staff.auth).send(tracingRequestBody()),
+        'tracing request',
+      );
+      const send = (as: Who, requestId: string) =>
+        t.http
+          .post(`/tracing-requests/${created.body.id}/match`)
+          .set(as.auth)
+          .set('x-request-id', requestId)
+          .set('if-match', `"${created.body.version}"`)
+          .send({ kind: 'case', id: owned.case });
+      const ids = [`match-a-${suffix()}`, `match-b-${suffix()}`, `match-c-${suffix()}`];
+      expect((await send(who.outsider, ids[0]!)).status).toBe(404);
+      expect((await send(who.staff, ids[1]!)).status).toBe(200);
+      const read = await t.http
+        .get(`/tracing-requests/${created.body.id}`)
+        .set(who.staff.auth)
+        .set('x-request-id', ids[2]!);
+      expect(read.body.match).toMatchObject({ kind: 'case', id: owned.case });
+      const [probe, match, reread] = await Promise.all(ids.map(entryOf));
+      const requested = { tracingRequestId: [created.body.id], caseId: [owned.case] };
+      expect(probe).toMatchObject({ outcome: 'failed', status: 404, case_ids: [owned.case], details: { requested } });
+      expect(match).toMatchObject({ outcome: 'allowed', case_ids: [owned.case], details: { requested } });
+      expect(reread).toMatchObject({ outcome: 'allowed', resource_type: 'tracing_request', case_ids: [owned.case] });
+      expect([...reread.resource_ids!].sort()).toEqual([created.body.id, owned.case].sort());
+      expect(await caseAccess(owned.case)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            userId: who.outsider.userId,
+            route: '/tracing-requests/:id/match',
+            outcome: 'failed',
+            statuses: [404],
+          }),
+          expect.objectContaining({ userId: who.staff.userId, route: '/tracing-requests/:id', outcome: 'allowed' }),
+        ]),
+      );
+    });
+
     it("a caseworker's refused closure appears in the case access log", async () => {
       const visible = await t.http.get(`/cases/${owned.case}`).set(who.caseworker.auth);
       expect(visible.status).toBe(200);
@@ -638,7 +750,9 @@ describe('access entries name the ids asked for and returned, whatever the outco
     const refusedAnswers: string[] = [];
     for (const route of routesUnderTest()) {
       const key = `${route.method} ${route.path}`;
-      const as = holder(route.permission, [who.staff, who.admin, who.auditor]);
+      const as = receiverRoutes.has(route.path)
+        ? who.receiverStaff
+        : holder(route.permission, [who.staff, who.admin, who.auditor]);
       if (!as) throw new Error(`nobody holds ${route.permission}`);
       const idempotencyKey = route.method === 'POST' ? `access-entry-${suffix()}${suffix()}` : undefined;
       const first = await call(route, as, { idempotencyKey });
@@ -689,7 +803,15 @@ describe('access entries name the ids asked for and returned, whatever the outco
         'POST /cases/:id/services',
         'POST /cases/:id/follow-ups',
         'POST /cases/:id/referrals',
+        'POST /tracing-requests',
+        'POST /tracing-requests/:id/match',
+        'POST /tracing-requests/:id/outcome',
+        'POST /case-transfers',
+        'POST /case-transfers/:id/accept',
+        'POST /case-transfers/:id/decline',
+        'POST /case-transfers/:id/cancel',
       ]),
     );
+    expect(answered).toEqual(expect.arrayContaining(['GET /tracing-requests/:id', 'GET /case-transfers/:id']));
   }, 300_000);
 });

@@ -241,6 +241,51 @@ describe('journey 5: a family tracing request matched to a returnee announced by
     expect(denied.map((e) => e.route)).toEqual(
       expect.arrayContaining(['/tracing-requests/:id', '/expected-arrivals/:id/arrival']),
     );
+    // Refusals name the ids they asked for: the provincial probe of his case is in the case's own access log
+    // (the refusals that came before the case existed are found by the records they asked for).
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          userId: provincial.id,
+          agencyId: province.id,
+          route: '/cases/:id',
+          outcome: 'failed',
+          statuses: [404],
+        }),
+      ]),
+    );
+    expect(log.filter((l) => l.outcome !== 'allowed').every((l) => l.userId === provincial.id)).toBe(true);
+    const refusalsOf = async (resourceId: string) =>
+      (await auditEvents(d, auditor, { resourceId, category: 'access' }))
+        .filter((e) => e.outcome !== 'allowed')
+        .map((e) => ({ user: e.actorUserId, route: e.route, status: e.status, requested: e.details?.requested }));
+    expect(await refusalsOf(tracing.id)).toEqual(
+      expect.arrayContaining([
+        {
+          user: provincial.id,
+          route: '/tracing-requests/:id',
+          status: 404,
+          requested: { tracingRequestId: [tracing.id] },
+        },
+        {
+          user: reception.id,
+          route: '/tracing-requests/:id',
+          status: 403,
+          requested: { tracingRequestId: [tracing.id] },
+        },
+      ]),
+    );
+    expect(await refusalsOf(sonArrival.id)).toEqual([
+      {
+        user: reception.id,
+        route: '/expected-arrivals/:id/arrival',
+        status: 403,
+        requested: { expectedArrivalId: [sonArrival.id] },
+      },
+    ]);
+    expect(await refusalsOf(noticeId)).toEqual([
+      { user: provincial.id, route: '/return-notices/:id', status: 404, requested: { returnNoticeId: [noticeId] } },
+    ]);
     const everything = JSON.stringify(await auditEvents(d, auditor, {}));
     for (const secret of [
       'Vanh',

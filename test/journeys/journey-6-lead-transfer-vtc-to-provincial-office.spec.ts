@@ -243,6 +243,50 @@ describe('journey 6: the lead of a case moves from the VTC to the provincial off
     );
     expect(onTheCase.length).toBeGreaterThanOrEqual(4);
     expect(onTheCase.every((e) => e.status === 404)).toBe(true);
+    // Refusals name the case they concern, so every one is in the case's own access log too, the shelter's
+    // probe of the transfer included.
+    const names = new Map<string | null, string>([
+      [vtcCaseworker.id, 'vtcCaseworker'],
+      [vtcSupervisor.id, 'vtcSupervisor'],
+      [provSupervisor.id, 'provSupervisor'],
+      [provCaseworker.id, 'provCaseworker'],
+      [shelterSupervisor.id, 'shelterSupervisor'],
+    ]);
+    const agencyNames = new Map<string | null, string>([
+      [vtc.id, 'vtc'],
+      [province.id, 'province'],
+      [shelter.id, 'shelter'],
+    ]);
+    const refusals = log
+      .filter((l) => l.outcome !== 'allowed')
+      .map(
+        (l) => `${names.get(l.userId)}@${agencyNames.get(l.agencyId)} ${l.route} ${l.outcome} ${l.statuses.join(',')}`,
+      );
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        'provSupervisor@province /cases/:id failed 404',
+        'provCaseworker@province /cases/:id failed 404',
+        'shelterSupervisor@shelter /cases/:id failed 404',
+        'vtcSupervisor@vtc /case-transfers failed 422',
+        'vtcCaseworker@vtc /cases/:id failed 404',
+        'vtcCaseworker@vtc /cases/:id/notes failed 404',
+        'vtcCaseworker@vtc /cases/:id/services failed 404',
+        'vtcSupervisor@vtc /cases/:id/timeline failed 404',
+      ]),
+    );
+    // The shelter's probe of the transfer names the transfer it asked for (row-level security hides the transfer,
+    // and so its case, from the shelter's own request).
+    const transferProbes = (await auditEvents(d, auditor, { resourceId: transfer.id, category: 'access' }))
+      .filter((e) => e.outcome !== 'allowed')
+      .map((e) => ({ user: e.actorUserId, route: e.route, status: e.status, requested: e.details?.requested }));
+    expect(transferProbes).toEqual([
+      {
+        user: shelterSupervisor.id,
+        route: '/case-transfers/:id',
+        status: 404,
+        requested: { caseTransferId: [transfer.id] },
+      },
+    ]);
     const everything = JSON.stringify(await auditEvents(d, auditor, {}));
     for (const secret of ['Phetsamone', 'ເພັດສະໝອນ', 'Dongkhamxang', 'bus station', 'Songkhone district'])
       expect(everything).not.toContain(secret);

@@ -118,14 +118,20 @@ export async function auditEvents(
   return all;
 }
 
+/** One group of GET /audit/cases/{id}/access: a user's requests on one route with one outcome. */
+export interface CaseAccessGroup {
+  userId: string | null;
+  agencyId: string | null;
+  route: string | null;
+  action: string;
+  outcome: string;
+  count: number;
+  replays: number;
+  statuses: number[];
+}
+
 /** GET /audit/cases/{id}/access as an auditor. */
-export async function caseAccessLog(
-  d: Deployment,
-  auditor: Staff,
-  caseId: string,
-): Promise<
-  { userId: string | null; agencyId: string | null; route: string | null; action: string; outcome: string }[]
-> {
+export async function caseAccessLog(d: Deployment, auditor: Staff, caseId: string): Promise<CaseAccessGroup[]> {
   const res = await d.t.http.get(`/audit/cases/${caseId}/access`).set(auditor.auth);
   if (res.status !== 200) throw new Error(`GET /audit/cases/{id}/access: ${res.status}`);
   return res.body;
