@@ -16,12 +16,16 @@ interface Running {
   exited: Promise<number | null>;
 }
 
+/** Every API this file starts, so a failed test cannot leave one running after the suite. */
+const started: ChildProcess[] = [];
+
 function start(env: Record<string, string>): Running {
   let out = '';
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -44,7 +48,10 @@ async function waitReady(port: number, timeoutMs: number): Promise<number> {
 
 describe('process lifecycle (built app, embedded database)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctcm-lifecycle-'));
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('starts with no configuration, survives a restart with its data, and stops cleanly on SIGTERM', async () => {
     const port = await freeLocalPort();
