@@ -20,4 +20,6 @@ class BaselineModule {}
 
 const app = await NestFactory.create<NestExpressApplication>(BaselineModule, { logger: false });
 await app.listen(Number(process.env.PORT ?? 3900), '127.0.0.1');
+const bound = app.getHttpServer().address() as { port: number };
+process.stdout.write(`${JSON.stringify({ msg: 'listening', url: `http://127.0.0.1:${bound.port}` })}\n`);
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -28,7 +28,10 @@ const server = http.createServer((req, res) => {
   );
 });
 server.keepAliveTimeout = 30_000;
-server.listen(Number(process.env.PORT ?? 3901), '127.0.0.1');
+server.listen(Number(process.env.PORT ?? 3901), '127.0.0.1', () => {
+  const bound = server.address() as { port: number };
+  process.stdout.write(`${JSON.stringify({ msg: 'listening', url: `http://127.0.0.1:${bound.port}` })}\n`);
+});
 process.once('SIGTERM', () => {
   server.close(() => void pool.end().then(() => process.exit(0)));
   server.closeAllConnections();

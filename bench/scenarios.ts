@@ -50,12 +50,11 @@ const SCREENING_ANSWERS = 60;
 // --- processes ---------------------------------------------------------------------------
 
 /** The API environment: production mode, every secret given, the databases of the benchmark cluster. */
-export function apiEnv(ctx: Ctx, db: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
+export function apiEnv(ctx: Ctx, db: string, extra: Record<string, string> = {}): Record<string, string> {
   const k = ctx.bc.keys;
   return {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(port),
     DATABASE_URL: ctx.bc.appUrl(db),
     DATABASE_OWNER_URL: ctx.bc.ownerUrl(db),
     DATA_DIR: path.join(ctx.paths.workDir, `api-data-${db}`),
@@ -74,7 +73,7 @@ export function apiEnv(ctx: Ctx, db: string, port: number, extra: Record<string,
 
 /** The non-secret part of the API configuration, for the results. */
 export function apiConfigSummary(ctx: Ctx): Record<string, string> {
-  const env = apiEnv(ctx, 'db', 0);
+  const env = apiEnv(ctx, 'db');
   const shown = ['NODE_ENV', 'LOG_LEVEL', 'AUTH_RATE_LIMIT_PER_MINUTE', 'TRUST_PROXY_HOPS'];
   return {
     ...Object.fromEntries(shown.map((k) => [k, env[k]!])),
@@ -91,11 +90,9 @@ export async function startApi(
   nodeArgs: string[] = [],
   extraEnv: Record<string, string> = {},
 ): Promise<Started> {
-  const port = await freeLocalPort();
   return startNode({
     entry: ctx.paths.mainJs,
-    env: apiEnv(ctx, db, port, extraEnv),
-    port,
+    env: apiEnv(ctx, db, extraEnv),
     readyPath: '/health/ready',
     logFile: path.join(ctx.paths.logDir, `api-${label}.log`),
     nodeArgs,
@@ -186,11 +183,9 @@ async function serverDurations(
 // --- baselines --------------------------------------------------------------------------------
 
 export async function baselineNest(ctx: Ctx): Promise<LoadResult> {
-  const port = await freeLocalPort();
   const proc = await startNode({
     entry: ctx.paths.baselineNestJs,
-    env: { PORT: String(port), NODE_ENV: 'production' },
-    port,
+    env: { NODE_ENV: 'production' },
     readyPath: '/ping',
     logFile: path.join(ctx.paths.logDir, 'baseline-nest.log'),
   });
@@ -210,11 +205,9 @@ export async function baselineNest(ctx: Ctx): Promise<LoadResult> {
 }
 
 export async function baselinePg(ctx: Ctx, t: Target, samples: Samples): Promise<LoadResult> {
-  const port = await freeLocalPort();
   const proc = await startNode({
     entry: ctx.paths.baselinePgJs,
-    env: { PORT: String(port), DATABASE_URL: ctx.bc.ownerUrl(t.db), POOL_SIZE: '10', NODE_ENV: 'production' },
-    port,
+    env: { DATABASE_URL: ctx.bc.ownerUrl(t.db), POOL_SIZE: '10', NODE_ENV: 'production' },
     readyPath: '/health',
     logFile: path.join(ctx.paths.logDir, 'baseline-pg.log'),
   });
@@ -743,10 +736,8 @@ export interface StartupResult {
 /** `node dist/src/main.js` with no DATABASE_URL: first start (initdb, migrations, seed) and restart on the same folder. */
 export async function startup(ctx: Ctx): Promise<StartupResult> {
   const dataDir = fs.mkdtempSync(path.join(ctx.paths.workDir, 'startup-'));
-  const port = await freeLocalPort();
   const env = {
     NODE_ENV: 'development',
-    PORT: String(port),
     EMBEDDED_DB_PORT: String(await freeLocalPort()),
     DATA_DIR: dataDir,
     LOG_LEVEL: ctx.o.logLevel,
@@ -755,7 +746,6 @@ export async function startup(ctx: Ctx): Promise<StartupResult> {
     const first = await startNode({
       entry: ctx.paths.mainJs,
       env,
-      port,
       readyPath: '/health/ready',
       logFile: path.join(ctx.paths.logDir, 'startup-first.log'),
       readyTimeoutMs: 120_000,
@@ -765,7 +755,6 @@ export async function startup(ctx: Ctx): Promise<StartupResult> {
     const again = await startNode({
       entry: ctx.paths.mainJs,
       env,
-      port,
       readyPath: '/health/ready',
       logFile: path.join(ctx.paths.logDir, 'startup-restart.log'),
       readyTimeoutMs: 120_000,

@@ -68,11 +68,14 @@ async function main(): Promise<void> {
     await db.close();
     process.exit(1);
   }
-  const url = `http://${browsableHost(config.http.host)}:${config.http.port}`;
+  // PORT=0 asks the system for a free port: report the one actually bound.
+  const bound = app?.getHttpServer().address();
+  const port = typeof bound === 'object' && bound ? bound.port : config.http.port;
+  const url = `http://${browsableHost(config.http.host)}:${port}`;
   const docsUrl = config.http.swaggerEnabled ? `${url}/docs` : undefined;
   logger.info(
     {
-      url: `http://${config.http.host}:${config.http.port}`,
+      url: `http://${config.http.host}:${port}`,
       node: process.versions.node,
       docs: config.http.swaggerEnabled ? '/docs' : 'disabled',
       startupMs: Date.now() - startedAt,

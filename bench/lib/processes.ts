@@ -20,7 +20,6 @@ export interface Started {
 export interface StartOptions {
   entry: string;
   env: Record<string, string>;
-  port: number;
   readyPath: string;
   logFile: string;
   nodeArgs?: string[];
@@ -36,12 +35,36 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-/** Starts `node <entry>` with only the given environment, output to a file, and waits until it answers. */
+/**
+ * The port a process started with PORT=0 reports when it listens. Picking a free
+ * port beforehand races with other processes: a readiness check could reach someone else's.
+ */
+function listeningPort(file: string, from: number): number | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file).subarray(from).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    // The API's console line (printed at any log level), or a baseline's JSON line.
+    const m = /^API ready at http:\/\/[^/\s]*:(\d+)|"msg":"listening".*"url":"http:\/\/[^"]*:(\d+)"/.exec(line);
+    const port = Number(m?.[1] ?? m?.[2]);
+    if (port > 0) return port;
+  }
+  return undefined;
+}
+
+/**
+ * Starts `node <entry>` with only the given environment (and PORT=0), output to a file, and
+ * waits until it says where it listens and answers there.
+ */
 export async function startNode(o: StartOptions): Promise<Started> {
   const out = fs.openSync(o.logFile, 'a');
+  const logStart = fs.fstatSync(out).size;
   const t0 = performance.now();
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), o.entry], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...o.env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...o.env, PORT: '0' },
     stdio: ['ignore', out, out],
     cwd: o.cwd,
   });
@@ -55,13 +78,19 @@ export async function startNode(o: StartOptions): Promise<Started> {
       resolve(exitCode);
     }),
   );
-  const url = `http://127.0.0.1:${o.port}`;
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
+  let port: number | undefined;
   let readyMs = -1;
   while (Date.now() < deadline) {
     if (exitCode !== undefined)
       throw new Error(`${o.entry} exited with ${exitCode} before it was ready:\n${tail(o.logFile)}`);
+    port ??= listeningPort(o.logFile, logStart);
+    if (port === undefined) {
+      await sleep(25);
+      continue;
+    }
     try {
+      const url = `http://127.0.0.1:${port}`;
       const res = await fetch(`${url}${o.readyPath}`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
       if (res.status === 200) {
@@ -79,8 +108,8 @@ export async function startNode(o: StartOptions): Promise<Started> {
   }
   return {
     pid: child.pid!,
-    port: o.port,
-    url,
+    port: port!,
+    url: `http://127.0.0.1:${port}`,
     logFile: o.logFile,
     readyMs,
     exited,

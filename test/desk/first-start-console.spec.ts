@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freeLocalPort } from '../../src/database/embedded-postgres.js';
 import { framed, ONE_TIME_PASSWORD_FILE, showOneTimePassword } from '../../src/users/first-start-notice.js';
 import { deploy, type Deployment } from '../harness/spawned-api.js';
 import { testClusterInfo } from '../harness/test-cluster.js';
@@ -15,12 +14,11 @@ describe('console at first start', () => {
   afterAll(() => d?.close());
 
   it('keeps the one-time password out of the JSON log, shows a plain "API ready" link, routes at debug', async () => {
-    const port = await freeLocalPort();
     let stdout = '';
     let stderr = '';
     // detached: a session of its own, without a controlling terminal, as in a container or CI.
     const child = spawn(process.execPath, ['dist/src/main.js'], {
-      env: { PATH: process.env.PATH ?? '', ...d.env, PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', ...d.env, PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -29,7 +27,7 @@ describe('console at first start', () => {
     const exited = new Promise<void>((resolve) =>
       child.on('exit', () => {
         // The run's log canary scan reads these lines too.
-        fs.appendFileSync(path.join(testClusterInfo().logDir, `spawned-first-start-${port}.log`), stdout + stderr);
+        fs.appendFileSync(path.join(testClusterInfo().logDir, `spawned-first-start-${child.pid}.log`), stdout + stderr);
         resolve();
       }),
     );
@@ -43,7 +41,10 @@ describe('console at first start', () => {
       while (!/Delete the file after signing in[\s\S]*\+-+\+\n/.test(stderr) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
 
-      expect(stderr).toMatch(new RegExp(`^API ready at http://127\\.0\\.0\\.1:${port}/docs$`, 'm'));
+      // PORT=0: the line names the port the system gave, as a browser link to Swagger UI.
+      const ready = /^API ready at http:\/\/127\.0\.0\.1:(\d+)\/docs$/m.exec(stderr);
+      expect(ready).not.toBeNull();
+      const port = Number(ready![1]);
       const file = path.join(d.env.DATA_DIR!, ONE_TIME_PASSWORD_FILE);
       const [email, password] = fs.readFileSync(file, 'utf8').trim().split('\n');
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);

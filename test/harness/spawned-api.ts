@@ -15,6 +15,7 @@ import {
 } from '../../src/database/embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from '../../src/database/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
+import { ownListeningPort } from './listening-port.js';
 import { TEST_CLUSTER_ENV, type TestClusterInfo } from './test-cluster.js';
 
 /**
@@ -100,10 +101,9 @@ export interface Api {
 }
 
 export async function startApi(d: Deployment, extraEnv: Record<string, string> = {}): Promise<Api> {
-  const port = await freeLocalPort();
   let out = '';
   const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { PATH: process.env.PATH ?? '', ...d.env, ...extraEnv, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', ...d.env, ...extraEnv, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
@@ -114,19 +114,19 @@ export async function startApi(d: Deployment, extraEnv: Record<string, string> =
       const info = process.env[TEST_CLUSTER_ENV]
         ? (JSON.parse(process.env[TEST_CLUSTER_ENV]) as TestClusterInfo)
         : undefined;
-      if (info) fs.appendFileSync(path.join(info.logDir, `spawned-${port}.log`), out || '\n');
+      if (info) fs.appendFileSync(path.join(info.logDir, `spawned-${child.pid}.log`), out || '\n');
       resolve(code);
     }),
   );
+  const port = await ownListeningPort(child, () => out);
   const base = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {
     try {
       if ((await fetch(`${base}/health/ready`)).status === 200) break;
     } catch {
-      // not up yet
+      // not ready yet
     }
-    // A start takes 1-3 s on a quiet machine; the bound is for a hung process, not a slow one.
     if (Date.now() - t0 > 120_000) throw new Error(`API did not become ready:\n${out}`);
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} before it was ready:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -192,6 +192,12 @@ export async function call(
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(60_000),
+  }).catch((err: Error) => {
+    // Say whether the process is gone and why, not only "fetch failed".
+    const state = api.child.exitCode === null ? 'still running' : `exited with ${api.child.exitCode}`;
+    throw new Error(`${method} ${p}: ${err.message} (API ${state}); its last output:\n${api.output().slice(-4000)}`, {
+      cause: err,
+    });
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, ms: Date.now() - t0 };

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import pg from 'pg';
 import { pgTool } from '../../scripts/backup.js';
+import { ownListeningPort } from '../harness/listening-port.js';
 import { testClusterInfo } from '../harness/test-cluster.js';
 import { type ConfigError, loadConfig } from '../../src/config/app-config.js';
 import {
@@ -216,11 +217,10 @@ describe('docker compose deployment (without Docker)', () => {
       await client.end();
     }
 
-    // The network: `db` resolves to this machine, and the ports are free ones.
-    const port = await freeLocalPort();
+    // The network: `db` resolves to this machine; the API listens where the system lets it.
     const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
     for (const [key, value] of Object.entries(apiEnv)) env[key] = value.replace('@db:5432/', `@127.0.0.1:${dbPort}/`);
-    env.PORT = String(port);
+    env.PORT = '0';
     env.HOST = '127.0.0.1';
     expect(env.NODE_ENV).toBe('production');
 
@@ -243,6 +243,7 @@ registerHooks({
     api = spawn(process.execPath, ['--import', deny, 'dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     api.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     api.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const port = await ownListeningPort(api, () => out);
     await waitReady(`http://127.0.0.1:${port}`, api, () => out, 120_000);
 
     const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as Record<string, unknown>;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { freeLocalPort } from '../../src/database/embedded-postgres.js';
 import { SUPPORTED_NODE_MAJOR } from '../../src/runtime-check.js';
+import { ownListeningPort } from '../harness/listening-port.js';
 
 /**
  * The production build as a user runs it: `node dist/src/main.js` with no configuration
@@ -32,15 +33,18 @@ function start(env: Record<string, string>): Running {
   return { child, output: () => out, exited };
 }
 
-async function waitReady(port: number, timeoutMs: number): Promise<number> {
+/** The base URL of the process once it answers ready (it listens on a port the system chose). */
+async function waitReady(proc: ReturnType<typeof start>, timeoutMs: number): Promise<string> {
   const t0 = Date.now();
+  const base = `http://127.0.0.1:${await ownListeningPort(proc.child, proc.output, timeoutMs)}`;
   while (Date.now() - t0 < timeoutMs) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-      if (res.status === 200) return Date.now() - t0;
+      const res = await fetch(`${base}/health/ready`);
+      if (res.status === 200) return base;
     } catch {
-      // not listening yet
+      // not answering yet
     }
+    if (proc.child.exitCode !== null) throw new Error(`exited with ${proc.child.exitCode}:\n${proc.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not ready within ${timeoutMs} ms`);
@@ -54,18 +58,17 @@ describe('process lifecycle (built app, embedded database)', () => {
   });
 
   it('starts with no configuration, survives a restart with its data, and stops cleanly on SIGTERM', async () => {
-    const port = await freeLocalPort();
     const dbPort = await freeLocalPort();
-    const env = { PORT: String(port), EMBEDDED_DB_PORT: String(dbPort), DATA_DIR: dataDir, LOG_LEVEL: 'debug' };
+    const env = { PORT: '0', EMBEDDED_DB_PORT: String(dbPort), DATA_DIR: dataDir, LOG_LEVEL: 'debug' };
 
     // A first start (initdb, migrations) takes about 10 s on a quiet machine, a restart 2 s; the
     // bounds are ten times that, for a hung process, not a slow one: timings belong to the benchmark.
     const first = start(env);
-    await waitReady(port, 120_000);
+    let base = await waitReady(first, 120_000);
     // npm test runs on the Node that the project pins, and the start log names it.
     expect(process.versions.node.split('.')[0]).toBe(String(SUPPORTED_NODE_MAJOR));
     expect(first.output()).toContain(`"node":"${process.versions.node}"`);
-    const docs = await fetch(`http://127.0.0.1:${port}/docs/`);
+    const docs = await fetch(`${base}/docs/`);
     expect(docs.status).toBe(200);
 
     const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
@@ -80,17 +83,17 @@ describe('process lifecycle (built app, embedded database)', () => {
 
     // Another process on the same data folder (an admin command, a second `npm start`) must not
     // stop the server it did not start: it refuses, and the running API keeps answering.
-    const intruder = start({ ...env, PORT: String(await freeLocalPort()) });
+    const intruder = start(env);
     expect(await intruder.exited).toBe(1);
     expect(intruder.output()).toContain('it is left running');
-    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('"msg":"stopped"');
 
     const second = start(env);
-    await waitReady(port, 60_000);
+    base = await waitReady(second, 60_000);
     // Postgres' own log reaches ours at debug level: a clean stop leaves no crash recovery.
     expect(second.output()).toContain('database system is ready to accept connections');
     expect(second.output()).not.toMatch(/not properly shut down|automatic recovery in progress/);
