@@ -73,6 +73,8 @@ async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_URL: appRoleUrl(info, databaseName),
     DATA_DIR: path.join(info.dir, 'data', databaseName),
     DATABASE_POOL_SIZE: '5',
+    // Ten times what a quiet machine needs: a busy one must not turn a slow connect into a failure.
+    DATABASE_CONNECT_TIMEOUT_MS: '30000',
     // Tests sign in many users from one address; the rate-limit test sets its own limit.
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     // Tests seal the audit chain explicitly, so tamper checks are deterministic.
