@@ -4,9 +4,8 @@ import { type BirthDetails, PersonNames } from '../persons/dto/person.dto.js';
 
 /**
  * Names as families and host-country agencies give them: Lao script, romanised, and Thai script
- * (Thai authorities write returnees' names in Thai). Thai words get exact blind indexes only:
- * the phonetic key (src/crypto/lao-phonetic.ts) knows Lao script and Latin letters, not Thai
- * yet, so a Thai spelling meets a Lao or Latin one only through another name field.
+ * (Thai authorities write returnees' names in Thai). Thai words get exact and phonetic blind
+ * indexes; the phonetic key (src/crypto/lao-phonetic.ts) lets สมใจ meet ສົມໃຈ and Somchai.
  */
 export class ScriptNames extends PersonNames {
   @ApiPropertyOptional({ description: 'Given name in Thai script', example: 'สมใจ', maxLength: 100 })

@@ -75,7 +75,7 @@ describe('persons: encrypted identities, matching across scripts, duplicates and
     expect(badGender.body.errors.map((e: { field: string }) => e.field)).toContain('gender');
   });
 
-  it('matches ສົມໃຈ with "Somchai" and "Somchay" through blind indexes, among visible persons only', async () => {
+  it('matches ສົມໃຈ with "Somchai", "Somchay" and Thai สมใจ through blind indexes, among visible persons only', async () => {
     const lao = await create(screener, {
       names: { givenNameLo: 'ສົມໃຈ', familyNameLo: 'ວົງໄຊ' },
       gender: 'Masculine',
@@ -106,6 +106,16 @@ describe('persons: encrypted identities, matching across scripts, duplicates and
           .send({ names: { givenNameLatin: 'Somchai' } })
       ).body.map((c: { personId: string }) => c.personId),
     ).toContain(lao.body.id);
+    // The same name in Thai script, as papers from Thailand spell it.
+    const forThai = await t.http
+      .post('/persons/matches')
+      .set(screener.auth)
+      .send({ names: { aliases: ['สมใจ วงไซ'] }, birthYear: 1995 });
+    expect(forThai.status).toBe(200);
+    expect(forThai.body[0]).toMatchObject({
+      personId: lao.body.id,
+      reasons: expect.arrayContaining(['name_phonetic', 'birth_year']),
+    });
     const elsewhere = await t.http
       .post('/persons/matches')
       .set(otherAgency.auth)
