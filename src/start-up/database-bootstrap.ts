@@ -5,7 +5,7 @@ import { LocalSecrets } from '../config/local-secrets.js';
 import { seedReferenceData } from '../reference-data/reference-data.seeder.js';
 import { ensureBootstrapAdmin } from '../users/bootstrap-admin.js';
 import type { FirstStartCredentials } from '../users/first-start-notice.js';
-import { APP_DB_ROLE } from './database-roles.js';
+import { APP_DB_ROLE } from '../database/database-roles.js';
 import type { EmbeddedCluster } from './embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from './migrator.js';
 import path from 'node:path';

@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { ReplayedAccess } from '../audit/access-entry.js';
-import { queryRows } from './sql.js';
+import { queryRows } from '../database/sql.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,200}$/;
 
