@@ -3,13 +3,14 @@ import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../common/errors/domain-error.js';
 import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import type { PreparedStatement } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
+  auditFilterSql,
+  auditExportFilterSql,
   exportSnapshot,
   exportStatement,
   findAuditEventsPage,
@@ -17,14 +18,11 @@ import {
   findLatestCheckpointForManifest,
   insertCheckpointExport,
   summariseCaseAccess,
-  type Where,
 } from './audit.queries.js';
 import { AuditService } from './audit.service.js';
 import type { AuditEventRow } from './audit.types.js';
 import { CSV_COLUMNS } from './csv-columns.js';
 import type { AuditEventPage, AuditFilterQuery, CaseAccessSummary } from './dto/audit.dto.js';
-
-const DAY_MS = 86_400_000;
 
 /** A CSV cell that no spreadsheet executes: formula-leading characters (and ') get a ' prefix. */
 export function csvCell(value: unknown): string {
@@ -32,65 +30,6 @@ export function csvCell(value: unknown): string {
     value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r']/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function filterSql(q: AuditFilterQuery, alias = 'e'): Where {
-  const params: unknown[] = [];
-  const conds: string[] = [];
-  const add = (cond: (p: string) => string, value: unknown) => {
-    params.push(value);
-    conds.push(cond(`$${params.length}`));
-  };
-  const to = q.to ? new Date(q.to) : new Date();
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
-  if (from >= to)
-    throw new DomainError('VALIDATION_FAILED', 'from must be before to', {
-      errors: [{ field: 'from', messages: ['from must be before to'] }],
-    });
-  add((p) => `${alias}.occurred_at >= ${p}`, from);
-  add((p) => `${alias}.occurred_at < ${p}`, to);
-  if (q.userId) add((p) => `${alias}.actor_user_id = ${p}`, q.userId);
-  if (q.agencyId) add((p) => `${alias}.actor_agency_id = ${p}`, q.agencyId);
-  if (q.category) add((p) => `${alias}.category = ${p}`, q.category);
-  if (q.action) add((p) => `${alias}.action = ${p}`, q.action);
-  if (q.outcome) add((p) => `${alias}.outcome = ${p}`, q.outcome);
-  if (q.resourceType) add((p) => `${alias}.resource_type = ${p}`, q.resourceType);
-  if (q.resourceId) add((p) => `${alias}.resource_ids @> ARRAY[${p}]::text[]`, q.resourceId);
-  if (q.caseId) add((p) => `${alias}.case_ids @> ARRAY[${p}]::uuid[]`, q.caseId);
-  if (q.requestId) add((p) => `${alias}.request_id = ${p}`, q.requestId);
-  return { sql: conds.join(' AND '), params };
-}
-
-/**
- * The export's filter with a fixed text (an absent filter is a NULL parameter), so each format
- * has one prepared statement, planned once per connection, whatever the auditor filters on.
- */
-function exportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
-  const {
-    params: [from, to],
-  } = filterSql(q, alias);
-  const e = alias;
-  return {
-    sql: `${e}.occurred_at >= $1 AND ${e}.occurred_at < $2
-      AND ($3::uuid IS NULL OR ${e}.actor_user_id = $3::uuid) AND ($4::uuid IS NULL OR ${e}.actor_agency_id = $4::uuid)
-      AND ($5::text IS NULL OR ${e}.category = $5::text) AND ($6::text IS NULL OR ${e}.action = $6::text)
-      AND ($7::text IS NULL OR ${e}.outcome = $7::text) AND ($8::text IS NULL OR ${e}.resource_type = $8::text)
-      AND ($9::text IS NULL OR ${e}.resource_ids @> ARRAY[$9::text]) AND ($10::uuid IS NULL OR ${e}.case_ids @> ARRAY[$10::uuid])
-      AND ($11::text IS NULL OR ${e}.request_id = $11::text)`,
-    params: [
-      from,
-      to,
-      q.userId ?? null,
-      q.agencyId ?? null,
-      q.category ?? null,
-      q.action ?? null,
-      q.outcome ?? null,
-      q.resourceType ?? null,
-      q.resourceId ?? null,
-      q.caseId ?? null,
-      q.requestId ?? null,
-    ],
-  };
 }
 
 const encodeCursor = (occurredAt: string, id: string) => Buffer.from(`${occurredAt}|${id}`).toString('base64url');
@@ -237,7 +176,7 @@ export class AuditQueryService {
 
   async events(q: AuditFilterQuery & { limit?: number; cursor?: string }): Promise<AuditEventPage> {
     const limit = q.limit ?? 50;
-    const where = filterSql(q);
+    const where = auditFilterSql(q);
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await findAuditEventsPage(this.tx.manager(), where, cursor, limit + 1);
     const items = rows.slice(0, limit);
@@ -277,7 +216,7 @@ export class AuditQueryService {
   async export(q: AuditFilterQuery & { format?: 'ndjson' | 'csv' }, res: Response, exportedBy: string): Promise<void> {
     await this.sealer.sealPending();
     const format = q.format ?? 'ndjson';
-    const where = exportFilterSql(q);
+    const where = auditExportFilterSql(q);
     // Connections of its own, outside the request transaction: two readers share one snapshot
     // (REPEATABLE READ, exported by the first), so PostgreSQL builds two chunks at once.
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;

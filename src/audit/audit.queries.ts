@@ -1,8 +1,12 @@
 import type pg from 'pg';
+import { DomainError } from '../common/errors/domain-error.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type PreparedStatement, prepared, preparedRows, queryRows } from '../database/sql.js';
 import { AUDIT_EVENT_COLUMNS, canonicalScalarsSql, eventJsonFieldsSql } from './audit-hash.js';
 import type { AuditEventRow } from './audit.types.js';
+import type { AuditFilterQuery } from './dto/audit.dto.js';
+
+const DAY_MS = 86_400_000;
 
 /*
  * The audit trail's statements. audit_event is append-only (no UPDATE or DELETE grant for the
@@ -217,6 +221,69 @@ export async function findCheckpointCreatedAt(ds: DataSource, seq: string): Prom
 export interface Where {
   sql: string;
   params: unknown[];
+}
+
+/**
+ * The auditor's filter as a condition over `alias`, numbered from $1 (the time range first:
+ * the last day when absent); an empty or inverted range is refused.
+ */
+export function auditFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
+  const params: unknown[] = [];
+  const conds: string[] = [];
+  const add = (cond: (p: string) => string, value: unknown) => {
+    params.push(value);
+    conds.push(cond(`$${params.length}`));
+  };
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
+  if (from >= to)
+    throw new DomainError('VALIDATION_FAILED', 'from must be before to', {
+      errors: [{ field: 'from', messages: ['from must be before to'] }],
+    });
+  add((p) => `${alias}.occurred_at >= ${p}`, from);
+  add((p) => `${alias}.occurred_at < ${p}`, to);
+  if (q.userId) add((p) => `${alias}.actor_user_id = ${p}`, q.userId);
+  if (q.agencyId) add((p) => `${alias}.actor_agency_id = ${p}`, q.agencyId);
+  if (q.category) add((p) => `${alias}.category = ${p}`, q.category);
+  if (q.action) add((p) => `${alias}.action = ${p}`, q.action);
+  if (q.outcome) add((p) => `${alias}.outcome = ${p}`, q.outcome);
+  if (q.resourceType) add((p) => `${alias}.resource_type = ${p}`, q.resourceType);
+  if (q.resourceId) add((p) => `${alias}.resource_ids @> ARRAY[${p}]::text[]`, q.resourceId);
+  if (q.caseId) add((p) => `${alias}.case_ids @> ARRAY[${p}]::uuid[]`, q.caseId);
+  if (q.requestId) add((p) => `${alias}.request_id = ${p}`, q.requestId);
+  return { sql: conds.join(' AND '), params };
+}
+
+/**
+ * The export's filter with a fixed text (an absent filter is a NULL parameter), so each format
+ * has one prepared statement, planned once per connection, whatever the auditor filters on.
+ */
+export function auditExportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
+  const {
+    params: [from, to],
+  } = auditFilterSql(q, alias);
+  const e = alias;
+  return {
+    sql: `${e}.occurred_at >= $1 AND ${e}.occurred_at < $2
+      AND ($3::uuid IS NULL OR ${e}.actor_user_id = $3::uuid) AND ($4::uuid IS NULL OR ${e}.actor_agency_id = $4::uuid)
+      AND ($5::text IS NULL OR ${e}.category = $5::text) AND ($6::text IS NULL OR ${e}.action = $6::text)
+      AND ($7::text IS NULL OR ${e}.outcome = $7::text) AND ($8::text IS NULL OR ${e}.resource_type = $8::text)
+      AND ($9::text IS NULL OR ${e}.resource_ids @> ARRAY[$9::text]) AND ($10::uuid IS NULL OR ${e}.case_ids @> ARRAY[$10::uuid])
+      AND ($11::text IS NULL OR ${e}.request_id = $11::text)`,
+    params: [
+      from,
+      to,
+      q.userId ?? null,
+      q.agencyId ?? null,
+      q.category ?? null,
+      q.action ?? null,
+      q.outcome ?? null,
+      q.resourceType ?? null,
+      q.resourceId ?? null,
+      q.caseId ?? null,
+      q.requestId ?? null,
+    ],
+  };
 }
 
 /**
