@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { InboxCounts } from './dto/referral.dto.js';
+import { ReferralEntity } from './referral.entities.js';
 
 /**
  * Expires every overdue pending referral (referral_expire_overdue() is SECURITY DEFINER: it runs
@@ -8,6 +9,25 @@ import type { InboxCounts } from './dto/referral.dto.js';
 export async function expireOverdueReferrals(dataSource: DataSource): Promise<number> {
   const [row] = await dataSource.query('SELECT referral_expire_overdue() AS n');
   return row.n as number;
+}
+
+/** The agency's inbox, by due time (500 at most): pending, overdue (pending past due) or accepted referrals. */
+export function findInbox(m: EntityManager, agencyId: string, view: string): Promise<ReferralEntity[]> {
+  const where =
+    view === 'accepted'
+      ? `status = 'accepted'`
+      : view === 'overdue'
+        ? `status = 'pending' AND due_by < now()`
+        : `status = 'pending'`;
+  return m
+    .getRepository(ReferralEntity)
+    .createQueryBuilder('r')
+    .where(`r.to_agency_id = :agency AND ${where.replaceAll('status', 'r.status').replaceAll('due_by', 'r.due_by')}`, {
+      agency: agencyId,
+    })
+    .orderBy('r.due_by', 'ASC')
+    .limit(500)
+    .getMany();
 }
 
 /** The agency's inbox counts: pending, overdue and accepted referrals addressed to it. */

@@ -40,6 +40,7 @@ import {
   countInbox,
   countUnmetNeeds,
   expireOverdueReferrals,
+  findInbox,
   findCaseNumbers,
   moveReferral,
   revokeReferralGrants,
@@ -266,22 +267,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
 
   /** The agency's inbox: pending (by due time), overdue, or accepted. */
   async inbox(actor: Actor, view: string): Promise<ReferralResponse[]> {
-    const where =
-      view === 'accepted'
-        ? `status = 'accepted'`
-        : view === 'overdue'
-          ? `status = 'pending' AND due_by < now()`
-          : `status = 'pending'`;
-    const entities = await this.m()
-      .getRepository(ReferralEntity)
-      .createQueryBuilder('r')
-      .where(
-        `r.to_agency_id = :agency AND ${where.replaceAll('status', 'r.status').replaceAll('due_by', 'r.due_by')}`,
-        { agency: actor.agencyId },
-      )
-      .orderBy('r.due_by', 'ASC')
-      .limit(500)
-      .getMany();
+    const entities = await findInbox(this.m(), actor.agencyId, view);
     this.audit.touch(
       'referral',
       entities.map((r) => r.id),
