@@ -6,7 +6,7 @@ import pg from 'pg';
 import { ChainWalker, type Checkpoint, checkCheckpoints } from '../src/audit/audit-chain.js';
 import { AuditSigner } from '../src/audit/audit-signing.js';
 import { poolRowStream, walkChain } from '../src/audit/audit-verifier.service.js';
-import { freeLocalPort } from '../src/database/embedded-postgres.js';
+import { freeLocalPort } from '../src/start-up/embedded-postgres.js';
 import { CONSENT_ITEMS } from '../src/reference-data/data/code-lists.js';
 import { PROVINCES } from '../src/reference-data/data/provinces.js';
 import { adultLabourCodes, FAMILY_NAMES, GIVEN_NAMES, type GeneratedMeta } from './generate.js';

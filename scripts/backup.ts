@@ -24,10 +24,10 @@ import { type AppConfig, ConfigError, loadConfig } from '../src/config/app-confi
 import { LocalSecrets } from '../src/config/local-secrets.js';
 import { ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns.js';
 import { BlindIndexer, FieldCipher, parseKeyring } from '../src/crypto/field-cipher.js';
-import { EMBEDDED_DATABASE_NAME, enableAppRoleLogin } from '../src/database/database-bootstrap.js';
+import { EMBEDDED_DATABASE_NAME, enableAppRoleLogin } from '../src/start-up/database-bootstrap.js';
 import { APP_DB_ROLE } from '../src/database/database-roles.js';
 import { MIGRATIONS_TABLE } from '../src/database/data-source.js';
-import { embeddedMajorVersion, ensureDatabase, startEmbeddedCluster } from '../src/database/embedded-postgres.js';
+import { embeddedMajorVersion, ensureDatabase, startEmbeddedCluster } from '../src/start-up/embedded-postgres.js';
 import type { PersonNames } from '../src/persons/dto/person.dto.js';
 import { PersonCodec } from '../src/persons/person.codec.js';
 
@@ -476,7 +476,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreS
     let pending = known.filter((n) => !applied.has(n));
     let appliedNow: string[] = [];
     if (pending.length && options.migrate) {
-      const { runPendingMigrations } = await import('../src/database/migrator.js');
+      const { runPendingMigrations } = await import('../src/start-up/migrator.js');
       appliedNow = await runPendingMigrations(options.targetUrl);
       pending = [];
     }

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config/app-config.js';
-import { openDatabase } from '../src/database/database-bootstrap.js';
-import { withScratchDatabase } from '../src/database/scratch-database.js';
-import { revertLastMigration, runPendingMigrations, schemaDrift, withDataSource } from '../src/database/migrator.js';
+import { openDatabase } from '../src/start-up/database-bootstrap.js';
+import { withScratchDatabase } from '../src/start-up/scratch-database.js';
+import { revertLastMigration, runPendingMigrations, schemaDrift, withDataSource } from '../src/start-up/migrator.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });

@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { resolveKeyMaterial } from '../src/config/key-material.js';
 import { BlindIndexer, FieldCipher } from '../src/crypto/field-cipher.js';
 import { rotateKeys } from '../src/crypto/key-rotation.js';
-import { openDatabase } from '../src/database/database-bootstrap.js';
+import { openDatabase } from '../src/start-up/database-bootstrap.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 try {

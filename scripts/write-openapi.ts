@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
-import { withScratchDatabase } from '../src/database/scratch-database.js';
+import { withScratchDatabase } from '../src/start-up/scratch-database.js';
 import { buildOpenApiDocument } from '../src/openapi.js';
 
 const file = path.resolve(import.meta.dirname, '..', '..', 'openapi.json');

@@ -4,7 +4,7 @@ import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CasesModule } from './cases/cases.module.js';
-import { RequestTransactionInterceptor } from './database/request-transaction.interceptor.js';
+import { RequestTransactionInterceptor } from './request-pipeline/request-transaction.interceptor.js';
 import { UsersModule } from './users/users.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { PersonsModule } from './persons/persons.module.js';

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { baseLoggerOptions } from './common/logging/logger-options.js';
-import { openDatabase, prepareDatabase } from './database/database-bootstrap.js';
+import { openDatabase, prepareDatabase } from './start-up/database-bootstrap.js';
 import { startDemoData } from './demo/demo-start.js';
 import { type FirstStartCredentials, showOneTimePassword } from './users/first-start-notice.js';
 

@@ -2,14 +2,14 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { enableAppRoleLogin } from '../../src/database/database-bootstrap.js';
+import { enableAppRoleLogin } from '../../src/start-up/database-bootstrap.js';
 import {
   type EmbeddedCluster,
   ensureDatabase,
   freeLocalPort,
   startEmbeddedCluster,
-} from '../../src/database/embedded-postgres.js';
-import { runPendingMigrations, withDataSource } from '../../src/database/migrator.js';
+} from '../../src/start-up/embedded-postgres.js';
+import { runPendingMigrations, withDataSource } from '../../src/start-up/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
 import { log } from './util.js';
 

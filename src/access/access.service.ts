@@ -1,21 +1,23 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../common/context/request-context.js';
 import { notFound } from '../common/errors/domain-error.js';
-import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { AGENCY_WIDE_CASE_ROLES, REFERRAL_RECEIVER_ROLES, type Role } from '../auth/permissions.js';
+import {
+  actorContextSql,
+  type CaseVisibilityBranches,
+  caseVisibility,
+  caseVisibilityBranches,
+  findCaseToAdmit,
+  findCaseViews,
+  findPersonViews,
+  findVisibleScreening,
+  personVisibility,
+  screeningVisibility,
+  type VisibilitySql,
+} from './access.queries.js';
 import type { CaseView } from './case-access-grant.entity.js';
-import { actorContextSql } from './row-level-security.js';
 
-const hasAny = (actor: Actor, roles: ReadonlySet<Role>) => actor.roles.some((r) => roles.has(r as Role));
-
-export interface VisibilitySql {
-  /** A boolean SQL expression over the case alias; true when the actor may see the case. */
-  condition: string;
-  /** A text SQL expression: 'full', 'limited' or NULL. */
-  view: string;
-  params: unknown[];
-}
+export type { VisibilitySql } from './access.queries.js';
 
 /**
  * Answers "may this actor see these cases, and through which view?" in one set-based query.
@@ -35,50 +37,9 @@ export class AccessService implements OnModuleInit {
     this.tx.onTransactionStart(actorContextSql);
   }
 
-  /** The actor's parameters, in the order the visibility SQL expects them. */
-  private actorParams(actor: Actor): unknown[] {
-    return [
-      actor.agencyId,
-      actor.userId,
-      hasAny(actor, AGENCY_WIDE_CASE_ROLES),
-      hasAny(actor, REFERRAL_RECEIVER_ROLES),
-    ];
-  }
-
-  /**
-   * The three ways a case becomes visible, each written once: single reads, lists and their
-   * branches all assemble the rule from these. `p(i)` is the i-th actor parameter.
-   */
-  private ownCase(alias: string, p: (i: number) => string): string {
-    return `(${alias}.lead_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.assigned_caseworker_id = ${p(1)} OR ${alias}.supervisor_id = ${p(1)} OR ${alias}.created_by = ${p(1)}))`;
-  }
-
-  private breakGlassGrant(p: (i: number) => string): string {
-    return `g.kind = 'break_glass' AND g.grantee_user_id = ${p(1)} AND g.revoked_at IS NULL AND g.expires_at > now()`;
-  }
-
-  private referralGrant(p: (i: number) => string): string {
-    return `g.kind = 'referral' AND g.grantee_agency_id = ${p(0)} AND g.grantee_user_id IS NULL AND g.revoked_at IS NULL
-                 AND (g.expires_at IS NULL OR g.expires_at > now())`;
-  }
-
-  private caseConditions(alias: string, p: (i: number) => string): { full: string; limited: string } {
-    return {
-      full: `(${this.ownCase(alias, p)}
-      OR EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND ${this.breakGlassGrant(p)}))`,
-      limited: `(${p(3)}::boolean AND EXISTS (SELECT 1 FROM case_access_grant g WHERE g.case_id = ${alias}.id AND ${this.referralGrant(p)}))`,
-    };
-  }
-
   /** SQL for list queries, so lists and single reads apply the very same rule. */
   caseVisibility(actor: Actor, alias: string, firstParam: number): VisibilitySql {
-    const p = (i: number) => `$${firstParam + i}`;
-    const { full, limited } = this.caseConditions(alias, p);
-    return {
-      condition: `(${full} OR ${limited})`,
-      view: `(CASE WHEN ${full} THEN 'full' WHEN ${limited} THEN 'limited' END)`,
-      params: this.actorParams(actor),
-    };
+    return caseVisibility(actor, alias, firstParam);
   }
 
   /**
@@ -88,28 +49,8 @@ export class AccessService implements OnModuleInit {
    * an index range per agency, newest case first). A page is the top of each merged, so its
    * cost does not grow with the number of cases.
    */
-  caseVisibilityBranches(
-    actor: Actor,
-    alias: string,
-    firstParam: number,
-  ): {
-    own: string;
-    breakGlass: string;
-    referral: { from: string; where: string };
-    receivesReferrals: boolean;
-    params: unknown[];
-  } {
-    const p = (i: number) => `$${firstParam + i}`;
-    return {
-      own: this.ownCase(alias, p),
-      breakGlass: `${alias}.id IN (SELECT g.case_id FROM case_access_grant g WHERE ${this.breakGlassGrant(p)})`,
-      referral: {
-        from: `case_access_grant g JOIN case_file ${alias} ON ${alias}.id = g.case_id`,
-        where: `${p(3)}::boolean AND ${this.referralGrant(p)}`,
-      },
-      receivesReferrals: hasAny(actor, REFERRAL_RECEIVER_ROLES),
-      params: this.actorParams(actor),
-    };
+  caseVisibilityBranches(actor: Actor, alias: string, firstParam: number): CaseVisibilityBranches {
+    return caseVisibilityBranches(actor, alias, firstParam);
   }
 
   /**
@@ -118,19 +59,7 @@ export class AccessService implements OnModuleInit {
    * through the limited view to an agency with an open referral for one of their cases.
    */
   personVisibility(actor: Actor, alias: string, firstParam: number): VisibilitySql {
-    const p = (i: number) => `$${firstParam + i}`;
-    const c = this.caseConditions('vc', p);
-    const full = `(
-      (${alias}.owner_agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.created_by = ${p(1)}))
-      OR EXISTS (SELECT 1 FROM screening vs WHERE vs.person_id = ${alias}.id AND (vs.agency_id = ${p(0)} OR vs.submitted_to_agency_id = ${p(0)})
-                 AND (${p(2)}::boolean OR vs.interviewer_id = ${p(1)}))
-      OR EXISTS (SELECT 1 FROM case_file vc WHERE vc.person_id = ${alias}.id AND ${c.full}))`;
-    const limited = `EXISTS (SELECT 1 FROM case_file vc WHERE vc.person_id = ${alias}.id AND ${c.limited})`;
-    return {
-      condition: `(${full} OR ${limited})`,
-      view: `(CASE WHEN ${full} THEN 'full' WHEN ${limited} THEN 'limited' END)`,
-      params: this.actorParams(actor),
-    };
+    return personVisibility(actor, alias, firstParam);
   }
 
   /**
@@ -139,41 +68,17 @@ export class AccessService implements OnModuleInit {
    * Never a referral receiver (the limited view excludes the interview).
    */
   screeningVisibility(actor: Actor, alias: string, firstParam: number): { condition: string; params: unknown[] } {
-    const p = (i: number) => `$${firstParam + i}`;
-    const c = this.caseConditions('vc', p);
-    return {
-      condition: `(
-        (${alias}.agency_id = ${p(0)} AND (${p(2)}::boolean OR ${alias}.interviewer_id = ${p(1)}))
-        OR (${alias}.submitted_to_agency_id = ${p(0)} AND ${p(2)}::boolean)
-        OR (${alias}.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_file vc WHERE vc.id = ${alias}.case_id AND ${c.full})))`,
-      // The full-view condition uses the first three actor parameters only.
-      params: this.actorParams(actor).slice(0, 3),
-    };
+    return screeningVisibility(actor, alias, firstParam);
   }
 
   async requireScreening(actor: Actor, screeningId: string): Promise<void> {
-    const v = this.screeningVisibility(actor, 's', 2);
-    const rows = await preparedRows(
-      this.tx.manager(),
-      prepared(`SELECT 1 FROM screening s WHERE s.id = $1 AND ${v.condition}`),
-      [screeningId, ...v.params],
-    );
+    const rows = await findVisibleScreening(this.tx.manager(), actor, screeningId);
     if (!rows.length) throw notFound('Screening');
   }
 
   async personViews(actor: Actor, personIds: readonly string[]): Promise<Map<string, CaseView>> {
     if (personIds.length === 0) return new Map();
-    const v = this.personVisibility(actor, 'p', 2);
-    // One id (the common case) by equality: its generic plan is as good as a custom one, so
-    // PostgreSQL stops planning it after a few runs; an array of unknown length is replanned.
-    const single = personIds.length === 1;
-    const rows = await preparedRows<{ id: string; view: CaseView | null }>(
-      this.tx.manager(),
-      prepared(
-        `SELECT p.id, ${v.view} AS view FROM person p WHERE ${single ? 'p.id = $1::uuid' : 'p.id = ANY($1::uuid[])'}`,
-      ),
-      [single ? personIds[0] : personIds, ...v.params],
-    );
+    const rows = await findPersonViews(this.tx.manager(), actor, personIds);
     return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
   }
 
@@ -187,15 +92,7 @@ export class AccessService implements OnModuleInit {
   /** The view the actor has of each requested case; invisible or missing cases are absent. */
   async caseViews(actor: Actor, caseIds: readonly string[]): Promise<Map<string, CaseView>> {
     if (caseIds.length === 0) return new Map();
-    const v = this.caseVisibility(actor, 'c', 2);
-    const single = caseIds.length === 1;
-    const rows = await preparedRows<{ id: string; view: CaseView | null }>(
-      this.tx.manager(),
-      prepared(
-        `SELECT c.id, ${v.view} AS view FROM case_file c WHERE ${single ? 'c.id = $1::uuid' : 'c.id = ANY($1::uuid[])'}`,
-      ),
-      [single ? caseIds[0] : caseIds, ...v.params],
-    );
+    const rows = await findCaseViews(this.tx.manager(), actor, caseIds);
     return new Map(rows.filter((r) => r.view !== null).map((r) => [r.id, r.view!]));
   }
 
@@ -212,12 +109,7 @@ export class AccessService implements OnModuleInit {
    * itself; a case led elsewhere must be visible (an open referral). Anything else answers 404.
    */
   async requireCaseToAdmit(actor: Actor, caseId: string): Promise<void> {
-    const v = this.caseVisibility(actor, 'c', 3);
-    const rows = await preparedRows(
-      this.tx.manager(),
-      prepared(`SELECT 1 FROM case_file c WHERE c.id = $1::uuid AND (c.lead_agency_id = $2::uuid OR ${v.condition})`),
-      [caseId, actor.agencyId, ...v.params],
-    );
+    const rows = await findCaseToAdmit(this.tx.manager(), actor, caseId);
     if (!rows.length) throw notFound('Case');
   }
 

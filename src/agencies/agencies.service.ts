@@ -3,6 +3,7 @@ import { AuditService, diffFields } from '../audit/audit.service.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { bumpAgencyVersion } from './agencies.queries.js';
 import { AgencyEntity } from './agency.entity.js';
 import { toAgencyResponse } from './agency.mapper.js';
 import type { AgencyResponse, CreateAgencyRequest, UpdateAgencyRequest } from './dto/agency.dto.js';
@@ -69,7 +70,7 @@ export class AgenciesService {
       await this.get(body.parentAgencyId);
     }
     const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-    await this.tx.manager().query(`UPDATE agency SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+    await bumpAgencyVersion(this.tx.manager(), id);
     if (Object.keys(patch).length) await this.repo().update({ id }, patch);
     const after = await this.repo().findOneByOrFail({ id });
     await this.audit.change(

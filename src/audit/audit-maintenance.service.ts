@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { dropAuditPartitionsOlderThan, ensureAuditPartitions, purgeExpiredIdempotencyKeys } from './audit.queries.js';
 
 const SIX_HOURS = 6 * 3600_000;
 
@@ -35,24 +36,18 @@ export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationSh
 
   async run(): Promise<string[]> {
     await this.ensurePartitions();
-    await this.dataSource.query('SELECT idempotency_key_purge()');
+    await purgeExpiredIdempotencyKeys(this.dataSource);
     return this.applyRetention();
   }
 
   async ensurePartitions(): Promise<void> {
-    await this.dataSource.query(
-      `SELECT audit_ensure_partition(now()::date), audit_ensure_partition((now() + interval '1 month')::date)`,
-    );
+    await ensureAuditPartitions(this.dataSource);
   }
 
   async applyRetention(): Promise<string[]> {
     const months = this.config.audit.retentionMonths;
     if (months <= 0) return [];
-    const [row] = await this.dataSource.query(
-      `SELECT audit_drop_partitions_before(date_trunc('month', now()) - make_interval(months => $1)) AS dropped`,
-      [months],
-    );
-    const dropped: string[] = row?.dropped ?? [];
+    const dropped = await dropAuditPartitionsOlderThan(this.dataSource, months);
     if (dropped.length) this.logger.log({ dropped }, 'dropped audit partitions past retention');
     return dropped;
   }

@@ -3,18 +3,26 @@ import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../common/errors/domain-error.js';
 import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
-import { type PreparedStatement, prepared } from '../database/sql.js';
+import type { PreparedStatement } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { AUDIT_EVENT_COLUMNS, canonicalJson, eventJsonFieldsSql } from './audit-hash.js';
+import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
+import {
+  auditFilterSql,
+  auditExportFilterSql,
+  exportSnapshot,
+  exportStatement,
+  findAuditEventsPage,
+  findChainRange,
+  findLatestCheckpointForManifest,
+  insertCheckpointExport,
+  summariseCaseAccess,
+} from './audit.queries.js';
 import { AuditService } from './audit.service.js';
 import type { AuditEventRow } from './audit.types.js';
 import { CSV_COLUMNS } from './csv-columns.js';
 import type { AuditEventPage, AuditFilterQuery, CaseAccessSummary } from './dto/audit.dto.js';
-
-const DAY_MS = 86_400_000;
 
 /** A CSV cell that no spreadsheet executes: formula-leading characters (and ') get a ' prefix. */
 export function csvCell(value: unknown): string {
@@ -22,70 +30,6 @@ export function csvCell(value: unknown): string {
     value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r']/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-interface Where {
-  sql: string;
-  params: unknown[];
-}
-
-function filterSql(q: AuditFilterQuery, alias = 'e'): Where {
-  const params: unknown[] = [];
-  const conds: string[] = [];
-  const add = (cond: (p: string) => string, value: unknown) => {
-    params.push(value);
-    conds.push(cond(`$${params.length}`));
-  };
-  const to = q.to ? new Date(q.to) : new Date();
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
-  if (from >= to)
-    throw new DomainError('VALIDATION_FAILED', 'from must be before to', {
-      errors: [{ field: 'from', messages: ['from must be before to'] }],
-    });
-  add((p) => `${alias}.occurred_at >= ${p}`, from);
-  add((p) => `${alias}.occurred_at < ${p}`, to);
-  if (q.userId) add((p) => `${alias}.actor_user_id = ${p}`, q.userId);
-  if (q.agencyId) add((p) => `${alias}.actor_agency_id = ${p}`, q.agencyId);
-  if (q.category) add((p) => `${alias}.category = ${p}`, q.category);
-  if (q.action) add((p) => `${alias}.action = ${p}`, q.action);
-  if (q.outcome) add((p) => `${alias}.outcome = ${p}`, q.outcome);
-  if (q.resourceType) add((p) => `${alias}.resource_type = ${p}`, q.resourceType);
-  if (q.resourceId) add((p) => `${alias}.resource_ids @> ARRAY[${p}]::text[]`, q.resourceId);
-  if (q.caseId) add((p) => `${alias}.case_ids @> ARRAY[${p}]::uuid[]`, q.caseId);
-  if (q.requestId) add((p) => `${alias}.request_id = ${p}`, q.requestId);
-  return { sql: conds.join(' AND '), params };
-}
-
-/**
- * The export's filter with a fixed text (an absent filter is a NULL parameter), so each format
- * has one prepared statement, planned once per connection, whatever the auditor filters on.
- */
-function exportFilterSql(q: AuditFilterQuery, alias = 'e'): Where {
-  const {
-    params: [from, to],
-  } = filterSql(q, alias);
-  const e = alias;
-  return {
-    sql: `${e}.occurred_at >= $1 AND ${e}.occurred_at < $2
-      AND ($3::uuid IS NULL OR ${e}.actor_user_id = $3::uuid) AND ($4::uuid IS NULL OR ${e}.actor_agency_id = $4::uuid)
-      AND ($5::text IS NULL OR ${e}.category = $5::text) AND ($6::text IS NULL OR ${e}.action = $6::text)
-      AND ($7::text IS NULL OR ${e}.outcome = $7::text) AND ($8::text IS NULL OR ${e}.resource_type = $8::text)
-      AND ($9::text IS NULL OR ${e}.resource_ids @> ARRAY[$9::text]) AND ($10::uuid IS NULL OR ${e}.case_ids @> ARRAY[$10::uuid])
-      AND ($11::text IS NULL OR ${e}.request_id = $11::text)`,
-    params: [
-      from,
-      to,
-      q.userId ?? null,
-      q.agencyId ?? null,
-      q.category ?? null,
-      q.action ?? null,
-      q.outcome ?? null,
-      q.resourceType ?? null,
-      q.resourceId ?? null,
-      q.caseId ?? null,
-      q.requestId ?? null,
-    ],
-  };
 }
 
 const encodeCursor = (occurredAt: string, id: string) => Buffer.from(`${occurredAt}|${id}`).toString('base64url');
@@ -97,52 +41,10 @@ function decodeCursor(cursor: string): { occurredAt: string; id: string } {
 
 /** Chain positions per export statement. */
 const EXPORT_CHUNK = 5000n;
-const ZERO_HASH = `'\\x${'00'.repeat(32)}'::bytea`;
 
 type CsvExportRow = AuditEventRow & { seq: string; _prev: string; _entry: string; _chain: string };
 type NdjsonExportRow = { seq: string; line: string };
 type ExportRow = CsvExportRow | NdjsonExportRow;
-
-/**
- * The chain positions [from, to] of one export chunk with their predecessor's link (lag over
- * the range widened by one position), joined to the events that pass the filter. The filter's
- * parameters come first; the chunk bounds are the last two.
- */
-function exportChunkFrom(where: Where): { from: string; bounds: string } {
-  const lo = `$${where.params.length + 1}::bigint`;
-  const hi = `$${where.params.length + 2}::bigint`;
-  return {
-    from: `(SELECT k.seq, k.event_id, k.occurred_at, k.entry_hash, k.chain_hash, lag(k.chain_hash) OVER (ORDER BY k.seq) AS prev
-              FROM audit_chain k WHERE k.seq >= ${lo} - 1 AND k.seq <= ${hi}) c
-           JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id`,
-    bounds: `c.seq >= ${lo} AND ${where.sql}`,
-  };
-}
-
-/**
- * NDJSON lines built by PostgreSQL, the same fields and values as AUDIT_EVENT_COLUMNS, so
- * Node only hashes and writes them. One line per entry:
- * {"seq","prevChainHash","entryHash","chainHash","event":{…}}. Concatenating each field's
- * JSON text costs PostgreSQL half of what row_to_json over a lateral row does.
- */
-function exportNdjsonSql(where: Where): string {
-  const { from, bounds } = exportChunkFrom(where);
-  const event = eventJsonFieldsSql('e')
-    .map((f, i) => `'${i ? ',' : '{'}"${f.key}":' || ${f.json}`)
-    .join(' || ');
-  return `SELECT c.seq::text AS seq,
-                 '{"seq":"' || c.seq::text || '","prevChainHash":"' || encode(coalesce(c.prev, ${ZERO_HASH}), 'hex')
-                 || '","entryHash":"' || encode(c.entry_hash, 'hex') || '","chainHash":"' || encode(c.chain_hash, 'hex')
-                 || '","event":' || ${event} || '}}' AS line
-            FROM ${from} WHERE ${bounds} ORDER BY c.seq`;
-}
-
-function exportCsvSql(where: Where): string {
-  const { from, bounds } = exportChunkFrom(where);
-  return `SELECT c.seq::text AS seq, encode(c.entry_hash, 'hex') AS _entry, encode(c.chain_hash, 'hex') AS _chain,
-                 encode(coalesce(c.prev, ${ZERO_HASH}), 'hex') AS _prev, ${AUDIT_EVENT_COLUMNS}
-            FROM ${from} WHERE ${bounds} ORDER BY c.seq`;
-}
 
 const csvLine = (r: CsvExportRow): string => {
   return [r.seq, r._prev, r._entry, r._chain, ...CSV_COLUMNS.map((c) => r[c])].map(csvCell).join(',');
@@ -274,21 +176,9 @@ export class AuditQueryService {
 
   async events(q: AuditFilterQuery & { limit?: number; cursor?: string }): Promise<AuditEventPage> {
     const limit = q.limit ?? 50;
-    const where = filterSql(q);
-    const params = [...where.params];
-    let keyset = '';
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      params.push(c.occurredAt, c.id);
-      keyset = ` AND (e.occurred_at, e.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
-    }
-    params.push(limit + 1);
-    const rows: AuditEventRow[] = await this.tx
-      .manager()
-      .query(
-        `SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event e WHERE ${where.sql}${keyset} ORDER BY e.occurred_at DESC, e.id DESC LIMIT $${params.length}`,
-        params,
-      );
+    const where = auditFilterSql(q);
+    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const rows = await findAuditEventsPage(this.tx.manager(), where, cursor, limit + 1);
     const items = rows.slice(0, limit);
     this.audit.touch(
       'audit_event',
@@ -300,28 +190,7 @@ export class AuditQueryService {
 
   /** Everyone who read or changed one case, and through which route. */
   async caseAccess(caseId: string): Promise<CaseAccessSummary[]> {
-    const rows: {
-      user_id: string | null;
-      agency_id: string | null;
-      route: string | null;
-      category: string;
-      action: string;
-      outcome: string;
-      n: number;
-      first_at: Date;
-      last_at: Date;
-      break_glass: boolean;
-      replays: number;
-      statuses: number[] | null;
-    }[] = await this.tx.manager().query(
-      `SELECT actor_user_id::text AS user_id, actor_agency_id::text AS agency_id, route, category, action, outcome,
-                count(*)::int AS n, min(occurred_at) AS first_at, max(occurred_at) AS last_at, bool_or(break_glass_grant_id IS NOT NULL) AS break_glass,
-                count(*) FILTER (WHERE details->>'idempotentReplay' = 'true')::int AS replays,
-                array_agg(DISTINCT status::int ORDER BY status::int) FILTER (WHERE status IS NOT NULL) AS statuses
-           FROM audit_event WHERE case_ids @> ARRAY[$1]::uuid[]
-          GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY max(occurred_at) DESC LIMIT 1000`,
-      [caseId],
-    );
+    const rows = await summariseCaseAccess(this.tx.manager(), caseId);
     this.audit.touch('case', [caseId], [caseId]);
     return rows.map((r) => ({
       userId: r.user_id,
@@ -347,7 +216,7 @@ export class AuditQueryService {
   async export(q: AuditFilterQuery & { format?: 'ndjson' | 'csv' }, res: Response, exportedBy: string): Promise<void> {
     await this.sealer.sealPending();
     const format = q.format ?? 'ndjson';
-    const where = exportFilterSql(q);
+    const where = auditExportFilterSql(q);
     // Connections of its own, outside the request transaction: two readers share one snapshot
     // (REPEATABLE READ, exported by the first), so PostgreSQL builds two chunks at once.
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -364,15 +233,10 @@ export class AuditQueryService {
     let lastSeq: string | null = null;
     try {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const snapshot = (await conn.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]!.id;
+      const snapshot = await exportSnapshot(conn);
       // The chain positions of the time range (index on occurred_at, seq); chunks of positions
       // keep every statement short, whatever the range, so no statement timeout is ever near.
-      const [range] = (
-        await conn.query<{ lo: string | null; hi: string | null }>(
-          `SELECT min(c.seq)::text AS lo, max(c.seq)::text AS hi FROM audit_chain c WHERE c.occurred_at >= $1 AND c.occurred_at < $2`,
-          where.params.slice(0, 2),
-        )
-      ).rows;
+      const range = await findChainRange(conn, where.params.slice(0, 2));
       res.status(200);
       res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
       res.setHeader(
@@ -394,7 +258,7 @@ export class AuditQueryService {
           await helper.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
           readers.push(helper);
         }
-        const sql = prepared(format === 'csv' ? exportCsvSql(where) : exportNdjsonSql(where));
+        const sql = exportStatement(format, where);
         const toLine =
           format === 'csv'
             ? (row: ExportRow) => csvLine(row as CsvExportRow)
@@ -426,11 +290,7 @@ export class AuditQueryService {
         }
         if (helper) await helper.query('COMMIT');
       }
-      const [cp] = (
-        await conn.query(
-          `SELECT k.seq::text AS seq, encode(k.chain_hash, 'hex') AS chain_hash, k.key_id, encode(k.signature, 'base64') AS signature FROM audit_checkpoint k ORDER BY k.seq DESC LIMIT 1`,
-        )
-      ).rows;
+      const cp = await findLatestCheckpointForManifest(conn);
       await conn.query('COMMIT');
       const body = {
         type: 'manifest',
@@ -450,11 +310,7 @@ export class AuditQueryService {
       const manifest = JSON.stringify({ ...body, signature });
       // The manifest is not part of the hashed content.
       res.write(format === 'csv' ? `# manifest ${manifest}\n` : `${manifest}\n`);
-      if (cp)
-        await this.dataSource.query(`INSERT INTO audit_checkpoint_export (seq, exported_by) VALUES ($1, $2)`, [
-          cp.seq,
-          exportedBy,
-        ]);
+      if (cp) await insertCheckpointExport(this.dataSource, cp.seq, exportedBy);
       // The access entry of an export carries the range and content hash, not a million ids.
       this.audit.noteDetails({ export: { format, count, firstSeq, lastSeq, contentSha256: body.contentSha256 } });
       res.end();

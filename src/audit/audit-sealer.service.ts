@@ -2,13 +2,18 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { KEY_MATERIAL, type KeyMaterial } from '../config/key-material.js';
-import { queryRows } from '../database/sql.js';
-import { AUDIT_EVENT_COLUMNS, chainHash, checkpointMessage, entryHash, GENESIS_HASH } from './audit-hash.js';
+import { chainHash, checkpointMessage, entryHash, GENESIS_HASH } from './audit-hash.js';
 import { AuditSigner } from './audit-signing.js';
-import type { AuditEventRow } from './audit.types.js';
+import {
+  findAuditEntries,
+  findChainHead,
+  insertChainLinks,
+  insertCheckpoint,
+  takePendingEntries,
+  tryLockSealer,
+} from './audit.queries.js';
 
 const BATCH = 5000;
-const SEALER_LOCK = `hashtext('ctcm:audit-sealer')`;
 
 /**
  * Seals committed audit entries into the hash chain, in batches, and signs a checkpoint
@@ -70,21 +75,13 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
 
   private sealBatch(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const [lock] = await m.query(`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}) AS locked`);
-      if (!lock?.locked) return 0;
-      const pending = await queryRows<{ event_id: string; occurred_at: Date }>(
-        m,
-        `DELETE FROM audit_pending WHERE event_id IN (SELECT event_id FROM audit_pending ORDER BY event_id LIMIT $1)
-         RETURNING event_id::text, occurred_at`,
-        [BATCH],
-      );
+      if (!(await tryLockSealer(m))) return 0;
+      const pending = await takePendingEntries(m, BATCH);
       if (pending.length === 0) return 0;
-      const events: AuditEventRow[] = await m.query(
-        `SELECT ${AUDIT_EVENT_COLUMNS}
-           FROM unnest($1::timestamptz[], $2::bigint[]) AS p(occurred_at, id)
-           JOIN audit_event e ON e.occurred_at = p.occurred_at AND e.id = p.id
-          ORDER BY e.id`,
-        [pending.map((p) => p.occurred_at), pending.map((p) => p.event_id)],
+      const events = await findAuditEntries(
+        m,
+        pending.map((p) => p.occurred_at),
+        pending.map((p) => p.event_id),
       );
       if (events.length !== pending.length)
         this.logger.error({ queued: pending.length, found: events.length }, 'queued audit entries are missing');
@@ -108,25 +105,20 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
         rows.entry.push(entry);
         rows.chain.push(previous);
       }
-      await m.query(
-        `INSERT INTO audit_chain (seq, event_id, occurred_at, entry_hash, chain_hash)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::bytea[], $5::bytea[])`,
-        [rows.seq, rows.eventId, rows.occurredAt, rows.entry, rows.chain],
-      );
-      await m.query(`INSERT INTO audit_checkpoint (seq, chain_hash, key_id, signature) VALUES ($1, $2, $3, $4)`, [
+      await insertChainLinks(m, rows);
+      await insertCheckpoint(
+        m,
         seq.toString(),
         previous,
         this.signer.keyId,
         this.signer.sign(checkpointMessage(seq.toString(), previous)),
-      ]);
+      );
       return pending.length;
     });
   }
 
   private async head(m: EntityManager): Promise<{ seq: bigint; chainHash: Buffer }> {
-    const [row] = await m.query(
-      `SELECT c.seq::text AS seq, c.chain_hash FROM audit_chain c ORDER BY c.seq DESC LIMIT 1`,
-    );
+    const row = await findChainHead(m);
     return row ? { seq: BigInt(row.seq), chainHash: row.chain_hash } : { seq: 0n, chainHash: GENESIS_HASH };
   }
 }

@@ -1,38 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pg, { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { canonicalScalarsSql, entryHashOfCanonical, GENESIS_HASH } from './audit-hash.js';
+import { entryHashOfCanonical, GENESIS_HASH } from './audit-hash.js';
 import { type ChainBreak, type ChainLink, ChainWalker, type Checkpoint, checkCheckpoints } from './audit-chain.js';
 import { AuditSealer } from './audit-sealer.service.js';
+import {
+  CHAIN_LINKS_SQL,
+  countPendingEntries,
+  countUnaccountedEvents,
+  findCheckpointCreatedAt,
+  findCheckpointsAfter,
+  findLastChainSeq,
+  findRetentionHorizon,
+  findStrayEvent,
+  type LinkRow,
+} from './audit.queries.js';
 
 const PAGE = 10_000;
 const PAGES_IN_FLIGHT = 2;
-
-/**
- * Each link with its event's current hash. PostgreSQL hashes the canonical JSON of entries
- * without JSON objects (most of them: access entries) itself, so a million entries are not
- * shipped to Node as text; entries with `changes` or `details` come as canonical text of
- * their scalars plus the two objects, and Node canonicalises and hashes them. Either way the
- * chain links and the signed checkpoints are checked in Node.
- */
-const LINKS_SQL = `SELECT c.seq::text AS seq, c.event_id::text AS event_id, c.entry_hash, c.chain_hash, (e.id IS NOT NULL) AS present,
-         CASE WHEN e.changes IS NULL AND e.details IS NULL
-              THEN sha256(convert_to('ctcm-audit-v1' || chr(10) || '[' || ${canonicalScalarsSql('e')} || ',null,null]', 'UTF8')) END AS hashed,
-         CASE WHEN e.changes IS NOT NULL OR e.details IS NOT NULL THEN ${canonicalScalarsSql('e')} END AS scalars, e.changes, e.details
-    FROM audit_chain c LEFT JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id
-   WHERE c.seq > $1 AND c.seq <= $2 ORDER BY c.seq`;
-
-interface LinkRow {
-  seq: string;
-  event_id: string;
-  entry_hash: Buffer;
-  chain_hash: Buffer;
-  present: boolean;
-  hashed: Buffer | null;
-  scalars: string | null;
-  changes: unknown;
-  details: unknown;
-}
 
 /** Runs a query and hands each row over as it arrives (no result array kept). */
 export type RowStream = (sql: string, params: unknown[], onRow: (row: LinkRow) => void) => Promise<void>;
@@ -78,7 +63,7 @@ export async function walkChain(
   const size = BigInt(PAGE);
   const page = async (from: bigint): Promise<ChainLink[]> => {
     const links: ChainLink[] = [];
-    await stream(LINKS_SQL, [from.toString(), (from + size < last ? from + size : last).toString()], (r) => {
+    await stream(CHAIN_LINKS_SQL, [from.toString(), (from + size < last ? from + size : last).toString()], (r) => {
       links.push({
         seq: r.seq,
         eventId: r.event_id,
@@ -147,38 +132,27 @@ export class AuditVerifier {
    * rows count only with their event, so deleting a queued event cannot hide an inserted one.
    */
   private async unaccountedEvents(horizonSeq: bigint): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `SELECT (SELECT count(*) FROM audit_event e WHERE e.occurred_at >= coalesce((SELECT max(r.before) FROM audit_retention r), '-infinity'::timestamptz))
-            - (SELECT count(*) FROM audit_chain c WHERE c.seq > $1::bigint)
-            - (SELECT count(*) FROM audit_pending p WHERE EXISTS (SELECT 1 FROM audit_event e WHERE e.occurred_at = p.occurred_at AND e.id = p.event_id)) AS n`,
-      [horizonSeq.toString()],
-    );
-    return Number(row.n);
+    return countUnaccountedEvents(this.dataSource, horizonSeq.toString());
   }
 
   async verify(): Promise<VerificationReport> {
     const t0 = Date.now();
     const db = this.dataSource;
-    const [horizon] = await db.query(
-      `SELECT r.max_seq::text AS seq, r.chain_hash FROM audit_retention r ORDER BY r.max_seq DESC LIMIT 1`,
-    );
+    const horizon = await findRetentionHorizon(db);
     const start = horizon
       ? { seq: BigInt(horizon.seq), chainHash: horizon.chain_hash as Buffer }
       : { seq: 0n, chainHash: GENESIS_HASH };
-    const checkpoints: Checkpoint[] = (
-      await db.query(
-        `SELECT k.seq::text AS seq, k.chain_hash, k.key_id, k.signature FROM audit_checkpoint k WHERE k.seq > $1 ORDER BY k.seq`,
-        [start.seq.toString()],
-      )
-    ).map((r: { seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }) => ({
-      seq: r.seq,
-      chainHash: r.chain_hash,
-      keyId: r.key_id,
-      signature: r.signature,
-    }));
+    const checkpoints: Checkpoint[] = (await findCheckpointsAfter(db, start.seq.toString())).map(
+      (r: { seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }) => ({
+        seq: r.seq,
+        chainHash: r.chain_hash,
+        keyId: r.key_id,
+        signature: r.signature,
+      }),
+    );
     const walker = new ChainWalker(start, new Set(checkpoints.map((c) => c.seq)));
 
-    const [end] = await db.query(`SELECT coalesce(max(c.seq), 0)::text AS seq FROM audit_chain c`);
+    const endSeq = await findLastChainSeq(db);
     // The unchained-event count reads indexes on a connection of its own while the chain is walked.
     const unaccounted = this.unaccountedEvents(start.seq);
     unaccounted.catch(() => undefined);
@@ -186,7 +160,7 @@ export class AuditVerifier {
       poolRowStream((db.driver as unknown as { master: Pool }).master),
       walker,
       start.seq,
-      BigInt(end.seq),
+      BigInt(endSeq),
     );
 
     let firstBreak = walker.firstBreak;
@@ -201,13 +175,7 @@ export class AuditVerifier {
       );
     }
     if (!firstBreak && (await unaccounted) !== 0) {
-      const [stray] = await db.query(
-        `SELECT e.id::text AS id FROM audit_event e
-          WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
-            AND NOT EXISTS (SELECT 1 FROM audit_pending p WHERE p.event_id = e.id)
-            AND NOT EXISTS (SELECT 1 FROM audit_retention r WHERE e.occurred_at < r.before)
-          LIMIT 1`,
-      );
+      const stray = await findStrayEvent(db);
       if (stray)
         firstBreak = {
           kind: 'unchained_event',
@@ -215,20 +183,18 @@ export class AuditVerifier {
           detail: `event ${stray.id} was never queued for sealing`,
         };
     }
-    const [pending] = await db.query(`SELECT count(*)::int AS n FROM audit_pending`);
+    const pendingEntries = await countPendingEntries(db);
     const latest = checkpoints.at(-1);
-    const [latestRow] = latest
-      ? await db.query(`SELECT created_at FROM audit_checkpoint WHERE seq = $1`, [latest.seq])
-      : [];
+    const latestCreatedAt = latest ? await findCheckpointCreatedAt(db, latest.seq) : undefined;
     return {
       ok: !firstBreak,
       checkedEntries: walker.checked,
       checkedCheckpoints: checkpoints.length,
-      pendingEntries: pending.n,
+      pendingEntries,
       fromSeq: (start.seq + 1n).toString(),
       lastSeq: walker.lastSeq.toString(),
       latestCheckpoint: latest
-        ? { seq: latest.seq, createdAt: (latestRow.created_at as Date).toISOString(), keyId: latest.keyId }
+        ? { seq: latest.seq, createdAt: latestCreatedAt!.toISOString(), keyId: latest.keyId }
         : null,
       firstBreak: firstBreak ?? null,
       durationMs: Date.now() - t0,

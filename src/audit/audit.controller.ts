@@ -6,7 +6,7 @@ import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IdParam } from '../common/http/params.js';
-import { NoRequestTransaction } from '../database/request-transaction.interceptor.js';
+import { NoRequestTransaction } from '../request-pipeline/request-transaction.interceptor.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import { AuditVerifier } from './audit-verifier.service.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { type AuditNotes, currentRequest, type RequestStore } from '../common/context/request-context.js';
-import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import type { AuthEvent, AuthEventSink } from '../auth/auth.service.js';
 import { accessEntryIds, type ReplayedAccess, requestedIdsOf, returnedIdsOf } from './access-entry.js';
 import type { AuditCategory, AuditOutcome, FieldChange } from './audit.types.js';
+import { insertAuditEntry } from './audit.queries.js';
 
 type AuditRequest = Request & { id?: string; startedAt?: number };
 
@@ -25,11 +25,6 @@ export interface AuditWrite {
   /** Overrides the actor of the request context (e.g. the user a login is for). */
   actor?: { userId?: string | null; agencyId?: string | null; roles?: string[] | null };
 }
-
-const INSERT_ENTRY = prepared(`INSERT INTO audit_event (
-  category, action, request_id, actor_user_id, actor_agency_id, actor_roles, client_ip, user_agent, method, route,
-  permission, resource_type, resource_ids, case_ids, outcome, status, reason, duration_ms, break_glass_grant_id, changes, details)
-  VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`);
 
 /** The request facts every entry carries, captured once per request by the context middleware. */
 export interface RequestFacts {
@@ -185,7 +180,7 @@ export class AuditService implements AuthEventSink {
       (store?.actor
         ? { userId: store.actor.userId, agencyId: store.actor.agencyId, roles: store.actor.roles }
         : undefined);
-    await preparedRows(this.tx.manager(), INSERT_ENTRY, [
+    await insertAuditEntry(this.tx.manager(), [
       w.category,
       w.action,
       facts?.requestId ?? store?.requestId ?? null,

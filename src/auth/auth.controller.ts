@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Actor } from '../common/context/request-context.js';
 import { ClientIp, CurrentActor } from '../common/http/actor.decorator.js';
-import { NoRequestTransaction } from '../database/request-transaction.interceptor.js';
+import { NoRequestTransaction } from '../request-pipeline/request-transaction.interceptor.js';
 import { AuthService } from './auth.service.js';
 import { Authorize } from './authorize.decorator.js';
 import {

@@ -6,10 +6,17 @@ import type { Actor } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { queryRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { UserEntity } from '../users/user.entity.js';
 import { invalidCredentials, tooManyAttempts } from './auth.errors.js';
+import {
+  lockRefreshToken,
+  recordFailedLogin,
+  revokeAllSessionsOf,
+  revokeSessionAtLogout,
+  revokeSessionForTokenReuse,
+  setChangedPassword,
+} from './auth.queries.js';
 import type { MeResponse, TokenResponse } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
 import { permissionsOf } from './permissions.js';
@@ -96,13 +103,7 @@ export class AuthService {
     await this.tx.run(async (m) => {
       let reason = 'invalid_credentials';
       if (user) {
-        const rows = await queryRows<{ failed_login_count: number; locked_at: Date | null }>(
-          m,
-          `UPDATE app_user SET failed_login_count = failed_login_count + 1,
-                  locked_at = CASE WHEN locked_at IS NULL AND failed_login_count + 1 >= $2 THEN now() ELSE locked_at END
-            WHERE id = $1 RETURNING failed_login_count, locked_at`,
-          [user.id, LOCK_AFTER_FAILURES],
-        );
+        const rows = await recordFailedLogin(m, user.id, LOCK_AFTER_FAILURES);
         const row = rows[0]!;
         if (!user.active) reason = 'inactive';
         else if (user.lockedAt) reason = 'locked';
@@ -119,29 +120,13 @@ export class AuthService {
   async refresh(token: string): Promise<TokenResponse> {
     const hash = this.tokens.hashRefreshToken(token);
     const result = await this.tx.run(async (m) => {
-      const rows: {
-        id: string;
-        session_id: string;
-        used_at: Date | null;
-        expires_at: Date;
-        revoked_at: Date | null;
-        absolute_expires_at: Date;
-        user_id: string;
-      }[] = await m.query(
-        `SELECT t.id, t.session_id, t.used_at, t.expires_at, s.revoked_at, s.absolute_expires_at, s.user_id
-           FROM auth_refresh_token t JOIN auth_session s ON s.id = t.session_id
-          WHERE t.token_hash = $1 FOR UPDATE OF t, s`,
-        [hash],
-      );
+      const rows = await lockRefreshToken(m, hash);
       const row = rows[0];
       if (!row) return undefined;
       const user = await m.getRepository(UserEntity).findOneBy({ id: row.user_id });
       if (!user) return undefined;
       if (row.used_at) {
-        await m.query(
-          `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'refresh_token_reused' WHERE id = $1 AND revoked_at IS NULL`,
-          [row.session_id],
-        );
+        await revokeSessionForTokenReuse(m, row.session_id);
         await this.events.authEvent('refresh_token_reused', { userId: user.id, agencyId: user.agencyId });
         return undefined;
       }
@@ -176,10 +161,7 @@ export class AuthService {
 
   async logout(actor: Actor): Promise<void> {
     await this.tx.run(async (m) => {
-      await m.query(
-        `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`,
-        [actor.sessionId],
-      );
+      await revokeSessionAtLogout(m, actor.sessionId);
       await this.events.authEvent('logout', { userId: actor.userId, agencyId: actor.agencyId });
     });
   }
@@ -207,11 +189,7 @@ export class AuthService {
     }
     const hash = await this.passwords.hash(newPassword);
     return this.tx.run(async (m) => {
-      await m.query(
-        `UPDATE app_user SET password_hash = $2, must_change_password = false, password_changed_at = now(),
-                token_version = token_version + 1, version = version + 1, updated_at = now() WHERE id = $1`,
-        [user.id, hash],
-      );
+      await setChangedPassword(m, user.id, hash);
       await this.revokeAllSessions(m, user.id, 'password_changed');
       await this.events.authEvent('password_changed', { userId: user.id, agencyId: user.agencyId });
       const fresh = await m.getRepository(UserEntity).findOneByOrFail({ id: user.id });
@@ -235,10 +213,7 @@ export class AuthService {
   }
 
   async revokeAllSessions(m: EntityManager, userId: string, reason: string): Promise<void> {
-    await m.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, reason],
-    );
+    await revokeAllSessionsOf(m, userId, reason);
   }
 
   private async startSession(m: EntityManager, user: UserEntity): Promise<TokenResponse> {

@@ -6,29 +6,13 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../common/context/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { KEY_MATERIAL, type KeyMaterial } from '../config/key-material.js';
-import { prepared, preparedRows } from '../database/sql.js';
+import { findCurrentActor } from './auth.queries.js';
 import { unauthenticated } from './bearer-challenge.js';
 import { permissionsOf } from './permissions.js';
 import { type AccessTokenClaims, JWT_ALGORITHM } from './token.service.js';
 
 /** Clock difference tolerated between the signer and the checker (exp and iat). */
 const CLOCK_SKEW_SECONDS = 5;
-
-interface ActorRow {
-  id: string;
-  agency_id: string;
-  roles: string[];
-  token_version: number;
-  must_change_password: boolean;
-}
-
-const CURRENT_ACTOR = prepared(
-  `SELECT u.id, u.agency_id, u.roles, u.token_version, u.must_change_password
-     FROM app_user u
-     JOIN agency a ON a.id = u.agency_id AND a.active
-     JOIN auth_session s ON s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL AND s.absolute_expires_at > now()
-    WHERE u.id = $1 AND u.active AND u.locked_at IS NULL AND u.token_version = $3`,
-);
 
 /**
  * Verifies the signature (HS256 only), issuer, audience and expiry, then checks the user on
@@ -72,11 +56,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     ) {
       throw unauthenticated('invalid_token');
     }
-    const rows = await preparedRows<ActorRow>(this.dataSource.manager, CURRENT_ACTOR, [
-      payload.sub,
-      payload.sid,
-      payload.tv,
-    ]);
+    const rows = await findCurrentActor(this.dataSource.manager, payload.sub, payload.sid, payload.tv);
     const user = rows[0];
     // Signed out, password changed, "log out everywhere", deactivated or locked: the token was revoked.
     if (!user) throw unauthenticated('revoked_token');

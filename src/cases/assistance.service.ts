@@ -10,7 +10,6 @@ import { uuidv7 } from '../common/uuid.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
-import { queryRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import {
   AssessmentEntity,
@@ -23,7 +22,15 @@ import {
 import { CaseEntity } from './case.entity.js';
 import { ageOn, PersonCodec } from '../persons/person.codec.js';
 import { PersonEntity } from '../persons/person.entity.js';
-import { findUpcomingFollowUps } from './follow-ups.queries.js';
+import { findOverdueFollowUps, findUpcomingFollowUps } from './follow-ups.queries.js';
+import {
+  cancelUncoveredReferrals,
+  nextConsentVersion,
+  nextNoteRevision,
+  revokeUncoveredReferralGrants,
+  supersedeActiveConsent,
+  withdrawConsentRecord,
+} from './assistance.queries.js';
 import { addDays } from '../common/clock.js';
 import type {
   AssessmentResponse,
@@ -124,13 +131,8 @@ export class AssistanceService {
         errors: [{ field: 'coveredAgencyIds', messages: ['every id must be an agency'] }],
       });
     }
-    const [{ next }] = await this.m().query(
-      'SELECT coalesce(max(version), 0) + 1 AS next FROM case_consent WHERE case_id = $1',
-      [caseId],
-    );
-    await this.m().query(`UPDATE case_consent SET status = 'superseded' WHERE case_id = $1 AND status = 'active'`, [
-      caseId,
-    ]);
+    const next = await nextConsentVersion(this.m(), caseId);
+    await supersedeActiveConsent(this.m(), caseId);
     const id = uuidv7();
     await this.m().insert(CaseConsentEntity, {
       id,
@@ -198,10 +200,7 @@ export class AssistanceService {
     const consent = await this.m().getRepository(CaseConsentEntity).findOneBy({ id: consentId, caseId });
     if (!consent) throw notFound('Consent');
     if (consent.status !== 'active') throw new DomainError('CONFLICT', 'Only the active consent can be withdrawn');
-    await this.m().query(
-      `UPDATE case_consent SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = $2 WHERE id = $1`,
-      [consentId, actor.userId],
-    );
+    await withdrawConsentRecord(this.m(), consentId, actor.userId);
     const revoked = await this.revokeUncoveredReferralAccess(caseId, []);
     await this.timeline.record(
       caseId,
@@ -223,18 +222,8 @@ export class AssistanceService {
 
   /** Ends the referrals (and the access) of every agency the consent no longer covers. */
   private async revokeUncoveredReferralAccess(caseId: string, covered: string[]): Promise<number> {
-    await this.m().query(
-      `UPDATE referral SET status = 'cancelled', end_reason = 'consent_withdrawn', ended_at = now(), version = version + 1, updated_at = now()
-        WHERE case_id = $1 AND status IN ('pending', 'accepted') AND NOT (to_agency_id = ANY($2::uuid[]))`,
-      [caseId, covered],
-    );
-    const rows = await queryRows<{ id: string }>(
-      this.m(),
-      `UPDATE case_access_grant SET revoked_at = now()
-        WHERE case_id = $1 AND kind = 'referral' AND revoked_at IS NULL AND NOT (grantee_agency_id = ANY($2::uuid[]))
-        RETURNING id`,
-      [caseId, covered],
-    );
+    await cancelUncoveredReferrals(this.m(), caseId, covered);
+    const rows = await revokeUncoveredReferralGrants(this.m(), caseId, covered);
     return rows.length;
   }
 
@@ -834,20 +823,7 @@ export class AssistanceService {
   /** The actor's agency's overdue visits, on cases the actor may see. */
   async overdue(actor: Actor): Promise<OverdueFollowUpResponse[]> {
     const v = this.access.caseVisibility(actor, 'c', 1);
-    const rows: {
-      id: string;
-      case_id: string;
-      case_number: string;
-      due_on: string;
-      days: number;
-      plan_month: number | null;
-    }[] = await this.m().query(
-      `SELECT f.id, f.case_id, c.case_number, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, ($${v.params.length + 2}::date - f.due_on) AS days, f.plan_month
-         FROM case_follow_up f JOIN case_file c ON c.id = f.case_id
-        WHERE f.agency_id = $${v.params.length + 1} AND f.status = 'scheduled' AND f.due_on < $${v.params.length + 2}::date AND ${v.condition}
-        ORDER BY f.due_on ASC LIMIT 500`,
-      [...v.params, actor.agencyId, this.clock.today()],
-    );
+    const rows = await findOverdueFollowUps(this.m(), v, actor.agencyId, this.clock.today());
     this.audit.touch(
       'case_follow_up',
       rows.map((r) => r.id),
@@ -875,10 +851,7 @@ export class AssistanceService {
       if (original.authorAgencyId !== actor.agencyId)
         throw new DomainError('FORBIDDEN', "Only the author's agency corrects a note");
       threadId = original.threadId;
-      const [{ next }] = await this.m().query('SELECT max(revision) + 1 AS next FROM case_note WHERE thread_id = $1', [
-        threadId,
-      ]);
-      revision = next;
+      revision = await nextNoteRevision(this.m(), threadId);
     }
     const id = uuidv7();
     threadId ??= id;

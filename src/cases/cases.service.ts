@@ -10,8 +10,7 @@ import { staleVersion } from '../common/http/etag.js';
 import { type CursorValueType, invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { entityColumns, hydratePrefixed } from '../database/find-by-id.js';
-import { type PreparedStatement, prepared, preparedRows, queryRows } from '../database/sql.js';
+import { hydratePrefixed } from '../database/find-by-id.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PersonEntity } from '../persons/person.entity.js';
 import { PersonsService } from '../persons/persons.service.js';
@@ -45,6 +44,21 @@ import {
   findScreeningDecisionStatus,
   findStageFacts,
 } from './case-stages.queries.js';
+import {
+  assignCaseStaff,
+  CASE_LIST_SORTS,
+  closeCaseAtVersion,
+  countCasesSeenInFull,
+  findCaseForRead,
+  listVisibleCases,
+  nextCaseNumberInSequence,
+  reopenCaseAtVersion,
+  setCaseExploitationTypes,
+  setCaseStage,
+  setClosureRequest,
+  setScreeningCase,
+  updateCaseProfile,
+} from './cases.queries.js';
 import { cancelScheduledFollowUps } from './follow-ups.queries.js';
 import { TimelineService } from './timeline.service.js';
 
@@ -61,15 +75,6 @@ const toGrantResponse = (g: CaseAccessGrantEntity): AccessGrantResponse => ({
   revokedAt: g.revokedAt?.toISOString() ?? null,
   active: g.revokedAt === null && (g.expiresAt === null || g.expiresAt.getTime() > Date.now()),
 });
-
-const SORTS: Record<string, { column: string; dir: 'ASC' | 'DESC'; cast: 'timestamptz' | 'text' }> = {
-  createdAt: { column: 'c.created_at', dir: 'ASC', cast: 'timestamptz' },
-  '-createdAt': { column: 'c.created_at', dir: 'DESC', cast: 'timestamptz' },
-  updatedAt: { column: 'c.updated_at', dir: 'ASC', cast: 'timestamptz' },
-  '-updatedAt': { column: 'c.updated_at', dir: 'DESC', cast: 'timestamptz' },
-  caseNumber: { column: 'c.case_number', dir: 'ASC', cast: 'text' },
-  '-caseNumber': { column: 'c.case_number', dir: 'DESC', cast: 'text' },
-};
 
 /** The case lifecycle: creation with a readable number, stages, closure, lists and the timeline. */
 @Injectable()
@@ -91,13 +96,8 @@ export class CasesService {
   /** Next number for a prefix and year: one atomic upsert, so concurrent creations never collide. */
   private async nextCaseNumber(prefix: string): Promise<string> {
     const year = this.clock.year();
-    const [row] = await queryRows<{ last: number }>(
-      this.tx.manager(),
-      `INSERT INTO case_number_sequence AS s (prefix, year, last) VALUES ($1, $2, 1)
-       ON CONFLICT (prefix, year) DO UPDATE SET last = s.last + 1 RETURNING last`,
-      [prefix, year],
-    );
-    return `${prefix}-${year}-${String(row!.last).padStart(6, '0')}`;
+    const last = await nextCaseNumberInSequence(this.tx.manager(), prefix, year);
+    return `${prefix}-${year}-${String(last).padStart(6, '0')}`;
   }
 
   private async assertStaff(actor: Actor, userIds: (string | undefined)[]): Promise<void> {
@@ -195,12 +195,7 @@ export class CasesService {
     if (added.length) {
       // The screening's victim context reaches the case, so filters and eligibility work without retyping.
       const merged = [...c.exploitationTypes, ...added];
-      await this.tx
-        .manager()
-        .query(
-          'UPDATE case_file SET exploitation_types = $2, version = version + 1, updated_at = now() WHERE id = $1',
-          [caseId, merged],
-        );
+      await setCaseExploitationTypes(this.tx.manager(), caseId, merged);
       await this.audit.change(
         'update',
         'case',
@@ -214,12 +209,7 @@ export class CasesService {
   }
 
   private async attachScreening(actor: Actor, screening: ScreeningEntity, caseId: string): Promise<void> {
-    await this.tx
-      .manager()
-      .query('UPDATE screening SET case_id = $2, version = version + 1, updated_at = now() WHERE id = $1', [
-        screening.id,
-        caseId,
-      ]);
+    await setScreeningCase(this.tx.manager(), screening.id, caseId);
     await this.timeline.record(
       caseId,
       'screening_linked',
@@ -236,32 +226,11 @@ export class CasesService {
     );
   }
 
-  /**
-   * One statement reads the actor's view of the case (the access rule), the case, the person
-   * and the needs, risks and identification status: a case read is the hottest route.
-   */
-  private caseRead?: PreparedStatement;
-
   async get(actor: Actor, id: string): Promise<CaseResponse> {
     const m = this.tx.manager();
     const v = this.access.caseVisibility(actor, 'c', 2);
-    this.caseRead ??=
-      prepared(`SELECT ${v.view} AS view, ${entityColumns(m, CaseEntity, 'c', 'c_')}, ${entityColumns(m, PersonEntity, 'p', 'p_')},
-                       n.needs AS n_needs, n.risks AS n_risks,
-                       (SELECT d.status FROM identification_decision d JOIN screening s ON s.id = d.screening_id
-                         WHERE s.case_id = c.id ORDER BY d.recorded_at DESC, d.revision DESC LIMIT 1) AS n_identification_status
-                  FROM case_file c
-                  JOIN person p ON p.id = c.person_id
-                  LEFT JOIN LATERAL app_case_needs_risks(c.id) n ON true
-                 WHERE c.id = $1::uuid`);
-    const [row] = await preparedRows<
-      Record<string, unknown> & {
-        view: CaseView | null;
-        n_needs: string[] | null;
-        n_risks: string[] | null;
-        n_identification_status: string | null;
-      }
-    >(m, this.caseRead, [id, ...v.params]);
+    // One statement: the view, the case, the person, needs, risks and identification status.
+    const row = await findCaseForRead(m, v, id);
     if (!row?.view) throw notFound('Case');
     this.audit.touch('case', [id], [id]);
     const c = hydratePrefixed(m, CaseEntity, row, 'c_');
@@ -315,96 +284,12 @@ export class CasesService {
   }
 
   async list(actor: Actor, q: CaseListQuery): Promise<CasePage> {
-    const sort = SORTS[q.sort ?? '-createdAt']!;
+    const sort = CASE_LIST_SORTS[q.sort ?? '-createdAt']!;
     const limit = q.limit ?? 50;
     const v = this.access.caseVisibility(actor, 'c', 1);
     const branches = this.access.caseVisibilityBranches(actor, 'c', 1);
-    // Filters render against any parameter list: the page query and the referral scan number them differently.
-    const filterDefs: { sql: (p: string) => string; value: unknown }[] = [];
-    const extra: string[] = [];
-    if (q.stage) filterDefs.push({ sql: (p) => `c.stage = ${p}`, value: q.stage });
-    if (q.province) filterDefs.push({ sql: (p) => `c.province_code = ${p}`, value: q.province });
-    if (q.agencyId) filterDefs.push({ sql: (p) => `c.lead_agency_id = ${p}`, value: q.agencyId });
-    if (q.caseworkerId) filterDefs.push({ sql: (p) => `c.assigned_caseworker_id = ${p}`, value: q.caseworkerId });
-    if (q.exploitationType)
-      filterDefs.push({ sql: (p) => `c.exploitation_types @> ARRAY[${p}]::text[]`, value: q.exploitationType });
-    if (q.personId) filterDefs.push({ sql: (p) => `c.person_id = ${p}::uuid`, value: q.personId });
-    if (q.closureRequested)
-      extra.push(`c.closure_request IS NOT NULL AND c.stage NOT IN ('closed', 'closed_referred')`);
-    if (q.caseNumber) filterDefs.push({ sql: (p) => `c.case_number = ${p}`, value: q.caseNumber });
-    const today = this.clock.today();
-    if (q.overdueFollowUp)
-      filterDefs.push({
-        sql: (p) =>
-          `EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${p}::date)`,
-        value: today,
-      });
-    const renderFilters = (params: unknown[]) =>
-      [
-        ...filterDefs.map((f) => {
-          params.push(f.value);
-          return f.sql(`$${params.length}`);
-        }),
-        ...extra,
-      ]
-        .map((c) => ` AND ${c}`)
-        .join('');
     const pageCursor = q.cursor ? decodeCursor(q.cursor, sort.cast) : undefined;
-    const cmp = sort.dir === 'DESC' ? '<' : '>';
-    const params: unknown[] = [...v.params];
-    const filters = renderFilters(params);
-    let cursor = '';
-    if (pageCursor) {
-      params.push(pageCursor[0], pageCursor[1]);
-      cursor = ` AND (${sort.column}, c.id) ${cmp} ($${params.length - 1}::${sort.cast}, $${params.length}::uuid)`;
-    }
-    params.push(today);
-    const todayParam = `$${params.length}::date`;
-    params.push(limit + 1);
-    const order = `ORDER BY ${sort.column} ${sort.dir}, c.id ${sort.dir}`;
-    const top = `LIMIT $${params.length}`;
-    const ownFirst = `SELECT c.id FROM case_file c WHERE ${branches.own}${filters}${cursor} ${order} ${top}`;
-    const breakGlassFirst = `SELECT c.id FROM case_file c WHERE ${branches.breakGlass}${filters}${cursor} ${order} ${top}`;
-    let referralFirst: string;
-    if (!branches.receivesReferrals) {
-      referralFirst = 'SELECT NULL::uuid WHERE false';
-    } else if (sort.column === 'c.created_at') {
-      // Newest (or oldest) first: the agency's open referral grants are walked in index order.
-      params.push(await this.referredCasesInOrder(sort.dir, pageCursor, limit + 1, renderFilters));
-      referralFirst = `SELECT unnest($${params.length}::uuid[])`;
-    } else {
-      // DISTINCT: a case may hold two open referral grants to the same agency.
-      referralFirst = `SELECT r.id FROM (SELECT DISTINCT ${sort.column} AS k, c.id AS id FROM ${branches.referral.from}
-                         WHERE ${branches.referral.where}${filters}${cursor} ORDER BY k ${sort.dir}, id ${sort.dir} ${top}) r`;
-    }
-    // The top of each way the actor sees cases, merged; the full rule is checked again on the
-    // page (the branches are the rule split up).
-    const rows: {
-      id: string;
-      case_number: string;
-      view: CaseView;
-      stage: string;
-      lead_agency_id: string;
-      assigned_caseworker_id: string | null;
-      province_code: string | null;
-      exploitation_types: string[];
-      opened_on: string;
-      overdue: boolean;
-      closure_requested: boolean;
-      created_at: Date;
-      updated_at: Date;
-      sort_value: string;
-    }[] = await this.tx.manager().query(
-      `SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
-              to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.closure_request IS NOT NULL AS closure_requested, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
-              EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${todayParam}) AS overdue
-         FROM case_file c
-        WHERE c.id IN ((${ownFirst}) UNION ALL (${breakGlassFirst}) UNION ALL (${referralFirst}))
-          AND ${v.condition}
-        ${order}
-        ${top}`,
-      params,
-    );
+    const rows = await listVisibleCases(this.tx.manager(), v, branches, q, sort, pageCursor, limit, this.clock.today());
     const items = rows.slice(0, limit);
     this.audit.touch(
       'case',
@@ -435,46 +320,8 @@ export class CasesService {
   /** Dashboard counts over the cases the actor sees in full (supervisors: closure requests to decide). */
   async counts(actor: Actor): Promise<CaseCountsResponse> {
     const v = this.access.caseVisibility(actor, 'c', 2);
-    const [row] = await queryRows<{ closure_requested: number; overdue: number }>(
-      this.tx.manager(),
-      `SELECT count(*) FILTER (WHERE c.closure_request IS NOT NULL AND c.stage NOT IN ('closed', 'closed_referred'))::int AS closure_requested,
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < $1::date))::int AS overdue
-         FROM case_file c
-        WHERE ${v.view} = 'full'`,
-      [this.clock.today(), ...v.params],
-    );
+    const row = await countCasesSeenInFull(this.tx.manager(), v, this.clock.today());
     return { closureRequested: row?.closure_requested ?? 0, overdueFollowUp: row?.overdue ?? 0 };
-  }
-
-  /**
-   * The first `wanted` cases reached through the caller agency's open referral grants that pass
-   * the filters, in creation order, read in batches along the grants' index (agency, case
-   * creation time) by app_referred_cases(): the cost of a page does not grow with the number
-   * of grants. The case filters and the case's own row-level security apply as usual.
-   */
-  private async referredCasesInOrder(
-    dir: 'ASC' | 'DESC',
-    after: [string, string] | undefined,
-    wanted: number,
-    renderFilters: (params: unknown[]) => string,
-  ): Promise<string[]> {
-    const found: string[] = [];
-    const batch = Math.max(200, wanted * 4);
-    let keyset = after;
-    for (;;) {
-      const params: unknown[] = [keyset?.[0] ?? null, keyset?.[1] ?? null, batch, dir === 'DESC'];
-      const filters = renderFilters(params);
-      const rows: { k: string; id: string; ok: boolean }[] = await this.tx.manager().query(
-        `SELECT x.case_created_at::text AS k, x.case_id::text AS id, EXISTS (SELECT 1 FROM case_file c WHERE c.id = x.case_id${filters}) AS ok
-           FROM app_referred_cases($1::timestamptz, $2::uuid, $3::int, $4::boolean) x
-          ORDER BY x.case_created_at ${dir}, x.case_id ${dir}`,
-        params,
-      );
-      for (const r of rows) if (r.ok && found.length < wanted) found.push(r.id);
-      const last = rows.at(-1);
-      if (found.length >= wanted || rows.length < batch || !last) return found;
-      keyset = [last.k, last.id];
-    }
   }
 
   /** Loads a case the actor sees in full and checks the version the client read. */
@@ -488,12 +335,8 @@ export class CasesService {
   }
 
   /** Bumps the version only if it is still the one read: a concurrent writer gets 412. */
-  private async bump(id: string, version: number, set: string, params: unknown[]): Promise<void> {
-    const rows = await queryRows<{ id: string }>(
-      this.tx.manager(),
-      `UPDATE case_file SET ${set}${set ? ', ' : ''}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
-      [id, version, ...params],
-    );
+  private async bump(id: string, updated: Promise<{ id: string }[]>): Promise<void> {
+    const rows = await updated;
     if (!rows.length) throw staleVersion('Case', (await this.repo().findOneByOrFail({ id })).version);
   }
 
@@ -501,9 +344,7 @@ export class CasesService {
     const c = await this.forUpdate(actor, id, version);
     await this.bump(
       id,
-      version,
-      'province_code = COALESCE($3, province_code), exploitation_types = COALESCE($4, exploitation_types)',
-      [body.provinceCode ?? null, body.exploitationTypes ?? null],
+      updateCaseProfile(this.tx.manager(), id, version, body.provinceCode ?? null, body.exploitationTypes ?? null),
     );
     await this.audit.change(
       'update',
@@ -528,9 +369,7 @@ export class CasesService {
     await this.assertStaff(actor, [body.assignedCaseworkerId, body.supervisorId]);
     await this.bump(
       id,
-      version,
-      'assigned_caseworker_id = COALESCE($3, assigned_caseworker_id), supervisor_id = COALESCE($4, supervisor_id)',
-      [body.assignedCaseworkerId ?? null, body.supervisorId ?? null],
+      assignCaseStaff(this.tx.manager(), id, version, body.assignedCaseworkerId ?? null, body.supervisorId ?? null),
     );
     const changes = diffFields(
       { assignedCaseworkerId: c.assignedCaseworkerId, supervisorId: c.supervisorId },
@@ -561,7 +400,7 @@ export class CasesService {
         extensions: { from, to, missingFact: missing.fact },
       });
     }
-    await this.bump(id, version, 'stage = $3', [to]);
+    await this.bump(id, setCaseStage(this.tx.manager(), id, version, to));
     await this.timeline.record(id, 'stage_changed', actor, null, { from, to, ...(reason ? { reason } : {}) });
     await this.audit.change('transition', 'case', id, diffFields({ stage: from }, { stage: to }), id);
     return this.get(actor, id);
@@ -573,7 +412,7 @@ export class CasesService {
     if (CLOSED_STAGES.has(c.stage as CaseStage))
       throw new DomainError('ILLEGAL_TRANSITION', 'The case is already closed');
     const request = { reason, requestedBy: actor.userId, requestedAt: new Date().toISOString() };
-    await this.bump(id, version, 'closure_request = $3', [JSON.stringify(request)]);
+    await this.bump(id, setClosureRequest(this.tx.manager(), id, version, JSON.stringify(request)));
     await this.timeline.record(id, 'closure_requested', actor, null, { reason });
     await this.audit.change(
       'request_closure',
@@ -621,9 +460,7 @@ export class CasesService {
     const stage: CaseStage = referred ? 'closed_referred' : 'closed';
     await this.bump(
       id,
-      version,
-      `stage = $3, closure_reason = $4, closed_at = now(), closed_by = $5, transferred_to_agency_id = $6, closure_request = NULL`,
-      [stage, reason, actor.userId, transferredToAgencyId ?? null],
+      closeCaseAtVersion(this.tx.manager(), id, version, stage, reason, actor.userId, transferredToAgencyId ?? null),
     );
     // The closure rule for follow-ups: visits still scheduled are cancelled with 'case_closed'
     // (a reopened case schedules anew); completed visits stay as they were.
@@ -669,12 +506,7 @@ export class CasesService {
     const c = await this.forUpdate(actor, id, version);
     if (!CLOSED_STAGES.has(c.stage as CaseStage))
       throw new DomainError('ILLEGAL_TRANSITION', 'Only a closed case can be reopened');
-    await this.bump(
-      id,
-      version,
-      'stage = $3, closure_reason = NULL, closed_at = NULL, closed_by = NULL, transferred_to_agency_id = NULL',
-      [stage],
-    );
+    await this.bump(id, reopenCaseAtVersion(this.tx.manager(), id, version, stage));
     await this.timeline.record(id, 'reopened', actor, null, { from: c.stage, to: stage, reason });
     await this.audit.change('reopen', 'case', id, diffFields({ stage: c.stage }, { stage }), id, { reason });
     return this.get(actor, id);

@@ -42,3 +42,28 @@ export async function cancelScheduledFollowUps(m: EntityManager, caseId: string,
   );
   return rows.map((r) => r.id);
 }
+
+export interface OverdueFollowUpRow {
+  id: string;
+  case_id: string;
+  case_number: string;
+  due_on: string;
+  days: number;
+  plan_month: number | null;
+}
+
+/** An agency's scheduled visits due before `today`, on cases the actor may see (visibility from $1). */
+export function findOverdueFollowUps(
+  m: EntityManager,
+  v: VisibilitySql,
+  agencyId: string,
+  today: string,
+): Promise<OverdueFollowUpRow[]> {
+  return m.query(
+    `SELECT f.id, f.case_id, c.case_number, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, ($${v.params.length + 2}::date - f.due_on) AS days, f.plan_month
+       FROM case_follow_up f JOIN case_file c ON c.id = f.case_id
+      WHERE f.agency_id = $${v.params.length + 1} AND f.status = 'scheduled' AND f.due_on < $${v.params.length + 2}::date AND ${v.condition}
+      ORDER BY f.due_on ASC LIMIT 500`,
+    [...v.params, agencyId, today],
+  );
+}

@@ -2,6 +2,17 @@ import pg from 'pg';
 import type { PersonNames } from '../persons/dto/person.dto.js';
 import { PersonCodec, type StoredBirth } from '../persons/person.codec.js';
 import { indexableNames, type ScriptNames } from '../tracing/name-match.js';
+import {
+  deleteNameIndexes,
+  enableKeyRotationSession,
+  findNamedRowsAfter,
+  findValuesNotUnderKey,
+  insertKeyRotationAuditEntry,
+  insertNameIndex,
+  type NameIndexedTable,
+  setBirthYearIndex,
+  setEncryptedValue,
+} from './crypto.queries.js';
 import { ENCRYPTED_COLUMNS } from './encrypted-columns.js';
 import type { BlindIndexer, FieldCipher } from './field-cipher.js';
 
@@ -15,10 +26,7 @@ export interface RotationReport {
 }
 
 /** A table whose names are blind-indexed in a side table, and where its names and birth year are. */
-interface NameIndexed {
-  table: string;
-  indexTable: string;
-  foreignKey: string;
+interface NameIndexed extends NameIndexedTable {
   /** Decrypted names and birth year of one row. */
   read(
     cipher: FieldCipher,
@@ -27,7 +35,6 @@ interface NameIndexed {
     names: PersonNames;
     birthYear: number | null;
   };
-  birthColumn: string;
 }
 
 const ctx = (table: string, column: string, id: string) => ({ table, column, id });
@@ -76,26 +83,16 @@ async function reindexTable(client: pg.Client, cipher: FieldCipher, codec: Perso
   let after = '00000000-0000-0000-0000-000000000000';
   let done = 0;
   for (;;) {
-    const { rows } = await client.query<{ id: string; names_enc: Buffer; birth_source: Buffer | null }>(
-      `SELECT id, names_enc, ${spec.birthColumn} AS birth_source FROM ${spec.table}
-        WHERE id > $1 AND names_enc IS NOT NULL ORDER BY id LIMIT ${BATCH}`,
-      [after],
-    );
+    const rows = await findNamedRowsAfter(client, spec, after, BATCH);
     if (!rows.length) return done;
     await client.query('BEGIN');
     for (const row of rows) {
       const { names, birthYear } = spec.read(cipher, row);
-      await client.query(`DELETE FROM ${spec.indexTable} WHERE ${spec.foreignKey} = $1`, [row.id]);
+      await deleteNameIndexes(client, spec, row.id);
       for (const { kind, value } of codec.nameIndexes(names)) {
-        await client.query(
-          `INSERT INTO ${spec.indexTable} (${spec.foreignKey}, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [row.id, kind, value],
-        );
+        await insertNameIndex(client, spec, row.id, kind, value);
       }
-      await client.query(`UPDATE ${spec.table} SET birth_year_bidx = $2 WHERE id = $1`, [
-        row.id,
-        birthYear ? codec.birthYearIndex(birthYear) : null,
-      ]);
+      await setBirthYearIndex(client, spec, row.id, birthYear ? codec.birthYearIndex(birthYear) : null);
     }
     await client.query('COMMIT');
     done += rows.length;
@@ -120,24 +117,21 @@ export async function rotateKeys(
   const active = Buffer.from(cipher.activeKeyId);
   try {
     // Lets the case_note trigger accept a re-encrypted body (and nothing else) from this session.
-    await client.query(`SET ctcm.key_rotation = 'on'`);
+    await enableKeyRotationSession(client);
     for (const { table, column, idSql = 'id' } of ENCRYPTED_COLUMNS) {
       let done = 0;
       for (;;) {
-        const { rows } = await client.query<{ id: string; value: Buffer }>(
-          `SELECT ${idSql} AS id, ${column} AS value FROM ${table}
-            WHERE ${column} IS NOT NULL AND substring(${column} FROM 3 FOR get_byte(${column}, 1)) <> $1
-            LIMIT ${BATCH}`,
-          [active],
-        );
+        const rows = await findValuesNotUnderKey(client, { table, column, idSql }, active, BATCH);
         if (!rows.length) break;
         await client.query('BEGIN');
         for (const row of rows) {
           const ctx = { table, column, id: row.id };
-          await client.query(`UPDATE ${table} SET ${column} = $2 WHERE ${idSql} = $1`, [
+          await setEncryptedValue(
+            client,
+            { table, column, idSql },
             row.id,
             cipher.encrypt(cipher.decrypt(row.value, ctx), ctx),
-          ]);
+          );
         }
         await client.query('COMMIT');
         done += rows.length;
@@ -152,10 +146,7 @@ export async function rotateKeys(
         else report.reindexed[spec.table] = done;
       }
     }
-    await client.query(
-      `INSERT INTO audit_event (category, action, outcome, resource_type, details) VALUES ('change', 'key_rotation', 'allowed', 'encryption_key', $1)`,
-      [JSON.stringify({ activeKeyId: cipher.activeKeyId, ...report })],
-    );
+    await insertKeyRotationAuditEntry(client, JSON.stringify({ activeKeyId: cipher.activeKeyId, ...report }));
     return report;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

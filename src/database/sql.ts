@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 
+/** What runs a raw statement: the open transaction's manager, or the data source (autocommit). */
+export type Queryable = Pick<EntityManager, 'query'>;
+
 /**
  * Rows of a raw query. TypeORM's postgres driver returns `[rows, affectedCount]` for
  * UPDATE/DELETE … RETURNING and plain rows otherwise; this evens that out.

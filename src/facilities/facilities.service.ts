@@ -22,6 +22,13 @@ import type {
   PlacementResponse,
   UpdateFacilityRequest,
 } from './dto/facility.dto.js';
+import {
+  countOpenPlacements,
+  dischargePlacement,
+  findOccupancy,
+  findPlacementsOfCase,
+  lockFacilityForAdmission,
+} from './facilities.queries.js';
 import { FacilityEntity, PlacementEntity } from './facility.entity.js';
 
 /** Facilities, whom they take, their free beds, and admissions that never exceed capacity. */
@@ -41,9 +48,7 @@ export class FacilitiesService {
   }
 
   private async occupancy(): Promise<Map<string, number>> {
-    const rows: { facility_id: string; occupied: number }[] = await this.m().query(
-      'SELECT facility_id, occupied FROM facility_occupancy()',
-    );
+    const rows = await findOccupancy(this.m());
     return new Map(rows.map((r) => [r.facility_id, r.occupied]));
   }
 
@@ -201,13 +206,8 @@ export class FacilitiesService {
         `${facility.nameEn} cannot take this person: ${failures.map((f) => f.detail).join('; ')}`,
         { extensions: { rules: failures.map((f) => f.rule) } },
       );
-    const [locked] = await this.m().query('SELECT bed_capacity, active FROM facility WHERE id = $1 FOR UPDATE', [
-      facilityId,
-    ]);
-    const [{ n }] = await this.m().query(
-      'SELECT count(*)::int AS n FROM placement WHERE facility_id = $1 AND discharged_on IS NULL',
-      [facilityId],
-    );
+    const locked = await lockFacilityForAdmission(this.m(), facilityId);
+    const n = await countOpenPlacements(this.m(), facilityId);
     if (!locked.active || n >= locked.bed_capacity) {
       throw new DomainError('FACILITY_FULL', 'No free bed: every bed of this facility is taken', {
         extensions: { bedCapacity: locked.bed_capacity, occupied: n },
@@ -270,19 +270,13 @@ export class FacilitiesService {
       throw new DomainError('DATE_OUT_OF_RANGE', 'dischargedOn must not be in the future', {
         errors: [{ field: 'dischargedOn', messages: ['dischargedOn must not be in the future'] }],
       });
-    await this.m().query(
-      `UPDATE placement SET discharged_on = $2, discharge_destination = $3, discharge_reason = $4, destination_province_code = $5, escorted = $6, version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $7`,
-      [
-        placementId,
-        body.dischargedOn,
-        body.destination,
-        body.reason,
-        body.destinationProvinceCode ?? null,
-        body.escorted ?? false,
-        version,
-      ],
-    );
+    await dischargePlacement(this.m(), placementId, version, {
+      dischargedOn: body.dischargedOn,
+      destination: body.destination,
+      reason: body.reason,
+      destinationProvinceCode: body.destinationProvinceCode ?? null,
+      escorted: body.escorted ?? false,
+    });
     await this.timeline.record(
       p.caseId,
       'discharged',
@@ -310,15 +304,7 @@ export class FacilitiesService {
     const view = await this.access.requireCase(actor, caseId);
     // Through a referral, an agency sees only placements in its own facilities: where a person
     // shelters is given to those who need to know it.
-    const query = this.m()
-      .getRepository(PlacementEntity)
-      .createQueryBuilder('p')
-      .where('p.case_id = :caseId', { caseId });
-    if (view !== 'full')
-      query.andWhere('p.facility_id IN (SELECT f.id FROM facility f WHERE f.agency_id = :agencyId)', {
-        agencyId: actor.agencyId,
-      });
-    const rows = await query.orderBy('p.admitted_on', 'ASC').getMany();
+    const rows = await findPlacementsOfCase(this.m(), caseId, view !== 'full' ? actor.agencyId : undefined);
     this.audit.touch(
       'placement',
       rows.map((r) => r.id),

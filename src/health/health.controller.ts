@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
-import { HealthProbe } from '../database/request-transaction.interceptor.js';
+import { HealthProbe } from '../request-pipeline/request-transaction.interceptor.js';
 import { HealthService } from './health.service.js';
 import { HealthResponse } from './health.dto.js';
 

@@ -21,6 +21,7 @@ import type {
 } from './dto/person.dto.js';
 import { ageOn, type DecryptedPerson, displayName, PersonCodec } from './person.codec.js';
 import { PersonEntity, PersonNameIndexEntity } from './person.entity.js';
+import { clearMergedInto, findMatchCandidates, setMergedInto } from './persons.queries.js';
 
 export const STRONG_MATCH = 0.8;
 const PERSONAL_FIELDS = new Set(['names', 'birth', 'address', 'contacts', 'documents', 'guardian']);
@@ -220,35 +221,11 @@ export class PersonsService {
     const total = weights.name + weights.year + weights.province + weights.gender;
     // Ranked in PostgreSQL over every visible candidate (common names have thousands), so the
     // best 20 are returned, not 20 of an arbitrary subset. The score is the one computed below.
-    const params = [
-      exact,
-      phonetic,
-      [...exact, ...phonetic],
-      ...v.params,
-      yearIndex,
-      q.homeProvinceCode ?? null,
-      q.gender ?? null,
-      exact.length,
-      phonetic.length,
-    ];
-    const n = v.params.length + 3;
-    const p = (i: number) => `$${n + i}`;
-    const rows: (PersonEntity & { exact_hits: number; phonetic_hits: number })[] = await this.tx.manager().query(
-      `WITH hits AS (
-         SELECT i.person_id,
-                count(*) FILTER (WHERE i.kind = 'exact' AND i.value = ANY($1::bytea[]))::int AS exact_hits,
-                count(*) FILTER (WHERE i.kind = 'phonetic' AND i.value = ANY($2::bytea[]))::int AS phonetic_hits
-           FROM person_name_index i WHERE i.value = ANY($3::bytea[]) GROUP BY i.person_id)
-       SELECT p.id, p.gender, p.home_province_code AS "homeProvinceCode", p.birth_year_bidx AS "birthYearBidx",
-              p.names_enc AS "namesEnc", p.birth_enc AS "birthEnc", h.exact_hits, h.phonetic_hits
-         FROM hits h JOIN person p ON p.id = h.person_id
-        WHERE p.merged_into_id IS NULL AND ${v.condition}
-        ORDER BY (${weights.name} * least(1, greatest(h.exact_hits::float8 / greatest(1, ${p(4)}::int), 0.85 * h.phonetic_hits / greatest(1, ${p(5)}::int)))
-                  + ${weights.year} * CASE WHEN p.birth_year_bidx = ${p(1)}::bytea THEN 1 ELSE 0 END
-                  + ${weights.province} * CASE WHEN p.home_province_code = ${p(2)}::text THEN 1 ELSE 0 END
-                  + ${weights.gender} * CASE WHEN p.gender = ${p(3)}::text THEN 1 ELSE 0 END) DESC, p.id
-        LIMIT 20`,
-      params,
+    const rows = await findMatchCandidates(
+      this.tx.manager(),
+      v,
+      { exact, phonetic, yearIndex, homeProvinceCode: q.homeProvinceCode ?? null, gender: q.gender ?? null },
+      weights,
     );
     return rows
       .map((r) => {
@@ -298,12 +275,7 @@ export class PersonsService {
     const target = await this.repo().findOneByOrFail({ id: intoId });
     if (source.mergedIntoId) throw new DomainError('CONFLICT', 'This record is already merged; unmerge it first');
     if (target.mergedIntoId) throw new DomainError('UNPROCESSABLE', 'The target record is itself merged into another');
-    await this.tx
-      .manager()
-      .query(`UPDATE person SET merged_into_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [
-        id,
-        intoId,
-      ]);
+    await setMergedInto(this.tx.manager(), id, intoId);
     await this.audit.change(
       'merge',
       'person',
@@ -319,9 +291,7 @@ export class PersonsService {
     await this.access.requirePerson(actor, id, 'full');
     const source = await this.repo().findOneByOrFail({ id });
     if (!source.mergedIntoId) throw new DomainError('CONFLICT', 'This record is not merged');
-    await this.tx
-      .manager()
-      .query(`UPDATE person SET merged_into_id = NULL, version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+    await clearMergedInto(this.tx.manager(), id);
     await this.audit.change(
       'unmerge',
       'person',

@@ -36,6 +36,15 @@ import {
   type ReferralStatus,
 } from './referral-rules.js';
 import { FamilyAssessmentEntity, ReferralEntity, UnmetNeedEntity } from './referral.entities.js';
+import {
+  countInbox,
+  countUnmetNeeds,
+  expireOverdueReferrals,
+  findInbox,
+  findCaseNumbers,
+  moveReferral,
+  revokeReferralGrants,
+} from './referrals.queries.js';
 
 const enc = (id: string, column: string) => ({ table: 'referral', column, id });
 
@@ -78,8 +87,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
 
   /** Safe from any number of replicas at once: each overdue referral is expired exactly once. */
   async expireOverdue(): Promise<number> {
-    const [row] = await this.dataSource.query('SELECT referral_expire_overdue() AS n');
-    return row.n as number;
+    return expireOverdueReferrals(this.dataSource);
   }
 
   private m() {
@@ -259,22 +267,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
 
   /** The agency's inbox: pending (by due time), overdue, or accepted. */
   async inbox(actor: Actor, view: string): Promise<ReferralResponse[]> {
-    const where =
-      view === 'accepted'
-        ? `status = 'accepted'`
-        : view === 'overdue'
-          ? `status = 'pending' AND due_by < now()`
-          : `status = 'pending'`;
-    const entities = await this.m()
-      .getRepository(ReferralEntity)
-      .createQueryBuilder('r')
-      .where(
-        `r.to_agency_id = :agency AND ${where.replaceAll('status', 'r.status').replaceAll('due_by', 'r.due_by')}`,
-        { agency: actor.agencyId },
-      )
-      .orderBy('r.due_by', 'ASC')
-      .limit(500)
-      .getMany();
+    const entities = await findInbox(this.m(), actor.agencyId, view);
     this.audit.touch(
       'referral',
       entities.map((r) => r.id),
@@ -284,14 +277,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async counts(actor: Actor): Promise<InboxCounts> {
-    const [row] = await this.m().query(
-      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
-              count(*) FILTER (WHERE status = 'pending' AND due_by < now())::int AS overdue,
-              count(*) FILTER (WHERE status = 'accepted')::int AS accepted
-         FROM referral WHERE to_agency_id = $1`,
-      [actor.agencyId],
-    );
-    return row;
+    return countInbox(this.m(), actor.agencyId);
   }
 
   /** accept / decline (receiver), withdraw (sender), complete (receiver), cancel (either). */
@@ -325,15 +311,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
     }
     if (r.version !== version) throw staleVersion('Referral', r.version);
     const responds = action === 'accept' || action === 'decline';
-    await this.m().query(
-      `UPDATE referral SET status = $2::text, decline_reason = CASE WHEN $3::text = 'decline' THEN $4::text ELSE decline_reason END,
-              end_reason = CASE WHEN $3::text IN ('withdraw', 'complete', 'cancel') THEN $4::text ELSE end_reason END,
-              responded_by = CASE WHEN $5::boolean THEN $6::uuid ELSE responded_by END, responded_at = CASE WHEN $5::boolean THEN now() ELSE responded_at END,
-              ended_at = CASE WHEN $2::text IN ('declined', 'withdrawn', 'completed', 'cancelled') THEN now() ELSE ended_at END,
-              version = version + 1, updated_at = now()
-        WHERE id = $1`,
-      [id, check.to, action, reason ?? null, responds, actor.userId],
-    );
+    await moveReferral(this.m(), id, check.to, action, reason ?? null, responds, actor.userId);
     await this.timeline.record(
       r.caseId,
       `referral_${check.to}`,
@@ -351,10 +329,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
     );
     if (!OPEN_STATUSES.has(check.to)) {
       // The referral ended: so does the receiver's view of the case (last, as the receiver may be the actor).
-      await this.m().query(
-        `UPDATE case_access_grant SET revoked_at = now() WHERE source_id = $1 AND kind = 'referral' AND revoked_at IS NULL`,
-        [id],
-      );
+      await revokeReferralGrants(this.m(), id);
     }
     return this.get(actor, id);
   }
@@ -463,20 +438,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
     const end = to ?? this.clock.today();
     const start = from ?? `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
     const min = this.config.referrals.reportMinCellSize;
-    const rows: {
-      province_code: string | null;
-      service: string;
-      gender: string;
-      age_group: string;
-      people: number;
-      top_rule: string;
-    }[] = await this.m().query(
-      `SELECT province_code, service, gender, age_group, count(DISTINCT case_id)::int AS people, mode() WITHIN GROUP (ORDER BY rule) AS top_rule
-         FROM unmet_need WHERE recorded_at >= ($1::date)::timestamp AT TIME ZONE $3 AND recorded_at < ($2::date + 1)::timestamp AT TIME ZONE $3
-        GROUP BY province_code, service, gender, age_group
-        ORDER BY people DESC, province_code, service`,
-      [start, end, this.clock.timeZone],
-    );
+    const rows = await countUnmetNeeds(this.m(), start, end, this.clock.timeZone);
     return {
       from: start,
       to: end,
@@ -495,10 +457,7 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
 
   private async responses(rows: ReferralEntity[]): Promise<ReferralResponse[]> {
     if (!rows.length) return [];
-    const numbers: { id: string; case_number: string }[] = await this.m().query(
-      'SELECT id, case_number FROM app_case_numbers($1::uuid[])',
-      [[...new Set(rows.map((r) => r.caseId))]],
-    );
+    const numbers = await findCaseNumbers(this.m(), [...new Set(rows.map((r) => r.caseId))]);
     const byCase = new Map(numbers.map((n) => [n.id, n.case_number]));
     const now = this.clock.now().getTime();
     return rows.map((r) => ({

@@ -15,6 +15,13 @@ import type {
   PublishCatalogueRequest,
 } from './dto/screening.dto.js';
 import { ScreeningCatalogueEntity, ScreeningIndicatorEntity } from './screening.entities.js';
+import {
+  countCatalogues,
+  insertCatalogue,
+  listCatalogues,
+  lockCataloguePublishing,
+  nextCatalogueVersion,
+} from './screening.queries.js';
 
 const toIndicator = (i: ScreeningIndicatorEntity): IndicatorResponse => ({
   code: i.code,
@@ -29,16 +36,16 @@ const toIndicator = (i: ScreeningIndicatorEntity): IndicatorResponse => ({
 
 /** Seeds catalogue version 1 on a database that has none; published versions are never edited. */
 export async function seedIndicatorCatalogue(ds: DataSource): Promise<void> {
-  const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM screening_catalogue');
+  const n = await countCatalogues(ds);
   if (n > 0) return;
   const id = uuidv7();
-  await ds.query('INSERT INTO screening_catalogue (id, version, title, source, notes) VALUES ($1, $2, $3, $4, $5)', [
+  await insertCatalogue(ds, {
     id,
-    CATALOGUE_V1.version,
-    CATALOGUE_V1.title,
-    CATALOGUE_V1.source,
-    CATALOGUE_V1.notes,
-  ]);
+    version: CATALOGUE_V1.version,
+    title: CATALOGUE_V1.title,
+    source: CATALOGUE_V1.source,
+    notes: CATALOGUE_V1.notes,
+  });
   const rows = CATALOGUE_V1.indicators.map((i, order) => ({ id: uuidv7(), catalogueId: id, sortOrder: order, ...i }));
   await ds.createQueryBuilder().insert().into(ScreeningIndicatorEntity).values(rows).execute();
 }
@@ -52,10 +59,7 @@ export class CatalogueService {
   ) {}
 
   async list(): Promise<CatalogueSummaryResponse[]> {
-    const rows: (ScreeningCatalogueEntity & { indicator_count: number })[] = await this.tx.manager().query(
-      `SELECT c.version, c.title, c.source, c.notes, c.published_at AS "publishedAt", (SELECT count(*)::int FROM screening_indicator i WHERE i.catalogue_id = c.id) AS indicator_count
-         FROM screening_catalogue c ORDER BY c.version DESC`,
-    );
+    const rows = await listCatalogues(this.tx.manager());
     return rows.map((c) => ({
       version: c.version,
       title: c.title,
@@ -124,10 +128,8 @@ export class CatalogueService {
     if (problems.length)
       throw new DomainError('VALIDATION_FAILED', 'The catalogue is inconsistent', { errors: problems });
     // One publisher at a time, so versions stay dense and unique.
-    await this.tx.manager().query(`SELECT pg_advisory_xact_lock(hashtext('ctcm:catalogue-publish'))`);
-    const [{ next }] = await this.tx
-      .manager()
-      .query('SELECT coalesce(max(version), 0) + 1 AS next FROM screening_catalogue');
+    await lockCataloguePublishing(this.tx.manager());
+    const next = await nextCatalogueVersion(this.tx.manager());
     const id = uuidv7();
     await this.tx.manager().insert(ScreeningCatalogueEntity, {
       id,

@@ -8,7 +8,6 @@ import { DomainError, type FieldError, notFound } from '../common/errors/domain-
 import { uuidv7 } from '../common/uuid.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
 import { findById } from '../database/find-by-id.js';
-import { prepared, preparedRows } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PersonsService } from '../persons/persons.service.js';
 import { CONSENT_ITEMS } from '../reference-data/data/code-lists.js';
@@ -32,12 +31,15 @@ import type {
   VictimContext,
 } from './dto/screening.dto.js';
 import { IdentificationDecisionEntity, ScreeningEntity } from './screening.entities.js';
+import {
+  findCatalogueVersion,
+  findLatestDecisionStatus,
+  listVisibleScreenings,
+  nextDecisionRevision,
+  setSubmittedToAgency,
+} from './screening.queries.js';
 
 const CLOCK_SKEW_MS = 5 * 60_000;
-const CATALOGUE_VERSION = prepared('SELECT version FROM screening_catalogue WHERE id = $1');
-const LATEST_DECISION_STATUS = prepared(
-  'SELECT d.status FROM identification_decision d WHERE d.screening_id = $1 ORDER BY d.revision DESC LIMIT 1',
-);
 const invalid = (errors: FieldError[], detail = 'Some fields are invalid') =>
   new DomainError('VALIDATION_FAILED', detail, { errors });
 
@@ -273,47 +275,25 @@ export class ScreeningService {
     await this.access.requireScreening(actor, id);
     const s = await findById(this.tx.manager(), ScreeningEntity, id);
     if (!s) throw notFound('Screening');
-    const catalogue = await preparedRows<{ version: number }>(this.tx.manager(), CATALOGUE_VERSION, [s.catalogueId]);
-    const [latest] = await preparedRows<{ status: string }>(this.tx.manager(), LATEST_DECISION_STATUS, [id]);
+    const catalogue = await findCatalogueVersion(this.tx.manager(), s.catalogueId);
+    const [latest] = await findLatestDecisionStatus(this.tx.manager(), id);
     this.audit.touch('screening', [id], s.caseId ? [s.caseId] : []);
     return this.toResponse(s, catalogue[0]!.version, latest?.status ?? null);
   }
 
   async list(actor: Actor, q: ScreeningListQuery): Promise<ScreeningSummaryResponse[]> {
     const v = this.access.screeningVisibility(actor, 's', 1);
-    const params: unknown[] = [...v.params];
-    const conds = [v.condition];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      conds.push(sql(`$${params.length}`));
-    };
-    if (q.personId) add((p) => `s.person_id = ${p}`, q.personId);
-    if (q.caseId) add((p) => `s.case_id = ${p}`, q.caseId);
-    if (q.suggestedOutcome) add((p) => `s.suggested_outcome = ${p}`, q.suggestedOutcome);
-    if (q.awaitingDecision) {
-      // Submitted to the actor's agency, which has not decided yet (another agency's "possible" does not count).
-      add(
-        (p) =>
-          `s.submitted_to_agency_id = ${p} AND NOT EXISTS (SELECT 1 FROM identification_decision d WHERE d.screening_id = s.id AND d.deciding_agency_id = ${p})`,
-        actor.agencyId,
-      );
-    }
-    params.push(q.limit ?? 50);
-    const rows: {
-      id: string;
-      agency_id: string;
-      person_id: string | null;
-      case_id: string | null;
-      profile: string;
-      conducted_at: Date;
-      suggested_outcome: string;
-      submitted_to_agency_id: string | null;
-      status: string | null;
-    }[] = await this.tx.manager().query(
-      `SELECT s.id, s.agency_id, s.person_id, s.case_id, s.profile, s.conducted_at, s.suggested_outcome, s.submitted_to_agency_id,
-                (SELECT d.status FROM identification_decision d WHERE d.screening_id = s.id ORDER BY d.revision DESC LIMIT 1) AS status
-           FROM screening s WHERE ${conds.join(' AND ')} ORDER BY s.conducted_at DESC, s.id DESC LIMIT $${params.length}`,
-      params,
+    const rows = await listVisibleScreenings(
+      this.tx.manager(),
+      v,
+      {
+        personId: q.personId,
+        caseId: q.caseId,
+        suggestedOutcome: q.suggestedOutcome,
+        // Submitted to the actor's agency, which has not decided yet.
+        awaitingDecisionBy: q.awaitingDecision ? actor.agencyId : undefined,
+      },
+      q.limit ?? 50,
     );
     this.audit.touch(
       'screening',
@@ -347,12 +327,7 @@ export class ScreeningService {
         { errors: [{ field: 'agencyId', messages: ['this agency does not decide identification'] }] },
       );
     }
-    await this.tx
-      .manager()
-      .query(
-        'UPDATE screening SET submitted_to_agency_id = $2, version = version + 1, updated_at = now() WHERE id = $1',
-        [id, agencyId],
-      );
+    await setSubmittedToAgency(this.tx.manager(), id, agencyId);
     await this.audit.change(
       'submit_for_identification',
       'screening',
@@ -385,11 +360,7 @@ export class ScreeningService {
         },
       );
     }
-    const [{ next }] = await this.tx
-      .manager()
-      .query('SELECT coalesce(max(revision), 0) + 1 AS next FROM identification_decision WHERE screening_id = $1', [
-        id,
-      ]);
+    const next = await nextDecisionRevision(this.tx.manager(), id);
     const decisionId = uuidv7();
     await this.tx.manager().insert(IdentificationDecisionEntity, {
       id: decisionId,

@@ -5,6 +5,14 @@ import { type AppConfig, ConfigError } from '../config/app-config.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 import type { FirstStartCredentials } from './first-start-notice.js';
+import {
+  anyUserExists,
+  findAgencyByCode,
+  insertBootstrapAdmin,
+  insertBootstrapAuditEntry,
+  insertSystemAgency,
+  lockBootstrap,
+} from './users.queries.js';
 
 export const SYSTEM_AGENCY_CODE = 'SYSTEM';
 const DEFAULT_ADMIN_EMAIL = 'admin@ctcm.local';
@@ -25,9 +33,8 @@ export async function ensureBootstrapAdmin(
   try {
     await client.query('BEGIN');
     // One start at a time, even with several replicas starting together.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('ctcm:bootstrap-admin'))`);
-    const existing = await client.query('SELECT 1 FROM app_user LIMIT 1');
-    if (existing.rowCount) {
+    await lockBootstrap(client);
+    if (await anyUserExists(client)) {
       await client.query('COMMIT');
       return undefined;
     }
@@ -37,23 +44,15 @@ export async function ensureBootstrapAdmin(
     const password = config.bootstrapAdmin.password ?? passwords.generateOneTimePassword();
     if (configured) assertBootstrapPassword(passwords, password, email);
 
-    let agency = await client.query<{ id: string }>('SELECT id FROM agency WHERE code = $1', [SYSTEM_AGENCY_CODE]);
-    if (!agency.rowCount) {
-      agency = await client.query<{ id: string }>(
-        `INSERT INTO agency (id, code, name_en, htcds_org_type, local_type) VALUES ($1, $2, 'System administration', 'CentralGovernmentOrganisation', 'government_department') RETURNING id`,
-        [uuidv7(), SYSTEM_AGENCY_CODE],
-      );
-    }
+    let agency = await findAgencyByCode(client, SYSTEM_AGENCY_CODE);
+    if (!agency.rowCount) agency = await insertSystemAgency(client, uuidv7(), SYSTEM_AGENCY_CODE);
     const userId = uuidv7();
-    await client.query(
-      `INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash, must_change_password)
-       VALUES ($1, $2, $3, 'System administrator', ARRAY['system_admin'], $4, $5)`,
-      [userId, agency.rows[0]!.id, email, await passwords.hash(password), !configured],
-    );
-    await client.query(
-      `INSERT INTO audit_event (category, action, outcome, resource_type, resource_ids, actor_agency_id, details)
-       VALUES ('change', 'bootstrap_admin_created', 'allowed', 'user', ARRAY[$1], $2, $3)`,
-      [userId, agency.rows[0]!.id, JSON.stringify({ source: configured ? 'configuration' : 'generated' })],
+    await insertBootstrapAdmin(client, userId, agency.rows[0]!.id, email, await passwords.hash(password), !configured);
+    await insertBootstrapAuditEntry(
+      client,
+      userId,
+      agency.rows[0]!.id,
+      JSON.stringify({ source: configured ? 'configuration' : 'generated' }),
     );
     await client.query('COMMIT');
     logger.warn({ userId }, 'created the bootstrap system administrator');

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
+import { deleteLoginFailuresOf } from '../auth/auth.queries.js';
 import { PasswordService } from '../auth/password.service.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
@@ -10,6 +11,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import type { CreateUserRequest, UpdateUserRequest, UserResponse, UserWithPasswordResponse } from './dto/user.dto.js';
 import { UserEntity } from './user.entity.js';
 import { toUserResponse } from './user.mapper.js';
+import { bumpTokenVersion, setOneTimePassword, setUserActive, unlockUser, updateUserProfile } from './users.queries.js';
 
 const isSystemAdmin = (actor: Actor) => actor.roles.includes('system_admin');
 
@@ -102,11 +104,12 @@ export class UsersService {
     const user = await this.inScope(actor, id);
     if (body.roles) this.assertRolesGrantable(actor, body.roles);
     const rolesChanged = body.roles !== undefined && [...body.roles].sort().join() !== [...user.roles].sort().join();
-    await this.tx.manager().query(
-      `UPDATE app_user SET display_name = COALESCE($2, display_name), roles = COALESCE($3, roles),
-              token_version = token_version + CASE WHEN $4 THEN 1 ELSE 0 END,
-              version = version + 1, updated_at = now() WHERE id = $1`,
-      [id, body.displayName ?? null, body.roles ? [...body.roles].sort() : null, rolesChanged],
+    await updateUserProfile(
+      this.tx.manager(),
+      id,
+      body.displayName ?? null,
+      body.roles ? [...body.roles].sort() : null,
+      rolesChanged,
     );
     if (rolesChanged) await this.auth.revokeAllSessions(this.tx.manager(), id, 'roles_changed');
     const changes = [
@@ -123,9 +126,7 @@ export class UsersService {
   async setActive(actor: Actor, id: string, active: boolean): Promise<UserResponse> {
     const user = await this.inScope(actor, id);
     if (user.id === actor.userId && !active) throw new DomainError('UNPROCESSABLE', 'You cannot deactivate yourself');
-    await this.tx
-      .manager()
-      .query(`UPDATE app_user SET active = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, active]);
+    await setUserActive(this.tx.manager(), id, active);
     if (!active) await this.auth.revokeAllSessions(this.tx.manager(), id, 'deactivated');
     await this.audit.change(
       active ? 'activate' : 'deactivate',
@@ -138,18 +139,8 @@ export class UsersService {
 
   async unlock(actor: Actor, id: string): Promise<UserResponse> {
     const user = await this.inScope(actor, id);
-    await this.tx
-      .manager()
-      .query(
-        `UPDATE app_user SET locked_at = NULL, failed_login_count = 0, version = version + 1, updated_at = now() WHERE id = $1`,
-        [id],
-      );
-    await this.tx
-      .manager()
-      .query(
-        `DELETE FROM rate_limit_counter WHERE key = 'login-fail:' || encode(sha256(convert_to($1, 'UTF8')), 'hex')`,
-        [user.email],
-      );
+    await unlockUser(this.tx.manager(), id);
+    await deleteLoginFailuresOf(this.tx.manager(), user.email);
     await this.audit.change('unlock', 'user', id, diffFields({ locked: user.lockedAt !== null }, { locked: false }));
     return toUserResponse(await this.repo().findOneByOrFail({ id }));
   }
@@ -159,11 +150,7 @@ export class UsersService {
     await this.inScope(actor, id);
     const oneTimePassword = this.passwords.generateOneTimePassword();
     const hash = await this.passwords.hash(oneTimePassword);
-    await this.tx.manager().query(
-      `UPDATE app_user SET password_hash = $2, must_change_password = true, token_version = token_version + 1,
-              locked_at = NULL, failed_login_count = 0, version = version + 1, updated_at = now() WHERE id = $1`,
-      [id, hash],
-    );
+    await setOneTimePassword(this.tx.manager(), id, hash);
     await this.auth.revokeAllSessions(this.tx.manager(), id, 'password_reset');
     await this.audit.change('password_reset', 'user', id, [
       { field: 'password', personal: true },
@@ -174,9 +161,7 @@ export class UsersService {
 
   async logoutEverywhere(actor: Actor, id: string): Promise<void> {
     await this.inScope(actor, id);
-    await this.tx
-      .manager()
-      .query(`UPDATE app_user SET token_version = token_version + 1, updated_at = now() WHERE id = $1`, [id]);
+    await bumpTokenVersion(this.tx.manager(), id);
     await this.auth.revokeAllSessions(this.tx.manager(), id, 'admin_logout');
     await this.audit.change('logout_everywhere', 'user', id, []);
   }

@@ -2,7 +2,7 @@ import { localToday } from '../harness/dates.js';
 import { CaseEntity } from '../../src/cases/case.entity.js';
 import { findById } from '../../src/database/find-by-id.js';
 import type { ObjectLiteral } from 'typeorm';
-import { withDataSource } from '../../src/database/migrator.js';
+import { withDataSource } from '../../src/start-up/migrator.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';

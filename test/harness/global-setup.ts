@@ -2,9 +2,9 @@ import './resolve-ts.cjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { enableAppRoleLogin } from '../../src/database/database-bootstrap.js';
-import { ensureDatabase, freeLocalPort, startEmbeddedCluster } from '../../src/database/embedded-postgres.js';
-import { runPendingMigrations, withDataSource } from '../../src/database/migrator.js';
+import { enableAppRoleLogin } from '../../src/start-up/database-bootstrap.js';
+import { ensureDatabase, freeLocalPort, startEmbeddedCluster } from '../../src/start-up/embedded-postgres.js';
+import { runPendingMigrations, withDataSource } from '../../src/start-up/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
 import { superuserUrl, TEST_CLUSTER_ENV, type TestClusterInfo } from './test-cluster.js';
 

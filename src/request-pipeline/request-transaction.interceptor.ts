@@ -16,7 +16,7 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import { AuditService, requestFactsOf } from '../audit/audit.service.js';
 import { replayedAccessOf } from '../audit/access-entry.js';
 import { currentRequest } from '../common/context/request-context.js';
-import { TransactionService } from './transaction.service.js';
+import { TransactionService } from '../database/transaction.service.js';
 
 const NO_REQUEST_TRANSACTION = 'ctcm:no-request-transaction';
 const BEST_EFFORT_AUDIT = 'ctcm:best-effort-audit';

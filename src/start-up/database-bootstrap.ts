@@ -5,10 +5,11 @@ import { LocalSecrets } from '../config/local-secrets.js';
 import { seedReferenceData } from '../reference-data/reference-data.seeder.js';
 import { ensureBootstrapAdmin } from '../users/bootstrap-admin.js';
 import type { FirstStartCredentials } from '../users/first-start-notice.js';
-import { APP_DB_ROLE } from './database-roles.js';
+import { APP_DB_ROLE } from '../database/database-roles.js';
 import type { EmbeddedCluster } from './embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from './migrator.js';
 import path from 'node:path';
+import { enableRoleLogin, findCurrentRolePowers } from './start-up.queries.js';
 
 export const EMBEDDED_DATABASE_NAME = 'ctcm';
 
@@ -57,7 +58,7 @@ export async function enableAppRoleLogin(ownerUrl: string, password: string): Pr
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   try {
-    await client.query(`ALTER ROLE ${APP_DB_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    await enableRoleLogin(client, APP_DB_ROLE, password);
   } finally {
     await client.end();
   }
@@ -71,12 +72,7 @@ export async function assertAppRoleIsRestricted(appUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: appUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }>(
-      `SELECT r.rolsuper, r.rolbypassrls,
-              (SELECT count(*)::int FROM pg_tables t WHERE t.schemaname = 'public' AND t.tableowner = current_user) AS owns
-         FROM pg_roles r WHERE r.rolname = current_user`,
-    );
-    const role = rows[0];
+    const role = await findCurrentRolePowers(client);
     if (!role || role.rolsuper || role.rolbypassrls || role.owns > 0) {
       throw new Error(
         'DATABASE_URL must connect as the application role (ctcm_app): not a superuser, without BYPASSRLS, owning no table. ' +

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { createDataSource } from './data-source.js';
+import { createDataSource } from '../database/data-source.js';
 
 export async function withDataSource<T>(
   url: string,
