@@ -93,7 +93,7 @@ describe('process lifecycle (built app, embedded database)', () => {
     expect(first.output()).toContain('"msg":"stopped"');
 
     const second = start(env);
-    base = await waitReady(second, 60_000);
+    await waitReady(second, 60_000);
     // Postgres' own log reaches ours at debug level: a clean stop leaves no crash recovery.
     expect(second.output()).toContain('database system is ready to accept connections');
     expect(second.output()).not.toMatch(/not properly shut down|automatic recovery in progress/);
