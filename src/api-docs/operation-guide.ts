@@ -401,8 +401,18 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     summary: 'Change a facility’s capacity, eligibility or status',
     description: IF_MATCH,
   },
-  Facilities_admit: { tag: ApiTag.Facilities, description: 'When the person arrives at the facility.' },
-  Facilities_discharge: { tag: ApiTag.Facilities, description: `When the person leaves the facility. ${IF_MATCH}` },
+  Facilities_admit: {
+    tag: ApiTag.Facilities,
+    description:
+      'When the person arrives at the facility. On a referral, name the accepted referral in referralId. ' +
+      'A person is in one facility at a time: the facility where they still are discharges them first (409 otherwise).',
+  },
+  Facilities_discharge: {
+    tag: ApiTag.Facilities,
+    description:
+      'When the person leaves the facility. The placement id and its version come from GET /cases/{id}/placements ' +
+      `(If-Match: the version in quotes). ${IF_MATCH}`,
+  },
   Facilities_placements: {
     tag: ApiTag.Facilities,
     summary: 'The placements of a case (admissions and discharges)',

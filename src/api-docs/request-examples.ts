@@ -168,7 +168,9 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   },
   Cases_assign: {
     value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
-    idsFrom: 'the ids of the caseworker and the supervisor (GET /users).',
+    idsFrom:
+      'the ids of a caseworker and a supervisor of your agency (GET /auth/me gives yours; your agency administrator ' +
+      'finds the others in GET /users).',
   },
   Cases_transition: {
     value: { to: 'assessment', reason: 'Identified by the police; the needs assessment with her begins at the VTC.' },
@@ -362,7 +364,8 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   CaseTransfers_accept: {
     value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
     idsFrom:
-      'the ids of your caseworker and supervisor for the case (GET /users), or leave them out to take it yourself.',
+      'the ids of your caseworker and supervisor for the case (GET /auth/me gives yours; your agency administrator ' +
+      'finds the others in GET /users), or leave them out to take it yourself.',
   },
   CaseTransfers_decline: { value: { reason: 'outside_our_area' } },
   Agencies_create: {

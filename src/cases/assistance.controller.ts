@@ -5,7 +5,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IfMatchVersion } from '../common/http/etag.js';
+import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import { BooleanQuery } from '../common/http/query-transforms.js';
 import { AssistanceService } from './assistance.service.js';
@@ -35,7 +35,7 @@ import {
 const IF_MATCH = {
   name: 'If-Match',
   required: true,
-  description: 'The ETag you read (412 when stale, 428 when missing)',
+  description: IF_MATCH_DESCRIPTION,
 };
 const IDEMPOTENCY = {
   name: 'Idempotency-Key',

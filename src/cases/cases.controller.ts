@@ -11,7 +11,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IfMatchVersion } from '../common/http/etag.js';
+import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import type { CaseStage } from './case-stages.js';
 import { CasesService } from './cases.service.js';
@@ -36,7 +36,7 @@ import {
 const IF_MATCH = {
   name: 'If-Match',
   required: true,
-  description: 'The ETag you read (412 when stale, 428 when missing)',
+  description: IF_MATCH_DESCRIPTION,
 };
 const IDEMPOTENCY = {
   name: 'Idempotency-Key',

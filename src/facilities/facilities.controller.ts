@@ -4,7 +4,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IfMatchVersion } from '../common/http/etag.js';
+import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import {
   AdmitRequest,
@@ -17,7 +17,7 @@ import {
 } from './dto/facility.dto.js';
 import { FacilitiesService } from './facilities.service.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read' };
+const IF_MATCH = { name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION };
 
 @Controller()
 export class FacilitiesController {

@@ -230,7 +230,11 @@ export class FacilitiesService {
     } catch (err) {
       if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
         await this.m().query('ROLLBACK TO SAVEPOINT admit');
-        throw new DomainError('CONFLICT', 'This person already has an open placement');
+        throw new DomainError(
+          'CONFLICT',
+          'This person still has an open placement, here or in another facility: ' +
+            'that facility discharges them first (POST /placements/{id}/discharge)',
+        );
       }
       throw err;
     }

@@ -4,7 +4,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IfMatchVersion } from '../common/http/etag.js';
+import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import {
   CreatePersonRequest,
@@ -54,7 +54,7 @@ export class PersonsController {
 
   @Patch(':id')
   @Authorize(Permission.PersonUpdate)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read' })
+  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
   @ApiOkResponse({ type: PersonResponse })
   update(
     @CurrentActor() actor: Actor,

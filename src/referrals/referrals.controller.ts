@@ -10,7 +10,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IfMatchVersion } from '../common/http/etag.js';
+import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import {
   CreateReferralRequest,
@@ -26,7 +26,7 @@ import {
 } from './dto/referral.dto.js';
 import { ReferralsService } from './referrals.service.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag you read' };
+const IF_MATCH = { name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION };
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe creation' };
 
 @Controller()

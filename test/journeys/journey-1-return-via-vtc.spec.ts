@@ -281,6 +281,14 @@ describe('journey 1: returned via the VTC, LWU shelter, home with provincial fol
       .set('if-match', `"${shelterReferral.version}"`);
     expectStatus(accepted, 200, 'accept the shelter referral');
     shelterReferral = accepted.body;
+    // She is still in the VTC dormitory: the shelter is told what has to happen first, not where she is.
+    const tooEarly = await d.http
+      .post(`/facilities/${lwuShelter}/admissions`)
+      .set(lwuOfficer.auth)
+      .send({ caseId, admittedOn: d.today(), referralId: shelterReferral.id });
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body).toMatchObject({ code: 'CONFLICT', detail: expect.stringContaining('discharges them first') });
+    expect(tooEarly.body.detail).not.toContain('VTC');
     const [vtcPlacement] = (await d.http.get(`/cases/${caseId}/placements`).set(vtcCaseworker.auth)).body;
     expectStatus(
       await d.http

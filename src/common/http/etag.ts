@@ -11,6 +11,11 @@ import { DomainError } from '../errors/domain-error.js';
 
 export const etagOf = (version: number) => `"${version}"`;
 
+/** What Swagger UI shows beside every If-Match field: where a newcomer finds the value. */
+export const IF_MATCH_DESCRIPTION =
+  'The ETag you read, with its quotes: the etag response header of your last GET of the record, ' +
+  'which is also its "version" in quotes (version 3 → "3"). 412 when someone changed it since, 428 without it.';
+
 /**
  * The version a client read, from `If-Match` ("3"; a weak W/"3" answers 412). Updates require it: without it
  * 428, with a stale one 412 (the service compares it in the UPDATE itself).
