@@ -212,8 +212,7 @@ describe('request body examples in Swagger UI', () => {
       homeProvinceCode: 'LA-CH',
     });
     expect(other.status).toBe(201);
-    const otherCase = (await send('createCase', caseworker, {}, { person: other.body.id as string })).body
-      .id as string;
+    const otherCase = (await send('createCase', caseworker, {}, { person: other.body.id as string })).body.id as string;
     const otherScreening = await send('createScreening', caseworker, {}, { person: other.body.id as string });
     await send('linkScreeningToCase', caseworker, { id: otherScreening.body.id as string }, { case: otherCase });
     const etagOfCase = async () => (await api(a.base, 'GET', `/cases/${caseId}`, supervisor)).headers.get('etag')!;
