@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { API_TAGS } from './api-docs/api-tags.js';
+import { ERROR_CATALOG } from './common/errors/error-catalog.js';
 import { API_DESCRIPTION } from './api-docs/api-description.js';
 import { applyOperationGuide, applyRequestExamples, hideQueryExamples } from './api-docs/desk.js';
 import { applyRouteContract, routeTraitsOf } from './api-docs/route-contract.js';
@@ -14,7 +15,12 @@ const PROBLEM_SCHEMA = {
     type: { type: 'string', example: 'urn:ctcm:problem:validation-failed' },
     title: { type: 'string', example: 'The request has invalid fields' },
     status: { type: 'integer', example: 400 },
-    code: { type: 'string', description: 'Stable machine-readable code', example: 'VALIDATION_FAILED' },
+    code: {
+      type: 'string',
+      description: 'Stable machine-readable code (never renamed once released; new ones may be added)',
+      enum: Object.keys(ERROR_CATALOG),
+      example: 'VALIDATION_FAILED',
+    },
     detail: { type: 'string' },
     requestId: { type: 'string', description: 'Echo of the x-request-id header; quote it to support' },
     errors: {
