@@ -14,6 +14,9 @@ import { BOOTSTRAP_ADMIN, Deployment } from '../journeys/journey-kit.js';
 
 type ConsentItem = components['schemas']['ConsentItem'];
 
+/** The password each staff member chooses at first sign-in (several words, nothing from the address). */
+const passphraseOf = (email: string) => `river lantern ${email.length} orchid morning bridge`;
+
 /**
  * The typed client (clients/typescript) against a real API, from an empty deployment: everything
  * is set up through the client itself, as a partner front-end would, and each of its hand-written
@@ -49,7 +52,7 @@ describe('typed client: a partner front-end drives the API through clients/types
     const c = client();
     const first = await c.signIn(email, created.oneTimePassword);
     expect(first.mustChangePassword).toBe(true);
-    await c.changePassword(created.oneTimePassword, `a passphrase of my own for ${email}`);
+    await c.changePassword(created.oneTimePassword, passphraseOf(email));
     const me = await c.unwrap(c.api.GET('/auth/me'));
     expect(me.email).toBe(email);
     return { client: c, id: created.id };
@@ -262,7 +265,7 @@ describe('typed client: a partner front-end drives the API through clients/types
 
   it('refreshes the session once when the access token is refused, and before it expires', async () => {
     const c = client();
-    await c.signIn('caseworker@plsw-sv.client.la', 'a passphrase of my own for caseworker@plsw-sv.client.la');
+    await c.signIn('caseworker@plsw-sv.client.la', passphraseOf('caseworker@plsw-sv.client.la'));
     const signedIn = c.currentSession!;
     // A token the server refuses (as after expiry): one refresh, then the request succeeds.
     const resumed = new CtcmClient({
