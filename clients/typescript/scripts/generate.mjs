@@ -4,9 +4,11 @@
 // committed output differs from what this produces.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 
-const here = import.meta.dirname;
+const self = fileURLToPath(import.meta.url);
+const here = path.dirname(self);
 export const OPENAPI_FILE = path.resolve(here, '..', '..', '..', 'openapi.json');
 export const TYPES_FILE = path.resolve(here, '..', 'src', 'generated', 'openapi.ts');
 export const OPERATIONS_FILE = path.resolve(here, '..', 'src', 'generated', 'operations.ts');
@@ -70,7 +72,7 @@ export async function renderAll(document) {
   return { [TYPES_FILE]: await renderTypes(document), [OPERATIONS_FILE]: renderOperations(document) };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+if (process.argv[1] && path.resolve(process.argv[1]) === self) {
   const document = JSON.parse(fs.readFileSync(OPENAPI_FILE, 'utf8'));
   for (const [file, text] of Object.entries(await renderAll(document))) {
     fs.writeFileSync(file, text);
