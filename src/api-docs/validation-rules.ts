@@ -45,6 +45,8 @@ export const RULE_KEYWORDS: Record<string, (constraints: unknown[]) => Record<st
   isEnum: ([entity]) => ({ enum: Object.values(entity as object) }),
   isUUID: () => ({ format: 'uuid' }),
   isEmail: () => ({ format: 'email' }),
+  // Applied below: an integer rule turns a documented number into an integer.
+  isInt: () => ({}),
   multiline: () => ({ 'x-multiline': true }),
 };
 
