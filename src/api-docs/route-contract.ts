@@ -23,7 +23,7 @@ export interface RouteTraits {
   /** The handler reads `@IfMatchVersion()`: If-Match is required (428 without, 412 when stale). */
   requiresIfMatch: boolean;
   takesBody: boolean;
-  /** Path parameters name records: a missing or invisible one answers 404. */
+  /** Path parameters or a body name records: a missing or invisible one answers 404. */
   namesRecords: boolean;
   /** Writes in the request transaction: unique and serialization conflicts answer 409. */
   writes: boolean;
@@ -51,6 +51,7 @@ export function routeTraitsOf(app: INestApplication): RouteTraits[] {
         { factory?: unknown }
       >,
     );
+    const takesBody = args.some(([key]) => key.split(':')[0] === String(BODY_PARAM_TYPE));
     const transactional = runsInRequestTransaction(route.handlerFn, route.controllerType);
     const operationId = (
       Reflect.getMetadata(API_OPERATION_METADATA, route.handlerFn) as { operationId?: string } | undefined
@@ -68,8 +69,8 @@ export function routeTraitsOf(app: INestApplication): RouteTraits[] {
       isPublic,
       honoursIdempotencyKey: route.method === 'POST' && !isPublic && transactional,
       requiresIfMatch: args.some(([, arg]) => arg.factory === readIfMatchVersion),
-      takesBody: args.some(([key]) => key.split(':')[0] === String(BODY_PARAM_TYPE)),
-      namesRecords: route.path.includes('{'),
+      takesBody,
+      namesRecords: route.path.includes('{') || (takesBody && !isPublic),
       writes: route.method !== 'GET' && transactional,
       needsDatabase: !MEMORY_ONLY_OPERATIONS.has(operationId ?? ''),
       queryType: query?.index === undefined ? undefined : paramTypes[query.index],
@@ -124,7 +125,8 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   '412': 'PRECONDITION_FAILED: the record changed since you read it; the ETag header carries the current version',
   '413': 'PAYLOAD_TOO_LARGE: the request body is over the size limit',
   '415': 'UNSUPPORTED_MEDIA_TYPE: send the body as application/json',
-  '422': 'UNPROCESSABLE: the request is well-formed but cannot be carried out',
+  '422':
+    'UNPROCESSABLE (or a domain code such as DATE_OUT_OF_RANGE, IDEMPOTENCY_KEY_REUSED): well-formed but not possible',
   '428': 'PRECONDITION_REQUIRED: send If-Match with the ETag of your last read',
   '429': 'RATE_LIMITED: wait the seconds in Retry-After',
   '503': 'SERVICE_UNAVAILABLE: the database is away or slow; retry after Retry-After seconds',
@@ -250,8 +252,10 @@ export function applyRouteContract(document: OpenAPIObject, traits: RouteTraits[
     if (route.namesRecords) errors.push('404');
     if (route.writes) errors.push('409');
     if (route.requiresIfMatch) errors.push('412', '428');
-    if (route.takesBody) errors.push('413', '415');
-    if (route.honoursIdempotencyKey) errors.push('422');
+    // The body limit and the JSON check apply to every request of these methods that carries a body.
+    if (['POST', 'PATCH', 'PUT'].includes(route.method)) errors.push('413', '415');
+    // Domain rules (CONSENT_REQUIRED, DATE_OUT_OF_RANGE …) and a reused Idempotency-Key.
+    if (route.writes) errors.push('422');
     if (route.needsDatabase) errors.push('503');
     // Statuses a route declares itself (429 on sign-in) and the derived ones, all as problem+json.
     const declared = Object.keys(op.responses).filter((status) => /^[45]\d\d$/.test(status));

@@ -97,6 +97,9 @@ export function violationsOf(schema: Schema, value: unknown, at = '$'): string[]
   }
 }
 
+/** Error statuses each operation must name where it can answer them: the catch-all `default` covers only others. */
+const NAMED_ERROR_STATUSES = new Set([400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503]);
+
 /** The response schema the document declares for a route and status, if any. */
 export function declaredSchema(
   method: string,
@@ -106,7 +109,9 @@ export function declaredSchema(
   const openApiPath = routeTemplate.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
   const operation = document.paths[openApiPath]?.[method.toLowerCase()];
   if (!operation) return 'undocumented-route';
-  const declared = operation.responses?.[String(status)] ?? (status >= 400 ? operation.responses?.default : undefined);
+  const declared =
+    operation.responses?.[String(status)] ??
+    (status >= 400 && !NAMED_ERROR_STATUSES.has(status) ? operation.responses?.default : undefined);
   // Shared answers (components.responses) are referenced, not copied.
   const response = declared?.$ref
     ? document.components.responses?.[declared.$ref.replace('#/components/responses/', '')]
