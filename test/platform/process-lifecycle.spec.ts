@@ -64,7 +64,7 @@ describe('process lifecycle (built app, embedded database)', () => {
     // A first start (initdb, migrations) takes about 10 s on a quiet machine, a restart 2 s; the
     // bounds are ten times that, for a hung process, not a slow one: timings belong to the benchmark.
     const first = start(env);
-    let base = await waitReady(first, 120_000);
+    const base = await waitReady(first, 120_000);
     // npm test runs on the Node that the project pins, and the start log names it.
     expect(process.versions.node.split('.')[0]).toBe(String(SUPPORTED_NODE_MAJOR));
     expect(first.output()).toContain(`"node":"${process.versions.node}"`);
@@ -93,7 +93,7 @@ describe('process lifecycle (built app, embedded database)', () => {
     expect(first.output()).toContain('"msg":"stopped"');
 
     const second = start(env);
-    base = await waitReady(second, 60_000);
+    await waitReady(second, 60_000);
     // Postgres' own log reaches ours at debug level: a clean stop leaves no crash recovery.
     expect(second.output()).toContain('database system is ready to accept connections');
     expect(second.output()).not.toMatch(/not properly shut down|automatic recovery in progress/);
