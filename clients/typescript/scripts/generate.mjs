@@ -72,10 +72,23 @@ export async function renderAll(document) {
   return { [TYPES_FILE]: await renderTypes(document), [OPERATIONS_FILE]: renderOperations(document) };
 }
 
+// `node generate.mjs` writes the files; `--check` only says which are stale (exit code 1);
+// `--openapi <file>` reads another document than the repository's openapi.json.
 if (process.argv[1] && path.resolve(process.argv[1]) === self) {
-  const document = JSON.parse(fs.readFileSync(OPENAPI_FILE, 'utf8'));
+  const check = process.argv.includes('--check');
+  const other = process.argv.indexOf('--openapi');
+  const source = other > 0 ? path.resolve(process.argv[other + 1]) : OPENAPI_FILE;
+  const document = JSON.parse(fs.readFileSync(source, 'utf8'));
+  const stale = [];
   for (const [file, text] of Object.entries(await renderAll(document))) {
-    fs.writeFileSync(file, text);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+    const name = path.relative(process.cwd(), file);
+    if (!check) {
+      fs.writeFileSync(file, text);
+      process.stdout.write(`wrote ${name}\n`);
+    } else if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) stale.push(name);
   }
+  if (stale.length) {
+    process.stderr.write(`stale (run npm run generated:refresh): ${stale.join(', ')}\n`);
+    process.exitCode = 1;
+  } else if (check) process.stdout.write('the generated client is current\n');
 }
