@@ -82,7 +82,7 @@ export async function generateAuditTrail(
                 '10.0.0.0'::inet + (g.i % 65536),
                 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) ctcm-web/1.4',
                 CASE WHEN g.k < 85 THEN 'GET' ELSE 'POST' END,
-                CASE WHEN g.k < 60 THEN '/cases/:id' WHEN g.k < 85 THEN '/cases' WHEN g.k < 97 THEN '/cases/:id/transitions' ELSE '/auth/login' END,
+                CASE WHEN g.k < 60 THEN '/cases/{id}' WHEN g.k < 85 THEN '/cases' WHEN g.k < 97 THEN '/cases/{id}/transitions' ELSE '/auth/login' END,
                 CASE WHEN g.k < 85 THEN 'case.read' WHEN g.k < 97 THEN 'case.update' ELSE 'auth.login' END,
                 CASE WHEN g.k < 97 THEN 'case' ELSE 'user' END,
                 CASE WHEN g.k < 97 THEN ARRAY[p.id::text] ELSE ARRAY[p.cw::text] END,

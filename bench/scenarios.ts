@@ -258,7 +258,7 @@ export async function caseRead(
       return { path: `/cases/${pick(random, samples.casesByAgency[a]!)}`, headers: { authorization: tokens[a]! } };
     },
   });
-  return { ...r, serverMs: await serverDurations(t, '/cases/:id', since) };
+  return { ...r, serverMs: await serverDurations(t, '/cases/{id}', since) };
 }
 
 export async function caseList(ctx: Ctx, t: Target, samples: Samples, label: string): Promise<ScenarioResult> {
@@ -415,7 +415,7 @@ export async function referralAccept(ctx: Ctx, t: Target): Promise<ScenarioResul
     });
     const notes =
       next >= ids.length - connections ? [`stopped early: all ${ids.length} prepared referrals were used`] : [];
-    return { ...r, prepared: ids.length, notes, serverMs: await serverDurations(t, '/referrals/:id/accept', since) };
+    return { ...r, prepared: ids.length, notes, serverMs: await serverDurations(t, '/referrals/{id}/accept', since) };
   } finally {
     // The prepared referrals and their access grants go again, so later scenarios (and runs reusing
     // the data) see the generated data set, not one grown by ~10,000 open referrals per run.

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Rewrites every generated artefact the tests compare against: openapi.json, the role table in
-# docs/roles.md and the route → permission snapshot. Review the diff before committing.
+# Rewrites every generated artefact the tests compare against: openapi.json, the typed client's
+# generated part (clients/typescript/src/generated/), the role table in docs/roles.md and the
+# route → permission snapshot. Review the diff before committing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build --silent
 node dist/scripts/write-openapi.js
+node clients/typescript/scripts/generate.mjs
 node dist/scripts/print-role-table.js > /tmp/ctcm-roles.md
 node -e '
 const fs = require("fs");

@@ -12,7 +12,7 @@ export class AgenciesController {
 
   @Get()
   @Authorize(Permission.AgencyRead)
-  @ApiOperation({ summary: 'The agency directory' })
+  @ApiOperation({ operationId: 'listAgencies', summary: 'The agency directory' })
   @ApiOkResponse({ type: [AgencyResponse] })
   list(): Promise<AgencyResponse[]> {
     return this.agencies.list();
@@ -20,6 +20,7 @@ export class AgenciesController {
 
   @Get(':id')
   @Authorize(Permission.AgencyRead)
+  @ApiOperation({ operationId: 'getAgency' })
   @ApiOkResponse({ type: AgencyResponse })
   get(@Param() { id }: IdParam): Promise<AgencyResponse> {
     return this.agencies.get(id);
@@ -27,7 +28,7 @@ export class AgenciesController {
 
   @Post()
   @Authorize(Permission.AgencyManage)
-  @ApiOperation({ summary: 'Register an agency (system administrators)' })
+  @ApiOperation({ operationId: 'createAgency', summary: 'Register an agency (system administrators)' })
   @ApiCreatedResponse({ type: AgencyResponse })
   create(@Body() body: CreateAgencyRequest): Promise<AgencyResponse> {
     return this.agencies.create(body);
@@ -35,7 +36,7 @@ export class AgenciesController {
 
   @Patch(':id')
   @Authorize(Permission.AgencyManage)
-  @ApiOperation({ summary: 'Update or (de)activate an agency (system administrators)' })
+  @ApiOperation({ operationId: 'updateAgency', summary: 'Update or (de)activate an agency (system administrators)' })
   @ApiOkResponse({ type: AgencyResponse })
   update(@Param() { id }: IdParam, @Body() body: UpdateAgencyRequest): Promise<AgencyResponse> {
     return this.agencies.update(id, body);

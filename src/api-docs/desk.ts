@@ -50,7 +50,7 @@ export function applyOperationGuide(document: OpenAPIObject): void {
       const guide = op.operationId ? OPERATION_GUIDE[op.operationId] : undefined;
       if (!guide) continue;
       op.tags = [guide.tag];
-      op.summary ??= guide.summary;
+      op.summary ||= guide.summary;
       op.description = op.description ? `${guide.description}\n\n${op.description}` : guide.description;
     }
   }

@@ -13,95 +13,98 @@ const IF_MATCH = 'Send the ETag of your last read in If-Match (412 when someone 
 
 /**
  * Swagger UI is the caseworkers' desk: every operation says when to use it and what comes next.
- * Keyed by operationId (`Controller_method`); test/platform/swagger-desk.spec.ts fails on an
+ * Keyed by operationId (explicit verb+noun, `@ApiOperation({ operationId })` on the route); test/platform/swagger-desk.spec.ts fails on an
  * operation without a summary and a description, and on an entry naming no operation.
  */
 export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   // sign-in
-  Auth_login: {
+  signIn: {
     tag: ApiTag.SignIn,
     description:
       'Step 1 of every session. Copy `accessToken` from the answer into **Authorize** (top right). When ' +
       '`mustChangePassword` is true, change the password first (POST /auth/password).',
   },
-  Auth_refresh: {
+  refreshSession: {
     tag: ApiTag.SignIn,
     description:
       'Get a new access token before the current one expires (15 minutes) without typing the password again.',
   },
-  Auth_logout: { tag: ApiTag.SignIn, description: 'Sign out of this session when you leave the desk.' },
-  Auth_logoutAll: {
+  signOut: { tag: ApiTag.SignIn, description: 'Sign out of this session when you leave the desk.' },
+  signOutEverywhere: {
     tag: ApiTag.SignIn,
     description: 'Sign out on every device, for example after using a shared computer.',
   },
-  Auth_changePassword: {
+  changePassword: {
     tag: ApiTag.SignIn,
     description:
       'Every earlier token stops working at once, including the one in Authorize: the answer carries a new ' +
       '`accessToken` to paste into **Authorize** again. Passwords need 12 or more characters and must not be common ' +
       'or repetitive (a passphrase of several words works well).',
   },
-  Auth_me: { tag: ApiTag.SignIn, description: 'Check who you are signed in as, your agency and what you may do.' },
+  getCurrentUser: {
+    tag: ApiTag.SignIn,
+    description: 'Check who you are signed in as, your agency and what you may do.',
+  },
 
   // returns
-  Returns_create: {
+  createReturnNotice: {
     tag: ApiTag.Returns,
     description:
       'Enter the notice a host country sends before returning Lao nationals; each returnee becomes an expected arrival. ' +
       'Name in `returnees` the people the host country names, so they can be matched before the bus arrives.',
   },
-  Returns_list: { tag: ApiTag.Returns, description: 'The notices your agency expects, to prepare the reception.' },
-  Returns_get: {
+  listReturnNotices: { tag: ApiTag.Returns, description: 'The notices your agency expects, to prepare the reception.' },
+  getReturnNotice: {
     tag: ApiTag.Returns,
     summary: 'One return notice with its expected arrivals',
     description: 'Open a notice to see who is expected and which arrivals are still to be recorded.',
   },
-  Returns_arrival: {
+  getExpectedArrival: {
     tag: ApiTag.Returns,
     description:
       'Read one expected arrival and the returnee the host country named, if any, before the bus comes in; then look ' +
       'for who they may already be (GET /expected-arrivals/{id}/candidates).',
   },
-  Returns_candidates: {
+  listArrivalCandidates: {
     tag: ApiTag.Returns,
     description:
       'Before recording the arrival of a named returnee: persons already registered who resemble them and, if you ' +
       'hold tracing.read, open family tracing requests of your agency looking for them. If one is the returnee, give its personId when ' +
       'recording the arrival; confirm a tracing match with POST /tracing-requests/{id}/match.',
   },
-  Returns_arrive: {
+  recordArrival: {
     tag: ApiTag.Returns,
     description: 'When the returnee reaches the transit centre; the answer names the case opened for them.',
   },
 
   // family tracing
-  Tracing_create: {
+  createTracingRequest: {
     tag: ApiTag.FamilyTracing,
     description:
       'When a family comes to your desk about a relative missing abroad: record who asks (the inquirer) and who is ' +
       'missing. Then look for them (GET /tracing-requests/{id}/candidates).',
   },
-  Tracing_list: {
+  listTracingRequests: {
     tag: ApiTag.FamilyTracing,
     description: 'The requests your agency recorded; filter by status to see the ones still open.',
   },
-  Tracing_get: {
+  getTracingRequest: {
     tag: ApiTag.FamilyTracing,
     description: 'Read a request before confirming a match or recording its outcome; keep the ETag.',
   },
-  Tracing_candidates: {
+  listTracingCandidates: {
     tag: ApiTag.FamilyTracing,
     description:
       'Check regularly while the request is open, and when a notice announces returnees: leads among the persons, ' +
       'named expected returnees and cases you may see. Nothing is matched automatically.',
   },
-  Tracing_confirm: {
+  confirmTracingMatch: {
     tag: ApiTag.FamilyTracing,
     description:
       'When staff have checked that a candidate is the missing person; the request records who confirmed it. Then ' +
       `record the outcome. ${IF_MATCH}`,
   },
-  Tracing_outcome: {
+  recordTracingOutcome: {
     tag: ApiTag.FamilyTracing,
     description:
       'Closes the request. A "found" outcome needs a confirmed match; whether the family is told is the found ' +
@@ -109,386 +112,398 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   },
 
   // screening
-  Screening_create: {
+  createScreening: {
     tag: ApiTag.Screening,
     description:
       'Ask the seven consent questions first and record each answer; then the indicator answers of the published ' +
       'catalogue (GET /screening-catalogues).',
   },
-  Screening_list: {
+  listScreenings: {
     tag: ApiTag.Screening,
     description: 'Find a screening you recorded or one waiting for your decision.',
   },
-  Screening_get: {
+  getScreening: {
     tag: ApiTag.Screening,
     summary: 'One screening with its answers and suggested outcome',
     description: 'Review a screening before submitting it for identification or opening a case.',
   },
-  Screening_submit: {
+  submitScreeningForIdentification: {
     tag: ApiTag.Screening,
     description: 'When the suggested outcome calls for a formal identification decision.',
   },
-  Screening_decide: {
+  recordIdentificationDecision: {
     tag: ApiTag.Screening,
     description: 'For identification officers of the identification authority, after reviewing the screening.',
   },
-  Screening_decisions: { tag: ApiTag.Screening, description: 'Who decided what and when, every revision included.' },
-  ScreeningCase_openCase: {
+  listIdentificationDecisions: {
+    tag: ApiTag.Screening,
+    description: 'Who decided what and when, every revision included.',
+  },
+  openCaseFromScreening: {
     tag: ApiTag.Screening,
     description: 'After screening: the person gets a case your agency leads, linked to this screening.',
   },
-  ScreeningCase_linkCase: {
+  linkScreeningToCase: {
     tag: ApiTag.Screening,
     description: 'When the person already has a case: attach this screening to it instead of opening another.',
   },
-  Catalogue_list: {
+  listScreeningCatalogues: {
     tag: ApiTag.Screening,
     description: 'Which indicator catalogue versions exist and which is current.',
   },
-  Catalogue_get: {
+  getScreeningCatalogue: {
     tag: ApiTag.Screening,
     description: 'The questions (indicators) to ask in a screening, by profile.',
   },
-  Catalogue_publish: {
+  publishScreeningCatalogue: {
     tag: ApiTag.Screening,
     description: 'For the catalogue owners: a new version applies to new screenings only.',
   },
 
   // persons
-  Persons_matches: {
+  findPersonMatches: {
     tag: ApiTag.Persons,
     description: 'Before registering someone, check whether they are already known, to avoid a duplicate record.',
   },
-  Persons_create: {
+  createPerson: {
     tag: ApiTag.Persons,
     description:
       'Register the person a case or screening is about. Leave confirmNotDuplicate out: only set it to true after ' +
       'checking the candidates of a 409 answer and finding none is this person.',
   },
-  Persons_get: {
+  getPerson: {
     tag: ApiTag.Persons,
     summary: 'One person (decrypted identity), if you may see them',
     description:
       'Answers 404 for a person you may not see, exactly as for one that does not exist. Keep the ETag for an update.',
   },
-  Persons_update: {
+  updatePerson: {
     tag: ApiTag.Persons,
     summary: 'Correct or complete a person’s identity details',
     description: `Send only the fields that change. ${IF_MATCH}`,
   },
-  Persons_merge: {
+  mergePerson: {
     tag: ApiTag.Persons,
     description: 'When two records turn out to be the same person; the duplicate points to the record that stays.',
   },
-  Persons_unmerge: { tag: ApiTag.Persons, description: 'When a merge was a mistake: both records stand alone again.' },
+  unmergePerson: { tag: ApiTag.Persons, description: 'When a merge was a mistake: both records stand alone again.' },
 
   // cases
-  Cases_create: {
+  createCase: {
     tag: ApiTag.Cases,
     description: 'For a registered person (POST /persons) who needs assistance; the answer carries the case number.',
   },
-  Cases_list: {
+  listCases: {
     tag: ApiTag.Cases,
     description:
       'Your caseload and the cases shared with your agency. All filters are optional: leave them empty to see every ' +
       'case you may see; use nextCursor from the answer for the next page.',
   },
-  Cases_counts: {
+  getCaseCounts: {
     tag: ApiTag.Cases,
     description: 'Start of the day: how many closure requests wait for a supervisor and how many visits are overdue.',
   },
-  Cases_get: { tag: ApiTag.Cases, description: 'Open a case; keep the ETag for changes.' },
-  Cases_update: {
+  getCase: { tag: ApiTag.Cases, description: 'Open a case; keep the ETag for changes.' },
+  updateCase: {
     tag: ApiTag.Cases,
     summary: 'Change the province or the forms of exploitation recorded on a case',
     description: IF_MATCH,
   },
-  Cases_assign: { tag: ApiTag.Cases, description: `For supervisors, when a case needs an owner. ${IF_MATCH}` },
-  Cases_transition: {
+  assignCase: { tag: ApiTag.Cases, description: `For supervisors, when a case needs an owner. ${IF_MATCH}` },
+  transitionCase: {
     tag: ApiTag.Cases,
     description: `As the work progresses (intake, assessment, support, follow-up); a stage cannot be skipped, and a stage that states a fact (identified, referred, reintegration) needs that fact first (docs/case-stages.md). ${IF_MATCH}`,
   },
-  Cases_requestClosure: { tag: ApiTag.Cases, description: `When the support plan is done. ${IF_MATCH}` },
-  Cases_close: { tag: ApiTag.Cases, description: `For supervisors, after a closure request. ${IF_MATCH}` },
-  Cases_reopen: { tag: ApiTag.Cases, description: `When a closed case needs work again. ${IF_MATCH}` },
-  Cases_timeline: { tag: ApiTag.Cases, description: 'A case history for handover or review.' },
-  Cases_breakGlass: {
+  requestCaseClosure: { tag: ApiTag.Cases, description: `When the support plan is done. ${IF_MATCH}` },
+  closeCase: { tag: ApiTag.Cases, description: `For supervisors, after a closure request. ${IF_MATCH}` },
+  reopenCase: { tag: ApiTag.Cases, description: `When a closed case needs work again. ${IF_MATCH}` },
+  getCaseTimeline: { tag: ApiTag.Cases, description: 'A case history for handover or review.' },
+  breakGlassCase: {
     tag: ApiTag.Cases,
     description: 'Only in an emergency: the grant is time-limited, audited and the lead agency is told.',
   },
-  Cases_accessGrants: { tag: ApiTag.Cases, description: 'Check who else can see the case and why.' },
-  CaseTransfers_request: {
+  listCaseAccessGrants: { tag: ApiTag.Cases, description: 'Check who else can see the case and why.' },
+  requestCaseTransfer: {
     tag: ApiTag.Cases,
     description:
       'For supervisors of the lead agency, typically after a return when the home-province office takes the case ' +
       'over. Record consent covering that agency first (sharing_for_referral); settle open referrals and placements. ' +
       'One pending transfer per case; the other agency then accepts or declines.',
   },
-  CaseTransfers_list: {
+  listCaseTransfers: {
     tag: ApiTag.Cases,
     description: 'Transfers waiting for your answer (direction=incoming, status=pending) and the ones you asked for.',
   },
-  CaseTransfers_get: {
+  getCaseTransfer: {
     tag: ApiTag.Cases,
     description:
       'Read a transfer before answering it: case number, note and a short profile (the case itself stays hidden ' +
       'until you accept). Keep the ETag.',
   },
-  CaseTransfers_accept: {
+  acceptCaseTransfer: {
     tag: ApiTag.Cases,
     description:
       'Your agency leads the case from now on, with its whole history; name its caseworker and supervisor (default: ' +
       `you, when you hold those roles). The former lead no longer sees it. ${IF_MATCH}`,
   },
-  CaseTransfers_decline: {
+  declineCaseTransfer: {
     tag: ApiTag.Cases,
     description: `When your agency cannot take the case; give a reason code. ${IF_MATCH}`,
   },
-  CaseTransfers_cancel: {
+  cancelCaseTransfer: {
     tag: ApiTag.Cases,
     description: `When the transfer you asked for is no longer needed, before it is answered. ${IF_MATCH}`,
   },
 
   // case records
-  Assistance_recordConsent: {
+  recordConsent: {
     tag: ApiTag.CaseRecords,
     description: 'Before sharing anything with another agency: referrals check the current consent.',
   },
-  Assistance_consents: {
+  listConsents: {
     tag: ApiTag.CaseRecords,
     summary: 'Every consent version of the case, newest first',
     description: 'See what the person agreed to, when and how, including withdrawn versions.',
   },
-  Assistance_withdraw: { tag: ApiTag.CaseRecords, description: 'When the person takes their consent back.' },
-  Assistance_createAssessment: {
+  withdrawConsent: { tag: ApiTag.CaseRecords, description: 'When the person takes their consent back.' },
+  createAssessment: {
     tag: ApiTag.CaseRecords,
     description: 'After talking with the person (and family or community) about needs and risks.',
   },
-  Assistance_assessments: {
+  listAssessments: {
     tag: ApiTag.CaseRecords,
     summary: 'The assessments of the case',
     description: 'Read earlier assessments before planning support.',
   },
-  Assistance_createPlan: {
+  createSupportPlan: {
     tag: ApiTag.CaseRecords,
     summary: 'Create a support plan (objectives and actions)',
     description: 'After the assessment: what the person is helped with, by whom and by when.',
   },
-  Assistance_plans: {
+  listSupportPlans: {
     tag: ApiTag.CaseRecords,
     summary: 'The support plans of the case',
     description: 'Review the plans and the progress of their actions.',
   },
-  Assistance_updatePlan: {
+  updateSupportPlan: {
     tag: ApiTag.CaseRecords,
     summary: 'Update a support plan’s objectives or actions',
     description: 'As actions are done or the plan changes.',
   },
-  Assistance_createService: { tag: ApiTag.CaseRecords, description: 'Each time assistance is delivered.' },
-  Assistance_services: {
+  createService: { tag: ApiTag.CaseRecords, description: 'Each time assistance is delivered.' },
+  listServices: {
     tag: ApiTag.CaseRecords,
     summary: 'The services delivered in the case',
     description: 'What the person has received so far, by whom and at what cost.',
   },
-  Assistance_schedule: {
+  scheduleFollowUp: {
     tag: ApiTag.CaseRecords,
     description: 'When the person returns home or leaves a shelter, to plan the visits after reintegration.',
   },
-  Assistance_followUps: {
+  listFollowUps: {
     tag: ApiTag.CaseRecords,
     summary: 'The follow-up visits of the case, planned and done',
     description: 'See which visits are due and what earlier ones found.',
   },
-  Assistance_recordFollowUp: {
+  recordFollowUp: {
     tag: ApiTag.CaseRecords,
     description: 'After a visit: what was found and what comes next.',
   },
-  Assistance_cancelFollowUp: {
+  cancelFollowUp: {
     tag: ApiTag.CaseRecords,
     description:
       'When a scheduled visit will not happen (the person moved, declined, or it is no longer needed); the reason is ' +
       `a code. It stays on the timeline. ${IF_MATCH}`,
   },
-  Assistance_rescheduleFollowUp: {
+  rescheduleFollowUp: {
     tag: ApiTag.CaseRecords,
     description: `When a scheduled visit must move to another day (today or later), with a reason code. ${IF_MATCH}`,
   },
-  Assistance_addNote: { tag: ApiTag.CaseRecords, description: 'Anything worth keeping that has no form of its own.' },
-  Assistance_notes: {
+  addNote: { tag: ApiTag.CaseRecords, description: 'Anything worth keeping that has no form of its own.' },
+  listNotes: {
     tag: ApiTag.CaseRecords,
     summary: 'The notes of the case, with their corrections',
     description: 'Read the case notes; corrected notes show their latest version.',
   },
-  Assistance_correctNote: { tag: ApiTag.CaseRecords, description: 'When a note is wrong: notes are never edited.' },
-  FollowUps_upcoming: {
+  correctNote: { tag: ApiTag.CaseRecords, description: 'When a note is wrong: notes are never edited.' },
+  listUpcomingFollowUps: {
     tag: ApiTag.CaseRecords,
     description: 'Plan the coming weeks: scheduled visits due in a date range; then record each visit as it happens.',
   },
-  FollowUps_overdue: { tag: ApiTag.CaseRecords, description: 'Plan the week: visits past their due date.' },
+  listOverdueFollowUps: { tag: ApiTag.CaseRecords, description: 'Plan the week: visits past their due date.' },
 
   // referrals
-  Referrals_create: {
+  createReferral: {
     tag: ApiTag.Referrals,
     description: 'Record consent covering the receiving agency first (POST /cases/{id}/consents).',
   },
-  Referrals_forCase: {
+  listCaseReferrals: {
     tag: ApiTag.Referrals,
     summary: 'The referrals of a case, sent and received',
     description: 'Follow where the case was referred and what each agency answered.',
   },
-  Referrals_inbox: {
+  listReferralInbox: {
     tag: ApiTag.Referrals,
     description: 'Start of the day for a receiving agency: answer pending referrals.',
   },
-  Referrals_counts: { tag: ApiTag.Referrals, description: 'How many referrals wait, are overdue or are in progress.' },
-  Referrals_get: {
+  getReferralInboxCounts: {
+    tag: ApiTag.Referrals,
+    description: 'How many referrals wait, are overdue or are in progress.',
+  },
+  getReferral: {
     tag: ApiTag.Referrals,
     summary: 'One referral sent by or to your agency',
     description: 'Read a referral before answering it; keep the ETag for the answer.',
   },
-  Referrals_accept: {
+  acceptReferral: {
     tag: ApiTag.Referrals,
     summary: 'Accept a pending referral (receiving agency)',
     description: `Your agency can then see the case (limited view) and admit the person. ${IF_MATCH}`,
   },
-  Referrals_decline: {
+  declineReferral: {
     tag: ApiTag.Referrals,
     summary: 'Decline a pending referral, with a reason (receiving agency)',
     description: `The sending agency sees the reason and can refer elsewhere. ${IF_MATCH}`,
   },
-  Referrals_withdraw: {
+  withdrawReferral: {
     tag: ApiTag.Referrals,
     summary: 'Withdraw a pending referral you sent (sending agency)',
     description: `When the referral is no longer needed before it is answered. ${IF_MATCH}`,
   },
-  Referrals_complete: {
+  completeReferral: {
     tag: ApiTag.Referrals,
     summary: 'Mark an accepted referral completed (receiving agency)',
     description: `When the service referred for has been delivered; access to the case ends. ${IF_MATCH}`,
   },
-  Referrals_cancel: {
+  cancelReferral: {
     tag: ApiTag.Referrals,
     summary: 'Cancel an accepted referral, with a reason (either agency)',
     description: `When an accepted referral cannot go ahead; access to the case ends. ${IF_MATCH}`,
   },
-  Referrals_familyAssessment: {
+  createFamilyAssessment: {
     tag: ApiTag.Referrals,
     description: 'After tracing and visiting the family, before the person returns home.',
   },
-  Referrals_familyAssessments: {
+  listFamilyAssessments: {
     tag: ApiTag.Referrals,
     summary: 'The family assessments recorded for a case',
     description: 'Read whether the family is found and whether return home is safe.',
   },
 
   // facilities
-  Facilities_list: {
+  listFacilities: {
     tag: ApiTag.Facilities,
     description: 'Find a place for a person: filters are optional; eligibleFor lists only places that can take them.',
   },
-  Facilities_get: {
+  getFacility: {
     tag: ApiTag.Facilities,
     summary: 'One facility with its capacity, free beds and eligibility rules',
     description: 'Check a facility before referring or admitting someone.',
   },
-  Facilities_create: {
+  createFacility: {
     tag: ApiTag.Facilities,
     summary: 'Register a facility (shelter or transit centre) with its capacity and eligibility',
     description: 'For facility managers of the operating agency.',
   },
-  Facilities_update: {
+  updateFacility: {
     tag: ApiTag.Facilities,
     summary: 'Change a facility’s capacity, eligibility or status',
     description: IF_MATCH,
   },
-  Facilities_admit: {
+  admitToFacility: {
     tag: ApiTag.Facilities,
     description:
       'When the person arrives at the facility. On a referral, name the accepted referral in referralId. ' +
       'A person is in one facility at a time: the facility where they still are discharges them first (409 otherwise).',
   },
-  Facilities_discharge: {
+  dischargePlacement: {
     tag: ApiTag.Facilities,
     description:
       'When the person leaves the facility. The placement id and its version come from GET /cases/{id}/placements ' +
       `(If-Match: the version in quotes). ${IF_MATCH}`,
   },
-  Facilities_placements: {
+  listCasePlacements: {
     tag: ApiTag.Facilities,
     summary: 'The placements of a case (admissions and discharges)',
     description: 'Where the person has stayed and for how long.',
   },
 
   // reports
-  Referrals_unmetNeeds: {
+  getUnmetNeedsReport: {
     tag: ApiTag.Reports,
     description: 'Plan services: where people could not be placed, and why.',
   },
 
   // audit
-  Audit_events: {
+  listAuditEvents: {
     tag: ApiTag.Audit,
     description: 'Filters are optional; leave them empty for everything in the range.',
   },
-  Audit_caseAccess: { tag: ApiTag.Audit, description: 'Answer "who looked at this person’s case?"' },
-  Audit_verify: { tag: ApiTag.Audit, description: 'Prove the trail has not been altered since it was written.' },
-  Audit_signingKey: { tag: ApiTag.Audit, description: 'Give it to whoever verifies an export offline.' },
-  Audit_export: { tag: ApiTag.Audit, description: 'For inspections and investigations: a signed, verifiable extract.' },
+  listCaseAccessEvents: { tag: ApiTag.Audit, description: 'Answer "who looked at this person’s case?"' },
+  verifyAuditChain: { tag: ApiTag.Audit, description: 'Prove the trail has not been altered since it was written.' },
+  getAuditSigningKey: { tag: ApiTag.Audit, description: 'Give it to whoever verifies an export offline.' },
+  exportAuditEvents: {
+    tag: ApiTag.Audit,
+    description: 'For inspections and investigations: a signed, verifiable extract.',
+  },
 
   // administration
-  Agencies_list: { tag: ApiTag.Administration, description: 'Find an agency and its id, e.g. to refer a case to it.' },
-  Agencies_get: {
+  listAgencies: { tag: ApiTag.Administration, description: 'Find an agency and its id, e.g. to refer a case to it.' },
+  getAgency: {
     tag: ApiTag.Administration,
     summary: 'One agency',
     description: 'Read an agency before changing it; keep the ETag.',
   },
-  Agencies_create: { tag: ApiTag.Administration, description: 'When a new agency joins the network.' },
-  Agencies_update: { tag: ApiTag.Administration, description: IF_MATCH },
-  Users_list: { tag: ApiTag.Administration, description: 'Find a colleague’s account.' },
-  Users_create: {
+  createAgency: { tag: ApiTag.Administration, description: 'When a new agency joins the network.' },
+  updateAgency: { tag: ApiTag.Administration, description: IF_MATCH },
+  listUsers: { tag: ApiTag.Administration, description: 'Find a colleague’s account.' },
+  createUser: {
     tag: ApiTag.Administration,
     description: 'Give the one-time password to the person in private; they change it at first sign-in.',
   },
-  Users_get: {
+  getUser: {
     tag: ApiTag.Administration,
     summary: 'One user account (roles, status, last sign-in)',
     description: 'Read an account before changing it; keep the ETag.',
   },
-  Users_update: { tag: ApiTag.Administration, description: IF_MATCH },
-  Users_deactivate: { tag: ApiTag.Administration, description: 'When someone leaves the agency or changes job.' },
-  Users_activate: {
+  updateUser: { tag: ApiTag.Administration, description: IF_MATCH },
+  deactivateUser: { tag: ApiTag.Administration, description: 'When someone leaves the agency or changes job.' },
+  activateUser: {
     tag: ApiTag.Administration,
     summary: 'Reactivate a deactivated account',
     description: 'When someone returns; they sign in with their existing password.',
   },
-  Users_unlock: {
+  unlockUser: {
     tag: ApiTag.Administration,
     description: 'After checking with the person that the failures were theirs.',
   },
-  Users_resetPassword: { tag: ApiTag.Administration, description: 'When someone forgot their password.' },
-  Users_logoutAll: { tag: ApiTag.Administration, description: 'When a device is lost or an account may be misused.' },
+  resetUserPassword: { tag: ApiTag.Administration, description: 'When someone forgot their password.' },
+  signOutUserEverywhere: {
+    tag: ApiTag.Administration,
+    description: 'When a device is lost or an account may be misused.',
+  },
 
   // reference data
-  ReferenceData_provinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },
-  ReferenceData_countries: {
+  listProvinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },
+  listCountries: {
     tag: ApiTag.ReferenceData,
     description: 'Values for citizenship and destination country fields.',
   },
-  ReferenceData_languages: { tag: ApiTag.ReferenceData, description: 'Values for language fields (Lao is `lao`).' },
-  ReferenceData_borderCrossings: {
+  listLanguages: { tag: ApiTag.ReferenceData, description: 'Values for language fields (Lao is `lao`).' },
+  listBorderCrossings: {
     tag: ApiTag.ReferenceData,
     description: 'Values for the crossing of a return notice.',
   },
-  ReferenceData_codeLists: { tag: ApiTag.ReferenceData, description: 'Which enumerations exist.' },
-  ReferenceData_codeList: { tag: ApiTag.ReferenceData, description: 'The allowed values of one enumeration field.' },
+  listCodeLists: { tag: ApiTag.ReferenceData, description: 'Which enumerations exist.' },
+  getCodeList: { tag: ApiTag.ReferenceData, description: 'The allowed values of one enumeration field.' },
 
   // health
-  Health_live: {
+  checkLiveness: {
     tag: ApiTag.Health,
     summary: 'Liveness: the process answers',
     description: 'For orchestrators: restart the process when this fails.',
   },
-  Health_ready: {
+  checkReadiness: {
     tag: ApiTag.Health,
     summary: 'Readiness: the database answers and the schema is current',
     description: 'For load balancers: send no traffic while this fails (503).',

@@ -50,8 +50,8 @@ const SEVEN_CONSENT_ITEMS = [
 );
 
 export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
-  Auth_login: { value: DEMO_LOGIN_EXAMPLE },
-  Auth_refresh: {
+  signIn: { value: DEMO_LOGIN_EXAMPLE },
+  refreshSession: {
     value: { refreshToken: 'paste-the-refreshToken-of-your-sign-in-here' },
     expectedFailure: {
       status: 401,
@@ -59,10 +59,10 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       reason: 'Answers 401 INVALID_REFRESH_TOKEN until you paste the refreshToken of your own sign-in.',
     },
   },
-  Auth_changePassword: {
+  changePassword: {
     value: { currentPassword: DEMO_LOGIN_EXAMPLE.password, newPassword: 'sticky rice at Pha That Luang' },
   },
-  Returns_create: {
+  createReturnNotice: {
     value: {
       hostCountry: 'TH',
       hostAgency: 'Ministry of Social Development and Human Security (MSDHS)',
@@ -84,8 +84,8 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       ],
     },
   },
-  Returns_arrive: { value: { personId: EXAMPLE_IDS.person }, idsFrom: 'personId: the id POST /persons answered.' },
-  Screening_create: {
+  recordArrival: { value: { personId: EXAMPLE_IDS.person }, idsFrom: 'personId: the id POST /persons answered.' },
+  createScreening: {
     value: {
       personId: EXAMPLE_IDS.person,
       profile: 'adult_labour',
@@ -114,8 +114,8 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'personId: the id POST /persons answered.',
   },
-  ScreeningCase_openCase: { value: {} },
-  Persons_matches: {
+  openCaseFromScreening: { value: {} },
+  findPersonMatches: {
     value: {
       names: { givenNameLo: 'ບົວພັນ', familyNameLo: 'ສີສຸວັນ', givenNameLatin: 'Bouaphan', familyNameLatin: 'Sisouvanh' },
       birthYear: 2005,
@@ -123,7 +123,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       gender: 'Feminine',
     },
   },
-  Persons_create: {
+  createPerson: {
     value: {
       names: { givenNameLo: 'ບົວພັນ', familyNameLo: 'ສີສຸວັນ', givenNameLatin: 'Bouaphan', familyNameLatin: 'Sisouvanh' },
       gender: 'Feminine',
@@ -135,11 +135,11 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       documents: [{ type: 'family_book', number: 'SV-0412-778', issuingCountry: 'LA', inPossession: false }],
     },
   },
-  Screening_submit: {
+  submitScreeningForIdentification: {
     value: { agencyId: EXAMPLE_IDS.identificationAuthority },
     idsFrom: 'agencyId: the identification authority, e.g. the police anti-trafficking department (GET /agencies).',
   },
-  Screening_decide: {
+  recordIdentificationDecision: {
     value: {
       status: 'PossibleVictimOfTrafficking',
       decisionOrgType: 'Police',
@@ -147,44 +147,44 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       basis: 'Deceptive recruitment, debt bondage and withheld documents on a farm in Thailand (D1, D4, D5 positive).',
     },
   },
-  ScreeningCase_linkCase: {
+  linkScreeningToCase: {
     value: { caseId: EXAMPLE_IDS.case },
     idsFrom: "caseId: the person's existing case (GET /cases).",
   },
-  Persons_update: {
+  updatePerson: {
     value: {
       homeProvinceCode: 'LA-SV',
       languages: ['lao', 'tha'],
       contacts: [{ type: 'phone', value: '+856 20 5555 0142' }],
     },
   },
-  Persons_merge: {
+  mergePerson: {
     value: { intoPersonId: EXAMPLE_IDS.keptPerson },
     idsFrom: 'intoPersonId: the record that stays (this one becomes its duplicate).',
   },
-  Cases_create: {
+  createCase: {
     value: { personId: EXAMPLE_IDS.person, provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour'] },
     idsFrom: 'personId: the id POST /persons answered.',
   },
-  Cases_assign: {
+  assignCase: {
     value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
     idsFrom:
       'the ids of a caseworker and a supervisor of your agency (GET /auth/me gives yours; your agency administrator ' +
       'finds the others in GET /users).',
   },
-  Cases_transition: {
+  transitionCase: {
     value: { to: 'assessment', reason: 'Identified by the police; the needs assessment with her begins at the VTC.' },
   },
-  Cases_breakGlass: {
+  breakGlassCase: {
     value: { reason: 'Police raid tonight: need the case to protect the person at the hand-over.' },
   },
-  Cases_requestClosure: { value: { reason: 'goals_achieved' } },
-  Cases_close: { value: { reason: 'goals_achieved' } },
-  Cases_reopen: {
+  requestCaseClosure: { value: { reason: 'goals_achieved' } },
+  closeCase: { value: { reason: 'goals_achieved' } },
+  reopenCase: {
     value: { reason: 'She contacted the VTC again: the recruiter is threatening her family.', stage: 'assessment' },
   },
-  Cases_update: { value: { provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour', 'Servitude'] } },
-  Assistance_recordConsent: {
+  updateCase: { value: { provinceCode: 'LA-SV', exploitationTypes: ['ForcedLabour', 'Servitude'] } },
+  recordConsent: {
     value: {
       purposes: ['assistance', 'sharing_for_referral', 'follow_up_contact'],
       coveredAgencyIds: [EXAMPLE_IDS.receivingAgency],
@@ -195,7 +195,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'coveredAgencyIds: the agencies the person agreed to share with (GET /agencies).',
   },
-  Assistance_createAssessment: {
+  createAssessment: {
     value: {
       kind: 'individual',
       assessedOn: '2026-11-21',
@@ -206,7 +206,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     expectedFailure: dateOfYourOwn('assessedOn'),
   },
-  Assistance_createService: {
+  createService: {
     value: {
       serviceType: 'medical',
       deliveredOn: '2026-11-22',
@@ -218,13 +218,13 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     expectedFailure: dateOfYourOwn('deliveredOn'),
   },
-  Assistance_addNote: {
+  addNote: {
     value: { text: 'Called her mother in Savannakhet; the family is ready to receive her next month.' },
   },
-  Assistance_correctNote: {
+  correctNote: {
     value: { text: 'Called her mother in Savannakhet; the family is ready to receive her in January.' },
   },
-  Assistance_createPlan: {
+  createSupportPlan: {
     value: {
       type: 'Health',
       objectives: 'Recover from the injuries and the stress of exploitation before returning home.',
@@ -232,7 +232,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       status: 'draft',
     },
   },
-  Assistance_updatePlan: {
+  updateSupportPlan: {
     value: {
       actions: [
         { description: 'Weekly counselling sessions at the LWU centre', status: 'done' },
@@ -241,7 +241,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       status: 'agreed',
     },
   },
-  Referrals_create: {
+  createReferral: {
     value: {
       toAgencyId: EXAMPLE_IDS.receivingAgency,
       purpose: 'psychosocial',
@@ -250,11 +250,11 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'toAgencyId: the receiving agency (GET /agencies); the consent must cover it.',
   },
-  Referrals_complete: { value: { reason: 'service_delivered' } },
-  Referrals_cancel: { value: { reason: 'person_moved' } },
-  Referrals_withdraw: { value: { reason: 'family_took_her_home' } },
-  Referrals_decline: { value: { reason: 'no_capacity' } },
-  Referrals_familyAssessment: {
+  completeReferral: { value: { reason: 'service_delivered' } },
+  cancelReferral: { value: { reason: 'person_moved' } },
+  withdrawReferral: { value: { reason: 'family_took_her_home' } },
+  declineReferral: { value: { reason: 'no_capacity' } },
+  createFamilyAssessment: {
     value: {
       assessedOn: '2026-11-27',
       familyFound: true,
@@ -265,7 +265,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
         '3 million kip; the village chief will support the return.',
     },
   },
-  Facilities_create: {
+  createFacility: {
     value: {
       agencyId: EXAMPLE_IDS.ownAgency,
       code: 'VTC-RECEPTION',
@@ -280,15 +280,15 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'agencyId: the agency that runs the facility (GET /agencies).',
   },
-  Facilities_update: {
+  updateFacility: {
     value: { bedCapacity: 45, services: ['transit_reception', 'medical', 'psychosocial', 'family_tracing', 'legal'] },
   },
-  Facilities_admit: {
+  admitToFacility: {
     value: { caseId: EXAMPLE_IDS.case, admittedOn: '2026-11-20' },
     idsFrom: 'caseId: the case of the person admitted (and referralId when admitting on a referral).',
     expectedFailure: dateOfYourOwn('admittedOn'),
   },
-  Facilities_discharge: {
+  dischargePlacement: {
     value: {
       dischargedOn: '2026-11-30',
       destination: 'family',
@@ -304,11 +304,11 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
         'DATE_OUT_OF_RANGE.',
     },
   },
-  Assistance_schedule: {
+  scheduleFollowUp: {
     value: { fromDate: '2026-11-25', months: [1, 3, 6, 12] },
     expectedFailure: dateOfYourOwn('fromDate'),
   },
-  Assistance_recordFollowUp: {
+  recordFollowUp: {
     value: {
       completedOn: '2026-12-01',
       outcome: 'reached_needs_support',
@@ -317,9 +317,9 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     expectedFailure: dateOfYourOwn('completedOn'),
   },
-  Assistance_cancelFollowUp: { value: { reason: 'person_moved' } },
-  Assistance_rescheduleFollowUp: { value: { dueOn: '2027-03-15', reason: 'schedule_conflict' } },
-  Tracing_create: {
+  cancelFollowUp: { value: { reason: 'person_moved' } },
+  rescheduleFollowUp: { value: { dueOn: '2027-03-15', reason: 'schedule_conflict' } },
+  createTracingRequest: {
     value: {
       receivedOn: '2026-11-28',
       inquirer: {
@@ -341,17 +341,17 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       },
     },
   },
-  Tracing_confirm: {
+  confirmTracingMatch: {
     value: { kind: 'person', id: EXAMPLE_IDS.person },
     idsFrom: 'id: the candidate staff checked (GET /tracing-requests/{id}/candidates), with its kind.',
   },
-  Tracing_outcome: {
+  recordTracingOutcome: {
     value: {
       outcome: 'found_family_informed_with_consent',
       note: 'Bouaphan agreed that her mother be told she is safe at the VTC; her mother was called on 2 December.',
     },
   },
-  CaseTransfers_request: {
+  requestCaseTransfer: {
     value: {
       caseId: EXAMPLE_IDS.case,
       toAgencyId: EXAMPLE_IDS.receivingAgency,
@@ -361,14 +361,14 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       "caseId: a case your agency leads; toAgencyId: the agency taking it over (GET /agencies), which the case's " +
       'consent must cover.',
   },
-  CaseTransfers_accept: {
+  acceptCaseTransfer: {
     value: { assignedCaseworkerId: EXAMPLE_IDS.caseworker, supervisorId: EXAMPLE_IDS.supervisor },
     idsFrom:
       'the ids of your caseworker and supervisor for the case (GET /auth/me gives yours; your agency administrator ' +
       'finds the others in GET /users), or leave them out to take it yourself.',
   },
-  CaseTransfers_decline: { value: { reason: 'outside_our_area' } },
-  Agencies_create: {
+  declineCaseTransfer: { value: { reason: 'outside_our_area' } },
+  createAgency: {
     value: {
       code: 'PLSW-LP',
       nameEn: 'Luang Prabang Provincial Labour and Social Welfare Office',
@@ -380,8 +380,8 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'parentAgencyId: the ministry department above it (GET /agencies), or leave it out.',
   },
-  Agencies_update: { value: { nameLo: 'ສູນຕ້ອນຮັບ ວຽງຈັນ' } },
-  Users_create: {
+  updateAgency: { value: { nameLo: 'ສູນຕ້ອນຮັບ ວຽງຈັນ' } },
+  createUser: {
     value: {
       agencyId: EXAMPLE_IDS.ownAgency,
       email: 'somphone.k@vtc.example.la',
@@ -390,5 +390,5 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'agencyId: your agency (GET /auth/me).',
   },
-  Users_update: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
+  updateUser: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
 };

@@ -30,6 +30,7 @@ export class AuditController {
   @Get('events')
   @Authorize(Permission.AuditRead)
   @ApiOperation({
+    operationId: 'listAuditEvents',
     summary: 'Search the audit trail (newest first, keyset pagination)',
     description: 'Default range: the last 24 hours. Entries hold identifiers and metadata, never victim content.',
   })
@@ -40,7 +41,10 @@ export class AuditController {
 
   @Get('cases/:id/access')
   @Authorize(Permission.AuditRead)
-  @ApiOperation({ summary: 'Everyone who read or changed one case, through which route, how often, when' })
+  @ApiOperation({
+    operationId: 'listCaseAccessEvents',
+    summary: 'Everyone who read or changed one case, through which route, how often, when',
+  })
   @ApiOkResponse({ type: [CaseAccessSummary] })
   caseAccess(@Param() { id }: IdParam): Promise<CaseAccessSummary[]> {
     return this.query.caseAccess(id);
@@ -48,7 +52,10 @@ export class AuditController {
 
   @Get('verify')
   @Authorize(Permission.AuditVerify)
-  @ApiOperation({ summary: 'Verify the hash chain and signed checkpoints; reports the first broken link' })
+  @ApiOperation({
+    operationId: 'verifyAuditChain',
+    summary: 'Verify the hash chain and signed checkpoints; reports the first broken link',
+  })
   @ApiOkResponse({ type: VerificationResponse })
   verify(): Promise<VerificationResponse> {
     return this.verifier.verify();
@@ -56,7 +63,10 @@ export class AuditController {
 
   @Get('signing-key')
   @Authorize(Permission.AuditVerify)
-  @ApiOperation({ summary: 'The public key that signs checkpoints and export manifests' })
+  @ApiOperation({
+    operationId: 'getAuditSigningKey',
+    summary: 'The public key that signs checkpoints and export manifests',
+  })
   @ApiOkResponse({ type: SigningKeyResponse })
   signingKey(): SigningKeyResponse {
     return { keyId: this.sealer.signer.keyId, publicKeyPem: this.sealer.signer.publicKeyPem };
@@ -66,6 +76,7 @@ export class AuditController {
   @Authorize(Permission.AuditExport)
   @NoRequestTransaction()
   @ApiOperation({
+    operationId: 'exportAuditEvents',
     summary: 'Stream a filtered range as NDJSON or CSV, ending with a signed manifest',
     description: 'Verify offline with `npm run audit:verify-export -- <file> --public-key <pem>`.',
   })

@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { type Actor, currentRequest } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { openApiPathOf } from '../common/http/route-template.js';
 import { PERMISSION_KEY } from './authorize.decorator.js';
 import { tokenProblemOf, unauthenticated } from './bearer-challenge.js';
 import { Permission, PUBLIC_PERMISSIONS } from './permissions.js';
@@ -71,9 +72,10 @@ function rejectUnexpectedBody(req: AuthenticatedRequest, context: ExecutionConte
   }
 }
 
-/** The route template (`/cases/:id`), never the raw URL: logs and audit use it. */
+/** The route template (`/cases/{id}`, as in openapi.json), never the raw URL: logs and audit use it. */
 function recordRouteTemplate(req: AuthenticatedRequest): void {
-  const template = `${req.baseUrl ?? ''}${(req.route as { path?: string } | undefined)?.path ?? ''}` || '(unmatched)';
+  const template =
+    openApiPathOf(`${req.baseUrl ?? ''}${(req.route as { path?: string } | undefined)?.path ?? ''}`) || '(unmatched)';
   req.routeTemplate = template;
   const store = currentRequest();
   if (store) store.routeTemplate = template;

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Actor } from '../common/context/request-context.js';
 import { ClientIp, CurrentActor } from '../common/http/actor.decorator.js';
 import { NoRequestTransaction } from '../request-pipeline/request-transaction.interceptor.js';
@@ -25,12 +31,14 @@ export class AuthController {
   @HttpCode(200)
   @Authorize(Permission.AuthLogin)
   @ApiOperation({
+    operationId: 'signIn',
     summary: 'Sign in with email and password',
     description:
       'Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it.',
   })
   @ApiOkResponse({ type: TokenResponse })
-  @ApiTooManyRequestsResponse({ description: 'Rate limit or backoff; see Retry-After' })
+  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS: unknown email, wrong password or locked account' })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED: rate limit or backoff; see Retry-After' })
   async login(@Body() body: LoginRequest, @ClientIp() ip: string): Promise<TokenResponse> {
     await this.auth.throttleIp(ip);
     return this.auth.login(body.email, body.password);
@@ -40,10 +48,13 @@ export class AuthController {
   @HttpCode(200)
   @Authorize(Permission.AuthLogin)
   @ApiOperation({
+    operationId: 'refreshSession',
     summary: 'Rotate a refresh token',
     description: 'Each refresh token works once. Presenting a used one revokes the whole session.',
   })
   @ApiOkResponse({ type: TokenResponse })
+  @ApiUnauthorizedResponse({ description: 'INVALID_REFRESH_TOKEN: expired, revoked or already used; sign in again' })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED: too many attempts from this address; see Retry-After' })
   async refresh(@Body() body: RefreshRequest, @ClientIp() ip: string): Promise<TokenResponse> {
     await this.auth.throttleIp(ip);
     return this.auth.refresh(body.refreshToken);
@@ -52,7 +63,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'End this session (its access and refresh tokens stop working)' })
+  @ApiOperation({ operationId: 'signOut', summary: 'End this session (its access and refresh tokens stop working)' })
   @ApiNoContentResponse()
   logout(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logout(actor);
@@ -61,7 +72,7 @@ export class AuthController {
   @Post('logout-all')
   @HttpCode(204)
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'End every session of the signed-in user' })
+  @ApiOperation({ operationId: 'signOutEverywhere', summary: 'End every session of the signed-in user' })
   @ApiNoContentResponse()
   logoutAll(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logoutEverywhere(actor);
@@ -71,6 +82,7 @@ export class AuthController {
   @HttpCode(200)
   @Authorize(Permission.AuthSelf)
   @ApiOperation({
+    operationId: 'changePassword',
     summary: 'Change your password',
     description: 'Ends every session and returns tokens for a new one, with a message saying to authorise again.',
   })
@@ -87,7 +99,7 @@ export class AuthController {
 
   @Get('me')
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'The signed-in user, agency, roles and permissions' })
+  @ApiOperation({ operationId: 'getCurrentUser', summary: 'The signed-in user, agency, roles and permissions' })
   @ApiOkResponse({ type: MeResponse })
   me(@CurrentActor() actor: Actor): Promise<MeResponse> {
     return this.auth.me(actor);

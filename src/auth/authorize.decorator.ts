@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { type Permission, PUBLIC_PERMISSIONS } from './permissions.js';
 
 export const PERMISSION_KEY = 'ctcm:permission';
@@ -11,11 +11,9 @@ export const PERMISSION_KEY = 'ctcm:permission';
 export function Authorize(permission: Permission): MethodDecorator {
   const decorators = [SetMetadata(PERMISSION_KEY, permission), ApiExtension('x-permission', permission)];
   if (!PUBLIC_PERMISSIONS.has(permission)) {
-    decorators.push(
-      ApiBearerAuth(),
-      ApiUnauthorizedResponse({ description: 'Missing, expired or invalid access token' }),
-      ApiForbiddenResponse({ description: `Requires the \`${permission}\` permission` }),
-    );
+    // 401 and 403 are declared with every other error a route can answer, from its traits
+    // (src/api-docs/route-contract.ts).
+    decorators.push(ApiBearerAuth());
   }
   return applyDecorators(...decorators) as MethodDecorator;
 }

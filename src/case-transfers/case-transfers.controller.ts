@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -15,8 +15,6 @@ import {
   RequestCaseTransfer,
 } from './dto/case-transfer.dto.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag of the transfer' };
-
 @ApiTags('case-transfers')
 @Controller('case-transfers')
 export class CaseTransfersController {
@@ -25,6 +23,7 @@ export class CaseTransfersController {
   @Post()
   @Authorize(Permission.CaseTransferRequest)
   @ApiOperation({
+    operationId: 'requestCaseTransfer',
     summary: 'Ask another agency to take over the lead of a case you lead (consent must cover that agency)',
   })
   @ApiCreatedResponse({ type: CaseTransferResponse })
@@ -34,7 +33,10 @@ export class CaseTransfersController {
 
   @Get()
   @Authorize(Permission.CaseTransferRead)
-  @ApiOperation({ summary: 'Transfers to and from your agency, latest first (at most 200)' })
+  @ApiOperation({
+    operationId: 'listCaseTransfers',
+    summary: 'Transfers to and from your agency, latest first (at most 200)',
+  })
   @ApiOkResponse({ type: [CaseTransferResponse] })
   list(@CurrentActor() actor: Actor, @Query() q: CaseTransferListQuery): Promise<CaseTransferResponse[]> {
     return this.transfers.list(actor, q);
@@ -42,7 +44,7 @@ export class CaseTransfersController {
 
   @Get(':id')
   @Authorize(Permission.CaseTransferRead)
-  @ApiOperation({ summary: 'One transfer your agency is party to' })
+  @ApiOperation({ operationId: 'getCaseTransfer', summary: 'One transfer your agency is party to' })
   @ApiOkResponse({ type: CaseTransferResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<CaseTransferResponse> {
     return this.transfers.get(actor, id);
@@ -51,8 +53,10 @@ export class CaseTransfersController {
   @Post(':id/accept')
   @HttpCode(200)
   @Authorize(Permission.CaseTransferRespond)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Take over the lead: your agency leads the case from now on, the former lead loses it' })
+  @ApiOperation({
+    operationId: 'acceptCaseTransfer',
+    summary: 'Take over the lead: your agency leads the case from now on, the former lead loses it',
+  })
   @ApiOkResponse({ type: CaseTransferResponse })
   accept(
     @CurrentActor() actor: Actor,
@@ -66,8 +70,10 @@ export class CaseTransfersController {
   @Post(':id/decline')
   @HttpCode(200)
   @Authorize(Permission.CaseTransferRespond)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Decline a transfer to your agency; the lead stays where it is' })
+  @ApiOperation({
+    operationId: 'declineCaseTransfer',
+    summary: 'Decline a transfer to your agency; the lead stays where it is',
+  })
   @ApiOkResponse({ type: CaseTransferResponse })
   decline(
     @CurrentActor() actor: Actor,
@@ -81,8 +87,7 @@ export class CaseTransfersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Authorize(Permission.CaseTransferRequest)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Withdraw a pending transfer your agency asked for' })
+  @ApiOperation({ operationId: 'cancelCaseTransfer', summary: 'Withdraw a pending transfer your agency asked for' })
   @ApiOkResponse({ type: CaseTransferResponse })
   cancel(
     @CurrentActor() actor: Actor,

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
+import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import { BooleanQuery } from '../common/http/query-transforms.js';
 import { AssistanceService } from './assistance.service.js';
@@ -32,17 +32,6 @@ import {
   UpdateSupportPlanRequest,
 } from './dto/case.dto.js';
 
-const IF_MATCH = {
-  name: 'If-Match',
-  required: true,
-  description: IF_MATCH_DESCRIPTION,
-};
-const IDEMPOTENCY = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retry-safe creation: the same key and body return the first result',
-};
-
 class NotesQuery {
   @ApiPropertyOptional({ description: 'Every version of every note, not only the current ones' })
   @IsOptional()
@@ -57,8 +46,8 @@ export class AssistanceController {
 
   @Post('consents')
   @Authorize(Permission.ConsentManage)
-  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({
+    operationId: 'recordConsent',
     summary:
       'Record a new consent version (purposes, agencies covered, who gave it, how); it supersedes the previous one',
   })
@@ -73,6 +62,7 @@ export class AssistanceController {
 
   @Get('consents')
   @Authorize(Permission.ConsentManage)
+  @ApiOperation({ operationId: 'listConsents' })
   @ApiOkResponse({ type: [ConsentResponse] })
   consents(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ConsentResponse[]> {
     return this.assistance.consents(actor, id);
@@ -81,7 +71,10 @@ export class AssistanceController {
   @Post('consents/:recordId/withdraw')
   @HttpCode(200)
   @Authorize(Permission.ConsentManage)
-  @ApiOperation({ summary: 'Withdraw consent: further sharing stops and open referral access is revoked' })
+  @ApiOperation({
+    operationId: 'withdrawConsent',
+    summary: 'Withdraw consent: further sharing stops and open referral access is revoked',
+  })
   @ApiOkResponse({ type: ConsentResponse })
   withdraw(@CurrentActor() actor: Actor, @Param() p: RecordIdParams): Promise<ConsentResponse> {
     return this.assistance.withdrawConsent(actor, p.id, p.recordId);
@@ -89,8 +82,10 @@ export class AssistanceController {
 
   @Post('assessments')
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Record an individual, household or community assessment (repeatable)' })
+  @ApiOperation({
+    operationId: 'createAssessment',
+    summary: 'Record an individual, household or community assessment (repeatable)',
+  })
   @ApiCreatedResponse({ type: AssessmentResponse })
   createAssessment(
     @CurrentActor() actor: Actor,
@@ -102,6 +97,7 @@ export class AssistanceController {
 
   @Get('assessments')
   @Authorize(Permission.CaseRead)
+  @ApiOperation({ operationId: 'listAssessments' })
   @ApiOkResponse({ type: [AssessmentResponse] })
   assessments(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<AssessmentResponse[]> {
     return this.assistance.assessments(actor, id);
@@ -109,7 +105,7 @@ export class AssistanceController {
 
   @Post('support-plans')
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ operationId: 'createSupportPlan' })
   @ApiCreatedResponse({ type: SupportPlanResponse })
   createPlan(
     @CurrentActor() actor: Actor,
@@ -121,6 +117,7 @@ export class AssistanceController {
 
   @Get('support-plans')
   @Authorize(Permission.CaseRead)
+  @ApiOperation({ operationId: 'listSupportPlans' })
   @ApiOkResponse({ type: [SupportPlanResponse] })
   plans(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<SupportPlanResponse[]> {
     return this.assistance.plans(actor, id);
@@ -128,7 +125,7 @@ export class AssistanceController {
 
   @Patch('support-plans/:recordId')
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'updateSupportPlan' })
   @ApiOkResponse({ type: SupportPlanResponse })
   updatePlan(
     @CurrentActor() actor: Actor,
@@ -141,8 +138,10 @@ export class AssistanceController {
 
   @Post('services')
   @Authorize(Permission.ServiceRecordWrite)
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Record a service delivered (type, provider, date, quantity, cost in LAK, outcome)' })
+  @ApiOperation({
+    operationId: 'createService',
+    summary: 'Record a service delivered (type, provider, date, quantity, cost in LAK, outcome)',
+  })
   @ApiCreatedResponse({ type: ServiceRecordResponse })
   createService(
     @CurrentActor() actor: Actor,
@@ -154,6 +153,7 @@ export class AssistanceController {
 
   @Get('services')
   @Authorize(Permission.CaseRead)
+  @ApiOperation({ operationId: 'listServices' })
   @ApiOkResponse({ type: [ServiceRecordResponse] })
   services(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ServiceRecordResponse[]> {
     return this.assistance.services(actor, id);
@@ -161,8 +161,10 @@ export class AssistanceController {
 
   @Post('follow-ups')
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Schedule follow-up visits from a reference date (default plan FOLLOW_UP_PLAN_MONTHS)' })
+  @ApiOperation({
+    operationId: 'scheduleFollowUp',
+    summary: 'Schedule follow-up visits from a reference date (default plan FOLLOW_UP_PLAN_MONTHS)',
+  })
   @ApiCreatedResponse({ type: [FollowUpResponse] })
   schedule(
     @CurrentActor() actor: Actor,
@@ -174,6 +176,7 @@ export class AssistanceController {
 
   @Get('follow-ups')
   @Authorize(Permission.FollowUpRead)
+  @ApiOperation({ operationId: 'listFollowUps' })
   @ApiOkResponse({ type: [FollowUpResponse] })
   followUps(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<FollowUpResponse[]> {
     return this.assistance.followUps(actor, id);
@@ -181,8 +184,7 @@ export class AssistanceController {
 
   @Patch('follow-ups/:recordId')
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Record a follow-up visit' })
+  @ApiOperation({ operationId: 'recordFollowUp', summary: 'Record a follow-up visit' })
   @ApiOkResponse({ type: FollowUpResponse })
   recordFollowUp(
     @CurrentActor() actor: Actor,
@@ -196,8 +198,7 @@ export class AssistanceController {
   @Post('follow-ups/:recordId/cancel')
   @HttpCode(200)
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Cancel a scheduled follow-up visit, with a reason' })
+  @ApiOperation({ operationId: 'cancelFollowUp', summary: 'Cancel a scheduled follow-up visit, with a reason' })
   @ApiOkResponse({ type: FollowUpResponse })
   cancelFollowUp(
     @CurrentActor() actor: Actor,
@@ -211,8 +212,10 @@ export class AssistanceController {
   @Post('follow-ups/:recordId/reschedule')
   @HttpCode(200)
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Move a scheduled follow-up visit to another date, with a reason' })
+  @ApiOperation({
+    operationId: 'rescheduleFollowUp',
+    summary: 'Move a scheduled follow-up visit to another date, with a reason',
+  })
   @ApiOkResponse({ type: FollowUpResponse })
   rescheduleFollowUp(
     @CurrentActor() actor: Actor,
@@ -225,8 +228,7 @@ export class AssistanceController {
 
   @Post('notes')
   @Authorize(Permission.CaseRecordWrite)
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Add a case note (encrypted, never edited)' })
+  @ApiOperation({ operationId: 'addNote', summary: 'Add a case note (encrypted, never edited)' })
   @ApiCreatedResponse({ type: NoteResponse })
   addNote(
     @CurrentActor() actor: Actor,
@@ -238,7 +240,10 @@ export class AssistanceController {
 
   @Post('notes/:recordId/corrections')
   @Authorize(Permission.CaseRecordWrite)
-  @ApiOperation({ summary: 'Correct a note: adds a new version that supersedes it; the old one stays' })
+  @ApiOperation({
+    operationId: 'correctNote',
+    summary: 'Correct a note: adds a new version that supersedes it; the old one stays',
+  })
   @ApiCreatedResponse({ type: NoteResponse })
   correctNote(
     @CurrentActor() actor: Actor,
@@ -250,6 +255,7 @@ export class AssistanceController {
 
   @Get('notes')
   @Authorize(Permission.CaseRead)
+  @ApiOperation({ operationId: 'listNotes' })
   @ApiOkResponse({ type: [NoteResponse] })
   notes(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Query() q: NotesQuery): Promise<NoteResponse[]> {
     return this.assistance.notes(actor, id, q.history ?? false);
@@ -262,7 +268,7 @@ export class FollowUpsController {
 
   @Get('overdue')
   @Authorize(Permission.FollowUpRead)
-  @ApiOperation({ summary: "Your agency's overdue follow-up visits" })
+  @ApiOperation({ operationId: 'listOverdueFollowUps', summary: "Your agency's overdue follow-up visits" })
   @ApiOkResponse({ type: [OverdueFollowUpResponse] })
   overdue(@CurrentActor() actor: Actor): Promise<OverdueFollowUpResponse[]> {
     return this.assistance.overdue(actor);
@@ -270,7 +276,10 @@ export class FollowUpsController {
 
   @Get('upcoming')
   @Authorize(Permission.FollowUpRead)
-  @ApiOperation({ summary: "Your agency's scheduled visits due in a date range (default the next 30 days)" })
+  @ApiOperation({
+    operationId: 'listUpcomingFollowUps',
+    summary: "Your agency's scheduled visits due in a date range (default the next 30 days)",
+  })
   @ApiOkResponse({ type: [UpcomingFollowUpResponse] })
   upcoming(@CurrentActor() actor: Actor, @Query() q: UpcomingFollowUpsQuery): Promise<UpcomingFollowUpResponse[]> {
     return this.assistance.upcoming(actor, q);

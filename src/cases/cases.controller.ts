@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } fr
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +10,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
+import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import type { CaseStage } from './case-stages.js';
 import { CasesService } from './cases.service.js';
@@ -33,25 +32,14 @@ import {
   UpdateCaseRequest,
 } from './dto/case.dto.js';
 
-const IF_MATCH = {
-  name: 'If-Match',
-  required: true,
-  description: IF_MATCH_DESCRIPTION,
-};
-const IDEMPOTENCY = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retry-safe creation: the same key and body return the first result',
-};
-
 @Controller('cases')
 export class CasesController {
   constructor(@Inject(CasesService) private readonly cases: CasesService) {}
 
   @Post()
   @Authorize(Permission.CaseCreate)
-  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({
+    operationId: 'createCase',
     summary:
       'Open a case for a person; your agency leads it. The case number is unique and readable (e.g. VT-2026-000123).',
   })
@@ -62,7 +50,10 @@ export class CasesController {
 
   @Get()
   @Authorize(Permission.CaseRead)
-  @ApiOperation({ summary: 'Cases you may see, filtered; keyset pagination with sort keys from an allowlist' })
+  @ApiOperation({
+    operationId: 'listCases',
+    summary: 'Cases you may see, filtered; keyset pagination with sort keys from an allowlist',
+  })
   @ApiOkResponse({ type: CasePage })
   list(@CurrentActor() actor: Actor, @Query() q: CaseListQuery): Promise<CasePage> {
     return this.cases.list(actor, q);
@@ -70,7 +61,10 @@ export class CasesController {
 
   @Get('counts')
   @Authorize(Permission.CaseRead)
-  @ApiOperation({ summary: 'Dashboard counts: closure requests awaiting a supervisor, overdue follow-ups' })
+  @ApiOperation({
+    operationId: 'getCaseCounts',
+    summary: 'Dashboard counts: closure requests awaiting a supervisor, overdue follow-ups',
+  })
   @ApiOkResponse({ type: CaseCountsResponse })
   counts(@CurrentActor() actor: Actor): Promise<CaseCountsResponse> {
     return this.cases.counts(actor);
@@ -78,7 +72,10 @@ export class CasesController {
 
   @Get(':id')
   @Authorize(Permission.CaseRead)
-  @ApiOperation({ summary: 'One case, if you may see it (404 otherwise, exactly as for a missing case)' })
+  @ApiOperation({
+    operationId: 'getCase',
+    summary: 'One case, if you may see it (404 otherwise, exactly as for a missing case)',
+  })
   @ApiOkResponse({ type: CaseResponse })
   @ApiNotFoundResponse({ description: 'No such case, or not visible to you' })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<CaseResponse> {
@@ -87,7 +84,7 @@ export class CasesController {
 
   @Patch(':id')
   @Authorize(Permission.CaseUpdate)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'updateCase' })
   @ApiOkResponse({ type: CaseResponse })
   update(
     @CurrentActor() actor: Actor,
@@ -101,8 +98,7 @@ export class CasesController {
   @Post(':id/assignment')
   @HttpCode(200)
   @Authorize(Permission.CaseAssign)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Assign the caseworker and supervisor (supervisors)' })
+  @ApiOperation({ operationId: 'assignCase', summary: 'Assign the caseworker and supervisor (supervisors)' })
   @ApiOkResponse({ type: CaseResponse })
   assign(
     @CurrentActor() actor: Actor,
@@ -116,8 +112,10 @@ export class CasesController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Authorize(Permission.CaseUpdate)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Move the case to its next stage (server-enforced transitions)' })
+  @ApiOperation({
+    operationId: 'transitionCase',
+    summary: 'Move the case to its next stage (server-enforced transitions)',
+  })
   @ApiOkResponse({ type: CaseResponse })
   @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION, with the allowed next stages' })
   transition(
@@ -132,8 +130,10 @@ export class CasesController {
   @Post(':id/closure-request')
   @HttpCode(200)
   @Authorize(Permission.CaseUpdate)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Ask a supervisor to close the case, with a reason from the fixed list' })
+  @ApiOperation({
+    operationId: 'requestCaseClosure',
+    summary: 'Ask a supervisor to close the case, with a reason from the fixed list',
+  })
   @ApiOkResponse({ type: CaseResponse })
   requestClosure(
     @CurrentActor() actor: Actor,
@@ -147,8 +147,8 @@ export class CasesController {
   @Post(':id/close')
   @HttpCode(200)
   @Authorize(Permission.CaseClose)
-  @ApiHeader(IF_MATCH)
   @ApiOperation({
+    operationId: 'closeCase',
     summary: 'Close the case (supervisors): closed, or closed-referred with the agency that takes it over',
   })
   @ApiOkResponse({ type: CaseResponse })
@@ -164,8 +164,7 @@ export class CasesController {
   @Post(':id/reopen')
   @HttpCode(200)
   @Authorize(Permission.CaseClose)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Reopen a closed case (supervisors), with a reason' })
+  @ApiOperation({ operationId: 'reopenCase', summary: 'Reopen a closed case (supervisors), with a reason' })
   @ApiOkResponse({ type: CaseResponse })
   reopen(
     @CurrentActor() actor: Actor,
@@ -178,7 +177,7 @@ export class CasesController {
 
   @Get(':id/timeline')
   @Authorize(Permission.CaseRead)
-  @ApiOperation({ summary: 'Everything that happened to the case, in order' })
+  @ApiOperation({ operationId: 'getCaseTimeline', summary: 'Everything that happened to the case, in order' })
   @ApiOkResponse({ type: [TimelineEventResponse] })
   timeline(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<TimelineEventResponse[]> {
     return this.cases.timelineOf(actor, id);
@@ -187,6 +186,7 @@ export class CasesController {
   @Post(':id/break-glass')
   @Authorize(Permission.CaseBreakGlass)
   @ApiOperation({
+    operationId: 'breakGlassCase',
     summary:
       'Emergency access to a case outside your scope, for a few hours, with a reason (audited, shown to the lead agency)',
   })
@@ -201,7 +201,10 @@ export class CasesController {
 
   @Get(':id/access-grants')
   @Authorize(Permission.CaseGrantsRead)
-  @ApiOperation({ summary: 'Who outside the lead agency can see this case: referrals and break-the-glass grants' })
+  @ApiOperation({
+    operationId: 'listCaseAccessGrants',
+    summary: 'Who outside the lead agency can see this case: referrals and break-the-glass grants',
+  })
   @ApiOkResponse({ type: [AccessGrantResponse] })
   accessGrants(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<AccessGrantResponse[]> {
     return this.cases.accessGrants(actor, id);
@@ -214,8 +217,7 @@ export class ScreeningCaseController {
 
   @Post(':id/open-case')
   @Authorize(Permission.CaseCreate)
-  @ApiHeader(IDEMPOTENCY)
-  @ApiOperation({ summary: 'Open a case from this screening' })
+  @ApiOperation({ operationId: 'openCaseFromScreening', summary: 'Open a case from this screening' })
   @ApiCreatedResponse({ type: CaseResponse })
   openCase(
     @CurrentActor() actor: Actor,
@@ -228,7 +230,10 @@ export class ScreeningCaseController {
   @Post(':id/link-case')
   @HttpCode(200)
   @Authorize(Permission.CaseUpdate)
-  @ApiOperation({ summary: 'Link this screening to an existing case of the same person' })
+  @ApiOperation({
+    operationId: 'linkScreeningToCase',
+    summary: 'Link this screening to an existing case of the same person',
+  })
   @ApiOkResponse({ type: CaseResponse })
   linkCase(
     @CurrentActor() actor: Actor,

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
+import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import {
   AdmitRequest,
@@ -17,8 +17,6 @@ import {
 } from './dto/facility.dto.js';
 import { FacilitiesService } from './facilities.service.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION };
-
 @Controller()
 export class FacilitiesController {
   constructor(@Inject(FacilitiesService) private readonly facilities: FacilitiesService) {}
@@ -26,6 +24,7 @@ export class FacilitiesController {
   @Get('facilities')
   @Authorize(Permission.FacilityRead)
   @ApiOperation({
+    operationId: 'listFacilities',
     summary: 'Facilities with their free beds; eligibleFor={caseId} lists those that can take the person',
   })
   @ApiOkResponse({ type: [FacilityResponse] })
@@ -35,6 +34,7 @@ export class FacilitiesController {
 
   @Get('facilities/:id')
   @Authorize(Permission.FacilityRead)
+  @ApiOperation({ operationId: 'getFacility' })
   @ApiOkResponse({ type: FacilityResponse })
   get(@Param() { id }: IdParam): Promise<FacilityResponse> {
     return this.facilities.get(id);
@@ -42,6 +42,7 @@ export class FacilitiesController {
 
   @Post('facilities')
   @Authorize(Permission.FacilityManage)
+  @ApiOperation({ operationId: 'createFacility' })
   @ApiCreatedResponse({ type: FacilityResponse })
   create(@CurrentActor() actor: Actor, @Body() body: CreateFacilityRequest): Promise<FacilityResponse> {
     return this.facilities.create(actor, body);
@@ -49,7 +50,7 @@ export class FacilitiesController {
 
   @Patch('facilities/:id')
   @Authorize(Permission.FacilityManage)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'updateFacility' })
   @ApiOkResponse({ type: FacilityResponse })
   update(
     @CurrentActor() actor: Actor,
@@ -63,6 +64,7 @@ export class FacilitiesController {
   @Post('facilities/:id/admissions')
   @Authorize(Permission.PlacementManage)
   @ApiOperation({
+    operationId: 'admitToFacility',
     summary:
       'Admit a person to a bed: a case your agency leads, or on an accepted referral (capacity is never exceeded)',
   })
@@ -79,8 +81,7 @@ export class FacilitiesController {
   @Post('placements/:id/discharge')
   @HttpCode(200)
   @Authorize(Permission.PlacementManage)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Discharge (date, destination, reason; escort home)' })
+  @ApiOperation({ operationId: 'dischargePlacement', summary: 'Discharge (date, destination, reason; escort home)' })
   @ApiOkResponse({ type: PlacementResponse })
   discharge(
     @CurrentActor() actor: Actor,
@@ -93,6 +94,7 @@ export class FacilitiesController {
 
   @Get('cases/:id/placements')
   @Authorize(Permission.CaseRead)
+  @ApiOperation({ operationId: 'listCasePlacements' })
   @ApiOkResponse({ type: [PlacementResponse] })
   placements(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<PlacementResponse[]> {
     return this.facilities.placementsOfCase(actor, id);

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import { HealthProbe } from '../request-pipeline/request-transaction.interceptor.js';
@@ -14,6 +14,7 @@ export class HealthController {
   @Get('live')
   @HttpCode(200)
   @Authorize(Permission.HealthRead)
+  @ApiOperation({ operationId: 'checkLiveness' })
   @ApiOkResponse({ type: HealthResponse, description: 'The process is up' })
   live(): HealthResponse {
     return { status: 'ok', checks: {} };
@@ -21,6 +22,7 @@ export class HealthController {
 
   @Get('ready')
   @Authorize(Permission.HealthRead)
+  @ApiOperation({ operationId: 'checkReadiness' })
   @ApiOkResponse({ type: HealthResponse, description: 'The database answers and no migration is pending' })
   @ApiServiceUnavailableResponse({ description: 'Not ready (problem+json, code SERVICE_UNAVAILABLE)' })
   ready(): Promise<HealthResponse> {

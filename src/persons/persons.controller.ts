@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
+import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import {
   CreatePersonRequest,
@@ -23,6 +23,7 @@ export class PersonsController {
   @Post()
   @Authorize(Permission.PersonCreate)
   @ApiOperation({
+    operationId: 'createPerson',
     summary: 'Register a person (identity encrypted)',
     description:
       'A strong match with a person you can see answers 409 POSSIBLE_DUPLICATE with the candidates, unless confirmNotDuplicate is true.',
@@ -37,6 +38,7 @@ export class PersonsController {
   @HttpCode(200)
   @Authorize(Permission.PersonRead)
   @ApiOperation({
+    operationId: 'findPersonMatches',
     summary: 'Find likely matches among the persons you may see',
     description: 'Blind indexes only (no decryption of the table); names meet across Lao script and romanisations.',
   })
@@ -47,6 +49,7 @@ export class PersonsController {
 
   @Get(':id')
   @Authorize(Permission.PersonRead)
+  @ApiOperation({ operationId: 'getPerson' })
   @ApiOkResponse({ type: PersonResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<PersonResponse> {
     return this.persons.get(actor, id);
@@ -54,7 +57,7 @@ export class PersonsController {
 
   @Patch(':id')
   @Authorize(Permission.PersonUpdate)
-  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
+  @ApiOperation({ operationId: 'updatePerson' })
   @ApiOkResponse({ type: PersonResponse })
   update(
     @CurrentActor() actor: Actor,
@@ -68,7 +71,7 @@ export class PersonsController {
   @Post(':id/merge')
   @HttpCode(200)
   @Authorize(Permission.PersonMerge)
-  @ApiOperation({ summary: 'Mark this record a duplicate of another (reversible)' })
+  @ApiOperation({ operationId: 'mergePerson', summary: 'Mark this record a duplicate of another (reversible)' })
   @ApiOkResponse({ type: PersonResponse })
   merge(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: MergeRequest): Promise<PersonResponse> {
     return this.persons.merge(actor, id, body.intoPersonId);
@@ -77,7 +80,7 @@ export class PersonsController {
   @Post(':id/unmerge')
   @HttpCode(200)
   @Authorize(Permission.PersonMerge)
-  @ApiOperation({ summary: 'Undo a merge' })
+  @ApiOperation({ operationId: 'unmergePerson', summary: 'Undo a merge' })
   @ApiOkResponse({ type: PersonResponse })
   unmerge(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<PersonResponse> {
     return this.persons.unmerge(actor, id);

@@ -19,7 +19,7 @@ export class ReferenceDataController {
 
   @Get('provinces')
   @Authorize(Permission.ReferenceRead)
-  @ApiOperation({ summary: 'Lao provinces and Vientiane Capital (ISO 3166-2:LA)' })
+  @ApiOperation({ operationId: 'listProvinces', summary: 'Lao provinces and Vientiane Capital (ISO 3166-2:LA)' })
   @ApiOkResponse({ type: [ProvinceResponse] })
   provinces(): Promise<ProvinceResponse[]> {
     return this.referenceData.provinces();
@@ -27,7 +27,7 @@ export class ReferenceDataController {
 
   @Get('countries')
   @Authorize(Permission.ReferenceRead)
-  @ApiOperation({ summary: 'Countries (ISO 3166-1)' })
+  @ApiOperation({ operationId: 'listCountries', summary: 'Countries (ISO 3166-1)' })
   @ApiOkResponse({ type: [CountryResponse] })
   countries(): Promise<CountryResponse[]> {
     return this.referenceData.countries();
@@ -35,7 +35,7 @@ export class ReferenceDataController {
 
   @Get('languages')
   @Authorize(Permission.ReferenceRead)
-  @ApiOperation({ summary: 'Languages (ISO 639-2)' })
+  @ApiOperation({ operationId: 'listLanguages', summary: 'Languages (ISO 639-2)' })
   @ApiOkResponse({ type: [LanguageResponse] })
   languages(): Promise<LanguageResponse[]> {
     return this.referenceData.languages();
@@ -43,7 +43,7 @@ export class ReferenceDataController {
 
   @Get('border-crossings')
   @Authorize(Permission.ReferenceRead)
-  @ApiOperation({ summary: 'Border crossings used for returns to Lao PDR' })
+  @ApiOperation({ operationId: 'listBorderCrossings', summary: 'Border crossings used for returns to Lao PDR' })
   @ApiOkResponse({ type: [BorderCrossingResponse] })
   borderCrossings(): Promise<BorderCrossingResponse[]> {
     return this.referenceData.borderCrossings();
@@ -51,7 +51,10 @@ export class ReferenceDataController {
 
   @Get('code-lists')
   @Authorize(Permission.ReferenceRead)
-  @ApiOperation({ summary: 'The enumerations (HTCDS and extensions) with their categories' })
+  @ApiOperation({
+    operationId: 'listCodeLists',
+    summary: 'The enumerations (HTCDS and extensions) with their categories',
+  })
   @ApiOkResponse({ type: [CodeListSummaryResponse] })
   codeLists(): Promise<CodeListSummaryResponse[]> {
     return this.referenceData.codeLists();
@@ -59,7 +62,10 @@ export class ReferenceDataController {
 
   @Get('code-lists/:category')
   @Authorize(Permission.ReferenceRead)
-  @ApiOperation({ summary: 'One enumeration with its values, English and Lao labels and verification status' })
+  @ApiOperation({
+    operationId: 'getCodeList',
+    summary: 'One enumeration with its values, English and Lao labels and verification status',
+  })
   @ApiParam({ name: 'category', example: 'exploitation-type' })
   @ApiOkResponse({ type: CodeListResponse })
   @ApiNotFoundResponse({ description: 'No such code list' })

@@ -1,16 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
-import { IF_MATCH_DESCRIPTION, IfMatchVersion } from '../common/http/etag.js';
+import { IfMatchVersion } from '../common/http/etag.js';
 import { IdParam } from '../common/http/params.js';
 import {
   CreateReferralRequest,
@@ -26,17 +20,14 @@ import {
 } from './dto/referral.dto.js';
 import { ReferralsService } from './referrals.service.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION };
-const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe creation' };
-
 @Controller()
 export class ReferralsController {
   constructor(@Inject(ReferralsService) private readonly referrals: ReferralsService) {}
 
   @Post('cases/:id/referrals')
   @Authorize(Permission.ReferralCreate)
-  @ApiHeader(IDEMPOTENCY)
   @ApiOperation({
+    operationId: 'createReferral',
     summary: "Refer the case to another agency's inbox",
     description:
       "Needs the person's consent covering that agency (422 CONSENT_REQUIRED) unless a supervisor overrides with a reason; a facility that cannot take the person answers 422 NOT_ELIGIBLE naming the rule, and the unmet need is recorded.",
@@ -53,6 +44,7 @@ export class ReferralsController {
 
   @Get('cases/:id/referrals')
   @Authorize(Permission.ReferralRead)
+  @ApiOperation({ operationId: 'listCaseReferrals' })
   @ApiOkResponse({ type: [ReferralResponse] })
   forCase(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ReferralResponse[]> {
     return this.referrals.forCase(actor, id);
@@ -61,6 +53,7 @@ export class ReferralsController {
   @Get('referrals/inbox')
   @Authorize(Permission.ReferralRead)
   @ApiOperation({
+    operationId: 'listReferralInbox',
     summary: "Your agency's inbox: pending (by due time), overdue or accepted (at most 500, soonest due first)",
   })
   @ApiOkResponse({ type: [ReferralResponse] })
@@ -70,7 +63,7 @@ export class ReferralsController {
 
   @Get('referrals/inbox/counts')
   @Authorize(Permission.ReferralRead)
-  @ApiOperation({ summary: 'Counts for dashboards' })
+  @ApiOperation({ operationId: 'getReferralInboxCounts', summary: 'Counts for dashboards' })
   @ApiOkResponse({ type: InboxCounts })
   counts(@CurrentActor() actor: Actor): Promise<InboxCounts> {
     return this.referrals.counts(actor);
@@ -78,6 +71,7 @@ export class ReferralsController {
 
   @Get('referrals/:id')
   @Authorize(Permission.ReferralRead)
+  @ApiOperation({ operationId: 'getReferral' })
   @ApiOkResponse({ type: ReferralResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ReferralResponse> {
     return this.referrals.get(actor, id);
@@ -86,7 +80,7 @@ export class ReferralsController {
   @Post('referrals/:id/accept')
   @HttpCode(200)
   @Authorize(Permission.ReferralRespond)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'acceptReferral' })
   @ApiOkResponse({ type: ReferralResponse })
   accept(
     @CurrentActor() actor: Actor,
@@ -99,7 +93,7 @@ export class ReferralsController {
   @Post('referrals/:id/decline')
   @HttpCode(200)
   @Authorize(Permission.ReferralRespond)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'declineReferral' })
   @ApiOkResponse({ type: ReferralResponse })
   decline(
     @CurrentActor() actor: Actor,
@@ -113,7 +107,7 @@ export class ReferralsController {
   @Post('referrals/:id/withdraw')
   @HttpCode(200)
   @Authorize(Permission.ReferralCreate)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'withdrawReferral' })
   @ApiOkResponse({ type: ReferralResponse })
   withdraw(
     @CurrentActor() actor: Actor,
@@ -127,7 +121,7 @@ export class ReferralsController {
   @Post('referrals/:id/complete')
   @HttpCode(200)
   @Authorize(Permission.ReferralRespond)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'completeReferral' })
   @ApiOkResponse({ type: ReferralResponse })
   complete(
     @CurrentActor() actor: Actor,
@@ -141,7 +135,7 @@ export class ReferralsController {
   @Post('referrals/:id/cancel')
   @HttpCode(200)
   @Authorize(Permission.ReferralRespond)
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'cancelReferral' })
   @ApiOkResponse({ type: ReferralResponse })
   cancel(
     @CurrentActor() actor: Actor,
@@ -154,7 +148,10 @@ export class ReferralsController {
 
   @Post('referrals/:id/family-assessment')
   @Authorize(Permission.ReferralRespond)
-  @ApiOperation({ summary: 'Record the family tracing and assessment result (home-province social welfare)' })
+  @ApiOperation({
+    operationId: 'createFamilyAssessment',
+    summary: 'Record the family tracing and assessment result (home-province social welfare)',
+  })
   @ApiCreatedResponse({ type: FamilyAssessmentResponse })
   familyAssessment(
     @CurrentActor() actor: Actor,
@@ -166,6 +163,7 @@ export class ReferralsController {
 
   @Get('cases/:id/family-assessments')
   @Authorize(Permission.CaseRead)
+  @ApiOperation({ operationId: 'listFamilyAssessments' })
   @ApiOkResponse({ type: [FamilyAssessmentResponse] })
   familyAssessments(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<FamilyAssessmentResponse[]> {
     return this.referrals.familyAssessments(actor, id);
@@ -174,6 +172,7 @@ export class ReferralsController {
   @Get('reports/unmet-needs')
   @Authorize(Permission.ReportRead)
   @ApiOperation({
+    operationId: 'getUnmetNeedsReport',
     summary: 'People no eligible facility could take, by province, service and profile (small cells suppressed)',
   })
   @ApiOkResponse({ type: UnmetNeedsReport })

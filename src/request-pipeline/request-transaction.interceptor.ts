@@ -28,6 +28,11 @@ const HTTP_CODE_METADATA = '__httpCode__';
  */
 export const NoRequestTransaction = () => SetMetadata(NO_REQUEST_TRANSACTION, true);
 
+/** Whether a handler runs in the request transaction (and so honours Idempotency-Key): read by the OpenAPI contract. */
+export const runsInRequestTransaction = (handler: object, controller: object): boolean =>
+  Reflect.getMetadata(NO_REQUEST_TRANSACTION, handler) !== true &&
+  Reflect.getMetadata(NO_REQUEST_TRANSACTION, controller) !== true;
+
 /**
  * Health probes: no transaction, and their access entry is written when the database can take
  * it. Liveness must answer while the database is away, or the orchestrator would restart

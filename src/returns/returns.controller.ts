@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import { CaseResponse } from '../cases/dto/case.dto.js';
@@ -22,7 +22,10 @@ export class ReturnsController {
 
   @Post('return-notices')
   @Authorize(Permission.ReturnManage)
-  @ApiOperation({ summary: 'Record a pre-arrival notice from a host country; it creates the expected arrivals' })
+  @ApiOperation({
+    operationId: 'createReturnNotice',
+    summary: 'Record a pre-arrival notice from a host country; it creates the expected arrivals',
+  })
   @ApiCreatedResponse({ type: ReturnNoticeResponse })
   create(@CurrentActor() actor: Actor, @Body() body: CreateReturnNoticeRequest): Promise<ReturnNoticeResponse> {
     return this.returns.createNotice(actor, body);
@@ -30,7 +33,10 @@ export class ReturnsController {
 
   @Get('return-notices')
   @Authorize(Permission.ReturnManage)
-  @ApiOperation({ summary: 'Notices to your agency, latest expected first (at most 500)' })
+  @ApiOperation({
+    operationId: 'listReturnNotices',
+    summary: 'Notices to your agency, latest expected first (at most 500)',
+  })
   @ApiOkResponse({ type: [ReturnNoticeResponse] })
   list(@CurrentActor() actor: Actor): Promise<ReturnNoticeResponse[]> {
     return this.returns.notices(actor);
@@ -38,7 +44,10 @@ export class ReturnsController {
 
   @Get('return-notices/:id')
   @Authorize(Permission.ReturnManage)
-  @ApiOperation({ summary: 'One notice to your agency, with its expected arrivals and named returnees' })
+  @ApiOperation({
+    operationId: 'getReturnNotice',
+    summary: 'One notice to your agency, with its expected arrivals and named returnees',
+  })
   @ApiOkResponse({ type: ReturnNoticeResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ReturnNoticeResponse> {
     return this.returns.notice(actor, id);
@@ -46,7 +55,10 @@ export class ReturnsController {
 
   @Get('expected-arrivals/:id')
   @Authorize(Permission.ReturnManage)
-  @ApiOperation({ summary: 'One expected arrival of your agency (the named returnee, if any)' })
+  @ApiOperation({
+    operationId: 'getExpectedArrival',
+    summary: 'One expected arrival of your agency (the named returnee, if any)',
+  })
   @ApiOkResponse({ type: ExpectedArrivalResponse })
   arrival(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ExpectedArrivalResponse> {
     return this.returns.arrival(actor, id);
@@ -55,6 +67,7 @@ export class ReturnsController {
   @Get('expected-arrivals/:id/candidates')
   @Authorize(Permission.ReturnManage)
   @ApiOperation({
+    operationId: 'listArrivalCandidates',
     summary: 'Known persons (and, for tracing staff, open family tracing requests) resembling a named returnee',
     description: 'Blind indexes only; Lao, Latin and Thai-script names. Candidates are leads for staff to confirm.',
   })
@@ -66,8 +79,8 @@ export class ReturnsController {
   @Post('expected-arrivals/:id/arrival')
   @HttpCode(201)
   @Authorize(Permission.ReturnManage)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the expected arrival' })
   @ApiOperation({
+    operationId: 'recordArrival',
     summary: 'Record the arrival at its real time: a case opens that day, led by the receiving agency',
     description:
       'Give personId of a registered person, or omit it for a named returnee to register them from the notice (409 POSSIBLE_DUPLICATE with candidates on a strong match).',

@@ -29,6 +29,7 @@ export class ScreeningController {
   @Post()
   @Authorize(Permission.ScreeningCreate)
   @ApiOperation({
+    operationId: 'createScreening',
     summary: 'Record a screening interview and get the suggested outcome',
     description:
       'The ILO/EC decision rule suggests; it never decides. Without interview consent only the minimum record is kept (422 CONSENT_REQUIRED if answers are sent).',
@@ -41,7 +42,10 @@ export class ScreeningController {
 
   @Get()
   @Authorize(Permission.ScreeningRead)
-  @ApiOperation({ summary: 'Screenings you may see; awaitingDecision=true lists your identification queue' })
+  @ApiOperation({
+    operationId: 'listScreenings',
+    summary: 'Screenings you may see; awaitingDecision=true lists your identification queue',
+  })
   @ApiOkResponse({ type: [ScreeningSummaryResponse] })
   list(@CurrentActor() actor: Actor, @Query() q: ScreeningListQuery): Promise<ScreeningSummaryResponse[]> {
     return this.screenings.list(actor, q);
@@ -49,6 +53,7 @@ export class ScreeningController {
 
   @Get(':id')
   @Authorize(Permission.ScreeningRead)
+  @ApiOperation({ operationId: 'getScreening' })
   @ApiOkResponse({ type: ScreeningResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<ScreeningResponse> {
     return this.screenings.get(actor, id);
@@ -57,7 +62,10 @@ export class ScreeningController {
   @Post(':id/submit-for-identification')
   @HttpCode(200)
   @Authorize(Permission.ScreeningCreate)
-  @ApiOperation({ summary: 'Ask an identification authority (the police anti-trafficking department) to decide' })
+  @ApiOperation({
+    operationId: 'submitScreeningForIdentification',
+    summary: 'Ask an identification authority (the police anti-trafficking department) to decide',
+  })
   @ApiOkResponse({ type: ScreeningResponse })
   submit(
     @CurrentActor() actor: Actor,
@@ -70,6 +78,7 @@ export class ScreeningController {
   @Post(':id/identification-decisions')
   @Authorize(Permission.IdentificationDecide)
   @ApiOperation({
+    operationId: 'recordIdentificationDecision',
     summary: 'Record (or revise) the formal identification decision',
     description: 'Only a formal identification authority may record ActualVictimOfTrafficking. Every revision is kept.',
   })
@@ -84,7 +93,7 @@ export class ScreeningController {
 
   @Get(':id/identification-decisions')
   @Authorize(Permission.ScreeningRead)
-  @ApiOperation({ summary: 'The full history of identification decisions' })
+  @ApiOperation({ operationId: 'listIdentificationDecisions', summary: 'The full history of identification decisions' })
   @ApiOkResponse({ type: [IdentificationDecisionResponse] })
   decisions(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<IdentificationDecisionResponse[]> {
     return this.screenings.decisions(actor, id);
@@ -97,7 +106,7 @@ export class CatalogueController {
 
   @Get()
   @Authorize(Permission.CatalogueRead)
-  @ApiOperation({ summary: 'Published indicator catalogue versions' })
+  @ApiOperation({ operationId: 'listScreeningCatalogues', summary: 'Published indicator catalogue versions' })
   @ApiOkResponse({ type: [CatalogueSummaryResponse] })
   list(): Promise<CatalogueSummaryResponse[]> {
     return this.catalogues.list();
@@ -105,7 +114,10 @@ export class CatalogueController {
 
   @Get(':version')
   @Authorize(Permission.CatalogueRead)
-  @ApiOperation({ summary: 'One catalogue version with its indicators (filter by profile)' })
+  @ApiOperation({
+    operationId: 'getScreeningCatalogue',
+    summary: 'One catalogue version with its indicators (filter by profile)',
+  })
   @ApiOkResponse({ type: CatalogueResponse })
   get(@Param() { version }: CatalogueVersionParam, @Query() q: CatalogueQuery): Promise<CatalogueResponse> {
     return this.catalogues.get(version, q.profile);
@@ -113,7 +125,10 @@ export class CatalogueController {
 
   @Post()
   @Authorize(Permission.CataloguePublish)
-  @ApiOperation({ summary: 'Publish a new catalogue version (earlier versions and their screenings are unchanged)' })
+  @ApiOperation({
+    operationId: 'publishScreeningCatalogue',
+    summary: 'Publish a new catalogue version (earlier versions and their screenings are unchanged)',
+  })
   @ApiCreatedResponse({ type: CatalogueResponse })
   publish(@CurrentActor() actor: Actor, @Body() body: PublishCatalogueRequest): Promise<CatalogueResponse> {
     return this.catalogues.publish(actor, body);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -23,7 +23,10 @@ export class TracingController {
 
   @Post()
   @Authorize(Permission.TracingManage)
-  @ApiOperation({ summary: "Record a family's request to trace a missing migrant (inquirer and person encrypted)" })
+  @ApiOperation({
+    operationId: 'createTracingRequest',
+    summary: "Record a family's request to trace a missing migrant (inquirer and person encrypted)",
+  })
   @ApiCreatedResponse({ type: TracingRequestResponse })
   create(@CurrentActor() actor: Actor, @Body() body: CreateTracingRequest): Promise<TracingRequestResponse> {
     return this.tracing.create(actor, body);
@@ -31,7 +34,10 @@ export class TracingController {
 
   @Get()
   @Authorize(Permission.TracingRead)
-  @ApiOperation({ summary: "Your agency's tracing requests, latest first (at most 200)" })
+  @ApiOperation({
+    operationId: 'listTracingRequests',
+    summary: "Your agency's tracing requests, latest first (at most 200)",
+  })
   @ApiOkResponse({ type: [TracingRequestResponse] })
   list(@CurrentActor() actor: Actor, @Query() q: TracingListQuery): Promise<TracingRequestResponse[]> {
     return this.tracing.list(actor, q.status);
@@ -39,7 +45,7 @@ export class TracingController {
 
   @Get(':id')
   @Authorize(Permission.TracingRead)
-  @ApiOperation({ summary: 'One tracing request of your agency' })
+  @ApiOperation({ operationId: 'getTracingRequest', summary: 'One tracing request of your agency' })
   @ApiOkResponse({ type: TracingRequestResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<TracingRequestResponse> {
     return this.tracing.get(actor, id);
@@ -48,6 +54,7 @@ export class TracingController {
   @Get(':id/candidates')
   @Authorize(Permission.TracingRead)
   @ApiOperation({
+    operationId: 'listTracingCandidates',
     summary: 'Candidate matches among the persons, expected returnees and cases you may see',
     description:
       'Blind indexes only; Lao, Latin and Thai-script names. A candidate is a lead for staff, never an answer for the family.',
@@ -60,8 +67,10 @@ export class TracingController {
   @Post(':id/match')
   @HttpCode(200)
   @Authorize(Permission.TracingManage)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the tracing request' })
-  @ApiOperation({ summary: 'Confirm which person, expected returnee or case is the missing person' })
+  @ApiOperation({
+    operationId: 'confirmTracingMatch',
+    summary: 'Confirm which person, expected returnee or case is the missing person',
+  })
   @ApiOkResponse({ type: TracingRequestResponse })
   confirm(
     @CurrentActor() actor: Actor,
@@ -75,8 +84,7 @@ export class TracingController {
   @Post(':id/outcome')
   @HttpCode(200)
   @Authorize(Permission.TracingManage)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the tracing request' })
-  @ApiOperation({ summary: 'Record how the tracing ended; closes the request' })
+  @ApiOperation({ operationId: 'recordTracingOutcome', summary: 'Record how the tracing ended; closes the request' })
   @ApiOkResponse({ type: TracingRequestResponse })
   outcome(
     @CurrentActor() actor: Actor,

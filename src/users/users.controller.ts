@@ -20,7 +20,10 @@ export class UsersController {
 
   @Get()
   @Authorize(Permission.UserRead)
-  @ApiOperation({ summary: 'Users in your scope (agency admins: own agency; system admins: all, or one agency)' })
+  @ApiOperation({
+    operationId: 'listUsers',
+    summary: 'Users in your scope (agency admins: own agency; system admins: all, or one agency)',
+  })
   @ApiOkResponse({ type: [UserResponse] })
   list(@CurrentActor() actor: Actor, @Query() query: UserListQuery): Promise<UserResponse[]> {
     return this.users.list(actor, query.agencyId);
@@ -28,6 +31,7 @@ export class UsersController {
 
   @Get(':id')
   @Authorize(Permission.UserRead)
+  @ApiOperation({ operationId: 'getUser' })
   @ApiOkResponse({ type: UserResponse })
   get(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<UserResponse> {
     return this.users.get(actor, id);
@@ -35,7 +39,7 @@ export class UsersController {
 
   @Post()
   @Authorize(Permission.UserManage)
-  @ApiOperation({ summary: 'Create a user; the response shows a one-time password once' })
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user; the response shows a one-time password once' })
   @ApiCreatedResponse({ type: UserWithPasswordResponse })
   create(@CurrentActor() actor: Actor, @Body() body: CreateUserRequest): Promise<UserWithPasswordResponse> {
     return this.users.create(actor, body);
@@ -43,7 +47,10 @@ export class UsersController {
 
   @Patch(':id')
   @Authorize(Permission.UserManage)
-  @ApiOperation({ summary: 'Rename a user or change their roles (a role change ends their sessions)' })
+  @ApiOperation({
+    operationId: 'updateUser',
+    summary: 'Rename a user or change their roles (a role change ends their sessions)',
+  })
   @ApiOkResponse({ type: UserResponse })
   update(
     @CurrentActor() actor: Actor,
@@ -56,7 +63,7 @@ export class UsersController {
   @Post(':id/deactivate')
   @HttpCode(200)
   @Authorize(Permission.UserManage)
-  @ApiOperation({ summary: "Deactivate: access ends on the user's next request" })
+  @ApiOperation({ operationId: 'deactivateUser', summary: "Deactivate: access ends on the user's next request" })
   @ApiOkResponse({ type: UserResponse })
   deactivate(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<UserResponse> {
     return this.users.setActive(actor, id, false);
@@ -65,6 +72,7 @@ export class UsersController {
   @Post(':id/activate')
   @HttpCode(200)
   @Authorize(Permission.UserManage)
+  @ApiOperation({ operationId: 'activateUser' })
   @ApiOkResponse({ type: UserResponse })
   activate(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<UserResponse> {
     return this.users.setActive(actor, id, true);
@@ -73,7 +81,7 @@ export class UsersController {
   @Post(':id/unlock')
   @HttpCode(200)
   @Authorize(Permission.UserManage)
-  @ApiOperation({ summary: 'Unlock an account locked after repeated failed logins' })
+  @ApiOperation({ operationId: 'unlockUser', summary: 'Unlock an account locked after repeated failed logins' })
   @ApiOkResponse({ type: UserResponse })
   unlock(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<UserResponse> {
     return this.users.unlock(actor, id);
@@ -82,7 +90,10 @@ export class UsersController {
   @Post(':id/reset-password')
   @HttpCode(200)
   @Authorize(Permission.UserManage)
-  @ApiOperation({ summary: 'Issue a one-time password; the user must change it at next login' })
+  @ApiOperation({
+    operationId: 'resetUserPassword',
+    summary: 'Issue a one-time password; the user must change it at next login',
+  })
   @ApiOkResponse({ type: UserWithPasswordResponse })
   resetPassword(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<UserWithPasswordResponse> {
     return this.users.resetPassword(actor, id);
@@ -91,7 +102,7 @@ export class UsersController {
   @Post(':id/logout-all')
   @HttpCode(204)
   @Authorize(Permission.UserManage)
-  @ApiOperation({ summary: 'End every session of the user' })
+  @ApiOperation({ operationId: 'signOutUserEverywhere', summary: 'End every session of the user' })
   @ApiNoContentResponse()
   logoutAll(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<void> {
     return this.users.logoutEverywhere(actor, id);

@@ -53,7 +53,7 @@ const recordRoutes = (): Set<string> => {
             (r as { content?: Record<string, { schema?: Schema }> }).content?.['application/json']?.schema,
           ),
       );
-      if (ok) out.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
+      if (ok) out.add(`${method.toUpperCase()} ${path}`);
     }
   }
   return out;
@@ -252,17 +252,17 @@ describe('access entries name the ids asked for and returned, whatever the outco
 
   /** Routes that settle a transfer each get their own, still pending when they are called. */
   const transferFor: Record<string, string> = {
-    '/case-transfers/:id/decline': 'declinedTransfer',
-    '/case-transfers/:id/cancel': 'cancelledTransfer',
+    '/case-transfers/{id}/decline': 'declinedTransfer',
+    '/case-transfers/{id}/cancel': 'cancelledTransfer',
   };
   /** Routes only the receiving side of a transfer may answer. */
-  const receiverRoutes = new Set(['/case-transfers/:id/accept', '/case-transfers/:id/decline']);
+  const receiverRoutes = new Set(['/case-transfers/{id}/accept', '/case-transfers/{id}/decline']);
 
   /** The owned record a path parameter names, by the collection it follows. */
   const idFor = (path: string, param: string): string | undefined => {
     if (transferFor[path] && param === 'id') return owned[transferFor[path]];
     const segments = path.split('/');
-    const collection = segments[segments.indexOf(`:${param}`) - 1] ?? '';
+    const collection = segments[segments.indexOf(`{${param}}`) - 1] ?? '';
     const kinds: Record<string, string> = {
       agencies: 'agency',
       users: 'user',
@@ -298,54 +298,54 @@ describe('access entries name the ids asked for and returned, whatever the outco
         htcdsOrgType: 'NGO',
         localType: 'shelter',
       },
-      'PATCH /agencies/:id': { nameEn: 'Lead agency, renamed' },
+      'PATCH /agencies/{id}': { nameEn: 'Lead agency, renamed' },
       'POST /users': {
         agencyId: agencies.lead,
         email: `new-${suffix()}@test.example`,
         displayName: 'New user',
         roles: ['caseworker'],
       },
-      'PATCH /users/:id': { displayName: 'Renamed caseworker' },
+      'PATCH /users/{id}': { displayName: 'Renamed caseworker' },
       'POST /cases': { personId: owned.person },
-      'PATCH /cases/:id': { provinceCode: 'LA-VT' },
-      'POST /cases/:id/assignment': { assignedCaseworkerId: who.caseworker.userId, supervisorId: who.staff.userId },
-      'POST /cases/:id/transitions': { to: 'assessment' },
-      'POST /cases/:id/closure-request': { reason: 'goals_achieved' },
-      'POST /cases/:id/close': { reason: 'goals_achieved' },
-      'POST /cases/:id/reopen': { reason: 'Recruiter contacted her again in October', stage: 'assessment' },
-      'POST /cases/:id/break-glass': { reason: 'urgent identification interview' },
-      'POST /screenings/:id/open-case': {},
-      'POST /screenings/:id/link-case': { caseId: owned.case },
-      'POST /cases/:id/consents': {
+      'PATCH /cases/{id}': { provinceCode: 'LA-VT' },
+      'POST /cases/{id}/assignment': { assignedCaseworkerId: who.caseworker.userId, supervisorId: who.staff.userId },
+      'POST /cases/{id}/transitions': { to: 'assessment' },
+      'POST /cases/{id}/closure-request': { reason: 'goals_achieved' },
+      'POST /cases/{id}/close': { reason: 'goals_achieved' },
+      'POST /cases/{id}/reopen': { reason: 'Recruiter contacted her again in October', stage: 'assessment' },
+      'POST /cases/{id}/break-glass': { reason: 'urgent identification interview' },
+      'POST /screenings/{id}/open-case': {},
+      'POST /screenings/{id}/link-case': { caseId: owned.case },
+      'POST /cases/{id}/consents': {
         purposes: ['assistance', 'sharing_for_referral'],
         coveredAgencyIds: [agencies.receiver],
         givenBy: 'person',
         method: 'written',
         givenOn: today(),
       },
-      'POST /cases/:id/consents/:recordId/withdraw': { withdrawnOn: today() },
-      'POST /cases/:id/assessments': { kind: 'individual', assessedOn: today(), riskLevel: 'low' },
-      'POST /cases/:id/support-plans': { type: 'Health', objectives: 'Health care' },
-      'PATCH /cases/:id/support-plans/:recordId': { objectives: 'Health care and schooling' },
-      'POST /cases/:id/services': { serviceType: 'medical', deliveredOn: today(), outcome: 'completed' },
-      'POST /cases/:id/follow-ups': { fromDate: today(), agencyId: agencies.lead },
-      'PATCH /cases/:id/follow-ups/:recordId': { status: 'completed', completedOn: today() },
-      'POST /cases/:id/notes': { text: 'a note' },
-      'POST /cases/:id/notes/:recordId/corrections': { text: 'a corrected note' },
+      'POST /cases/{id}/consents/{recordId}/withdraw': { withdrawnOn: today() },
+      'POST /cases/{id}/assessments': { kind: 'individual', assessedOn: today(), riskLevel: 'low' },
+      'POST /cases/{id}/support-plans': { type: 'Health', objectives: 'Health care' },
+      'PATCH /cases/{id}/support-plans/{recordId}': { objectives: 'Health care and schooling' },
+      'POST /cases/{id}/services': { serviceType: 'medical', deliveredOn: today(), outcome: 'completed' },
+      'POST /cases/{id}/follow-ups': { fromDate: today(), agencyId: agencies.lead },
+      'PATCH /cases/{id}/follow-ups/{recordId}': { status: 'completed', completedOn: today() },
+      'POST /cases/{id}/notes': { text: 'a note' },
+      'POST /cases/{id}/notes/{recordId}/corrections': { text: 'a corrected note' },
       'POST /persons': { names: { givenNameLatin: `New${suffix()}` }, gender: 'Feminine', confirmNotDuplicate: true },
-      'PATCH /persons/:id': { gender: 'Feminine' },
-      'POST /persons/:id/merge': { intoPersonId: owned.mergedPerson },
+      'PATCH /persons/{id}': { gender: 'Feminine' },
+      'POST /persons/{id}/merge': { intoPersonId: owned.mergedPerson },
       'POST /screenings': screeningBody({ personId: owned.person, answers: VICTIM_ANSWERS }),
-      'POST /screenings/:id/submit-for-identification': { agencyId: agencies.lead },
-      'POST /screenings/:id/identification-decisions': {
+      'POST /screenings/{id}/submit-for-identification': { agencyId: agencies.lead },
+      'POST /screenings/{id}/identification-decisions': {
         status: 'PossibleVictimOfTrafficking',
         decidedOn: today(),
         basis: 'indicators present',
       },
-      'POST /cases/:id/referrals': { toAgencyId: agencies.receiver, purpose: 'legal', urgency: 'normal' },
-      'POST /referrals/:id/decline': { reason: 'no_capacity' },
-      'POST /referrals/:id/complete': { reason: 'family_traced' },
-      'POST /referrals/:id/family-assessment': {
+      'POST /cases/{id}/referrals': { toAgencyId: agencies.receiver, purpose: 'legal', urgency: 'normal' },
+      'POST /referrals/{id}/decline': { reason: 'no_capacity' },
+      'POST /referrals/{id}/complete': { reason: 'family_traced' },
+      'POST /referrals/{id}/family-assessment': {
         assessedOn: today(),
         familyFound: true,
         recommendation: 'return_home',
@@ -361,9 +361,9 @@ describe('access entries name the ids asked for and returned, whatever the outco
         acceptsGenders: ['Feminine'],
         bedCapacity: 3,
       },
-      'PATCH /facilities/:id': { bedCapacity: 6 },
-      'POST /facilities/:id/admissions': { caseId: owned.case, admittedOn: today() },
-      'POST /placements/:id/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
+      'PATCH /facilities/{id}': { bedCapacity: 6 },
+      'POST /facilities/{id}/admissions': { caseId: owned.case, admittedOn: today() },
+      'POST /placements/{id}/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
       'POST /return-notices': {
         hostCountry: 'TH',
         hostAgency: 'MSDHS Thailand',
@@ -373,13 +373,13 @@ describe('access entries name the ids asked for and returned, whatever the outco
         peopleCount: 1,
         childrenCount: 0,
       },
-      'POST /expected-arrivals/:id/arrival': { personId: owned.person },
+      'POST /expected-arrivals/{id}/arrival': { personId: owned.person },
       'POST /tracing-requests': tracingRequestBody(),
       // A typed reference: the case asked for is named by its kind.
-      'POST /tracing-requests/:id/match': { kind: 'case', id: owned.case },
-      'POST /tracing-requests/:id/outcome': { outcome: 'not_found' },
+      'POST /tracing-requests/{id}/match': { kind: 'case', id: owned.case },
+      'POST /tracing-requests/{id}/outcome': { outcome: 'not_found' },
       'POST /case-transfers': { caseId: owned.transferableCase, toAgencyId: agencies.receiver },
-      'POST /case-transfers/:id/decline': { reason: 'outside_our_area' },
+      'POST /case-transfers/{id}/decline': { reason: 'outside_our_area' },
     })[key];
 
   /** The current version of the record a write addresses, for If-Match (writes without one are refused). */
@@ -395,7 +395,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
     } else if (collection === 'placements') {
       const list = await t.http.get(`/cases/${owned.case}/placements`).set(who.staff.auth);
       record = Array.isArray(list.body) ? list.body.find((r: { id: string }) => r.id === id) : undefined;
-    } else if (id && route.path.split('/')[2] === ':id') {
+    } else if (id && route.path.split('/')[2] === '{id}') {
       record = (await t.http.get(`/${collection}/${id}`).set(who.staff.auth)).body;
     }
     return `"${record?.version ?? 1}"`;
@@ -422,9 +422,9 @@ describe('access entries name the ids asked for and returned, whatever the outco
     as: Who,
     options: { idempotencyKey?: string; ids?: (param: string) => string } = {},
   ): Promise<Call & { path: string }> => {
-    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+    const params = [...route.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
     const path = params.reduce(
-      (acc, p) => acc.replace(`:${p}`, (options.ids ?? ((q) => idFor(route.path, q)!))(p)),
+      (acc, p) => acc.replace(`{${p}}`, (options.ids ?? ((q) => idFor(route.path, q)!))(p)),
       route.path,
     );
     const requestId = `access-entry-${++requestCounter}-${suffix()}`;
@@ -451,7 +451,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
     const ids: string[] = [];
     const caseIds: string[] = [];
     template.forEach((segment, i) => {
-      if (!segment.startsWith(':') || !/^[0-9a-f-]{36}$/.test(segments[i]!)) return;
+      if (!segment.startsWith('{') || !/^[0-9a-f-]{36}$/.test(segments[i]!)) return;
       ids.push(segments[i]!);
       if (template[i - 1] === 'cases') caseIds.push(segments[i]!);
     });
@@ -514,7 +514,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
     const records = recordRoutes();
     return listRoutes(t.app)
       .filter((r) => records.has(`${r.method} ${r.path}`))
-      .filter((r) => [...r.path.matchAll(/:([A-Za-z]+)/g)].every((m) => idFor(r.path, m[1]!)))
+      .filter((r) => [...r.path.matchAll(/\{([A-Za-z]+)\}/g)].every((m) => idFor(r.path, m[1]!)))
       .sort(
         (x, y) =>
           Number(x.method !== 'GET') - Number(y.method !== 'GET') ||
@@ -568,7 +568,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
       });
       expect(replay.resource_ids).toEqual(expect.arrayContaining([first.body.id, owned.case]));
       const notes = (await caseAccess(owned.case)).find(
-        (r) => r.userId === who.staff.userId && r.route === '/cases/:id/notes' && r.outcome === 'allowed',
+        (r) => r.userId === who.staff.userId && r.route === '/cases/{id}/notes' && r.outcome === 'allowed',
       );
       expect(notes?.replays).toBeGreaterThanOrEqual(1);
       const byResource = await t.http.get('/audit/events').query({ resourceId: first.body.id }).set(who.auditor.auth);
@@ -627,14 +627,14 @@ describe('access entries name the ids asked for and returned, whatever the outco
           expect.objectContaining({
             userId: who.outsider.userId,
             agencyId: agencies.other,
-            route: '/cases/:id',
+            route: '/cases/{id}',
             outcome: 'failed',
             statuses: [404],
           }),
           expect.objectContaining({
             userId: who.outsider.userId,
             agencyId: agencies.other,
-            route: '/facilities/:id/admissions',
+            route: '/facilities/{id}/admissions',
           }),
         ]),
       );
@@ -672,11 +672,11 @@ describe('access entries name the ids asked for and returned, whatever the outco
         expect.arrayContaining([
           expect.objectContaining({
             userId: who.outsider.userId,
-            route: '/tracing-requests/:id/match',
+            route: '/tracing-requests/{id}/match',
             outcome: 'failed',
             statuses: [404],
           }),
-          expect.objectContaining({ userId: who.staff.userId, route: '/tracing-requests/:id', outcome: 'allowed' }),
+          expect.objectContaining({ userId: who.staff.userId, route: '/tracing-requests/{id}', outcome: 'allowed' }),
         ]),
       );
     });
@@ -694,7 +694,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
         expect.arrayContaining([
           expect.objectContaining({
             userId: who.caseworker.userId,
-            route: '/cases/:id/close',
+            route: '/cases/{id}/close',
             outcome: 'denied',
             statuses: [403],
           }),
@@ -707,7 +707,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
       expect(events.body.items).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
-            route: '/cases/:id/close',
+            route: '/cases/{id}/close',
             outcome: 'denied',
             caseIds: [owned.case],
             details: { requested: { caseId: [owned.case] } },
@@ -796,22 +796,22 @@ describe('access entries name the ids asked for and returned, whatever the outco
       expect.arrayContaining([
         'POST /cases',
         'POST /persons',
-        'POST /cases/:id/notes',
-        'POST /cases/:id/consents',
-        'POST /cases/:id/assessments',
-        'POST /cases/:id/support-plans',
-        'POST /cases/:id/services',
-        'POST /cases/:id/follow-ups',
-        'POST /cases/:id/referrals',
+        'POST /cases/{id}/notes',
+        'POST /cases/{id}/consents',
+        'POST /cases/{id}/assessments',
+        'POST /cases/{id}/support-plans',
+        'POST /cases/{id}/services',
+        'POST /cases/{id}/follow-ups',
+        'POST /cases/{id}/referrals',
         'POST /tracing-requests',
-        'POST /tracing-requests/:id/match',
-        'POST /tracing-requests/:id/outcome',
+        'POST /tracing-requests/{id}/match',
+        'POST /tracing-requests/{id}/outcome',
         'POST /case-transfers',
-        'POST /case-transfers/:id/accept',
-        'POST /case-transfers/:id/decline',
-        'POST /case-transfers/:id/cancel',
+        'POST /case-transfers/{id}/accept',
+        'POST /case-transfers/{id}/decline',
+        'POST /case-transfers/{id}/cancel',
       ]),
     );
-    expect(answered).toEqual(expect.arrayContaining(['GET /tracing-requests/:id', 'GET /case-transfers/:id']));
+    expect(answered).toEqual(expect.arrayContaining(['GET /tracing-requests/{id}', 'GET /case-transfers/{id}']));
   }, 300_000);
 });

@@ -60,7 +60,7 @@ describe('what the audit trail captures', () => {
       client_ip: expect.stringMatching(/127\.0\.0\.1/),
       user_agent: 'field-tablet/1.0',
       method: 'GET',
-      route: '/cases/:id',
+      route: '/cases/{id}',
       permission: 'case.read',
       resource_type: 'case',
       resource_ids: [caseId],
@@ -91,7 +91,7 @@ describe('what the audit trail captures', () => {
       status: 401,
       reason: 'UNAUTHENTICATED',
       actor_user_id: null,
-      route: '/cases/:id',
+      route: '/cases/{id}',
     });
   });
 

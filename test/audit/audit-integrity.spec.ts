@@ -323,7 +323,7 @@ describe('audit trail integrity', () => {
       // between two readers; the result must be the same ordered, verifiable chain.
       await t.ownerQuery(
         `INSERT INTO audit_event (category, action, request_id, outcome, status, route, details)
-         SELECT 'access', 'read', 'bulk-' || g, 'allowed', 200, '/cases/:id', CASE WHEN g % 7 = 0 THEN jsonb_build_object('n', g) END FROM generate_series(1, 4500) g`,
+         SELECT 'access', 'read', 'bulk-' || g, 'allowed', 200, '/cases/{id}', CASE WHEN g % 7 = 0 THEN jsonb_build_object('n', g) END FROM generate_series(1, 4500) g`,
       );
       await sealer.sealPending();
       for (const format of ['ndjson', 'csv'] as const) {
@@ -433,7 +433,7 @@ describe('audit trail integrity', () => {
       expect(res.body).toEqual([
         expect.objectContaining({
           userId: sup.user.id,
-          route: '/cases/:id',
+          route: '/cases/{id}',
           action: 'read',
           count: 2,
           outcome: 'allowed',

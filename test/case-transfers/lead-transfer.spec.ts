@@ -290,8 +290,8 @@ describe('transfer of the lead of a case', () => {
     expect(changes.some((e) => e.resourceType === 'case_transfer' && e.action === 'accept')).toBe(true);
     const log = await caseAccessLog(d, auditor, caseId);
     const row = (agencyId: string, route: string) => log.filter((l) => l.agencyId === agencyId && l.route === route);
-    expect(row(province.id, '/cases/:id').some((l) => l.outcome === 'allowed')).toBe(true);
-    expect(row(province.id, '/case-transfers/:id/accept').some((l) => l.outcome === 'allowed')).toBe(true);
+    expect(row(province.id, '/cases/{id}').some((l) => l.outcome === 'allowed')).toBe(true);
+    expect(row(province.id, '/case-transfers/{id}/accept').some((l) => l.outcome === 'allowed')).toBe(true);
     expect(row(vtc.id, '/case-transfers').some((l) => l.outcome === 'allowed')).toBe(true);
     const everything = JSON.stringify(await auditEvents(d, auditor, {}));
     for (const secret of ['Escorted home', 'Nongboua', 'Returned home; follow-up'])

@@ -175,13 +175,13 @@ describe('request body examples in Swagger UI', () => {
     );
 
     // administration
-    const newAgency = await send('Agencies_create', admin, {}, { parentAgency: parent });
-    await send('Agencies_update', admin, { id: newAgency.body.id as string });
-    const newUser = await send('Users_create', admin, {}, { ownAgency: vtc });
-    await send('Users_update', admin, { id: newUser.body.id as string });
-    const facility = await send('Facilities_create', admin, {}, { ownAgency: vtc });
+    const newAgency = await send('createAgency', admin, {}, { parentAgency: parent });
+    await send('updateAgency', admin, { id: newAgency.body.id as string });
+    const newUser = await send('createUser', admin, {}, { ownAgency: vtc });
+    await send('updateUser', admin, { id: newUser.body.id as string });
+    const facility = await send('createFacility', admin, {}, { ownAgency: vtc });
     await send(
-      'Facilities_update',
+      'updateFacility',
       admin,
       { id: facility.body.id as string },
       {},
@@ -191,19 +191,19 @@ describe('request body examples in Swagger UI', () => {
     );
 
     // sign-in
-    const login = await send('Auth_login', undefined);
+    const login = await send('signIn', undefined);
     expect(login.body.accessToken).toMatch(/^ey/);
-    await send('Auth_refresh', undefined);
+    await send('refreshSession', undefined);
 
     // persons, screening, cases
-    await send('Persons_matches', caseworker);
-    const person = (await send('Persons_create', caseworker)).body.id as string;
+    await send('findPersonMatches', caseworker);
+    const person = (await send('createPerson', caseworker)).body.id as string;
     const personRead = await api(a.base, 'GET', `/persons/${person}`, caseworker);
-    await send('Persons_update', caseworker, { id: person }, {}, { 'if-match': personRead.headers.get('etag')! });
-    const screening = (await send('Screening_create', caseworker, {}, { person })).body.id as string;
-    await send('Screening_submit', caseworker, { id: screening }, { identificationAuthority: police });
-    await send('Screening_decide', officer, { id: screening });
-    const opened = await send('ScreeningCase_openCase', caseworker, { id: screening });
+    await send('updatePerson', caseworker, { id: person }, {}, { 'if-match': personRead.headers.get('etag')! });
+    const screening = (await send('createScreening', caseworker, {}, { person })).body.id as string;
+    await send('submitScreeningForIdentification', caseworker, { id: screening }, { identificationAuthority: police });
+    await send('recordIdentificationDecision', officer, { id: screening });
+    const opened = await send('openCaseFromScreening', caseworker, { id: screening });
     const caseId = (opened.body.caseId ?? opened.body.id) as string;
     const other = await api(a.base, 'POST', '/persons', caseworker, {
       names: { givenNameLatin: 'Vanh', familyNameLatin: 'Phommachanh' },
@@ -212,15 +212,14 @@ describe('request body examples in Swagger UI', () => {
       homeProvinceCode: 'LA-CH',
     });
     expect(other.status).toBe(201);
-    const otherCase = (await send('Cases_create', caseworker, {}, { person: other.body.id as string })).body
-      .id as string;
-    const otherScreening = await send('Screening_create', caseworker, {}, { person: other.body.id as string });
-    await send('ScreeningCase_linkCase', caseworker, { id: otherScreening.body.id as string }, { case: otherCase });
+    const otherCase = (await send('createCase', caseworker, {}, { person: other.body.id as string })).body.id as string;
+    const otherScreening = await send('createScreening', caseworker, {}, { person: other.body.id as string });
+    await send('linkScreeningToCase', caseworker, { id: otherScreening.body.id as string }, { case: otherCase });
     const etagOfCase = async () => (await api(a.base, 'GET', `/cases/${caseId}`, supervisor)).headers.get('etag')!;
-    await send('Cases_update', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
+    await send('updateCase', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
     const me = async (token: string) => (await api(a.base, 'GET', '/auth/me', token)).body.id as string;
     await send(
-      'Cases_assign',
+      'assignCase',
       supervisor,
       { id: caseId },
       { caseworker: await me(caseworker), supervisor: await me(supervisor) },
@@ -228,8 +227,8 @@ describe('request body examples in Swagger UI', () => {
         'if-match': await etagOfCase(),
       },
     );
-    await send('Cases_transition', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
-    await send('Cases_breakGlass', officer, { id: otherCase });
+    await send('transitionCase', caseworker, { id: caseId }, {}, { 'if-match': await etagOfCase() });
+    await send('breakGlassCase', officer, { id: otherCase });
     const twin = await api(a.base, 'POST', '/persons', supervisor, {
       names: { givenNameLatin: 'Bouaphanh', familyNameLatin: 'Sisouvan' },
       gender: 'Feminine',
@@ -238,17 +237,17 @@ describe('request body examples in Swagger UI', () => {
       confirmNotDuplicate: true,
     });
     expect(twin.status).toBe(201);
-    await send('Persons_merge', supervisor, { id: twin.body.id as string }, { keptPerson: person });
+    await send('mergePerson', supervisor, { id: twin.body.id as string }, { keptPerson: person });
 
     // case records and referrals
-    await send('Assistance_recordConsent', caseworker, { id: caseId }, { receivingAgency: lwu });
-    await send('Assistance_createAssessment', caseworker, { id: caseId });
-    await send('Assistance_createService', caseworker, { id: caseId });
-    const note = await send('Assistance_addNote', caseworker, { id: caseId });
-    await send('Assistance_correctNote', caseworker, { id: caseId, recordId: note.body.id as string });
-    const plan = await send('Assistance_createPlan', caseworker, { id: caseId });
+    await send('recordConsent', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send('createAssessment', caseworker, { id: caseId });
+    await send('createService', caseworker, { id: caseId });
+    const note = await send('addNote', caseworker, { id: caseId });
+    await send('correctNote', caseworker, { id: caseId, recordId: note.body.id as string });
+    const plan = await send('createSupportPlan', caseworker, { id: caseId });
     await send(
-      'Assistance_updatePlan',
+      'updateSupportPlan',
       caseworker,
       { id: caseId, recordId: plan.body.id as string },
       {},
@@ -256,7 +255,7 @@ describe('request body examples in Swagger UI', () => {
         'if-match': `"${plan.body.version as number}"`,
       },
     );
-    await send('Facilities_admit', supervisor, { id: facility.body.id as string }, { case: caseId });
+    await send('admitToFacility', supervisor, { id: facility.body.id as string }, { case: caseId });
     // Admitted on the day the case opened (the example's date is earlier), then the discharge example.
     const stay = await api(a.base, 'POST', `/facilities/${facility.body.id as string}/admissions`, supervisor, {
       caseId,
@@ -264,18 +263,18 @@ describe('request body examples in Swagger UI', () => {
     });
     expect(stay.status).toBe(201);
     await send(
-      'Facilities_discharge',
+      'dischargePlacement',
       supervisor,
       { id: stay.body.id as string },
       {},
       { 'if-match': `"${stay.body.version as number}"` },
     );
     const etagOf = async (id: string) => (await api(a.base, 'GET', `/cases/${id}`, supervisor)).headers.get('etag')!;
-    await send('Cases_requestClosure', caseworker, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
-    await send('Cases_close', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
-    await send('Cases_reopen', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
-    const referral = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
-    await send('Assistance_schedule', caseworker, { id: caseId });
+    await send('requestCaseClosure', caseworker, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    await send('closeCase', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    await send('reopenCase', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
+    const referral = await send('createReferral', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send('scheduleFollowUp', caseworker, { id: caseId });
     // Visits planned from the day the case opened, as a caseworker would; then one cancelled, one moved.
     const openedOn = (await api(a.base, 'GET', `/cases/${caseId}`, caseworker)).body.openedOn as string;
     const visits = await api(a.base, 'POST', `/cases/${caseId}/follow-ups`, caseworker, {
@@ -285,28 +284,28 @@ describe('request body examples in Swagger UI', () => {
     expect(visits.status).toBe(201);
     const [first, second, third] = visits.body as { id: string; version: number }[];
     await send(
-      'Assistance_recordFollowUp',
+      'recordFollowUp',
       caseworker,
       { id: caseId, recordId: third!.id },
       {},
       { 'if-match': `"${third!.version}"` },
     );
     await send(
-      'Assistance_cancelFollowUp',
+      'cancelFollowUp',
       caseworker,
       { id: caseId, recordId: first!.id },
       {},
       { 'if-match': `"${first!.version}"` },
     );
     await send(
-      'Assistance_rescheduleFollowUp',
+      'rescheduleFollowUp',
       caseworker,
       { id: caseId, recordId: second!.id },
       {},
       { 'if-match': `"${second!.version}"` },
     );
     const accepted = async () => {
-      const r = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+      const r = await send('createReferral', caseworker, { id: caseId }, { receivingAgency: lwu });
       const ok = await api(a.base, 'POST', `/referrals/${r.body.id as string}/accept`, lwuWorker, undefined, {
         'if-match': `"${r.body.version as number}"`,
       });
@@ -314,12 +313,12 @@ describe('request body examples in Swagger UI', () => {
       return { id: ok.body.id as string, etag: `"${ok.body.version as number}"` };
     };
     const toComplete = await accepted();
-    await send('Referrals_complete', lwuWorker, { id: toComplete.id }, {}, { 'if-match': toComplete.etag });
+    await send('completeReferral', lwuWorker, { id: toComplete.id }, {}, { 'if-match': toComplete.etag });
     const toCancel = await accepted();
-    await send('Referrals_cancel', caseworker, { id: toCancel.id }, {}, { 'if-match': toCancel.etag });
-    const toWithdraw = await send('Referrals_create', caseworker, { id: caseId }, { receivingAgency: lwu });
+    await send('cancelReferral', caseworker, { id: toCancel.id }, {}, { 'if-match': toCancel.etag });
+    const toWithdraw = await send('createReferral', caseworker, { id: caseId }, { receivingAgency: lwu });
     await send(
-      'Referrals_withdraw',
+      'withdrawReferral',
       caseworker,
       { id: toWithdraw.body.id as string },
       {},
@@ -328,7 +327,7 @@ describe('request body examples in Swagger UI', () => {
       },
     );
     await send(
-      'Referrals_decline',
+      'declineReferral',
       lwuWorker,
       { id: referral.body.id as string },
       {},
@@ -353,10 +352,10 @@ describe('request body examples in Swagger UI', () => {
       },
     );
     expect(tracingAccepted.status).toBe(200);
-    await send('Referrals_familyAssessment', lwuWorker, { id: toTrace.body.id as string });
+    await send('createFamilyAssessment', lwuWorker, { id: toTrace.body.id as string });
 
     // returns
-    const notice = await send('Returns_create', facilityOfficer);
+    const notice = await send('createReturnNotice', facilityOfficer);
     const returnee = await api(a.base, 'POST', '/persons', facilityOfficer, {
       names: { givenNameLatin: 'Noy', familyNameLatin: 'Inthavong' },
       gender: 'Feminine',
@@ -366,7 +365,7 @@ describe('request body examples in Swagger UI', () => {
     expect(returnee.status).toBe(201);
     const arrival = notice.body.arrivals[0] as { id: string; version: number };
     await send(
-      'Returns_arrive',
+      'recordArrival',
       facilityOfficer,
       { id: arrival.id },
       { person: returnee.body.id as string },
@@ -374,7 +373,7 @@ describe('request body examples in Swagger UI', () => {
     );
 
     // family tracing: her mother asks the VTC; staff confirm the registered person and record the outcome
-    const tracing = await send('Tracing_create', caseworker);
+    const tracing = await send('createTracingRequest', caseworker);
     const candidates = await api(
       a.base,
       'GET',
@@ -383,14 +382,14 @@ describe('request body examples in Swagger UI', () => {
     );
     expect(candidates.status).toBe(200);
     const matched = await send(
-      'Tracing_confirm',
+      'confirmTracingMatch',
       caseworker,
       { id: tracing.body.id as string },
       { person },
       { 'if-match': `"${tracing.body.version as number}"` },
     );
     await send(
-      'Tracing_outcome',
+      'recordTracingOutcome',
       caseworker,
       { id: tracing.body.id as string },
       {},
@@ -398,17 +397,17 @@ describe('request body examples in Swagger UI', () => {
     );
 
     // lead transfer to the LWU (the case's consent covers it): declined once, then asked again and accepted
-    const declined = await send('CaseTransfers_request', supervisor, {}, { case: caseId, receivingAgency: lwu });
+    const declined = await send('requestCaseTransfer', supervisor, {}, { case: caseId, receivingAgency: lwu });
     await send(
-      'CaseTransfers_decline',
+      'declineCaseTransfer',
       lwuSupervisor,
       { id: declined.body.id as string },
       {},
       { 'if-match': `"${declined.body.version as number}"` },
     );
-    const transfer = await send('CaseTransfers_request', supervisor, {}, { case: caseId, receivingAgency: lwu });
+    const transfer = await send('requestCaseTransfer', supervisor, {}, { case: caseId, receivingAgency: lwu });
     await send(
-      'CaseTransfers_accept',
+      'acceptCaseTransfer',
       lwuSupervisor,
       { id: transfer.body.id as string },
       { caseworker: await me(lwuWorker), supervisor: await me(lwuSupervisor) },
@@ -416,7 +415,7 @@ describe('request body examples in Swagger UI', () => {
     );
 
     // last: the password change ends the caseworker's sessions
-    await send('Auth_changePassword', caseworker);
+    await send('changePassword', caseworker);
 
     expect([...documented.keys()].filter((id) => !sent.has(id))).toEqual([]);
     expect(Object.keys(REQUEST_EXAMPLES).filter((id) => !documented.has(id))).toEqual([]);

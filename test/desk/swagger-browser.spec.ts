@@ -57,10 +57,10 @@ describe('Swagger UI in a browser', () => {
     const step = { name: 'open /docs' };
     try {
       await page.goto(`${api.base}/docs`, { waitUntil: 'load' });
-      await page.waitForSelector('#operations-sign-in-Auth_login');
+      await page.waitForSelector('#operations-sign-in-signIn');
 
       step.name = 'sign in with POST /auth/login';
-      const login = await tryItOut(page, 'sign-in', 'Auth_login', {
+      const login = await tryItOut(page, 'sign-in', 'signIn', {
         email: caseworker.email,
         password: STAFF_PASSWORD,
       });
@@ -78,7 +78,7 @@ describe('Swagger UI in a browser', () => {
       await page.waitForSelector('.auth-wrapper .btn.authorize.locked');
 
       step.name = 'create a person with POST /persons';
-      const person = await tryItOut(page, 'persons', 'Persons_create', {
+      const person = await tryItOut(page, 'persons', 'createPerson', {
         names: { givenNameLatin: `Khamla${Date.now()}`, familyNameLatin: 'Desk test' },
         gender: 'Feminine',
         birth: { precision: 'year', birthYear: 2006 },
@@ -90,21 +90,21 @@ describe('Swagger UI in a browser', () => {
       const personId = JSON.parse(person.body).id as string;
 
       step.name = 'open a case with POST /cases';
-      const opened = await tryItOut(page, 'cases', 'Cases_create', { personId });
+      const opened = await tryItOut(page, 'cases', 'createCase', { personId });
       expect(opened).toMatchObject({ status: '201' });
       const caseNumber = JSON.parse(opened.body).caseNumber as string;
 
       step.name = 'list cases with GET /cases (no filter sent)';
-      const list = await tryItOut(page, 'cases', 'Cases_list');
+      const list = await tryItOut(page, 'cases', 'listCases');
       expect(list.status).toBe('200');
       expect(list.requestUrl).toBe(`${api.base}/cases`);
       expect(JSON.parse(list.body).items.map((c: { caseNumber: string }) => c.caseNumber)).toContain(caseNumber);
 
       step.name = 'reload: still authorised';
       await page.reload({ waitUntil: 'load' });
-      await page.waitForSelector('#operations-sign-in-Auth_me');
+      await page.waitForSelector('#operations-sign-in-getCurrentUser');
       await page.waitForSelector('.auth-wrapper .btn.authorize.locked');
-      const me = await tryItOut(page, 'sign-in', 'Auth_me');
+      const me = await tryItOut(page, 'sign-in', 'getCurrentUser');
       expect(me.status).toBe('200');
       expect(JSON.parse(me.body).email).toBe(caseworker.email);
     } catch (err) {

@@ -20,12 +20,14 @@ interface Schema {
   anyOf?: Schema[];
 }
 
+interface DeclaredResponse {
+  $ref?: string;
+  content?: Record<string, { schema?: Schema }>;
+}
+
 interface OpenApi {
-  paths: Record<
-    string,
-    Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>
-  >;
-  components: { schemas: Record<string, Schema> };
+  paths: Record<string, Record<string, { responses?: Record<string, DeclaredResponse> }>>;
+  components: { schemas: Record<string, Schema>; responses?: Record<string, DeclaredResponse> };
 }
 
 const document = JSON.parse(fs.readFileSync(path.resolve('openapi.json'), 'utf8')) as OpenApi;
@@ -52,8 +54,9 @@ function flatten(schema: Schema): Schema {
 
 export function violationsOf(schema: Schema, value: unknown, at = '$'): string[] {
   const s = flatten(schema);
-  if (value === null) return s.nullable ? [] : [`${at}: null where the schema does not allow it`];
   const alternatives = s.oneOf ?? s.anyOf;
+  const nullable = s.nullable || alternatives?.some((alt) => flatten(alt).nullable);
+  if (value === null) return nullable ? [] : [`${at}: null where the schema does not allow it`];
   if (alternatives) {
     const results = alternatives.map((alt) => violationsOf(alt, value, at));
     return results.some((r) => r.length === 0)
@@ -94,6 +97,9 @@ export function violationsOf(schema: Schema, value: unknown, at = '$'): string[]
   }
 }
 
+/** Error statuses each operation must name where it can answer them: the catch-all `default` covers only others. */
+const NAMED_ERROR_STATUSES = new Set([400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503]);
+
 /** The response schema the document declares for a route and status, if any. */
 export function declaredSchema(
   method: string,
@@ -103,7 +109,13 @@ export function declaredSchema(
   const openApiPath = routeTemplate.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
   const operation = document.paths[openApiPath]?.[method.toLowerCase()];
   if (!operation) return 'undocumented-route';
-  const response = operation.responses?.[String(status)] ?? (status >= 400 ? operation.responses?.default : undefined);
+  const declared =
+    operation.responses?.[String(status)] ??
+    (status >= 400 && !NAMED_ERROR_STATUSES.has(status) ? operation.responses?.default : undefined);
+  // Shared answers (components.responses) are referenced, not copied.
+  const response = declared?.$ref
+    ? document.components.responses?.[declared.$ref.replace('#/components/responses/', '')]
+    : declared;
   if (!response) return 'undocumented-status';
   const content = response.content ?? {};
   const schema = content['application/json']?.schema ?? content['application/problem+json']?.schema;

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../harness/test-app.js';
 
 const PLACEHOLDER_ID = '01a00000-0000-7000-8000-00000000abcd';
 const concretePath = (route: RouteInfo) =>
-  route.path.replace(/:[A-Za-z]+/g, (p) => (p === ':category' ? 'gender' : PLACEHOLDER_ID));
+  route.path.replace(/\{[A-Za-z]+\}/g, (p) => (p === '{category}' ? 'gender' : PLACEHOLDER_ID));
 /** Routes that end the caller's own session. */
 const SESSION_ENDING = new Set(['/auth/logout', '/auth/logout-all', '/auth/password']);
 

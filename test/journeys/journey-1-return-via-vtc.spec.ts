@@ -506,20 +506,20 @@ describe('journey 1: returned via the VTC, LWU shelter, home with provincial fol
 
   it("the auditor's case access log shows who read and changed the case, through which route", async () => {
     await d.expectLogged(auditor, caseId, [
-      { actor: vtcCaseworker, route: '/expected-arrivals/:id/arrival' },
-      { actor: vtcCaseworker, route: '/cases/:id' },
-      { actor: vtcCaseworker, route: '/cases/:id/transitions' },
-      { actor: vtcCaseworker, route: '/cases/:id/referrals' },
-      { actor: vtcFacilityOfficer, route: '/facilities/:id/admissions' },
-      { actor: vtcFacilityOfficer, route: '/placements/:id/discharge' },
-      { actor: atdOfficer, route: '/screenings/:id/identification-decisions' },
-      { actor: lwuOfficer, route: '/cases/:id' },
-      { actor: lwuOfficer, route: '/referrals/:id/accept' },
-      { actor: lwuOfficer, route: '/facilities/:id/admissions' },
-      { actor: provincialCaseworker, route: '/referrals/:id/family-assessment' },
-      { actor: provincialCaseworker, route: '/cases/:id/follow-ups/:recordId' },
+      { actor: vtcCaseworker, route: '/expected-arrivals/{id}/arrival' },
+      { actor: vtcCaseworker, route: '/cases/{id}' },
+      { actor: vtcCaseworker, route: '/cases/{id}/transitions' },
+      { actor: vtcCaseworker, route: '/cases/{id}/referrals' },
+      { actor: vtcFacilityOfficer, route: '/facilities/{id}/admissions' },
+      { actor: vtcFacilityOfficer, route: '/placements/{id}/discharge' },
+      { actor: atdOfficer, route: '/screenings/{id}/identification-decisions' },
+      { actor: lwuOfficer, route: '/cases/{id}' },
+      { actor: lwuOfficer, route: '/referrals/{id}/accept' },
+      { actor: lwuOfficer, route: '/facilities/{id}/admissions' },
+      { actor: provincialCaseworker, route: '/referrals/{id}/family-assessment' },
+      { actor: provincialCaseworker, route: '/cases/{id}/follow-ups/{recordId}' },
       { actor: vtcSupervisor, route: '/cases' },
-      { actor: vtcSupervisor, route: '/cases/:id/close' },
+      { actor: vtcSupervisor, route: '/cases/{id}/close' },
     ]);
     // Reading the log is itself audited, and nobody but an auditor may read it.
     expect((await d.http.get(`/audit/cases/${caseId}/access`).set(vtcSupervisor.auth)).status).toBe(403);

@@ -238,12 +238,12 @@ describe('journey 2: an adult man from a fishing boat, refused by a women-only s
 
   it("the auditor's log shows each agency's reads and writes on his case", async () => {
     await d.expectLogged(auditor, caseId, [
-      { actor: vtcCaseworker, route: '/cases/:id/referrals' },
+      { actor: vtcCaseworker, route: '/cases/{id}/referrals' },
       { actor: vtcCaseworker, route: '/facilities' },
-      { actor: vtcFacilityOfficer, route: '/facilities/:id/admissions' },
-      { actor: atdOfficer, route: '/screenings/:id/identification-decisions' },
-      { actor: provincialCaseworker, route: '/referrals/:id/accept' },
-      { actor: provincialCaseworker, route: '/cases/:id/services' },
+      { actor: vtcFacilityOfficer, route: '/facilities/{id}/admissions' },
+      { actor: atdOfficer, route: '/screenings/{id}/identification-decisions' },
+      { actor: provincialCaseworker, route: '/referrals/{id}/accept' },
+      { actor: provincialCaseworker, route: '/cases/{id}/services' },
     ]);
     const log = await d.accessLog(auditor, caseId);
     // The LWU never touched his case successfully.

@@ -224,10 +224,10 @@ describe('journey 3: a girl of 15 — child rules, guardian consent, a child-app
 
   it("the auditor's log shows the LWU's and the police's work on her case", async () => {
     await d.expectLogged(auditor, caseId, [
-      { actor: lwuScreener, route: '/screenings/:id/open-case' },
-      { actor: lwuCaseworker, route: '/cases/:id/consents' },
-      { actor: lwuFacilityOfficer, route: '/facilities/:id/admissions' },
-      { actor: lwuSupervisor, route: '/cases/:id' },
+      { actor: lwuScreener, route: '/screenings/{id}/open-case' },
+      { actor: lwuCaseworker, route: '/cases/{id}/consents' },
+      { actor: lwuFacilityOfficer, route: '/facilities/{id}/admissions' },
+      { actor: lwuSupervisor, route: '/cases/{id}' },
     ]);
     const log = await d.accessLog(auditor, caseId);
     expect(log.filter((r) => r.agencyId === adultShelterAgency.id && r.outcome === 'allowed')).toEqual([]);

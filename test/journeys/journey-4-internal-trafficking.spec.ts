@@ -198,11 +198,11 @@ describe('journey 4: internal trafficking identified by provincial police, no re
 
   it("the auditor's log shows the police's and the province's work, and nobody else's", async () => {
     const log = await d.expectLogged(auditor, caseId, [
-      { actor: policeScreener, route: '/screenings/:id/open-case' },
-      { actor: policeCaseworker, route: '/cases/:id/transitions' },
-      { actor: policeCaseworker, route: '/cases/:id/referrals' },
-      { actor: provincialCaseworker, route: '/cases/:id/services' },
-      { actor: provincialCaseworker, route: '/cases/:id/follow-ups/:recordId/cancel' },
+      { actor: policeScreener, route: '/screenings/{id}/open-case' },
+      { actor: policeCaseworker, route: '/cases/{id}/transitions' },
+      { actor: policeCaseworker, route: '/cases/{id}/referrals' },
+      { actor: provincialCaseworker, route: '/cases/{id}/services' },
+      { actor: provincialCaseworker, route: '/cases/{id}/follow-ups/{recordId}/cancel' },
     ]);
     expect(
       log.filter(

@@ -224,9 +224,9 @@ describe('journey 5: a family tracing request matched to a returnee announced by
     const routes = (userId: string) => log.filter((l) => l.userId === userId).map((l) => `${l.route} ${l.outcome}`);
     expect(routes(tracingDesk.id)).toEqual(
       expect.arrayContaining([
-        '/expected-arrivals/:id/arrival allowed',
-        '/cases/:id/services allowed',
-        '/tracing-requests/:id/candidates allowed',
+        '/expected-arrivals/{id}/arrival allowed',
+        '/cases/{id}/services allowed',
+        '/tracing-requests/{id}/candidates allowed',
       ]),
     );
     const tracingTrail = await auditEvents(d, auditor, { resourceType: 'tracing_request', resourceId: tracing.id });
@@ -235,11 +235,11 @@ describe('journey 5: a family tracing request matched to a returnee announced by
     );
     const probes = await auditEvents(d, auditor, { userId: provincial.id, category: 'access' });
     expect(probes.filter((e) => e.status === 404).map((e) => e.route)).toEqual(
-      expect.arrayContaining(['/tracing-requests/:id', '/return-notices/:id', '/cases/:id']),
+      expect.arrayContaining(['/tracing-requests/{id}', '/return-notices/{id}', '/cases/{id}']),
     );
     const denied = await auditEvents(d, auditor, { userId: reception.id, category: 'access', outcome: 'denied' });
     expect(denied.map((e) => e.route)).toEqual(
-      expect.arrayContaining(['/tracing-requests/:id', '/expected-arrivals/:id/arrival']),
+      expect.arrayContaining(['/tracing-requests/{id}', '/expected-arrivals/{id}/arrival']),
     );
     // Refusals name the ids they asked for: the provincial probe of his case is in the case's own access log
     // (the refusals that came before the case existed are found by the records they asked for).
@@ -248,7 +248,7 @@ describe('journey 5: a family tracing request matched to a returnee announced by
         expect.objectContaining({
           userId: provincial.id,
           agencyId: province.id,
-          route: '/cases/:id',
+          route: '/cases/{id}',
           outcome: 'failed',
           statuses: [404],
         }),
@@ -263,13 +263,13 @@ describe('journey 5: a family tracing request matched to a returnee announced by
       expect.arrayContaining([
         {
           user: provincial.id,
-          route: '/tracing-requests/:id',
+          route: '/tracing-requests/{id}',
           status: 404,
           requested: { tracingRequestId: [tracing.id] },
         },
         {
           user: reception.id,
-          route: '/tracing-requests/:id',
+          route: '/tracing-requests/{id}',
           status: 403,
           requested: { tracingRequestId: [tracing.id] },
         },
@@ -278,13 +278,13 @@ describe('journey 5: a family tracing request matched to a returnee announced by
     expect(await refusalsOf(sonArrival.id)).toEqual([
       {
         user: reception.id,
-        route: '/expected-arrivals/:id/arrival',
+        route: '/expected-arrivals/{id}/arrival',
         status: 403,
         requested: { expectedArrivalId: [sonArrival.id] },
       },
     ]);
     expect(await refusalsOf(noticeId)).toEqual([
-      { user: provincial.id, route: '/return-notices/:id', status: 404, requested: { returnNoticeId: [noticeId] } },
+      { user: provincial.id, route: '/return-notices/{id}', status: 404, requested: { returnNoticeId: [noticeId] } },
     ]);
     const everything = JSON.stringify(await auditEvents(d, auditor, {}));
     for (const secret of [

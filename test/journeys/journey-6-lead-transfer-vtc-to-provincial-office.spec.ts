@@ -223,10 +223,10 @@ describe('journey 6: the lead of a case moves from the VTC to the provincial off
     const log = await caseAccessLog(d, auditor, caseId);
     const allowed = (userId: string, route: string) =>
       log.some((l) => l.userId === userId && l.route === route && l.outcome === 'allowed');
-    expect(allowed(vtcCaseworker.id, '/cases/:id/notes')).toBe(true);
+    expect(allowed(vtcCaseworker.id, '/cases/{id}/notes')).toBe(true);
     expect(allowed(vtcSupervisor.id, '/case-transfers')).toBe(true);
-    expect(allowed(provSupervisor.id, '/case-transfers/:id/accept')).toBe(true);
-    expect(allowed(provCaseworker.id, '/cases/:id/follow-ups')).toBe(true);
+    expect(allowed(provSupervisor.id, '/case-transfers/{id}/accept')).toBe(true);
+    expect(allowed(provCaseworker.id, '/cases/{id}/follow-ups')).toBe(true);
     const change = (await auditEvents(d, auditor, { caseId, category: 'change', resourceType: 'case' })).find(
       (e) => e.action === 'transfer_lead',
     );
@@ -236,7 +236,7 @@ describe('journey 6: the lead of a case moves from the VTC to the provincial off
     );
     const refused = await auditEvents(d, auditor, { agencyId: vtc.id, category: 'access' });
     const afterTransfer = refused.filter((e) => e.status === 404).map((e) => e.route);
-    expect(afterTransfer).toEqual(expect.arrayContaining(['/cases/:id', '/cases/:id/notes', '/cases/:id/services']));
+    expect(afterTransfer).toEqual(expect.arrayContaining(['/cases/{id}', '/cases/{id}/notes', '/cases/{id}/services']));
     const shelterProbes = await auditEvents(d, auditor, { userId: shelterSupervisor.id, category: 'access' });
     const onTheCase = shelterProbes.filter(
       (e) => e.route?.startsWith('/cases') || e.route?.startsWith('/case-transfers'),
@@ -264,14 +264,14 @@ describe('journey 6: the lead of a case moves from the VTC to the provincial off
       );
     expect(refusals).toEqual(
       expect.arrayContaining([
-        'provSupervisor@province /cases/:id failed 404',
-        'provCaseworker@province /cases/:id failed 404',
-        'shelterSupervisor@shelter /cases/:id failed 404',
+        'provSupervisor@province /cases/{id} failed 404',
+        'provCaseworker@province /cases/{id} failed 404',
+        'shelterSupervisor@shelter /cases/{id} failed 404',
         'vtcSupervisor@vtc /case-transfers failed 422',
-        'vtcCaseworker@vtc /cases/:id failed 404',
-        'vtcCaseworker@vtc /cases/:id/notes failed 404',
-        'vtcCaseworker@vtc /cases/:id/services failed 404',
-        'vtcSupervisor@vtc /cases/:id/timeline failed 404',
+        'vtcCaseworker@vtc /cases/{id} failed 404',
+        'vtcCaseworker@vtc /cases/{id}/notes failed 404',
+        'vtcCaseworker@vtc /cases/{id}/services failed 404',
+        'vtcSupervisor@vtc /cases/{id}/timeline failed 404',
       ]),
     );
     // The shelter's probe of the transfer names the transfer it asked for (row-level security hides the transfer,
@@ -282,7 +282,7 @@ describe('journey 6: the lead of a case moves from the VTC to the provincial off
     expect(transferProbes).toEqual([
       {
         user: shelterSupervisor.id,
-        route: '/case-transfers/:id',
+        route: '/case-transfers/{id}',
         status: 404,
         requested: { caseTransferId: [transfer.id] },
       },

@@ -136,7 +136,7 @@ describe('HTTP conventions', () => {
       reqId: id,
       req: { method: 'GET' },
       res: { statusCode: 401 },
-      route: '/cases/:id',
+      route: '/cases/{id}',
       level: 40,
     });
     expect(typeof done.responseTime).toBe('number');

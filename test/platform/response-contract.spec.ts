@@ -34,6 +34,9 @@ describe('the response contract check', () => {
   it('looks up the declared schema by route template and status', () => {
     expect(declaredSchema('GET', '/cases/:id', 200)).toEqual({ $ref: '#/components/schemas/CaseResponse' });
     expect(declaredSchema('GET', '/cases/:id', 418)).toEqual(problem);
+    expect(declaredSchema('GET', '/cases/{id}', 404)).toEqual(problem);
+    // A named error status is declared where the route can answer it, never taken from `default`.
+    expect(declaredSchema('GET', '/cases/:id', 412)).toBe('undocumented-status');
     expect(declaredSchema('GET', '/no-such-route', 200)).toBe('undocumented-route');
     expect(declaredSchema('DELETE', '/cases/:id/notes', 200)).toBe('undocumented-route');
   });

@@ -296,10 +296,10 @@ describe('named expected returnees on pre-arrival notices', () => {
     const refused = probes.filter((e) => e.status === 404).map((e) => e.route);
     expect(refused).toEqual(
       expect.arrayContaining([
-        '/return-notices/:id',
-        '/expected-arrivals/:id',
-        '/expected-arrivals/:id/candidates',
-        '/expected-arrivals/:id/arrival',
+        '/return-notices/{id}',
+        '/expected-arrivals/{id}',
+        '/expected-arrivals/{id}/candidates',
+        '/expected-arrivals/{id}/arrival',
       ]),
     );
     const everything = JSON.stringify(await auditEvents(d, auditor, {}));

@@ -129,7 +129,7 @@ describe('personal data never reaches the database in plaintext', () => {
       for (const route of allowed) {
         for (const id of [personId, screeningId]) {
           const res = await t.http
-            .get(route.path.replace(/:[A-Za-z]+/g, id))
+            .get(route.path.replace(/\{[A-Za-z]+\}/g, id))
             .query({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })
             .set(session.auth)
             .buffer(true);

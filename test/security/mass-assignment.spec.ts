@@ -44,7 +44,7 @@ describe('mass assignment: every write route refuses fields it does not declare'
     const doc = buildOpenApiDocument(t.app);
     const declared = (route: RouteInfo): Set<string> => {
       const op = (
-        doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')] as Record<
+        doc.paths[route.path] as Record<
           string,
           { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }
         >
@@ -59,7 +59,7 @@ describe('mass assignment: every write route refuses fields it does not declare'
     const wrong: string[] = [];
     let tried = 0;
     for (const route of writes) {
-      const path = route.path.replace(/:[A-Za-z]+/g, '01a00000-0000-7000-8000-00000000beef');
+      const path = route.path.replace(/\{[A-Za-z]+\}/g, '01a00000-0000-7000-8000-00000000beef');
       const allowed = declared(route);
       for (const field of SMUGGLED) {
         const name = /^"([^"]+)"/.exec(field)![1]!;

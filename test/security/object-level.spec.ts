@@ -10,23 +10,23 @@ import { startTestApp, type TestApp } from '../harness/test-app.js';
 /** What an open referral lets the receiving agency reach of the referring agency's records (all else answers as missing). */
 const RECEIVER_REACHES: string[] = [
   // The limited view of the case and the person (no interview, documents, contacts or address).
-  'GET /cases/:id 200',
-  'GET /persons/:id 200',
+  'GET /cases/{id} 200',
+  'GET /persons/{id} 200',
   // Lists filtered to what the receiving agency itself recorded or received (empty here, but not 404).
-  'GET /cases/:id/follow-ups 200',
-  'GET /cases/:id/notes 200',
-  'GET /cases/:id/placements 200',
-  'GET /cases/:id/referrals 200',
-  'GET /cases/:id/services 200',
+  'GET /cases/{id}/follow-ups 200',
+  'GET /cases/{id}/notes 200',
+  'GET /cases/{id}/placements 200',
+  'GET /cases/{id}/referrals 200',
+  'GET /cases/{id}/services 200',
   // Its own notes and the services it gives.
-  'POST /cases/:id/notes 201',
-  'POST /cases/:id/services 201',
+  'POST /cases/{id}/notes 201',
+  'POST /cases/{id}/services 201',
   // The referral it received: read and answer; not the sender's actions.
-  'GET /referrals/:id 200',
-  'POST /referrals/:id/accept 200',
-  'POST /referrals/:id/cancel 412',
-  'POST /referrals/:id/complete 412',
-  'POST /referrals/:id/withdraw 403',
+  'GET /referrals/{id} 200',
+  'POST /referrals/{id}/accept 200',
+  'POST /referrals/{id}/cancel 412',
+  'POST /referrals/{id}/complete 412',
+  'POST /referrals/{id}/withdraw 403',
 ];
 
 const today = localToday;
@@ -167,7 +167,7 @@ describe("object level: another agency's ids in paths and bodies", () => {
       'outsider screening',
     );
     routes = listRoutes(t.app).filter(
-      (r) => r.path.includes('/:') && !r.path.startsWith('/reference') && !r.path.startsWith('/screening-catalogues'),
+      (r) => r.path.includes('/{') && !r.path.startsWith('/reference') && !r.path.startsWith('/screening-catalogues'),
     );
   });
   afterAll(() => t.close());
@@ -175,7 +175,7 @@ describe("object level: another agency's ids in paths and bodies", () => {
   /** The owned record a path parameter names, by the collection it follows. */
   const idFor = (path: string, param: string): string | undefined => {
     const segments = path.split('/');
-    const collection = segments[segments.indexOf(`:${param}`) - 1] ?? '';
+    const collection = segments[segments.indexOf(`{${param}}`) - 1] ?? '';
     const kinds: Record<string, string> = {
       persons: 'person',
       screenings: 'screening',
@@ -196,25 +196,25 @@ describe("object level: another agency's ids in paths and bodies", () => {
   /** Bodies that pass validation, so writes reach the record lookup rather than stop at a 400. */
   const bodyFor = (route: RouteInfo): Record<string, unknown> => {
     const byRoute: Record<string, Record<string, unknown>> = {
-      'POST /cases/:id/notes': { text: 'written by another agency' },
-      'POST /cases/:id/notes/:recordId/corrections': { text: 'corrected by another agency' },
-      'POST /cases/:id/services': { serviceType: 'medical', deliveredOn: today(), outcome: 'completed' },
-      'POST /cases/:id/consents': {
+      'POST /cases/{id}/notes': { text: 'written by another agency' },
+      'POST /cases/{id}/notes/{recordId}/corrections': { text: 'corrected by another agency' },
+      'POST /cases/{id}/services': { serviceType: 'medical', deliveredOn: today(), outcome: 'completed' },
+      'POST /cases/{id}/consents': {
         purposes: ['assistance'],
         coveredAgencyIds: [],
         givenBy: 'person',
         method: 'written',
         givenOn: today(),
       },
-      'POST /cases/:id/consents/:recordId/withdraw': { withdrawnOn: today() },
-      'POST /cases/:id/support-plans': { type: 'Health', objectives: 'Taken over' },
-      'POST /cases/:id/assessments': { kind: 'individual', assessedOn: today(), riskLevel: 'low' },
-      'POST /cases/:id/referrals': { toAgencyId: owned.user, purpose: 'medical', urgency: 'normal' },
-      'POST /referrals/:id/complete': { reason: 'family_traced' },
-      'POST /placements/:id/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
-      'POST /facilities/:id/admissions': { caseId: outsiderCase, admittedOn: today() },
-      'POST /cases/:id/follow-ups/:recordId/cancel': { reason: 'other' },
-      'POST /cases/:id/follow-ups/:recordId/reschedule': { dueOn: today(), reason: 'other' },
+      'POST /cases/{id}/consents/{recordId}/withdraw': { withdrawnOn: today() },
+      'POST /cases/{id}/support-plans': { type: 'Health', objectives: 'Taken over' },
+      'POST /cases/{id}/assessments': { kind: 'individual', assessedOn: today(), riskLevel: 'low' },
+      'POST /cases/{id}/referrals': { toAgencyId: owned.user, purpose: 'medical', urgency: 'normal' },
+      'POST /referrals/{id}/complete': { reason: 'family_traced' },
+      'POST /placements/{id}/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
+      'POST /facilities/{id}/admissions': { caseId: outsiderCase, admittedOn: today() },
+      'POST /cases/{id}/follow-ups/{recordId}/cancel': { reason: 'other' },
+      'POST /cases/{id}/follow-ups/{recordId}/reschedule': { dueOn: today(), reason: 'other' },
     };
     return byRoute[`${route.method} ${route.path}`] ?? {};
   };
@@ -230,10 +230,10 @@ describe("object level: another agency's ids in paths and bodies", () => {
   const probe = async (who: Session): Promise<Probe[]> => {
     const results: Probe[] = [];
     for (const route of routes) {
-      const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+      const params = [...route.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
       if (!params.every((p) => idFor(route.path, p))) continue;
       const send = async (ids: (p: string) => string) => {
-        const path = params.reduce((acc, p) => acc.replace(`:${p}`, ids(p)), route.path);
+        const path = params.reduce((acc, p) => acc.replace(`{${p}}`, ids(p)), route.path);
         const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
         let req = t.http[method](path).set(who.auth).set('if-match', '"1"');
         if (route.method !== 'GET') req = req.send(bodyFor(route));
@@ -241,7 +241,7 @@ describe("object level: another agency's ids in paths and bodies", () => {
         return { status: res.status, code: res.body?.code as string | undefined };
       };
       const directory =
-        /^\/(agencies|facilities)\/:id$/.test(route.path) || route.path === '/facilities/:id/admissions';
+        /^\/(agencies|facilities)\/\{id\}$/.test(route.path) || route.path === '/facilities/{id}/admissions';
       results.push({
         route: `${route.method} ${route.path}`,
         directory,

@@ -33,7 +33,7 @@ describe('resource limits', () => {
   const operations = (): [string, string, Operation][] =>
     Object.entries(doc.paths).flatMap(([p, item]) =>
       Object.entries(item as Record<string, Operation>).map(
-        ([m, op]) => [m.toUpperCase(), p.replace(/\{(\w+)\}/g, ':$1'), op] as [string, string, Operation],
+        ([m, op]) => [m.toUpperCase(), p, op] as [string, string, Operation],
       ),
     );
 
@@ -90,7 +90,7 @@ describe('resource limits', () => {
           );
         else continue;
         tried += 1;
-        const url = path.replace(/:\w+/g, '01a00000-0000-7000-8000-00000000beef');
+        const url = path.replace(/\{\w+\}/g, '01a00000-0000-7000-8000-00000000beef');
         const res = await t.http[method.toLowerCase() as 'post'](url)
           .set(everyone.auth)
           .set('if-match', '"1"')
@@ -112,7 +112,7 @@ describe('resource limits', () => {
     for (const [, path, op] of lists) {
       const max = op.parameters!.find((p) => p.name === 'limit')!.schema!.maximum;
       expect({ path, max: typeof max }).toEqual({ path, max: 'number' });
-      const url = path.replace(/:\w+/g, '01a00000-0000-7000-8000-00000000beef');
+      const url = path.replace(/\{\w+\}/g, '01a00000-0000-7000-8000-00000000beef');
       const res = await t.http
         .get(url)
         .query({ limit: max! + 1 })

@@ -258,7 +258,7 @@ describe('tracing requests', () => {
     const events = await auditEvents(d, auditor, { resourceType: 'tracing_request', resourceId: requestId });
     const actions = events.filter((e) => e.category === 'change').map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['create', 'confirm_match', 'record_outcome']));
-    const candidates = events.find((e) => e.route === '/tracing-requests/:id/candidates' && e.outcome === 'allowed');
+    const candidates = events.find((e) => e.route === '/tracing-requests/{id}/candidates' && e.outcome === 'allowed');
     expect(candidates?.caseIds).toEqual([knownCaseId]);
     expect(candidates?.details).toMatchObject({ candidateExpectedArrivalIds: [announcedId] });
     const everything = JSON.stringify(await auditEvents(d, auditor, {}));

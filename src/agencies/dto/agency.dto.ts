@@ -39,7 +39,7 @@ export class CreateAgencyRequest {
   @IsIn(PROVINCE_CODES)
   provinceCode?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID()
   parentAgencyId?: string | null;
@@ -62,7 +62,8 @@ export class UpdateAgencyRequest {
   @ApiPropertyOptional({ enum: AGENCY_LOCAL_TYPES }) @IsOptional() @IsIn(AGENCY_LOCAL_TYPES) localType?: string;
   @ApiPropertyOptional({ enum: PROVINCE_CODES, nullable: true }) @IsOptional() @IsIn(PROVINCE_CODES) provinceCode?:
     string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() parentAgencyId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) @IsOptional() @IsUUID() parentAgencyId?:
+    string | null;
   @ApiPropertyOptional({ description: 'Deactivating an agency cuts its users off on their next request' })
   @IsOptional()
   @IsBoolean()

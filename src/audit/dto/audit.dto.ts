@@ -9,6 +9,11 @@ const ANY_JSON_VALUE = [
   { type: 'array', items: {} },
   { type: 'object', additionalProperties: true },
 ];
+/** OpenAPI 3.0 spells "or null" as a nullable alternative (`nullable` needs a `type` beside it). */
+const ANY_JSON_VALUE_OR_NULL = [
+  ...ANY_JSON_VALUE.slice(0, -1),
+  { type: 'object', additionalProperties: true, nullable: true },
+];
 
 export class AuditFilterQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive). Default: 24 hours ago' })
@@ -65,14 +70,12 @@ export class FieldChangeResponse {
   @ApiProperty({ description: 'Personal fields are recorded as changed, without values' }) personal!: boolean;
   @ApiPropertyOptional({
     description: 'Previous value (non-personal fields only): any JSON value',
-    nullable: true,
-    oneOf: ANY_JSON_VALUE,
+    oneOf: ANY_JSON_VALUE_OR_NULL,
   })
   old?: unknown;
   @ApiPropertyOptional({
     description: 'New value (non-personal fields only): any JSON value',
-    nullable: true,
-    oneOf: ANY_JSON_VALUE,
+    oneOf: ANY_JSON_VALUE_OR_NULL,
   })
   new?: unknown;
 }

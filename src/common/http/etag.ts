@@ -20,7 +20,7 @@ export const IF_MATCH_DESCRIPTION =
  * The version a client read, from `If-Match` ("3"; a weak W/"3" answers 412). Updates require it: without it
  * 428, with a stale one 412 (the service compares it in the UPDATE itself).
  */
-export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: ExecutionContext): number => {
+export function readIfMatchVersion(_data: unknown, ctx: ExecutionContext): number {
   const header = ctx.switchToHttp().getRequest<Request>().header('if-match');
   if (!header)
     throw new DomainError(
@@ -42,7 +42,10 @@ export const IfMatchVersion = createParamDecorator((_data: unknown, ctx: Executi
       errors: [{ field: 'If-Match', messages: ['If-Match must look like "3"'] }],
     });
   return Number(m[1]);
-});
+}
+
+/** The handler's If-Match version; src/api-docs/route-contract.ts documents If-Match, 412 and 428 wherever it is used. */
+export const IfMatchVersion = createParamDecorator(readIfMatchVersion);
 
 /** Single records carry their version as an ETag. */
 @Injectable()

@@ -1,6 +1,7 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { PERMISSION_KEY } from '../../auth/authorize.decorator.js';
+import { openApiPathOf } from './route-template.js';
 
 // Nest's routing metadata keys (not exported from the package root).
 const PATH_METADATA = 'path';
@@ -8,10 +9,14 @@ const METHOD_METADATA = 'method';
 
 export interface RouteInfo {
   method: string;
+  /** OpenAPI spelling: `/cases/{id}`. */
   path: string;
   permission: string | undefined;
   controller: string;
   handler: string;
+  /** The controller class and handler function, to read further metadata (the OpenAPI contract does). */
+  controllerType: object;
+  handlerFn: object;
 }
 
 const joinPath = (...parts: string[]) =>
@@ -38,10 +43,12 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
           for (const p of paths) {
             routes.push({
               method: RequestMethod[methodEnum],
-              path: joinPath(prefix, p),
+              path: openApiPathOf(joinPath(prefix, p)),
               permission: Reflect.getMetadata(PERMISSION_KEY, fn) as string | undefined,
               controller: controller.name,
               handler,
+              controllerType: controller,
+              handlerFn: fn,
             });
           }
         }
