@@ -318,7 +318,7 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     expectedFailure: dateOfYourOwn('completedOn'),
   },
   cancelFollowUp: { value: { reason: 'person_moved' } },
-  rescheduleFollowUp: { value: { dueOn: '2027-03-15', reason: 'schedule_conflict' } },
+  rescheduleFollowUp: { value: { dueOn: '2029-06-15', reason: 'schedule_conflict' } },
   createTracingRequest: {
     value: {
       receivedOn: '2026-11-28',

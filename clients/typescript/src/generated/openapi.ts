@@ -7597,7 +7597,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "dueOn": "2027-03-15",
+                 *       "dueOn": "2029-06-15",
                  *       "reason": "schedule_conflict"
                  *     }
                  */
