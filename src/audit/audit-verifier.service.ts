@@ -138,11 +138,18 @@ export class AuditVerifier {
   async verify(): Promise<VerificationReport> {
     const t0 = Date.now();
     const db = this.dataSource;
-    const horizon = await findRetentionHorizon(db);
+    // Where the chain starts, its checkpoints and its end, in one snapshot: the sealer commits
+    // links and their checkpoint together, so read apart a sealing in between would show a tail
+    // that looks unsigned. Links never change once written, so the walk may read them later.
+    const { horizon, checkpointRows, endSeq } = await db.transaction('REPEATABLE READ', async (m) => {
+      const horizon = await findRetentionHorizon(m);
+      const checkpointRows = await findCheckpointsAfter(m, horizon?.seq ?? '0');
+      return { horizon, checkpointRows, endSeq: await findLastChainSeq(m) };
+    });
     const start = horizon
       ? { seq: BigInt(horizon.seq), chainHash: horizon.chain_hash as Buffer }
       : { seq: 0n, chainHash: GENESIS_HASH };
-    const checkpoints: Checkpoint[] = (await findCheckpointsAfter(db, start.seq.toString())).map(
+    const checkpoints: Checkpoint[] = checkpointRows.map(
       (r: { seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }) => ({
         seq: r.seq,
         chainHash: r.chain_hash,
@@ -152,7 +159,6 @@ export class AuditVerifier {
     );
     const walker = new ChainWalker(start, new Set(checkpoints.map((c) => c.seq)));
 
-    const endSeq = await findLastChainSeq(db);
     // The unchained-event count reads indexes on a connection of its own while the chain is walked.
     const unaccounted = this.unaccountedEvents(start.seq);
     unaccounted.catch(() => undefined);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type PreparedStatement, prepared, preparedRows, queryRows } from '../database/sql.js';
+import { type PreparedStatement, prepared, preparedRows, queryRows, type Queryable } from '../database/sql.js';
 import { AUDIT_EVENT_COLUMNS, canonicalScalarsSql, eventJsonFieldsSql } from './audit-hash.js';
 import type { AuditEventRow } from './audit.types.js';
 import type { AuditFilterQuery } from './dto/audit.dto.js';
@@ -167,7 +167,7 @@ export async function countUnaccountedEvents(ds: DataSource, horizonSeq: string)
 }
 
 /** Where the chain starts after retention dropped its beginning: the last dropped link, if any. */
-export async function findRetentionHorizon(ds: DataSource): Promise<{ seq: string; chain_hash: Buffer } | undefined> {
+export async function findRetentionHorizon(ds: Queryable): Promise<{ seq: string; chain_hash: Buffer } | undefined> {
   const [horizon] = await ds.query(
     `SELECT r.max_seq::text AS seq, r.chain_hash FROM audit_retention r ORDER BY r.max_seq DESC LIMIT 1`,
   );
@@ -176,7 +176,7 @@ export async function findRetentionHorizon(ds: DataSource): Promise<{ seq: strin
 
 /** The signed checkpoints after `afterSeq`, in chain order. */
 export function findCheckpointsAfter(
-  ds: DataSource,
+  ds: Queryable,
   afterSeq: string,
 ): Promise<{ seq: string; chain_hash: Buffer; key_id: string; signature: Buffer }[]> {
   return ds.query(
@@ -186,7 +186,7 @@ export function findCheckpointsAfter(
 }
 
 /** The position of the chain's last link (0 when empty). */
-export async function findLastChainSeq(ds: DataSource): Promise<string> {
+export async function findLastChainSeq(ds: Queryable): Promise<string> {
   const [end] = await ds.query(`SELECT coalesce(max(c.seq), 0)::text AS seq FROM audit_chain c`);
   return end.seq;
 }

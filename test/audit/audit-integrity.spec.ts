@@ -272,6 +272,27 @@ describe('audit trail integrity', () => {
     }
   });
 
+  it('verifies while the sealer keeps sealing: a tail sealed during the check is not reported unsigned', async () => {
+    // The sealer commits links and their checkpoint together; a verification that read the
+    // checkpoints and the chain's end at different moments saw a sealing in between as a break.
+    let sealing = true;
+    const writerAndSealer = (async () => {
+      while (sealing) {
+        await Promise.all([1, 2, 3].map(() => t.http.get('/agencies').set(caseworker.auth)));
+        await sealer.sealPending();
+      }
+    })();
+    const reports = [];
+    try {
+      for (let i = 0; i < 150; i++) reports.push(await verifier.verify());
+    } finally {
+      sealing = false;
+      await writerAndSealer;
+    }
+    expect(reports.filter((r) => !r.ok).map((r) => r.firstBreak)).toEqual([]);
+    expect(new Set(reports.map((r) => r.lastSeq)).size).toBeGreaterThan(1);
+  });
+
   describe('exports', () => {
     const download = async (format: 'ndjson' | 'csv', query = '') => {
       const res = await t.http
