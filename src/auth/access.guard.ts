@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { openApiPathOf } from '../common/http/route-template.js';
 import { PERMISSION_KEY } from './authorize.decorator.js';
 import { tokenProblemOf, unauthenticated } from './bearer-challenge.js';
-import { Permission, PUBLIC_PERMISSIONS } from './permissions.js';
+import { Permission, PUBLIC_PERMISSIONS, ROLE_PERMISSIONS } from './permissions.js';
 
 type AuthenticatedRequest = Request & { user?: Actor & { mustChangePassword?: boolean }; routeTemplate?: string };
 
@@ -36,7 +36,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (store) store.actor = actor;
     if (actor.mustChangePassword && permission !== Permission.AuthSelf)
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
-    if (!actor.permissions.has(permission)) throw new DomainError('FORBIDDEN');
+    if (!actor.permissions.has(permission)) throw new DomainError('FORBIDDEN', missingPermissionDetail(permission));
     return true;
   }
 
@@ -79,4 +79,16 @@ function recordRouteTemplate(req: AuthenticatedRequest): void {
   req.routeTemplate = template;
   const store = currentRequest();
   if (store) store.routeTemplate = template;
+}
+
+/**
+ * Says which permission was missing and which roles carry it (docs/roles.md publishes the same
+ * table), so a caseworker at the Swagger desk knows whom to ask instead of guessing.
+ */
+function missingPermissionDetail(permission: Permission): string {
+  const roles = Object.entries(ROLE_PERMISSIONS)
+    .filter(([, permissions]) => permissions.includes(permission))
+    .map(([role]) => role);
+  const holders = roles.length ? `the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')}` : 'no role';
+  return `This needs the permission ${permission}, which ${holders} carr${roles.length > 1 ? 'y' : 'ies'}; your agency administrator assigns roles.`;
 }

@@ -46,6 +46,9 @@ describe('function-level access: every route × every role follows the role tabl
         if (permitted === forbidden || res.status === 401 || res.status >= 500) {
           mismatches.push(`${route.method} ${route.path} (${route.permission}): ${res.status} ${res.body?.code ?? ''}`);
         }
+        // A refusal names what was missing, so the caller knows whom to ask.
+        if (forbidden && !String(res.body.detail).includes(`permission ${route.permission},`))
+          mismatches.push(`${route.method} ${route.path}: 403 without naming ${route.permission}`);
       }
       expect(mismatches).toEqual([]);
     },
