@@ -12,6 +12,7 @@ import { ScreeningModule } from './screening/screening.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TracingModule } from './tracing/tracing.module.js';
 import { CaseTransfersModule } from './case-transfers/case-transfers.module.js';
+import { WorkListModule } from './work-list/work-list.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { EtagInterceptor } from './common/http/etag.js';
@@ -50,6 +51,7 @@ export class AppModule {
         ReferralsModule,
         TracingModule,
         CaseTransfersModule,
+        WorkListModule,
         ...extraModules,
       ],
       providers: [

@@ -458,6 +458,14 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   Users_resetPassword: { tag: ApiTag.Administration, description: 'When someone forgot their password.' },
   Users_logoutAll: { tag: ApiTag.Administration, description: 'When a device is lost or an account may be misused.' },
 
+  // my work
+  WorkList_tasks: {
+    tag: ApiTag.MyWork,
+    description:
+      'Open it first thing and whenever you return to your desk: every count links to the record to act on (the ' +
+      'referral to answer, the case to close, the screening to decide, the visit to make, the notice to prepare for).',
+  },
+
   // reference data
   ReferenceData_provinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },
   ReferenceData_countries: {
