@@ -1,13 +1,5 @@
 import { CANARIES, CANARY_VALUES } from '../harness/canaries.js';
-import {
-  AGENCIES,
-  type Actor,
-  type Agency,
-  CONSENT_ALL_GIVEN,
-  Deployment,
-  expectStatus,
-  interview,
-} from '../journeys/journey-kit.js';
+import { AGENCIES, type Actor, type Agency, Deployment, expectStatus, interview } from '../journeys/journey-kit.js';
 
 /**
  * GET /me/tasks from an empty deployment, through HTTP only: each role sees the kinds of work
