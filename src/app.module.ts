@@ -13,6 +13,7 @@ import { ReferralsModule } from './referrals/referrals.module.js';
 import { TracingModule } from './tracing/tracing.module.js';
 import { CaseTransfersModule } from './case-transfers/case-transfers.module.js';
 import { WorkListModule } from './work-list/work-list.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { EtagInterceptor } from './common/http/etag.js';
@@ -52,6 +53,7 @@ export class AppModule {
         TracingModule,
         CaseTransfersModule,
         WorkListModule,
+        NotificationsModule,
         ...extraModules,
       ],
       providers: [

@@ -465,6 +465,20 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
       'Open it first thing and whenever you return to your desk: every count links to the record to act on (the ' +
       'referral to answer, the case to close, the screening to decide, the visit to make, the notice to prepare for).',
   },
+  NotificationPreferences_get: {
+    tag: ApiTag.MyWork,
+    description: 'See how you are told about each kind of event, and whether this deployment sends e-mail at all.',
+  },
+  NotificationPreferences_update: {
+    tag: ApiTag.MyWork,
+    description:
+      'Choose per kind: in the application, an e-mail at once, or a line in the morning digest (or nothing), and the ' +
+      'language of your e-mails. E-mails carry case numbers and actions, never a name.',
+  },
+  NotificationPreferences_testEmail: {
+    tag: ApiTag.MyWork,
+    description: 'After choosing e-mail: check that a message reaches your mailbox (look in spam too).',
+  },
 
   // reference data
   ReferenceData_provinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },

@@ -263,6 +263,67 @@ export class EnvironmentVariables {
   @MinLength(12, { message: 'DEMO_PASSWORD must be at least 12 characters' })
   @MaxLength(128)
   DEMO_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'SMTP_HOST must be a host name or address' })
+  SMTP_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT = 587;
+
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_SECURE = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  SMTP_USER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  SMTP_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^([^<>\r\n]{0,100}<)?[^\s<>@]+@[^\s<>@]+>?$/, {
+    message: 'SMTP_FROM must be an address, optionally with a name: CTCM <noreply@example.la>',
+  })
+  SMTP_FROM?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'FRONTEND_BASE_URL must be an http(s) URL without query or fragment' })
+  FRONTEND_BASE_URL?: string;
+
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'EMAIL_DIGEST_TIME must be a local time HH:MM, e.g. 07:00' })
+  EMAIL_DIGEST_TIME = '07:00';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  NOTIFICATION_WORKER_INTERVAL_MS = 5_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  EMAIL_MAX_ATTEMPTS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  EMAIL_RETRY_BASE_MS = 30_000;
 }
 
 export interface AppConfig {
@@ -325,6 +386,20 @@ export interface AppConfig {
     sealIntervalMs: number;
     /** 0 keeps every partition. */
     retentionMonths: number;
+  };
+  notifications: {
+    /** Unset: e-mail is disabled (said at start-up); in-app notifications still work. */
+    smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string };
+    from?: string;
+    /** Links in e-mails point here (e.g. https://ctcm.example.la); unset: no links. */
+    frontendBaseUrl?: string;
+    /** Local time (TIME_ZONE) after which each day's digests are sent, HH:MM. */
+    digestTime: string;
+    /** How often each replica looks for e-mail to send and digests to schedule (0 = never). */
+    workerIntervalMs: number;
+    maxAttempts: number;
+    /** First retry delay; each further attempt doubles it (capped at six hours). */
+    retryBaseMs: number;
   };
   demo: {
     /** Load the demonstration agencies, accounts and records at start-up (never in production). */
@@ -404,6 +479,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && (vars.DEMO_DATA || vars.DEMO_PASSWORD)) {
     problems.push('DEMO_DATA: demo data and demo accounts are refused in production');
   }
+  if (vars.SMTP_HOST && !vars.SMTP_FROM) problems.push('SMTP_FROM: required when SMTP_HOST is set');
+  if (Boolean(vars.SMTP_USER) !== Boolean(vars.SMTP_PASSWORD))
+    problems.push('SMTP_USER and SMTP_PASSWORD: set both or neither');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -470,6 +548,23 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       signingKeyPem: vars.AUDIT_SIGNING_KEY?.replaceAll('\\n', '\n'),
       sealIntervalMs: vars.AUDIT_SEAL_INTERVAL_MS,
       retentionMonths: vars.AUDIT_RETENTION_MONTHS,
+    },
+    notifications: {
+      smtp: vars.SMTP_HOST
+        ? {
+            host: vars.SMTP_HOST,
+            port: vars.SMTP_PORT,
+            secure: vars.SMTP_SECURE,
+            user: vars.SMTP_USER,
+            password: vars.SMTP_PASSWORD,
+          }
+        : undefined,
+      from: vars.SMTP_FROM,
+      frontendBaseUrl: vars.FRONTEND_BASE_URL?.replace(/\/+$/, ''),
+      digestTime: vars.EMAIL_DIGEST_TIME,
+      workerIntervalMs: vars.NOTIFICATION_WORKER_INTERVAL_MS,
+      maxAttempts: vars.EMAIL_MAX_ATTEMPTS,
+      retryBaseMs: vars.EMAIL_RETRY_BASE_MS,
     },
     demo: { enabled: vars.DEMO_DATA, password: vars.DEMO_PASSWORD },
   };
