@@ -22,6 +22,8 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ReferenceDataModule } from './reference-data/reference-data.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { EventsModule } from './events/events.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -39,6 +41,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
+        QueueModule,
+        EventsModule,
         CryptoModule,
         AuditModule,
         AuthModule,

@@ -255,6 +255,75 @@ export class EnvironmentVariables {
 
   @Transform(toBool)
   @IsBoolean()
+  JOB_QUEUE_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  JOB_QUEUE_CONCURRENCY = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  JOB_QUEUE_POLL_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  EVENTS_SCHEDULE_INTERVAL_MS = 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  REFERRAL_EXPIRING_MINUTES = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  FOLLOW_UP_DUE_NOTICE_DAYS = 7;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  FACILITY_LOW_BEDS = 2;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(\*\.)?[a-z0-9.-]{1,253}(,(\*\.)?[a-z0-9.-]{1,253})*$/, {
+    message: 'WEBHOOK_ALLOWED_HOSTS must be host names separated by commas (a leading *. allows subdomains)',
+  })
+  WEBHOOK_ALLOWED_HOSTS?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_LOOPBACK = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(7 * 86_400_000)
+  WEBHOOK_RETRY_WINDOW_MS = 86_400_000;
+
+  @Transform(toBool)
+  @IsBoolean()
   DEMO_DATA = false;
 
   @Transform(emptyToUndefined)
@@ -401,6 +470,28 @@ export interface AppConfig {
     /** First retry delay; each further attempt doubles it (capped at six hours). */
     retryBaseMs: number;
   };
+  queue: {
+    /** Off: no background jobs in this process (events stay pending until a replica with the queue runs). */
+    enabled: boolean;
+    concurrency: number;
+    pollIntervalMs: number;
+  };
+  events: {
+    /** How often scheduled events (referral expiring, follow-ups due/overdue) are looked for; 0 disables. */
+    scheduleIntervalMs: number;
+    referralExpiringMinutes: number;
+    followUpDueNoticeDays: number;
+    facilityLowBeds: number;
+  };
+  webhooks: {
+    /** Host names receivers may have ("*.example.org" allows subdomains); empty: none. */
+    allowedHosts: string[];
+    /** Tests only: loopback receivers over plain http. Refused in production. */
+    allowLoopback: boolean;
+    timeoutMs: number;
+    retryBaseMs: number;
+    retryWindowMs: number;
+  };
   demo: {
     /** Load the demonstration agencies, accounts and records at start-up (never in production). */
     enabled: boolean;
@@ -482,6 +573,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.SMTP_HOST && !vars.SMTP_FROM) problems.push('SMTP_FROM: required when SMTP_HOST is set');
   if (Boolean(vars.SMTP_USER) !== Boolean(vars.SMTP_PASSWORD))
     problems.push('SMTP_USER and SMTP_PASSWORD: set both or neither');
+  if (vars.NODE_ENV === 'production' && vars.WEBHOOK_ALLOW_LOOPBACK) {
+    problems.push('WEBHOOK_ALLOW_LOOPBACK: refused in production (webhooks never reach internal addresses)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -565,6 +659,27 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       workerIntervalMs: vars.NOTIFICATION_WORKER_INTERVAL_MS,
       maxAttempts: vars.EMAIL_MAX_ATTEMPTS,
       retryBaseMs: vars.EMAIL_RETRY_BASE_MS,
+    },
+    queue: {
+      enabled: vars.JOB_QUEUE_ENABLED,
+      concurrency: vars.JOB_QUEUE_CONCURRENCY,
+      pollIntervalMs: vars.JOB_QUEUE_POLL_INTERVAL_MS,
+    },
+    events: {
+      scheduleIntervalMs: vars.EVENTS_SCHEDULE_INTERVAL_MS,
+      referralExpiringMinutes: vars.REFERRAL_EXPIRING_MINUTES,
+      followUpDueNoticeDays: vars.FOLLOW_UP_DUE_NOTICE_DAYS,
+      facilityLowBeds: vars.FACILITY_LOW_BEDS,
+    },
+    webhooks: {
+      allowedHosts: (vars.WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      allowLoopback: vars.WEBHOOK_ALLOW_LOOPBACK,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS,
+      retryWindowMs: vars.WEBHOOK_RETRY_WINDOW_MS,
     },
     demo: { enabled: vars.DEMO_DATA, password: vars.DEMO_PASSWORD },
   };
