@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Notification preferences (per user: language and, per kind, the channels chosen) and the
- * e-mail outbox the background sender works through. An outbox row names the user, a template
+ * e-mail outbox: one row per message, sent by a job on the queue (`email.send`). An outbox row names the user, a template
  * and ids or codes only: the address is read at send time and the content is rendered then, as
  * the user, so the table holds neither personal data nor case data.
  */
@@ -27,8 +27,6 @@ export class NotificationPreferencesAndEmail1796800000000 implements MigrationIn
       dedupe_key character varying(120),
       status character varying(10) NOT NULL DEFAULT 'pending',
       attempts integer NOT NULL DEFAULT 0,
-      run_after TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-      locked_until TIMESTAMP WITH TIME ZONE,
       last_error character varying(60),
       created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       finished_at TIMESTAMP WITH TIME ZONE,
@@ -36,7 +34,6 @@ export class NotificationPreferencesAndEmail1796800000000 implements MigrationIn
       CONSTRAINT fk_email_job_user FOREIGN KEY (user_id) REFERENCES app_user(id) ON DELETE CASCADE,
       CONSTRAINT ck_email_job_status CHECK (status IN ('pending', 'sent', 'skipped', 'failed')))`);
     await queryRunner.query(`CREATE UNIQUE INDEX uq_email_job_dedupe ON email_job (dedupe_key)`);
-    await queryRunner.query(`CREATE INDEX ix_email_job_due ON email_job (run_after) WHERE status = 'pending'`);
     await queryRunner.query(`CREATE INDEX ix_email_job_user ON email_job (user_id, created_at)`);
 
     await queryRunner.query(`GRANT SELECT, INSERT, UPDATE ON notification_preference TO ctcm_app`);

@@ -16,6 +16,7 @@ import { ReturneesTracingTransfers1796100000000 } from './1796100000000-returnee
 import { IdempotentReplayAccess1796200000000 } from './1796200000000-idempotent-replay-access.js';
 import { DomainEventsAndJobQueue1796700000000 } from './1796700000000-domain-events-and-job-queue.js';
 import { NotificationPreferencesAndEmail1796800000000 } from './1796800000000-notification-preferences-and-email.js';
+import { InAppNotifications1796800000001 } from './1796800000001-in-app-notifications.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   IdempotentReplayAccess1796200000000,
   DomainEventsAndJobQueue1796700000000,
   NotificationPreferencesAndEmail1796800000000,
+  InAppNotifications1796800000001,
 ];

@@ -479,6 +479,20 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     tag: ApiTag.MyWork,
     description: 'After choosing e-mail: check that a message reaches your mailbox (look in spam too).',
   },
+  Notifications_list: {
+    tag: ApiTag.MyWork,
+    description:
+      'What happened that concerns you (a referral received, a closure requested, someone broke the glass on your ' +
+      "agency's case...), newest first; open the record from its ids. Case numbers and codes only.",
+  },
+  Notifications_openStream: {
+    tag: ApiTag.MyWork,
+    description:
+      'For front-ends that want pushes instead of polling. Not usable from this page: try it with curl -N and your ' +
+      'token (see docs/notifications.md).',
+  },
+  Notifications_readAll: { tag: ApiTag.MyWork, description: 'When you have gone through them all.' },
+  Notifications_read: { tag: ApiTag.MyWork, description: 'When you have dealt with one.' },
 
   // reference data
   ReferenceData_provinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },

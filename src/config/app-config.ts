@@ -380,7 +380,19 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(3_600_000)
-  NOTIFICATION_WORKER_INTERVAL_MS = 5_000;
+  EMAIL_DIGEST_CHECK_INTERVAL_MS = 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  NOTIFICATION_STREAM_POLL_MS = 2_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  NOTIFICATION_STREAM_HEARTBEAT_MS = 15_000;
 
   @Transform(toInt)
   @IsInt()
@@ -464,8 +476,11 @@ export interface AppConfig {
     frontendBaseUrl?: string;
     /** Local time (TIME_ZONE) after which each day's digests are sent, HH:MM. */
     digestTime: string;
-    /** How often each replica looks for e-mail to send and digests to schedule (0 = never). */
-    workerIntervalMs: number;
+    /** How often the queue looks for digests that are due (one replica at a time; 0 = never). */
+    digestCheckIntervalMs: number;
+    /** How often an open stream looks for new notifications, and how often it sends a heartbeat. */
+    streamPollMs: number;
+    streamHeartbeatMs: number;
     maxAttempts: number;
     /** First retry delay; each further attempt doubles it (capped at six hours). */
     retryBaseMs: number;
@@ -656,7 +671,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       from: vars.SMTP_FROM,
       frontendBaseUrl: vars.FRONTEND_BASE_URL?.replace(/\/+$/, ''),
       digestTime: vars.EMAIL_DIGEST_TIME,
-      workerIntervalMs: vars.NOTIFICATION_WORKER_INTERVAL_MS,
+      digestCheckIntervalMs: vars.EMAIL_DIGEST_CHECK_INTERVAL_MS,
+      streamPollMs: vars.NOTIFICATION_STREAM_POLL_MS,
+      streamHeartbeatMs: vars.NOTIFICATION_STREAM_HEARTBEAT_MS,
       maxAttempts: vars.EMAIL_MAX_ATTEMPTS,
       retryBaseMs: vars.EMAIL_RETRY_BASE_MS,
     },

@@ -68,20 +68,15 @@ export interface EmailJobRow {
   attempts: number;
 }
 
-/**
- * Claims up to `limit` due messages for this replica: locked for `lockMs` (another replica takes
- * one over only once that lapses, e.g. after a crash), and the attempt counted.
- */
-export function claimDueEmailJobs(m: EntityManager, limit: number, lockMs: number): Promise<EmailJobRow[]> {
-  return queryRows(
+/** Takes a queued message for one attempt (counted); none when it was sent or given up already. */
+export async function claimEmailJob(m: EntityManager, id: string): Promise<EmailJobRow | undefined> {
+  const [row] = await queryRows<EmailJobRow>(
     m,
-    `UPDATE email_job SET attempts = attempts + 1, locked_until = now() + make_interval(secs => $2::double precision / 1000)
-      WHERE id IN (SELECT id FROM email_job
-                    WHERE status = 'pending' AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
-                    ORDER BY run_after LIMIT $1 FOR UPDATE SKIP LOCKED)
+    `UPDATE email_job SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending'
       RETURNING id, user_id, template, params, attempts`,
-    [limit, lockMs],
+    [id],
   );
+  return row;
 }
 
 export async function finishEmailJob(
@@ -89,19 +84,16 @@ export async function finishEmailJob(
   id: string,
   status: 'sent' | 'skipped' | 'failed',
   error?: string,
-) {
-  await m.query(
-    `UPDATE email_job SET status = $2, finished_at = now(), locked_until = NULL, last_error = $3 WHERE id = $1`,
-    [id, status, error ?? null],
-  );
+): Promise<void> {
+  await m.query(`UPDATE email_job SET status = $2, finished_at = now(), last_error = $3 WHERE id = $1`, [
+    id,
+    status,
+    error ?? null,
+  ]);
 }
 
-export async function retryEmailJobLater(m: EntityManager, id: string, delayMs: number, error: string) {
-  await m.query(
-    `UPDATE email_job SET run_after = now() + make_interval(secs => $2::double precision / 1000), locked_until = NULL,
-            last_error = $3 WHERE id = $1`,
-    [id, delayMs, error],
-  );
+export async function noteEmailJobError(m: EntityManager, id: string, error: string): Promise<void> {
+  await m.query(`UPDATE email_job SET last_error = $2 WHERE id = $1`, [id, error]);
 }
 
 export interface EmailRecipientRow {
@@ -120,4 +112,159 @@ export async function findEmailRecipient(m: EntityManager, userId: string): Prom
     [userId],
   );
   return row;
+}
+
+// --- In-app notifications -------------------------------------------------------------
+
+export interface RecipientRow {
+  user_id: string;
+  agency_id: string;
+  language: string | null;
+  /** The channels chosen for the kind; null: not chosen (the defaults apply). */
+  channels: string[] | null;
+}
+
+/** Who an event concerns, with their language and channels for the kind (see app_notification_recipients). */
+export function findNotificationRecipients(
+  m: EntityManager,
+  q: {
+    kind: string;
+    roles: readonly string[];
+    agencyIds: readonly string[];
+    caseId: string | null;
+    includeLead: boolean;
+    excludeUserId: string | null;
+  },
+): Promise<RecipientRow[]> {
+  return queryRows(
+    m,
+    `SELECT user_id, agency_id, language, channels
+       FROM app_notification_recipients($1, $2::text[], $3::uuid[], $4::uuid, $5, $6::uuid)`,
+    [q.kind, q.roles, q.agencyIds, q.caseId, q.includeLead, q.excludeUserId],
+  );
+}
+
+export interface NewNotification {
+  id: string;
+  userId: string;
+  agencyId: string;
+  eventId: string;
+  eventType: string;
+  kind: string;
+  caseId: string | null;
+  caseNumber: string | null;
+  subjectType: string;
+  subjectId: string;
+  params: Record<string, unknown>;
+}
+
+/** States notifications; a user already told of the event is not told twice (events arrive at least once). */
+export async function insertNotifications(m: EntityManager, rows: NewNotification[]): Promise<void> {
+  if (!rows.length) return;
+  await m.query(`SELECT app_insert_notifications($1::jsonb)`, [
+    JSON.stringify(
+      rows.map((r) => ({
+        id: r.id,
+        user_id: r.userId,
+        agency_id: r.agencyId,
+        event_id: r.eventId,
+        event_type: r.eventType,
+        kind: r.kind,
+        case_id: r.caseId,
+        case_number: r.caseNumber,
+        subject_type: r.subjectType,
+        subject_id: r.subjectId,
+        params: r.params,
+      })),
+    ),
+  ]);
+}
+
+export interface NotificationRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  kind: string;
+  case_id: string | null;
+  case_number: string | null;
+  subject_type: string;
+  subject_id: string;
+  params: Record<string, unknown>;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+const NOTIFICATION_COLUMNS = `id, event_id, event_type, kind, case_id, case_number, subject_type, subject_id, params, created_at, read_at`;
+
+/** The user's notifications, newest first (ids are time-ordered), before the cursor id. */
+export function findNotificationsPage(
+  m: EntityManager,
+  userId: string,
+  q: { unreadOnly: boolean; before: string | null; limit: number },
+): Promise<NotificationRow[]> {
+  return queryRows(
+    m,
+    `SELECT ${NOTIFICATION_COLUMNS} FROM notification
+      WHERE user_id = $1 AND ($2::boolean IS NOT TRUE OR read_at IS NULL) AND ($3::uuid IS NULL OR id < $3::uuid)
+      ORDER BY id DESC LIMIT $4`,
+    [userId, q.unreadOnly, q.before, q.limit],
+  );
+}
+
+/** The user's notifications after an id, oldest first (what a stream has not sent yet). */
+export function findNotificationsAfter(
+  m: EntityManager,
+  userId: string,
+  after: string | null,
+  limit: number,
+): Promise<NotificationRow[]> {
+  return queryRows(
+    m,
+    `SELECT ${NOTIFICATION_COLUMNS} FROM notification
+      WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
+    [userId, after, limit],
+  );
+}
+
+/** The newest notification id of the user (where a new stream starts when the client names none). */
+export async function findLatestNotificationId(m: EntityManager, userId: string): Promise<string | null> {
+  const [row] = await queryRows<{ id: string }>(
+    m,
+    `SELECT id FROM notification WHERE user_id = $1 ORDER BY id DESC LIMIT 1`,
+    [userId],
+  );
+  return row?.id ?? null;
+}
+
+export async function countUnreadNotifications(m: EntityManager, userId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    m,
+    `SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND read_at IS NULL`,
+    [userId],
+  );
+  return row?.n ?? 0;
+}
+
+/** Marks one of the user's notifications read (kept as read once read); undefined when it is not theirs. */
+export async function markNotificationRead(
+  m: EntityManager,
+  userId: string,
+  id: string,
+): Promise<NotificationRow | undefined> {
+  const [row] = await queryRows<NotificationRow>(
+    m,
+    `UPDATE notification SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING ${NOTIFICATION_COLUMNS}`,
+    [id, userId],
+  );
+  return row;
+}
+
+/** Marks every unread notification of the user read; returns their ids. */
+export async function markAllNotificationsRead(m: EntityManager, userId: string): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    m,
+    `UPDATE notification SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING id`,
+    [userId],
+  );
+  return rows.map((r) => r.id);
 }

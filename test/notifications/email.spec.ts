@@ -35,7 +35,7 @@ describe('e-mail notifications over SMTP', () => {
         SMTP_FROM: 'CTCM <noreply@ctcm.test>',
         FRONTEND_BASE_URL: 'https://ctcm.example.la/',
         EMAIL_DIGEST_TIME: '07:00',
-        NOTIFICATION_WORKER_INTERVAL_MS: '100',
+        EMAIL_DIGEST_CHECK_INTERVAL_MS: '200',
         EMAIL_RETRY_BASE_MS: '300',
         TIME_ZONE: 'Asia/Vientiane',
       },

@@ -5,15 +5,30 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { uuidv7 } from '../../common/uuid.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import type { EmailQueuedResponse } from '../dto/notification-preferences.dto.js';
+import { JobQueue } from '../../queue/job-queue.service.js';
 import { insertEmailJob } from '../notifications.queries.js';
 import { MailTransport } from './mail-transport.js';
+
+/** The queue task that sends one outbox row (EmailWorker defines it). */
+export const EMAIL_SEND_TASK = 'email.send';
+/** Attempts of the queue job itself: a crash mid-send runs it again; send failures retry on their own schedule. */
+const SEND_JOB_ATTEMPTS = 5;
+
+/** The queue job that sends a queued message, now or at `runAt`. */
+export const emailSendJob = (emailJobId: string, runAt?: Date) => ({
+  task: EMAIL_SEND_TASK,
+  payload: { emailJobId },
+  runAt: runAt ?? null,
+  maxAttempts: SEND_JOB_ATTEMPTS,
+});
 
 /** The templates the sender knows; a queued row names one and carries ids and codes only. */
 export type EmailTemplateName = 'test' | 'digest' | 'alert';
 
 /**
- * Queues e-mail in the caller's transaction (a rolled-back change queues nothing); the
- * background sender (EmailSender) delivers it, with retries, never inside a request.
+ * Queues e-mail in the caller's transaction (a rolled-back change queues nothing): an outbox
+ * row and the job that sends it commit together; the job's handler (EmailSender) delivers it,
+ * with retries, never inside a request.
  */
 @Injectable()
 export class EmailOutbox {
@@ -21,6 +36,7 @@ export class EmailOutbox {
     @Inject(TransactionService) private readonly tx: TransactionService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(MailTransport) private readonly mail: MailTransport,
+    @Inject(JobQueue) private readonly queue: JobQueue,
   ) {}
 
   /** Queues a message; with a dedupe key, only the first for that key is queued. */
@@ -32,6 +48,7 @@ export class EmailOutbox {
   ): Promise<{ id: string; queued: boolean }> {
     const id = uuidv7();
     const queued = await insertEmailJob(this.tx.manager(), { id, userId, template, params, dedupeKey });
+    if (queued) await this.queue.enqueue([emailSendJob(id)]);
     return { id, queued };
   }
 

@@ -161,7 +161,7 @@ export function renderAlert(
   const lines = [withAction(t.alert.intro)];
   if (url) lines.push('', fill(t.link, { url }));
   return {
-    subject: withAction(t.alert.subject),
+    subject: withAction(params.caseNumber ? t.alert.subject : t.alert.subjectWithoutCase),
     text: withFooter(t, lines),
   };
 }

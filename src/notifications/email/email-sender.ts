@@ -101,8 +101,12 @@ export class EmailSender {
         const kind = String(job.params.kind) as NotificationKind;
         const path = typeof job.params.path === 'string' ? job.params.path : undefined;
         const caseId = typeof job.params.caseId === 'string' ? job.params.caseId : undefined;
+        const params = { ...job.params };
+        // Deadlines in the deployment's local time, as people read them.
+        for (const key of ['dueBy', 'expiresAt'])
+          if (typeof params[key] === 'string') params[key] = this.clock.localDateTime(new Date(params[key] as string));
         return {
-          message: renderAlert(prefs.language, kind, job.params, base && path ? `${base}${path}` : undefined),
+          message: renderAlert(prefs.language, kind, params, base && path ? `${base}${path}` : undefined),
           caseIds: caseId ? [caseId] : [],
         };
       }

@@ -1,84 +1,39 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { TransactionService } from '../../database/transaction.service.js';
-import {
-  claimDueEmailJobs,
-  type EmailJobRow,
-  findDigestRecipients,
-  finishEmailJob,
-  retryEmailJobLater,
-} from '../notifications.queries.js';
-import { EmailOutbox } from './email-outbox.service.js';
+import { JobQueue } from '../../queue/job-queue.service.js';
+import { claimEmailJob, findDigestRecipients, finishEmailJob, noteEmailJobError } from '../notifications.queries.js';
+import { EMAIL_SEND_TASK, EmailOutbox, emailSendJob } from './email-outbox.service.js';
 import { EmailSender } from './email-sender.js';
 import { MailSendError } from './mail-transport.js';
 
-/** Messages one replica takes per round; a claim is held this long before another replica may retry it. */
-const BATCH = 10;
-const CLAIM_MS = 120_000;
 const MAX_RETRY_DELAY_MS = 6 * 3600_000;
 
 /**
- * The background side of e-mail, on every replica: after EMAIL_DIGEST_TIME (local time) it
- * queues each user's digest for the day, once whatever the number of replicas (a dedupe key per
- * user and date), and it sends due messages through EmailSender, retrying failures with
- * exponential backoff up to EMAIL_MAX_ATTEMPTS. Claims use SKIP LOCKED, so replicas never send
- * the same message at once. The same handler serves the events core's job queue once merged.
+ * E-mail on the job queue. `email.send` sends one outbox row through EmailSender; a refused or
+ * failed send is tried again after EMAIL_RETRY_BASE_MS, doubling each time, up to
+ * EMAIL_MAX_ATTEMPTS, then kept as failed. `email.digests` runs every
+ * EMAIL_DIGEST_CHECK_INTERVAL_MS on one replica: after EMAIL_DIGEST_TIME (local time) it queues
+ * each user's digest for the day, once per user and date (a dedupe key).
  */
 @Injectable()
-export class EmailWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EmailWorker implements OnModuleInit {
   private readonly logger = new Logger('Email');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TransactionService) private readonly tx: TransactionService,
+    @Inject(JobQueue) private readonly queue: JobQueue,
     @Inject(EmailOutbox) private readonly outbox: EmailOutbox,
     @Inject(EmailSender) private readonly sender: EmailSender,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const interval = this.config.notifications.workerIntervalMs;
-    if (interval > 0 && this.config.notifications.smtp) {
-      this.timer = setInterval(() => void this.runOnce(), interval);
-      this.timer.unref();
-    }
-  }
-
-  /** Stops taking work and waits for the round in progress, before the database pool closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** One round (rounds never overlap on a replica). */
-  runOnce(): Promise<void> {
-    if (this.running || this.stopping) return this.running ?? Promise.resolve();
-    this.running = this.round()
-      .catch((err: unknown) => this.logger.warn({ errorType: (err as Error)?.name }, 'e-mail round failed; will retry'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
-  }
-
-  private async round(): Promise<void> {
-    await this.queueDueDigests();
-    for (let more = true; more && !this.stopping;) {
-      const jobs = await this.tx.run((m) => claimDueEmailJobs(m, BATCH, CLAIM_MS));
-      for (const job of jobs) if (!this.stopping) await this.deliver(job);
-      more = jobs.length === BATCH;
-    }
+  onModuleInit(): void {
+    this.queue.define<{ emailJobId: string }>(EMAIL_SEND_TASK, ({ emailJobId }) => this.send(emailJobId));
+    if (this.config.notifications.smtp)
+      this.queue.every('email.digests', this.config.notifications.digestCheckIntervalMs, () => this.queueDueDigests());
   }
 
   /** After the digest time, today's digest for each user who chose one (queued once per user and day). */
@@ -96,7 +51,14 @@ export class EmailWorker implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  private async deliver(job: EmailJobRow): Promise<void> {
+  /** One attempt at one message. */
+  private async send(emailJobId: string): Promise<void> {
+    const job = await this.tx.run((m) => claimEmailJob(m, emailJobId));
+    if (!job) return;
+    if (!this.config.notifications.smtp) {
+      await this.tx.run((m) => finishEmailJob(m, job.id, 'skipped', 'EMAIL_DISABLED'));
+      return;
+    }
     try {
       await this.sender.handle(job);
     } catch (err) {
@@ -108,7 +70,10 @@ export class EmailWorker implements OnApplicationBootstrap, BeforeApplicationShu
         return;
       }
       const delay = Math.min(retryBaseMs * 2 ** (job.attempts - 1), MAX_RETRY_DELAY_MS);
-      await this.tx.run((m) => retryEmailJobLater(m, job.id, delay, code));
+      await this.tx.run(async (m) => {
+        await noteEmailJobError(m, job.id, code);
+        await this.queue.enqueue([emailSendJob(job.id, new Date(Date.now() + delay))]);
+      });
       this.logger.warn(
         { emailJobId: job.id, attempt: job.attempts, code, retryInMs: delay },
         'e-mail failed; will retry',

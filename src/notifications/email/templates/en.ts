@@ -43,11 +43,12 @@ export const EN: EmailTemplates = {
   },
   alert: {
     subject: 'CTCM {{caseNumber}}: {{action}}',
+    subjectWithoutCase: 'CTCM: {{action}}',
     intro: '{{action}}.',
     kinds: {
       referral_received: 'referral received ({{urgency}}), answer by {{dueBy}}',
       referral_accepted: 'referral accepted',
-      referral_declined: 'referral declined ({{reason}})',
+      referral_declined: 'referral declined',
       referral_withdrawn: 'referral withdrawn',
       referral_expiring: 'referral expiring, answer by {{dueBy}}',
       referral_expired: 'referral expired unanswered',
@@ -59,7 +60,7 @@ export const EN: EmailTemplates = {
       follow_up_due: 'follow-up visit due {{dueOn}}',
       follow_up_overdue: 'follow-up visit overdue since {{dueOn}}',
       return_notice_received: 'pre-arrival notice: {{peopleCount}} expected {{expectedOn}}',
-      placement_capacity_low: 'facility {{facilityCode}} has {{freeBeds}} free beds',
+      placement_capacity_low: 'a facility of your agency has {{freeBeds}} free beds left',
     },
   },
 };

@@ -43,11 +43,12 @@ export const LO: EmailTemplates = {
   },
   alert: {
     subject: 'CTCM {{caseNumber}}: {{action}}',
+    subjectWithoutCase: 'CTCM: {{action}}',
     intro: '{{action}}.',
     kinds: {
       referral_received: 'ໄດ້ຮັບການສົ່ງຕໍ່ ({{urgency}}), ຕອບກ່ອນ {{dueBy}}',
       referral_accepted: 'ການສົ່ງຕໍ່ໄດ້ຮັບການຕອບຮັບ',
-      referral_declined: 'ການສົ່ງຕໍ່ຖືກປະຕິເສດ ({{reason}})',
+      referral_declined: 'ການສົ່ງຕໍ່ຖືກປະຕິເສດ',
       referral_withdrawn: 'ການສົ່ງຕໍ່ຖືກຖອນຄືນ',
       referral_expiring: 'ການສົ່ງຕໍ່ໃກ້ໝົດກຳນົດ, ຕອບກ່ອນ {{dueBy}}',
       referral_expired: 'ການສົ່ງຕໍ່ໝົດກຳນົດໂດຍບໍ່ມີການຕອບ',
@@ -59,7 +60,7 @@ export const LO: EmailTemplates = {
       follow_up_due: 'ຮອດກຳນົດຢ້ຽມຢາມຕິດຕາມ {{dueOn}}',
       follow_up_overdue: 'ການຢ້ຽມຢາມຕິດຕາມກາຍກຳນົດແຕ່ {{dueOn}}',
       return_notice_received: 'ແຈ້ງການກ່ອນມາຮອດ: ລໍຖ້າ {{peopleCount}} ຄົນ ວັນທີ {{expectedOn}}',
-      placement_capacity_low: 'ສະຖານທີ່ {{facilityCode}} ເຫຼືອ {{freeBeds}} ຕຽງ',
+      placement_capacity_low: 'ສະຖານທີ່ຂອງອົງການທ່ານເຫຼືອ {{freeBeds}} ຕຽງ',
     },
   },
 };

@@ -19,5 +19,5 @@ export interface EmailTemplates {
     sections: Record<WorkKind, { heading: string; line: string }>;
   };
   /** One immediate alert: the subject and the one line saying what happened to which case. */
-  alert: { subject: string; intro: string; kinds: Record<NotificationKind, string> };
+  alert: { subject: string; subjectWithoutCase: string; intro: string; kinds: Record<NotificationKind, string> };
 }
