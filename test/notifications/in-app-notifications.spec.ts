@@ -250,8 +250,28 @@ describe('in-app notifications, the live stream and immediate e-mail', () => {
     expect(resumed.notifications().map((n) => n.id)).toEqual([pushed!.id]);
     resumed.close();
 
-    // Without a token: 401, no stream.
+    // Without a token: 401, no stream. A malformed `after` is refused (problem+json), never streamed.
     expect((await fetch(`${base}/me/notifications/stream`)).status).toBe(401);
+    for (const after of ['not-a-uuid', "1' OR '1'='1", '%00', 'x'.repeat(5000)]) {
+      const refused = await fetch(`${base}/me/notifications/stream?after=${encodeURIComponent(after)}`, {
+        headers: supervisorB.auth,
+      });
+      expect([after.slice(0, 20), refused.status, refused.headers.get('content-type')]).toEqual([
+        after.slice(0, 20),
+        400,
+        expect.stringContaining('application/problem+json'),
+      ]);
+      expect(((await refused.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+    }
+    // A garbled Last-Event-ID is ignored: the stream opens and sends only what is new.
+    const garbled = await SseReader.open(`${base}/me/notifications/stream`, {
+      ...supervisorB.auth,
+      'last-event-id': 'garbage-not-an-id',
+    });
+    expect(garbled.status).toBe(200);
+    await garbled.until((s) => s.text.includes(': connected'), 'connected');
+    expect(garbled.notifications()).toEqual([]);
+    garbled.close();
   });
 
   it('break the glass: the lead agency’s supervisors are told at once, by every channel they chose', async () => {
