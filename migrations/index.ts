@@ -14,6 +14,9 @@ import { ReferredCasesFunction1795390000005 } from './1795390000005-referred-cas
 import { FollowUpChanges1796000000000 } from './1796000000000-follow-up-changes.js';
 import { ReturneesTracingTransfers1796100000000 } from './1796100000000-returnees-tracing-transfers.js';
 import { IdempotentReplayAccess1796200000000 } from './1796200000000-idempotent-replay-access.js';
+import { DomainEventsAndJobQueue1796700000000 } from './1796700000000-domain-events-and-job-queue.js';
+import { NotificationPreferencesAndEmail1796800000000 } from './1796800000000-notification-preferences-and-email.js';
+import { InAppNotifications1796800000001 } from './1796800000001-in-app-notifications.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -31,4 +34,7 @@ export const MIGRATIONS: Function[] = [
   FollowUpChanges1796000000000,
   ReturneesTracingTransfers1796100000000,
   IdempotentReplayAccess1796200000000,
+  DomainEventsAndJobQueue1796700000000,
+  NotificationPreferencesAndEmail1796800000000,
+  InAppNotifications1796800000001,
 ];

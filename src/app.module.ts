@@ -12,6 +12,8 @@ import { ScreeningModule } from './screening/screening.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TracingModule } from './tracing/tracing.module.js';
 import { CaseTransfersModule } from './case-transfers/case-transfers.module.js';
+import { WorkListModule } from './work-list/work-list.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { EtagInterceptor } from './common/http/etag.js';
@@ -20,6 +22,8 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ReferenceDataModule } from './reference-data/reference-data.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { EventsModule } from './events/events.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -37,6 +41,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
+        QueueModule,
+        EventsModule,
         CryptoModule,
         AuditModule,
         AuthModule,
@@ -50,6 +56,8 @@ export class AppModule {
         ReferralsModule,
         TracingModule,
         CaseTransfersModule,
+        WorkListModule,
+        NotificationsModule,
         ...extraModules,
       ],
       providers: [

@@ -16,6 +16,7 @@ export const ApiTag = {
   Reports: 'reports',
   Audit: 'audit',
   Administration: 'administration',
+  MyWork: 'my work',
   ReferenceData: 'reference data',
   Health: 'health',
 } as const;
@@ -93,6 +94,12 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
   {
     name: ApiTag.Administration,
     description: 'Agencies and user accounts: create, change roles, deactivate, unlock and reset passwords.',
+  },
+  {
+    name: ApiTag.MyWork,
+    description:
+      'What needs you now (GET /me/tasks), the notifications sent to you and the live stream of them, and how you ' +
+      'want to be told (in the application, by e-mail at once or in a daily digest; Lao or English).',
   },
   {
     name: ApiTag.ReferenceData,

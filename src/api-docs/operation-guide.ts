@@ -483,6 +483,42 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description: 'When a device is lost or an account may be misused.',
   },
 
+  // my work
+  WorkList_tasks: {
+    tag: ApiTag.MyWork,
+    description:
+      'Open it first thing and whenever you return to your desk: every count links to the record to act on (the ' +
+      'referral to answer, the case to close, the screening to decide, the visit to make, the notice to prepare for).',
+  },
+  NotificationPreferences_get: {
+    tag: ApiTag.MyWork,
+    description: 'See how you are told about each kind of event, and whether this deployment sends e-mail at all.',
+  },
+  NotificationPreferences_update: {
+    tag: ApiTag.MyWork,
+    description:
+      'Choose per kind: in the application, an e-mail at once, or a line in the morning digest (or nothing), and the ' +
+      'language of your e-mails. E-mails carry case numbers and actions, never a name.',
+  },
+  NotificationPreferences_testEmail: {
+    tag: ApiTag.MyWork,
+    description: 'After choosing e-mail: check that a message reaches your mailbox (look in spam too).',
+  },
+  Notifications_list: {
+    tag: ApiTag.MyWork,
+    description:
+      'What happened that concerns you (a referral received, a closure requested, someone broke the glass on your ' +
+      "agency's case...), newest first; open the record from its ids. Case numbers and codes only.",
+  },
+  Notifications_openStream: {
+    tag: ApiTag.MyWork,
+    description:
+      'For front-ends that want pushes instead of polling. Not usable from this page: try it with curl -N and your ' +
+      'token (see docs/notifications.md).',
+  },
+  Notifications_readAll: { tag: ApiTag.MyWork, description: 'When you have gone through them all.' },
+  Notifications_read: { tag: ApiTag.MyWork, description: 'When you have dealt with one.' },
+
   // reference data
   listProvinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },
   listCountries: {

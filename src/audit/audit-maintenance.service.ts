@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { dropAuditPartitionsOlderThan, ensureAuditPartitions, purgeExpiredIdempotencyKeys } from './audit.queries.js';
+import { JobQueue } from '../queue/job-queue.service.js';
 
 const SIX_HOURS = 6 * 3600_000;
 
@@ -11,27 +12,22 @@ const SIX_HOURS = 6 * 3600_000;
  * covered their chain (the database function refuses otherwise).
  */
 @Injectable()
-export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditMaintenance implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('AuditMaintenance');
-  private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JobQueue) private readonly queue: JobQueue,
   ) {}
+
+  /** Every six hours, on one replica at a time (a job on the queue). */
+  onModuleInit(): void {
+    this.queue.every('audit.maintenance', SIX_HOURS, () => this.run());
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensurePartitions();
-    this.timer = setInterval(() => {
-      this.run().catch((err: unknown) =>
-        this.logger.warn({ errorType: (err as Error)?.name }, 'audit maintenance failed; will retry'),
-      );
-    }, SIX_HOURS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 
   async run(): Promise<string[]> {

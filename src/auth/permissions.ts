@@ -52,6 +52,9 @@ export enum Permission {
   CaseTransferRespond = 'case-transfer.respond',
   ReportRead = 'report.read',
 
+  EventRead = 'event.read',
+  WebhookManage = 'webhook.manage',
+
   AuditRead = 'audit.read',
   AuditExport = 'audit.export',
   AuditVerify = 'audit.verify',
@@ -118,7 +121,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.FacilityManage,
     Permission.ReportRead,
   ],
-  agency_admin: [...SELF, Permission.UserRead, Permission.UserManage, Permission.FacilityManage],
+  agency_admin: [
+    ...SELF,
+    Permission.UserRead,
+    Permission.UserManage,
+    Permission.FacilityManage,
+    Permission.EventRead,
+    Permission.WebhookManage,
+  ],
   screener: [...SELF, ...SCREENING, Permission.CaseRead, Permission.CaseCreate],
   identification_officer: [
     ...SELF,
@@ -144,6 +154,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.CaseTransferRespond,
     Permission.PlacementManage,
     Permission.ReportRead,
+    Permission.EventRead,
   ],
   facility_officer: [
     ...SELF,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainEvents } from '../events/domain-events.service.js';
 import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { CaseAccessGrantEntity, type CaseView } from '../access/case-access-grant.entity.js';
@@ -87,6 +88,7 @@ export class CasesService {
     @Inject(PersonsService) private readonly persons: PersonsService,
     @Inject(TimelineService) private readonly timeline: TimelineService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
   private repo() {
@@ -424,6 +426,13 @@ export class CasesService {
       ),
       id,
     );
+    await this.events.record({
+      type: 'case.closure-requested',
+      agencyIds: [actor.agencyId],
+      caseId: id,
+      subjectId: id,
+      payload: { reason, stage: c.stage },
+    });
     return this.get(actor, id);
   }
 
@@ -493,6 +502,13 @@ export class CasesService {
       diffFields({ stage: c.stage, closureReason: c.closureReason }, { stage, closureReason: reason }),
       id,
     );
+    await this.events.record({
+      type: 'case.closure-approved',
+      agencyIds: [actor.agencyId],
+      caseId: id,
+      subjectId: id,
+      payload: { reason, stage },
+    });
     return this.get(actor, id);
   }
 
@@ -590,6 +606,18 @@ export class CasesService {
       caseId,
       { expiresAt: grant.expiresAt!.toISOString() },
     );
+    await this.events.record({
+      type: 'case.break-glass',
+      agencyIds: [actor.agencyId],
+      caseId,
+      subjectId: grant.id!,
+      payload: {
+        grantId: grant.id!,
+        agencyId: actor.agencyId,
+        userId: actor.userId,
+        expiresAt: grant.expiresAt!.toISOString(),
+      },
+    });
     return toGrantResponse(
       await this.tx.manager().getRepository(CaseAccessGrantEntity).findOneByOrFail({ id: grant.id! }),
     );

@@ -255,6 +255,75 @@ export class EnvironmentVariables {
 
   @Transform(toBool)
   @IsBoolean()
+  JOB_QUEUE_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  JOB_QUEUE_CONCURRENCY = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  JOB_QUEUE_POLL_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  EVENTS_SCHEDULE_INTERVAL_MS = 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  REFERRAL_EXPIRING_MINUTES = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  FOLLOW_UP_DUE_NOTICE_DAYS = 7;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  FACILITY_LOW_BEDS = 2;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(\*\.)?[a-z0-9.-]{1,253}(,(\*\.)?[a-z0-9.-]{1,253})*$/, {
+    message: 'WEBHOOK_ALLOWED_HOSTS must be host names separated by commas (a leading *. allows subdomains)',
+  })
+  WEBHOOK_ALLOWED_HOSTS?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_LOOPBACK = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(7 * 86_400_000)
+  WEBHOOK_RETRY_WINDOW_MS = 86_400_000;
+
+  @Transform(toBool)
+  @IsBoolean()
   DEMO_DATA = false;
 
   @Transform(emptyToUndefined)
@@ -263,6 +332,79 @@ export class EnvironmentVariables {
   @MinLength(12, { message: 'DEMO_PASSWORD must be at least 12 characters' })
   @MaxLength(128)
   DEMO_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'SMTP_HOST must be a host name or address' })
+  SMTP_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT = 587;
+
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_SECURE = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  SMTP_USER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  SMTP_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^([^<>\r\n]{0,100}<)?[^\s<>@]+@[^\s<>@]+>?$/, {
+    message: 'SMTP_FROM must be an address, optionally with a name: CTCM <noreply@example.la>',
+  })
+  SMTP_FROM?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'FRONTEND_BASE_URL must be an http(s) URL without query or fragment' })
+  FRONTEND_BASE_URL?: string;
+
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'EMAIL_DIGEST_TIME must be a local time HH:MM, e.g. 07:00' })
+  EMAIL_DIGEST_TIME = '07:00';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  EMAIL_DIGEST_CHECK_INTERVAL_MS = 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  NOTIFICATION_STREAM_POLL_MS = 2_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  NOTIFICATION_STREAM_HEARTBEAT_MS = 15_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  EMAIL_MAX_ATTEMPTS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  EMAIL_RETRY_BASE_MS = 30_000;
 }
 
 export interface AppConfig {
@@ -325,6 +467,45 @@ export interface AppConfig {
     sealIntervalMs: number;
     /** 0 keeps every partition. */
     retentionMonths: number;
+  };
+  notifications: {
+    /** Unset: e-mail is disabled (said at start-up); in-app notifications still work. */
+    smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string };
+    from?: string;
+    /** Links in e-mails point here (e.g. https://ctcm.example.la); unset: no links. */
+    frontendBaseUrl?: string;
+    /** Local time (TIME_ZONE) after which each day's digests are sent, HH:MM. */
+    digestTime: string;
+    /** How often the queue looks for digests that are due (one replica at a time; 0 = never). */
+    digestCheckIntervalMs: number;
+    /** How often an open stream looks for new notifications, and how often it sends a heartbeat. */
+    streamPollMs: number;
+    streamHeartbeatMs: number;
+    maxAttempts: number;
+    /** First retry delay; each further attempt doubles it (capped at six hours). */
+    retryBaseMs: number;
+  };
+  queue: {
+    /** Off: no background jobs in this process (events stay pending until a replica with the queue runs). */
+    enabled: boolean;
+    concurrency: number;
+    pollIntervalMs: number;
+  };
+  events: {
+    /** How often scheduled events (referral expiring, follow-ups due/overdue) are looked for; 0 disables. */
+    scheduleIntervalMs: number;
+    referralExpiringMinutes: number;
+    followUpDueNoticeDays: number;
+    facilityLowBeds: number;
+  };
+  webhooks: {
+    /** Host names receivers may have ("*.example.org" allows subdomains); empty: none. */
+    allowedHosts: string[];
+    /** Tests only: loopback receivers over plain http. Refused in production. */
+    allowLoopback: boolean;
+    timeoutMs: number;
+    retryBaseMs: number;
+    retryWindowMs: number;
   };
   demo: {
     /** Load the demonstration agencies, accounts and records at start-up (never in production). */
@@ -404,6 +585,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && (vars.DEMO_DATA || vars.DEMO_PASSWORD)) {
     problems.push('DEMO_DATA: demo data and demo accounts are refused in production');
   }
+  if (vars.SMTP_HOST && !vars.SMTP_FROM) problems.push('SMTP_FROM: required when SMTP_HOST is set');
+  if (Boolean(vars.SMTP_USER) !== Boolean(vars.SMTP_PASSWORD))
+    problems.push('SMTP_USER and SMTP_PASSWORD: set both or neither');
+  if (vars.NODE_ENV === 'production' && vars.WEBHOOK_ALLOW_LOOPBACK) {
+    problems.push('WEBHOOK_ALLOW_LOOPBACK: refused in production (webhooks never reach internal addresses)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -470,6 +657,46 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       signingKeyPem: vars.AUDIT_SIGNING_KEY?.replaceAll('\\n', '\n'),
       sealIntervalMs: vars.AUDIT_SEAL_INTERVAL_MS,
       retentionMonths: vars.AUDIT_RETENTION_MONTHS,
+    },
+    notifications: {
+      smtp: vars.SMTP_HOST
+        ? {
+            host: vars.SMTP_HOST,
+            port: vars.SMTP_PORT,
+            secure: vars.SMTP_SECURE,
+            user: vars.SMTP_USER,
+            password: vars.SMTP_PASSWORD,
+          }
+        : undefined,
+      from: vars.SMTP_FROM,
+      frontendBaseUrl: vars.FRONTEND_BASE_URL?.replace(/\/+$/, ''),
+      digestTime: vars.EMAIL_DIGEST_TIME,
+      digestCheckIntervalMs: vars.EMAIL_DIGEST_CHECK_INTERVAL_MS,
+      streamPollMs: vars.NOTIFICATION_STREAM_POLL_MS,
+      streamHeartbeatMs: vars.NOTIFICATION_STREAM_HEARTBEAT_MS,
+      maxAttempts: vars.EMAIL_MAX_ATTEMPTS,
+      retryBaseMs: vars.EMAIL_RETRY_BASE_MS,
+    },
+    queue: {
+      enabled: vars.JOB_QUEUE_ENABLED,
+      concurrency: vars.JOB_QUEUE_CONCURRENCY,
+      pollIntervalMs: vars.JOB_QUEUE_POLL_INTERVAL_MS,
+    },
+    events: {
+      scheduleIntervalMs: vars.EVENTS_SCHEDULE_INTERVAL_MS,
+      referralExpiringMinutes: vars.REFERRAL_EXPIRING_MINUTES,
+      followUpDueNoticeDays: vars.FOLLOW_UP_DUE_NOTICE_DAYS,
+      facilityLowBeds: vars.FACILITY_LOW_BEDS,
+    },
+    webhooks: {
+      allowedHosts: (vars.WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      allowLoopback: vars.WEBHOOK_ALLOW_LOOPBACK,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS,
+      retryWindowMs: vars.WEBHOOK_RETRY_WINDOW_MS,
     },
     demo: { enabled: vars.DEMO_DATA, password: vars.DEMO_PASSWORD },
   };

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainEvents } from '../events/domain-events.service.js';
 import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -41,6 +42,7 @@ export class FacilitiesService {
     @Inject(CaseProfileService) private readonly profiles: CaseProfileService,
     @Inject(TimelineService) private readonly timeline: TimelineService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
   private m() {
@@ -227,6 +229,7 @@ export class FacilitiesService {
         escorted: false,
       });
       await this.m().query('RELEASE SAVEPOINT admit');
+      await this.events.checkCapacity(facilityId);
     } catch (err) {
       if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
         await this.m().query('ROLLBACK TO SAVEPOINT admit');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
@@ -16,6 +16,9 @@ import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { DomainEvents } from '../events/domain-events.service.js';
+import type { EventType } from '../events/event-catalogue.js';
+import { JobQueue } from '../queue/job-queue.service.js';
 import { FacilityEntity } from '../facilities/facility.entity.js';
 import { Permission } from '../auth/permissions.js';
 import { CaseProfileService } from './case-profile.js';
@@ -54,10 +57,7 @@ const enc = (id: string, column: string) => ({ table: 'referral', column, id });
  * limited view of the case for the receiver while the referral is open.
  */
 @Injectable()
-export class ReferralsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Referrals');
-  private timer?: NodeJS.Timeout;
-
+export class ReferralsService implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -68,21 +68,13 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(TimelineService) private readonly timeline: TimelineService,
     @Inject(CaseProfileService) private readonly profiles: CaseProfileService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DomainEvents) private readonly events: DomainEvents,
+    @Inject(JobQueue) private readonly queue: JobQueue,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.referrals.expiryIntervalMs > 0) {
-      this.timer = setInterval(() => {
-        this.expireOverdue().catch((err: unknown) =>
-          this.logger.warn({ errorType: (err as Error)?.name }, 'referral expiry failed; will retry'),
-        );
-      }, this.config.referrals.expiryIntervalMs);
-      this.timer.unref();
-    }
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** Expiry is a job on the queue: one replica at a time, every REFERRAL_EXPIRY_INTERVAL_MS. */
+  onModuleInit(): void {
+    this.queue.every('referrals.expire', this.config.referrals.expiryIntervalMs, () => this.expireOverdue());
   }
 
   /** Safe from any number of replicas at once: each overdue referral is expired exactly once. */
@@ -215,6 +207,29 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
       caseId,
       covered ? undefined : { consentOverride: true },
     );
+    const sent = {
+      referralId: id,
+      fromAgencyId: actor.agencyId,
+      toAgencyId: body.toAgencyId,
+      purpose: body.purpose,
+      urgency: body.urgency,
+      status: 'pending',
+      dueBy: dueBy.toISOString(),
+    };
+    await this.events.record({
+      type: 'referral.sent',
+      agencyIds: [actor.agencyId],
+      caseId,
+      subjectId: id,
+      payload: sent,
+    });
+    await this.events.record({
+      type: 'referral.received',
+      agencyIds: [body.toAgencyId],
+      caseId,
+      subjectId: id,
+      payload: sent,
+    });
     return this.get(actor, id);
   }
 
@@ -327,6 +342,21 @@ export class ReferralsService implements OnApplicationBootstrap, OnApplicationSh
       r.caseId,
       reason ? { reason } : undefined,
     );
+    await this.events.record({
+      type: `referral.${check.to}` as EventType,
+      agencyIds: [r.fromAgencyId, r.toAgencyId],
+      caseId: r.caseId,
+      subjectId: id,
+      payload: {
+        referralId: id,
+        fromAgencyId: r.fromAgencyId,
+        toAgencyId: r.toAgencyId,
+        purpose: r.purpose,
+        urgency: r.urgency,
+        status: check.to,
+        dueBy: r.dueBy.toISOString(),
+      },
+    });
     if (!OPEN_STATUSES.has(check.to)) {
       // The referral ended: so does the receiver's view of the case (last, as the receiver may be the actor).
       await revokeReferralGrants(this.m(), id);

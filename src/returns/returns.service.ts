@@ -1,4 +1,5 @@
 import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../events/domain-events.service.js';
 import { In } from 'typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -50,6 +51,7 @@ export class ReturnsService {
     @Inject(TimelineService) private readonly timeline: TimelineService,
     @Inject(TracingMatcher) private readonly tracing: TracingMatcher,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
   private m() {
@@ -141,6 +143,19 @@ export class ReturnsService {
     ];
     await this.audit.change('create', 'return_notice', id, changes, null, {
       expectedArrivalIds: rows.map((r) => r.id),
+    });
+    await this.events.record({
+      type: 'return-notice.received',
+      agencyIds: [actor.agencyId],
+      subjectId: id,
+      payload: {
+        returnNoticeId: id,
+        hostCountry: body.hostCountry,
+        borderCrossingCode: body.borderCrossingCode,
+        expectedOn: body.expectedOn,
+        peopleCount: body.peopleCount,
+        childrenCount: body.childrenCount,
+      },
     });
     return this.notice(actor, id);
   }

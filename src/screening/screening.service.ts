@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainEvents } from '../events/domain-events.service.js';
 import { Clock } from '../common/clock.js';
 import { AccessService } from '../access/access.service.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -70,6 +71,7 @@ export class ScreeningService {
     @Inject(CatalogueService) private readonly catalogues: CatalogueService,
     @Inject(PersonsService) private readonly persons: PersonsService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
   private repo() {
@@ -335,6 +337,13 @@ export class ScreeningService {
       diffFields({ submittedToAgencyId: s.submittedToAgencyId }, { submittedToAgencyId: agencyId }),
       s.caseId,
     );
+    await this.events.record({
+      type: 'identification.requested',
+      agencyIds: [actor.agencyId, agencyId],
+      caseId: s.caseId,
+      subjectId: id,
+      payload: { screeningId: id, identificationAgencyId: agencyId },
+    });
     return this.get(actor, id);
   }
 
@@ -386,6 +395,13 @@ export class ScreeningService {
       s.caseId,
       { screeningId: id, revision: next },
     );
+    await this.events.record({
+      type: 'identification.decided',
+      agencyIds: [s.agencyId, actor.agencyId],
+      caseId: s.caseId,
+      subjectId: decisionId,
+      payload: { screeningId: id, decisionId, status: body.status, revision: next },
+    });
     return (await this.decisions(actor, id)).find((d) => d.id === decisionId)!;
   }
 

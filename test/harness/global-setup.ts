@@ -6,7 +6,8 @@ import { enableAppRoleLogin } from '../../src/start-up/database-bootstrap.js';
 import { ensureDatabase, freeLocalPort, startEmbeddedCluster } from '../../src/start-up/embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from '../../src/start-up/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
-import { superuserUrl, TEST_CLUSTER_ENV, type TestClusterInfo } from './test-cluster.js';
+import { installQueueSchema } from '../../src/queue/queue-schema.js';
+import { appRoleUrl, superuserUrl, TEST_CLUSTER_ENV, type TestClusterInfo } from './test-cluster.js';
 
 /**
  * One real PostgreSQL per test run, in a temporary folder: a migrated, seeded template
@@ -37,5 +38,7 @@ export default async function globalSetup(): Promise<void> {
   await runPendingMigrations(templateUrl);
   await withDataSource(templateUrl, seedReferenceData);
   await enableAppRoleLogin(templateUrl, info.appPassword);
+  // The queue installs its tables on first start; in the template, every test database has them.
+  await installQueueSchema(appRoleUrl(info, info.templateDatabase));
   process.env[TEST_CLUSTER_ENV] = JSON.stringify(info);
 }

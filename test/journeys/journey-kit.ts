@@ -4,7 +4,7 @@ import { CONSENT_ITEMS } from '../../src/reference-data/data/code-lists.js';
 import { ensureBootstrapAdmin } from '../../src/users/bootstrap-admin.js';
 import { Clock } from '../../src/common/clock.js';
 import { daysAhead, setClock } from '../harness/clock.js';
-import { startTestApp, type TestApp } from '../harness/test-app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../harness/test-app.js';
 
 /**
  * The journey tier: whole stories from an empty deployment, through HTTP only. The only given
@@ -109,8 +109,8 @@ export class Deployment {
   }
 
   /** An empty deployment (a freshly cloned, migrated database) with its bootstrap administrator signed in. */
-  static async fresh(): Promise<Deployment> {
-    const t = await startTestApp();
+  static async fresh(options: TestAppOptions = {}): Promise<Deployment> {
+    const t = await startTestApp(options);
     await ensureBootstrapAdmin(
       t.config.database.url!,
       { ...t.config, bootstrapAdmin: { email: BOOTSTRAP_ADMIN.email, password: BOOTSTRAP_ADMIN.password } },

@@ -36,6 +36,7 @@ export const ERROR_CATALOG = {
   },
   NOT_IDENTIFICATION_AUTHORITY: { status: 422, title: 'Your agency cannot make this identification decision' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  EMAIL_DISABLED: { status: 409, title: 'This deployment sends no e-mail' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

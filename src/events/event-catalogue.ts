@@ -1,0 +1,149 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/*
+ * The catalogue of domain events: every type and the fields of its payload. Payloads carry
+ * ids, codes, counts and dates only, never personal data (no names, contacts, narratives or
+ * free text): they travel to partner systems in webhooks and to notifications.
+ */
+
+export class ReferralEventPayload {
+  @ApiProperty({ format: 'uuid' }) referralId!: string;
+  @ApiProperty({ format: 'uuid' }) fromAgencyId!: string;
+  @ApiProperty({ format: 'uuid' }) toAgencyId!: string;
+  @ApiProperty({ description: 'Referral purpose code', example: 'shelter' }) purpose!: string;
+  @ApiProperty({ enum: ['emergency', 'high', 'normal', 'low'] }) urgency!: string;
+  @ApiProperty({ description: 'Status after the event', example: 'pending' }) status!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the receiver must answer by' }) dueBy!: string;
+}
+
+export class ClosureEventPayload {
+  @ApiProperty({ description: 'Closure reason code', example: 'reintegrated' }) reason!: string;
+  @ApiProperty({ description: 'Case stage after the event', example: 'closed' }) stage!: string;
+}
+
+export class IdentificationRequestedPayload {
+  @ApiProperty({ format: 'uuid' }) screeningId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The identification authority asked to decide' })
+  identificationAgencyId!: string;
+}
+
+export class IdentificationDecidedPayload {
+  @ApiProperty({ format: 'uuid' }) screeningId!: string;
+  @ApiProperty({ format: 'uuid' }) decisionId!: string;
+  @ApiProperty({ example: 'PossibleVictimOfTrafficking' }) status!: string;
+  @ApiProperty({ description: '1 for the first decision, more for a revision' }) revision!: number;
+}
+
+export class BreakGlassEventPayload {
+  @ApiProperty({ format: 'uuid' }) grantId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The agency of the user who broke the glass' }) agencyId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The user who broke the glass (an id, for the audit trail)' })
+  userId!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+}
+
+export class FollowUpEventPayload {
+  @ApiProperty({ format: 'uuid' }) followUpId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The agency that makes the visit' }) agencyId!: string;
+  @ApiProperty({ format: 'date', example: '2026-12-03' }) dueOn!: string;
+}
+
+export class ReturnNoticeEventPayload {
+  @ApiProperty({ format: 'uuid' }) returnNoticeId!: string;
+  @ApiProperty({ example: 'TH' }) hostCountry!: string;
+  @ApiProperty({ example: 'LA-TH-01' }) borderCrossingCode!: string;
+  @ApiProperty({ format: 'date' }) expectedOn!: string;
+  @ApiProperty() peopleCount!: number;
+  @ApiProperty() childrenCount!: number;
+}
+
+export class CapacityLowPayload {
+  @ApiProperty({ format: 'uuid' }) facilityId!: string;
+  @ApiProperty() bedCapacity!: number;
+  @ApiProperty() freeBeds!: number;
+  @ApiProperty({ description: 'FACILITY_LOW_BEDS at the time' }) threshold!: number;
+}
+
+/** Event type → payload class: the single source of the catalogue (docs, OpenAPI, typing). */
+export const EVENT_CATALOGUE = {
+  'referral.sent': { payload: ReferralEventPayload, subject: 'referral', about: 'A referral left the lead agency' },
+  'referral.received': {
+    payload: ReferralEventPayload,
+    subject: 'referral',
+    about: "A referral reached an agency's inbox",
+  },
+  'referral.accepted': { payload: ReferralEventPayload, subject: 'referral', about: 'The receiver accepted' },
+  'referral.declined': { payload: ReferralEventPayload, subject: 'referral', about: 'The receiver declined' },
+  'referral.withdrawn': { payload: ReferralEventPayload, subject: 'referral', about: 'The sender withdrew it' },
+  'referral.completed': { payload: ReferralEventPayload, subject: 'referral', about: 'The receiver completed it' },
+  'referral.cancelled': { payload: ReferralEventPayload, subject: 'referral', about: 'Either party cancelled it' },
+  'referral.expiring': {
+    payload: ReferralEventPayload,
+    subject: 'referral',
+    about: 'An emergency referral is unanswered and due within REFERRAL_EXPIRING_MINUTES (scheduled)',
+  },
+  'referral.expired': { payload: ReferralEventPayload, subject: 'referral', about: 'Unanswered past its due time' },
+  'case.closure-requested': { payload: ClosureEventPayload, subject: 'case', about: 'A caseworker asked to close' },
+  'case.closure-approved': { payload: ClosureEventPayload, subject: 'case', about: 'A supervisor closed the case' },
+  'identification.requested': {
+    payload: IdentificationRequestedPayload,
+    subject: 'screening',
+    about: 'A screening was submitted to the identification authority',
+  },
+  'identification.decided': {
+    payload: IdentificationDecidedPayload,
+    subject: 'identification_decision',
+    about: 'An identification decision was recorded (or revised)',
+  },
+  'case.break-glass': {
+    payload: BreakGlassEventPayload,
+    subject: 'case_access_grant',
+    about: "Someone outside the case's scope opened it in full (break-the-glass)",
+  },
+  'follow-up.due': {
+    payload: FollowUpEventPayload,
+    subject: 'follow_up',
+    about: 'A follow-up visit is due within FOLLOW_UP_DUE_NOTICE_DAYS (scheduled)',
+  },
+  'follow-up.overdue': {
+    payload: FollowUpEventPayload,
+    subject: 'follow_up',
+    about: 'A visit is past due (scheduled)',
+  },
+  'return-notice.received': {
+    payload: ReturnNoticeEventPayload,
+    subject: 'return_notice',
+    about: 'A return notice announced arrivals to the receiving agency',
+  },
+  'facility.capacity-low': {
+    payload: CapacityLowPayload,
+    subject: 'facility',
+    about: 'An admission left a facility with FACILITY_LOW_BEDS free beds or fewer',
+  },
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+export type EventPayload<T extends EventType> = InstanceType<(typeof EVENT_CATALOGUE)[T]['payload']>;
+export const EVENT_PAYLOAD_CLASSES = [...new Set(Object.values(EVENT_CATALOGUE).map((e) => e.payload))];
+
+/** What a service states: the agencies concerned besides the case's lead agency (always added). */
+export interface DomainEventInput<T extends EventType> {
+  type: T;
+  agencyIds: string[];
+  caseId?: string | null;
+  subjectId: string;
+  payload: EventPayload<T>;
+}
+
+/** An event as stored and as consumers and receivers see it. */
+export interface DomainEvent {
+  id: string;
+  type: EventType;
+  occurredAt: string;
+  agencyIds: string[];
+  caseId: string | null;
+  caseNumber: string | null;
+  subject: { type: string; id: string };
+  payload: Record<string, unknown>;
+}

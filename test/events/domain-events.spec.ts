@@ -1,0 +1,168 @@
+import { Controller, Inject, Injectable, Module, type OnModuleInit, Post } from '@nestjs/common';
+import { Authorize } from '../../src/auth/authorize.decorator.js';
+import { Permission } from '../../src/auth/permissions.js';
+import { DomainEvents } from '../../src/events/domain-events.service.js';
+import type { DomainEvent } from '../../src/events/event-catalogue.js';
+import { EventConsumers } from '../../src/events/event-consumers.service.js';
+import { EventsService } from '../../src/events/events.service.js';
+import { setClock } from '../harness/clock.js';
+import { given, type GivenAgency, type Session } from '../harness/given.js';
+import { startTestApp, type TestApp } from '../harness/test-app.js';
+import { caseThroughApi, eventually, referThroughApi } from './events-fixtures.js';
+
+/** What a consumer registered through the public API received, in order. */
+const received: DomainEvent[] = [];
+
+@Injectable()
+class RecordingConsumer implements OnModuleInit {
+  constructor(@Inject(EventConsumers) private readonly consumers: EventConsumers) {}
+  onModuleInit(): void {
+    this.consumers.register('test-recorder', async (e) => {
+      received.push(e);
+    });
+  }
+}
+
+/** A route that states an event and then fails: the event must vanish with its transaction. */
+@Controller('test-events')
+class FailingAfterEventController {
+  constructor(@Inject(DomainEvents) private readonly events: DomainEvents) {}
+  @Post('fail')
+  @Authorize(Permission.EventRead)
+  async fail(): Promise<void> {
+    await this.events.record({
+      type: 'facility.capacity-low',
+      agencyIds: [FAILING_AGENCY.id],
+      subjectId: FAILING_AGENCY.id,
+      payload: { facilityId: FAILING_AGENCY.id, bedCapacity: 1, freeBeds: 0, threshold: 1 },
+    });
+    throw new Error('boom after the event');
+  }
+}
+const FAILING_AGENCY = { id: '' };
+
+@Module({ providers: [RecordingConsumer], controllers: [FailingAfterEventController] })
+class EventsTestModule {}
+
+describe('domain events: stated with their change, read by the agencies concerned, handed to consumers', () => {
+  let t: TestApp;
+  let lead: GivenAgency;
+  let receiver: GivenAgency;
+  let outsider: GivenAgency;
+  let leadAdmin: Session;
+  let receiverAdmin: Session;
+  let outsiderAdmin: Session;
+  let supervisor: Session;
+  let receiverOfficer: Session;
+  let caseId: string;
+
+  const eventsOf = async (s: Session, query = '') => {
+    const res = await t.http.get(`/events${query}`).set(s.auth);
+    expect(res.status).toBe(200);
+    return res.body.items as DomainEvent[];
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      extraModules: [EventsTestModule],
+      env: { EVENTS_SCHEDULE_INTERVAL_MS: '0', REFERRAL_EXPIRY_INTERVAL_MS: '300' },
+    });
+    const g = given(t);
+    lead = await g.agency({ localType: 'transit_centre', provinceCode: 'LA-VT' });
+    receiver = await g.agency({ localType: 'shelter', provinceCode: 'LA-CH' });
+    outsider = await g.agency({ localType: 'shelter', provinceCode: 'LA-SV' });
+    FAILING_AGENCY.id = lead.id;
+    leadAdmin = await g.session(await g.user(lead, ['agency_admin']));
+    receiverAdmin = await g.session(await g.user(receiver, ['agency_admin']));
+    outsiderAdmin = await g.session(await g.user(outsider, ['agency_admin']));
+    supervisor = await g.session(await g.user(lead, ['case_supervisor']));
+    receiverOfficer = await g.session(await g.user(receiver, ['facility_officer']));
+    caseId = await caseThroughApi(t, supervisor, supervisor);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('states referral.sent to the sender and referral.received to both parties, ids and codes only', async () => {
+    const referralId = await referThroughApi(t, supervisor, caseId, receiver);
+    const leadEvents = await eventsOf(leadAdmin);
+    const receiverEvents = await eventsOf(receiverAdmin);
+    expect(leadEvents.map((e) => e.type)).toEqual(['referral.sent', 'referral.received']);
+    expect(receiverEvents.map((e) => e.type)).toEqual(['referral.received']);
+    const event = receiverEvents[0]!;
+    expect(event).toMatchObject({
+      caseId,
+      subject: { type: 'referral', id: referralId },
+      payload: {
+        referralId,
+        fromAgencyId: lead.id,
+        toAgencyId: receiver.id,
+        purpose: 'psychosocial',
+        status: 'pending',
+      },
+    });
+    expect(event.caseNumber).toMatch(/^[A-Z]{2,3}-\d{4}-\d{6}$/);
+    expect(event.agencyIds.sort()).toEqual([lead.id, receiver.id].sort());
+    // No personal data: neither the name nor the override reason travels.
+    const all = JSON.stringify([...leadEvents, ...receiverEvents]);
+    expect(all).not.toMatch(/Chanthy|Souvannavong|Court hearing/);
+    expect(await eventsOf(outsiderAdmin)).toEqual([]);
+
+    const accepted = await t.http
+      .post(`/referrals/${referralId}/accept`)
+      .set(receiverOfficer.auth)
+      .set('if-match', '"1"');
+    expect(accepted.status).toBe(200);
+    expect((await eventsOf(receiverAdmin, '?type=referral.accepted')).map((e) => e.subject.id)).toEqual([referralId]);
+  });
+
+  it('hands each event to a registered consumer once, in order', async () => {
+    const ids = (await eventsOf(leadAdmin)).map((e) => e.id);
+    const got = await eventually(
+      async () => received.map((e) => e.id),
+      (r) => ids.every((id) => r.includes(id)),
+    );
+    expect(got.filter((id) => ids.includes(id))).toEqual(ids);
+    // Nothing more arrives later (exactly one job per event and consumer).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(received.map((e) => e.id).filter((id) => ids.includes(id))).toEqual(ids);
+  });
+
+  it('rolls an event back with its transaction', async () => {
+    const before = (await eventsOf(leadAdmin, '?type=facility.capacity-low')).length;
+    const res = await t.http.post('/test-events/fail').set(leadAdmin.auth);
+    expect(res.status).toBe(500);
+    expect(await eventsOf(leadAdmin, '?type=facility.capacity-low')).toHaveLength(before);
+  });
+
+  it('expires overdue referrals from the queue and states referral.expired; expiring comes before', async () => {
+    // An emergency referral sent "5 hours ago" is past its 4-hour answer time.
+    const restore = setClock(t, (now) => new Date(now.getTime() - 3.5 * 3600_000));
+    const expiring = await referThroughApi(t, supervisor, caseId, outsider, 'emergency');
+    restore();
+    await t.app.get(EventsService).recordScheduled();
+    await t.app.get(EventsService).recordScheduled();
+    expect((await eventsOf(outsiderAdmin, '?type=referral.expiring')).map((e) => e.subject.id)).toEqual([expiring]);
+
+    const restore2 = setClock(t, (now) => new Date(now.getTime() - 5 * 3600_000));
+    const overdue = await referThroughApi(
+      t,
+      supervisor,
+      await caseThroughApi(t, supervisor, supervisor),
+      outsider,
+      'emergency',
+    );
+    restore2();
+    const expired = await eventually(
+      () => eventsOf(outsiderAdmin, '?type=referral.expired'),
+      (e) => e.length > 0,
+    );
+    expect(expired.map((e) => e.subject.id)).toEqual([overdue]);
+    expect(expired[0]!.payload).toMatchObject({ status: 'expired', urgency: 'emergency' });
+  });
+
+  it('refuses the feed to roles without event.read', async () => {
+    expect((await t.http.get('/events').set(receiverOfficer.auth)).status).toBe(403);
+  });
+});
