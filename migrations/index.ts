@@ -15,6 +15,7 @@ import { FollowUpChanges1796000000000 } from './1796000000000-follow-up-changes.
 import { ReturneesTracingTransfers1796100000000 } from './1796100000000-returnees-tracing-transfers.js';
 import { IdempotentReplayAccess1796200000000 } from './1796200000000-idempotent-replay-access.js';
 import { DomainEventsAndJobQueue1796700000000 } from './1796700000000-domain-events-and-job-queue.js';
+import { PartnerWebhooks1796700000001 } from './1796700000001-partner-webhooks.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   ReturneesTracingTransfers1796100000000,
   IdempotentReplayAccess1796200000000,
   DomainEventsAndJobQueue1796700000000,
+  PartnerWebhooks1796700000001,
 ];
