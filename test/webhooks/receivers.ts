@@ -18,6 +18,8 @@ export interface Receiver {
   /** Requests answered 2xx (what a receiver would process). */
   accepted: ReceivedDelivery[];
   openRequests: number;
+  /** In 'ok' mode, how long the receiver takes to answer. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startReceiver(mode: Receiver['mode'] = 'ok'): Promise<Rece
     received: [],
     accepted: [],
     openRequests: 0,
+    delayMs: 0,
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
@@ -54,8 +57,12 @@ export async function startReceiver(mode: Receiver['mode'] = 'ok'): Promise<Rece
         res.writeHead(500).end('receiver broke');
         return;
       }
-      r.accepted.push(delivery);
-      res.writeHead(204).end();
+      const answer = () => {
+        r.accepted.push(delivery);
+        res.writeHead(204).end();
+      };
+      if (r.delayMs > 0) setTimeout(answer, r.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
