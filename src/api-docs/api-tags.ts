@@ -15,6 +15,7 @@ export const ApiTag = {
   Facilities: 'facilities',
   Reports: 'reports',
   Audit: 'audit',
+  EventsAndWebhooks: 'events and webhooks',
   Administration: 'administration',
   ReferenceData: 'reference data',
   Health: 'health',
@@ -89,6 +90,13 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     description:
       'The append-only, hash-chained record of every request: search it, see who touched a case, verify the chain ' +
       'and export a signed range.',
+  },
+  {
+    name: ApiTag.EventsAndWebhooks,
+    description:
+      'For partner systems and agency administrators: the events that concern your agency (a referral arrived, a ' +
+      'closure waits, someone broke the glass…), as a feed to page through and as signed webhooks pushed to your ' +
+      'https endpoint. Ids and codes only, never personal data. See docs/events.md.',
   },
   {
     name: ApiTag.Administration,

@@ -425,6 +425,40 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   Audit_signingKey: { tag: ApiTag.Audit, description: 'Give it to whoever verifies an export offline.' },
   Audit_export: { tag: ApiTag.Audit, description: 'For inspections and investigations: a signed, verifiable extract.' },
 
+  // events and webhooks
+  Events_list: {
+    tag: ApiTag.EventsAndWebhooks,
+    description:
+      'Page with `after` (the `next` of the previous page) to catch up, e.g. after your webhook receiver was down; ' +
+      'drop events whose id you have already handled.',
+  },
+  Webhooks_create: {
+    tag: ApiTag.EventsAndWebhooks,
+    description:
+      'Store the `secret` now: it is not shown again. Verify every delivery with it (docs/events.md). The endpoint ' +
+      'must be https on an allowed host; internal addresses are refused.',
+  },
+  Webhooks_list: { tag: ApiTag.EventsAndWebhooks, description: 'Your agency’s endpoints and what each receives.' },
+  Webhooks_get: { tag: ApiTag.EventsAndWebhooks, description: 'Read one subscription (never its secret).' },
+  Webhooks_update: {
+    tag: ApiTag.EventsAndWebhooks,
+    description: 'Change the endpoint or the event types; `active: false` pauses deliveries (pending ones go dead).',
+  },
+  Webhooks_remove: {
+    tag: ApiTag.EventsAndWebhooks,
+    description: 'Stops deliveries at once; its delivery log goes with it.',
+  },
+  Webhooks_deliveries: {
+    tag: ApiTag.EventsAndWebhooks,
+    description:
+      'Why a receiver missed something: attempts, the last response code or error, times. `status=dead` lists ' +
+      'deliveries given up after the retry window.',
+  },
+  Webhooks_redeliver: {
+    tag: ApiTag.EventsAndWebhooks,
+    description: 'Once the receiver is fixed, send a dead (or any) delivery again; retries start afresh.',
+  },
+
   // administration
   Agencies_list: { tag: ApiTag.Administration, description: 'Find an agency and its id, e.g. to refer a case to it.' },
   Agencies_get: {

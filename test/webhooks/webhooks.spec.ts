@@ -45,7 +45,7 @@ describe('partner webhooks: signed deliveries to real receivers, retries, dead l
         EVENTS_SCHEDULE_INTERVAL_MS: '0',
         WEBHOOK_ALLOW_LOOPBACK: 'true',
         WEBHOOK_ALLOWED_HOSTS: 'partner.example.org,10.1.2.3,169.254.169.254',
-        WEBHOOK_TIMEOUT_MS: '3000',
+        WEBHOOK_TIMEOUT_MS: '8000',
         WEBHOOK_RETRY_BASE_MS: '200',
         WEBHOOK_RETRY_WINDOW_MS: String(RETRY_WINDOW_MS),
       },
@@ -135,12 +135,14 @@ describe('partner webhooks: signed deliveries to real receivers, retries, dead l
     const slow = await subscribe(partnerAdmin, stuck.url);
     const fast = await subscribe(partnerAdmin, healthy.url);
     await referral();
+    // The healthy receiver is served while the hanging one still holds its request open
+    // (were they served one after the other, the hanging request would have timed out first).
     await eventually(
-      async () => healthy.accepted.length,
-      (n) => n === 1,
+      async () => [healthy.accepted.length, stuck.openRequests],
+      ([served, open]) => served === 1 && open === 1,
     );
-    // The healthy receiver was served while the hanging one still held its request open.
     expect(healthy.accepted).toHaveLength(1);
+    expect(stuck.openRequests).toBe(1);
     const timedOut = await eventually(
       () => deliveries(partnerAdmin, slow.id),
       (d) => d[0]?.lastError === 'timeout',
