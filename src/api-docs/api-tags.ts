@@ -15,8 +15,8 @@ export const ApiTag = {
   Facilities: 'facilities',
   Reports: 'reports',
   Audit: 'audit',
-  EventsAndWebhooks: 'events and webhooks',
   Administration: 'administration',
+  EventsAndWebhooks: 'events and webhooks',
   ReferenceData: 'reference data',
   Health: 'health',
 } as const;
@@ -92,15 +92,15 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
       'and export a signed range.',
   },
   {
+    name: ApiTag.Administration,
+    description: 'Agencies and user accounts: create, change roles, deactivate, unlock and reset passwords.',
+  },
+  {
     name: ApiTag.EventsAndWebhooks,
     description:
       'For partner systems and agency administrators: the events that concern your agency (a referral arrived, a ' +
       'closure waits, someone broke the glass…), as a feed to page through and as signed webhooks pushed to your ' +
       'https endpoint. Ids and codes only, never personal data. See docs/events.md.',
-  },
-  {
-    name: ApiTag.Administration,
-    description: 'Agencies and user accounts: create, change roles, deactivate, unlock and reset passwords.',
   },
   {
     name: ApiTag.ReferenceData,

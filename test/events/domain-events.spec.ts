@@ -172,20 +172,25 @@ describe('domain events: stated with their change, read by the agencies concerne
       formalIdentificationAuthority: true,
     });
     const officer = await g.session(await g.user(police, ['identification_officer']));
-    const staff = await g.session(await g.user(lead, ['caseworker', 'screener', 'facility_officer']));
-    const id = await caseThroughApi(t, supervisor, supervisor);
+    // Opened forty days ago, so its first visit can be overdue.
+    const restore = setClock(t, (now) => new Date(now.getTime() - 40 * 86_400_000));
+    const id = await caseThroughApi(t, supervisor, supervisor).finally(restore);
     const personId = (await t.http.get(`/cases/${id}`).set(supervisor.auth)).body.personId;
     const types = async (query = '') => (await eventsOf(leadAdmin, query)).map((e) => e.type);
 
     const screening = await t.http
       .post('/screenings')
-      .set(staff.auth)
+      .set(supervisor.auth)
       .send(screeningBody({ personId, answers: VICTIM_ANSWERS }));
     expect(screening.status).toBe(201);
-    await t.http.post(`/screenings/${screening.body.id}/link-case`).set(staff.auth).send({ caseId: id }).expect(200);
+    await t.http
+      .post(`/screenings/${screening.body.id}/link-case`)
+      .set(supervisor.auth)
+      .send({ caseId: id })
+      .expect(200);
     await t.http
       .post(`/screenings/${screening.body.id}/submit-for-identification`)
-      .set(staff.auth)
+      .set(supervisor.auth)
       .send({ agencyId: police.id })
       .expect(200);
     const decided = await t.http
@@ -227,7 +232,7 @@ describe('domain events: stated with their change, read by the agencies concerne
     expect(facility.status).toBe(201);
     const admitted = await t.http
       .post(`/facilities/${facility.body.id}/admissions`)
-      .set(staff.auth)
+      .set(supervisor.auth)
       .send({ caseId: id, admittedOn: localToday() });
     expect(admitted.status).toBe(201);
     expect((await eventsOf(leadAdmin, '?type=facility.capacity-low'))[0]!.payload).toEqual({
@@ -244,7 +249,7 @@ describe('domain events: stated with their change, read by the agencies concerne
     from.setUTCMonth(from.getUTCMonth() - 1);
     const scheduled = await t.http
       .post(`/cases/${id}/follow-ups`)
-      .set(staff.auth)
+      .set(supervisor.auth)
       .send({ fromDate: from.toISOString().slice(0, 10), months: [1, 3] });
     expect(scheduled.status).toBe(201);
     await t.app.get(EventsService).recordScheduled();
