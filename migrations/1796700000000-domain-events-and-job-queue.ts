@@ -8,8 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *                       an agency reads the events that name it (row-level security)
  * domain_event_pending  events not yet handed to the queue (filled by trigger, emptied by the
  *                       dispatcher in the transaction that enqueues their jobs)
- * job_queue             schema owned by the application role: graphile-worker installs and
- *                       upgrades its own tables there (it never needs CREATE on the database)
+ * job_queue             schema where the application role may create: graphile-worker installs
+ *                       and upgrades its own tables there (it never needs CREATE on the database)
  * job_queue_heartbeat   live queue workers; a crashed process's jobs are unlocked from it
  */
 export class DomainEventsAndJobQueue1796700000000 implements MigrationInterface {
@@ -180,14 +180,15 @@ export class DomainEventsAndJobQueue1796700000000 implements MigrationInterface 
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ctcm_app`);
     }
 
-    // The job queue's schema belongs to the application role: graphile-worker creates and
-    // migrates its tables there at start-up, under its own advisory locks (safe from several
-    // replicas). Its bookkeeping table is created here so it never needs CREATE on the database.
+    // The job queue's schema: the application role may create in it, so graphile-worker
+    // installs and upgrades its own tables there at start-up (owned by the application role,
+    // under its own advisory locks, safe from several replicas). Its bookkeeping table is
+    // created here, so the queue never needs CREATE on the database itself.
     await q.query(`CREATE SCHEMA IF NOT EXISTS job_queue`);
-    await q.query(`ALTER SCHEMA job_queue OWNER TO ctcm_app`);
+    await q.query(`GRANT USAGE, CREATE ON SCHEMA job_queue TO ctcm_app`);
     await q.query(`CREATE TABLE IF NOT EXISTS job_queue.migrations (
       id int PRIMARY KEY, ts timestamptz DEFAULT now() NOT NULL, breaking boolean NOT NULL DEFAULT false)`);
-    await q.query(`ALTER TABLE job_queue.migrations OWNER TO ctcm_app`);
+    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON job_queue.migrations TO ctcm_app`);
 
     await q.query(`CREATE TABLE job_queue_heartbeat (
       worker_id varchar(100) NOT NULL,

@@ -15,6 +15,7 @@ import { FollowUpChanges1796000000000 } from './1796000000000-follow-up-changes.
 import { ReturneesTracingTransfers1796100000000 } from './1796100000000-returnees-tracing-transfers.js';
 import { IdempotentReplayAccess1796200000000 } from './1796200000000-idempotent-replay-access.js';
 import { DomainEventsAndJobQueue1796700000000 } from './1796700000000-domain-events-and-job-queue.js';
+import { PartnerWebhooks1796700000001 } from './1796700000001-partner-webhooks.js';
 import { NotificationPreferencesAndEmail1796800000000 } from './1796800000000-notification-preferences-and-email.js';
 import { InAppNotifications1796800000001 } from './1796800000001-in-app-notifications.js';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS: Function[] = [
   ReturneesTracingTransfers1796100000000,
   IdempotentReplayAccess1796200000000,
   DomainEventsAndJobQueue1796700000000,
+  PartnerWebhooks1796700000001,
   NotificationPreferencesAndEmail1796800000000,
   InAppNotifications1796800000001,
 ];

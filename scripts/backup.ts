@@ -30,6 +30,7 @@ import { MIGRATIONS_TABLE } from '../src/database/data-source.js';
 import { embeddedMajorVersion, ensureDatabase, startEmbeddedCluster } from '../src/start-up/embedded-postgres.js';
 import type { PersonNames } from '../src/persons/dto/person.dto.js';
 import { PersonCodec } from '../src/persons/person.codec.js';
+import { restoreQueuePrivileges } from '../src/queue/queue-schema.js';
 
 export const MANIFEST_FORMAT = 'ctcm-backup/1';
 
@@ -467,6 +468,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreS
       ['--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${target.url}`, file],
       target.password,
     );
+    await restoreQueuePrivileges(client);
     await client.query('ANALYZE');
 
     const applied = new Set(

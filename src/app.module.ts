@@ -24,6 +24,7 @@ import { HealthModule } from './health/health.module.js';
 import { ReferenceDataModule } from './reference-data/reference-data.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { EventsModule } from './events/events.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -58,6 +59,7 @@ export class AppModule {
         CaseTransfersModule,
         WorkListModule,
         NotificationsModule,
+        WebhooksModule,
         ...extraModules,
       ],
       providers: [

@@ -17,6 +17,7 @@ export const ApiTag = {
   Audit: 'audit',
   Administration: 'administration',
   MyWork: 'my work',
+  EventsAndWebhooks: 'events and webhooks',
   ReferenceData: 'reference data',
   Health: 'health',
 } as const;
@@ -100,6 +101,13 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     description:
       'What needs you now (GET /me/tasks), the notifications sent to you and the live stream of them, and how you ' +
       'want to be told (in the application, by e-mail at once or in a daily digest; Lao or English).',
+  },
+  {
+    name: ApiTag.EventsAndWebhooks,
+    description:
+      'For partner systems and agency administrators: the events that concern your agency (a referral arrived, a ' +
+      'closure waits, someone broke the glass…), as a feed to page through and as signed webhooks pushed to your ' +
+      'https endpoint. Ids and codes only, never personal data. See docs/events.md.',
   },
   {
     name: ApiTag.ReferenceData,

@@ -447,6 +447,43 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description: 'For inspections and investigations: a signed, verifiable extract.',
   },
 
+  // events and webhooks
+  listEvents: {
+    tag: ApiTag.EventsAndWebhooks,
+    description:
+      'Page with `after` (the `next` of the previous page) to catch up, e.g. after your webhook receiver was down; ' +
+      'drop events whose id you have already handled.',
+  },
+  createWebhookSubscription: {
+    tag: ApiTag.EventsAndWebhooks,
+    description:
+      'Store the `secret` now: it is not shown again. Verify every delivery with it (docs/events.md). The endpoint ' +
+      'must be https on an allowed host; internal addresses are refused.',
+  },
+  listWebhookSubscriptions: {
+    tag: ApiTag.EventsAndWebhooks,
+    description: 'Your agency’s endpoints and what each receives.',
+  },
+  getWebhookSubscription: { tag: ApiTag.EventsAndWebhooks, description: 'Read one subscription (never its secret).' },
+  updateWebhookSubscription: {
+    tag: ApiTag.EventsAndWebhooks,
+    description: 'Change the endpoint or the event types; `active: false` pauses deliveries (pending ones go dead).',
+  },
+  deleteWebhookSubscription: {
+    tag: ApiTag.EventsAndWebhooks,
+    description: 'Stops deliveries at once; its delivery log goes with it.',
+  },
+  listWebhookDeliveries: {
+    tag: ApiTag.EventsAndWebhooks,
+    description:
+      'Why a receiver missed something: attempts, the last response code or error, times. `status=dead` lists ' +
+      'deliveries given up after the retry window.',
+  },
+  redeliverWebhookDelivery: {
+    tag: ApiTag.EventsAndWebhooks,
+    description: 'Once the receiver is fixed, send a dead (or any) delivery again; retries start afresh.',
+  },
+
   // administration
   listAgencies: { tag: ApiTag.Administration, description: 'Find an agency and its id, e.g. to refer a case to it.' },
   getAgency: {
@@ -484,40 +521,40 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   },
 
   // my work
-  WorkList_tasks: {
+  listMyTasks: {
     tag: ApiTag.MyWork,
     description:
       'Open it first thing and whenever you return to your desk: every count links to the record to act on (the ' +
       'referral to answer, the case to close, the screening to decide, the visit to make, the notice to prepare for).',
   },
-  NotificationPreferences_get: {
+  getNotificationPreferences: {
     tag: ApiTag.MyWork,
     description: 'See how you are told about each kind of event, and whether this deployment sends e-mail at all.',
   },
-  NotificationPreferences_update: {
+  updateNotificationPreferences: {
     tag: ApiTag.MyWork,
     description:
       'Choose per kind: in the application, an e-mail at once, or a line in the morning digest (or nothing), and the ' +
       'language of your e-mails. E-mails carry case numbers and actions, never a name.',
   },
-  NotificationPreferences_testEmail: {
+  sendTestEmail: {
     tag: ApiTag.MyWork,
     description: 'After choosing e-mail: check that a message reaches your mailbox (look in spam too).',
   },
-  Notifications_list: {
+  listMyNotifications: {
     tag: ApiTag.MyWork,
     description:
       'What happened that concerns you (a referral received, a closure requested, someone broke the glass on your ' +
       "agency's case...), newest first; open the record from its ids. Case numbers and codes only.",
   },
-  Notifications_openStream: {
+  streamMyNotifications: {
     tag: ApiTag.MyWork,
     description:
       'For front-ends that want pushes instead of polling. Not usable from this page: try it with curl -N and your ' +
       'token (see docs/notifications.md).',
   },
-  Notifications_readAll: { tag: ApiTag.MyWork, description: 'When you have gone through them all.' },
-  Notifications_read: { tag: ApiTag.MyWork, description: 'When you have dealt with one.' },
+  markAllNotificationsRead: { tag: ApiTag.MyWork, description: 'When you have gone through them all.' },
+  markNotificationRead: { tag: ApiTag.MyWork, description: 'When you have dealt with one.' },
 
   // reference data
   listProvinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },

@@ -39,4 +39,6 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
     column,
   })),
   { table: 'case_transfer', column: 'note_enc' },
+  // Not personal data, but a credential: the signing secret of a partner webhook.
+  { table: 'webhook_subscription', column: 'secret_enc' },
 ];

@@ -16,6 +16,7 @@ export class EventsController {
   @Get()
   @Authorize(Permission.EventRead)
   @ApiOperation({
+    operationId: 'listEvents',
     summary: "The agency's domain events, oldest first (catch up after downtime; webhooks push the same events)",
   })
   @ApiOkResponse({ type: EventPage })

@@ -25,7 +25,10 @@ export class NotificationsController {
 
   @Get()
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'Your notifications, newest first (cursor pagination; unread=true for the unread ones)' })
+  @ApiOperation({
+    operationId: 'listMyNotifications',
+    summary: 'Your notifications, newest first (cursor pagination; unread=true for the unread ones)',
+  })
   @ApiOkResponse({ type: NotificationPage })
   list(@CurrentActor() actor: Actor, @Query() q: NotificationListQuery): Promise<NotificationPage> {
     return this.notifications.list(actor, q);
@@ -34,6 +37,7 @@ export class NotificationsController {
   @Get('stream')
   @Authorize(Permission.AuthSelf)
   @ApiOperation({
+    operationId: 'streamMyNotifications',
     summary: 'Live stream of your new notifications (Server-Sent Events)',
     description:
       'Each notification is an `event: notification` whose `id` is the notification id and whose `data` is the ' +
@@ -55,7 +59,7 @@ export class NotificationsController {
   @Post('read-all')
   @HttpCode(200)
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'Mark all your notifications read' })
+  @ApiOperation({ operationId: 'markAllNotificationsRead', summary: 'Mark all your notifications read' })
   @ApiOkResponse({ type: ReadAllResponse })
   readAll(@CurrentActor() actor: Actor): Promise<ReadAllResponse> {
     return this.notifications.markAllRead(actor);
@@ -64,7 +68,10 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'Mark one of your notifications read (404 for anyone else’s)' })
+  @ApiOperation({
+    operationId: 'markNotificationRead',
+    summary: 'Mark one of your notifications read (404 for anyone else’s)',
+  })
   @ApiOkResponse({ type: NotificationResponse })
   read(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<NotificationResponse> {
     return this.notifications.markRead(actor, id);

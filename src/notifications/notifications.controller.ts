@@ -21,7 +21,10 @@ export class NotificationPreferencesController {
 
   @Get('notification-preferences')
   @Authorize(Permission.AuthSelf)
-  @ApiOperation({ summary: 'How you want to be told: per kind, the channels you chose, and your language' })
+  @ApiOperation({
+    operationId: 'getNotificationPreferences',
+    summary: 'How you want to be told: per kind, the channels you chose, and your language',
+  })
   @ApiOkResponse({ type: NotificationPreferencesResponse })
   get(@CurrentActor() actor: Actor): Promise<NotificationPreferencesResponse> {
     return this.preferences.get(actor);
@@ -30,6 +33,7 @@ export class NotificationPreferencesController {
   @Put('notification-preferences')
   @Authorize(Permission.AuthSelf)
   @ApiOperation({
+    operationId: 'updateNotificationPreferences',
     summary: 'Choose your language and, per kind, in-app, immediate e-mail and daily digest',
     description: 'Kinds not listed keep their channels.',
   })
@@ -45,6 +49,7 @@ export class NotificationPreferencesController {
   @HttpCode(202)
   @Authorize(Permission.AuthSelf)
   @ApiOperation({
+    operationId: 'sendTestEmail',
     summary: 'Send yourself a test e-mail (in your language) to check that messages reach you',
     description: 'Queued and sent in the background; 409 EMAIL_DISABLED when no SMTP server is configured.',
   })

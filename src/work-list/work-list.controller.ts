@@ -14,6 +14,7 @@ export class WorkListController {
   @Get('tasks')
   @Authorize(Permission.AuthSelf)
   @ApiOperation({
+    operationId: 'listMyTasks',
     summary: 'What needs you or your agency now: referrals to answer, closures, identifications, visits, returnees',
     description:
       'Computed from current state, for the kinds of work your roles take on (`kinds`), over exactly the records each ' +

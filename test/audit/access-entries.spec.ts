@@ -69,7 +69,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
   let noticeId: string;
 
   beforeAll(async () => {
-    const deployment = await freshDeployment();
+    // Webhook subscriptions to a loopback address nothing listens on (deliveries fail and wait).
+    const deployment = await freshDeployment({ env: { WEBHOOK_ALLOW_LOOPBACK: 'true' } });
     t = deployment.t;
     who.admin = deployment.admin;
     who.anonymous = { name: 'anonymous', userId: null, roles: [], auth: {} };
@@ -180,6 +181,13 @@ describe('access entries name the ids asked for and returned, whatever the outco
       await t.http.post(`/cases/${owned.case}/follow-ups`).set(a).send({ fromDate: today(), agencyId: agencies.lead }),
       'follow-ups',
     ).body[0].id;
+    owned.webhook = ok(
+      await t.http
+        .post('/webhooks')
+        .set(a)
+        .send({ url: 'http://127.0.0.1:9/hook', eventTypes: ['return-notice.received'] }),
+      'webhook subscription',
+    ).body.id!;
     const notice = ok(
       await t.http
         .post('/return-notices')
@@ -198,6 +206,12 @@ describe('access entries name the ids asked for and returned, whatever the outco
     noticeId = notice.body.id!;
     owned.returnNotice = noticeId;
     owned.expectedArrival = notice.body.arrivals[0].id;
+    // The notice's event reaches the subscription's delivery log (a background job, so wait).
+    for (let i = 0; i < 600 && !owned.webhookDelivery; i++) {
+      const log = await t.http.get(`/webhooks/${owned.webhook}/deliveries`).set(a);
+      owned.webhookDelivery = log.body[0]?.id;
+      if (!owned.webhookDelivery) await new Promise((r) => setTimeout(r, 100));
+    }
     owned.tracingRequest = ok(
       await t.http.post('/tracing-requests').set(a).send(tracingRequestBody()),
       'tracing request',
@@ -280,6 +294,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'expected-arrivals': 'expectedArrival',
       'tracing-requests': 'tracingRequest',
       'case-transfers': 'caseTransfer',
+      webhooks: 'webhook',
+      deliveries: 'webhookDelivery',
     };
     return kinds[collection] ? owned[kinds[collection]] : undefined;
   };
@@ -364,6 +380,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'PATCH /facilities/{id}': { bedCapacity: 6 },
       'POST /facilities/{id}/admissions': { caseId: owned.case, admittedOn: today() },
       'POST /placements/{id}/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
+      'POST /webhooks': { url: 'http://127.0.0.1:9/other-hook', eventTypes: ['facility.capacity-low'] },
+      'PATCH /webhooks/{id}': { eventTypes: ['return-notice.received', 'referral.received'] },
       'POST /return-notices': {
         hostCountry: 'TH',
         hostAgency: 'MSDHS Thailand',

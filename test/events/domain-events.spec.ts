@@ -6,6 +6,8 @@ import type { DomainEvent } from '../../src/events/event-catalogue.js';
 import { EventConsumers } from '../../src/events/event-consumers.service.js';
 import { EventsService } from '../../src/events/events.service.js';
 import { setClock } from '../harness/clock.js';
+import { localToday } from '../harness/dates.js';
+import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 import { caseThroughApi, eventually, referThroughApi } from './events-fixtures.js';
@@ -160,6 +162,118 @@ describe('domain events: stated with their change, read by the agencies concerne
     );
     expect(expired.map((e) => e.subject.id)).toEqual([overdue]);
     expect(expired[0]!.payload).toMatchObject({ status: 'expired', urgency: 'emergency' });
+  });
+
+  it('states identification, closure, break-the-glass, follow-up and capacity events at their sites', async () => {
+    const g = given(t);
+    const police = await g.agency({
+      localType: 'police_anti_trafficking_unit',
+      provinceCode: 'LA-VT',
+      formalIdentificationAuthority: true,
+    });
+    const officer = await g.session(await g.user(police, ['identification_officer']));
+    // Opened forty days ago, so its first visit can be overdue.
+    const restore = setClock(t, (now) => new Date(now.getTime() - 40 * 86_400_000));
+    const id = await caseThroughApi(t, supervisor, supervisor).finally(restore);
+    const personId = (await t.http.get(`/cases/${id}`).set(supervisor.auth)).body.personId;
+    const types = async (query = '') => (await eventsOf(leadAdmin, query)).map((e) => e.type);
+
+    const screening = await t.http
+      .post('/screenings')
+      .set(supervisor.auth)
+      .send(screeningBody({ personId, answers: VICTIM_ANSWERS }));
+    expect(screening.status).toBe(201);
+    await t.http
+      .post(`/screenings/${screening.body.id}/link-case`)
+      .set(supervisor.auth)
+      .send({ caseId: id })
+      .expect(200);
+    await t.http
+      .post(`/screenings/${screening.body.id}/submit-for-identification`)
+      .set(supervisor.auth)
+      .send({ agencyId: police.id })
+      .expect(200);
+    const decided = await t.http
+      .post(`/screenings/${screening.body.id}/identification-decisions`)
+      .set(officer.auth)
+      .send({ status: 'ActualVictimOfTrafficking', decidedOn: localToday(), basis: 'Deceived recruitment, debt.' });
+    expect(decided.status).toBe(201);
+    const policeEvents = await eventsOf(await g.session(await g.user(police, ['agency_admin'])));
+    expect(policeEvents.map((e) => e.type)).toEqual(['identification.requested', 'identification.decided']);
+    expect(policeEvents[1]!.payload).toMatchObject({
+      screeningId: screening.body.id,
+      status: 'ActualVictimOfTrafficking',
+    });
+
+    // Break-the-glass by the police officer: the lead agency is told, with ids only.
+    const glass = await t.http
+      .post(`/cases/${id}/break-glass`)
+      .set(officer.auth)
+      .send({ reason: 'Urgent court hearing needs the case file now' });
+    expect(glass.status).toBe(201);
+    const [broken] = await eventsOf(leadAdmin, '?type=case.break-glass');
+    expect(broken).toMatchObject({ caseId: id, payload: { agencyId: police.id, userId: officer.user.id } });
+    expect(JSON.stringify(broken)).not.toContain('court hearing');
+
+    // A facility of two beds: one admission leaves one free (FACILITY_LOW_BEDS=2).
+    const facility = await t.http
+      .post('/facilities')
+      .set(leadAdmin.auth)
+      .send({
+        agencyId: lead.id,
+        code: 'EV-BEDS',
+        nameEn: 'Small dormitory',
+        kind: 'transit_centre',
+        provinceCode: 'LA-VT',
+        acceptsGenders: ['Feminine', 'Masculine'],
+        bedCapacity: 2,
+        services: ['transit_reception'],
+      });
+    expect(facility.status).toBe(201);
+    const admitted = await t.http
+      .post(`/facilities/${facility.body.id}/admissions`)
+      .set(supervisor.auth)
+      .send({ caseId: id, admittedOn: localToday() });
+    expect(admitted.status).toBe(201);
+    expect((await eventsOf(leadAdmin, '?type=facility.capacity-low'))[0]!.payload).toEqual({
+      facilityId: facility.body.id,
+      bedCapacity: 2,
+      freeBeds: 1,
+      threshold: 2,
+    });
+
+    // Follow-ups: a visit three days overdue and one weeks away; stated once however often the job runs.
+    const due = new Date(`${localToday()}T00:00:00Z`);
+    due.setUTCDate(due.getUTCDate() - 3);
+    const from = new Date(due);
+    from.setUTCMonth(from.getUTCMonth() - 1);
+    const scheduled = await t.http
+      .post(`/cases/${id}/follow-ups`)
+      .set(supervisor.auth)
+      .send({ fromDate: from.toISOString().slice(0, 10), months: [1, 3] });
+    expect(scheduled.status).toBe(201);
+    await t.app.get(EventsService).recordScheduled();
+    await t.app.get(EventsService).recordScheduled();
+    const overdue = await eventsOf(leadAdmin, '?type=follow-up.overdue');
+    expect(overdue.map((e) => e.payload.dueOn)).toEqual([due.toISOString().slice(0, 10)]);
+    expect(await types('?type=follow-up.due')).toEqual([]);
+
+    const current = await t.http.get(`/cases/${id}`).set(supervisor.auth);
+    const asked = await t.http
+      .post(`/cases/${id}/closure-request`)
+      .set(supervisor.auth)
+      .set('if-match', current.headers.etag)
+      .send({ reason: 'goals_achieved' });
+    expect(asked.status).toBe(200);
+    const closed = await t.http
+      .post(`/cases/${id}/close`)
+      .set(supervisor.auth)
+      .set('if-match', asked.headers.etag)
+      .send({ reason: 'goals_achieved' });
+    expect(closed.status).toBe(200);
+    const closure = await eventsOf(leadAdmin, '?type=case.closure-approved');
+    expect(closure.map((e) => e.payload)).toEqual([{ reason: 'goals_achieved', stage: 'closed' }]);
+    expect(await types('?type=case.closure-requested')).toEqual(['case.closure-requested']);
   });
 
   it('refuses the feed to roles without event.read', async () => {

@@ -470,7 +470,14 @@ describe('hostile input over every operation of openapi.json', () => {
         : route.includes('notes')
           ? ids.note
           : ids.consent;
-    return { id: byPrefix[first] ?? ids.case!, recordId: record!, version: '1', category: 'gender' };
+    return {
+      id: byPrefix[first] ?? ids.case!,
+      recordId: record!,
+      // A webhook delivery id: any well-formed id (a missing one answers 404 like any other).
+      deliveryId: ids.case!,
+      version: '1',
+      category: 'gender',
+    };
   }
 
   const errorCodes = new Set(Object.keys(ERROR_CATALOG));

@@ -35,6 +35,7 @@ export const ERROR_CATALOG = {
     title: "An answer names an indicator outside the screening's catalogue and profile",
   },
   NOT_IDENTIFICATION_AUTHORITY: { status: 422, title: 'Your agency cannot make this identification decision' },
+  WEBHOOK_URL_REFUSED: { status: 422, title: 'Webhooks go to https receivers on allowed public hosts only' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   EMAIL_DISABLED: { status: 409, title: 'This deployment sends no e-mail' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },

@@ -1966,6 +1966,270 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What needs you or your agency now: referrals to answer, closures, identifications, visits, returnees
+         * @description Open it first thing and whenever you return to your desk: every count links to the record to act on (the referral to answer, the case to close, the screening to decide, the visit to make, the notice to prepare for).
+         *
+         *     Computed from current state, for the kinds of work your roles take on (`kinds`), over exactly the records each kind's own list shows you. Counts are complete; each list shows at most 100 items. Ids, case numbers and codes only.
+         */
+        get: operations["listMyTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How you want to be told: per kind, the channels you chose, and your language
+         * @description See how you are told about each kind of event, and whether this deployment sends e-mail at all.
+         */
+        get: operations["getNotificationPreferences"];
+        /**
+         * Choose your language and, per kind, in-app, immediate e-mail and daily digest
+         * @description Choose per kind: in the application, an e-mail at once, or a line in the morning digest (or nothing), and the language of your e-mails. E-mails carry case numbers and actions, never a name.
+         *
+         *     Kinds not listed keep their channels.
+         */
+        put: operations["updateNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notification-preferences/test-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send yourself a test e-mail (in your language) to check that messages reach you
+         * @description After choosing e-mail: check that a message reaches your mailbox (look in spam too).
+         *
+         *     Queued and sent in the background; 409 EMAIL_DISABLED when no SMTP server is configured.
+         */
+        post: operations["sendTestEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications, newest first (cursor pagination; unread=true for the unread ones)
+         * @description What happened that concerns you (a referral received, a closure requested, someone broke the glass on your agency's case...), newest first; open the record from its ids. Case numbers and codes only.
+         */
+        get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live stream of your new notifications (Server-Sent Events)
+         * @description For front-ends that want pushes instead of polling. Not usable from this page: try it with curl -N and your token (see docs/notifications.md).
+         *
+         *     Each notification is an `event: notification` whose `id` is the notification id and whose `data` is the notification as GET /me/notifications returns it; comments (`: heartbeat`) keep the connection open. Send Last-Event-ID (or `after`) on reconnect to receive what you missed. The stream ends with `event: close` when your access token expires or the server shuts down: reconnect with a fresh token.
+         */
+        get: operations["streamMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark all your notifications read
+         * @description When you have gone through them all.
+         */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of your notifications read (404 for anyone else’s)
+         * @description When you have dealt with one.
+         */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's domain events, oldest first (catch up after downtime; webhooks push the same events)
+         * @description Page with `after` (the `next` of the previous page) to catch up, e.g. after your webhook receiver was down; drop events whose id you have already handled.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's webhook subscriptions
+         * @description Your agency’s endpoints and what each receives.
+         */
+        get: operations["listWebhookSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe a partner https endpoint to event types (the signing secret is shown once)
+         * @description Store the `secret` now: it is not shown again. Verify every delivery with it (docs/events.md). The endpoint must be https on an allowed host; internal addresses are refused.
+         */
+        post: operations["createWebhookSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook subscription
+         * @description Read one subscription (never its secret).
+         */
+        get: operations["getWebhookSubscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a subscription and its delivery log
+         * @description Stops deliveries at once; its delivery log goes with it.
+         */
+        delete: operations["deleteWebhookSubscription"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the endpoint, the event types, or pause (active: false)
+         * @description Change the endpoint or the event types; `active: false` pauses deliveries (pending ones go dead).
+         */
+        patch: operations["updateWebhookSubscription"];
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery log, newest first (status=dead: the dead-letter list)
+         * @description Why a receiver missed something: attempts, the last response code or error, times. `status=dead` lists deliveries given up after the retry window.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again (e.g. a dead letter), with a fresh retry window
+         * @description Once the receiver is fixed, send a dead (or any) delivery again; retries start afresh.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reference/provinces": {
         parameters: {
             query?: never;
@@ -2130,6 +2394,146 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReferralEventPayload: {
+            /** Format: uuid */
+            referralId: string;
+            /** Format: uuid */
+            fromAgencyId: string;
+            /** Format: uuid */
+            toAgencyId: string;
+            /**
+             * @description Referral purpose code
+             * @example shelter
+             */
+            purpose: string;
+            /** @enum {string} */
+            urgency: "emergency" | "high" | "normal" | "low";
+            /**
+             * @description Status after the event
+             * @example pending
+             */
+            status: string;
+            /**
+             * Format: date-time
+             * @description When the receiver must answer by
+             */
+            dueBy: string;
+        };
+        ClosureEventPayload: {
+            /**
+             * @description Closure reason code
+             * @example reintegrated
+             */
+            reason: string;
+            /**
+             * @description Case stage after the event
+             * @example closed
+             */
+            stage: string;
+        };
+        IdentificationRequestedPayload: {
+            /** Format: uuid */
+            screeningId: string;
+            /**
+             * Format: uuid
+             * @description The identification authority asked to decide
+             */
+            identificationAgencyId: string;
+        };
+        IdentificationDecidedPayload: {
+            /** Format: uuid */
+            screeningId: string;
+            /** Format: uuid */
+            decisionId: string;
+            /** @example PossibleVictimOfTrafficking */
+            status: string;
+            /** @description 1 for the first decision, more for a revision */
+            revision: number;
+        };
+        BreakGlassEventPayload: {
+            /** Format: uuid */
+            grantId: string;
+            /**
+             * Format: uuid
+             * @description The agency of the user who broke the glass
+             */
+            agencyId: string;
+            /**
+             * Format: uuid
+             * @description The user who broke the glass (an id, for the audit trail)
+             */
+            userId: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        FollowUpEventPayload: {
+            /** Format: uuid */
+            followUpId: string;
+            /**
+             * Format: uuid
+             * @description The agency that makes the visit
+             */
+            agencyId: string;
+            /**
+             * Format: date
+             * @example 2026-12-03
+             */
+            dueOn: string;
+        };
+        ReturnNoticeEventPayload: {
+            /** Format: uuid */
+            returnNoticeId: string;
+            /** @example TH */
+            hostCountry: string;
+            /** @example LA-TH-01 */
+            borderCrossingCode: string;
+            /** Format: date */
+            expectedOn: string;
+            peopleCount: number;
+            childrenCount: number;
+        };
+        CapacityLowPayload: {
+            /** Format: uuid */
+            facilityId: string;
+            bedCapacity: number;
+            freeBeds: number;
+            /** @description FACILITY_LOW_BEDS at the time */
+            threshold: number;
+        };
+        EventSubject: {
+            /** @example referral */
+            type: string;
+            /** Format: uuid */
+            id: string;
+        };
+        EventResponse: {
+            /**
+             * Format: uuid
+             * @description Stable id: receivers drop an event they have seen
+             */
+            id: string;
+            /** @enum {string} */
+            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The agencies the event concerns */
+            agencyIds: string[];
+            /** Format: uuid */
+            caseId: string | null;
+            /** @example VT-2026-000123 */
+            caseNumber: string | null;
+            subject: components["schemas"]["EventSubject"];
+            /** @description Fields by type: see docs/events.md */
+            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"];
+        };
+        EventPage: {
+            items: components["schemas"]["EventResponse"][];
+            /**
+             * Format: uuid
+             * @description Pass as `after` for the next page
+             */
+            next: string | null;
+        };
         FieldChangeResponse: {
             field: string;
             /** @description Personal fields are recorded as changed, without values */
@@ -4104,6 +4508,329 @@ export interface components {
              */
             reason: "outside_our_area" | "no_capacity" | "service_not_offered" | "person_not_reachable" | "other";
         };
+        WorkListCounts: {
+            /** @description Referrals to your agency waiting for its answer */
+            referralsToAnswer: number;
+            /** @description Of those, past their answer deadline */
+            referralsOverdue: number;
+            /** @description Emergency referrals among them */
+            referralsEmergency: number;
+            /** @description Closure requests on cases you see in full (supervisors) */
+            closuresToApprove: number;
+            /** @description Screenings submitted to your agency for an identification decision */
+            identificationsToDecide: number;
+            /** @description Your agency's scheduled visits past their date */
+            followUpsOverdue: number;
+            /** @description Your agency's scheduled visits due today and in the next six days */
+            followUpsDueThisWeek: number;
+            /** @description Pre-arrival notices to your agency with returnees still expected */
+            returneesExpected: number;
+        };
+        ReferralTask: {
+            /**
+             * Format: uuid
+             * @description The referral
+             */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @example VT-2026-000123 */
+            caseNumber: string;
+            /** Format: uuid */
+            fromAgencyId: string;
+            /** @example shelter */
+            purpose: string;
+            /** @example emergency */
+            urgency: string;
+            /**
+             * Format: date-time
+             * @description Answer by
+             */
+            dueBy: string;
+            overdue: boolean;
+        };
+        ClosureTask: {
+            /** Format: uuid */
+            caseId: string;
+            /** @example VT-2026-000123 */
+            caseNumber: string;
+            /** @example reintegrated */
+            reason: string | null;
+            /** Format: uuid */
+            requestedBy: string | null;
+            /** Format: date-time */
+            requestedAt: string | null;
+        };
+        IdentificationTask: {
+            /**
+             * Format: uuid
+             * @description The screening
+             */
+            id: string;
+            /** Format: uuid */
+            caseId: string | null;
+            caseNumber: string | null;
+            /**
+             * Format: uuid
+             * @description The screening agency
+             */
+            agencyId: string;
+            /** @example adult_labour */
+            profile: string;
+            /** @example PossibleVictimOfTrafficking */
+            suggestedOutcome: string;
+            /** Format: date-time */
+            conductedAt: string;
+        };
+        FollowUpTask: {
+            /**
+             * Format: uuid
+             * @description The follow-up visit
+             */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @example VT-2026-000123 */
+            caseNumber: string;
+            /** Format: date */
+            dueOn: string;
+            planMonth: number | null;
+            /** @description 0 unless overdue */
+            daysOverdue: number;
+        };
+        ReturneesExpectedTask: {
+            /**
+             * Format: uuid
+             * @description The pre-arrival notice
+             */
+            id: string;
+            /** @example TH */
+            hostCountry: string;
+            /** @example FRIENDSHIP_BRIDGE_1 */
+            borderCrossingCode: string;
+            /** Format: date */
+            expectedOn: string;
+            peopleCount: number;
+            childrenCount: number;
+            /** @description Arrivals on the notice not recorded yet */
+            arrivalsExpected: number;
+        };
+        WorkListResponse: {
+            /** Format: date-time */
+            generatedAt: string;
+            /**
+             * Format: date
+             * @description Today in the deployment's time zone
+             */
+            today: string;
+            /** @description The kinds of work your roles take on; the others are always empty */
+            kinds: ("referrals_to_answer" | "closures_to_approve" | "identifications_to_decide" | "follow_ups_overdue" | "follow_ups_due_this_week" | "returnees_expected")[];
+            counts: components["schemas"]["WorkListCounts"];
+            /** @description Emergencies first, then by due time (at most 100) */
+            referralsToAnswer: components["schemas"]["ReferralTask"][];
+            /** @description Oldest request first (at most 100) */
+            closuresToApprove: components["schemas"]["ClosureTask"][];
+            /** @description Oldest interview first (at most 100) */
+            identificationsToDecide: components["schemas"]["IdentificationTask"][];
+            /** @description Longest overdue first (at most 100) */
+            followUpsOverdue: components["schemas"]["FollowUpTask"][];
+            /** @description Soonest first (at most 100) */
+            followUpsDueThisWeek: components["schemas"]["FollowUpTask"][];
+            /** @description Soonest expected first (at most 100) */
+            returneesExpected: components["schemas"]["ReturneesExpectedTask"][];
+        };
+        KindChannels: {
+            /**
+             * @example referral_received
+             * @enum {string}
+             */
+            kind: "referral_received" | "referral_accepted" | "referral_declined" | "referral_withdrawn" | "referral_expiring" | "referral_expired" | "closure_requested" | "closure_approved" | "identification_requested" | "identification_decided" | "break_glass_used" | "follow_up_due" | "follow_up_overdue" | "return_notice_received" | "placement_capacity_low";
+            /**
+             * @description Empty: not told at all (the work list still shows the work)
+             * @example [
+             *       "in_app",
+             *       "email_immediate"
+             *     ]
+             */
+            channels: ("in_app" | "email_immediate" | "email_digest")[];
+        };
+        NotificationPreferencesResponse: {
+            /** @enum {string} */
+            language: "lo" | "en";
+            /** @description Every kind, with your channels (defaults until you choose) */
+            kinds: components["schemas"]["KindChannels"][];
+            /** @description Whether this deployment sends e-mail at all (an SMTP server is configured) */
+            emailEnabled: boolean;
+            /**
+             * Format: date-time
+             * @description Null until you first choose
+             */
+            updatedAt: string | null;
+        };
+        UpdateNotificationPreferencesRequest: {
+            /**
+             * @description Language of e-mails: Lao (lo) or English (en)
+             * @example lo
+             * @enum {string}
+             */
+            language: "lo" | "en";
+            /**
+             * @description The kinds to change; kinds not listed keep their current channels
+             * @example [
+             *       {
+             *         "kind": "referral_received",
+             *         "channels": [
+             *           "in_app",
+             *           "email_immediate"
+             *         ]
+             *       },
+             *       {
+             *         "kind": "follow_up_due",
+             *         "channels": [
+             *           "email_digest"
+             *         ]
+             *       }
+             *     ]
+             */
+            kinds: components["schemas"]["KindChannels"][];
+        };
+        EmailQueuedResponse: {
+            /**
+             * Format: uuid
+             * @description The queued message
+             */
+            id: string;
+            /** @example pending */
+            status: string;
+        };
+        NotificationSubject: {
+            /** @example referral */
+            type: string;
+            /** Format: uuid */
+            id: string;
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "referral_received" | "referral_accepted" | "referral_declined" | "referral_withdrawn" | "referral_expiring" | "referral_expired" | "closure_requested" | "closure_approved" | "identification_requested" | "identification_decided" | "break_glass_used" | "follow_up_due" | "follow_up_overdue" | "return_notice_received" | "placement_capacity_low";
+            /**
+             * Format: uuid
+             * @description The domain event (GET /events) it tells of
+             */
+            eventId: string;
+            /** @example referral.received */
+            eventType: string;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @example VT-2026-000123 */
+            caseNumber: string | null;
+            subject: components["schemas"]["NotificationSubject"];
+            /**
+             * @description Codes, dates and counts of the event (urgency, dueBy, reason...): never personal data
+             * @example {
+             *       "urgency": "emergency",
+             *       "purpose": "shelter",
+             *       "dueBy": "2026-12-02T09:00:00.000Z"
+             *     }
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        NotificationPage: {
+            items: components["schemas"]["NotificationResponse"][];
+            /** @description Pass as `cursor` for the next (older) page */
+            nextCursor: string | null;
+            /** @description Your unread notifications, in all */
+            unread: number;
+        };
+        ReadAllResponse: {
+            /** @description How many notifications were marked read */
+            marked: number;
+        };
+        CreateWebhookRequest: {
+            /** @example https://partner.example.org/ctcm/webhooks */
+            url: string;
+            /**
+             * @example [
+             *       "referral.received",
+             *       "case.break-glass"
+             *     ]
+             */
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+        };
+        CreatedWebhookResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agencyId: string;
+            url: string;
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            version: number;
+            /**
+             * @description Signing secret, shown this once: keep it to verify webhook-signature
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agencyId: string;
+            url: string;
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            version: number;
+        };
+        UpdateWebhookRequest: {
+            url?: string;
+            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+            active?: boolean;
+        };
+        DeliveryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            subscriptionId: string;
+            /**
+             * Format: uuid
+             * @description The event (and the webhook-id header)
+             */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "dead";
+            attempts: number;
+            lastStatusCode: number | null;
+            /**
+             * @description timeout, connection_failed, http_<code>
+             * @example http_500
+             */
+            lastError: string | null;
+            lastDurationMs: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            firstAttemptAt: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
         /** @description RFC 9457 problem details: the one error shape of the API */
         Problem: {
             /** @example urn:ctcm:problem:validation-failed */
@@ -4117,7 +4844,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "WEBHOOK_URL_REFUSED" | "RATE_LIMITED" | "EMAIL_DISABLED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             detail?: string;
             /** @description Echo of the x-request-id header; quote it to support */
             requestId: string;
@@ -4278,6 +5005,17 @@ export interface components {
     };
     pathItems: never;
 }
+export type ReferralEventPayload = components['schemas']['ReferralEventPayload'];
+export type ClosureEventPayload = components['schemas']['ClosureEventPayload'];
+export type IdentificationRequestedPayload = components['schemas']['IdentificationRequestedPayload'];
+export type IdentificationDecidedPayload = components['schemas']['IdentificationDecidedPayload'];
+export type BreakGlassEventPayload = components['schemas']['BreakGlassEventPayload'];
+export type FollowUpEventPayload = components['schemas']['FollowUpEventPayload'];
+export type ReturnNoticeEventPayload = components['schemas']['ReturnNoticeEventPayload'];
+export type CapacityLowPayload = components['schemas']['CapacityLowPayload'];
+export type EventSubject = components['schemas']['EventSubject'];
+export type EventResponse = components['schemas']['EventResponse'];
+export type EventPage = components['schemas']['EventPage'];
 export type FieldChangeResponse = components['schemas']['FieldChangeResponse'];
 export type AuditEventResponse = components['schemas']['AuditEventResponse'];
 export type AuditEventPage = components['schemas']['AuditEventPage'];
@@ -4417,6 +5155,26 @@ export type CaseTransferProfile = components['schemas']['CaseTransferProfile'];
 export type CaseTransferResponse = components['schemas']['CaseTransferResponse'];
 export type AcceptCaseTransfer = components['schemas']['AcceptCaseTransfer'];
 export type DeclineCaseTransfer = components['schemas']['DeclineCaseTransfer'];
+export type WorkListCounts = components['schemas']['WorkListCounts'];
+export type ReferralTask = components['schemas']['ReferralTask'];
+export type ClosureTask = components['schemas']['ClosureTask'];
+export type IdentificationTask = components['schemas']['IdentificationTask'];
+export type FollowUpTask = components['schemas']['FollowUpTask'];
+export type ReturneesExpectedTask = components['schemas']['ReturneesExpectedTask'];
+export type WorkListResponse = components['schemas']['WorkListResponse'];
+export type KindChannels = components['schemas']['KindChannels'];
+export type NotificationPreferencesResponse = components['schemas']['NotificationPreferencesResponse'];
+export type UpdateNotificationPreferencesRequest = components['schemas']['UpdateNotificationPreferencesRequest'];
+export type EmailQueuedResponse = components['schemas']['EmailQueuedResponse'];
+export type NotificationSubject = components['schemas']['NotificationSubject'];
+export type NotificationResponse = components['schemas']['NotificationResponse'];
+export type NotificationPage = components['schemas']['NotificationPage'];
+export type ReadAllResponse = components['schemas']['ReadAllResponse'];
+export type CreateWebhookRequest = components['schemas']['CreateWebhookRequest'];
+export type CreatedWebhookResponse = components['schemas']['CreatedWebhookResponse'];
+export type WebhookResponse = components['schemas']['WebhookResponse'];
+export type UpdateWebhookRequest = components['schemas']['UpdateWebhookRequest'];
+export type DeliveryResponse = components['schemas']['DeliveryResponse'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
@@ -9378,6 +10136,562 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMyTasks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationPreferencesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    sendTestEmail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailQueuedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description EMAIL_DISABLED */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMyNotifications: {
+        parameters: {
+            query?: {
+                /** @description Only the unread ones */
+                unread?: boolean;
+                /** @description Page size (default 50) */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    streamMyNotifications: {
+        parameters: {
+            query?: {
+                /** @description Send the notifications after this one first (the id of the last you received, e.g. after a reconnect); the Last-Event-ID header does the same. Without either, only new notifications are sent. */
+                after?: string;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of `notification` events */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description Events after this one (the last id of the previous page) */
+                after?: string;
+                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low";
+                /** @description Default: `100`. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhookSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description dead: the dead-letter list */
+                status?: "pending" | "delivered" | "dead";
+                /** @description Default: `100`. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
