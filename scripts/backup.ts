@@ -30,7 +30,7 @@ import { MIGRATIONS_TABLE } from '../src/database/data-source.js';
 import { embeddedMajorVersion, ensureDatabase, startEmbeddedCluster } from '../src/start-up/embedded-postgres.js';
 import type { PersonNames } from '../src/persons/dto/person.dto.js';
 import { PersonCodec } from '../src/persons/person.codec.js';
-import { restoreQueuePrivileges } from '../src/queue/queue-schema.js';
+import { restoreQueuePrivileges } from '../src/queue/queue.queries.js';
 
 export const MANIFEST_FORMAT = 'ctcm-backup/1';
 
