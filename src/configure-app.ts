@@ -109,7 +109,10 @@ export function configureApp(nestApp: INestApplication, config: AppConfig, logge
     app.use(
       '/docs',
       swaggerUi.serve,
-      swaggerUi.setup(document, { customSiteTitle: 'ctcm-api', swaggerOptions: { persistAuthorization: true } }),
+      swaggerUi.setup(document, {
+        customSiteTitle: 'ctcm-api',
+        swaggerOptions: { persistAuthorization: true, docExpansion: 'none' },
+      }),
     );
   }
 }

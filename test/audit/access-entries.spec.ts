@@ -212,6 +212,11 @@ describe('access entries name the ids asked for and returned, whatever the outco
       owned.webhookDelivery = log.body[0]?.id;
       if (!owned.webhookDelivery) await new Promise((r) => setTimeout(r, 100));
     }
+    // The same event reaches the staff's in-app notifications (a background consumer, so wait).
+    for (let i = 0; i < 600 && !owned.notification; i++) {
+      owned.notification = (await t.http.get('/me/notifications').set(a)).body.items?.[0]?.id;
+      if (!owned.notification) await new Promise((r) => setTimeout(r, 100));
+    }
     owned.tracingRequest = ok(
       await t.http.post('/tracing-requests').set(a).send(tracingRequestBody()),
       'tracing request',
@@ -296,6 +301,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'case-transfers': 'caseTransfer',
       webhooks: 'webhook',
       deliveries: 'webhookDelivery',
+      notifications: 'notification',
     };
     return kinds[collection] ? owned[kinds[collection]] : undefined;
   };

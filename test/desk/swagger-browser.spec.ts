@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { API_TAGS } from '../../src/api-docs/api-tags.js';
 import { deploy, type Deployment, startApi, type Api } from '../harness/spawned-api.js';
 import { ADMIN, createStaff, STAFF_PASSWORD } from './desk-setup.js';
 
@@ -57,6 +58,11 @@ describe('Swagger UI in a browser', () => {
     const step = { name: 'open /docs' };
     try {
       await page.goto(`${api.base}/docs`, { waitUntil: 'load' });
+      // Tags start collapsed (136 operations): the desk opens the one it needs, as the intro says.
+      // Every tag is on the page (with every operation expanded at once, Swagger UI showed
+      // none past 133 operations).
+      expect(await page.$$eval('.opblock-tag-section', (sections) => sections.length)).toBe(API_TAGS.length);
+      await openTag(page, 'sign-in');
       await page.waitForSelector('#operations-sign-in-signIn');
 
       step.name = 'sign in with POST /auth/login';
@@ -102,6 +108,7 @@ describe('Swagger UI in a browser', () => {
 
       step.name = 'reload: still authorised';
       await page.reload({ waitUntil: 'load' });
+      await openTag(page, 'sign-in');
       await page.waitForSelector('#operations-sign-in-getCurrentUser');
       await page.waitForSelector('.auth-wrapper .btn.authorize.locked');
       const me = await tryItOut(page, 'sign-in', 'getCurrentUser');
@@ -119,6 +126,13 @@ describe('Swagger UI in a browser', () => {
   }, 600_000);
 });
 
+/** Opens a tag's section unless it is open already. */
+async function openTag(page: Page, tag: string): Promise<void> {
+  const header = `#operations-tag-${tag}`;
+  await page.waitForSelector(header);
+  if ((await page.$eval(header, (h) => h.getAttribute('data-is-open'))) !== 'true') await page.click(header);
+}
+
 /** Expands an operation, presses "Try it out", replaces the body when given, executes and reads the answer. */
 async function tryItOut(
   page: Page,
@@ -127,6 +141,7 @@ async function tryItOut(
   body?: unknown,
 ): Promise<{ status: string; body: string; requestUrl: string }> {
   const op = `#operations-${tag}-${operationId}`;
+  await openTag(page, tag);
   await page.waitForSelector(op);
   if (!(await page.$(`${op}.is-open`))) await page.click(`${op} .opblock-summary-control`);
   await page.waitForSelector(`${op} .try-out__btn`);
