@@ -38,6 +38,9 @@ describe('transfer of the lead of a case', () => {
         birth: { precision: 'year', birthYear: 1999 },
         homeProvinceCode: 'LA-SV',
         address: { district: 'Xayphouthong', village: 'Ban Nongboua' },
+        // Distinct people who share a first word, birth year and province: a random suffix with
+        // fewer than two consonants has no phonetic key, and they would read as one person.
+        confirmNotDuplicate: true,
       });
     expect(person.status).toBe(201);
     const created = await d.t.http.post('/cases').set(vtcCaseworker.auth).send({ personId: person.body.id });

@@ -3,6 +3,9 @@ import { listRoutes, type RouteInfo } from '../../src/common/http/route-inventor
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
+/** Routes that answer a text/event-stream (GET /me/notifications/stream). */
+const STREAMS = new Set(['/me/notifications/stream']);
+
 const PLACEHOLDER_ID = '01a00000-0000-7000-8000-00000000abcd';
 const concretePath = (route: RouteInfo) =>
   route.path.replace(/\{[A-Za-z]+\}/g, (p) => (p === '{category}' ? 'gender' : PLACEHOLDER_ID));
@@ -24,6 +27,18 @@ describe('function-level access: every route × every role follows the role tabl
   const call = (route: RouteInfo, headers: Record<string, string>) => {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
     const req = t.http[method](concretePath(route)).set(headers);
+    // A live stream never ends: its opening answer is what the permission decides.
+    if (STREAMS.has(route.path))
+      return req.buffer(true).parse((res, done) => {
+        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+          (res as unknown as { destroy(): void }).destroy();
+          return done(null, {});
+        }
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text ? JSON.parse(text) : {}));
+      });
     return method === 'get' || method === 'delete' ? req : req.send({});
   };
 
