@@ -1,10 +1,10 @@
 import { PUBLIC_PERMISSIONS, type Permission, ROLES, ROLE_PERMISSIONS, type Role } from '../../src/auth/permissions.js';
 import { listRoutes, type RouteInfo } from '../../src/common/http/route-inventory.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
+import { eventStreamPaths } from '../harness/event-streams.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 
-/** Routes that answer a text/event-stream (GET /me/notifications/stream). */
-const STREAMS = new Set(['/me/notifications/stream']);
+const STREAMS = eventStreamPaths();
 
 const PLACEHOLDER_ID = '01a00000-0000-7000-8000-00000000abcd';
 const concretePath = (route: RouteInfo) =>
