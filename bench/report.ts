@@ -1,3 +1,4 @@
+import type { WebhookBenchResult } from './scenarios/webhooks.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
 import type { ProfileSummary } from './lib/profile.js';
@@ -67,6 +68,7 @@ export interface Results {
     'audit-export'?: ExportResult;
     'audit-verify'?: { direct?: VerifyResult; api?: VerifyResult };
     startup?: StartupResult;
+    webhooks?: WebhookBenchResult;
   };
   /** Time to /health/ready of the API started on the main benchmark database. */
   apiReadyMs?: number;
@@ -191,6 +193,23 @@ export function checkTargets(r: Results): TargetCheck[] {
       target: 'First start (embedded, no DATABASE_URL) ≤ 30 s',
       measured: `${fmt(st.firstStartMs / 1000, 2)} s`,
       pass: st.firstStartMs <= 30_000,
+    });
+  }
+  const hooks = s.webhooks;
+  if (hooks) {
+    const u = hooks.underLoad;
+    const b = hooks.burst;
+    out.push({
+      id: 'webhooks-latency',
+      target: 'Event to webhook delivery p95 ≤ 2 s while GET /cases/{id} runs at full load',
+      measured: `p95 ${fmt(u.latencyMs.p95)} ms (p50 ${fmt(u.latencyMs.p50)}, max ${fmt(u.latencyMs.max)}) over ${fmt(u.deliveries)} deliveries of ${fmt(u.events)} events; case read ${fmt(u.caseRead.rps)} req/s; ${u.undelivered} undelivered`,
+      pass: u.undelivered === 0 && u.latencyMs.p95 <= 2000,
+    });
+    out.push({
+      id: 'webhooks-burst',
+      target: `A burst of 10,000 events to ${b.subscribers} subscribers across two replicas, one killed with SIGKILL: zero loss`,
+      measured: `${fmt(b.events)} events, ${b.lost} lost, ${b.duplicates} duplicates (dropped by webhook-id); drained in ${fmt(b.drainSeconds, 1)} s = ${fmt(b.deliveriesPerS)} deliveries/s`,
+      pass: b.events >= 10_000 && b.lost === 0,
     });
   }
   return out;
@@ -319,6 +338,24 @@ export function markdown(r: Results): string {
       md += `| Start against the benchmark database (DATABASE_URL + owner URL: migration check, reference data upsert; ${fmt(r.data.main?.counts.cases)} cases, ${fmt(r.data.main?.counts.auditEntries)} audit entries) | ${fmt(r.apiReadyMs / 1000, 2)} |\n`;
   }
 
+  const hooks = s.webhooks;
+  if (hooks) {
+    const b = hooks.burst;
+    md += `\n## Webhooks (two replicas, receivers on loopback)\n\n`;
+    md += `| Measure | Value |\n|---|---:|\n`;
+    md += `| Under load: events / deliveries | ${fmt(hooks.underLoad.events)} / ${fmt(hooks.underLoad.deliveries)} |\n`;
+    md += `| Under load: delivery latency p50 / p95 / p99 / max ms | ${fmt(hooks.underLoad.latencyMs.p50)} / ${fmt(hooks.underLoad.latencyMs.p95)} / ${fmt(hooks.underLoad.latencyMs.p99)} / ${fmt(hooks.underLoad.latencyMs.max)} |\n`;
+    md += `| Under load: GET /cases/{id} req/s, p99 ms | ${fmt(hooks.underLoad.caseRead.rps)}, ${fmt(hooks.underLoad.caseRead.latencyMs.p99, 1)} |\n`;
+    md += `| Burst: events, created in s | ${fmt(b.events)}, ${fmt(b.createSeconds, 1)} |\n`;
+    md += `| Burst: replica B killed (SIGKILL) after events | ${fmt(b.killedAfterEvents)} |\n`;
+    md += `| Burst: create requests that failed and were retried | ${fmt(b.createFailures)} |\n`;
+    md += `| Burst: all delivered to ${b.subscribers} subscribers after s | ${fmt(b.drainSeconds, 1)} |\n`;
+    md += `| Burst: deliveries/s | ${fmt(b.deliveriesPerS)} |\n`;
+    md += `| Burst: delivery latency p50 / p95 / max ms | ${fmt(b.latencyMs.p50)} / ${fmt(b.latencyMs.p95)} / ${fmt(b.latencyMs.max)} |\n`;
+    md += `| Burst: lost / duplicates | ${b.lost} / ${b.duplicates} |\n`;
+    md += `| Burst: attempts to the 500 and the hanging receiver | ${fmt(b.failingAttempts)} |\n`;
+    for (const n of hooks.notes) md += `\nNote: ${n}\n`;
+  }
   md += `\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n`;
   for (const t of r.targets)
     md += `| ${t.target} | ${t.measured} | ${t.pass === null ? 'not measured' : t.pass ? '**PASS**' : '**FAIL**'} |\n`;

@@ -14,6 +14,7 @@ import { TokenMint } from './lib/auth.js';
 import { type BenchCluster, dropDatabase, prepareDatabase, startBenchCluster } from './lib/cluster.js';
 import type { LoadResult } from './lib/load.js';
 import type { ExportResult } from './scenarios.js';
+import { webhookDeliveries } from './scenarios/webhooks.js';
 import { type BenchOptions, parseOptions, type ScenarioId, wants } from './lib/options.js';
 import { waitForQuiet } from './lib/cpu.js';
 import { stopAll } from './lib/processes.js';
@@ -468,6 +469,16 @@ async function main(): Promise<number> {
       small.api = undefined;
       await small.owner.end();
       targets.splice(targets.indexOf(small), 1);
+    }
+
+    if (wants(o, 'webhooks')) {
+      const r = await attempt(
+        results,
+        'webhooks',
+        () => webhookDeliveries(ctx, main, samples, o.webhookEvents),
+        o.quietWait,
+      );
+      if (r) results.scenarios.webhooks = r;
     }
 
     if (wants(o, 'startup')) {

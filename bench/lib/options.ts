@@ -14,6 +14,7 @@ export const SCENARIOS = [
   'login',
   'case-read-under-login',
   'startup',
+  'webhooks',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
@@ -51,6 +52,8 @@ export interface BenchOptions {
   loginClients: number;
   keepTemp: boolean;
   apiLogDir?: string;
+  /** Events of the webhook burst. */
+  webhookEvents: number;
   /** Seconds to wait, before each scenario, for other processes to leave the machine idle. */
   quietWait: number;
 }
@@ -82,6 +85,7 @@ const HELP = `Usage: npm run bench -- [options]
   --auth-rate-limit N  AUTH_RATE_LIMIT_PER_MINUTE of the API (default 30, the production default)
   --login-clients N    client addresses logging in at the rate limit (default 20, one per agency)
   --api-log-dir DIR    write the API processes' output there (default: the temporary folder)
+  --webhook-events N   events of the webhook burst (default 10,000)
   --keep-temp          keep the temporary folder
   --quiet-wait S       before each scenario, wait up to S seconds for the machine to be idle (default 60; 0 = never)
 `;
@@ -126,6 +130,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
     loginClients: 20,
     keepTemp: false,
     quietWait: 60,
+    webhookEvents: 10_000,
   };
   let casesSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -219,6 +224,9 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
         break;
       case '--api-log-dir':
         o.apiLogDir = path.resolve(value() ?? '');
+        break;
+      case '--webhook-events':
+        o.webhookEvents = Math.max(10, Math.round(num(flag, value())));
         break;
       case '--keep-temp':
         o.keepTemp = true;
