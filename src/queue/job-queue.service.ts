@@ -40,6 +40,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly startHooks: (() => Promise<void>)[] = [];
   private runner?: Runner;
   private heartbeat?: NodeJS.Timeout;
+  private recovery?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -95,9 +96,6 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.queue.enabled) return;
-    this.every('queue.recover-dead-workers', RECOVER_EVERY_MS, () =>
-      this.tx.run((m) => unlockJobsOfDeadWorkers(m, DEAD_AFTER_SECONDS)),
-    );
     const events = new EventEmitter();
     events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => this.workerIds.add(worker.workerId));
     events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => this.workerIds.add(workerPool.id));
@@ -119,6 +117,15 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       );
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
+    // Every replica looks for dead workers on its own timer, not as a queued job: a replica killed
+    // while it held that job would otherwise leave nobody to unlock it (or anything else).
+    this.recovery = setInterval(() => {
+      this.recoverDeadWorkers().catch((err: unknown) =>
+        this.logger.warn({ errorType: (err as Error)?.name }, 'dead-worker recovery failed; will retry'),
+      );
+    }, RECOVER_EVERY_MS);
+    this.recovery.unref();
+    await this.recoverDeadWorkers();
     await this.tx.run((m) =>
       addJobs(
         m,
@@ -130,11 +137,17 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.recovery) clearInterval(this.recovery);
     const runner = this.runner;
     this.runner = undefined;
     if (!runner) return;
     await runner.stop().catch(() => undefined);
     await this.tx.run((m) => forgetWorkers(m, [...this.workerIds])).catch(() => undefined);
+  }
+
+  /** Unlocks the jobs and queues of workers silent for DEAD_AFTER_SECONDS; returns their ids. */
+  recoverDeadWorkers(): Promise<string[]> {
+    return this.tx.run((m) => unlockJobsOfDeadWorkers(m, DEAD_AFTER_SECONDS));
   }
 
   private beat(): Promise<void> {

@@ -6,7 +6,14 @@ export async function withDataSource<T>(
   fn: (ds: DataSource) => Promise<T>,
   applicationName = 'ctcm-migrator',
 ): Promise<T> {
-  const ds = createDataSource({ url, poolSize: 2, statementTimeoutMs: 600_000, applicationName });
+  // A one-off tool with nobody waiting on a request: a busy machine may take seconds to accept.
+  const ds = createDataSource({
+    url,
+    poolSize: 2,
+    statementTimeoutMs: 600_000,
+    connectTimeoutMs: 30_000,
+    applicationName,
+  });
   await ds.initialize();
   try {
     return await fn(ds);

@@ -4,8 +4,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { PasswordService } from '../../src/auth/password.service.js';
-import { uuidv7 } from '../../src/common/uuid.js';
 import { enableAppRoleLogin } from '../../src/start-up/database-bootstrap.js';
 import {
   type EmbeddedCluster,
@@ -15,6 +13,7 @@ import {
 } from '../../src/start-up/embedded-postgres.js';
 import { runPendingMigrations, withDataSource } from '../../src/start-up/migrator.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
+import { ADMIN, createStaff, STAFF_PASSWORD } from '../desk/desk-setup.js';
 import { ownListeningPort } from './listening-port.js';
 import { TEST_CLUSTER_ENV, type TestClusterInfo } from './test-cluster.js';
 
@@ -43,11 +42,18 @@ export async function deploy(): Promise<Deployment> {
   const start = () =>
     startEmbeddedCluster({ dir: path.join(dir, 'pg'), port: dbPort, superuserPassword, ephemeral: true });
   let cluster = await start();
-  await ensureDatabase(cluster.url('postgres'), 'ctcm');
   const ownerUrl = cluster.url('ctcm');
-  await runPendingMigrations(ownerUrl);
-  await withDataSource(ownerUrl, seedReferenceData);
-  await enableAppRoleLogin(ownerUrl, 'deploy-app');
+  try {
+    await ensureDatabase(cluster.url('postgres'), 'ctcm');
+    await runPendingMigrations(ownerUrl);
+    await withDataSource(ownerUrl, seedReferenceData);
+    await enableAppRoleLogin(ownerUrl, 'deploy-app');
+  } catch (err) {
+    // The caller gets no Deployment to close: a cluster left running would keep the jest worker alive.
+    await cluster.stop().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const appUrl = cluster.url('ctcm', 'ctcm_app', 'deploy-app');
   const env = {
     NODE_ENV: 'test',
@@ -66,6 +72,9 @@ export async function deploy(): Promise<Deployment> {
     AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    // Staff are created through the API by this administrator (seedStaff).
+    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
   };
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 2 });
   owner.on('error', () => undefined);
@@ -118,19 +127,17 @@ export async function startApi(d: Deployment, extraEnv: Record<string, string> =
       resolve(code);
     }),
   );
-  const port = await ownListeningPort(child, () => out);
-  const base = `http://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/health/ready`)).status === 200) break;
-    } catch {
-      // not ready yet
-    }
-    if (Date.now() - t0 > 120_000) throw new Error(`API did not become ready:\n${out}`);
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} before it was ready:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
+  let port: number;
+  try {
+    port = await ownListeningPort(child, () => out);
+    await untilReady(`http://127.0.0.1:${port}`, child, () => out);
+  } catch (err) {
+    // No Api reaches the caller to stop: a process left running would keep the jest worker alive.
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+    throw err;
   }
+  const base = `http://127.0.0.1:${port}`;
   return {
     port,
     base,
@@ -144,35 +151,41 @@ export async function startApi(d: Deployment, extraEnv: Record<string, string> =
   };
 }
 
-/** An agency and users created straight in the database; returns a login helper. */
+async function untilReady(base: string, child: ChildProcess, out: () => string): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).status === 200) return;
+    } catch {
+      // not ready yet
+    }
+    if (Date.now() - t0 > 120_000) throw new Error(`API did not become ready:\n${out()}`);
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode} before it was ready:\n${out()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * An agency and its staff, created as an administrator would through the API (the bootstrap
+ * administrator every deployment has); each user has chosen STAFF_PASSWORD.
+ */
 export async function seedStaff(
-  d: Deployment,
+  api: Api,
   roles: string[][],
 ): Promise<{ agencyId: string; users: { id: string; email: string }[] }> {
-  const agencyId = uuidv7();
-  await d.owner.query(
-    `INSERT INTO agency (id, code, name_en, htcds_org_type, local_type, province_code) VALUES ($1, $2, 'Deploy agency', 'NGO', 'shelter', 'LA-VT')`,
-    [agencyId, `D-${randomBytes(3).toString('hex').toUpperCase()}`],
+  const staff = await createStaff(
+    api.base,
+    { nameEn: 'Deploy agency', localType: 'shelter', htcdsOrgType: 'NGO', provinceCode: 'LA-VT' },
+    roles.map((r, i) => ({ name: `${r[0]!.replaceAll('_', '-')}-${i}`, roles: r })),
   );
-  const hash = await new PasswordService().hash('correct horse battery staple');
-  const users = [];
-  for (const r of roles) {
-    const id = uuidv7();
-    const email = `${r[0]}-${randomBytes(3).toString('hex')}@deploy.example`;
-    await d.owner.query(
-      `INSERT INTO app_user (id, agency_id, email, display_name, roles, password_hash) VALUES ($1, $2, $3, 'Deploy user', $4, $5)`,
-      [id, agencyId, email, r, hash],
-    );
-    users.push({ id, email });
-  }
-  return { agencyId, users };
+  return { agencyId: staff.agencyId, users: staff.users.map(({ id, email }) => ({ id, email })) };
 }
 
 export async function login(api: Api, email: string): Promise<Record<string, string>> {
   const res = await fetch(`${api.base}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'correct horse battery staple' }),
+    body: JSON.stringify({ email, password: STAFF_PASSWORD }),
   });
   const body = (await res.json()) as { accessToken: string };
   return { authorization: `Bearer ${body.accessToken}`, 'content-type': 'application/json' };

@@ -40,9 +40,9 @@ describe('backup and restore into a fresh cluster', () => {
   }, 60_000);
 
   it('restores a working API whose audit chain verifies and whose personal data decrypts, and refuses without the keys', async () => {
-    const staff = await seedStaff(d, [['caseworker', 'screener'], ['auditor']]);
-    const [worker, auditor] = staff.users;
     let api = await startApi(d);
+    const staff = await seedStaff(api, [['caseworker', 'screener'], ['auditor']]);
+    const [worker, auditor] = staff.users;
     let personId: string;
     let caseId: string;
     try {

@@ -1,5 +1,6 @@
 import { localToday } from '../harness/dates.js';
 import { CANARIES } from '../harness/canaries.js';
+import { STAFF_PASSWORD } from '../desk/desk-setup.js';
 import { call, deploy, type Deployment, login, seedStaff, startApi } from '../harness/spawned-api.js';
 
 describe('reliability of the production build on a real PostgreSQL server', () => {
@@ -13,7 +14,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
     // Fail fast is what is tested here: a one-second wait for a connection.
     const api = await startApi(d, { DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '3000' });
     try {
-      const staff = await seedStaff(d, [['caseworker', 'screener']]);
+      const staff = await seedStaff(api, [['caseworker', 'screener']]);
       const auth = await login(api, staff.users[0]!.email);
       const person = await call(api, 'POST', '/persons', auth, {
         names: { givenNameLatin: CANARIES.givenNameLatin, familyNameLatin: CANARIES.familyNameLatin },
@@ -52,8 +53,8 @@ describe('reliability of the production build on a real PostgreSQL server', () =
   }, 300_000);
 
   it('keeps every acknowledged write through a kill -9, none half-written, and the audit chain verifies', async () => {
-    const staff = await seedStaff(d, [['caseworker', 'screener'], ['auditor']]);
     let api = await startApi(d);
+    const staff = await seedStaff(api, [['caseworker', 'screener'], ['auditor']]);
     const auth = await login(api, staff.users[0]!.email);
     const personId = (
       await call(api, 'POST', '/persons', auth, { names: { givenNameLatin: 'Crash' }, gender: 'Masculine' })
@@ -110,7 +111,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
     const a = await startApi(d, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
     const b = await startApi(d, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
     try {
-      const staff = await seedStaff(d, [
+      const staff = await seedStaff(a, [
         ['caseworker', 'screener', 'case_supervisor', 'facility_officer', 'agency_admin'],
         ['auditor'],
         ['caseworker'],
@@ -136,7 +137,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
             'POST',
             '/auth/login',
             { 'content-type': 'application/json' },
-            { email: victim, password: 'correct horse battery staple' },
+            { email: victim, password: STAFF_PASSWORD },
           )
         ).status,
       ).toBe(429);
@@ -200,7 +201,7 @@ describe('reliability of the production build on a real PostgreSQL server', () =
       expect(admissions.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
 
       // Referral expiry runs on both: each overdue referral expires once.
-      const other = await seedStaff(d, [['caseworker']]);
+      const other = await seedStaff(a, [['caseworker']]);
       await call(a, 'POST', `/cases/${cases[5]!.body.id}/consents`, authA, {
         purposes: ['sharing_for_referral'],
         coveredAgencyIds: [other.agencyId],

@@ -33,7 +33,7 @@ describe('webhook deliveries across replicas', () => {
 
   /** An agency with an administrator and a caseworker, five receivers subscribed to its return notices. */
   async function agencyWithReceivers(api: Api, delayMs: number) {
-    const staff = await seedStaff(d, [['agency_admin'], ['caseworker']]);
+    const staff = await seedStaff(api, [['agency_admin'], ['caseworker']]);
     const admin = await login(api, staff.users[0]!.email);
     const caseworker = await login(api, staff.users[1]!.email);
     const mine: Receiver[] = [];
