@@ -22,6 +22,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ReferenceDataModule } from './reference-data/reference-data.module.js';
+import { I18nModule } from './i18n/i18n.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ReferenceDataModule,
+        I18nModule,
         AgenciesModule,
         UsersModule,
         CasesModule,

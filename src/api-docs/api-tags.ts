@@ -19,6 +19,7 @@ export const ApiTag = {
   MyWork: 'my work',
   EventsAndWebhooks: 'events and webhooks',
   ReferenceData: 'reference data',
+  Translations: 'translations',
   Health: 'health',
 } as const;
 
@@ -112,6 +113,13 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
   {
     name: ApiTag.ReferenceData,
     description: 'The code lists every form uses: provinces, countries, languages, border crossings and enumerations.',
+  },
+  {
+    name: ApiTag.Translations,
+    description:
+      'Lao for every label and message: a system administrator exports the texts with their verification state ' +
+      '(XLSX or CSV), a Lao speaker fills in and checks them, and the import applies the sheet (validated, audited). ' +
+      'Answers speak Lao when asked with Accept-Language: lo or ?lang=lo (docs/lao.md).',
   },
   { name: ApiTag.Health, description: 'Liveness and readiness for load balancers and orchestrators (no sign-in).' },
 ];

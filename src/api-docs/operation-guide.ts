@@ -569,6 +569,22 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   },
   listCodeLists: { tag: ApiTag.ReferenceData, description: 'Which enumerations exist.' },
   getCodeList: { tag: ApiTag.ReferenceData, description: 'The allowed values of one enumeration field.' },
+  listLabels: {
+    tag: ApiTag.ReferenceData,
+    description:
+      'Load once and cache: the English and Lao label of every enum value, country, indicator and heading a screen ' +
+      'shows, keyed by kind and code; mark Lao texts whose verification is `unverified`.',
+  },
+  exportTranslations: {
+    tag: ApiTag.Translations,
+    description: 'Hand the sheet to a Lao speaker; `?kind=` exports one kind, e.g. `indicator`.',
+  },
+  importTranslations: {
+    tag: ApiTag.Translations,
+    description:
+      'Upload the filled sheet. Nothing is applied when a row names an unknown text, empties a translation, holds ' +
+      'Thai script or changes the `{placeholders}`: the answer lists the rows to fix.',
+  },
 
   // health
   checkLiveness: {

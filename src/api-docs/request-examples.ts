@@ -391,4 +391,12 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     idsFrom: 'agencyId: your agency (GET /auth/me).',
   },
   updateUser: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
+  importTranslations: {
+    value: {
+      format: 'csv',
+      content:
+        'kind,key,english,lao,verification,source,placeholders\r\n' +
+        'code,exploitation-type.ForcedLabour,Forced labour,ການບັງຄັບອອກແຮງງານ,verified,ctcm-api team draft,\r\n',
+    },
+  },
 };

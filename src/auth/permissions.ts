@@ -6,6 +6,8 @@
 export enum Permission {
   HealthRead = 'health.read',
   ReferenceRead = 'reference.read',
+  TranslationExport = 'translation.export',
+  TranslationImport = 'translation.import',
   AuthLogin = 'auth.login',
   AuthSelf = 'auth.self',
 
@@ -120,6 +122,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.CataloguePublish,
     Permission.FacilityManage,
     Permission.ReportRead,
+    Permission.TranslationExport,
+    Permission.TranslationImport,
   ],
   agency_admin: [
     ...SELF,

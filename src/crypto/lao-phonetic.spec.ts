@@ -100,3 +100,43 @@ describe('Thai script meets Lao script and romanisations', () => {
     expect(normalisedWords('สมใจ  ดวงใจ')).toEqual(['สมใจ', 'ดวงใจ']);
   });
 });
+
+/**
+ * More real names of the region in the three scripts, chosen for what differs between them: Lao
+ * and Thai tone marks in different places (ພູມີ/พูมี, ເພັງ/เพ็ง), a vowel written before its
+ * consonant (ແພງ/แพง, ເພັງ/เพ็ง, ໄຊ/ไซ), sara am (ຄຳ/คำ) and a Thai silent final (จันทร์).
+ */
+describe('more name triples: tone marks and vowel order', () => {
+  it.each([
+    ['สีดา', 'ສີດາ', 'Sida'],
+    ['พูมี', 'ພູມີ', 'Phoumy'],
+    ['คำพอง', 'ຄຳພອງ', 'Khamphong'],
+    ['ทองดี', 'ທອງດີ', 'Thongdy'],
+    ['แสงจันทร์', 'ແສງຈັນ', 'Sengchanh'],
+    ['เพ็ง', 'ເພັງ', 'Pheng'],
+    ['แพง', 'ແພງ', 'Phaeng'],
+    ['ไซยะวง', 'ໄຊຍະວົງ', 'Xayavong'],
+    ['คำแสง', 'ຄຳແສງ', 'Khamsaeng'],
+    ['ทองสุก', 'ທອງສຸກ', 'Thongsouk'],
+    ['มะลิ', 'ມະລິ', 'Mali'],
+    ['นาง', 'ນາງ', 'Nang'],
+  ])('%s meets %s and %s', (thai, lao, latin) => {
+    expect(phoneticKeys(thai)).toEqual(phoneticKeys(lao));
+    expect(phoneticKeys(lao)).toEqual(phoneticKeys(latin));
+  });
+
+  it('reads a name the same with or without its tone marks, in both scripts', () => {
+    expect(phoneticKeys('ພູມີ')).toEqual(phoneticKeys('ພູມີ'.replace(/[\u0EC8-\u0ECB]/g, '')));
+    expect(phoneticKeys('ຄຳພ່ອງ')).toEqual(phoneticKeys('ຄຳພອງ'));
+    expect(phoneticKeys('เพ็ง')).toEqual(phoneticKeys('เพง'));
+    expect(phoneticKeys('ทองดี่')).toEqual(phoneticKeys('ทองดี'));
+  });
+
+  it.each([
+    ['ທອງດີ', 'ທອງສຸກ'],
+    ['แพง', 'เพ็ญ'],
+    ['Sida', 'Mali'],
+  ])('keeps %s and %s apart', (a, b) => {
+    expect(phoneticKeys(a)).not.toEqual(phoneticKeys(b));
+  });
+});

@@ -261,7 +261,8 @@ function thaiKey(word: string): string {
     }
     if (THAI_VOWEL_SIGN.test(ch)) {
       if (ch === 'ำ') out += 'M';
-      previous = 'vowel';
+      // Short ะ closes its syllable: the consonant after it starts the next (ไซยะวง = Xa-ya-vong).
+      previous = ch === 'ะ' ? 'final' : 'vowel';
       continue;
     }
     if (THAI_INITIAL[ch] === undefined) continue;

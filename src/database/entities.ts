@@ -37,6 +37,7 @@ import {
   LanguageEntity,
   ProvinceEntity,
 } from '../reference-data/reference-data.entities.js';
+import { TranslationEntity } from '../i18n/translation.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity, listed explicitly (no globs): the same list for the API, scripts and tests. */
@@ -80,4 +81,5 @@ export const ENTITIES = [
   TracingRequestEntity,
   TracingRequestNameIndexEntity,
   CaseTransferEntity,
+  TranslationEntity,
 ];

@@ -2,6 +2,8 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
+import type { Language } from '../i18n/messages.js';
+import { RequestLanguage } from '../i18n/request-language.decorator.js';
 import { CategoryParam } from './category.param.js';
 import {
   BorderCrossingResponse,
@@ -21,32 +23,32 @@ export class ReferenceDataController {
   @Authorize(Permission.ReferenceRead)
   @ApiOperation({ operationId: 'listProvinces', summary: 'Lao provinces and Vientiane Capital (ISO 3166-2:LA)' })
   @ApiOkResponse({ type: [ProvinceResponse] })
-  provinces(): Promise<ProvinceResponse[]> {
-    return this.referenceData.provinces();
+  provinces(@RequestLanguage() lang: Language): Promise<ProvinceResponse[]> {
+    return this.referenceData.provinces(lang);
   }
 
   @Get('countries')
   @Authorize(Permission.ReferenceRead)
   @ApiOperation({ operationId: 'listCountries', summary: 'Countries (ISO 3166-1)' })
   @ApiOkResponse({ type: [CountryResponse] })
-  countries(): Promise<CountryResponse[]> {
-    return this.referenceData.countries();
+  countries(@RequestLanguage() lang: Language): Promise<CountryResponse[]> {
+    return this.referenceData.countries(lang);
   }
 
   @Get('languages')
   @Authorize(Permission.ReferenceRead)
   @ApiOperation({ operationId: 'listLanguages', summary: 'Languages (ISO 639-2)' })
   @ApiOkResponse({ type: [LanguageResponse] })
-  languages(): Promise<LanguageResponse[]> {
-    return this.referenceData.languages();
+  languages(@RequestLanguage() lang: Language): Promise<LanguageResponse[]> {
+    return this.referenceData.languages(lang);
   }
 
   @Get('border-crossings')
   @Authorize(Permission.ReferenceRead)
   @ApiOperation({ operationId: 'listBorderCrossings', summary: 'Border crossings used for returns to Lao PDR' })
   @ApiOkResponse({ type: [BorderCrossingResponse] })
-  borderCrossings(): Promise<BorderCrossingResponse[]> {
-    return this.referenceData.borderCrossings();
+  borderCrossings(@RequestLanguage() lang: Language): Promise<BorderCrossingResponse[]> {
+    return this.referenceData.borderCrossings(lang);
   }
 
   @Get('code-lists')

@@ -1,4 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LocalizedTextResponse } from '../i18n/dto/translations.dto.js';
+
+/** The Lao text of a value with its verification state and source (src/i18n/, docs/lao.md). */
+const LAO_DOC = {
+  type: LocalizedTextResponse,
+  nullable: true,
+  description: 'The Lao label, whether a Lao speaker verified it, and its source; null while there is none',
+} as const;
 
 const VERIFICATION_DOC = {
   enum: ['verified', 'secondary', 'unverified'],
@@ -16,6 +24,7 @@ export class ProvinceResponse {
   @ApiProperty({ enum: ['prefecture', 'province'] }) kind!: string;
   @ApiProperty(VERIFICATION_DOC) nameLoVerification!: string;
   @ApiProperty(VERIFICATION_DOC) verification!: string;
+  @ApiProperty(LAO_DOC) lo!: LocalizedTextResponse | null;
 }
 
 export class CountryResponse {
@@ -23,12 +32,14 @@ export class CountryResponse {
   @ApiProperty({ example: 'THA' }) alpha3!: string;
   @ApiProperty({ example: 'Thailand' }) nameEn!: string;
   @ApiProperty({ type: String, nullable: true }) nameLo!: string | null;
+  @ApiProperty(LAO_DOC) lo!: LocalizedTextResponse | null;
 }
 
 export class LanguageResponse {
   @ApiProperty({ example: 'lao', description: 'ISO 639-2 code' }) code!: string;
   @ApiProperty({ type: String, nullable: true, example: 'lo' }) alpha2!: string | null;
   @ApiProperty({ example: 'Lao' }) nameEn!: string;
+  @ApiProperty(LAO_DOC) lo!: LocalizedTextResponse | null;
 }
 
 export class BorderCrossingResponse {
@@ -42,6 +53,7 @@ export class BorderCrossingResponse {
   @ApiProperty() usedForReturns!: boolean;
   @ApiProperty(VERIFICATION_DOC) verification!: string;
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty(LAO_DOC) lo!: LocalizedTextResponse | null;
 }
 
 export class CodeResponse {
@@ -50,11 +62,13 @@ export class CodeResponse {
   @ApiProperty({ type: String, nullable: true }) labelLo!: string | null;
   @ApiProperty(VERIFICATION_DOC) verification!: string;
   @ApiProperty({ example: 'HTCDS 2.0 vic_TypeOfExploitation' }) source!: string;
+  @ApiProperty(LAO_DOC) lo!: LocalizedTextResponse | null;
 }
 
 export class CodeListSummaryResponse {
   @ApiProperty({ example: 'exploitation-type' }) category!: string;
   @ApiProperty() description!: string;
+  @ApiProperty(LAO_DOC) lo!: LocalizedTextResponse | null;
 }
 
 export class CodeListResponse extends CodeListSummaryResponse {

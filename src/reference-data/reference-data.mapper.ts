@@ -6,6 +6,7 @@ import type {
   LanguageEntity,
   ProvinceEntity,
 } from './reference-data.entities.js';
+import type { LocalizedText } from '../i18n/labels.service.js';
 import type {
   BorderCrossingResponse,
   CodeListResponse,
@@ -16,35 +17,39 @@ import type {
   ProvinceResponse,
 } from './reference-data.dto.js';
 
-export const toProvinceResponse = (p: ProvinceEntity): ProvinceResponse => ({
+/** `lo`: the Lao label as stored in i18n_text (a draft or a translator's), which the older `*Lo` fields now echo. */
+export const toProvinceResponse = (p: ProvinceEntity, lo?: LocalizedText): ProvinceResponse => ({
   code: p.code,
   nationalCode: p.nationalCode,
   shortCode: p.shortCode,
   isoName: p.isoName,
   nameEn: p.nameEn,
-  nameLo: p.nameLo,
+  nameLo: lo?.text ?? p.nameLo,
   kind: p.kind,
-  nameLoVerification: p.nameLoVerification,
+  nameLoVerification: lo?.verification ?? p.nameLoVerification,
   verification: p.verification,
+  lo: lo ?? null,
 });
 
-export const toCountryResponse = (c: CountryEntity): CountryResponse => ({
+export const toCountryResponse = (c: CountryEntity, lo?: LocalizedText): CountryResponse => ({
   code: c.code,
   alpha3: c.alpha3,
   nameEn: c.nameEn,
-  nameLo: c.nameLo,
+  nameLo: lo?.text ?? c.nameLo,
+  lo: lo ?? null,
 });
 
-export const toLanguageResponse = (l: LanguageEntity): LanguageResponse => ({
+export const toLanguageResponse = (l: LanguageEntity, lo?: LocalizedText): LanguageResponse => ({
   code: l.code,
   alpha2: l.alpha2,
   nameEn: l.nameEn,
+  lo: lo ?? null,
 });
 
-export const toBorderCrossingResponse = (b: BorderCrossingEntity): BorderCrossingResponse => ({
+export const toBorderCrossingResponse = (b: BorderCrossingEntity, lo?: LocalizedText): BorderCrossingResponse => ({
   code: b.code,
   nameEn: b.nameEn,
-  nameLo: b.nameLo,
+  nameLo: lo?.text ?? b.nameLo,
   provinceCode: b.provinceCode,
   foreignCountry: b.foreignCountry,
   foreignLocality: b.foreignLocality,
@@ -52,22 +57,31 @@ export const toBorderCrossingResponse = (b: BorderCrossingEntity): BorderCrossin
   usedForReturns: b.usedForReturns,
   verification: b.verification,
   notes: b.notes,
+  lo: lo ?? null,
 });
 
-export const toCodeResponse = (c: CodeEntity): CodeResponse => ({
+export const toCodeResponse = (c: CodeEntity, lo?: LocalizedText): CodeResponse => ({
   code: c.code,
   labelEn: c.labelEn,
-  labelLo: c.labelLo,
+  labelLo: lo?.text ?? c.labelLo,
   verification: c.verification,
   source: c.source,
+  lo: lo ?? null,
 });
 
-export const toCodeListSummary = (l: CodeListEntity): CodeListSummaryResponse => ({
+export const toCodeListSummary = (l: CodeListEntity, lo?: LocalizedText): CodeListSummaryResponse => ({
   category: l.category,
   description: l.description,
+  lo: lo ?? null,
 });
 
-export const toCodeListResponse = (l: CodeListEntity, values: CodeEntity[]): CodeListResponse => ({
-  ...toCodeListSummary(l),
-  values: values.map(toCodeResponse),
+/** `valueLabels` are keyed `<category>.<code>`, as the `code` kind of labels is. */
+export const toCodeListResponse = (
+  l: CodeListEntity,
+  values: CodeEntity[],
+  lo: LocalizedText | undefined,
+  valueLabels: Map<string, LocalizedText>,
+): CodeListResponse => ({
+  ...toCodeListSummary(l, lo),
+  values: values.map((v) => toCodeResponse(v, valueLabels.get(`${l.category}.${v.code}`))),
 });

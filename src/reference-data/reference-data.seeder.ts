@@ -1,4 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { seedTranslations } from '../i18n/translation-seeder.js';
 import { seedIndicatorCatalogue } from '../screening/catalogue.service.js';
 import { BORDER_CROSSINGS } from './data/border-crossings.js';
 import { CODE_LISTS } from './data/code-lists.js';
@@ -61,4 +62,5 @@ export async function seedReferenceData(ds: DataSource): Promise<void> {
     ['category', 'code'],
   );
   await seedIndicatorCatalogue(ds);
+  await seedTranslations(ds);
 }

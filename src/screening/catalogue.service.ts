@@ -6,6 +6,7 @@ import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 import { findOneByUnique } from '../database/find-by-id.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { type Label, LabelsService, type LocalizedText } from '../i18n/labels.service.js';
 import { CATALOGUE_V1 } from './data/indicator-catalogue-v1.js';
 import type {
   CatalogueResponse,
@@ -23,16 +24,29 @@ import {
   nextCatalogueVersion,
 } from './screening.queries.js';
 
-const toIndicator = (i: ScreeningIndicatorEntity): IndicatorResponse => ({
-  code: i.code,
-  profile: i.profile,
-  dimension: i.dimension,
-  weight: i.weight,
-  textEn: i.textEn,
-  textLo: i.textLo,
-  source: i.source,
-  verification: i.verification,
-});
+/**
+ * `lo`: the indicator's Lao text from the labels (a draft or a translator's), when that label was
+ * written for this very English text; otherwise the Lao the catalogue itself was published with.
+ */
+const toIndicator = (i: ScreeningIndicatorEntity, label: Label | undefined): IndicatorResponse => {
+  const lo: LocalizedText | null =
+    label?.en === i.textEn && label.lo
+      ? label.lo
+      : i.textLo
+        ? { text: i.textLo, verification: 'unverified', source: i.source }
+        : null;
+  return {
+    code: i.code,
+    profile: i.profile,
+    dimension: i.dimension,
+    weight: i.weight,
+    textEn: i.textEn,
+    textLo: lo?.text ?? null,
+    source: i.source,
+    verification: i.verification,
+    lo,
+  };
+};
 
 /** Seeds catalogue version 1 on a database that has none; published versions are never edited. */
 export async function seedIndicatorCatalogue(ds: DataSource): Promise<void> {
@@ -56,6 +70,7 @@ export class CatalogueService {
   constructor(
     @Inject(TransactionService) private readonly tx: TransactionService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(LabelsService) private readonly labels: LabelsService,
   ) {}
 
   async list(): Promise<CatalogueSummaryResponse[]> {
@@ -104,6 +119,7 @@ export class CatalogueService {
   async get(version: number, profile?: string): Promise<CatalogueResponse> {
     const c = await this.byVersion(version);
     const indicators = await this.indicators(c.id, profile);
+    const indicatorLabels = new Map((await this.labels.labels('indicator')).map((l) => [l.key, l]));
     return {
       version: c.version,
       title: c.title,
@@ -111,7 +127,7 @@ export class CatalogueService {
       notes: c.notes,
       publishedAt: c.publishedAt.toISOString(),
       indicatorCount: indicators.length,
-      indicators: indicators.map(toIndicator),
+      indicators: indicators.map((i) => toIndicator(i, indicatorLabels.get(i.code))),
     };
   }
 

@@ -179,6 +179,7 @@ describe('request body examples in Swagger UI', () => {
     await send('updateAgency', admin, { id: newAgency.body.id as string });
     const newUser = await send('createUser', admin, {}, { ownAgency: vtc });
     await send('updateUser', admin, { id: newUser.body.id as string });
+    await send('importTranslations', admin);
     const facility = await send('createFacility', admin, {}, { ownAgency: vtc });
     await send(
       'updateFacility',

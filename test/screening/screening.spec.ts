@@ -209,7 +209,8 @@ describe('victim identification screening', () => {
           { indicatorCode: 'AL.D1.02', answer: 'yes' },
         ],
       });
-      const indicators = v1.body.indicators.map((i: Record<string, unknown>) =>
+      // `lo` (the Lao label with its state) is read-only: a published catalogue carries textLo only.
+      const indicators = v1.body.indicators.map(({ lo: _lo, ...i }: Record<string, unknown>) =>
         i.code === 'AL.D1.02'
           ? { ...i, weight: 'strong', verification: 'verified', textLo: null }
           : { ...i, textLo: null },

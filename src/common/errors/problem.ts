@@ -1,6 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { languageOf } from '../../i18n/request-language.js';
+import { localizeProblem } from '../../i18n/localize-problem.js';
 import { JsonBodyRejected } from '../http/json-body.js';
 import { DomainError, type FieldError } from './domain-error.js';
 import { ERROR_CATALOG, type ErrorCode } from './error-catalog.js';
@@ -235,5 +237,12 @@ export function sendProblem(res: Response, mapped: MappedError): void {
   // RFC 9110 §15.5.2: every 401 names how to authenticate.
   if (mapped.problem.status === 401 && !res.hasHeader('www-authenticate'))
     res.setHeader('www-authenticate', 'Bearer realm="ctcm-api"');
-  res.status(mapped.problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(mapped.problem));
+  // Title, detail and field messages in the reader's language (Accept-Language or ?lang=); the code never changes.
+  const lang = languageOf(res.req);
+  res.setHeader('content-language', lang);
+  res.vary('accept-language');
+  res
+    .status(mapped.problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(localizeProblem(mapped.problem, lang)));
 }

@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { ValidatorOptions } from 'class-validator';
 import { DomainError, type FieldError } from '../errors/domain-error.js';
+import { messageKey, rememberMessageKeys } from '../../i18n/localize-problem.js';
 import { CONTROL_CHARACTERS } from './json-body.js';
 import {
   isDto,
@@ -12,11 +13,21 @@ import {
   rulesOf,
 } from './input-rules.js';
 
+/** A field's messages, each remembered with its constraint so the problem can be told in Lao too. */
+function fieldError(field: string, constraints: Record<string, string>): FieldError {
+  const error = { field, messages: Object.values(constraints) };
+  rememberMessageKeys(
+    error,
+    Object.entries(constraints).map(([constraint, english]) => messageKey(constraint, english)),
+  );
+  return error;
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const isIndex = /^\d+$/.test(e.property);
     const field = parent ? (isIndex ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
-    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    const own = e.constraints ? [fieldError(field, e.constraints)] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -175,6 +186,11 @@ function withoutShapeFailures(errors: ValidationError[], failed: Set<string>, pa
  */
 export class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // `lang` chooses the language of the answer (src/i18n/), on every route: no query DTO declares it.
+    if (metadata.type === 'query' && isPlainObject(value) && 'lang' in value) {
+      const { lang: _lang, ...rest } = value;
+      value = rest;
+    }
     if (metadata.type === 'body' && value !== undefined && isDto(metadata.metatype) && !isPlainObject(value)) {
       throw new DomainError('VALIDATION_FAILED', 'The request body must be a JSON object', {
         errors: [{ field: '(body)', messages: ['the body must be a JSON object'] }],

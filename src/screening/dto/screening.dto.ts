@@ -1,4 +1,5 @@
 import { Multiline } from '../../common/http/input-rules.js';
+import { LocalizedTextResponse } from '../../i18n/dto/translations.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -367,6 +368,12 @@ export class IndicatorResponse {
   @ApiProperty({ type: String, nullable: true }) textLo!: string | null;
   @ApiProperty() source!: string;
   @ApiProperty({ enum: ['verified', 'secondary', 'unverified'] }) verification!: string;
+  @ApiProperty({
+    type: LocalizedTextResponse,
+    nullable: true,
+    description: 'The Lao text with its verification state (verified by a Lao speaker or not) and source',
+  })
+  lo!: LocalizedTextResponse | null;
 }
 
 export class CatalogueSummaryResponse {

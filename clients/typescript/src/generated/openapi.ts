@@ -2350,6 +2350,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reference/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every user-facing label in English and Lao, with the Lao text’s verification state and source
+         * @description Load once and cache: the English and Lao label of every enum value, country, indicator and heading a screen shows, keyed by kind and code; mark Lao texts whose verification is `unverified`.
+         */
+        get: operations["listLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/translations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every translatable text with its Lao translation and state, as XLSX or CSV for translators
+         * @description Hand the sheet to a Lao speaker; `?kind=` exports one kind, e.g. `indicator`.
+         */
+        get: operations["exportTranslations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/translations/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a translator’s sheet: validated all or nothing, each change audited with who imported it
+         * @description Upload the filled sheet. Nothing is applied when a row names an unknown text, empties a translation, holds Thai script or changes the `{placeholders}`: the answer lists the rows to fix.
+         */
+        post: operations["importTranslations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -2738,6 +2798,20 @@ export interface components {
                 [key: string]: "ok" | "failing";
             };
         };
+        LocalizedTextResponse: {
+            /** @example ການບັງຄັບອອກແຮງງານ */
+            text: string;
+            /**
+             * @description verified: checked by a Lao speaker (a translation import said so); unverified: a draft to be checked
+             * @enum {string}
+             */
+            verification: "verified" | "unverified";
+            /**
+             * @description Who wrote or checked the text
+             * @example ctcm-api team draft
+             */
+            source: string;
+        };
         ProvinceResponse: {
             /**
              * @description ISO 3166-2:LA code
@@ -2765,6 +2839,8 @@ export interface components {
              * @enum {string}
              */
             verification: "verified" | "secondary" | "unverified";
+            /** @description The Lao label, whether a Lao speaker verified it, and its source; null while there is none */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
         };
         CountryResponse: {
             /**
@@ -2777,6 +2853,8 @@ export interface components {
             /** @example Thailand */
             nameEn: string;
             nameLo: string | null;
+            /** @description The Lao label, whether a Lao speaker verified it, and its source; null while there is none */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
         };
         LanguageResponse: {
             /**
@@ -2788,6 +2866,8 @@ export interface components {
             alpha2: string | null;
             /** @example Lao */
             nameEn: string;
+            /** @description The Lao label, whether a Lao speaker verified it, and its source; null while there is none */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
         };
         BorderCrossingResponse: {
             code: string;
@@ -2807,11 +2887,15 @@ export interface components {
              */
             verification: "verified" | "secondary" | "unverified";
             notes: string | null;
+            /** @description The Lao label, whether a Lao speaker verified it, and its source; null while there is none */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
         };
         CodeListSummaryResponse: {
             /** @example exploitation-type */
             category: string;
             description: string;
+            /** @description The Lao label, whether a Lao speaker verified it, and its source; null while there is none */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
         };
         CodeResponse: {
             /** @example ForcedLabour */
@@ -2826,12 +2910,48 @@ export interface components {
             verification: "verified" | "secondary" | "unverified";
             /** @example HTCDS 2.0 vic_TypeOfExploitation */
             source: string;
+            /** @description The Lao label, whether a Lao speaker verified it, and its source; null while there is none */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
         };
         CodeListResponse: {
             /** @example exploitation-type */
             category: string;
             description: string;
+            /** @description The Lao label, whether a Lao speaker verified it, and its source; null while there is none */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
             values: components["schemas"]["CodeResponse"][];
+        };
+        LabelResponse: {
+            /**
+             * @example code
+             * @enum {string}
+             */
+            kind: "code-list" | "code" | "country" | "language" | "province" | "border-crossing" | "facility-kind" | "indicator" | "indicator-dimension" | "indicator-profile" | "indicator-weight" | "report-heading" | "message";
+            /**
+             * @description The stable code: `<category>.<code>` for code-list values, the ISO code, the indicator code, …
+             * @example exploitation-type.ForcedLabour
+             */
+            key: string;
+            /** @example Forced labour */
+            en: string;
+            /** @description Null while there is no Lao text yet */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
+        };
+        ImportTranslationsRequest: {
+            /** @enum {string} */
+            format: "xlsx" | "csv";
+            /** @description The sheet as exported (columns kind, key, english, lao, verification, …): CSV text, or the XLSX file in base64 */
+            content: string;
+        };
+        ImportTranslationsResponse: {
+            /** @description Rows read under the header */
+            rows: number;
+            /** @description Lao texts written (new text or new state) */
+            changed: number;
+            /** @description Of those, the ones now verified */
+            verified: number;
+            /** @description Rows identical to what is stored */
+            unchanged: number;
         };
         AgencyResponse: {
             /** Format: uuid */
@@ -3819,6 +3939,8 @@ export interface components {
             source: string;
             /** @enum {string} */
             verification: "verified" | "secondary" | "unverified";
+            /** @description The Lao text with its verification state (verified by a Lao speaker or not) and source */
+            lo: components["schemas"]["LocalizedTextResponse"] | null;
         };
         CatalogueResponse: {
             version: number;
@@ -5032,6 +5154,7 @@ export type PasswordChangedResponse = components['schemas']['PasswordChangedResp
 export type AgencySummary = components['schemas']['AgencySummary'];
 export type MeResponse = components['schemas']['MeResponse'];
 export type HealthResponse = components['schemas']['HealthResponse'];
+export type LocalizedTextResponse = components['schemas']['LocalizedTextResponse'];
 export type ProvinceResponse = components['schemas']['ProvinceResponse'];
 export type CountryResponse = components['schemas']['CountryResponse'];
 export type LanguageResponse = components['schemas']['LanguageResponse'];
@@ -5039,6 +5162,9 @@ export type BorderCrossingResponse = components['schemas']['BorderCrossingRespon
 export type CodeListSummaryResponse = components['schemas']['CodeListSummaryResponse'];
 export type CodeResponse = components['schemas']['CodeResponse'];
 export type CodeListResponse = components['schemas']['CodeListResponse'];
+export type LabelResponse = components['schemas']['LabelResponse'];
+export type ImportTranslationsRequest = components['schemas']['ImportTranslationsRequest'];
+export type ImportTranslationsResponse = components['schemas']['ImportTranslationsResponse'];
 export type AgencyResponse = components['schemas']['AgencyResponse'];
 export type CreateAgencyRequest = components['schemas']['CreateAgencyRequest'];
 export type UpdateAgencyRequest = components['schemas']['UpdateAgencyRequest'];
@@ -10869,6 +10995,113 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listLabels: {
+        parameters: {
+            query?: {
+                /** @description One kind of label; all kinds when absent */
+                kind?: "code-list" | "code" | "country" | "language" | "province" | "border-crossing" | "facility-kind" | "indicator" | "indicator-dimension" | "indicator-profile" | "indicator-weight" | "report-heading" | "message";
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportTranslations: {
+        parameters: {
+            query?: {
+                /** @description Default: `xlsx`. */
+                format?: "xlsx" | "csv";
+                /** @description One kind of text; every text when absent */
+                kind?: "code-list" | "code" | "country" | "language" | "province" | "border-crossing" | "facility-kind" | "indicator" | "indicator-dimension" | "indicator-profile" | "indicator-weight" | "report-heading" | "message";
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sheet: kind, key, english, lao, verification, source, placeholders */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    importTranslations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "format": "csv",
+                 *       "content": "kind,key,english,lao,verification,source,placeholders\r\ncode,exploitation-type.ForcedLabour,Forced labour,ການບັງຄັບອອກແຮງງານ,verified,ctcm-api team draft,\r\n"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ImportTranslationsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportTranslationsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };

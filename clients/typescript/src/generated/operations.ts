@@ -147,6 +147,9 @@ export const OPERATIONS: Readonly<Record<string, OperationTraits>> = {
   'GET /reference/border-crossings': { operationId: 'listBorderCrossings', ifMatch: false, idempotencyKey: false },
   'GET /reference/code-lists': { operationId: 'listCodeLists', ifMatch: false, idempotencyKey: false },
   'GET /reference/code-lists/{category}': { operationId: 'getCodeList', ifMatch: false, idempotencyKey: false },
+  'GET /reference/labels': { operationId: 'listLabels', ifMatch: false, idempotencyKey: false },
+  'GET /translations/export': { operationId: 'exportTranslations', ifMatch: false, idempotencyKey: false },
+  'POST /translations/imports': { operationId: 'importTranslations', ifMatch: false, idempotencyKey: true },
   'GET /health/live': { operationId: 'checkLiveness', ifMatch: false, idempotencyKey: false },
   'GET /health/ready': { operationId: 'checkReadiness', ifMatch: false, idempotencyKey: false },
 };
