@@ -429,6 +429,15 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   },
 
   // reports
+  listStatistics: {
+    tag: ApiTag.Reports,
+    description: 'What each statistic counts, on which date, and by which dimensions (docs/statistics.md).',
+  },
+  getStatistic: {
+    tag: ApiTag.Reports,
+    description:
+      'Analysts and system administrators see all agencies, other roles their own. Cells under the minimum cell size are withheld, with enough others that none can be recomputed from totals.',
+  },
   getUnmetNeedsReport: {
     tag: ApiTag.Reports,
     description: 'Plan services: where people could not be placed, and why.',

@@ -176,6 +176,31 @@ describe('disclosure control', () => {
     );
   });
 
+  it('property: a breakdown protected after its totals keeps their pattern and hides its own small cells', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(count, { minLength: 48, maxLength: 48 }), (values, pool) => {
+        const cols = values + 1;
+        const eqs = yearTableEquations(values, true);
+        const interior = new Map<number, number>();
+        for (let m = 0; m < 12; m++) for (let c = 0; c < values; c++) interior.set(m * cols + c, pool[m * 4 + c]!);
+        const counts = withTotals(interior, YEAR_PERIOD_ROWS * cols, eqs);
+        // The totals alone, as the API publishes them first.
+        const totals = Array.from({ length: YEAR_PERIOD_ROWS }, (_, r) => counts[r * cols + values]!);
+        const totalsProtected = protectTable(totals, yearTableEquations(0, true), 11).values;
+        const hidden = new Set<number>();
+        const shown = new Set<number>();
+        totalsProtected.forEach((v, r) => (v === null ? hidden : shown).add(r * cols + values));
+        const { values: published } = protectTable(counts, eqs, 11, { hidden, shown });
+        totalsProtected.forEach((v, r) => expect(published[r * cols + values]).toBe(v));
+        published.forEach((v) => expect(v === null || v === 0 || v >= 11).toBe(true));
+        const hiddenCells = published.flatMap((v, i) => (v === null ? [i] : []));
+        expect(peel(published, eqs).size).toBe(0);
+        expect(algebraicallyRecovered(hiddenCells, eqs)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('property: two overlapping queries read one canonical table, so their difference reveals nothing', () => {
     // A quarter and its months are both published from the same protected year table: the
     // attacker who subtracts the months from the quarter is the peeling attacker above.

@@ -43,12 +43,30 @@ export function assertMinCellSize(min: number): void {
     throw new CellSizeError(`the minimum cell size must be an integer of at least ${LOWEST_MIN_CELL_SIZE}`);
 }
 
-/** Suppresses small cells and enough others that none of them can be recovered from the rest. */
-export function protectTable(counts: readonly number[], equations: readonly Equation[], min: number): ProtectedTable {
+export interface LinkedCells {
+  /** Cells another published table already withholds (they stay withheld here). */
+  hidden?: ReadonlySet<number>;
+  /** Cells another published table already shows (never chosen as a complement here). */
+  shown?: ReadonlySet<number>;
+}
+
+/**
+ * Suppresses small cells and enough others that none of them can be recovered from the rest.
+ * `linked` carries the pattern of cells this table shares with one published before it (a
+ * breakdown's total column is the table of totals), so the two stay consistent.
+ */
+export function protectTable(
+  counts: readonly number[],
+  equations: readonly Equation[],
+  min: number,
+  linked: LinkedCells = {},
+): ProtectedTable {
   assertMinCellSize(min);
   for (const c of counts)
     if (!Number.isInteger(c) || c < 0) throw new RangeError('cell counts are non-negative integers');
-  const reasons: ProtectedTable['reasons'] = counts.map((c) => (c > 0 && c < min ? 'primary' : null));
+  const reasons: ProtectedTable['reasons'] = counts.map((c, i) =>
+    linked.hidden?.has(i) ? 'complementary' : c > 0 && c < min && !linked.shown?.has(i) ? 'primary' : null,
+  );
   const members = equations.map((e) => [...e.parts, e.total]);
   const isTotal = new Set(equations.map((e) => e.total));
   const suppress = (i: number) => (reasons[i] = 'complementary');
@@ -58,7 +76,7 @@ export function protectTable(counts: readonly number[], equations: readonly Equa
     let best: number | undefined;
     const rank = (i: number) => [counts[i]! > 0 ? 0 : 1, isTotal.has(i) ? 1 : 0, counts[i]!, i];
     for (const i of cells) {
-      if (reasons[i] !== null || except.has(i)) continue;
+      if (reasons[i] !== null || except.has(i) || linked.shown?.has(i)) continue;
       if (best === undefined || lexLess(rank(i), rank(best))) best = i;
     }
     return best;
@@ -103,7 +121,13 @@ export function protectTable(counts: readonly number[], equations: readonly Equa
       const anywhere = members.find(
         (cells) => cells.some((i) => reasons[i] !== null) && complementIn(cells, new Set()) !== undefined,
       );
-      if (!anywhere) break;
+      if (!anywhere) {
+        // Fails closed: withhold everything this table alone publishes.
+        counts.forEach((_, i) => {
+          if (!linked.shown?.has(i)) reasons[i] ??= 'complementary';
+        });
+        break;
+      }
       suppress(complementIn(anywhere, new Set())!);
     }
   }
@@ -201,13 +225,25 @@ export function twoWayEquations(rows: number, cols: number, additiveRows = true)
  * Period row index: months 0–11, quarters 12–15, year 16.
  */
 export const YEAR_PERIOD_ROWS = 17;
-export function yearTableEquations(valueCount: number, additiveValues: boolean): Equation[] {
+export function yearTableEquations(
+  valueCount: number,
+  additiveValues: boolean,
+  stock?: { quarterMonth: readonly (number | null)[]; yearQuarter: number | null },
+): Equation[] {
   const cols = valueCount + 1;
   const at = (row: number, c: number) => row * cols + c;
   const eqs: Equation[] = [];
   for (let row = 0; row < YEAR_PERIOD_ROWS && additiveValues && valueCount > 0; row++)
     eqs.push({ total: at(row, valueCount), parts: Array.from({ length: valueCount }, (_, c) => at(row, c)) });
   for (let c = 0; c < cols; c++) {
+    if (stock) {
+      // A stock's quarter or year is the stock of one month: the same count published twice.
+      stock.quarterMonth.forEach((m, q) => {
+        if (m !== null) eqs.push({ total: at(12 + q, c), parts: [at(m, c)] });
+      });
+      if (stock.yearQuarter !== null) eqs.push({ total: at(16, c), parts: [at(12 + stock.yearQuarter, c)] });
+      continue;
+    }
     for (let q = 0; q < 4; q++) eqs.push({ total: at(12 + q, c), parts: [0, 1, 2].map((m) => at(q * 3 + m, c)) });
     eqs.push({ total: at(16, c), parts: [12, 13, 14, 15].map((q) => at(q, c)) });
   }

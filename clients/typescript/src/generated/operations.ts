@@ -106,6 +106,8 @@ export const OPERATIONS: Readonly<Record<string, OperationTraits>> = {
   'POST /facilities/{id}/admissions': { operationId: 'admitToFacility', ifMatch: false, idempotencyKey: true },
   'POST /placements/{id}/discharge': { operationId: 'dischargePlacement', ifMatch: true, idempotencyKey: true },
   'GET /cases/{id}/placements': { operationId: 'listCasePlacements', ifMatch: false, idempotencyKey: false },
+  'GET /statistics': { operationId: 'listStatistics', ifMatch: false, idempotencyKey: false },
+  'GET /statistics/{measure}': { operationId: 'getStatistic', ifMatch: false, idempotencyKey: false },
   'GET /reports/unmet-needs': { operationId: 'getUnmetNeedsReport', ifMatch: false, idempotencyKey: false },
   'GET /audit/events': { operationId: 'listAuditEvents', ifMatch: false, idempotencyKey: false },
   'GET /audit/cases/{id}/access': { operationId: 'listCaseAccessEvents', ifMatch: false, idempotencyKey: false },

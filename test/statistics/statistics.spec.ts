@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { AgeBandRefresh } from '../../src/statistics/age-band-refresh.service.js';
+import { daysAhead, setClock } from '../harness/clock.js';
+import { type Actor, type Agency, Deployment, expectStatus } from '../journeys/journey-kit.js';
+
+/** Every count published anywhere in a statistics answer. */
+const publishedCounts = (body: { rows: { total: number | null; cells: { count: number | null }[] }[] }) =>
+  body.rows.flatMap((r) => [r.total, ...r.cells.map((c) => c.count)]).filter((v): v is number => v !== null);
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+describe('statistics: counts by period and dimension, scoped, with disclosure control', () => {
+  let d: Deployment;
+  let shelter: Agency;
+  let province: Agency;
+  let analyst: Actor;
+  let shelterSupervisor: Actor;
+  let provinceSupervisor: Actor;
+  let caseworker: Actor;
+  let thisMonth: string;
+
+  async function openCase(by: Actor, person: { gender: string; birthYear: number; province?: string }): Promise<void> {
+    const registered = await d.http
+      .post('/persons')
+      .set(by.auth)
+      .send({
+        names: {
+          givenNameLatin: `Stat${randomBytes(4).toString('hex')}`,
+          familyNameLatin: randomBytes(3).toString('hex'),
+        },
+        gender: person.gender,
+        birth: { precision: 'year', birthYear: person.birthYear },
+        homeProvinceCode: person.province ?? 'LA-VT',
+        confirmNotDuplicate: true,
+      });
+    expectStatus(registered, 201, 'register a person');
+    const opened = await d.http
+      .post('/cases')
+      .set(by.auth)
+      .send({ personId: registered.body.id, exploitationTypes: ['ForcedLabour'] });
+    expectStatus(opened, 201, 'open a case');
+  }
+
+  beforeAll(async () => {
+    d = await Deployment.fresh();
+    const nsc = await d.agency({
+      code: 'NSC-SEC',
+      nameEn: 'NSC secretariat',
+      htcdsOrgType: 'CentralGovernmentOrganisation',
+      localType: 'government_department',
+      provinceCode: 'LA-VT',
+    });
+    shelter = await d.agency({
+      code: 'STAT-SHELTER',
+      nameEn: 'Shelter',
+      htcdsOrgType: 'NGO',
+      localType: 'shelter',
+      provinceCode: 'LA-VT',
+    });
+    province = await d.agency({
+      code: 'STAT-PLSW',
+      nameEn: 'Provincial office',
+      htcdsOrgType: 'LocalGovernmentOrganisation',
+      localType: 'government_department',
+      provinceCode: 'LA-SV',
+    });
+    analyst = await d.staff(nsc, ['analyst']);
+    caseworker = await d.staff(shelter, ['caseworker']);
+    shelterSupervisor = await d.staff(shelter, ['case_supervisor']);
+    provinceSupervisor = await d.staff(province, ['case_supervisor']);
+    const provinceCaseworker = await d.staff(province, ['caseworker']);
+    const year = Number(d.today().slice(0, 4));
+    thisMonth = d.today().slice(0, 7);
+    // The shelter: 13 women of about 30, 8 men of about 30 and 3 boys of 16; the province: 2 men.
+    for (let i = 0; i < 13; i++) await openCase(caseworker, { gender: 'Feminine', birthYear: year - 30 });
+    for (let i = 0; i < 8; i++) await openCase(caseworker, { gender: 'Masculine', birthYear: year - 30 });
+    for (let i = 0; i < 3; i++) await openCase(caseworker, { gender: 'Masculine', birthYear: year - 16 });
+    for (let i = 0; i < 2; i++) await openCase(provinceCaseworker, { gender: 'Masculine', birthYear: year - 40 });
+  });
+  afterAll(() => d.close());
+
+  const stat = (actor: Actor, measure: string, query: Record<string, string | number>) =>
+    d.http.get(`/statistics/${measure}`).query(query).set(actor.auth);
+
+  it('gives an analyst every agency: cases of this month by sex', async () => {
+    const res = await stat(analyst, 'cases', { by: 'sex', from: thisMonth, to: thisMonth });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      measure: 'cases',
+      scope: 'national',
+      minCellSize: 11,
+      values: ['Feminine', 'Masculine'],
+    });
+    expect(res.body.rows).toEqual([
+      {
+        period: thisMonth,
+        total: 26,
+        cells: [
+          { value: 'Feminine', count: 13 },
+          { value: 'Masculine', count: 13 },
+        ],
+      },
+    ]);
+  });
+
+  it('gives a supervisor their own agency only; a small agency total is withheld', async () => {
+    const own = await stat(shelterSupervisor, 'cases', { from: thisMonth, to: thisMonth });
+    expect(own.body).toMatchObject({ scope: 'agency', rows: [{ period: thisMonth, total: 24, cells: [] }] });
+    const small = await stat(provinceSupervisor, 'cases', { by: 'sex', from: thisMonth, to: thisMonth });
+    expect(small.body.rows[0]).toEqual({
+      period: thisMonth,
+      total: null,
+      cells: [{ value: 'Masculine', count: null }],
+    });
+    expect((await stat(caseworker, 'cases', {})).status).toBe(403);
+  });
+
+  it('withholds a small age group and enough other cells that no margin gives it back', async () => {
+    const res = await stat(analyst, 'cases', { by: 'ageGroup', from: thisMonth, to: thisMonth });
+    expect(res.status).toBe(200);
+    const row = res.body.rows[0];
+    expect(row.total).toBe(26);
+    const byBand = Object.fromEntries(
+      row.cells.map((c: { value: string; count: number | null }) => [c.value, c.count]),
+    );
+    expect(byBand['9-17']).toBeNull();
+    // 3 children, 21 adults of 30 and 2 of 40: two more bands must go with the children's.
+    const withheld = row.cells.filter((c: { count: number | null }) => c.count === null);
+    expect(withheld.length).toBeGreaterThanOrEqual(2);
+    for (const body of [res.body]) {
+      expect(publishedCounts(body).every((n) => n === 0 || n >= 11)).toBe(true);
+      expect(JSON.stringify(body)).not.toMatch(UUID);
+    }
+  });
+
+  it('answers overlapping queries from one canonical table: shared periods have the same cells', async () => {
+    const year = thisMonth.slice(0, 4);
+    const narrow = await stat(analyst, 'cases', { by: 'ageGroup', period: 'quarter', from: thisMonth, to: thisMonth });
+    const wide = await stat(analyst, 'cases', { by: 'ageGroup', period: 'quarter', from: `${year}-01`, to: thisMonth });
+    const months = await stat(analyst, 'cases', { by: 'ageGroup', period: 'month', from: `${year}-01`, to: thisMonth });
+    const quarter = narrow.body.rows[0];
+    expect(wide.body.rows.find((r: { period: string }) => r.period === quarter.period)).toEqual(quarter);
+    // The months of the quarter never give back a cell the quarter withholds, nor the reverse.
+    const q = Number(quarter.period.slice(-1));
+    const monthRows = months.body.rows.filter(
+      (r: { period: string }) => Math.ceil(Number(r.period.slice(5, 7)) / 3) === q,
+    );
+    quarter.cells.forEach((cell: { value: string; count: number | null }, k: number) => {
+      const parts = monthRows.map((r: { cells: { count: number | null }[] }) => r.cells[k]!.count);
+      if (cell.count === null) expect(parts.filter((p: number | null) => p === null).length).not.toBe(0);
+      else if (parts.every((p: number | null) => p !== null))
+        expect(parts.reduce((s: number, p: number) => s + p, 0)).toBe(cell.count);
+      expect(cell.value).toBe(months.body.values[k]);
+    });
+    const years = await stat(analyst, 'cases', { period: 'year', from: `${year}-01`, to: thisMonth });
+    expect(years.body.rows).toEqual([{ period: year, total: 26, cells: [] }]);
+  });
+
+  it('answers every measure and dimension it lists, labels agencies by code and never returns an id', async () => {
+    const list = await d.http.get('/statistics').set(analyst.auth);
+    expect(list.status).toBe(200);
+    for (const m of list.body as { name: string; dimensions: string[] }[]) {
+      for (const by of [undefined, ...m.dimensions]) {
+        const res = await stat(analyst, m.name, by ? { by } : {});
+        expect([m.name, by, res.status]).toEqual([m.name, by, 200]);
+        expect(JSON.stringify(res.body)).not.toMatch(UUID);
+        expect(publishedCounts(res.body).every((n) => n === 0 || n >= 11)).toBe(true);
+      }
+    }
+    const byAgency = await stat(analyst, 'cases', { by: 'agency', from: thisMonth, to: thisMonth });
+    expect(byAgency.body.values).toEqual(expect.arrayContaining(['STAT-SHELTER', 'STAT-PLSW']));
+  });
+
+  it.each([
+    ['an unknown dimension', 'cases', { by: 'religion' }, 'by'],
+    ['a dimension of another measure', 'cases', { by: 'outcome' }, 'by'],
+    ['a period in the future', 'cases', { to: '2999-01' }, 'to'],
+    ['a reversed period', 'cases', { from: '2026-06', to: '2026-01' }, 'from'],
+    ['a malformed month', 'cases', { from: '2026-13' }, 'from'],
+    ['a period kind outside the list', 'cases', { period: 'week' }, 'period'],
+    ['a cell size below 5', 'cases', { minCellSize: 4 }, 'minCellSize'],
+    ['a cell size below the configured one', 'cases', { minCellSize: 5 }, 'minCellSize'],
+    ['an unknown measure', 'salaries', {}, 'measure'],
+  ])('refuses %s with a 400 problem', async (_what, measure, query, field) => {
+    const res = await stat(analyst, measure, query);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(res.body.errors)).toContain(field);
+  });
+
+  it('stores the age band at registration and moves it on as people grow older (the daily job)', async () => {
+    const year = Number(d.today().slice(0, 4));
+    const registered = await d.http
+      .post('/persons')
+      .set(caseworker.auth)
+      .send({
+        names: { givenNameLatin: `Band${randomBytes(4).toString('hex')}` },
+        gender: 'Feminine',
+        birth: { precision: 'year', birthYear: year - 17 },
+        confirmNotDuplicate: true,
+      });
+    expectStatus(registered, 201, 'register a girl of 17');
+    const band = async () =>
+      (await d.t.ownerQuery(`SELECT age_band FROM person WHERE id = $1`, [registered.body.id])).rows[0].age_band;
+    expect(await band()).toBe('9-17');
+    const restore = setClock(d.t, daysAhead(366));
+    try {
+      expect(await d.t.app.get(AgeBandRefresh).refreshAll()).toBeGreaterThanOrEqual(1);
+    } finally {
+      restore();
+    }
+    expect(await band()).toBe('18-20');
+  });
+});
