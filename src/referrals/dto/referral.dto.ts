@@ -130,4 +130,3 @@ export class FamilyAssessmentResponse {
   @ApiProperty({ type: String, nullable: true }) findings!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
-
