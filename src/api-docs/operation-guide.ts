@@ -438,6 +438,11 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description:
       'Analysts and system administrators see all agencies, other roles their own. Cells under the minimum cell size are withheld, with enough others that none can be recomputed from totals.',
   },
+  getMonthlyReport: {
+    tag: ApiTag.Reports,
+    description:
+      'Open it in a browser and print it. Numbers are those of GET /statistics for the same month; cells under 11 are withheld.',
+  },
   getUnmetNeedsReport: {
     tag: ApiTag.Reports,
     description: 'Plan services: where people could not be placed, and why.',

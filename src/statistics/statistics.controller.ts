@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
@@ -7,16 +8,22 @@ import { CurrentActor } from '../common/http/actor.decorator.js';
 import {
   MeasureParam,
   MeasureSummary,
+  MonthlyReportQuery,
   StatisticQuery,
   StatisticTable,
   UnmetNeedsQuery,
   UnmetNeedsReport,
 } from './dto/statistics.dto.js';
+import { renderMonthlyReportCsv, renderMonthlyReportHtml, type ReportLanguage } from './monthly-report.render.js';
+import { MonthlyReportService } from './monthly-report.service.js';
 import { StatisticsService } from './statistics.service.js';
 
 @Controller()
 export class StatisticsController {
-  constructor(@Inject(StatisticsService) private readonly statistics: StatisticsService) {}
+  constructor(
+    @Inject(StatisticsService) private readonly statistics: StatisticsService,
+    @Inject(MonthlyReportService) private readonly monthly: MonthlyReportService,
+  ) {}
 
   @Get('statistics')
   @Authorize(Permission.ReportRead)
@@ -53,5 +60,27 @@ export class StatisticsController {
   @ApiOkResponse({ type: UnmetNeedsReport })
   unmetNeeds(@Query() q: UnmetNeedsQuery): Promise<UnmetNeedsReport> {
     return this.statistics.unmetNeeds(q.from, q.to);
+  }
+
+  @Get('reports/monthly')
+  @Authorize(Permission.ReportRead)
+  @ApiOperation({
+    operationId: 'getMonthlyReport',
+    summary:
+      'The monthly report for the NSC and donors: printable HTML with charts, or its tables as CSV (Lao or English)',
+  })
+  @ApiProduces('text/html', 'text/csv')
+  @ApiOkResponse({ description: 'A printable HTML page with inline SVG charts, or the same tables as CSV' })
+  async monthlyReport(
+    @CurrentActor() actor: Actor,
+    @Query() q: MonthlyReportQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const report = await this.monthly.build(actor, q.month, (q.lang ?? 'en') as ReportLanguage);
+    const csv = q.format ? q.format === 'csv' : /\btext\/csv\b/.test(accept ?? '');
+    res.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'text/html; charset=utf-8');
+    if (csv) res.setHeader('content-disposition', `attachment; filename="monthly-report-${q.month}.csv"`);
+    return csv ? renderMonthlyReportCsv(report) : renderMonthlyReportHtml(report);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PersonsModule } from '../persons/persons.module.js';
 import { AgeBandRefresh } from './age-band-refresh.service.js';
+import { MonthlyReportService } from './monthly-report.service.js';
 import { StatisticsController } from './statistics.controller.js';
 import { StatisticsService } from './statistics.service.js';
 
@@ -8,7 +9,7 @@ import { StatisticsService } from './statistics.service.js';
 @Module({
   imports: [PersonsModule],
   controllers: [StatisticsController],
-  providers: [StatisticsService, AgeBandRefresh],
+  providers: [StatisticsService, MonthlyReportService, AgeBandRefresh],
   exports: [StatisticsService],
 })
 export class StatisticsModule {}

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import puppeteer from 'puppeteer-core';
 import { AgeBandRefresh } from '../../src/statistics/age-band-refresh.service.js';
+import { MonthlyReportService } from '../../src/statistics/monthly-report.service.js';
 import { daysAhead, setClock } from '../harness/clock.js';
 import { type Actor, type Agency, Deployment, expectStatus } from '../journeys/journey-kit.js';
 
@@ -211,5 +214,124 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
       restore();
     }
     expect(await band()).toBe('18-20');
+  });
+
+  describe('the monthly report', () => {
+    const report = (actor: Actor, query: Record<string, string>, accept?: string) => {
+      const req = d.http.get('/reports/monthly').query(query).set(actor.auth);
+      return accept ? req.set('accept', accept) : req;
+    };
+
+    it('is a printable HTML page with five inline SVG charts, in English or Lao', async () => {
+      const en = await report(analyst, { month: thisMonth, lang: 'en' });
+      expect(en.status).toBe(200);
+      expect(en.headers['content-type']).toMatch(/^text\/html/);
+      expect(en.text).toContain('<html lang="en">');
+      expect(en.text.match(/<svg class="chart"/g)).toHaveLength(5);
+      expect(en.text).not.toMatch(UUID);
+      expect(en.text).not.toMatch(/<script/i);
+      const lo = await report(analyst, { month: thisMonth, lang: 'lo' });
+      expect(lo.text).toContain('<html lang="lo">');
+      expect(lo.text).toContain('ລາຍງານປະຈຳເດືອນ');
+      expect(lo.text.match(/<svg class="chart"/g)).toHaveLength(5);
+    });
+
+    it('gives the same tables as CSV (format or Accept), with the numbers of the statistics API', async () => {
+      const csv = await report(analyst, { month: thisMonth, format: 'csv' });
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      const accepted = await report(analyst, { month: thisMonth }, 'text/csv');
+      expect(accepted.text.split('\r\n').slice(1)).toEqual(csv.text.split('\r\n').slice(1));
+      const lines = csv.text
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(','));
+      const fromCsv = (section: string) =>
+        lines.filter((l) => l[1] === section).map((l) => ({ label: l[2], count: l[3] === '' ? null : Number(l[3]) }));
+      const queries = MonthlyReportService.queriesFor(thisMonth, 11);
+      for (const [section, { measure, query }] of Object.entries(queries)) {
+        const api = await stat(analyst, measure, query as unknown as Record<string, string | number>);
+        expect(api.status).toBe(200);
+        const expected =
+          section === 'trend'
+            ? api.body.rows.map((r: { period: string; total: number | null }) => ({ label: r.period, count: r.total }))
+            : api.body.rows[0].cells.map((c: { value: string; count: number | null }) => ({
+                label: c.value,
+                count: c.count,
+              }));
+        expect([section, fromCsv(section)]).toEqual([section, expected]);
+      }
+      // This month's 26 cases: the trend's last point, and the province breakdown (all in LA-VT).
+      expect(fromCsv('trend').at(-1)).toEqual({ label: thisMonth, count: 26 });
+      expect(fromCsv('provinces')).toEqual([{ label: 'LA-VT', count: 26 }]);
+    });
+
+    it('refuses a language outside the list, a future month and a missing one with 400 problems', async () => {
+      const bad: Record<string, string>[] = [
+        { month: thisMonth, lang: 'fr' },
+        { month: '2999-01' },
+        {},
+        { month: thisMonth, format: 'pdf' },
+      ];
+      for (const query of bad) {
+        const res = await report(analyst, query);
+        expect([query, res.status]).toEqual([query, 400]);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+      }
+      expect((await report(caseworker, { month: thisMonth })).status).toBe(403);
+    });
+
+    it('renders in headless Chromium with its charts drawn', async () => {
+      const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+      if (!fs.existsSync(chromium))
+        throw new Error(`no Chromium at ${chromium}: apt-get install -y chromium or set CHROMIUM_PATH`);
+      const html = (await report(analyst, { month: thisMonth, lang: 'lo' })).text;
+      const browser = await puppeteer.launch({
+        executablePath: chromium,
+        headless: true,
+        args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+        protocolTimeout: 180_000,
+      });
+      try {
+        const page = await browser.newPage();
+        // Offline, as a printed page: nothing may be fetched.
+        await page.setRequestInterception(true);
+        page.on('request', (r) =>
+          r.url().startsWith('data:') || r.url() === 'about:blank' ? r.continue() : r.abort(),
+        );
+        await page.setContent(html, { waitUntil: 'load' });
+        const charts = await page.$$eval('svg.chart', (svgs) =>
+          svgs.map((s) => {
+            const box = s.getBoundingClientRect();
+            return {
+              key: s.getAttribute('data-chart'),
+              width: box.width,
+              height: box.height,
+              bars: s.querySelectorAll('rect.bar').length,
+            };
+          }),
+        );
+        expect(charts.map((c) => c.key)).toEqual([
+          'trend',
+          'provinces',
+          'exploitationTypes',
+          'unmetNeedsBySex',
+          'referralOutcomes',
+        ]);
+        for (const c of charts) {
+          expect(c.width).toBeGreaterThan(100);
+          expect(c.height).toBeGreaterThan(0);
+        }
+        expect(charts[0]!.bars).toBeGreaterThanOrEqual(1);
+        expect(charts[1]!.bars).toBe(1);
+        const pdf = await page.pdf({ format: 'A4' });
+        expect(pdf.length).toBeGreaterThan(1000);
+      } finally {
+        const proc = browser.process();
+        await browser.close().catch(() => undefined);
+        if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+      }
+    });
   });
 });

@@ -105,3 +105,19 @@ export class UnmetNeedsReport {
   @ApiProperty({ description: 'Cells with fewer people are suppressed' }) minCellSize!: number;
   @ApiProperty({ type: [UnmetNeedRow] }) rows!: UnmetNeedRow[];
 }
+
+export class MonthlyReportQuery {
+  @ApiProperty({ example: '2026-11', description: 'The month reported on (YYYY-MM), not in the future' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month, YYYY-MM' })
+  month!: string;
+
+  @ApiPropertyOptional({ enum: ['lo', 'en'], default: 'en' }) @IsOptional() @IsIn(['lo', 'en']) lang?: string;
+
+  @ApiPropertyOptional({
+    enum: ['html', 'csv'],
+    description: 'Default: text/csv when the Accept header asks for it, else html',
+  })
+  @IsOptional()
+  @IsIn(['html', 'csv'])
+  format?: string;
+}
