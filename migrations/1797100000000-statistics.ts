@@ -260,10 +260,65 @@ export class Statistics1797100000000 implements MigrationInterface {
         END IF;
       END
     $fn$`);
+    // The CTDC export's rows, already coarse and grouped: one row per distinct combination of the
+    // published columns with its number of cases (no id, no date finer than the year), for the
+    // cases whose active consent includes research use.
+    await queryRunner.query(`CREATE FUNCTION app_ctdc_export_classes(p_agency uuid)
+      RETURNS TABLE (year_of_registration text, gender text, age_broad text, majority_status text, citizenship text,
+                     country_of_exploitation text, is_forced_labour text, is_sexual_exploit text, is_other_exploit text,
+                     moc_debt_bondage text, moc_threats text, moc_physical_abuse text, moc_false_promises text,
+                     moc_restricts_movement text, moc_withholds_documents text, n integer)
+      LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+      BEGIN
+        IF p_agency IS NULL THEN
+          IF NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = app_current_user_id() AND u.active
+                           AND u.roles && ARRAY['analyst', 'system_admin']::text[]) THEN
+            RAISE EXCEPTION 'a national export needs a national role' USING ERRCODE = '42501';
+          END IF;
+        ELSIF p_agency IS DISTINCT FROM app_current_agency_id() THEN
+          RAISE EXCEPTION 'an export of another agency' USING ERRCODE = '42501';
+        END IF;
+        RETURN QUERY
+          WITH cases AS (
+            SELECT extract(year FROM c.opened_on)::int::text AS year_of_registration,
+                   CASE p.gender WHEN 'Feminine' THEN 'Female' WHEN 'Masculine' THEN 'Male'
+                     WHEN 'NonSpecifiedUnknown' THEN '-99' ELSE 'Trans/Transgender/NonConforming' END AS gender,
+                   coalesce(replace(p.age_band, '-', '--'), '-99') AS age_broad,
+                   CASE WHEN p.age_band IS NULL THEN '-99' WHEN p.age_band IN ('0-8', '9-17') THEN 'Minor' ELSE 'Adult' END AS majority_status,
+                   coalesce((SELECT min(x) FROM unnest(p.citizenships) x), '-99') AS citizenship,
+                   sc.countries, sc.means, c.exploitation_types AS types
+              FROM case_file c
+              JOIN person p ON p.id = c.person_id
+              LEFT JOIN LATERAL (
+                SELECT array_agg(DISTINCT x) FILTER (WHERE x IS NOT NULL) AS countries,
+                       (SELECT array_agg(DISTINCT y) FROM screening s2, unnest(s2.means_of_control) y WHERE s2.case_id = c.id) AS means
+                  FROM screening s LEFT JOIN LATERAL unnest(s.exploitation_countries) x ON true
+                 WHERE s.case_id = c.id) sc ON true
+             WHERE (p_agency IS NULL OR c.lead_agency_id = p_agency)
+               AND EXISTS (SELECT 1 FROM case_consent k WHERE k.case_id = c.id AND k.status = 'active'
+                             AND 'research_use' = ANY (k.purposes)))
+          SELECT x.year_of_registration, x.gender, x.age_broad, x.majority_status, x.citizenship,
+                 CASE WHEN cardinality(x.countries) = 1 THEN x.countries[1] ELSE '-99' END,
+                 CASE WHEN cardinality(x.types) = 0 THEN '-99' WHEN 'ForcedLabour' = ANY (x.types) THEN '1' ELSE '0' END,
+                 CASE WHEN cardinality(x.types) = 0 THEN '-99' WHEN 'SexualExploitation' = ANY (x.types) THEN '1' ELSE '0' END,
+                 CASE WHEN cardinality(x.types) = 0 THEN '-99'
+                      WHEN x.types <@ ARRAY['ForcedLabour', 'SexualExploitation'] THEN '0' ELSE '1' END,
+                 CASE WHEN x.means IS NULL THEN '-99' WHEN 'DebtBondage' = ANY (x.means) THEN '1' ELSE '0' END,
+                 CASE WHEN x.means IS NULL THEN '-99' WHEN 'Threats' = ANY (x.means) THEN '1' ELSE '0' END,
+                 CASE WHEN x.means IS NULL THEN '-99' WHEN 'PhysicalAbuse' = ANY (x.means) THEN '1' ELSE '0' END,
+                 CASE WHEN x.means IS NULL THEN '-99' WHEN 'FalsePromises' = ANY (x.means) THEN '1' ELSE '0' END,
+                 CASE WHEN x.means IS NULL THEN '-99' WHEN 'RestrictsMovement' = ANY (x.means) THEN '1' ELSE '0' END,
+                 CASE WHEN x.means IS NULL THEN '-99' WHEN 'WithholdsDocuments' = ANY (x.means) THEN '1' ELSE '0' END,
+                 count(*)::int
+            FROM cases x
+           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15;
+      END
+    $fn$`);
     for (const fn of [
       'app_person_births_after(uuid, integer)',
       'app_set_person_age_bands(jsonb)',
       'app_statistic_counts(text, text, uuid, date, date, text, date)',
+      'app_ctdc_export_classes(uuid)',
     ]) {
       await queryRunner.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await queryRunner.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ctcm_app`);
@@ -275,6 +330,7 @@ export class Statistics1797100000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP FUNCTION app_ctdc_export_classes(uuid)`);
     await queryRunner.query(`DROP FUNCTION app_statistic_counts(text, text, uuid, date, date, text, date)`);
     await queryRunner.query(`DROP FUNCTION app_statistic_stock(text, text, uuid, date, date, text, date)`);
     await queryRunner.query(`DROP FUNCTION app_set_person_age_bands(jsonb)`);

@@ -443,6 +443,11 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description:
       'Open it in a browser and print it. Numbers are those of GET /statistics for the same month; cells under 11 are withheld.',
   },
+  exportCtdcCases: {
+    tag: ApiTag.Reports,
+    description:
+      'For IOM CTDC and researchers: only cases whose active consent includes research use; every row shared by at least k others. Verify offline with `npm run audit:verify-export -- <file> --public-key <pem>`.',
+  },
   getUnmetNeedsReport: {
     tag: ApiTag.Reports,
     description: 'Plan services: where people could not be placed, and why.',

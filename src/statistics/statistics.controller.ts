@@ -6,6 +6,7 @@ import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
 import {
+  CtdcExportQuery,
   MeasureParam,
   MeasureSummary,
   MonthlyReportQuery,
@@ -15,6 +16,7 @@ import {
   UnmetNeedsReport,
 } from './dto/statistics.dto.js';
 import { renderMonthlyReportCsv, renderMonthlyReportHtml, type ReportLanguage } from './monthly-report.render.js';
+import { CtdcExportService } from './ctdc-export.service.js';
 import { MonthlyReportService } from './monthly-report.service.js';
 import { StatisticsService } from './statistics.service.js';
 
@@ -23,7 +25,20 @@ export class StatisticsController {
   constructor(
     @Inject(StatisticsService) private readonly statistics: StatisticsService,
     @Inject(MonthlyReportService) private readonly monthly: MonthlyReportService,
+    @Inject(CtdcExportService) private readonly ctdc: CtdcExportService,
   ) {}
+
+  @Get('statistics/exports/ctdc')
+  @Authorize(Permission.ReportRead)
+  @ApiOperation({
+    operationId: 'exportCtdcCases',
+    summary: 'De-identified case-level file in CTDC columns (k-anonymised, research consent only), CSV or XLSX, signed',
+  })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'The rows, then a signed manifest (CSV: last line; XLSX: the manifest sheet)' })
+  exportCtdc(@CurrentActor() actor: Actor, @Query() q: CtdcExportQuery, @Res() res: Response): Promise<void> {
+    return this.ctdc.export(actor, (q.format ?? 'csv') as 'csv' | 'xlsx', q.k, res);
+  }
 
   @Get('statistics')
   @Authorize(Permission.ReportRead)

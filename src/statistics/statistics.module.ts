@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PersonsModule } from '../persons/persons.module.js';
 import { AgeBandRefresh } from './age-band-refresh.service.js';
+import { CtdcExportService } from './ctdc-export.service.js';
 import { MonthlyReportService } from './monthly-report.service.js';
 import { StatisticsController } from './statistics.controller.js';
 import { StatisticsService } from './statistics.service.js';
@@ -9,7 +10,7 @@ import { StatisticsService } from './statistics.service.js';
 @Module({
   imports: [PersonsModule],
   controllers: [StatisticsController],
-  providers: [StatisticsService, MonthlyReportService, AgeBandRefresh],
+  providers: [StatisticsService, MonthlyReportService, CtdcExportService, AgeBandRefresh],
   exports: [StatisticsService],
 })
 export class StatisticsModule {}

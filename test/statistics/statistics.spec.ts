@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { AgeBandRefresh } from '../../src/statistics/age-band-refresh.service.js';
 import { MonthlyReportService } from '../../src/statistics/monthly-report.service.js';
@@ -22,7 +25,11 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
   let caseworker: Actor;
   let thisMonth: string;
 
-  async function openCase(by: Actor, person: { gender: string; birthYear: number; province?: string }): Promise<void> {
+  async function openCase(
+    by: Actor,
+    person: { gender: string; birthYear: number; province?: string },
+    consent?: string[],
+  ): Promise<void> {
     const registered = await d.http
       .post('/persons')
       .set(by.auth)
@@ -42,6 +49,15 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
       .set(by.auth)
       .send({ personId: registered.body.id, exploitationTypes: ['ForcedLabour'] });
     expectStatus(opened, 201, 'open a case');
+    if (consent)
+      expectStatus(
+        await d.http
+          .post(`/cases/${opened.body.id}/consents`)
+          .set(by.auth)
+          .send({ purposes: consent, coveredAgencyIds: [], givenBy: 'person', method: 'written', givenOn: d.today() }),
+        201,
+        'record consent',
+      );
   }
 
   beforeAll(async () => {
@@ -75,9 +91,12 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
     const year = Number(d.today().slice(0, 4));
     thisMonth = d.today().slice(0, 7);
     // The shelter: 13 women of about 30, 8 men of about 30 and 3 boys of 16; the province: 2 men.
-    for (let i = 0; i < 13; i++) await openCase(caseworker, { gender: 'Feminine', birthYear: year - 30 });
-    for (let i = 0; i < 8; i++) await openCase(caseworker, { gender: 'Masculine', birthYear: year - 30 });
-    for (let i = 0; i < 3; i++) await openCase(caseworker, { gender: 'Masculine', birthYear: year - 16 });
+    // Research use: the women and the boys agreed, the men did not.
+    const research = ['assistance', 'research_use'];
+    for (let i = 0; i < 13; i++) await openCase(caseworker, { gender: 'Feminine', birthYear: year - 30 }, research);
+    for (let i = 0; i < 8; i++)
+      await openCase(caseworker, { gender: 'Masculine', birthYear: year - 30 }, ['assistance']);
+    for (let i = 0; i < 3; i++) await openCase(caseworker, { gender: 'Masculine', birthYear: year - 16 }, research);
     for (let i = 0; i < 2; i++) await openCase(provinceCaseworker, { gender: 'Masculine', birthYear: year - 40 });
   });
   afterAll(() => d.close());
@@ -332,6 +351,91 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
         await browser.close().catch(() => undefined);
         if (proc && proc.exitCode === null) proc.kill('SIGKILL');
       }
+    });
+  });
+
+  describe('the de-identified CTDC export', () => {
+    let tmp: string;
+    let keyFile: string;
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ctdc-export-'));
+      const auditor = await d.staff(shelter, ['auditor']);
+      const key = await d.http.get('/audit/signing-key').set(auditor.auth);
+      expectStatus(key, 200, 'signing key');
+      keyFile = path.join(tmp, 'key.pem');
+      fs.writeFileSync(keyFile, key.body.publicKeyPem);
+    });
+    afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    const download = async (format: 'csv' | 'xlsx'): Promise<string> => {
+      const res = await d.http
+        .get('/statistics/exports/ctdc')
+        .query({ format })
+        .set(analyst.auth)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(res.status).toBe(200);
+      const file = path.join(tmp, `export.${format}`);
+      fs.writeFileSync(file, res.body as Buffer);
+      return file;
+    };
+    const verify = (file: string) =>
+      spawnSync(process.execPath, ['dist/scripts/verify-audit-export.js', file, '--public-key', keyFile], {
+        encoding: 'utf8',
+      });
+
+    it('holds only consenting cases in CTDC columns, every row shared by at least 11, with a signed manifest', async () => {
+      const file = await download('csv');
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+      expect(lines[0]).toBe(
+        'yearOfRegistration,Datasource,gender,ageBroad,majorityStatus,citizenship,CountryOfExploitation,isForcedLabour,isSexualExploit,isOtherExploit,meansOfControlDebtBondage,meansOfControlThreats,meansOfControlPhysicalAbuse,meansOfControlFalsePromises,meansOfControlRestrictsMovement,meansOfControlWithholdsDocuments',
+      );
+      const rows = lines.slice(1, -1);
+      const year = thisMonth.slice(0, 4);
+      // The 13 women (research consent); the 3 boys consented but are too few to publish; the men did not consent.
+      expect(rows).toEqual(
+        Array(13).fill(`${year},Case Management,Female,30--38,Adult,-99,-99,1,0,0,-99,-99,-99,-99,-99,-99`),
+      );
+      expect(fs.readFileSync(file, 'utf8')).not.toMatch(UUID);
+      const manifest = JSON.parse(lines.at(-1)!.slice('# manifest '.length));
+      expect(manifest).toMatchObject({ type: 'ctdc-export', k: 11, count: 13, suppressedRows: 3 });
+      const audited = (
+        await d.t.ownerQuery(
+          `SELECT details FROM audit_event WHERE route LIKE '%/statistics/exports/ctdc%' ORDER BY id DESC LIMIT 1`,
+        )
+      ).rows[0];
+      expect(audited.details.export).toMatchObject({
+        kind: 'ctdc',
+        format: 'csv',
+        count: 13,
+        contentSha256: manifest.contentSha256,
+      });
+
+      const run = verify(file);
+      expect([run.status, run.stderr]).toEqual([0, expect.any(String)]);
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, rows: 13, authenticated: true });
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(',Female,', ',Male,'));
+      expect(verify(file).status).toBe(1);
+    });
+
+    it('writes the same rows as XLSX, verifiable offline as well', async () => {
+      const file = await download('xlsx');
+      const run = verify(file);
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, rows: 13 });
+    });
+
+    it('refuses a k below 11 and a supervisor gets their own agency only', async () => {
+      const low = await d.http.get('/statistics/exports/ctdc').query({ k: 5 }).set(analyst.auth);
+      expect(low.status).toBe(400);
+      expect(low.body.code).toBe('VALIDATION_FAILED');
+      const other = await d.http.get('/statistics/exports/ctdc').set(provinceSupervisor.auth);
+      expect(other.status).toBe(200);
+      expect(other.text.trim().split('\n')).toHaveLength(2);
     });
   });
 });

@@ -121,3 +121,15 @@ export class MonthlyReportQuery {
   @IsIn(['html', 'csv'])
   format?: string;
 }
+
+export class CtdcExportQuery {
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'csv' }) @IsOptional() @IsIn(['csv', 'xlsx']) format?: string;
+
+  @ApiPropertyOptional({ minimum: 11, description: 'k of k-anonymity; never below 11 nor the configured minimum' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(11, { message: 'k must be at least 11' })
+  @Max(1000)
+  k?: number;
+}
