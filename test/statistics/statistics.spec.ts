@@ -54,7 +54,13 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
         await d.http
           .post(`/cases/${opened.body.id}/consents`)
           .set(by.auth)
-          .send({ purposes: consent, coveredAgencyIds: [], givenBy: 'person', method: 'written', givenOn: d.today() }),
+          .send({
+            purposes: consent,
+            coveredAgencyIds: [],
+            givenBy: Number(d.today().slice(0, 4)) - person.birthYear < 18 ? 'guardian' : 'person',
+            method: 'written',
+            givenOn: d.today(),
+          }),
         201,
         'record consent',
       );

@@ -1702,6 +1702,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/statistics/exports/ctdc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * De-identified case-level file in CTDC columns (k-anonymised, research consent only), CSV or XLSX, signed
+         * @description For IOM CTDC and researchers: only cases whose active consent includes research use; every row shared by at least k others. Verify offline with `npm run audit:verify-export -- <file> --public-key <pem>`.
+         */
+        get: operations["exportCtdcCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/unmet-needs": {
         parameters: {
             query?: never;
@@ -9628,6 +9648,38 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description A printable HTML page with inline SVG charts, or the same tables as CSV */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportCtdcCases: {
+        parameters: {
+            query?: {
+                /** @description Default: `csv`. */
+                format?: "csv" | "xlsx";
+                /** @description k of k-anonymity; never below 11 nor the configured minimum */
+                k?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows, then a signed manifest (CSV: last line; XLSX: the manifest sheet) */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

@@ -109,6 +109,7 @@ export const OPERATIONS: Readonly<Record<string, OperationTraits>> = {
   'GET /statistics': { operationId: 'listStatistics', ifMatch: false, idempotencyKey: false },
   'GET /statistics/{measure}': { operationId: 'getStatistic', ifMatch: false, idempotencyKey: false },
   'GET /reports/monthly': { operationId: 'getMonthlyReport', ifMatch: false, idempotencyKey: false },
+  'GET /statistics/exports/ctdc': { operationId: 'exportCtdcCases', ifMatch: false, idempotencyKey: false },
   'GET /reports/unmet-needs': { operationId: 'getUnmetNeedsReport', ifMatch: false, idempotencyKey: false },
   'GET /audit/events': { operationId: 'listAuditEvents', ifMatch: false, idempotencyKey: false },
   'GET /audit/cases/{id}/access': { operationId: 'listCaseAccessEvents', ifMatch: false, idempotencyKey: false },
