@@ -1,3 +1,4 @@
+import type { StatisticsResult } from './scenarios/statistics.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
 import type { ProfileSummary } from './lib/profile.js';
@@ -67,6 +68,7 @@ export interface Results {
     'audit-export'?: ExportResult;
     'audit-verify'?: { direct?: VerifyResult; api?: VerifyResult };
     startup?: StartupResult;
+    statistics?: StatisticsResult;
   };
   /** Time to /health/ready of the API started on the main benchmark database. */
   apiReadyMs?: number;
