@@ -12,7 +12,15 @@ export interface StatisticsResult {
   /** GET /reports/monthly (HTML) for this month, three times in a row. */
   monthlyReportMs: number[];
   /** GET /statistics/exports/ctdc as CSV, streamed. */
-  ctdcExport: { rows: number; seconds: number; rowsPerS: number; rssBeforeMiB: number; rssPeakMiB: number; rssGrowthMiB: number; status: number };
+  ctdcExport: {
+    rows: number;
+    seconds: number;
+    rowsPerS: number;
+    rssBeforeMiB: number;
+    rssPeakMiB: number;
+    rssGrowthMiB: number;
+    status: number;
+  };
 }
 
 /** The statistics a dashboard asks for, one dimension each (the cases measure does most work). */
