@@ -16,6 +16,7 @@ import { PROVINCES } from '../src/reference-data/data/provinces.js';
 import { REFERRAL_PURPOSES } from '../src/referrals/referral-rules.js';
 import { CATALOGUE_V1 } from '../src/screening/data/indicator-catalogue-v1.js';
 import { SUGGESTED_OUTCOMES } from '../src/screening/dto/screening.dto.js';
+import { ageBandOf } from '../src/statistics/age-bands.js';
 import { generateAuditTrail, type AuditLayout } from './audit-data.js';
 import type { BenchKeys } from './lib/cluster.js';
 import { log, pick, rng, timed, weighted } from './lib/util.js';
@@ -277,7 +278,7 @@ async function insertPeopleCasesScreenings(
 
   const build = (from: number, to: number): Batch => {
     const b: Batch = {
-      persons: [[], [], [], [], [], [], [], [], []],
+      persons: [[], [], [], [], [], [], [], [], [], []],
       nameIndex: [[], [], []],
       cases: [[], [], [], [], [], [], [], [], [], [], [], [], [], [], []],
       screenings: [[], [], [], [], [], [], [], [], [], [], [], [], []],
@@ -314,6 +315,8 @@ async function insertPeopleCasesScreenings(
       p[6]!.push(enc.birthEnc);
       p[7]!.push(enc.birthYearBidx);
       p[8]!.push(createdAt.toISOString());
+      // The clear age band the API sets at registration (src/statistics/age-bands.ts).
+      p[9]!.push(ageBandOf(thisYear - birthYear));
       for (const idx of codec.nameIndexes(names)) {
         b.nameIndex[0]!.push(id);
         b.nameIndex[1]!.push(idx.kind);
@@ -400,10 +403,10 @@ async function insertPeopleCasesScreenings(
 
   const write = async (b: Batch) => {
     await c.query(
-      `INSERT INTO person (id, owner_agency_id, created_by, gender, citizenships, languages, home_province_code, names_enc, birth_enc, birth_year_bidx, created_at, updated_at)
-       SELECT id, owner, created_by, gender, '{LA}', '{lao}', province, names_enc, birth_enc, bidx, created_at, created_at
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bytea[], $7::bytea[], $8::bytea[], $9::timestamptz[])
-           AS p(id, owner, created_by, gender, province, names_enc, birth_enc, bidx, created_at)`,
+      `INSERT INTO person (id, owner_agency_id, created_by, gender, citizenships, languages, home_province_code, names_enc, birth_enc, birth_year_bidx, created_at, updated_at, age_band)
+       SELECT id, owner, created_by, gender, '{LA}', '{lao}', province, names_enc, birth_enc, bidx, created_at, created_at, age_band
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bytea[], $7::bytea[], $8::bytea[], $9::timestamptz[], $10::text[])
+           AS p(id, owner, created_by, gender, province, names_enc, birth_enc, bidx, created_at, age_band)`,
       b.persons,
     );
     await c.query(
@@ -480,7 +483,9 @@ async function insertCaseRecords(c: pg.Client, actors: Actors): Promise<Record<s
   await run(
     'consents',
     `INSERT INTO case_consent (id, case_id, version, purposes, covered_agency_ids, given_by, method, given_on, language, recorded_by, status, created_at)
-    SELECT gen_random_uuid(), c.id, 1, '{assistance,sharing_for_referral,follow_up_contact}', $1::uuid[], 'person', 'written', c.opened_on, 'lao', c.created_by, 'active', c.created_at
+    SELECT gen_random_uuid(), c.id, 1,
+           CASE WHEN random() < 0.6 THEN '{assistance,sharing_for_referral,follow_up_contact,research_use}'::text[]
+                ELSE '{assistance,sharing_for_referral,follow_up_contact}'::text[] END, $1::uuid[], 'person', 'written', c.opened_on, 'lao', c.created_by, 'active', c.created_at
       FROM case_file c WHERE c.stage NOT IN ('intake', 'screening')`,
     [agencyIds],
   );

@@ -1,4 +1,5 @@
 import type { WebhookBenchResult } from './scenarios/webhooks.js';
+import type { StatisticsResult } from './scenarios/statistics.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
 import type { ProfileSummary } from './lib/profile.js';
@@ -69,6 +70,7 @@ export interface Results {
     'audit-verify'?: { direct?: VerifyResult; api?: VerifyResult };
     startup?: StartupResult;
     webhooks?: WebhookBenchResult;
+    statistics?: StatisticsResult;
   };
   /** Time to /health/ready of the API started on the main benchmark database. */
   apiReadyMs?: number;

@@ -15,6 +15,7 @@ import { type BenchCluster, dropDatabase, prepareDatabase, startBenchCluster } f
 import type { LoadResult } from './lib/load.js';
 import type { ExportResult } from './scenarios.js';
 import { webhookDeliveries } from './scenarios/webhooks.js';
+import { statistics } from './scenarios/statistics.js';
 import { type BenchOptions, parseOptions, type ScenarioId, wants } from './lib/options.js';
 import { waitForQuiet } from './lib/cpu.js';
 import { stopAll } from './lib/processes.js';
@@ -335,6 +336,7 @@ async function main(): Promise<number> {
       'case-read-under-login',
       'audit-export',
       'audit-verify',
+      'statistics',
     ];
     if (apiScenarios.some((s) => wants(o, s)) || o.profile.length) {
       log('starting the API on bench_main');
@@ -367,6 +369,8 @@ async function main(): Promise<number> {
       if (wants(o, 'audit-events'))
         s['audit-events'] = await attempt(results, 'audit-events', () => auditEvents(ctx, main), o.quietWait);
       if (wants(o, 'login')) s.login = await attempt(results, 'login', () => login(ctx, main), o.quietWait);
+      if (wants(o, 'statistics'))
+        s.statistics = await attempt(results, 'statistics', () => statistics(ctx, main), o.quietWait);
       if (wants(o, 'case-read-under-login')) {
         const r = await attempt(
           results,

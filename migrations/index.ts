@@ -18,6 +18,7 @@ import { DomainEventsAndJobQueue1796700000000 } from './1796700000000-domain-eve
 import { PartnerWebhooks1796700000001 } from './1796700000001-partner-webhooks.js';
 import { NotificationPreferencesAndEmail1796800000000 } from './1796800000000-notification-preferences-and-email.js';
 import { InAppNotifications1796800000001 } from './1796800000001-in-app-notifications.js';
+import { Statistics1797100000000 } from './1797100000000-statistics.js';
 import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.js';
 
 export const MIGRATIONS: Function[] = [
@@ -40,5 +41,6 @@ export const MIGRATIONS: Function[] = [
   PartnerWebhooks1796700000001,
   NotificationPreferencesAndEmail1796800000000,
   InAppNotifications1796800000001,
+  Statistics1797100000000,
   LaoTranslations1797500000000,
 ];

@@ -26,6 +26,7 @@ import { I18nModule } from './i18n/i18n.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { StatisticsModule } from './statistics/statistics.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -62,6 +63,7 @@ export class AppModule {
         WorkListModule,
         NotificationsModule,
         WebhooksModule,
+        StatisticsModule,
         ...extraModules,
       ],
       providers: [

@@ -15,6 +15,7 @@ export const SCENARIOS = [
   'case-read-under-login',
   'startup',
   'webhooks',
+  'statistics',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 

@@ -429,6 +429,25 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   },
 
   // reports
+  listStatistics: {
+    tag: ApiTag.Reports,
+    description: 'What each statistic counts, on which date, and by which dimensions (docs/statistics.md).',
+  },
+  getStatistic: {
+    tag: ApiTag.Reports,
+    description:
+      'Analysts and system administrators see all agencies, other roles their own. Cells under the minimum cell size are withheld, with enough others that none can be recomputed from totals.',
+  },
+  getMonthlyReport: {
+    tag: ApiTag.Reports,
+    description:
+      'Open it in a browser and print it. Numbers are those of GET /statistics for the same month; cells under 11 are withheld.',
+  },
+  exportCtdcCases: {
+    tag: ApiTag.Reports,
+    description:
+      'For IOM CTDC and researchers: only cases whose active consent includes research use; every row shared by at least k others. Verify offline with `npm run audit:verify-export -- <file> --public-key <pem>`.',
+  },
   getUnmetNeedsReport: {
     tag: ApiTag.Reports,
     description: 'Plan services: where people could not be placed, and why.',

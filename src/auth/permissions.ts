@@ -178,6 +178,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 /** Roles whose holders see every case their agency leads (others see the cases assigned to them). */
 export const AGENCY_WIDE_CASE_ROLES: ReadonlySet<Role> = new Set(['case_supervisor', 'identification_officer']);
+/**
+ * Roles whose statistics cover every agency (the NSC secretariat's analysts, system
+ * administrators); other holders of report.read see their own agency's. The SQL function
+ * app_statistic_counts() checks the same list (migration 1797100000000-statistics).
+ */
+export const NATIONAL_REPORT_ROLES: ReadonlySet<Role> = new Set(['analyst', 'system_admin']);
 /** Roles that work an agency's referral inbox, and so see referred cases through the limited view. */
 export const REFERRAL_RECEIVER_ROLES: ReadonlySet<Role> = new Set([
   'facility_officer',

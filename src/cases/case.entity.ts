@@ -73,6 +73,7 @@ export class CaseEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   exploitationTypes!: string[];
 
+  @Index('ix_case_file_opened_on')
   @Column({ type: 'date' })
   openedOn!: string;
 

@@ -249,9 +249,9 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(5, { message: 'REPORT_MIN_CELL_SIZE must be at least 5 (11 for anything that leaves the system)' })
   @Max(100)
-  REPORT_MIN_CELL_SIZE = 5;
+  REPORT_MIN_CELL_SIZE = 11;
 
   @Transform(toBool)
   @IsBoolean()

@@ -106,6 +106,11 @@ export class PersonCodec {
     };
   }
 
+  /** The birth details alone (the age-band job reads nothing else). */
+  decryptBirth(id: string, birthEnc: Buffer | null): StoredBirth | null {
+    return this.cipher.decryptOptional<StoredBirth>(birthEnc, ctx(id, 'birth_enc'));
+  }
+
   birthYearIndex(year: number): Buffer {
     return this.indexer.index('birth_year', String(year));
   }

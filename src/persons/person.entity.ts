@@ -72,6 +72,13 @@ export class PersonEntity {
   @Column({ type: 'bytea', nullable: true })
   guardianEnc!: Buffer | null;
 
+  /**
+   * Coarse age band (CTDC's ageBroad bands), in clear for statistics since the birth data is
+   * encrypted: set at registration and on update, kept current by the daily statistics.age-bands job.
+   */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  ageBand!: string | null;
+
   /** Blind index of the birth year, for matching without decrypting. */
   @Column({ type: 'bytea', nullable: true })
   birthYearBidx!: Buffer | null;

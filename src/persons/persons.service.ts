@@ -22,6 +22,7 @@ import type {
 import { ageOn, type DecryptedPerson, displayName, PersonCodec } from './person.codec.js';
 import { PersonEntity, PersonNameIndexEntity } from './person.entity.js';
 import { clearMergedInto, findMatchCandidates, setMergedInto } from './persons.queries.js';
+import { ageBandOf } from '../statistics/age-bands.js';
 
 export const STRONG_MATCH = 0.8;
 const PERSONAL_FIELDS = new Set(['names', 'birth', 'address', 'contacts', 'documents', 'guardian']);
@@ -110,6 +111,7 @@ export class PersonsService {
       citizenships: body.citizenships ?? [],
       languages: body.languages ?? [],
       homeProvinceCode: body.homeProvinceCode ?? null,
+      ageBand: ageBandOf(ageOn(birth, this.clock.todayAsDate())),
       ...this.codec.encrypt(id, data),
     } as PersonEntity);
     await this.writeNameIndexes(id, body.names);
@@ -166,7 +168,12 @@ export class PersonsService {
       .manager()
       .createQueryBuilder()
       .update(PersonEntity)
-      .set({ ...plain, ...this.codec.encrypt(id, next), version: () => 'version + 1' })
+      .set({
+        ...plain,
+        ...(next.birth !== undefined ? { ageBand: ageBandOf(ageOn(next.birth, this.clock.todayAsDate())) } : {}),
+        ...this.codec.encrypt(id, next),
+        version: () => 'version + 1',
+      })
       .where('id = :id AND version = :version', { id, version })
       .execute();
     if (!result.affected) throw staleVersion('Person', (await this.repo().findOneByOrFail({ id })).version);

@@ -15,8 +15,6 @@ import {
   InboxCounts,
   InboxQuery,
   ReferralResponse,
-  UnmetNeedsQuery,
-  UnmetNeedsReport,
 } from './dto/referral.dto.js';
 import { ReferralsService } from './referrals.service.js';
 
@@ -167,16 +165,5 @@ export class ReferralsController {
   @ApiOkResponse({ type: [FamilyAssessmentResponse] })
   familyAssessments(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<FamilyAssessmentResponse[]> {
     return this.referrals.familyAssessments(actor, id);
-  }
-
-  @Get('reports/unmet-needs')
-  @Authorize(Permission.ReportRead)
-  @ApiOperation({
-    operationId: 'getUnmetNeedsReport',
-    summary: 'People no eligible facility could take, by province, service and profile (small cells suppressed)',
-  })
-  @ApiOkResponse({ type: UnmetNeedsReport })
-  unmetNeeds(@Query() q: UnmetNeedsQuery): Promise<UnmetNeedsReport> {
-    return this.referrals.unmetNeeds(q.from, q.to);
   }
 }

@@ -74,26 +74,6 @@ export async function revokeReferralGrants(m: EntityManager, referralId: string)
   );
 }
 
-export interface UnmetNeedRow {
-  province_code: string | null;
-  service: string;
-  gender: string;
-  age_group: string;
-  people: number;
-  top_rule: string;
-}
-
-/** Distinct cases no eligible facility could take between two local dates, by province, service and profile. */
-export function countUnmetNeeds(m: EntityManager, from: string, to: string, timeZone: string): Promise<UnmetNeedRow[]> {
-  return m.query(
-    `SELECT province_code, service, gender, age_group, count(DISTINCT case_id)::int AS people, mode() WITHIN GROUP (ORDER BY rule) AS top_rule
-       FROM unmet_need WHERE recorded_at >= ($1::date)::timestamp AT TIME ZONE $3 AND recorded_at < ($2::date + 1)::timestamp AT TIME ZONE $3
-      GROUP BY province_code, service, gender, age_group
-      ORDER BY people DESC, province_code, service`,
-    [from, to, timeZone],
-  );
-}
-
 /**
  * The numbers of those of these cases the current agency leads or is linked to by a referral,
  * even an ended one (app_case_numbers() is SECURITY DEFINER and checks that link itself).

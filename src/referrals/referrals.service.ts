@@ -28,7 +28,6 @@ import type {
   FamilyAssessmentResponse,
   InboxCounts,
   ReferralResponse,
-  UnmetNeedsReport,
 } from './dto/referral.dto.js';
 import {
   ageGroupOf,
@@ -41,7 +40,6 @@ import {
 import { FamilyAssessmentEntity, ReferralEntity, UnmetNeedEntity } from './referral.entities.js';
 import {
   countInbox,
-  countUnmetNeeds,
   expireOverdueReferrals,
   findInbox,
   findCaseNumbers,
@@ -457,31 +455,6 @@ export class ReferralsService implements OnModuleInit {
         id: f.id,
       }),
       createdAt: f.createdAt.toISOString(),
-    };
-  }
-
-  /**
-   * People no eligible facility could take, by province, service and profile (gender × age
-   * group): counts of distinct cases, suppressed below REPORT_MIN_CELL_SIZE.
-   */
-  async unmetNeeds(from?: string, to?: string): Promise<UnmetNeedsReport> {
-    const end = to ?? this.clock.today();
-    const start = from ?? `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
-    const min = this.config.referrals.reportMinCellSize;
-    const rows = await countUnmetNeeds(this.m(), start, end, this.clock.timeZone);
-    return {
-      from: start,
-      to: end,
-      minCellSize: min,
-      rows: rows.map((r) => ({
-        provinceCode: r.province_code,
-        service: r.service,
-        gender: r.gender,
-        ageGroup: r.age_group,
-        topRule: r.top_rule,
-        people: r.people >= min ? r.people : null,
-        suppressed: r.people < min,
-      })),
     };
   }
 

@@ -130,26 +130,3 @@ export class FamilyAssessmentResponse {
   @ApiProperty({ type: String, nullable: true }) findings!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
-
-export class UnmetNeedsQuery {
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE) from?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE) to?: string;
-}
-
-export class UnmetNeedRow {
-  @ApiProperty({ type: String, nullable: true }) provinceCode!: string | null;
-  @ApiProperty({ description: 'Referral purpose that could not be met' }) service!: string;
-  @ApiProperty() gender!: string;
-  @ApiProperty({ enum: ['adult', 'child', 'unknown'] }) ageGroup!: string;
-  @ApiProperty({ description: 'The rule that refused most often' }) topRule!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Null when below the minimum cell size (suppressed)' })
-  people!: number | null;
-  @ApiProperty() suppressed!: boolean;
-}
-
-export class UnmetNeedsReport {
-  @ApiProperty({ format: 'date' }) from!: string;
-  @ApiProperty({ format: 'date' }) to!: string;
-  @ApiProperty({ description: 'Cells with fewer people are suppressed' }) minCellSize!: number;
-  @ApiProperty({ type: [UnmetNeedRow] }) rows!: UnmetNeedRow[];
-}

@@ -1642,6 +1642,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The statistics on offer: each definition and its dimensions
+         * @description What each statistic counts, on which date, and by which dimensions (docs/statistics.md).
+         */
+        get: operations["listStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statistics/{measure}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts of one statistic by month, quarter or year and one dimension (small cells withheld)
+         * @description Analysts and system administrators see all agencies, other roles their own. Cells under the minimum cell size are withheld, with enough others that none can be recomputed from totals.
+         */
+        get: operations["getStatistic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly report for the NSC and donors: printable HTML with charts, or its tables as CSV (Lao or English)
+         * @description Open it in a browser and print it. Numbers are those of GET /statistics for the same month; cells under 11 are withheld.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statistics/exports/ctdc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * De-identified case-level file in CTDC columns (k-anonymised, research consent only), CSV or XLSX, signed
+         * @description For IOM CTDC and researchers: only cases whose active consent includes research use; every row shared by at least k others. Verify offline with `npm run audit:verify-export -- <file> --public-key <pem>`.
+         */
+        get: operations["exportCtdcCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/unmet-needs": {
         parameters: {
             query?: never;
@@ -4081,28 +4161,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        UnmetNeedRow: {
-            provinceCode: string | null;
-            /** @description Referral purpose that could not be met */
-            service: string;
-            gender: string;
-            /** @enum {string} */
-            ageGroup: "adult" | "child" | "unknown";
-            /** @description The rule that refused most often */
-            topRule: string;
-            /** @description Null when below the minimum cell size (suppressed) */
-            people: number | null;
-            suppressed: boolean;
-        };
-        UnmetNeedsReport: {
-            /** Format: date */
-            from: string;
-            /** Format: date */
-            to: string;
-            /** @description Cells with fewer people are suppressed */
-            minCellSize: number;
-            rows: components["schemas"]["UnmetNeedRow"][];
-        };
         EligibilityFailureResponse: {
             /** @enum {string} */
             rule: "inactive" | "gender" | "age" | "exploitation_type" | "capacity";
@@ -4953,6 +5011,75 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
         };
+        MeasureSummary: {
+            /** @enum {string} */
+            name: "cases" | "identificationTime" | "referrals" | "occupancy" | "admissions" | "unmetNeeds" | "services" | "followUps" | "closures" | "caseDuration" | "caseload";
+            unit: string;
+            dated: string;
+            definition: string;
+            dimensions: string[];
+        };
+        StatisticCell: {
+            /** @description The dimension value (a code; agencies by their code; unknown when not recorded) */
+            value: string;
+            /** @description Null when withheld */
+            count: number | null;
+        };
+        StatisticRow: {
+            /**
+             * @description YYYY-MM, YYYY-Qn or YYYY
+             * @example 2026-11
+             */
+            period: string;
+            /** @description All units of the period; null when withheld */
+            total: number | null;
+            cells: components["schemas"]["StatisticCell"][];
+        };
+        StatisticTable: {
+            /** @enum {string} */
+            measure: "cases" | "identificationTime" | "referrals" | "occupancy" | "admissions" | "unmetNeeds" | "services" | "followUps" | "closures" | "caseDuration" | "caseload";
+            /** @description What one unit of the count is */
+            unit: string;
+            by: string | null;
+            /** @enum {string} */
+            period: "month" | "quarter" | "year";
+            /** @example 2026-01 */
+            from: string;
+            /** @example 2026-11 */
+            to: string;
+            /** @enum {string} */
+            scope: "agency" | "national";
+            /** @description Cells below this are withheld, with enough others that none can be recomputed */
+            minCellSize: number;
+            /** @description Values over one unit may overlap (e.g. two exploitation types): the total is not their sum */
+            overlapping: boolean;
+            values: string[];
+            rows: components["schemas"]["StatisticRow"][];
+            /** @description How many cells of these rows are withheld */
+            withheldCells: number;
+        };
+        UnmetNeedRow: {
+            provinceCode: string | null;
+            /** @description Referral purpose that could not be met */
+            service: string;
+            gender: string;
+            /** @enum {string} */
+            ageGroup: "adult" | "child" | "unknown";
+            /** @description The rule that refused most often */
+            topRule: string;
+            /** @description Null when below the minimum cell size (suppressed) */
+            people: number | null;
+            suppressed: boolean;
+        };
+        UnmetNeedsReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description Cells with fewer people are suppressed */
+            minCellSize: number;
+            rows: components["schemas"]["UnmetNeedRow"][];
+        };
         /** @description RFC 9457 problem details: the one error shape of the API */
         Problem: {
             /** @example urn:ctcm:problem:validation-failed */
@@ -5246,8 +5373,6 @@ export type DeclineRequest = components['schemas']['DeclineRequest'];
 export type EndReferralRequest = components['schemas']['EndReferralRequest'];
 export type FamilyAssessmentRequest = components['schemas']['FamilyAssessmentRequest'];
 export type FamilyAssessmentResponse = components['schemas']['FamilyAssessmentResponse'];
-export type UnmetNeedRow = components['schemas']['UnmetNeedRow'];
-export type UnmetNeedsReport = components['schemas']['UnmetNeedsReport'];
 export type EligibilityFailureResponse = components['schemas']['EligibilityFailureResponse'];
 export type FacilityResponse = components['schemas']['FacilityResponse'];
 export type CreateFacilityRequest = components['schemas']['CreateFacilityRequest'];
@@ -5301,6 +5426,12 @@ export type CreatedWebhookResponse = components['schemas']['CreatedWebhookRespon
 export type WebhookResponse = components['schemas']['WebhookResponse'];
 export type UpdateWebhookRequest = components['schemas']['UpdateWebhookRequest'];
 export type DeliveryResponse = components['schemas']['DeliveryResponse'];
+export type MeasureSummary = components['schemas']['MeasureSummary'];
+export type StatisticCell = components['schemas']['StatisticCell'];
+export type StatisticRow = components['schemas']['StatisticRow'];
+export type StatisticTable = components['schemas']['StatisticTable'];
+export type UnmetNeedRow = components['schemas']['UnmetNeedRow'];
+export type UnmetNeedsReport = components['schemas']['UnmetNeedsReport'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
@@ -9549,6 +9680,142 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listStatistics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureSummary"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStatistic: {
+        parameters: {
+            query?: {
+                /** @description One dimension of the measure; none: totals only */
+                by?: "province" | "agency" | "sex" | "ageGroup" | "adultChild" | "exploitationType" | "countryOfExploitation" | "sector" | "meansOfControl" | "recruitment" | "identificationStatus" | "borderCrossing" | "timeToDecision" | "outcome" | "receivingAgency" | "purpose" | "timeToAnswer" | "facilityKind" | "reason" | "service" | "serviceType" | "timeliness" | "closureReason" | "timeToClosure" | "caseloadBand";
+                /** @description Default: `month`. */
+                period?: "month" | "quarter" | "year";
+                /** @description First month (YYYY-MM); default: 11 months before `to`. Example: `2026-01`. */
+                from?: string;
+                /** @description Last month (YYYY-MM), not in the future; default: this month. Example: `2026-11`. */
+                to?: string;
+                /** @description Raise the minimum cell size above the configured one (never below it, never below 5) */
+                minCellSize?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                measure: "cases" | "identificationTime" | "referrals" | "occupancy" | "admissions" | "unmetNeeds" | "services" | "followUps" | "closures" | "caseDuration" | "caseload";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticTable"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query: {
+                /** @description The month reported on (YYYY-MM), not in the future. Example: `2026-11`. */
+                month: string;
+                /** @description Default: `en`. */
+                lang?: "lo" | "en";
+                /** @description Default: text/csv when the Accept header asks for it, else html */
+                format?: "html" | "csv";
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A printable HTML page with inline SVG charts, or the same tables as CSV */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportCtdcCases: {
+        parameters: {
+            query?: {
+                /** @description Default: `csv`. */
+                format?: "csv" | "xlsx";
+                /** @description k of k-anonymity; never below 11 nor the configured minimum */
+                k?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows, then a signed manifest (CSV: last line; XLSX: the manifest sheet) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
