@@ -119,7 +119,7 @@ const ERROR_RESPONSE_NAMES: Record<string, string> = {
 const ERROR_DESCRIPTIONS: Record<string, string> = {
   '400': 'VALIDATION_FAILED, MALFORMED_JSON or BAD_REQUEST: `errors` names each field',
   '401': 'UNAUTHENTICATED: missing, expired or invalid access token (sign in or refresh)',
-  '403': 'FORBIDDEN (your role lacks the permission) or PASSWORD_CHANGE_REQUIRED',
+  '403': 'FORBIDDEN (your role lacks the permission), PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED',
   '404': 'NOT_FOUND: no such record, or one you may not see (answered alike)',
   '409': 'CONFLICT: a concurrent change or a duplicate unique value; read again and retry',
   '412': 'PRECONDITION_FAILED: the record changed since you read it; the ETag header carries the current version',

@@ -36,6 +36,9 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (store) store.actor = actor;
     if (actor.mustChangePassword && permission !== Permission.AuthSelf)
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
+    // Like a forced password change: the password alone opens the user's own /auth routes, nothing else.
+    if (actor.mfaEnrolmentRequired && permission !== Permission.AuthSelf)
+      throw new DomainError('MFA_ENROLMENT_REQUIRED');
     if (!actor.permissions.has(permission)) throw new DomainError('FORBIDDEN', missingPermissionDetail(permission));
     return true;
   }

@@ -90,6 +90,11 @@ export async function setChangedPassword(m: EntityManager, userId: string, passw
   );
 }
 
+/** Notes a session's use (at each refresh: what the user sees as its last use). */
+export async function touchSession(m: EntityManager, sessionId: string): Promise<void> {
+  await m.query('UPDATE auth_session SET last_used_at = now() WHERE id = $1', [sessionId]);
+}
+
 /** Revokes every open session of the user, with the reason. */
 export async function revokeAllSessionsOf(m: EntityManager, userId: string, reason: string): Promise<void> {
   await m.query(

@@ -68,6 +68,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       tokenVersion: user.token_version,
       sessionId: payload.sid,
       mustChangePassword: user.must_change_password,
+      mfaEnrolmentRequired: payload.enr === true,
     };
   }
 }

@@ -21,7 +21,7 @@ export interface paths {
          * Sign in with email and password
          * @description Step 1 of every session. Copy `accessToken` from the answer into **Authorize** (top right). When `mustChangePassword` is true, change the password first (POST /auth/password).
          *
-         *     Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it.
+         *     Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it. A user with a second factor gets a challenge instead of tokens (`mfaRequired: true`): finish with POST /auth/mfa/verify.
          */
         post: operations["signIn"];
         delete?: never;
@@ -131,6 +131,134 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether you have a second factor, and whether your role needs one
+         * @description See whether your second factor is set up and how many recovery codes you have left.
+         */
+        get: operations["getMfaStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up a TOTP second factor: the secret and its otpauth:// URI (for a QR code), shown once
+         * @description Step 1 of setting up the second factor (required for administrators, auditors, identification officers and supervisors): scan `otpauthUri` as a QR code with an authenticator app (or type `secret`), then confirm.
+         *
+         *     Starting again before confirming replaces the secret. Refused (MFA_ALREADY_ENROLLED) once a factor is set up: an administrator resets it (POST /users/{id}/reset-second-factor).
+         */
+        post: operations["createMfaEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the second factor with a first code; ends every session and returns new tokens and recovery codes
+         * @description Step 2: send the 6-digit code the app shows. Paste the new `accessToken` into **Authorize** and keep the recovery codes offline: they are shown only now.
+         *
+         *     Answers 409 MFA_NOT_ENROLLING until POST /auth/mfa/enrolment starts an enrolment; then send the code your app shows.
+         */
+        post: operations["confirmMfaEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish signing in: the challenge from POST /auth/login and a code from the app (or a recovery code)
+         * @description When sign-in answered `mfaRequired: true`: send its `challengeToken` with the code from your app (or a recovery code) within five minutes, then copy `accessToken` into **Authorize**.
+         *
+         *     Codes of the previous, current and next 30-second step are accepted; a code already used is refused. Five wrong codes end the challenge; five wrong codes for a user in 15 minutes answer 429 until then.
+         *
+         *     Answers 401 INVALID_MFA_CHALLENGE until you paste the challengeToken of your own sign-in and your code.
+         */
+        post: operations["verifySecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your open sessions: device (User-Agent), address, when signed in and last used
+         * @description Check where you are signed in; end any session you do not recognise.
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of your sessions: its refresh token stops working and its access token at once
+         * @description Sign out one device (a lost phone, a shared computer) from here; the others stay signed in.
+         */
+        delete: operations["closeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1966,6 +2094,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{id}/reset-second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a user's second factor (lost phone); their sessions end and they set it up again
+         * @description When someone lost the phone with their authenticator app and their recovery codes, after checking it is them (in person or by a call you place). They are told, and set the factor up again at their next sign-in.
+         */
+        post: operations["resetUserSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's open sessions (administrators)
+         * @description Where a user is signed in (device, address, last use), e.g. when an account may be misused.
+         */
+        get: operations["listUserSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of a user's sessions (administrators)
+         * @description End one session of a user you do not recognise; POST /users/{id}/logout-all ends them all.
+         */
+        delete: operations["closeUserSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/tasks": {
         parameters: {
             query?: never;
@@ -2500,6 +2688,18 @@ export interface components {
             /** @description FACILITY_LOW_BEDS at the time */
             threshold: number;
         };
+        SecondFactorResetPayload: {
+            /**
+             * Format: uuid
+             * @description The user whose second factor was removed (they set it up again)
+             */
+            userId: string;
+            /**
+             * Format: uuid
+             * @description The administrator who reset it
+             */
+            resetByUserId: string;
+        };
         EventSubject: {
             /** @example referral */
             type: string;
@@ -2513,7 +2713,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low";
+            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset";
             /** Format: date-time */
             occurredAt: string;
             /** @description The agencies the event concerns */
@@ -2524,7 +2724,7 @@ export interface components {
             caseNumber: string | null;
             subject: components["schemas"]["EventSubject"];
             /** @description Fields by type: see docs/events.md */
-            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"];
+            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"];
         };
         EventPage: {
             items: components["schemas"]["EventResponse"][];
@@ -2644,15 +2844,6 @@ export interface components {
             /** @description Ed25519 public key (SPKI PEM): give it to the offline verifier */
             publicKeyPem: string;
         };
-        LoginRequest: {
-            /**
-             * Format: email
-             * @example caseworker@vtc.example.la
-             */
-            email: string;
-            /** Format: password */
-            password: string;
-        };
         TokenResponse: {
             /** @description JWT (HS256), valid for at most 15 minutes */
             accessToken: string;
@@ -2671,6 +2862,31 @@ export interface components {
             sessionExpiresAt: string;
             /** @description When true, only /auth routes work until the password is changed */
             mustChangePassword: boolean;
+            /** @description When true, your role needs a second factor you have not set up: only /auth routes work until you enrol (POST /auth/mfa/enrolment, then /auth/mfa/enrolment/confirm) */
+            mfaEnrolmentRequired: boolean;
+        };
+        MfaChallengeResponse: {
+            /**
+             * @description The password was right; a second-factor code is still needed
+             * @enum {boolean}
+             */
+            mfaRequired: true;
+            /** @description Send it with a code to POST /auth/mfa/verify; single-use, five wrong codes end it */
+            challengeToken: string;
+            /**
+             * Format: date-time
+             * @description Five minutes after sign-in
+             */
+            challengeExpiresAt: string;
+        };
+        LoginRequest: {
+            /**
+             * Format: email
+             * @example caseworker@vtc.example.la
+             */
+            email: string;
+            /** Format: password */
+            password: string;
         };
         RefreshRequest: {
             /** @description The refresh token from the last login or refresh; each is accepted once */
@@ -2703,6 +2919,8 @@ export interface components {
             sessionExpiresAt: string;
             /** @description When true, only /auth routes work until the password is changed */
             mustChangePassword: boolean;
+            /** @description When true, your role needs a second factor you have not set up: only /auth routes work until you enrol (POST /auth/mfa/enrolment, then /auth/mfa/enrolment/confirm) */
+            mfaEnrolmentRequired: boolean;
             /**
              * @description What to do next: authorise again with the new accessToken
              * @example Password changed. Every earlier token, including the one in Authorize, has stopped working: paste this accessToken into Authorize (top right) to continue.
@@ -2724,6 +2942,71 @@ export interface components {
             roles: string[];
             permissions: string[];
             mustChangePassword: boolean;
+            /** @description This session only serves to set up the second factor your role requires */
+            mfaEnrolmentRequired: boolean;
+        };
+        MfaStatusResponse: {
+            /** @description A confirmed second factor is set up */
+            enrolled: boolean;
+            /** Format: date-time */
+            enrolledAt: string | null;
+            /** @description Your roles require a second factor (MFA_REQUIRED_ROLES) */
+            required: boolean;
+            /** @description Unused recovery codes */
+            recoveryCodesLeft: number;
+        };
+        MfaEnrolmentResponse: {
+            /**
+             * @description The TOTP secret (Base32), shown this once: type it into the authenticator app if the QR code fails
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /**
+             * @description The same secret as an otpauth:// URI: render it as a QR code for the authenticator app
+             * @example otpauth://totp/CTCM%20Lao%20PDR:admin%40ctcm.local?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=CTCM
+             */
+            otpauthUri: string;
+        };
+        MfaCodeRequest: {
+            /**
+             * @description The 6-digit code the authenticator app shows now
+             * @example 123456
+             */
+            code: string;
+        };
+        MfaEnrolledResponse: {
+            /** @description JWT (HS256), valid for at most 15 minutes */
+            accessToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+            /** @description Opaque, single-use; rotate it with POST /auth/refresh */
+            refreshToken: string;
+            /** Format: date-time */
+            refreshTokenExpiresAt: string;
+            /**
+             * Format: date-time
+             * @description End of the session: refreshing stops working then
+             */
+            sessionExpiresAt: string;
+            /** @description When true, only /auth routes work until the password is changed */
+            mustChangePassword: boolean;
+            /** @description When true, your role needs a second factor you have not set up: only /auth routes work until you enrol (POST /auth/mfa/enrolment, then /auth/mfa/enrolment/confirm) */
+            mfaEnrolmentRequired: boolean;
+            /** @description Ten single-use recovery codes, shown this once */
+            recoveryCodes: string[];
+            /** @example Second factor set up; every other session has ended. Keep these recovery codes somewhere safe and offline: each signs you in once without the app, and they are never shown again. */
+            message: string;
+        };
+        VerifySecondFactorRequest: {
+            /** @description The challengeToken from POST /auth/login */
+            challengeToken: string;
+            /**
+             * @description The 6-digit code from the authenticator app, or one of the recovery codes (each works once)
+             * @example 123456
+             */
+            code: string;
         };
         HealthResponse: {
             /** @enum {string} */
@@ -2950,6 +3233,30 @@ export interface components {
             displayName?: string;
             /** @description Changing roles ends the user's sessions */
             roles?: ("system_admin" | "agency_admin" | "screener" | "identification_officer" | "caseworker" | "case_supervisor" | "facility_officer" | "auditor" | "analyst")[];
+        };
+        SessionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description The session this request is made in */
+            current: boolean;
+            /** @description The User-Agent the session signed in with */
+            userAgent: string | null;
+            /** @description The client address it signed in from */
+            clientIp: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Sign-in or the last token refresh (access tokens live 15 minutes, so within that of its last use)
+             */
+            lastUsedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * @description The second factor proved at sign-in; null: password only
+             * @enum {string|null}
+             */
+            secondFactor: "totp" | "recovery_code" | null;
         };
         CreateCaseRequest: {
             /** Format: uuid */
@@ -4762,7 +5069,7 @@ export interface components {
              *       "case.break-glass"
              *     ]
              */
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
         };
         CreatedWebhookResponse: {
             /** Format: uuid */
@@ -4770,7 +5077,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -4787,7 +5094,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -4795,7 +5102,7 @@ export interface components {
         };
         UpdateWebhookRequest: {
             url?: string;
-            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low")[];
+            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
             active?: boolean;
         };
         DeliveryResponse: {
@@ -4809,7 +5116,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low";
+            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             attempts: number;
@@ -4844,7 +5151,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "WEBHOOK_URL_REFUSED" | "RATE_LIMITED" | "EMAIL_DISABLED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED" | "INVALID_MFA_CHALLENGE" | "INVALID_MFA_CODE" | "MFA_ALREADY_ENROLLED" | "MFA_NOT_ENROLLING" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "WEBHOOK_URL_REFUSED" | "RATE_LIMITED" | "EMAIL_DISABLED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             detail?: string;
             /** @description Echo of the x-request-id header; quote it to support */
             requestId: string;
@@ -4879,7 +5186,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description FORBIDDEN (your role lacks the permission) or PASSWORD_CHANGE_REQUIRED */
+        /** @description FORBIDDEN (your role lacks the permission), PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -5013,6 +5320,7 @@ export type BreakGlassEventPayload = components['schemas']['BreakGlassEventPaylo
 export type FollowUpEventPayload = components['schemas']['FollowUpEventPayload'];
 export type ReturnNoticeEventPayload = components['schemas']['ReturnNoticeEventPayload'];
 export type CapacityLowPayload = components['schemas']['CapacityLowPayload'];
+export type SecondFactorResetPayload = components['schemas']['SecondFactorResetPayload'];
 export type EventSubject = components['schemas']['EventSubject'];
 export type EventResponse = components['schemas']['EventResponse'];
 export type EventPage = components['schemas']['EventPage'];
@@ -5024,13 +5332,19 @@ export type CheckpointSummary = components['schemas']['CheckpointSummary'];
 export type ChainBreakResponse = components['schemas']['ChainBreakResponse'];
 export type VerificationResponse = components['schemas']['VerificationResponse'];
 export type SigningKeyResponse = components['schemas']['SigningKeyResponse'];
-export type LoginRequest = components['schemas']['LoginRequest'];
 export type TokenResponse = components['schemas']['TokenResponse'];
+export type MfaChallengeResponse = components['schemas']['MfaChallengeResponse'];
+export type LoginRequest = components['schemas']['LoginRequest'];
 export type RefreshRequest = components['schemas']['RefreshRequest'];
 export type ChangePasswordRequest = components['schemas']['ChangePasswordRequest'];
 export type PasswordChangedResponse = components['schemas']['PasswordChangedResponse'];
 export type AgencySummary = components['schemas']['AgencySummary'];
 export type MeResponse = components['schemas']['MeResponse'];
+export type MfaStatusResponse = components['schemas']['MfaStatusResponse'];
+export type MfaEnrolmentResponse = components['schemas']['MfaEnrolmentResponse'];
+export type MfaCodeRequest = components['schemas']['MfaCodeRequest'];
+export type MfaEnrolledResponse = components['schemas']['MfaEnrolledResponse'];
+export type VerifySecondFactorRequest = components['schemas']['VerifySecondFactorRequest'];
 export type HealthResponse = components['schemas']['HealthResponse'];
 export type ProvinceResponse = components['schemas']['ProvinceResponse'];
 export type CountryResponse = components['schemas']['CountryResponse'];
@@ -5046,6 +5360,7 @@ export type UserResponse = components['schemas']['UserResponse'];
 export type CreateUserRequest = components['schemas']['CreateUserRequest'];
 export type UserWithPasswordResponse = components['schemas']['UserWithPasswordResponse'];
 export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
+export type SessionResponse = components['schemas']['SessionResponse'];
 export type CreateCaseRequest = components['schemas']['CreateCaseRequest'];
 export type ClosureRequestResponse = components['schemas']['ClosureRequestResponse'];
 export type PersonNames = components['schemas']['PersonNames'];
@@ -5220,13 +5535,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Tokens, or a second-factor challenge */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenResponse"] | components["schemas"]["MfaChallengeResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5438,6 +5754,244 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getMfaStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createMfaEnrolment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolmentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    confirmMfaEnrolment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MfaCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolledResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description INVALID_MFA_CODE: not the code the app shows now */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description RATE_LIMITED: five wrong codes; see Retry-After */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    verifySecondFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "challengeToken": "paste-the-challengeToken-of-your-sign-in-here",
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VerifySecondFactorRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description INVALID_MFA_CHALLENGE (expired, used or unknown: sign in again) or INVALID_MFA_CODE */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description RATE_LIMITED: too many wrong codes or attempts; see Retry-After */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    closeSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
@@ -10149,6 +10703,105 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    resetUserSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listUserSessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    closeUserSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listMyTasks: {
         parameters: {
             query?: never;
@@ -10429,7 +11082,7 @@ export interface operations {
             query?: {
                 /** @description Events after this one (the last id of the previous page) */
                 after?: string;
-                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low";
+                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset";
                 /** @description Default: `100`. */
                 limit?: number;
             };
