@@ -62,6 +62,12 @@ export function apiEnv(ctx: Ctx, db: string, extra: Record<string, string> = {})
     AUTH_RATE_LIMIT_PER_MINUTE: String(ctx.o.authRateLimit),
     // The login scenarios stand for many client addresses behind one reverse proxy.
     TRUST_PROXY_HOPS: '1',
+    // A few minted users make thousands of requests a second: budgets no scenario reaches, so the
+    // figures include the cost of counting every request but never a refusal.
+    RATE_LIMIT_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_IP_PER_MINUTE: '10000000',
+    RATE_LIMIT_HEAVY_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_HEAVY_IP_PER_MINUTE: '10000000',
     ENCRYPTION_KEYS: k.encryptionKeys,
     BLIND_INDEX_KEY: k.blindIndexKey,
     JWT_SECRET: k.jwtSecret,
@@ -74,7 +80,14 @@ export function apiEnv(ctx: Ctx, db: string, extra: Record<string, string> = {})
 /** The non-secret part of the API configuration, for the results. */
 export function apiConfigSummary(ctx: Ctx): Record<string, string> {
   const env = apiEnv(ctx, 'db');
-  const shown = ['NODE_ENV', 'LOG_LEVEL', 'AUTH_RATE_LIMIT_PER_MINUTE', 'TRUST_PROXY_HOPS'];
+  const shown = [
+    'NODE_ENV',
+    'LOG_LEVEL',
+    'AUTH_RATE_LIMIT_PER_MINUTE',
+    'TRUST_PROXY_HOPS',
+    'RATE_LIMIT_USER_PER_MINUTE',
+    'RATE_LIMIT_IP_PER_MINUTE',
+  ];
   return {
     ...Object.fromEntries(shown.map((k) => [k, env[k]!])),
     DATABASE_POOL_SIZE: '10 (default)',

@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { RequestTransactionInterceptor } from './request-pipeline/request-transaction.interceptor.js';
 import { UsersModule } from './users/users.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { PersonsModule } from './persons/persons.module.js';
 import { ScreeningModule } from './screening/screening.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         I18nModule,
         AgenciesModule,
         UsersModule,
+        SessionsModule,
         CasesModule,
         PersonsModule,
         ScreeningModule,

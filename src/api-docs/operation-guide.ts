@@ -45,6 +45,36 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     tag: ApiTag.SignIn,
     description: 'Check who you are signed in as, your agency and what you may do.',
   },
+  getMfaStatus: {
+    tag: ApiTag.SignIn,
+    description: 'See whether your second factor is set up and how many recovery codes you have left.',
+  },
+  createMfaEnrolment: {
+    tag: ApiTag.SignIn,
+    description:
+      'Step 1 of setting up the second factor (required for administrators, auditors, identification officers and ' +
+      'supervisors): scan `otpauthUri` as a QR code with an authenticator app (or type `secret`), then confirm.',
+  },
+  confirmMfaEnrolment: {
+    tag: ApiTag.SignIn,
+    description:
+      'Step 2: send the 6-digit code the app shows. Paste the new `accessToken` into **Authorize** and keep the ' +
+      'recovery codes offline: they are shown only now.',
+  },
+  verifySecondFactor: {
+    tag: ApiTag.SignIn,
+    description:
+      'When sign-in answered `mfaRequired: true`: send its `challengeToken` with the code from your app (or a ' +
+      'recovery code) within five minutes, then copy `accessToken` into **Authorize**.',
+  },
+  listSessions: {
+    tag: ApiTag.SignIn,
+    description: 'Check where you are signed in; end any session you do not recognise.',
+  },
+  closeSession: {
+    tag: ApiTag.SignIn,
+    description: 'Sign out one device (a lost phone, a shared computer) from here; the others stay signed in.',
+  },
 
   // returns
   createReturnNotice: {
@@ -537,6 +567,20 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   signOutUserEverywhere: {
     tag: ApiTag.Administration,
     description: 'When a device is lost or an account may be misused.',
+  },
+  resetUserSecondFactor: {
+    tag: ApiTag.Administration,
+    description:
+      'When someone lost the phone with their authenticator app and their recovery codes, after checking it is them ' +
+      '(in person or by a call you place). They are told, and set the factor up again at their next sign-in.',
+  },
+  listUserSessions: {
+    tag: ApiTag.Administration,
+    description: 'Where a user is signed in (device, address, last use), e.g. when an account may be misused.',
+  },
+  closeUserSession: {
+    tag: ApiTag.Administration,
+    description: 'End one session of a user you do not recognise; POST /users/{id}/logout-all ends them all.',
   },
 
   // my work

@@ -59,6 +59,23 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       reason: 'Answers 401 INVALID_REFRESH_TOKEN until you paste the refreshToken of your own sign-in.',
     },
   },
+  confirmMfaEnrolment: {
+    value: { code: '123456' },
+    expectedFailure: {
+      status: 409,
+      code: 'MFA_NOT_ENROLLING',
+      reason:
+        'Answers 409 MFA_NOT_ENROLLING until POST /auth/mfa/enrolment starts an enrolment; then send the code your app shows.',
+    },
+  },
+  verifySecondFactor: {
+    value: { challengeToken: 'paste-the-challengeToken-of-your-sign-in-here', code: '123456' },
+    expectedFailure: {
+      status: 401,
+      code: 'INVALID_MFA_CHALLENGE',
+      reason: 'Answers 401 INVALID_MFA_CHALLENGE until you paste the challengeToken of your own sign-in and your code.',
+    },
+  },
   changePassword: {
     value: { currentPassword: DEMO_LOGIN_EXAMPLE.password, newPassword: 'sticky rice at Pha That Luang' },
   },

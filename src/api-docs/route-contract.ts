@@ -3,6 +3,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { type Permission, PUBLIC_PERMISSIONS } from '../auth/permissions.js';
 import { IF_MATCH_DESCRIPTION, readIfMatchVersion } from '../common/http/etag.js';
 import { listRoutes } from '../common/http/route-inventory.js';
+import { rateLimitBudgetOf } from '../rate-limits/rate-limit-budgets.js';
 import { runsInRequestTransaction } from '../request-pipeline/request-transaction.interceptor.js';
 
 /**
@@ -29,6 +30,8 @@ export interface RouteTraits {
   writes: boolean;
   /** Needs the database: 503 with Retry-After while it is away. */
   needsDatabase: boolean;
+  /** Counted against the per-user and per-address budgets (RateLimit headers; 429 over budget). */
+  rateLimited: boolean;
   /** The class of the handler's `@Query()` argument, whose validators bound the query parameters. */
   queryType: (new () => unknown) | undefined;
 }
@@ -73,6 +76,7 @@ export function routeTraitsOf(app: INestApplication): RouteTraits[] {
       namesRecords: route.path.includes('{') || (takesBody && !isPublic),
       writes: route.method !== 'GET' && transactional,
       needsDatabase: !MEMORY_ONLY_OPERATIONS.has(operationId ?? ''),
+      rateLimited: rateLimitBudgetOf(operationId, permission) !== undefined,
       queryType: query?.index === undefined ? undefined : paramTypes[query.index],
     };
   });
@@ -119,7 +123,7 @@ const ERROR_RESPONSE_NAMES: Record<string, string> = {
 const ERROR_DESCRIPTIONS: Record<string, string> = {
   '400': 'VALIDATION_FAILED, MALFORMED_JSON or BAD_REQUEST: `errors` names each field',
   '401': 'UNAUTHENTICATED: missing, expired or invalid access token (sign in or refresh)',
-  '403': 'FORBIDDEN (your role lacks the permission) or PASSWORD_CHANGE_REQUIRED',
+  '403': 'FORBIDDEN (your role lacks the permission), PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED',
   '404': 'NOT_FOUND: no such record, or one you may not see (answered alike)',
   '409': 'CONFLICT: a concurrent change or a duplicate unique value; read again and retry',
   '412': 'PRECONDITION_FAILED: the record changed since you read it; the ETag header carries the current version',
@@ -128,7 +132,9 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   '422':
     'UNPROCESSABLE (or a domain code such as DATE_OUT_OF_RANGE, IDEMPOTENCY_KEY_REUSED): well-formed but not possible',
   '428': 'PRECONDITION_REQUIRED: send If-Match with the ETag of your last read',
-  '429': 'RATE_LIMITED: wait the seconds in Retry-After',
+  '429':
+    'RATE_LIMITED: over the per-user or per-address budget (RateLimit / RateLimit-Policy say which), or too many ' +
+    'sign-in attempts; wait the seconds in Retry-After',
   '503': 'SERVICE_UNAVAILABLE: the database is away or slow; retry after Retry-After seconds',
 };
 
@@ -176,6 +182,17 @@ export const CONTRACT_HEADERS = {
     schema: { type: 'string', enum: ['true'] },
   },
   RetryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+  RateLimitPolicy: {
+    description:
+      'The budgets this request counts against (IETF draft-ietf-httpapi-ratelimit-headers): `"user";q=1200;w=60, ' +
+      '"ip";q=12000;w=60` is 1200 requests a minute for you and 12000 for your address (`heavy-` for exports, ' +
+      'matching and reports); shared by every replica',
+    schema: { type: 'string' },
+  },
+  RateLimit: {
+    description: 'What is left of each budget: `r` requests remaining, `t` seconds until the window restarts',
+    schema: { type: 'string' },
+  },
   WwwAuthenticate: {
     description: 'The bearer challenge (RFC 6750), naming the token problem',
     schema: { type: 'string' },
@@ -196,6 +213,10 @@ function responseHeaders(status: string): Record<string, unknown> {
   const headers: Record<string, unknown> = { 'X-Request-Id': ref('headers', 'RequestId') };
   if (status === '412') headers.ETag = ref('headers', 'ETag');
   if (status === '429' || status === '503') headers['Retry-After'] = ref('headers', 'RetryAfter');
+  if (status === '429') {
+    headers['RateLimit-Policy'] = ref('headers', 'RateLimitPolicy');
+    headers.RateLimit = ref('headers', 'RateLimit');
+  }
   if (status === '401') headers['WWW-Authenticate'] = ref('headers', 'WwwAuthenticate');
   return headers;
 }
@@ -254,6 +275,7 @@ export function applyRouteContract(document: OpenAPIObject, traits: RouteTraits[
     if (['POST', 'PATCH', 'PUT'].includes(route.method)) errors.push('413', '415');
     // Domain rules (CONSENT_REQUIRED, DATE_OUT_OF_RANGE …) and a reused Idempotency-Key.
     if (route.writes) errors.push('422');
+    if (route.rateLimited) errors.push('429');
     if (route.needsDatabase) errors.push('503');
     // Statuses a route declares itself (429 on sign-in) and the derived ones, all as problem+json.
     const declared = Object.keys(op.responses).filter((status) => /^[45]\d\d$/.test(status));
@@ -265,6 +287,10 @@ export function applyRouteContract(document: OpenAPIObject, traits: RouteTraits[
       const headers: Record<string, unknown> = { ...response.headers, 'X-Request-Id': ref('headers', 'RequestId') };
       if (versioned(response.content?.['application/json']?.schema)) headers.ETag = ref('headers', 'ETag');
       if (route.honoursIdempotencyKey) headers['Idempotency-Replayed'] = ref('headers', 'IdempotencyReplayed');
+      if (route.rateLimited) {
+        headers['RateLimit-Policy'] = ref('headers', 'RateLimitPolicy');
+        headers.RateLimit = ref('headers', 'RateLimit');
+      }
       response.headers = headers;
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { type AuditNotes, currentRequest, type RequestStore } from '../common/context/request-context.js';
 import { TransactionService } from '../database/transaction.service.js';
-import type { AuthEvent, AuthEventSink } from '../auth/auth.service.js';
+import { type AuthEvent, type AuthEventSink, DENIED_AUTH_EVENTS } from '../auth/auth.service.js';
 import { accessEntryIds, type ReplayedAccess, requestedIdsOf, returnedIdsOf } from './access-entry.js';
 import type { AuditCategory, AuditOutcome, FieldChange } from './audit.types.js';
 import { insertAuditEntry } from './audit.queries.js';
@@ -118,10 +118,7 @@ export class AuditService implements AuthEventSink {
     await this.write({
       category: 'auth',
       action: event,
-      outcome:
-        event === 'login_failed' || event === 'login_throttled' || event === 'refresh_token_reused'
-          ? 'denied'
-          : 'allowed',
+      outcome: DENIED_AUTH_EVENTS.has(event) ? 'denied' : 'allowed',
       reason: details.reason ?? null,
       resourceType: details.userId ? 'user' : null,
       resourceIds: details.userId ? [details.userId] : null,

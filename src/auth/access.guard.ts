@@ -1,15 +1,22 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { rateLimitBudgetOf, rateLimitHeaders, rateLimitPlan } from '../rate-limits/rate-limit-budgets.js';
 import { type Actor, currentRequest } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { openApiPathOf } from '../common/http/route-template.js';
 import { PERMISSION_KEY } from './authorize.decorator.js';
 import { tokenProblemOf, unauthenticated } from './bearer-challenge.js';
+import type { RateLimitedRequest } from './jwt.strategy.js';
+import { RateLimitService } from './rate-limit.service.js';
 import { Permission, PUBLIC_PERMISSIONS, ROLE_PERMISSIONS } from './permissions.js';
 
-type AuthenticatedRequest = Request & { user?: Actor & { mustChangePassword?: boolean }; routeTemplate?: string };
+type AuthenticatedRequest = Request &
+  RateLimitedRequest & { user?: Actor & { mustChangePassword?: boolean }; routeTemplate?: string };
+
+const API_OPERATION_METADATA = 'swagger/apiOperation';
 
 /**
  * The one global guard. Fails closed: a route without a declared permission is refused.
@@ -17,7 +24,11 @@ type AuthenticatedRequest = Request & { user?: Actor & { mustChangePassword?: bo
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RateLimitService) private readonly rateLimits: RateLimitService,
+  ) {
     super();
   }
 
@@ -29,15 +40,53 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (store) store.permission = permission;
     if (!permission) throw new DomainError('FORBIDDEN', 'This route declares no permission');
     rejectUnexpectedBody(req, context);
-    if (PUBLIC_PERMISSIONS.has(permission)) return true;
+    const operationId = (
+      Reflect.getMetadata(API_OPERATION_METADATA, context.getHandler()) as { operationId?: string } | undefined
+    )?.operationId;
+    const budget = rateLimitBudgetOf(operationId, permission);
+    if (budget) req.rateLimitPlan = rateLimitPlan(this.config, budget, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (PUBLIC_PERMISSIONS.has(permission)) {
+      if (req.rateLimitPlan) await this.countByAddress(req, context);
+      return true;
+    }
 
-    await super.canActivate(context);
+    try {
+      // Counts the request against the user's and the address's budgets in the user re-check itself.
+      await super.canActivate(context);
+    } catch (err) {
+      // A refused token is counted against the address: guessing tokens is throttled like the rest.
+      if (req.rateLimitPlan && !req.rateLimitCounters) await this.countByAddress(req, context);
+      throw err;
+    }
     const actor = req.user!;
     if (store) store.actor = actor;
+    // After the actor is known, so a refusal is audited under their name.
+    this.enforce(req, context);
     if (actor.mustChangePassword && permission !== Permission.AuthSelf)
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
+    // Like a forced password change: the password alone opens the user's own /auth routes, nothing else.
+    if (actor.mfaEnrolmentRequired && permission !== Permission.AuthSelf)
+      throw new DomainError('MFA_ENROLMENT_REQUIRED');
     if (!actor.permissions.has(permission)) throw new DomainError('FORBIDDEN', missingPermissionDetail(permission));
     return true;
+  }
+
+  private async countByAddress(req: AuthenticatedRequest, context: ExecutionContext): Promise<void> {
+    req.rateLimitCounters = { ip: await this.rateLimits.hitMinute(req.rateLimitPlan!.ipKey) };
+    this.enforce(req, context);
+  }
+
+  /** Sends the RateLimit fields on every answer; over a budget, 429 with Retry-After. */
+  private enforce(req: AuthenticatedRequest, context: ExecutionContext): void {
+    if (!req.rateLimitPlan || !req.rateLimitCounters) return;
+    const { headers, exceeded, retryAfter } = rateLimitHeaders(req.rateLimitPlan, req.rateLimitCounters);
+    const res = context.switchToHttp().getResponse<Response>();
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    if (exceeded)
+      throw new DomainError('RATE_LIMITED', 'Too many requests; wait the seconds in Retry-After', {
+        headers: { ...headers, 'retry-after': String(retryAfter) },
+        extensions: { retryAfterSeconds: retryAfter },
+      });
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown, context: ExecutionContext): T {

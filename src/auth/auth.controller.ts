@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import {
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Actor } from '../common/context/request-context.js';
 import { ClientIp, CurrentActor } from '../common/http/actor.decorator.js';
@@ -16,6 +18,7 @@ import {
   ChangePasswordRequest,
   LoginRequest,
   MeResponse,
+  MfaChallengeResponse,
   PasswordChangedResponse,
   RefreshRequest,
   TokenResponse,
@@ -34,12 +37,17 @@ export class AuthController {
     operationId: 'signIn',
     summary: 'Sign in with email and password',
     description:
-      'Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it.',
+      'Unknown email and wrong password get the same 401. Backoff after 5 failures (429 with Retry-After); the account locks after 10 until an administrator unlocks it. ' +
+      'A user with a second factor gets a challenge instead of tokens (`mfaRequired: true`): finish with POST /auth/mfa/verify.',
   })
-  @ApiOkResponse({ type: TokenResponse })
+  @ApiExtraModels(TokenResponse, MfaChallengeResponse)
+  @ApiOkResponse({
+    description: 'Tokens, or a second-factor challenge',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(MfaChallengeResponse) }] },
+  })
   @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS: unknown email, wrong password or locked account' })
   @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED: rate limit or backoff; see Retry-After' })
-  async login(@Body() body: LoginRequest, @ClientIp() ip: string): Promise<TokenResponse> {
+  async login(@Body() body: LoginRequest, @ClientIp() ip: string): Promise<TokenResponse | MfaChallengeResponse> {
     await this.auth.throttleIp(ip);
     return this.auth.login(body.email, body.password);
   }

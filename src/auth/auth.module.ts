@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AccessService } from '../access/access.service.js';
+import { MfaController } from '../mfa/mfa.controller.js';
+import { MfaService } from '../mfa/mfa.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
@@ -11,8 +13,8 @@ import { TokenService } from './token.service.js';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  controllers: [AuthController],
-  providers: [AuthService, JwtStrategy, PasswordService, RateLimitService, TokenService, AccessService],
-  exports: [AuthService, PasswordService, RateLimitService, TokenService, AccessService],
+  controllers: [AuthController, MfaController],
+  providers: [AuthService, JwtStrategy, PasswordService, RateLimitService, TokenService, AccessService, MfaService],
+  exports: [AuthService, PasswordService, RateLimitService, TokenService, AccessService, MfaService],
 })
 export class AuthModule {}

@@ -2,11 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
-import type { Actor } from '../common/context/request-context.js';
+import { type Actor, currentRequest } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionService } from '../database/transaction.service.js';
+import {
+  countChallengeFailure,
+  consumeChallenge,
+  deleteStaleChallenges,
+  insertChallenge,
+  lockChallenge,
+} from '../mfa/mfa.queries.js';
+import { challengeTokenHash, MfaService, newChallengeToken } from '../mfa/mfa.service.js';
 import { UserEntity } from '../users/user.entity.js';
 import { invalidCredentials, tooManyAttempts } from './auth.errors.js';
 import {
@@ -16,8 +24,9 @@ import {
   revokeSessionAtLogout,
   revokeSessionForTokenReuse,
   setChangedPassword,
+  touchSession,
 } from './auth.queries.js';
-import type { MeResponse, TokenResponse } from './dto/auth.dto.js';
+import type { MeResponse, MfaChallengeResponse, TokenResponse } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
 import { permissionsOf } from './permissions.js';
 import { RateLimitService } from './rate-limit.service.js';
@@ -35,6 +44,20 @@ export const backoffSeconds = (failures: number) =>
 
 const emailKey = (email: string) => `login-fail:${createHash('sha256').update(email).digest('hex')}`;
 
+/** A sign-in challenge lives five minutes and takes five wrong codes. */
+const CHALLENGE_TTL_SECONDS = 300;
+const CHALLENGE_MAX_FAILURES = 5;
+/** Wrong second-factor codes per user, whichever challenge they came through: five, then 15 minutes' wait. */
+export const MFA_MAX_FAILURES = 5;
+const MFA_FAILURE_MEMORY_SECONDS = 15 * 60;
+const mfaFailureKey = (userId: string) => `mfa-fail:${userId}`;
+
+/** How a session's sign-in went: the factor proved, and whether its tokens only serve enrolment. */
+interface SessionStart {
+  secondFactor: 'totp' | 'recovery_code' | null;
+  enrolmentOnly: boolean;
+}
+
 export type AuthEvent =
   | 'login_succeeded'
   | 'login_failed'
@@ -44,7 +67,25 @@ export type AuthEvent =
   | 'refresh_token_reused'
   | 'logout'
   | 'logout_everywhere'
-  | 'password_changed';
+  | 'password_changed'
+  | 'mfa_challenge_issued'
+  | 'mfa_failed'
+  | 'mfa_code_replayed'
+  | 'mfa_throttled'
+  | 'mfa_enrolment_started'
+  | 'mfa_enrolled'
+  | 'recovery_code_used'
+  | 'session_ended';
+
+/** Authentication events that record a refusal. */
+export const DENIED_AUTH_EVENTS: ReadonlySet<AuthEvent> = new Set<AuthEvent>([
+  'login_failed',
+  'login_throttled',
+  'refresh_token_reused',
+  'mfa_failed',
+  'mfa_code_replayed',
+  'mfa_throttled',
+]);
 
 /** Where authentication events go; the audit module plugs in here. */
 export interface AuthEventSink {
@@ -61,6 +102,7 @@ export class AuthService {
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(RateLimitService) private readonly rateLimits: RateLimitService,
     @Inject(AUTH_EVENT_SINK) private readonly events: AuthEventSink,
+    @Inject(MfaService) private readonly mfa: MfaService,
   ) {}
 
   /** Per-IP limit on every /auth route, shared by all replicas through PostgreSQL. */
@@ -71,7 +113,12 @@ export class AuthService {
     }
   }
 
-  async login(emailInput: string, password: string): Promise<TokenResponse> {
+  /**
+   * Checks the password. A user with a second factor gets a short-lived challenge, not tokens
+   * (POST /auth/mfa/verify exchanges it with a code); a user who must have one and has not set it up
+   * gets tokens good only for enrolling.
+   */
+  async login(emailInput: string, password: string): Promise<TokenResponse | MfaChallengeResponse> {
     const email = emailInput.trim().toLowerCase();
     const failures = await this.rateLimits.peek(emailKey(email));
     if (failures && Date.now() - failures.windowStart.getTime() < FAILURE_MEMORY_SECONDS * 1000) {
@@ -92,10 +139,115 @@ export class AuthService {
     await this.rateLimits.reset(emailKey(email));
     return this.tx.run(async (m) => {
       await m.update(UserEntity, { id: user.id }, { failedLoginCount: 0, lastLoginAt: () => 'now()' });
-      const result = await this.startSession(m, user);
-      await this.events.authEvent('login_succeeded', { userId: user.id, agencyId: user.agencyId });
+      if (await this.mfa.isEnrolled(m, user.id)) return this.openChallenge(m, user);
+      const enrolmentOnly = this.mfa.isRequiredFor(user.roles);
+      const result = await this.startSession(m, user, { secondFactor: null, enrolmentOnly });
+      await this.events.authEvent('login_succeeded', {
+        userId: user.id,
+        agencyId: user.agencyId,
+        reason: enrolmentOnly ? 'mfa_enrolment_required' : undefined,
+      });
       return result;
     });
+  }
+
+  private async openChallenge(m: EntityManager, user: UserEntity): Promise<MfaChallengeResponse> {
+    await deleteStaleChallenges(m, user.id);
+    const { token, hash } = newChallengeToken();
+    const expiresAt = await insertChallenge(m, uuidv7(), user.id, hash, CHALLENGE_TTL_SECONDS);
+    await this.events.authEvent('mfa_challenge_issued', { userId: user.id, agencyId: user.agencyId });
+    return { mfaRequired: true, challengeToken: token, challengeExpiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * Exchanges a sign-in challenge and a code (TOTP or a recovery code) for tokens. Wrong codes count
+   * against the challenge and the user (both outlive the transaction: a refusal is still counted).
+   */
+  async verifySecondFactor(challengeToken: string, code: string): Promise<TokenResponse> {
+    const outcome = await this.tx.run(async (m): Promise<TokenResponse | DomainError> => {
+      const challenge = (await lockChallenge(m, challengeTokenHash(challengeToken)))[0];
+      if (
+        !challenge ||
+        challenge.consumed_at ||
+        challenge.expired ||
+        challenge.failed_attempts >= CHALLENGE_MAX_FAILURES
+      )
+        return new DomainError('INVALID_MFA_CHALLENGE');
+      const user = await m.getRepository(UserEntity).findOneBy({ id: challenge.user_id });
+      const agency = user ? await m.getRepository(AgencyEntity).findOneBy({ id: user.agencyId }) : null;
+      if (!user || !user.active || user.lockedAt || !agency?.active) return new DomainError('INVALID_MFA_CHALLENGE');
+      const refusal = await this.mfaThrottle(user);
+      if (refusal) return refusal;
+      const check = await this.mfa.checkCode(m, user.id, code);
+      if (!check.ok) {
+        await countChallengeFailure(m, challenge.id);
+        return this.mfaFailure(user, check.reason);
+      }
+      await consumeChallenge(m, challenge.id);
+      await this.rateLimits.reset(mfaFailureKey(user.id));
+      const result = await this.startSession(m, user, { secondFactor: check.kind, enrolmentOnly: false });
+      if (check.kind === 'recovery_code')
+        await this.events.authEvent('recovery_code_used', { userId: user.id, agencyId: user.agencyId });
+      await this.events.authEvent('login_succeeded', { userId: user.id, agencyId: user.agencyId, reason: check.kind });
+      return result;
+    });
+    // Thrown after the commit: the failed attempt and its audit entry stay.
+    if (outcome instanceof DomainError) throw outcome;
+    return outcome;
+  }
+
+  /** A new secret for the signed-in user's authenticator app (otpauth:// URI for a QR code). */
+  async startMfaEnrolment(actor: Actor): Promise<{ secret: string; otpauthUri: string }> {
+    return this.tx.run(async (m) => {
+      const user = await m.getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
+      const { secret, uri } = await this.mfa.startEnrolment(m, user.id, user.email);
+      await this.events.authEvent('mfa_enrolment_started', { userId: user.id, agencyId: user.agencyId });
+      return { secret, otpauthUri: uri };
+    });
+  }
+
+  /**
+   * Confirms the enrolment with a first code: every session ends (they were opened with the
+   * password alone) and a new one starts, signed in with the second factor; the recovery codes are
+   * returned this once.
+   */
+  async confirmMfaEnrolment(actor: Actor, code: string): Promise<TokenResponse & { recoveryCodes: string[] }> {
+    const outcome = await this.tx.run(
+      async (m): Promise<(TokenResponse & { recoveryCodes: string[] }) | DomainError> => {
+        const user = await m.getRepository(UserEntity).findOneByOrFail({ id: actor.userId });
+        const refusal = await this.mfaThrottle(user);
+        if (refusal) return refusal;
+        const recoveryCodes = await this.mfa.confirmEnrolment(m, user.id, code);
+        if (!recoveryCodes) return this.mfaFailure(user, 'wrong_code');
+        await this.rateLimits.reset(mfaFailureKey(user.id));
+        await this.revokeAllSessions(m, user.id, 'mfa_enrolled');
+        await this.events.authEvent('mfa_enrolled', { userId: user.id, agencyId: user.agencyId });
+        const tokens = await this.startSession(m, user, { secondFactor: 'totp', enrolmentOnly: false });
+        return { ...tokens, recoveryCodes };
+      },
+    );
+    if (outcome instanceof DomainError) throw outcome;
+    return outcome;
+  }
+
+  /** 429 while the user's wrong codes are over the limit (audited as a throttled attempt). */
+  private async mfaThrottle(user: UserEntity): Promise<DomainError | undefined> {
+    const failures = await this.rateLimits.peek(mfaFailureKey(user.id));
+    if (!failures || failures.count < MFA_MAX_FAILURES) return undefined;
+    const wait = MFA_FAILURE_MEMORY_SECONDS - (Date.now() - failures.windowStart.getTime()) / 1000;
+    if (wait <= 0) return undefined;
+    await this.events.authEvent('mfa_throttled', { userId: user.id, agencyId: user.agencyId });
+    return tooManyAttempts(wait);
+  }
+
+  private async mfaFailure(user: UserEntity, reason: 'wrong_code' | 'replayed'): Promise<DomainError> {
+    await this.rateLimits.streak(mfaFailureKey(user.id), MFA_FAILURE_MEMORY_SECONDS);
+    await this.events.authEvent(reason === 'replayed' ? 'mfa_code_replayed' : 'mfa_failed', {
+      userId: user.id,
+      agencyId: user.agencyId,
+      reason,
+    });
+    return new DomainError('INVALID_MFA_CODE');
   }
 
   private async recordFailure(email: string, user: UserEntity | null): Promise<void> {
@@ -143,16 +295,20 @@ export class AuthService {
         return undefined;
       }
       await m.update(RefreshTokenEntity, { id: row.id }, { usedAt: () => 'now()' });
+      await touchSession(m, row.session_id);
       const issued = await this.issueRefreshToken(m, row.session_id, row.absolute_expires_at);
+      // Asked again at every refresh: a role that now needs a second factor limits the session.
+      const enrolmentOnly = this.mfa.isRequiredFor(user.roles) && !(await this.mfa.isEnrolled(m, user.id));
       const access = this.tokens.signAccessToken({
         sub: user.id,
         agency: user.agencyId,
         roles: user.roles,
         tv: user.tokenVersion,
         sid: row.session_id,
+        ...(enrolmentOnly ? { enr: true } : {}),
       });
       await this.events.authEvent('token_refreshed', { userId: user.id, agencyId: user.agencyId });
-      return this.tokenResponse(access, issued, row.absolute_expires_at, user.mustChangePassword);
+      return this.tokenResponse(access, issued, row.absolute_expires_at, user.mustChangePassword, enrolmentOnly);
     });
     // Thrown after the commit: a reuse still revokes the session.
     if (!result) throw new DomainError('INVALID_REFRESH_TOKEN');
@@ -193,7 +349,12 @@ export class AuthService {
       await this.revokeAllSessions(m, user.id, 'password_changed');
       await this.events.authEvent('password_changed', { userId: user.id, agencyId: user.agencyId });
       const fresh = await m.getRepository(UserEntity).findOneByOrFail({ id: user.id });
-      return this.startSession(m, fresh);
+      // The new session keeps what the old one proved: the user was signed in with it a moment ago.
+      const enrolled = await this.mfa.isEnrolled(m, user.id);
+      return this.startSession(m, fresh, {
+        secondFactor: enrolled ? 'totp' : null,
+        enrolmentOnly: !enrolled && this.mfa.isRequiredFor(fresh.roles),
+      });
     });
   }
 
@@ -209,6 +370,7 @@ export class AuthService {
       roles: [...user.roles].sort(),
       permissions: [...permissionsOf(user.roles)].sort(),
       mustChangePassword: user.mustChangePassword,
+      mfaEnrolmentRequired: actor.mfaEnrolmentRequired === true,
     };
   }
 
@@ -216,10 +378,19 @@ export class AuthService {
     await revokeAllSessionsOf(m, userId, reason);
   }
 
-  private async startSession(m: EntityManager, user: UserEntity): Promise<TokenResponse> {
+  private async startSession(m: EntityManager, user: UserEntity, start: SessionStart): Promise<TokenResponse> {
     const sessionId = uuidv7();
     const absoluteExpiresAt = new Date(Date.now() + this.config.auth.sessionMaxHours * 3600_000);
-    await m.insert(SessionEntity, { id: sessionId, userId: user.id, absoluteExpiresAt });
+    const facts = currentRequest()?.facts;
+    await m.insert(SessionEntity, {
+      id: sessionId,
+      userId: user.id,
+      absoluteExpiresAt,
+      userAgent: facts?.userAgent?.slice(0, 300) ?? null,
+      clientIp: facts?.clientIp?.slice(0, 64) ?? null,
+      lastUsedAt: () => 'now()',
+      secondFactor: start.secondFactor,
+    });
     const issued = await this.issueRefreshToken(m, sessionId, absoluteExpiresAt);
     const access = this.tokens.signAccessToken({
       sub: user.id,
@@ -227,8 +398,9 @@ export class AuthService {
       roles: user.roles,
       tv: user.tokenVersion,
       sid: sessionId,
+      ...(start.enrolmentOnly ? { enr: true } : {}),
     });
-    return this.tokenResponse(access, issued, absoluteExpiresAt, user.mustChangePassword);
+    return this.tokenResponse(access, issued, absoluteExpiresAt, user.mustChangePassword, start.enrolmentOnly);
   }
 
   private async issueRefreshToken(
@@ -249,6 +421,7 @@ export class AuthService {
     refresh: { token: string; expiresAt: Date },
     sessionExpiresAt: Date,
     mustChangePassword: boolean,
+    mfaEnrolmentRequired: boolean,
   ): TokenResponse {
     return {
       accessToken: access.token,
@@ -258,6 +431,7 @@ export class AuthService {
       refreshTokenExpiresAt: refresh.expiresAt.toISOString(),
       sessionExpiresAt: sessionExpiresAt.toISOString(),
       mustChangePassword,
+      mfaEnrolmentRequired,
     };
   }
 }

@@ -2,7 +2,9 @@ import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import type { CounterState, RateLimitPlan } from '../rate-limits/rate-limit-budgets.js';
 import type { Actor } from '../common/context/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { KEY_MATERIAL, type KeyMaterial } from '../config/key-material.js';
@@ -10,6 +12,12 @@ import { findCurrentActor } from './auth.queries.js';
 import { unauthenticated } from './bearer-challenge.js';
 import { permissionsOf } from './permissions.js';
 import { type AccessTokenClaims, JWT_ALGORITHM } from './token.service.js';
+
+/** What the guard hands the strategy (the request's budget) and gets back (the counts after this request). */
+export interface RateLimitedRequest {
+  rateLimitPlan?: RateLimitPlan;
+  rateLimitCounters?: { user?: CounterState; ip: CounterState };
+}
 
 /** Clock difference tolerated between the signer and the checker (exp and iat). */
 const CLOCK_SKEW_SECONDS = 5;
@@ -37,10 +45,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience: config.auth.audience,
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: CLOCK_SKEW_SECONDS },
+      passReqToCallback: true,
     });
   }
 
   async validate(
+    req: Request & RateLimitedRequest,
     payload: AccessTokenClaims & { sub?: string; exp?: unknown; iat?: unknown },
   ): Promise<Actor & { mustChangePassword: boolean }> {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.tv !== 'number') {
@@ -56,8 +66,21 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     ) {
       throw unauthenticated('invalid_token');
     }
-    const rows = await findCurrentActor(this.dataSource.manager, payload.sub, payload.sid, payload.tv);
+    const plan = req.rateLimitPlan!;
+    const rows = await findCurrentActor(
+      this.dataSource.manager,
+      payload.sub,
+      payload.sid,
+      payload.tv,
+      plan.userKey(payload.sub),
+      plan.ipKey,
+    );
     const user = rows[0];
+    if (user)
+      req.rateLimitCounters = {
+        user: { count: user.user_count, resetSeconds: Math.max(1, user.user_reset) },
+        ip: { count: user.ip_count, resetSeconds: Math.max(1, user.ip_reset) },
+      };
     // Signed out, password changed, "log out everywhere", deactivated or locked: the token was revoked.
     if (!user) throw unauthenticated('revoked_token');
     return {
@@ -68,6 +91,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       tokenVersion: user.token_version,
       sessionId: payload.sid,
       mustChangePassword: user.must_change_password,
+      mfaEnrolmentRequired: payload.enr === true,
     };
   }
 }

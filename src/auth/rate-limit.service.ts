@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { deleteCounter, findCounter, hitFixedWindow, hitStreak } from './auth.queries.js';
+import type { CounterState } from '../rate-limits/rate-limit-budgets.js';
+import { deleteCounter, findCounter, hitFixedWindow, hitMinuteWindow, hitStreak } from './auth.queries.js';
 
 export interface RateLimitResult {
   count: number;
@@ -19,6 +20,12 @@ export class RateLimitService {
   async hit(key: string, windowSeconds: number): Promise<RateLimitResult> {
     const rows = await hitFixedWindow(this.dataSource, key, windowSeconds);
     return { count: rows[0]!.count, windowStart: rows[0]!.window_start };
+  }
+
+  /** Counts one request in the current 60-second window (the budgets of every route). */
+  async hitMinute(key: string): Promise<CounterState> {
+    const row = (await hitMinuteWindow(this.dataSource, key))[0]!;
+    return { count: row.count, resetSeconds: Math.max(1, row.reset) };
   }
 
   /**

@@ -26,6 +26,21 @@ export class SessionEntity {
 
   @Column({ type: 'varchar', length: 40, nullable: true })
   revokedReason!: string | null;
+
+  /** What the user needs to recognise the session: the client's User-Agent and address at sign-in. */
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  userAgent!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  clientIp!: string | null;
+
+  /** Last refresh (access tokens are not tracked per request: that would be a write per read). */
+  @Column({ type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
+
+  /** How the second factor was proved at sign-in: totp, recovery_code, or null (password only). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  secondFactor!: string | null;
 }
 
 /** Refresh tokens are stored as SHA-256 hashes; each is used once, then rotated. */

@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   tv: number;
   /** Session (refresh-token family). */
   sid: string;
+  /** Present (true) when the tokens serve only to set up the second factor the user's role requires. */
+  enr?: true;
 }
 
 @Injectable()
@@ -26,7 +28,13 @@ export class TokenService {
   signAccessToken(claims: AccessTokenClaims): { token: string; expiresIn: number } {
     const expiresIn = this.config.auth.accessTokenTtlSeconds;
     const token = jwt.sign(
-      { agency: claims.agency, roles: claims.roles, tv: claims.tv, sid: claims.sid },
+      {
+        agency: claims.agency,
+        roles: claims.roles,
+        tv: claims.tv,
+        sid: claims.sid,
+        ...(claims.enr ? { enr: true } : {}),
+      },
       this.keys.jwtSecret,
       {
         algorithm: JWT_ALGORITHM,

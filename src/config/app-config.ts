@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import path from 'node:path';
+import { isRole } from '../auth/permissions.js';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -178,6 +179,42 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(10_000)
   AUTH_RATE_LIMIT_PER_MINUTE = 30;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(none|[a-z_]+(,[a-z_]+)*)$/, {
+    message: 'MFA_REQUIRED_ROLES must be role names separated by commas, or none',
+  })
+  MFA_REQUIRED_ROLES?: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(60)
+  MFA_ISSUER = 'CTCM Lao PDR';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
+  RATE_LIMIT_USER_PER_MINUTE = 1200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(10_000_000)
+  RATE_LIMIT_IP_PER_MINUTE = 12_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_HEAVY_USER_PER_MINUTE = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_HEAVY_IP_PER_MINUTE = 600;
 
   @Transform(toInt)
   @IsInt()
@@ -445,6 +482,18 @@ export interface AppConfig {
     sessionMaxHours: number;
     rateLimitPerMinute: number;
     breakGlassHours: number;
+    /** Roles whose holders must sign in with a second factor (TOTP). */
+    mfaRequiredRoles: string[];
+    /** The issuer shown in authenticator apps. */
+    mfaIssuer: string;
+  };
+  /** Requests per minute, per signed-in user and per client address, shared by every replica. */
+  rateLimits: {
+    userPerMinute: number;
+    ipPerMinute: number;
+    /** Exports, matching and reports: the routes that read the most per request. */
+    heavyUserPerMinute: number;
+    heavyIpPerMinute: number;
   };
   cases: {
     followUpPlanMonths: number[];
@@ -585,6 +634,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && (vars.DEMO_DATA || vars.DEMO_PASSWORD)) {
     problems.push('DEMO_DATA: demo data and demo accounts are refused in production');
   }
+  const unknownRoles = (vars.MFA_REQUIRED_ROLES ?? 'none').split(',').filter((r) => r !== 'none' && !isRole(r));
+  if (unknownRoles.length) problems.push(`MFA_REQUIRED_ROLES: unknown role ${unknownRoles.join(', ')}`);
   if (vars.SMTP_HOST && !vars.SMTP_FROM) problems.push('SMTP_FROM: required when SMTP_HOST is set');
   if (Boolean(vars.SMTP_USER) !== Boolean(vars.SMTP_PASSWORD))
     problems.push('SMTP_USER and SMTP_PASSWORD: set both or neither');
@@ -630,6 +681,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionMaxHours: vars.SESSION_MAX_HOURS,
       rateLimitPerMinute: vars.AUTH_RATE_LIMIT_PER_MINUTE,
       breakGlassHours: vars.BREAK_GLASS_HOURS,
+      mfaRequiredRoles: mfaRequiredRolesOf(vars.MFA_REQUIRED_ROLES, vars.DEMO_DATA),
+      mfaIssuer: vars.MFA_ISSUER,
+    },
+    rateLimits: {
+      userPerMinute: vars.RATE_LIMIT_USER_PER_MINUTE,
+      ipPerMinute: vars.RATE_LIMIT_IP_PER_MINUTE,
+      heavyUserPerMinute: vars.RATE_LIMIT_HEAVY_USER_PER_MINUTE,
+      heavyIpPerMinute: vars.RATE_LIMIT_HEAVY_IP_PER_MINUTE,
     },
     cases: {
       followUpPlanMonths: vars.FOLLOW_UP_PLAN_MONTHS.split(',').map(Number),
@@ -700,6 +759,24 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     demo: { enabled: vars.DEMO_DATA, password: vars.DEMO_PASSWORD },
   };
+}
+
+/** The roles that can see or export the most; a second factor is required of them unless configured otherwise. */
+export const DEFAULT_MFA_REQUIRED_ROLES = [
+  'system_admin',
+  'agency_admin',
+  'auditor',
+  'identification_officer',
+  'case_supervisor',
+];
+
+/**
+ * MFA_REQUIRED_ROLES as a list. Unset, the default roles; `none`, no role. Demo data (never in
+ * production: its accounts share one printed password) leaves the second factor optional unless set.
+ */
+function mfaRequiredRolesOf(value: string | undefined, demo: boolean): string[] {
+  if (value === undefined) return demo ? [] : DEFAULT_MFA_REQUIRED_ROLES;
+  return value === 'none' ? [] : value.split(',');
 }
 
 /**

@@ -41,4 +41,6 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'case_transfer', column: 'note_enc' },
   // Not personal data, but a credential: the signing secret of a partner webhook.
   { table: 'webhook_subscription', column: 'secret_enc' },
+  // A credential too: the TOTP secret of a user's second factor.
+  { table: 'user_second_factor', column: 'secret_enc', idSql: 'user_id::text' },
 ];

@@ -64,6 +64,12 @@ export class CapacityLowPayload {
   @ApiProperty({ description: 'FACILITY_LOW_BEDS at the time' }) threshold!: number;
 }
 
+export class SecondFactorResetPayload {
+  @ApiProperty({ format: 'uuid', description: 'The user whose second factor was removed (they set it up again)' })
+  userId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The administrator who reset it' }) resetByUserId!: string;
+}
+
 /** Event type → payload class: the single source of the catalogue (docs, OpenAPI, typing). */
 export const EVENT_CATALOGUE = {
   'referral.sent': { payload: ReferralEventPayload, subject: 'referral', about: 'A referral left the lead agency' },
@@ -119,6 +125,11 @@ export const EVENT_CATALOGUE = {
     payload: CapacityLowPayload,
     subject: 'facility',
     about: 'An admission left a facility with FACILITY_LOW_BEDS free beds or fewer',
+  },
+  'account.second-factor-reset': {
+    payload: SecondFactorResetPayload,
+    subject: 'user',
+    about: "An administrator removed a user's second factor (the user is to be told; their sessions ended)",
   },
 } as const;
 

@@ -99,6 +99,18 @@ export class UsersController {
     return this.users.resetPassword(actor, id);
   }
 
+  @Post(':id/reset-second-factor')
+  @HttpCode(204)
+  @Authorize(Permission.UserManage)
+  @ApiOperation({
+    operationId: 'resetUserSecondFactor',
+    summary: "Remove a user's second factor (lost phone); their sessions end and they set it up again",
+  })
+  @ApiNoContentResponse()
+  resetSecondFactor(@CurrentActor() actor: Actor, @Param() { id }: IdParam): Promise<void> {
+    return this.users.resetSecondFactor(actor, id);
+  }
+
   @Post(':id/logout-all')
   @HttpCode(204)
   @Authorize(Permission.UserManage)

@@ -8,6 +8,8 @@ import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { uuidv7 } from '../common/uuid.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { DomainEvents } from '../events/domain-events.service.js';
+import { MfaService } from '../mfa/mfa.service.js';
 import type { CreateUserRequest, UpdateUserRequest, UserResponse, UserWithPasswordResponse } from './dto/user.dto.js';
 import { UserEntity } from './user.entity.js';
 import { toUserResponse } from './user.mapper.js';
@@ -27,6 +29,8 @@ export class UsersService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PasswordService) private readonly passwords: PasswordService,
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(MfaService) private readonly mfa: MfaService,
+    @Inject(DomainEvents) private readonly events: DomainEvents,
   ) {}
 
   private repo() {
@@ -49,6 +53,11 @@ export class UsersService {
     // Only a system administrator may touch a system administrator's account.
     if (user.roles.includes('system_admin') && !isSystemAdmin(actor)) throw notFound('User');
     return user;
+  }
+
+  /** A user the actor may administer (404 otherwise, as for a missing one). */
+  findManageable(actor: Actor, id: string): Promise<UserEntity> {
+    return this.inScope(actor, id);
   }
 
   async list(actor: Actor, agencyId?: string): Promise<UserResponse[]> {
@@ -157,6 +166,31 @@ export class UsersService {
       ...diffFields({ mustChangePassword: false }, { mustChangePassword: true }),
     ]);
     return { ...toUserResponse(await this.repo().findOneByOrFail({ id })), oneTimePassword };
+  }
+
+  /**
+   * Removes the user's second factor (a lost phone, no recovery codes left): every session ends and
+   * the next sign-in sets one up again when the role requires it. The user is told through the
+   * account.second-factor-reset event: an unexpected reset is how a takeover shows itself.
+   */
+  async resetSecondFactor(actor: Actor, id: string): Promise<void> {
+    const user = await this.inScope(actor, id);
+    const removed = await this.mfa.remove(this.tx.manager(), id);
+    if (!removed) throw new DomainError('UNPROCESSABLE', 'This user has no second factor to reset');
+    await bumpTokenVersion(this.tx.manager(), id);
+    await this.auth.revokeAllSessions(this.tx.manager(), id, 'mfa_reset');
+    await this.audit.change(
+      'second_factor_reset',
+      'user',
+      id,
+      diffFields({ secondFactor: true }, { secondFactor: false }),
+    );
+    await this.events.record({
+      type: 'account.second-factor-reset',
+      agencyIds: [user.agencyId],
+      subjectId: id,
+      payload: { userId: id, resetByUserId: actor.userId },
+    });
   }
 
   async logoutEverywhere(actor: Actor, id: string): Promise<void> {

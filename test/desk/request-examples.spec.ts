@@ -415,6 +415,10 @@ describe('request body examples in Swagger UI', () => {
       { 'if-match': `"${transfer.body.version as number}"` },
     );
 
+    // second factor: examples that need a real enrolment or challenge answer as they say
+    await send('confirmMfaEnrolment', caseworker);
+    await send('verifySecondFactor', undefined);
+
     // last: the password change ends the caseworker's sessions
     await send('changePassword', caseworker);
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generateSync } from 'otplib';
 import { PasswordService } from '../../src/auth/password.service.js';
 import type { Role } from '../../src/auth/permissions.js';
 import { TokenService } from '../../src/auth/token.service.js';
@@ -165,6 +166,37 @@ export function given(t: TestApp) {
         .get(TokenService)
         .signAccessToken({ sub: user.id, agency: user.agencyId, roles: user.roles, tv: 1, sid: sessionId });
       return { user, token, refreshToken: '', auth: { authorization: `Bearer ${token}` } };
+    },
+
+    /**
+     * Sets up a TOTP second factor through the API, as the user's authenticator app would: the
+     * answer's session (signed in with the factor; every earlier one ended), the secret and the
+     * recovery codes. `epoch` is the instant (seconds) the app computes the first code at.
+     */
+    async enrolSecondFactor(
+      session: Session,
+      epoch = Math.floor(Date.now() / 1000),
+    ): Promise<{ session: Session; secret: string; recoveryCodes: string[] }> {
+      const started = await t.http.post('/auth/mfa/enrolment').set(session.auth);
+      if (started.status !== 200)
+        throw new Error(`enrolment failed: ${started.status} ${JSON.stringify(started.body)}`);
+      const secret = started.body.secret as string;
+      const confirmed = await t.http
+        .post('/auth/mfa/enrolment/confirm')
+        .set(session.auth)
+        .send({ code: generateSync({ secret, epoch }) });
+      if (confirmed.status !== 200)
+        throw new Error(`confirmation failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+      return {
+        secret,
+        recoveryCodes: confirmed.body.recoveryCodes,
+        session: {
+          user: session.user,
+          token: confirmed.body.accessToken,
+          refreshToken: confirmed.body.refreshToken,
+          auth: { authorization: `Bearer ${confirmed.body.accessToken}` },
+        },
+      };
     },
 
     async session(user: GivenUser): Promise<Session> {

@@ -77,6 +77,14 @@ async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_CONNECT_TIMEOUT_MS: '30000',
     // Tests sign in many users from one address; the rate-limit test sets its own limit.
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    // Second factors are optional here: test/identity/mfa.spec.ts runs the production default and
+    // enrols through the API (given.enrolSecondFactor); every other file signs in with a password.
+    MFA_REQUIRED_ROLES: 'none',
+    // Budgets a test file's burst never reaches; rate-limits-everywhere.spec.ts sets small ones.
+    RATE_LIMIT_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_IP_PER_MINUTE: '10000000',
+    RATE_LIMIT_HEAVY_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_HEAVY_IP_PER_MINUTE: '10000000',
     // Tests seal the audit chain explicitly, so tamper checks are deterministic.
     AUDIT_SEAL_INTERVAL_MS: '0',
     REFERRAL_EXPIRY_INTERVAL_MS: '0',

@@ -476,6 +476,8 @@ describe('hostile input over every operation of openapi.json', () => {
       recordId: record!,
       // A webhook delivery id: any well-formed id (a missing one answers 404 like any other).
       deliveryId: ids.case!,
+      // A session id of another user's: any well-formed id (answers 404 like a missing one).
+      sessionId: ids.case!,
       version: '1',
       category: 'gender',
     };

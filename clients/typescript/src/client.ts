@@ -5,6 +5,7 @@ import { OPERATIONS } from './generated/operations.js';
 
 export type Schemas = components['schemas'];
 export type TokenResponse = Schemas['TokenResponse'];
+export type MfaChallengeResponse = Schemas['MfaChallengeResponse'];
 
 /** What a front-end stores to resume a session (keep it out of reach of other sites' scripts). */
 export interface Session {
@@ -75,9 +76,20 @@ export class CtcmClient {
     return this.session;
   }
 
-  /** POST /auth/login. When `mustChangePassword` is true, call `changePassword` before anything else. */
-  async signIn(email: string, password: string): Promise<TokenResponse> {
-    const tokens = await this.unwrap(this.api.POST('/auth/login', { body: { email, password } }));
+  /**
+   * POST /auth/login. When `mustChangePassword` is true, call `changePassword` before anything else.
+   * An account with a second factor answers `mfaRequired: true` and a challenge instead of tokens:
+   * finish with `verifySecondFactor`.
+   */
+  async signIn(email: string, password: string): Promise<TokenResponse | MfaChallengeResponse> {
+    const answer = await this.unwrap(this.api.POST('/auth/login', { body: { email, password } }));
+    if ('accessToken' in answer) this.adopt(answer);
+    return answer;
+  }
+
+  /** POST /auth/mfa/verify: the sign-in challenge and the code from the authenticator app (or a recovery code). */
+  async verifySecondFactor(challengeToken: string, code: string): Promise<TokenResponse> {
+    const tokens = await this.unwrap(this.api.POST('/auth/mfa/verify', { body: { challengeToken, code } }));
     this.adopt(tokens);
     return tokens;
   }

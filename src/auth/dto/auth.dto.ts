@@ -51,6 +51,21 @@ export class TokenResponse {
   sessionExpiresAt!: string;
   @ApiProperty({ description: 'When true, only /auth routes work until the password is changed' })
   mustChangePassword!: boolean;
+  @ApiProperty({
+    description:
+      'When true, your role needs a second factor you have not set up: only /auth routes work until you enrol ' +
+      '(POST /auth/mfa/enrolment, then /auth/mfa/enrolment/confirm)',
+  })
+  mfaEnrolmentRequired!: boolean;
+}
+
+export class MfaChallengeResponse {
+  @ApiProperty({ enum: [true], description: 'The password was right; a second-factor code is still needed' })
+  mfaRequired!: true;
+  @ApiProperty({ description: 'Send it with a code to POST /auth/mfa/verify; single-use, five wrong codes end it' })
+  challengeToken!: string;
+  @ApiProperty({ type: String, format: 'date-time', description: 'Five minutes after sign-in' })
+  challengeExpiresAt!: string;
 }
 
 export const AUTHORISE_AGAIN =
@@ -76,4 +91,6 @@ export class MeResponse {
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty({ type: [String] }) permissions!: string[];
   @ApiProperty() mustChangePassword!: boolean;
+  @ApiProperty({ description: 'This session only serves to set up the second factor your role requires' })
+  mfaEnrolmentRequired!: boolean;
 }

@@ -10,6 +10,8 @@ export interface Actor {
   tokenVersion: number;
   /** Session (refresh-token family) the access token belongs to. */
   sessionId?: string;
+  /** The token serves only to set up the second factor the user's role requires (/auth routes). */
+  mfaEnrolmentRequired?: boolean;
 }
 
 /**
