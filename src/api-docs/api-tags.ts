@@ -15,6 +15,7 @@ export const ApiTag = {
   Facilities: 'facilities',
   Reports: 'reports',
   Audit: 'audit',
+  DataProtection: 'data protection',
   Administration: 'administration',
   MyWork: 'my work',
   EventsAndWebhooks: 'events and webhooks',
@@ -91,6 +92,12 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     description:
       'The append-only, hash-chained record of every request: search it, see who touched a case, verify the chain ' +
       'and export a signed range.',
+  },
+  {
+    name: ApiTag.DataProtection,
+    description:
+      'A record through its whole life (docs/data-protection.md): how long each kind of personal value is kept after ' +
+      'a case closes, what the next retention run would erase, legal holds that stop it, and the runs themselves.',
   },
   {
     name: ApiTag.Administration,

@@ -391,4 +391,6 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     idsFrom: 'agencyId: your agency (GET /auth/me).',
   },
   updateUser: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
+  createCaseLegalHold: { value: { reason: 'court_proceedings' } },
+  withdrawCaseLegalHold: { value: { reason: 'proceedings_ended' } },
 };

@@ -58,6 +58,12 @@ export enum Permission {
   AuditRead = 'audit.read',
   AuditExport = 'audit.export',
   AuditVerify = 'audit.verify',
+
+  RetentionRead = 'retention.read',
+  RetentionRun = 'retention.run',
+  CaseLegalHold = 'case.legal-hold',
+  SubjectAccessRequest = 'subject-access.request',
+  SubjectAccessApprove = 'subject-access.approve',
 }
 
 export const ROLES = [
@@ -120,6 +126,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.CataloguePublish,
     Permission.FacilityManage,
     Permission.ReportRead,
+    Permission.RetentionRead,
+    Permission.RetentionRun,
   ],
   agency_admin: [
     ...SELF,
@@ -155,6 +163,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.PlacementManage,
     Permission.ReportRead,
     Permission.EventRead,
+    Permission.CaseLegalHold,
+    Permission.SubjectAccessRequest,
+    Permission.SubjectAccessApprove,
   ],
   facility_officer: [
     ...SELF,
@@ -168,7 +179,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.PlacementManage,
     Permission.ReturnManage,
   ],
-  auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
+  auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify, Permission.RetentionRead],
   analyst: [...SELF, Permission.ReportRead],
 };
 
