@@ -112,6 +112,13 @@ export class RecordRetention1797300000000 implements MigrationInterface {
     // Notes and family assessments stay append-only for the application, except that retention
     // may overwrite their personal text (column privileges: nothing else of the row).
     await q.query(`GRANT UPDATE (body_enc) ON case_note TO ctcm_app`);
+    // The notes' append-only trigger lets retention (ctcm.retention = on, set by the case-notes
+    // eraser) overwrite the body and nothing else, as it lets key rotation.
+    await q.query(
+      protectCaseNotes(
+        `current_setting('ctcm.key_rotation', true) = 'on' OR current_setting('ctcm.retention', true) = 'on'`,
+      ),
+    );
     await q.query(`GRANT UPDATE (findings_enc) ON family_assessment TO ctcm_app`);
     for (const fn of ['app_retention_candidates(timestamptz)', 'app_retention_persons_kept(uuid[], timestamptz)']) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
@@ -122,6 +129,7 @@ export class RecordRetention1797300000000 implements MigrationInterface {
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`REVOKE UPDATE (findings_enc) ON family_assessment FROM ctcm_app`);
     await q.query(`REVOKE UPDATE (body_enc) ON case_note FROM ctcm_app`);
+    await q.query(protectCaseNotes(`current_setting('ctcm.key_rotation', true) = 'on'`));
     await q.query(`DROP FUNCTION app_retention_persons_kept(uuid[], timestamptz)`);
     await q.query(`DROP FUNCTION app_retention_candidates(timestamptz)`);
     await q.query(`DROP TABLE case_retention_fact`);
@@ -130,3 +138,15 @@ export class RecordRetention1797300000000 implements MigrationInterface {
     await q.query(`DROP TABLE case_legal_hold`);
   }
 }
+
+/** The append-only trigger function of case notes, allowing a body-only update when `allowed` holds. */
+const protectCaseNotes = (
+  allowed: string,
+) => `CREATE OR REPLACE FUNCTION case_note_protect() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND (${allowed})
+           AND (to_jsonb(NEW) - 'body_enc') = (to_jsonb(OLD) - 'body_enc') THEN
+          RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'case notes are append-only (% on %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+      END $$`;

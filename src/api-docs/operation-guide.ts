@@ -465,7 +465,10 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
       'The scheduled job does this every RETENTION_INTERVAL_MS; run it by hand after changing schedules. Every ' +
       'touched record is audited; the answer counts them.',
   },
-  listRetentionRuns: { tag: ApiTag.DataProtection, description: 'Show an inspector that retention runs, and what it did.' },
+  listRetentionRuns: {
+    tag: ApiTag.DataProtection,
+    description: 'Show an inspector that retention runs, and what it did.',
+  },
   getCaseRetention: {
     tag: ApiTag.DataProtection,
     description: 'Before a court date or an inquiry: is the case on hold, and what has retention already erased?',

@@ -34,8 +34,7 @@ export class FeatureErasers implements OnModuleInit {
   onModuleInit(): void {
     this.erasers.register('cases', {
       defaultMonths: 60,
-      description:
-        'Assessment findings, support-plan objectives and actions, service and follow-up notes, case notes',
+      description: 'Assessment findings, support-plan objectives and actions, service and follow-up notes, case notes',
       find: async (m, targets) => heldByKind(await q.findHeldCaseRecords(m, caseIds(targets))),
       erase: async (m, records) => {
         await q.eraseNullableCaseRecords(m, {
@@ -53,8 +52,7 @@ export class FeatureErasers implements OnModuleInit {
       defaultMonths: 60,
       description: "Referral notes, consent-override reasons, receiving agencies' family assessment findings",
       find: async (m, targets) => heldByKind(await q.findHeldReferrals(m, caseIds(targets))),
-      erase: (m, records) =>
-        q.eraseReferrals(m, idsOf(records, 'referral'), idsOf(records, 'family_assessment')),
+      erase: (m, records) => q.eraseReferrals(m, idsOf(records, 'referral'), idsOf(records, 'family_assessment')),
     });
     this.erasers.register('case-transfers', {
       defaultMonths: 60,
@@ -64,8 +62,7 @@ export class FeatureErasers implements OnModuleInit {
     });
     this.erasers.register('returns', {
       defaultMonths: 60,
-      description:
-        "Expected arrivals' names, birth, address, documents and vulnerabilities, and their name indexes",
+      description: "Expected arrivals' names, birth, address, documents and vulnerabilities, and their name indexes",
       find: async (m, targets) => held('expected_arrival', await q.findHeldArrivals(m, caseIds(targets))),
       erase: (m, records) => q.eraseArrivals(m, idsOf(records, 'expected_arrival')),
     });
@@ -86,8 +83,7 @@ export class FeatureErasers implements OnModuleInit {
     });
     this.erasers.register('screenings', {
       defaultMonths: 84,
-      description:
-        'Screening answers, suggested results, narratives and place details, identification decision bases',
+      description: 'Screening answers, suggested results, narratives and place details, identification decision bases',
       find: async (m, targets) => heldByKind(await q.findHeldScreenings(m, caseIds(targets))),
       erase: async (m, records) => {
         await q.eraseScreenings(m, idsOf(records, 'screening'));

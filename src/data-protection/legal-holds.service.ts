@@ -75,7 +75,13 @@ export class LegalHoldsService {
       throw new DomainError('CONFLICT', 'The case is already on legal hold', { extensions: { holdId: active.id } });
     const id = uuidv7();
     await insertLegalHold(m, { id, caseId, reason: body.reason, placedBy: actor.userId });
-    await this.audit.change('create', 'case_legal_hold', id, [{ field: 'reason', personal: false, new: body.reason }], caseId);
+    await this.audit.change(
+      'create',
+      'case_legal_hold',
+      id,
+      [{ field: 'reason', personal: false, new: body.reason }],
+      caseId,
+    );
     await this.events.record({
       type: 'case.legal-hold-placed',
       agencyIds: [],

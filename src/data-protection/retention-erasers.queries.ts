@@ -34,7 +34,7 @@ export function findHeldPersons(m: EntityManager, personIds: string[], caseIds: 
   return queryRows(
     m,
     `SELECT DISTINCT ON (p.id) p.id, t.case_id,
-            'names' || ${present([
+            ARRAY['names'] || ${present([
               ['p.birth_enc', 'birth'],
               ['p.address_enc', 'address'],
               ['p.contacts_enc', 'contacts'],
@@ -117,7 +117,7 @@ export function findHeldCaseRecords(m: EntityManager, caseIds: string[]): Promis
     `SELECT id, case_id, 'case_assessment' AS kind, ARRAY['findings'] AS fields FROM case_assessment
       WHERE ${lead} AND findings_enc IS NOT NULL
      UNION ALL
-     SELECT id, case_id, 'case_support_plan', 'objectives' || ${present([['actions_enc', 'actions']])}
+     SELECT id, case_id, 'case_support_plan', ARRAY['objectives'] || ${present([['actions_enc', 'actions']])}
        FROM case_support_plan WHERE ${lead}
      UNION ALL
      SELECT id, case_id, 'case_service_record', ARRAY['notes'] FROM case_service_record
@@ -148,8 +148,13 @@ export async function eraseSupportPlans(m: EntityManager, ids: string[], markers
   if (ids.length) await m.query(`UPDATE case_support_plan SET actions_enc = NULL WHERE id = ANY ($1::uuid[])`, [ids]);
 }
 
-export const eraseCaseNotes = (m: EntityManager, ids: string[], markers: Buffer[]) =>
-  overwrite(m, 'case_note', 'body_enc', ids, markers);
+/** Notes are append-only; their trigger lets retention overwrite the body alone (ctcm.retention, this transaction). */
+export async function eraseCaseNotes(m: EntityManager, ids: string[], markers: Buffer[]): Promise<void> {
+  if (!ids.length) return;
+  await m.query(`SELECT set_config('ctcm.retention', 'on', true)`);
+  await overwrite(m, 'case_note', 'body_enc', ids, markers);
+  await m.query(`SELECT set_config('ctcm.retention', 'off', true)`);
+}
 
 // --- referrals -----------------------------------------------------------------------------
 
@@ -231,10 +236,10 @@ export async function eraseArrivals(m: EntityManager, ids: string[]): Promise<vo
 export function findHeldTracingRequests(m: EntityManager, caseIds: string[]): Promise<HeldRow[]> {
   return queryRows(
     m,
-    `SELECT id, matched_id AS case_id, 'inquirer' || ('names' || ${present([
+    `SELECT id, matched_id AS case_id, ARRAY['inquirer', 'names'] || ${present([
       ['details_enc', 'details'],
       ['outcome_note_enc', 'outcomeNote'],
-    ])}) AS fields
+    ])} AS fields
        FROM tracing_request
       WHERE matched_kind = 'case' AND matched_id = ANY ($1::uuid[]) AND agency_id = app_current_agency_id()`,
     [caseIds],

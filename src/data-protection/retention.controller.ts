@@ -57,7 +57,10 @@ export class RetentionController {
 
   @Get('runs')
   @Authorize(Permission.RetentionRead)
-  @ApiOperation({ operationId: 'listRetentionRuns', summary: 'The latest retention runs and their counts (at most 100)' })
+  @ApiOperation({
+    operationId: 'listRetentionRuns',
+    summary: 'The latest retention runs and their counts (at most 100)',
+  })
   @ApiOkResponse({ type: [RetentionRunResponse] })
   runs(): Promise<RetentionRunResponse[]> {
     return this.retention.listRuns();
@@ -87,7 +90,11 @@ export class LegalHoldsController {
     summary: 'Place a legal hold: retention erases nothing of the case until it is lifted (lead agency)',
   })
   @ApiCreatedResponse({ type: LegalHoldResponse })
-  place(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: PlaceLegalHold): Promise<LegalHoldResponse> {
+  place(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: PlaceLegalHold,
+  ): Promise<LegalHoldResponse> {
     return this.holds.place(actor, id, body);
   }
 
@@ -96,7 +103,11 @@ export class LegalHoldsController {
   @Authorize(Permission.CaseLegalHold)
   @ApiOperation({ operationId: 'withdrawCaseLegalHold', summary: "Lift the case's legal hold (lead agency)" })
   @ApiOkResponse({ type: LegalHoldResponse })
-  lift(@CurrentActor() actor: Actor, @Param() { id }: IdParam, @Body() body: LiftLegalHold): Promise<LegalHoldResponse> {
+  lift(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: IdParam,
+    @Body() body: LiftLegalHold,
+  ): Promise<LegalHoldResponse> {
     return this.holds.lift(actor, id, body);
   }
 }

@@ -10,11 +10,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import { DomainEvents } from '../events/domain-events.service.js';
 import { ageOn, type StoredBirth } from '../persons/person.codec.js';
 import { JobQueue } from '../queue/job-queue.service.js';
-import type {
-  RetentionReport,
-  RetentionRunResponse,
-  RetentionScheduleResponse,
-} from './dto/retention.dto.js';
+import type { RetentionReport, RetentionRunResponse, RetentionScheduleResponse } from './dto/retention.dto.js';
 import { type HeldRecord, type RetentionEraser, RetentionErasers, type RetentionTarget } from './retention-erasers.js';
 import {
   findCasesWithoutFacts,
@@ -135,7 +131,8 @@ export class RetentionService implements OnModuleInit {
 
     const perType: { recordType: string; months: number; cases: string[]; records: HeldRecord[]; waiting: number }[] =
       [];
-    try {
+    // A failure rolls the whole transaction back (context included), so no finally is needed.
+    {
       const due = new Map<string, RetentionTarget[]>();
       for (const s of schedules) {
         const rows = candidates.filter(
@@ -166,9 +163,8 @@ export class RetentionService implements OnModuleInit {
         }
         if (mode === 'apply') await this.markErased(m, runId, entry.recordType, targets, entry.records, actor);
       }
-    } finally {
-      await setAgencyContext(m, actor?.agencyId ?? '', actor?.userId ?? '');
     }
+    await setAgencyContext(m, actor?.agencyId ?? '', actor?.userId ?? '');
 
     const report = this.report(mode, runId, asOf, perType, held, candidates);
     if (mode === 'apply') await this.recordRun(m, runId, trigger, perType, candidates, report);
@@ -179,7 +175,8 @@ export class RetentionService implements OnModuleInit {
   /** Before any value goes: the case's de-identified facts, with the age band from the birth data (lead's context). */
   private async keepFacts(m: EntityManager, targets: RetentionTarget[], actor: Actor | undefined): Promise<void> {
     const byLead = new Map<string, string[]>();
-    for (const t of targets) byLead.set(t.leadAgencyId, [...new Set([...(byLead.get(t.leadAgencyId) ?? []), t.caseId])]);
+    for (const t of targets)
+      byLead.set(t.leadAgencyId, [...new Set([...(byLead.get(t.leadAgencyId) ?? []), t.caseId])]);
     for (const [leadAgencyId, caseIds] of byLead) {
       await setAgencyContext(m, leadAgencyId, actor?.userId ?? NO_USER);
       const rows = await findCasesWithoutFacts(m, caseIds);
@@ -260,12 +257,14 @@ export class RetentionService implements OnModuleInit {
     const agencies = [
       ...new Set(candidates.filter((c) => touchedCases.includes(c.case_id)).map((c) => c.lead_agency_id)),
     ];
-    await this.events.record({
-      type: 'retention.run-completed',
-      agencyIds: agencies,
-      subjectId: runId,
-      payload: { runId, trigger, cases: report.cases, records: report.records },
-    });
+    // Told to the agencies whose records it touched; a run that touched nothing concerns no agency.
+    if (agencies.length)
+      await this.events.record({
+        type: 'retention.run-completed',
+        agencyIds: agencies,
+        subjectId: runId,
+        payload: { runId, trigger, cases: report.cases, records: report.records },
+      });
     await this.audit.change('retention-run', 'retention_run', runId, [], null, {
       trigger,
       cases: report.cases,
