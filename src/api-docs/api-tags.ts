@@ -15,8 +15,8 @@ export const ApiTag = {
   Facilities: 'facilities',
   Reports: 'reports',
   Audit: 'audit',
-  DataProtection: 'data protection',
   Administration: 'administration',
+  DataProtection: 'data protection',
   MyWork: 'my work',
   EventsAndWebhooks: 'events and webhooks',
   ReferenceData: 'reference data',
@@ -94,14 +94,14 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
       'and export a signed range.',
   },
   {
+    name: ApiTag.Administration,
+    description: 'Agencies and user accounts: create, change roles, deactivate, unlock and reset passwords.',
+  },
+  {
     name: ApiTag.DataProtection,
     description:
       'A record through its whole life (docs/data-protection.md): how long each kind of personal value is kept after ' +
       'a case closes, what the next retention run would erase, legal holds that stop it, and the runs themselves.',
-  },
-  {
-    name: ApiTag.Administration,
-    description: 'Agencies and user accounts: create, change roles, deactivate, unlock and reset passwords.',
   },
   {
     name: ApiTag.MyWork,
