@@ -209,7 +209,9 @@ export async function openArchive(
         `BACKUP_KEYS has no key ${header.keyId}, the key this archive was written with (configured: ${[...ring.keys.keys()].join(', ')})`,
       );
     const key = archiveKey(backupKey, Buffer.from(header.salt, 'base64'));
-    const headerHash = createHash('sha256').update(Buffer.concat([start, json])).digest();
+    const headerHash = createHash('sha256')
+      .update(Buffer.concat([start, json]))
+      .digest();
     const hash = createHash('sha256');
     let bytes = 0;
     let position = start.length + json.length;
