@@ -268,6 +268,26 @@ describe('retention by rule', () => {
     ]);
   });
 
+  it('leaves case notes append-only for everything but retention overwriting a body', async () => {
+    const asLead = (statements: string[]) =>
+      d.t.appTransaction(async (c) => {
+        await c.query(`SELECT set_config('app.agency_id', $1, true), set_config('app.user_id', $2, true)`, [
+          vtc.id,
+          supervisor.id,
+        ]);
+        for (const sql of statements) await c.query(sql, sql.includes('$1') ? [open.noteId] : []);
+      });
+    await expect(asLead([`UPDATE case_note SET body_enc = body_enc WHERE id = $1`])).rejects.toThrow(/append-only/);
+    const retention = `SELECT set_config('ctcm.retention', 'on', true)`;
+    await expect(asLead([retention, `UPDATE case_note SET author_id = author_id WHERE id = $1`])).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(asLead([retention, `DELETE FROM case_note WHERE id = $1`])).rejects.toThrow(/permission denied/);
+    await expect(
+      asLead([retention, `UPDATE case_note SET body_enc = body_enc WHERE id = $1`]),
+    ).resolves.toBeUndefined();
+  });
+
   it('erases a held case once its hold is lifted (audited), at the next run', async () => {
     restoreClock = setClock(d.t, monthsAhead(121));
     const lifted = await d.http
