@@ -62,8 +62,6 @@ export enum Permission {
   RetentionRead = 'retention.read',
   RetentionRun = 'retention.run',
   CaseLegalHold = 'case.legal-hold',
-  SubjectAccessRequest = 'subject-access.request',
-  SubjectAccessApprove = 'subject-access.approve',
 }
 
 export const ROLES = [
@@ -164,8 +162,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReportRead,
     Permission.EventRead,
     Permission.CaseLegalHold,
-    Permission.SubjectAccessRequest,
-    Permission.SubjectAccessApprove,
   ],
   facility_officer: [
     ...SELF,
