@@ -5,10 +5,14 @@
  *   npm run db:restore -- --in FILE [--target-url URL] [--migrate]
  *
  * `backup` runs `pg_dump -Fc` as the schema owner (DATABASE_OWNER_URL, or the superuser of the
- * embedded database in DATA_DIR) and writes FILE plus FILE.manifest.json (both mode 0600):
- * checksum, migration head, audit chain head and the ids (never the material) of the keys the
- * data needs. `restore` checks the checksum and that the configured keys cover those ids, then
- * restores into an empty database (--target-url, an owner or superuser URL) or into a new
+ * embedded database in DATA_DIR) and streams it, encrypted with BACKUP_KEYS (a key of its own,
+ * never a data key; src/data-protection/backup-archive.ts), into FILE, whose last record is the
+ * sealed manifest: checksum, migration head, audit chain head and the ids (never the material)
+ * of the keys the data needs. FILE.manifest.json repeats the manifest in clear for operators
+ * (both mode 0600); restore trusts only the sealed one. `restore` first reads the whole archive
+ * and refuses, before touching any database, one that does not authenticate with BACKUP_KEYS
+ * (tampered, truncated or wrongly keyed) or whose data keys are not configured; then it streams
+ * the decrypted dump into an empty database (--target-url, an owner or superuser URL) or a new
  * embedded cluster in DATA_DIR, and proves the configured keys decrypt the restored data.
  */
 import '../src/runtime-check.js';
@@ -31,6 +35,14 @@ import { embeddedMajorVersion, ensureDatabase, startEmbeddedCluster } from '../s
 import type { PersonNames } from '../src/persons/dto/person.dto.js';
 import { PersonCodec } from '../src/persons/person.codec.js';
 import { restoreQueuePrivileges } from '../src/queue/queue.queries.js';
+import {
+  ArchiveEncryptor,
+  ArchiveRefused,
+  type BackupKeyring,
+  openArchive,
+  parseBackupKeys,
+} from '../src/data-protection/backup-archive.js';
+import { pipeline } from 'node:stream/promises';
 
 export const MANIFEST_FORMAT = 'ctcm-backup/1';
 
@@ -83,21 +95,6 @@ function splitPassword(url: string): { url: string; password: string; database: 
   const password = decodeURIComponent(u.password);
   u.password = '';
   return { url: u.toString(), password, database: decodeURIComponent(u.pathname.replace(/^\//, '')) };
-}
-
-function run(tool: string, args: string[], password: string, stdout: number | 'ignore' = 'ignore'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, {
-      env: { ...process.env, PGPASSWORD: password },
-      stdio: ['ignore', stdout, 'pipe'],
-    });
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(tool)} exited with ${code}: ${err.trim()}`)),
-    );
-  });
 }
 
 function sha256File(file: string): Promise<string> {
@@ -224,7 +221,12 @@ export interface BackupResult {
 }
 
 /** Dumps the database at `ownerUrl` to `out` (custom format) and writes `out.manifest.json`. */
-export async function backupDatabase(ownerUrl: string, out: string, log: Log = () => undefined): Promise<BackupResult> {
+export async function backupDatabase(
+  ownerUrl: string,
+  out: string,
+  backupKeys: BackupKeyring,
+  log: Log = () => undefined,
+): Promise<BackupResult> {
   const file = path.resolve(out);
   const manifestFile = `${file}.manifest.json`;
   for (const f of [file, manifestFile])
@@ -252,32 +254,58 @@ export async function backupDatabase(ownerUrl: string, out: string, log: Log = (
     const facts = await describe(client);
 
     const { url, password } = splitPassword(ownerUrl);
-    const fd = fs.openSync(partial, 'wx', 0o600);
-    try {
-      await run(
-        pgDump,
-        ['--format=custom', '--compress=6', `--snapshot=${snapshot}`, '--no-password', `--dbname=${url}`],
-        password,
-        fd,
+    const createdAt = new Date().toISOString();
+    let manifest: BackupManifest | undefined;
+    const encryptor = new ArchiveEncryptor(backupKeys, (plain) => {
+      manifest = {
+        format: MANIFEST_FORMAT,
+        createdAt,
+        dumpFile: path.basename(file),
+        dumpSha256: plain.sha256,
+        dumpBytes: plain.bytes,
+        pgDumpVersion,
+        ...facts,
+      };
+      return manifest;
+    });
+    // pg_dump → encryption → FILE.partial: the dump never touches the disk in clear.
+    const dump = spawn(
+      pgDump,
+      ['--format=custom', '--compress=6', `--snapshot=${snapshot}`, '--no-password', `--dbname=${url}`],
+      { env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let dumpErr = '';
+    dump.stderr!.on('data', (b: Buffer) => (dumpErr += b.toString()));
+    const exited = new Promise<void>((resolve, reject) => {
+      dump.on('error', reject);
+      dump.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`pg_dump exited with ${code}: ${dumpErr.trim()}`)),
       );
+    });
+    const written = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 });
+    await Promise.all([pipeline(dump.stdout!, encryptor, written), exited]);
+    const fd = fs.openSync(partial, 'r');
+    try {
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     await client.query('COMMIT');
-
-    const manifest: BackupManifest = {
-      format: MANIFEST_FORMAT,
-      createdAt: new Date().toISOString(),
-      dumpFile: path.basename(file),
-      dumpSha256: await sha256File(partial),
-      dumpBytes: fs.statSync(partial).size,
-      pgDumpVersion,
-      ...facts,
+    if (!manifest) throw new Error('the archive was written without its manifest');
+    const sidecar = {
+      ...manifest,
+      archive: {
+        format: encryptor.header.format,
+        backupKeyId: encryptor.header.keyId,
+        sha256: await sha256File(partial),
+        bytes: fs.statSync(partial).size,
+      },
     };
     fs.renameSync(partial, file);
-    fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    log(`backup written: ${file} (${manifest.dumpBytes} bytes, sha256 ${manifest.dumpSha256})`);
+    fs.writeFileSync(manifestFile, `${JSON.stringify(sidecar, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    log(
+      `backup written: ${file} (encrypted with backup key ${encryptor.header.keyId}; dump ${manifest.dumpBytes} bytes, sha256 ${manifest.dumpSha256})`,
+    );
     return { file, manifestFile, manifest };
   } catch (err) {
     fs.rmSync(partial, { force: true });
@@ -295,6 +323,8 @@ export interface ConfiguredKeys {
   activeKeyId?: string;
   blindIndexKey?: string;
   auditSigningKeyPem?: string;
+  /** BACKUP_KEYS: the archive's key (never one of the data keys). */
+  backupKeys?: string;
 }
 
 /** From the environment, else from DATA_DIR/secrets.json as the API would read them; nothing is generated. */
@@ -309,6 +339,7 @@ export function configuredKeys(config: AppConfig): ConfiguredKeys {
     activeKeyId: config.crypto.activeKeyId,
     blindIndexKey: config.crypto.blindIndexKey ?? local.blindIndexKey,
     auditSigningKeyPem: config.audit.signingKeyPem ?? local.auditSigningKey,
+    backupKeys: config.backup.keys,
   };
 }
 
@@ -415,25 +446,71 @@ export interface RestoreSummary {
   appRoleCreated: boolean;
 }
 
-export function readManifest(file: string): BackupManifest {
-  const manifestFile = `${path.resolve(file)}.manifest.json`;
-  if (!fs.existsSync(manifestFile))
-    throw new RestoreRefused(`restore refused: ${manifestFile} is missing (it travels with the dump)`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as BackupManifest;
+/**
+ * Reads the whole archive once, authenticating every record with BACKUP_KEYS, and returns
+ * its sealed manifest: a tampered, truncated or wrongly keyed archive is refused here,
+ * before any database is touched.
+ */
+export async function verifyArchive(file: string, keys: ConfiguredKeys): Promise<BackupManifest> {
+  let ring: BackupKeyring;
+  try {
+    ring = parseBackupKeys(keys.backupKeys);
+  } catch (err) {
+    throw new RestoreRefused(`restore refused, nothing was changed: ${(err as Error).message}`);
+  }
+  let opened: Awaited<ReturnType<typeof openArchive>>;
+  try {
+    opened = await openArchive(path.resolve(file), ring);
+  } catch (err) {
+    if (err instanceof ArchiveRefused) throw new RestoreRefused(`restore refused, nothing was changed: ${err.message}`);
+    throw err;
+  }
+  const manifest = opened.manifest as unknown as BackupManifest;
   if (manifest.format !== MANIFEST_FORMAT)
-    throw new RestoreRefused(`restore refused: ${manifestFile} is not a ${MANIFEST_FORMAT} manifest`);
+    throw new RestoreRefused(`restore refused: the archive's manifest is not a ${MANIFEST_FORMAT} manifest`);
+  if (opened.plain.sha256 !== manifest.dumpSha256 || opened.plain.bytes !== manifest.dumpBytes)
+    throw new RestoreRefused('restore refused: the decrypted dump does not match its sealed manifest');
   return manifest;
+}
+
+/** Runs pg_restore with the archive's decrypted dump on its standard input. */
+async function restoreFromArchive(
+  file: string,
+  keys: ConfiguredKeys,
+  pgRestore: string,
+  args: string[],
+  password: string,
+): Promise<void> {
+  const child = spawn(pgRestore, args, {
+    env: { ...process.env, PGPASSWORD: password },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  const stdin = child.stdin!;
+  stdin.on('error', () => undefined);
+  try {
+    await openArchive(file, parseBackupKeys(keys.backupKeys), async (chunk) => {
+      if (!stdin.write(chunk)) await new Promise<void>((resolve) => stdin.once('drain', resolve));
+    });
+  } catch (e) {
+    child.kill('SIGTERM');
+    await exited;
+    throw e instanceof ArchiveRefused ? new RestoreRefused(`restore aborted and rolled back: ${e.message}`) : e;
+  }
+  stdin.end();
+  const code = await exited;
+  if (code !== 0) throw new Error(`pg_restore exited with ${code}: ${err.trim()}`);
 }
 
 export async function restoreDatabase(options: RestoreOptions): Promise<RestoreSummary> {
   const log = options.log ?? (() => undefined);
   const file = path.resolve(options.file);
-  const manifest = readManifest(file);
-  const sha = await sha256File(file);
-  if (sha !== manifest.dumpSha256)
-    throw new RestoreRefused(
-      `restore refused: ${file} has sha256 ${sha}, the manifest says ${manifest.dumpSha256} (corrupt or not this backup)`,
-    );
+  const manifest = await verifyArchive(file, options.keys);
   checkKeys(manifest, options.keys);
 
   const target = splitPassword(options.targetUrl);
@@ -463,9 +540,13 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreS
     log(`restoring ${path.basename(file)} into ${target.database}`);
     // --no-owner: the restoring owner owns the tables (RLS applies to ctcm_app, not to it);
     // grants, policies and FORCE/ENABLE ROW LEVEL SECURITY are restored as dumped.
-    await run(
+    // The decrypted dump streams into pg_restore's standard input (a second authenticated
+    // read: a file changed since the check fails its record and aborts the one transaction).
+    await restoreFromArchive(
+      file,
+      options.keys,
       pgRestore,
-      ['--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${target.url}`, file],
+      ['--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${target.url}`],
       target.password,
     );
     await restoreQueuePrivileges(client);
@@ -526,7 +607,12 @@ async function main(argv: string[]): Promise<number> {
       path.join(config.dataDir, 'backups', `ctcm-${new Date().toISOString().replace(/[:.]/g, '-')}.dump`);
     const source = await openSource(config, log);
     try {
-      const { file, manifestFile, manifest } = await backupDatabase(source.url, out, log);
+      const { file, manifestFile, manifest } = await backupDatabase(
+        source.url,
+        out,
+        parseBackupKeys(config.backup.keys),
+        log,
+      );
       process.stdout.write(
         `${JSON.stringify({ file, manifest: manifestFile, sha256: manifest.dumpSha256, migrationHead: manifest.migrations.head?.name ?? null, encryptionKeyIds: manifest.encryption.keyIds, auditChainHead: manifest.audit.chainHead?.seq ?? null, auditPending: manifest.audit.pendingEntries }, null, 2)}\n`,
       );
@@ -544,7 +630,7 @@ async function main(argv: string[]): Promise<number> {
     let embedded: { ownerUrl: string; appPassword: string } | undefined;
     if (!targetUrl) {
       // A new embedded cluster in DATA_DIR, as `npm start` would use it afterwards.
-      const manifest = readManifest(file);
+      const manifest = await verifyArchive(file, keys);
       checkKeys(manifest, keys);
       const pgDir = path.join(config.dataDir, 'pg');
       if (fs.existsSync(pgDir))
@@ -584,9 +670,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof ConfigError || err instanceof RestoreRefused) process.stderr.write(`${err.message}\n`);
+      if (err instanceof ConfigError || err instanceof RestoreRefused || err instanceof ArchiveRefused)
+        process.stderr.write(`${err.message}\n`);
       else process.stderr.write(`${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}\n`);
-      process.exit(err instanceof RestoreRefused ? 3 : 1);
+      process.exit(err instanceof RestoreRefused || err instanceof ArchiveRefused ? 3 : 1);
     },
   );
 }

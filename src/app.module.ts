@@ -28,6 +28,7 @@ import { QueueModule } from './queue/queue.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
+import { DataProtectionModule } from './data-protection/data-protection.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -66,6 +67,7 @@ export class AppModule {
         NotificationsModule,
         WebhooksModule,
         StatisticsModule,
+        DataProtectionModule,
         ...extraModules,
       ],
       providers: [

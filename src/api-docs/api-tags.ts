@@ -16,6 +16,7 @@ export const ApiTag = {
   Reports: 'reports',
   Audit: 'audit',
   Administration: 'administration',
+  DataProtection: 'data protection',
   MyWork: 'my work',
   EventsAndWebhooks: 'events and webhooks',
   ReferenceData: 'reference data',
@@ -96,6 +97,12 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
   {
     name: ApiTag.Administration,
     description: 'Agencies and user accounts: create, change roles, deactivate, unlock and reset passwords.',
+  },
+  {
+    name: ApiTag.DataProtection,
+    description:
+      'A record through its whole life (docs/data-protection.md): how long each kind of personal value is kept after ' +
+      'a case closes, what the next retention run would erase, legal holds that stop it, and the runs themselves.',
   },
   {
     name: ApiTag.MyWork,

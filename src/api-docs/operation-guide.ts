@@ -496,6 +496,43 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description: 'For inspections and investigations: a signed, verifiable extract.',
   },
 
+  // data protection
+  getRetentionSchedules: {
+    tag: ApiTag.DataProtection,
+    description:
+      'Months count from the case closure. RETENTION_SCHEDULES changes them; the defaults are in docs/data-protection.md.',
+  },
+  getRetentionDryRun: {
+    tag: ApiTag.DataProtection,
+    description:
+      'Check before a run (or before changing RETENTION_SCHEDULES): the cases and records due, by record type, and ' +
+      'the cases a legal hold keeps. Nothing changes.',
+  },
+  createRetentionRun: {
+    tag: ApiTag.DataProtection,
+    description:
+      'The scheduled job does this every RETENTION_INTERVAL_MS; run it by hand after changing schedules. Every ' +
+      'touched record is audited; the answer counts them.',
+  },
+  listRetentionRuns: {
+    tag: ApiTag.DataProtection,
+    description: 'Show an inspector that retention runs, and what it did.',
+  },
+  getCaseRetention: {
+    tag: ApiTag.DataProtection,
+    description: 'Before a court date or an inquiry: is the case on hold, and what has retention already erased?',
+  },
+  createCaseLegalHold: {
+    tag: ApiTag.DataProtection,
+    description:
+      'When the case is evidence (court, investigation, complaint): nothing of it is erased until the hold is lifted. ' +
+      'One active hold per case (409 otherwise).',
+  },
+  withdrawCaseLegalHold: {
+    tag: ApiTag.DataProtection,
+    description: 'When the proceedings ended: retention applies again at its next run.',
+  },
+
   // events and webhooks
   listEvents: {
     tag: ApiTag.EventsAndWebhooks,

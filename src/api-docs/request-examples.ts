@@ -416,4 +416,6 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
         'code,exploitation-type.ForcedLabour,Forced labour,ການບັງຄັບອອກແຮງງານ,verified,ctcm-api team draft,\r\n',
     },
   },
+  createCaseLegalHold: { value: { reason: 'court_proceedings' } },
+  withdrawCaseLegalHold: { value: { reason: 'proceedings_ended' } },
 };

@@ -60,6 +60,10 @@ export enum Permission {
   AuditRead = 'audit.read',
   AuditExport = 'audit.export',
   AuditVerify = 'audit.verify',
+
+  RetentionRead = 'retention.read',
+  RetentionRun = 'retention.run',
+  CaseLegalHold = 'case.legal-hold',
 }
 
 export const ROLES = [
@@ -124,6 +128,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReportRead,
     Permission.TranslationExport,
     Permission.TranslationImport,
+    Permission.RetentionRead,
+    Permission.RetentionRun,
   ],
   agency_admin: [
     ...SELF,
@@ -159,6 +165,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.PlacementManage,
     Permission.ReportRead,
     Permission.EventRead,
+    Permission.CaseLegalHold,
   ],
   facility_officer: [
     ...SELF,
@@ -172,7 +179,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.PlacementManage,
     Permission.ReturnManage,
   ],
-  auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
+  auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify, Permission.RetentionRead],
   analyst: [...SELF, Permission.ReportRead],
 };
 

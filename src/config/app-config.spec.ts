@@ -43,6 +43,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env as Record<string, string>)).toThrow(message);
   });
 
+  it('reads retention schedules and a backup key of its own, refusing a data key as backup key', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const other = Buffer.alloc(32, 9).toString('base64');
+    const config = loadConfig({ RETENTION_SCHEDULES: 'persons:96,cases:36', BACKUP_KEYS: `b1:${other}` });
+    expect(config.retention).toEqual({ schedules: { persons: 96, cases: 36 }, intervalMs: 86_400_000 });
+    expect(config.backup.keys).toBe(`b1:${other}`);
+    expect(() => loadConfig({ RETENTION_SCHEDULES: 'persons:ten' })).toThrow(/RETENTION_SCHEDULES/);
+    expect(() => loadConfig({ BACKUP_KEYS: 'b1:short' })).toThrow(/BACKUP_KEYS/);
+    expect(() => loadConfig({ ENCRYPTION_KEYS: `k1:${key}`, BACKUP_KEYS: `b1:${key}` })).toThrow(
+      /BACKUP_KEYS: must differ from every ENCRYPTION_KEYS key/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     try {
       loadConfig({ PORT: 'x', LOG_LEVEL: 'y' });

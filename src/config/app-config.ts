@@ -290,6 +290,25 @@ export class EnvironmentVariables {
   @Max(100)
   REPORT_MIN_CELL_SIZE = 11;
 
+  /** Months a record type is kept after its case closed, overriding the defaults (docs/data-protection.md). */
+  @Matches(/^$|^[a-z][a-z-]{1,39}:\d{1,4}(,[a-z][a-z-]{1,39}:\d{1,4}){0,31}$/, {
+    message: 'RETENTION_SCHEDULES must look like persons:120,cases:60 (record type:months after closure)',
+  })
+  RETENTION_SCHEDULES = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604_800_000)
+  RETENTION_INTERVAL_MS = 86_400_000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/]{43}=)(,[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'BACKUP_KEYS must be "id:base64(32 bytes)" entries separated by commas',
+  })
+  BACKUP_KEYS?: string;
+
   @Transform(toBool)
   @IsBoolean()
   JOB_QUEUE_ENABLED = true;
@@ -505,6 +524,16 @@ export interface AppConfig {
     expiryIntervalMs: number;
     reportMinCellSize: number;
   };
+  retention: {
+    /** Record type → months after case closure, overriding each eraser's default. */
+    schedules: Record<string, number>;
+    /** 0 disables the scheduled run (tests run it through the API). */
+    intervalMs: number;
+  };
+  backup: {
+    /** BACKUP_KEYS: "id:base64" entries; the last one encrypts new archives. Never the data keys. */
+    keys?: string;
+  };
   crypto: {
     encryptionKeys?: string;
     activeKeyId?: string;
@@ -628,6 +657,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && (!vars.ENCRYPTION_KEYS || !vars.BLIND_INDEX_KEY)) {
     problems.push('ENCRYPTION_KEYS and BLIND_INDEX_KEY: required in production');
   }
+  if (vars.BACKUP_KEYS && vars.ENCRYPTION_KEYS) {
+    const material = (spec: string) => spec.split(',').map((k) => k.slice(k.indexOf(':') + 1));
+    const data = new Set(material(vars.ENCRYPTION_KEYS));
+    if (material(vars.BACKUP_KEYS).some((k) => data.has(k)))
+      problems.push('BACKUP_KEYS: must differ from every ENCRYPTION_KEYS key (a backup key is a separate key)');
+  }
   if (vars.NODE_ENV === 'production' && !vars.AUDIT_SIGNING_KEY) {
     problems.push('AUDIT_SIGNING_KEY: required in production (Ed25519 private key, PKCS#8 PEM)');
   }
@@ -707,6 +742,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       expiryIntervalMs: vars.REFERRAL_EXPIRY_INTERVAL_MS,
       reportMinCellSize: vars.REPORT_MIN_CELL_SIZE,
     },
+    retention: {
+      schedules: Object.fromEntries(
+        vars.RETENTION_SCHEDULES.split(',')
+          .filter(Boolean)
+          .map((p) => [p.split(':')[0]!, Number(p.split(':')[1])]),
+      ),
+      intervalMs: vars.RETENTION_INTERVAL_MS,
+    },
+    backup: { keys: vars.BACKUP_KEYS },
     crypto: {
       encryptionKeys: vars.ENCRYPTION_KEYS,
       activeKeyId: vars.ENCRYPTION_ACTIVE_KEY_ID,

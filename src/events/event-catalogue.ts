@@ -70,6 +70,25 @@ export class SecondFactorResetPayload {
   @ApiProperty({ format: 'uuid', description: 'The administrator who reset it' }) resetByUserId!: string;
 }
 
+export class RetentionErasedPayload {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ description: 'Record types whose personal values were erased', example: ['cases', 'referrals'] })
+  recordTypes!: string[];
+  @ApiProperty({ description: 'Records touched' }) records!: number;
+}
+
+export class RetentionRunPayload {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ enum: ['schedule', 'manual'] }) trigger!: string;
+  @ApiProperty({ description: 'Cases with values erased in this run' }) cases!: number;
+  @ApiProperty({ description: 'Records touched in this run' }) records!: number;
+}
+
+export class LegalHoldPayload {
+  @ApiProperty({ format: 'uuid' }) holdId!: string;
+  @ApiProperty({ description: 'Reason code', example: 'court_proceedings' }) reason!: string;
+}
+
 /** Event type → payload class: the single source of the catalogue (docs, OpenAPI, typing). */
 export const EVENT_CATALOGUE = {
   'referral.sent': { payload: ReferralEventPayload, subject: 'referral', about: 'A referral left the lead agency' },
@@ -130,6 +149,26 @@ export const EVENT_CATALOGUE = {
     payload: SecondFactorResetPayload,
     subject: 'user',
     about: "An administrator removed a user's second factor (the user is to be told; their sessions ended)",
+  },
+  'retention.case-erased': {
+    payload: RetentionErasedPayload,
+    subject: 'case',
+    about: "A retention run erased personal values of a closed case (the case's de-identified facts stay)",
+  },
+  'retention.run-completed': {
+    payload: RetentionRunPayload,
+    subject: 'retention_run',
+    about: 'A retention run finished (counts only), told to the agencies whose records it touched',
+  },
+  'case.legal-hold-placed': {
+    payload: LegalHoldPayload,
+    subject: 'case_legal_hold',
+    about: 'A legal hold stops retention erasing the case',
+  },
+  'case.legal-hold-lifted': {
+    payload: LegalHoldPayload,
+    subject: 'case_legal_hold',
+    about: 'A legal hold was lifted; retention applies to the case again',
   },
 } as const;
 

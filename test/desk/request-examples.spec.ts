@@ -398,6 +398,8 @@ describe('request body examples in Swagger UI', () => {
     );
 
     // lead transfer to the LWU (the case's consent covers it): declined once, then asked again and accepted
+    await send('createCaseLegalHold', supervisor, { id: caseId });
+    await send('withdrawCaseLegalHold', supervisor, { id: caseId });
     const declined = await send('requestCaseTransfer', supervisor, {}, { case: caseId, receivingAgency: lwu });
     await send(
       'declineCaseTransfer',

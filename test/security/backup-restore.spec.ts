@@ -25,6 +25,8 @@ function script(
   });
 }
 
+const BACKUP_KEY = `b1:${randomBytes(32).toString('base64')}`;
+
 describe('backup and restore into a fresh cluster', () => {
   let d: Deployment;
   let second: EmbeddedCluster | undefined;
@@ -69,8 +71,14 @@ describe('backup and restore into a fresh cluster', () => {
         DATABASE_URL: d.appUrl,
         DATABASE_OWNER_URL: d.ownerUrl,
         DATA_DIR: path.join(work, 'backup-data'),
+        BACKUP_KEYS: BACKUP_KEY,
       });
       expect(backup).toMatchObject({ code: 0 });
+      // Encrypted: neither the custom-format dump's signature nor a table name shows in the archive.
+      const archive = fs.readFileSync(out);
+      expect(archive.subarray(0, 8).toString()).toBe('CTCMBAK1');
+      for (const clear of ['PGDMP', 'audit_event', 'case_note', 'ctcm_app'])
+        expect(archive.includes(Buffer.from(clear))).toBe(false);
       expect(fs.statSync(out).mode & 0o777).toBe(0o600);
       expect(fs.statSync(`${out}.manifest.json`).mode & 0o777).toBe(0o600);
       const manifestText = fs.readFileSync(`${out}.manifest.json`, 'utf8');
@@ -79,10 +87,12 @@ describe('backup and restore into a fresh cluster', () => {
       expect(manifest.migrations.head.name).toMatch(/\d{13}$/);
       expect(Number(manifest.audit.chainHead.seq)).toBeGreaterThan(0);
       expect(manifest.audit.checkpointKeyIds.length).toBeGreaterThan(0);
+      expect(manifest.archive).toMatchObject({ format: 'ctcm-backup-archive/1', backupKeyId: 'b1' });
       // Ids only: no key material or password in the manifest or the script's output.
       for (const secret of [
         d.env.ENCRYPTION_KEYS!.split(':')[1]!,
         d.env.BLIND_INDEX_KEY!,
+        BACKUP_KEY.split(':')[1]!,
         'deploy-superuser',
         'deploy-app',
       ]) {
@@ -106,8 +116,47 @@ describe('backup and restore into a fresh cluster', () => {
       ENCRYPTION_KEYS: d.env.ENCRYPTION_KEYS!,
       BLIND_INDEX_KEY: d.env.BLIND_INDEX_KEY!,
       AUDIT_SIGNING_KEY: d.env.AUDIT_SIGNING_KEY!,
+      BACKUP_KEYS: BACKUP_KEY,
     };
     const args = ['restore', '--in', path.join(work, 'ctcm.dump'), '--target-url', targetUrl];
+    const { default: pg } = await import('pg');
+    const databases = async () => {
+      const admin = new pg.Client({ connectionString: second!.url('postgres') });
+      await admin.connect();
+      try {
+        return (await admin.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((r) => r.datname);
+      } finally {
+        await admin.end();
+      }
+    };
+
+    // A tampered, truncated or wrongly keyed archive is refused before any database is touched.
+    const original = fs.readFileSync(path.join(work, 'ctcm.dump'));
+    const tampered = Buffer.from(original);
+    tampered[Math.floor(tampered.length / 2)]! ^= 0x01;
+    fs.writeFileSync(path.join(work, 'tampered.dump'), tampered);
+    fs.writeFileSync(path.join(work, 'truncated.dump'), original.subarray(0, original.length - 40));
+    const refusals: [string, Record<string, string>, string][] = [
+      ['tampered.dump', restoreEnv, 'was altered'],
+      ['truncated.dump', restoreEnv, 'truncated'],
+      [
+        'ctcm.dump',
+        { ...restoreEnv, BACKUP_KEYS: `b1:${randomBytes(32).toString('base64')}` },
+        'does not authenticate',
+      ],
+      ['ctcm.dump', { ...restoreEnv, BACKUP_KEYS: `b2:${randomBytes(32).toString('base64')}` }, 'has no key b1'],
+      ['ctcm.dump', { ...restoreEnv, BACKUP_KEYS: '' }, 'BACKUP_KEYS is not set'],
+    ];
+    for (const [file, env, message] of refusals) {
+      const refusedArchive = await script(['restore', '--in', path.join(work, file), '--target-url', targetUrl], env);
+      expect({ file, code: refusedArchive.code, refused: refusedArchive.stderr.includes(message) }).toEqual({
+        file,
+        code: 3,
+        refused: true,
+      });
+      expect(refusedArchive.stderr).toContain('nothing was changed');
+    }
+    expect(await databases()).not.toContain('ctcm');
 
     // Refused, before anything is written, when a key id the data uses is not configured.
     const refused = await script(args, { ...restoreEnv, ENCRYPTION_KEYS: `k2:${randomBytes(32).toString('base64')}` });
@@ -118,7 +167,6 @@ describe('backup and restore into a fresh cluster', () => {
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toContain('does not decrypt');
     // That attempt left a restored database behind: drop it, as an operator would.
-    const { default: pg } = await import('pg');
     const admin = new pg.Client({ connectionString: second.url('postgres') });
     await admin.connect();
     await admin.query('DROP DATABASE ctcm');

@@ -2234,6 +2234,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/retention/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How long each record type is kept after its case closed, and what is erased then
+         * @description Months count from the case closure. RETENTION_SCHEDULES changes them; the defaults are in docs/data-protection.md.
+         */
+        get: operations["getRetentionSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retention/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a retention run now would erase (changes nothing)
+         * @description Check before a run (or before changing RETENTION_SCHEDULES): the cases and records due, by record type, and the cases a legal hold keeps. Nothing changes.
+         */
+        get: operations["getRetentionDryRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retention/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest retention runs and their counts (at most 100)
+         * @description Show an inspector that retention runs, and what it did.
+         */
+        get: operations["listRetentionRuns"];
+        put?: never;
+        /**
+         * Run retention now, as the schedule does: erase the personal values whose time has come
+         * @description The scheduled job does this every RETENTION_INTERVAL_MS; run it by hand after changing schedules. Every touched record is audited; the answer counts them.
+         */
+        post: operations["createRetentionRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case's legal holds, what retention erased of it and the de-identified facts it keeps
+         * @description Before a court date or an inquiry: is the case on hold, and what has retention already erased?
+         */
+        get: operations["getCaseRetention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/legal-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Place a legal hold: retention erases nothing of the case until it is lifted (lead agency)
+         * @description When the case is evidence (court, investigation, complaint): nothing of it is erased until the hold is lifted. One active hold per case (409 otherwise).
+         */
+        post: operations["createCaseLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/legal-hold/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift the case's legal hold (lead agency)
+         * @description When the proceedings ended: retention applies again at its next run.
+         */
+        post: operations["withdrawCaseLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/tasks": {
         parameters: {
             query?: never;
@@ -2840,6 +2964,39 @@ export interface components {
              */
             resetByUserId: string;
         };
+        RetentionErasedPayload: {
+            /** Format: uuid */
+            runId: string;
+            /**
+             * @description Record types whose personal values were erased
+             * @example [
+             *       "cases",
+             *       "referrals"
+             *     ]
+             */
+            recordTypes: string[];
+            /** @description Records touched */
+            records: number;
+        };
+        RetentionRunPayload: {
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+            /** @description Cases with values erased in this run */
+            cases: number;
+            /** @description Records touched in this run */
+            records: number;
+        };
+        LegalHoldPayload: {
+            /** Format: uuid */
+            holdId: string;
+            /**
+             * @description Reason code
+             * @example court_proceedings
+             */
+            reason: string;
+        };
         EventSubject: {
             /** @example referral */
             type: string;
@@ -2853,7 +3010,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset";
+            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted";
             /** Format: date-time */
             occurredAt: string;
             /** @description The agencies the event concerns */
@@ -2864,7 +3021,7 @@ export interface components {
             caseNumber: string | null;
             subject: components["schemas"]["EventSubject"];
             /** @description Fields by type: see docs/events.md */
-            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"];
+            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"] | components["schemas"]["RetentionErasedPayload"] | components["schemas"]["RetentionRunPayload"] | components["schemas"]["LegalHoldPayload"];
         };
         EventPage: {
             items: components["schemas"]["EventResponse"][];
@@ -5249,7 +5406,7 @@ export interface components {
              *       "case.break-glass"
              *     ]
              */
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
         };
         CreatedWebhookResponse: {
             /** Format: uuid */
@@ -5257,7 +5414,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -5274,7 +5431,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -5282,7 +5439,7 @@ export interface components {
         };
         UpdateWebhookRequest: {
             url?: string;
-            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset")[];
+            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
             active?: boolean;
         };
         DeliveryResponse: {
@@ -5296,7 +5453,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset";
+            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             attempts: number;
@@ -5386,6 +5543,167 @@ export interface components {
             /** @description Cells with fewer people are suppressed */
             minCellSize: number;
             rows: components["schemas"]["UnmetNeedRow"][];
+        };
+        RetentionScheduleResponse: {
+            /**
+             * @description Record type (one registered eraser)
+             * @example persons
+             */
+            recordType: string;
+            /**
+             * @description Months after case closure (RETENTION_SCHEDULES, else the default)
+             * @example 120
+             */
+            months: number;
+            /** @example 120 */
+            defaultMonths: number;
+            /** @description What is erased */
+            erases: string;
+        };
+        RetentionRecordTypeReport: {
+            /** @example cases */
+            recordType: string;
+            /** @example 60 */
+            months: number;
+            /** @description Cases whose values of this type are (or would be) erased */
+            cases: number;
+            /** @description Records touched */
+            records: number;
+            /**
+             * @example {
+             *       "case_note": 3,
+             *       "case_assessment": 1
+             *     }
+             */
+            byResourceType: {
+                [key: string]: number;
+            };
+            /** @description Due cases waiting because another case of the same person is still kept */
+            waitingForOtherCases: number;
+        };
+        RetentionCaseEntry: {
+            /** Format: uuid */
+            caseId: string;
+            /** @example VT-2026-000123 */
+            caseNumber: string;
+            /**
+             * @example [
+             *       "cases",
+             *       "referrals"
+             *     ]
+             */
+            recordTypes?: string[];
+        };
+        RetentionReport: {
+            /**
+             * Format: uuid
+             * @description The run; null for a dry run
+             */
+            runId: string | null;
+            dryRun: boolean;
+            /**
+             * Format: date-time
+             * @description The instant schedules were counted to
+             */
+            asOf: string;
+            /** @description Cases with values erased (or due) */
+            cases: number;
+            /** @description Records touched (or due) */
+            records: number;
+            recordTypes: components["schemas"]["RetentionRecordTypeReport"][];
+            /** @description The cases, by number (at most 500) */
+            caseList: components["schemas"]["RetentionCaseEntry"][];
+            /** @description Cases past a schedule but on legal hold (at most 500) */
+            onLegalHold: components["schemas"]["RetentionCaseEntry"][];
+        };
+        RetentionRunResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+            /** Format: uuid */
+            triggeredBy: string | null;
+            /** Format: date-time */
+            asOf: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            cases: number;
+            records: number;
+            byRecordType: {
+                [key: string]: {
+                    cases?: number;
+                    records?: number;
+                };
+            };
+        };
+        LegalHoldResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @enum {string} */
+            reason: "court_proceedings" | "criminal_investigation" | "regulator_inquiry" | "complaint" | "other";
+            /** Format: uuid */
+            placedBy: string;
+            /** Format: date-time */
+            placedAt: string;
+            /** Format: uuid */
+            liftedBy: string | null;
+            /** Format: date-time */
+            liftedAt: string | null;
+            /** @enum {string|null} */
+            liftReason: "proceedings_ended" | "placed_in_error" | "other" | null;
+            /** @description True until lifted */
+            active: boolean;
+        };
+        CaseRetentionResponse: {
+            /** Format: uuid */
+            caseId: string;
+            /** @description A legal hold is active */
+            onLegalHold: boolean;
+            /** @description Every hold, newest first */
+            holds: components["schemas"]["LegalHoldResponse"][];
+            /** @description Record types already erased by retention */
+            erased: {
+                recordType?: string;
+                /** Format: uuid */
+                runId?: string;
+                /** Format: date-time */
+                erasedAt?: string;
+                records?: number;
+            }[];
+            /** @description The de-identified facts kept for statistics (lead agency; null before the first erasure) */
+            facts: {
+                gender?: string | null;
+                /** @example 18-24 */
+                ageBand?: string;
+                exploitationTypes?: string[];
+                provinceCode?: string | null;
+                closureReason?: string | null;
+                /**
+                 * Format: date
+                 * @example 2026-03-01
+                 */
+                openedMonth?: string;
+                /** Format: date */
+                closedMonth?: string | null;
+            } | null;
+        };
+        PlaceLegalHold: {
+            /**
+             * @example court_proceedings
+             * @enum {string}
+             */
+            reason: "court_proceedings" | "criminal_investigation" | "regulator_inquiry" | "complaint" | "other";
+        };
+        LiftLegalHold: {
+            /**
+             * @example proceedings_ended
+             * @enum {string}
+             */
+            reason: "proceedings_ended" | "placed_in_error" | "other";
         };
         /** @description RFC 9457 problem details: the one error shape of the API */
         Problem: {
@@ -5587,6 +5905,9 @@ export type FollowUpEventPayload = components['schemas']['FollowUpEventPayload']
 export type ReturnNoticeEventPayload = components['schemas']['ReturnNoticeEventPayload'];
 export type CapacityLowPayload = components['schemas']['CapacityLowPayload'];
 export type SecondFactorResetPayload = components['schemas']['SecondFactorResetPayload'];
+export type RetentionErasedPayload = components['schemas']['RetentionErasedPayload'];
+export type RetentionRunPayload = components['schemas']['RetentionRunPayload'];
+export type LegalHoldPayload = components['schemas']['LegalHoldPayload'];
 export type EventSubject = components['schemas']['EventSubject'];
 export type EventResponse = components['schemas']['EventResponse'];
 export type EventPage = components['schemas']['EventPage'];
@@ -5764,6 +6085,15 @@ export type StatisticRow = components['schemas']['StatisticRow'];
 export type StatisticTable = components['schemas']['StatisticTable'];
 export type UnmetNeedRow = components['schemas']['UnmetNeedRow'];
 export type UnmetNeedsReport = components['schemas']['UnmetNeedsReport'];
+export type RetentionScheduleResponse = components['schemas']['RetentionScheduleResponse'];
+export type RetentionRecordTypeReport = components['schemas']['RetentionRecordTypeReport'];
+export type RetentionCaseEntry = components['schemas']['RetentionCaseEntry'];
+export type RetentionReport = components['schemas']['RetentionReport'];
+export type RetentionRunResponse = components['schemas']['RetentionRunResponse'];
+export type LegalHoldResponse = components['schemas']['LegalHoldResponse'];
+export type CaseRetentionResponse = components['schemas']['CaseRetentionResponse'];
+export type PlaceLegalHold = components['schemas']['PlaceLegalHold'];
+export type LiftLegalHold = components['schemas']['LiftLegalHold'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
@@ -10574,6 +10904,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10583,6 +10915,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
@@ -10615,6 +10948,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10625,6 +10960,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
@@ -10652,6 +10988,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10659,6 +10997,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
@@ -10684,6 +11023,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10691,6 +11032,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
@@ -11582,6 +11924,271 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getRetentionSchedules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionScheduleResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRetentionDryRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRetentionRuns: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRunResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createRetentionRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCaseRetention: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseRetentionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createCaseLegalHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "court_proceedings"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlaceLegalHold"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    withdrawCaseLegalHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "proceedings_ended"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LiftLegalHold"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listMyTasks: {
         parameters: {
             query?: never;
@@ -11886,7 +12493,7 @@ export interface operations {
             query?: {
                 /** @description Events after this one (the last id of the previous page) */
                 after?: string;
-                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset";
+                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted";
                 /** @description Default: `100`. */
                 limit?: number;
             };
@@ -12390,6 +12997,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12397,6 +13006,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
@@ -12422,6 +13032,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -12429,6 +13041,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };
@@ -12461,6 +13074,8 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12475,6 +13090,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
         };

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** A case whose personal values of one record type are due for erasure. */
+export interface RetentionTarget {
+  caseId: string;
+  personId: string;
+  leadAgencyId: string;
+}
+
+/** One record an eraser holds for a target case: what it is and which personal fields it still holds. */
+export interface HeldRecord {
+  resourceType: string;
+  id: string;
+  caseId: string;
+  fields: string[];
+}
+
+/**
+ * What a feature gives retention for its personal values. The run calls `find` and `erase`
+ * once per agency with the transaction's row-level-security context set to that agency, so
+ * an eraser works on the rows that agency owns and never needs to bypass row-level security
+ * (`app_current_agency_id()` names the agency). Erasing replaces personal values (NULL, or an
+ * encrypted marker where a column cannot be NULL) and removes blind indexes; it keeps the row,
+ * its codes and its dates so statistics and the audit trail still add up.
+ */
+export interface RetentionEraser {
+  /** Months after the case closed before the values go; RETENTION_SCHEDULES overrides it. */
+  defaultMonths: number;
+  /** What is erased, in a sentence (the schedules endpoint and docs/data-protection.md). */
+  description: string;
+  /** The records of these cases that the context's agency holds. Must not change anything. */
+  find(m: EntityManager, targets: RetentionTarget[]): Promise<HeldRecord[]>;
+  /** Erases the personal values of records `find` returned, in the same agency context. */
+  erase(m: EntityManager, records: HeldRecord[]): Promise<void>;
+  /**
+   * Optional: the targets whose values may go now (persons: only when no other case of the
+   * person is still kept). Called once per run, outside any agency context.
+   */
+  eligible?(m: EntityManager, targets: RetentionTarget[], closedBefore: Date): Promise<RetentionTarget[]>;
+}
+
+/**
+ * The one interface between retention and the features that hold personal values: each
+ * feature registers an eraser for its record type (`erasers.register('documents', …)` in its
+ * module's onModuleInit), and the retention run erases whatever is registered.
+ */
+@Injectable()
+export class RetentionErasers {
+  private readonly erasers = new Map<string, RetentionEraser>();
+
+  register(recordType: string, eraser: RetentionEraser): void {
+    if (!/^[a-z][a-z-]{1,39}$/.test(recordType)) throw new Error(`retention record type ${recordType} is not valid`);
+    if (this.erasers.has(recordType)) throw new Error(`retention record type ${recordType} is registered twice`);
+    this.erasers.set(recordType, eraser);
+  }
+
+  /** Every registered record type with its eraser, in registration order. */
+  all(): [string, RetentionEraser][] {
+    return [...this.erasers];
+  }
+}
