@@ -25,6 +25,7 @@ import { ReferenceDataModule } from './reference-data/reference-data.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { IntakeModule } from './intake/intake.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -54,6 +55,7 @@ export class AppModule {
         CasesModule,
         PersonsModule,
         ScreeningModule,
+        IntakeModule,
         ReferralsModule,
         TracingModule,
         CaseTransfersModule,

@@ -41,4 +41,7 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'case_transfer', column: 'note_enc' },
   // Not personal data, but a credential: the signing secret of a partner webhook.
   { table: 'webhook_subscription', column: 'secret_enc' },
+  // A KoboToolbox submission as received, and the screening draft read from it.
+  { table: 'intake_submission', column: 'payload_enc' },
+  { table: 'intake_submission', column: 'draft_enc' },
 ];
