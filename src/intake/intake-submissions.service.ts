@@ -182,7 +182,13 @@ export class IntakeSubmissionsService {
       ...toSummary(row),
       screening: (draft.screening as IntakeSubmissionResponse['screening']) ?? null,
       person: draft.person,
-      suggestion: draft.suggestion,
+      suggestion: draft.suggestion
+        ? {
+            outcome: draft.suggestion.outcome,
+            dimensions: draft.suggestion.dimensions,
+            explanation: draft.suggestion.explanation,
+          }
+        : null,
       possibleDuplicates: await this.duplicateCheck(actor, draft.person),
       ignoredFields: draft.ignoredFields,
     };
@@ -413,7 +419,7 @@ function suggestionFor(draft: ScreeningDraft, form: CatalogueForm): Suggestion |
   const consented = draft.consent.some((c) => c.item === 'interview' && c.decision === 'given');
   if (!consented || !draft.profile) return null;
   const byCode = new Map(form.indicators.map((i) => [i.code, i]));
-  const answered = draft.answers.flatMap((a) => {
+  const answered = (draft.answers ?? []).flatMap((a) => {
     const i = byCode.get(a.indicatorCode);
     return i
       ? [

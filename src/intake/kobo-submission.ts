@@ -17,10 +17,10 @@ export interface ScreeningDraft {
   interpreter?: { used: boolean; language?: string };
   consent: { item: string; decision: string; givenBy?: string }[];
   exitMode?: string;
-  victimContext: Record<string, string | string[]>;
+  victimContext?: Record<string, string | string[]>;
   immediateNeeds?: string[];
   risks?: string[];
-  answers: { indicatorCode: string; answer: string; note?: string }[];
+  answers?: { indicatorCode: string; answer: string; note?: string }[];
   narrative?: string;
 }
 
@@ -251,7 +251,7 @@ export function readSubmission(
   if (!conductedAt) problems.push({ field: fields.get('conducted_at')!.path, message: 'an answer is required' });
 
   const codeByField = new Map([...indicatorProfiles.keys()].map((code) => [indicatorFieldName(code), code]));
-  const answers: ScreeningDraft['answers'] = [];
+  const answers: NonNullable<ScreeningDraft['answers']> = [];
   for (const [name, v] of values) {
     const code = codeByField.get(name);
     if (!code || typeof v !== 'string') continue;
@@ -298,10 +298,11 @@ export function readSubmission(
       : {}),
     consent,
     ...(interviewConsent && str('exit_mode') ? { exitMode: str('exit_mode') } : {}),
-    victimContext: interviewConsent ? victimContext : {},
+    // Without consent to the interview nothing of it is kept (the screening path refuses it too).
+    ...(interviewConsent && Object.keys(victimContext).length ? { victimContext } : {}),
     ...(interviewConsent && list('immediate_needs') ? { immediateNeeds: list('immediate_needs') } : {}),
     ...(interviewConsent && list('risks') ? { risks: list('risks') } : {}),
-    answers: interviewConsent ? answers : [],
+    ...(interviewConsent && answers.length ? { answers } : {}),
     ...(interviewConsent && str('narrative') ? { narrative: str('narrative') } : {}),
   };
   const names = Object.fromEntries(
