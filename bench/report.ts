@@ -1,3 +1,4 @@
+import type { KoboIntakeResult } from './scenarios/kobo-intake.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
 import type { ProfileSummary } from './lib/profile.js';
@@ -67,6 +68,7 @@ export interface Results {
     'audit-export'?: ExportResult;
     'audit-verify'?: { direct?: VerifyResult; api?: VerifyResult };
     startup?: StartupResult;
+    'kobo-intake'?: KoboIntakeResult;
   };
   /** Time to /health/ready of the API started on the main benchmark database. */
   apiReadyMs?: number;

@@ -14,6 +14,7 @@ export const SCENARIOS = [
   'login',
   'case-read-under-login',
   'startup',
+  'kobo-intake',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
@@ -53,6 +54,8 @@ export interface BenchOptions {
   apiLogDir?: string;
   /** Seconds to wait, before each scenario, for other processes to leave the machine idle. */
   quietWait: number;
+  /** Submissions of the kobo-intake burst. */
+  koboSubmissions: number;
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -83,6 +86,7 @@ const HELP = `Usage: npm run bench -- [options]
   --login-clients N    client addresses logging in at the rate limit (default 20, one per agency)
   --api-log-dir DIR    write the API processes' output there (default: the temporary folder)
   --keep-temp          keep the temporary folder
+  --kobo-submissions N submissions of the kobo-intake burst (default 2,000)
   --quiet-wait S       before each scenario, wait up to S seconds for the machine to be idle (default 60; 0 = never)
 `;
 
@@ -126,6 +130,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
     loginClients: 20,
     keepTemp: false,
     quietWait: 60,
+    koboSubmissions: 2000,
   };
   let casesSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -170,6 +175,9 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
         break;
       case '--warmup':
         o.warmup = num(flag, value());
+        break;
+      case '--kobo-submissions':
+        o.koboSubmissions = Math.max(16, Math.round(num(flag, value())));
         break;
       case '--requests':
         o.requests = Math.max(1, Math.round(num(flag, value())));

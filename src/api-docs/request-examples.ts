@@ -417,7 +417,14 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
         'KoboToolbox sends this with the connection secret in x-ctcm-intake-secret; without it the answer is 401.',
     },
   },
-  correctIntakeSubmission: { value: { person: { names: { givenNameLatin: 'Somchai' }, gender: 'Masculine' } } },
+  correctIntakeSubmission: {
+    value: {
+      person: {
+        names: { givenNameLo: 'ຄຳຫຼ້າ', givenNameLatin: 'Khamla', familyNameLatin: 'Keobounphan' },
+        gender: 'Feminine',
+      },
+    },
+  },
   submitIntakeSubmission: { value: { registerPerson: true } },
   updateUser: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
 };

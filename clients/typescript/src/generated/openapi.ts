@@ -7393,9 +7393,11 @@ export interface operations {
                  * @example {
                  *       "person": {
                  *         "names": {
-                 *           "givenNameLatin": "Somchai"
+                 *           "givenNameLo": "ຄຳຫຼ້າ",
+                 *           "givenNameLatin": "Khamla",
+                 *           "familyNameLatin": "Keobounphan"
                  *         },
-                 *         "gender": "Masculine"
+                 *         "gender": "Feminine"
                  *       }
                  *     }
                  */
