@@ -20,15 +20,25 @@ export interface CatalogueForm {
 @Injectable()
 export class IntakeFormService {
   private readonly forms = new Map<string, CatalogueForm>();
+  /**
+   * Published versions found so far: a version number, once published, always names the same
+   * catalogue, and no transaction that reads a form here publishes one, so what it finds is committed.
+   */
+  private readonly byVersion = new Map<number, CatalogueForm>();
 
   constructor(@Inject(CatalogueService) private readonly catalogues: CatalogueService) {}
 
   /** The form of a published version, or undefined when no published catalogue has this version. */
   async formFor(version: number): Promise<CatalogueForm | undefined> {
+    const seen = this.byVersion.get(version);
+    if (seen) return seen;
     const catalogue = await this.catalogues.byVersion(version).catch(() => undefined);
     if (!catalogue) return undefined;
     const known = this.forms.get(catalogue.id);
-    if (known) return known;
+    if (known) {
+      this.byVersion.set(version, known);
+      return known;
+    }
     const indicators = await this.catalogues.indicators(catalogue.id);
     const built: CatalogueForm = {
       catalogueId: catalogue.id,
@@ -39,6 +49,8 @@ export class IntakeFormService {
     };
     if (this.forms.size >= 50) this.forms.clear();
     this.forms.set(catalogue.id, built);
+    if (this.byVersion.size >= 50) this.byVersion.clear();
+    this.byVersion.set(version, built);
     return built;
   }
 

@@ -101,6 +101,14 @@ export const isSubmissionObject = (raw: unknown): raw is Record<string, unknown>
 
 export { formIdOf };
 
+/** A form's fields and choice lists, worked out once per form (forms never change). */
+const readers = new WeakMap<XlsForm, { fields: Map<string, FieldSpec>; lists: Map<string, Set<string>> }>();
+function readerOf(form: XlsForm) {
+  let reader = readers.get(form);
+  if (!reader) readers.set(form, (reader = { fields: fieldsOf(form), lists: choiceCodesOf(form) }));
+  return reader;
+}
+
 /** Reads a submission against its form; `indicatorProfiles` maps each indicator code to its profile. */
 export function readSubmission(
   raw: Record<string, unknown>,
@@ -109,8 +117,7 @@ export function readSubmission(
   indicatorProfiles: ReadonlyMap<string, string>,
   today: string,
 ): ReadSubmission {
-  const fields = fieldsOf(form);
-  const lists = choiceCodesOf(form);
+  const { fields, lists } = readerOf(form);
   const problems: Problem[] = [];
   const ignoredFields: string[] = [];
   const values = new Map<string, string | string[] | number>();
