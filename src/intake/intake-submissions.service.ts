@@ -200,6 +200,10 @@ export class IntakeSubmissionsService {
     if (row.status === 'submitted')
       throw new DomainError('ILLEGAL_TRANSITION', 'This submission was already submitted as a screening');
     if (!body.screening && !body.person) throw invalid([{ field: 'screening', messages: ['nothing to correct'] }]);
+    if (body.screening?.personId)
+      throw invalid([
+        { field: 'screening.personId', messages: ['the person is chosen when the draft is submitted, not here'] },
+      ]);
     const before = this.draftOf(row);
     const screening = (body.screening as unknown as ScreeningDraft | undefined) ?? before.screening;
     if (!screening)

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -101,16 +101,14 @@ export class IntakePersonDraft {
   homeProvinceCode?: string;
 }
 
-/** The screening as it will be submitted: the create request without the person (chosen at submission). */
-export class IntakeScreeningDraft extends OmitType(CreateScreeningRequest, ['personId'] as const) {}
-
 export class IntakeSubmissionResponse extends IntakeSubmissionSummaryResponse {
   @ApiProperty({
-    type: IntakeScreeningDraft,
+    type: CreateScreeningRequest,
     nullable: true,
-    description: 'The screening read from the submission (null when its catalogue version is unknown)',
+    description:
+      'The screening read from the submission, as it will be submitted (the person is chosen at submission); null when its catalogue version is unknown',
   })
-  screening!: IntakeScreeningDraft | null;
+  screening!: CreateScreeningRequest | null;
   @ApiProperty({ type: IntakePersonDraft, nullable: true, description: 'Who was interviewed, as the field wrote it' })
   person!: IntakePersonDraft | null;
   @ApiProperty({ type: SuggestionResponse, nullable: true, description: "The decision rule's suggestion" })
@@ -139,12 +137,15 @@ export class IntakeSubmissionListQuery {
 }
 
 export class CorrectIntakeSubmissionRequest {
-  @ApiPropertyOptional({ type: IntakeScreeningDraft, description: 'The corrected screening (replaces the draft)' })
+  @ApiPropertyOptional({
+    type: CreateScreeningRequest,
+    description: 'The corrected screening (replaces the draft; without personId: the person is chosen at submission)',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
-  @Type(() => IntakeScreeningDraft)
-  screening?: IntakeScreeningDraft;
+  @Type(() => CreateScreeningRequest)
+  screening?: CreateScreeningRequest;
   @ApiPropertyOptional({ type: IntakePersonDraft, description: 'The corrected person details' })
   @IsOptional()
   @IsObject()

@@ -4220,31 +4220,6 @@ export interface components {
             receivedAt: string;
             version: number;
         };
-        IntakeScreeningDraft: {
-            /** @description Catalogue version; default the latest published */
-            catalogueVersion?: number;
-            /**
-             * @description Indicator list: adult/child × labour/sexual exploitation, or forced criminality (scam compounds)
-             * @enum {string}
-             */
-            profile: "adult_labour" | "adult_sexual" | "child_labour" | "child_sexual" | "adult_forced_criminality";
-            /** Format: date-time */
-            conductedAt: string;
-            place: components["schemas"]["Place"];
-            /** @enum {string} */
-            interviewLanguage?: "aar" | "abk" | "ace" | "ach" | "ada" | "ady" | "afa" | "afh" | "afr" | "ain" | "aka" | "akk" | "ale" | "alg" | "alt" | "amh" | "ang" | "anp" | "apa" | "ara" | "arc" | "arg" | "arn" | "arp" | "art" | "arw" | "asm" | "ast" | "ath" | "aus" | "ava" | "ave" | "awa" | "aym" | "aze" | "bad" | "bai" | "bak" | "bal" | "bam" | "ban" | "bas" | "bat" | "bej" | "bel" | "bem" | "ben" | "ber" | "bho" | "bih" | "bik" | "bin" | "bis" | "bla" | "bnt" | "bod" | "bos" | "bra" | "bre" | "btk" | "bua" | "bug" | "bul" | "byn" | "cad" | "cai" | "car" | "cat" | "cau" | "ceb" | "cel" | "ces" | "cha" | "chb" | "che" | "chg" | "chk" | "chm" | "chn" | "cho" | "chp" | "chr" | "chu" | "chv" | "chy" | "cmc" | "cnr" | "cop" | "cor" | "cos" | "cpe" | "cpf" | "cpp" | "cre" | "crh" | "crp" | "csb" | "cus" | "cym" | "dak" | "dan" | "dar" | "day" | "del" | "den" | "deu" | "dgr" | "din" | "div" | "doi" | "dra" | "dsb" | "dua" | "dum" | "dyu" | "dzo" | "efi" | "egy" | "eka" | "ell" | "elx" | "eng" | "enm" | "epo" | "est" | "eus" | "ewe" | "ewo" | "fan" | "fao" | "fas" | "fat" | "fij" | "fil" | "fin" | "fiu" | "fon" | "fra" | "frm" | "fro" | "frr" | "frs" | "fry" | "ful" | "fur" | "gaa" | "gay" | "gba" | "gem" | "gez" | "gil" | "gla" | "gle" | "glg" | "glv" | "gmh" | "goh" | "gon" | "gor" | "got" | "grb" | "grc" | "grn" | "gsw" | "guj" | "gwi" | "hai" | "hat" | "hau" | "haw" | "heb" | "her" | "hil" | "him" | "hin" | "hit" | "hmn" | "hmo" | "hrv" | "hsb" | "hun" | "hup" | "hye" | "iba" | "ibo" | "ido" | "iii" | "ijo" | "iku" | "ile" | "ilo" | "ina" | "inc" | "ind" | "ine" | "inh" | "ipk" | "ira" | "iro" | "isl" | "ita" | "jav" | "jbo" | "jpn" | "jpr" | "jrb" | "kaa" | "kab" | "kac" | "kal" | "kam" | "kan" | "kar" | "kas" | "kat" | "kau" | "kaw" | "kaz" | "kbd" | "kha" | "khi" | "khm" | "kho" | "kik" | "kin" | "kir" | "kmb" | "kok" | "kom" | "kon" | "kor" | "kos" | "kpe" | "krc" | "krl" | "kro" | "kru" | "kua" | "kum" | "kur" | "kut" | "lad" | "lah" | "lam" | "lao" | "lat" | "lav" | "lez" | "lim" | "lin" | "lit" | "lol" | "loz" | "ltz" | "lua" | "lub" | "lug" | "lui" | "lun" | "luo" | "lus" | "mad" | "mag" | "mah" | "mai" | "mak" | "mal" | "man" | "map" | "mar" | "mas" | "mdf" | "mdr" | "men" | "mga" | "mic" | "min" | "mis" | "mkd" | "mkh" | "mlg" | "mlt" | "mnc" | "mni" | "mno" | "moh" | "mon" | "mos" | "mri" | "msa" | "mul" | "mun" | "mus" | "mwl" | "mwr" | "mya" | "myn" | "myv" | "nah" | "nai" | "nap" | "nau" | "nav" | "nbl" | "nde" | "ndo" | "nds" | "nep" | "new" | "nia" | "nic" | "niu" | "nld" | "nno" | "nob" | "nog" | "non" | "nor" | "nqo" | "nso" | "nub" | "nwc" | "nya" | "nym" | "nyn" | "nyo" | "nzi" | "oci" | "oji" | "ori" | "orm" | "osa" | "oss" | "ota" | "oto" | "paa" | "pag" | "pal" | "pam" | "pan" | "pap" | "pau" | "peo" | "phi" | "phn" | "pli" | "pol" | "pon" | "por" | "pra" | "pro" | "pus" | "que" | "raj" | "rap" | "rar" | "roa" | "roh" | "rom" | "ron" | "run" | "rup" | "rus" | "sad" | "sag" | "sah" | "sai" | "sal" | "sam" | "san" | "sas" | "sat" | "scn" | "sco" | "sel" | "sem" | "sga" | "sgn" | "shn" | "sid" | "sin" | "sio" | "sit" | "sla" | "slk" | "slv" | "sma" | "sme" | "smi" | "smj" | "smn" | "smo" | "sms" | "sna" | "snd" | "snk" | "sog" | "som" | "son" | "sot" | "spa" | "sqi" | "srd" | "srn" | "srp" | "srr" | "ssa" | "ssw" | "suk" | "sun" | "sus" | "sux" | "swa" | "swe" | "syc" | "syr" | "tah" | "tai" | "tam" | "tat" | "tel" | "tem" | "ter" | "tet" | "tgk" | "tgl" | "tha" | "tig" | "tir" | "tiv" | "tkl" | "tlh" | "tli" | "tmh" | "tog" | "ton" | "tpi" | "tsi" | "tsn" | "tso" | "tuk" | "tum" | "tup" | "tur" | "tut" | "tvl" | "twi" | "tyv" | "udm" | "uga" | "uig" | "ukr" | "umb" | "und" | "urd" | "uzb" | "vai" | "ven" | "vie" | "vol" | "vot" | "wak" | "wal" | "war" | "was" | "wen" | "wln" | "wol" | "xal" | "xho" | "yao" | "yap" | "yid" | "yor" | "ypk" | "zap" | "zbl" | "zen" | "zgh" | "zha" | "zho" | "znd" | "zul" | "zun" | "zxx" | "zza";
-            interpreter?: components["schemas"]["Interpreter"];
-            /** @description One decision for each of the 7 consent items */
-            consent: components["schemas"]["ConsentItem"][];
-            /** @enum {string} */
-            exitMode?: "rescue" | "escape" | "deportation" | "push_back" | "self_return" | "other";
-            victimContext?: components["schemas"]["VictimContext"];
-            immediateNeeds?: ("medical" | "shelter" | "food_water" | "safety" | "psychosocial" | "legal" | "interpretation" | "family_contact" | "documentation" | "child_protection" | "transport_home" | "other")[];
-            risks?: ("re_trafficking" | "threats_from_traffickers" | "family_involvement" | "debt" | "health" | "self_harm" | "stigma" | "unaccompanied_child" | "legal_exposure" | "other")[];
-            answers?: components["schemas"]["IndicatorAnswer"][];
-            /** @description Interview narrative (encrypted) */
-            narrative?: string;
-        };
         IntakePersonDraft: {
             names: components["schemas"]["PersonNames"];
             /** @enum {string} */
@@ -4273,8 +4248,8 @@ export interface components {
             /** Format: date-time */
             receivedAt: string;
             version: number;
-            /** @description The screening read from the submission (null when its catalogue version is unknown) */
-            screening: components["schemas"]["IntakeScreeningDraft"] | null;
+            /** @description The screening read from the submission, as it will be submitted (the person is chosen at submission); null when its catalogue version is unknown */
+            screening: components["schemas"]["CreateScreeningRequest"] | null;
             /** @description Who was interviewed, as the field wrote it */
             person: components["schemas"]["IntakePersonDraft"] | null;
             /** @description The decision rule's suggestion */
@@ -4285,8 +4260,8 @@ export interface components {
             ignoredFields: string[];
         };
         CorrectIntakeSubmissionRequest: {
-            /** @description The corrected screening (replaces the draft) */
-            screening?: components["schemas"]["IntakeScreeningDraft"];
+            /** @description The corrected screening (replaces the draft; without personId: the person is chosen at submission) */
+            screening?: components["schemas"]["CreateScreeningRequest"];
             /** @description The corrected person details */
             person?: components["schemas"]["IntakePersonDraft"];
         };
@@ -5578,7 +5553,6 @@ export type IntakeConnectionResponse = components['schemas']['IntakeConnectionRe
 export type IntakeReceiptResponse = components['schemas']['IntakeReceiptResponse'];
 export type IntakeProblem = components['schemas']['IntakeProblem'];
 export type IntakeSubmissionSummaryResponse = components['schemas']['IntakeSubmissionSummaryResponse'];
-export type IntakeScreeningDraft = components['schemas']['IntakeScreeningDraft'];
 export type IntakePersonDraft = components['schemas']['IntakePersonDraft'];
 export type IntakeSubmissionResponse = components['schemas']['IntakeSubmissionResponse'];
 export type CorrectIntakeSubmissionRequest = components['schemas']['CorrectIntakeSubmissionRequest'];
