@@ -1,5 +1,6 @@
 import type { WebhookBenchResult } from './scenarios/webhooks.js';
 import type { StatisticsResult } from './scenarios/statistics.js';
+import type { KoboIntakeResult } from './scenarios/kobo-intake.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
 import type { ProfileSummary } from './lib/profile.js';
@@ -71,6 +72,7 @@ export interface Results {
     startup?: StartupResult;
     webhooks?: WebhookBenchResult;
     statistics?: StatisticsResult;
+    'kobo-intake'?: KoboIntakeResult;
   };
   /** Time to /health/ready of the API started on the main benchmark database. */
   apiReadyMs?: number;

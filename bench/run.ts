@@ -18,6 +18,7 @@ import { webhookDeliveries } from './scenarios/webhooks.js';
 import { statistics } from './scenarios/statistics.js';
 import { type BenchOptions, parseOptions, type ScenarioId, wants } from './lib/options.js';
 import { waitForQuiet } from './lib/cpu.js';
+import { koboIntake } from './scenarios/kobo-intake.js';
 import { stopAll } from './lib/processes.js';
 import { summariseProfile } from './lib/profile.js';
 import { log, machineInfo, round } from './lib/util.js';
@@ -417,6 +418,14 @@ async function main(): Promise<number> {
       await main.api.stop(30_000);
       main.api = undefined;
     }
+
+    if (wants(o, 'kobo-intake'))
+      results.scenarios['kobo-intake'] = await attempt(
+        results,
+        'kobo-intake',
+        () => koboIntake(ctx, main, o.koboSubmissions),
+        o.quietWait,
+      );
 
     // The baselines once more: the machine's speed drifts over a long run (it is a VM); ratios use the mean.
     if (wants(o, 'baseline-nest') && results.scenarios['baseline-nest']) {

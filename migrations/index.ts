@@ -19,6 +19,7 @@ import { PartnerWebhooks1796700000001 } from './1796700000001-partner-webhooks.j
 import { NotificationPreferencesAndEmail1796800000000 } from './1796800000000-notification-preferences-and-email.js';
 import { InAppNotifications1796800000001 } from './1796800000001-in-app-notifications.js';
 import { Statistics1797100000000 } from './1797100000000-statistics.js';
+import { KoboIntake1797200000000 } from './1797200000000-kobo-intake.js';
 import { RecordRetention1797300000000 } from './1797300000000-record-retention.js';
 import { AccountsMfaSessionsRateLimits1797400000000 } from './1797400000000-accounts-mfa-sessions-rate-limits.js';
 import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.js';
@@ -44,6 +45,7 @@ export const MIGRATIONS: Function[] = [
   NotificationPreferencesAndEmail1796800000000,
   InAppNotifications1796800000001,
   Statistics1797100000000,
+  KoboIntake1797200000000,
   RecordRetention1797300000000,
   AccountsMfaSessionsRateLimits1797400000000,
   LaoTranslations1797500000000,

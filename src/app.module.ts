@@ -29,6 +29,7 @@ import { EventsModule } from './events/events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
 import { DataProtectionModule } from './data-protection/data-protection.module.js';
+import { IntakeModule } from './intake/intake.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,6 +61,7 @@ export class AppModule {
         CasesModule,
         PersonsModule,
         ScreeningModule,
+        IntakeModule,
         ReferralsModule,
         TracingModule,
         CaseTransfersModule,

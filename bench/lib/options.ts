@@ -16,6 +16,7 @@ export const SCENARIOS = [
   'startup',
   'webhooks',
   'statistics',
+  'kobo-intake',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
@@ -57,6 +58,8 @@ export interface BenchOptions {
   webhookEvents: number;
   /** Seconds to wait, before each scenario, for other processes to leave the machine idle. */
   quietWait: number;
+  /** Submissions of the kobo-intake burst. */
+  koboSubmissions: number;
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -88,6 +91,7 @@ const HELP = `Usage: npm run bench -- [options]
   --api-log-dir DIR    write the API processes' output there (default: the temporary folder)
   --webhook-events N   events of the webhook burst (default 10,000)
   --keep-temp          keep the temporary folder
+  --kobo-submissions N submissions of the kobo-intake burst (default 2,000)
   --quiet-wait S       before each scenario, wait up to S seconds for the machine to be idle (default 60; 0 = never)
 `;
 
@@ -132,6 +136,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
     keepTemp: false,
     quietWait: 60,
     webhookEvents: 10_000,
+    koboSubmissions: 2000,
   };
   let casesSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -176,6 +181,9 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
         break;
       case '--warmup':
         o.warmup = num(flag, value());
+        break;
+      case '--kobo-submissions':
+        o.koboSubmissions = Math.max(16, Math.round(num(flag, value())));
         break;
       case '--requests':
         o.requests = Math.max(1, Math.round(num(flag, value())));

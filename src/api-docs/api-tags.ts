@@ -8,6 +8,7 @@ export const ApiTag = {
   Returns: 'returns',
   FamilyTracing: 'family tracing',
   Screening: 'screening',
+  FieldIntake: 'field intake',
   Persons: 'persons',
   Cases: 'cases',
   CaseRecords: 'case records',
@@ -53,6 +54,13 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     description:
       'Victim identification: the screening interview (consent first, then the indicator answers), the suggested ' +
       'outcome, submission to the identification authority and its formal decision, and the indicator catalogues.',
+  },
+  {
+    name: ApiTag.FieldIntake,
+    description:
+      'Screenings collected offline with KoboToolbox: the XLSForm generated from a catalogue version, the intake ' +
+      'connections Kobo posts to, the review queue where a screener checks each draft and submits it as a ' +
+      'screening, and the quarantine of what could not be read. See docs/kobo-intake.md.',
   },
   {
     name: ApiTag.Persons,

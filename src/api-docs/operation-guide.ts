@@ -656,6 +656,63 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
   markAllNotificationsRead: { tag: ApiTag.MyWork, description: 'When you have gone through them all.' },
   markNotificationRead: { tag: ApiTag.MyWork, description: 'When you have dealt with one.' },
 
+  // field intake
+  getScreeningCatalogueXlsForm: {
+    tag: ApiTag.FieldIntake,
+    description:
+      'Upload the workbook to a KoboToolbox project and deploy it. Generated from the catalogue, so the form and the ' +
+      'server never disagree; a new catalogue version needs a new form.',
+  },
+  createIntakeConnection: {
+    tag: ApiTag.FieldIntake,
+    description:
+      'Copy `secret` now: it is not shown again. In the Kobo project, add a REST Service (JSON) to the server address ' +
+      'followed by `receiverPath`, with a custom header named `secretHeader` holding the secret.',
+  },
+  listIntakeConnections: { tag: ApiTag.FieldIntake, description: 'Which Kobo projects may post to your agency.' },
+  getIntakeConnection: { tag: ApiTag.FieldIntake, description: 'Its endpoint path, header name and state.' },
+  rotateIntakeConnectionSecret: {
+    tag: ApiTag.FieldIntake,
+    description: 'When the secret may have leaked: put the new one in the Kobo REST Service at once.',
+  },
+  revokeIntakeConnection: {
+    tag: ApiTag.FieldIntake,
+    description: 'When the Kobo project is retired or compromised: later submissions answer 401.',
+  },
+  receiveKoboSubmission: {
+    tag: ApiTag.FieldIntake,
+    description:
+      'Called by KoboToolbox, not by people. 200 once stored (again 200, duplicate: true, for a retry); 401 for a ' +
+      'missing, wrong or revoked secret; 400 for what can never be stored; 5xx only for what a retry can cure.',
+  },
+  listIntakeSubmissions: {
+    tag: ApiTag.FieldIntake,
+    description: 'Drafts from the field waiting for review: open one with GET /intake/submissions/{id}.',
+  },
+  listQuarantinedIntakeSubmissions: {
+    tag: ApiTag.FieldIntake,
+    description: 'For the agency administrator: fix the cause (e.g. publish the catalogue version), then reprocess.',
+  },
+  getIntakeSubmission: {
+    tag: ApiTag.FieldIntake,
+    description:
+      'Check the draft against what you know, look at the possible duplicates, then correct it or submit it.',
+  },
+  correctIntakeSubmission: {
+    tag: ApiTag.FieldIntake,
+    description: 'Send the corrected screening and/or person; the change is audited and the suggestion recomputed.',
+  },
+  submitIntakeSubmission: {
+    tag: ApiTag.FieldIntake,
+    description:
+      'Give `personId` for a person already registered (a match), or `registerPerson: true` to register the one in ' +
+      'the draft; the screening is then created exactly as POST /screenings would.',
+  },
+  reprocessIntakeSubmission: {
+    tag: ApiTag.FieldIntake,
+    description: 'After fixing the cause of a quarantine: the submission is read again and joins the queue if it can.',
+  },
+
   // reference data
   listProvinces: { tag: ApiTag.ReferenceData, description: 'Values for every provinceCode field.' },
   listCountries: {

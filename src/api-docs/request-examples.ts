@@ -407,6 +407,42 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
     },
     idsFrom: 'agencyId: your agency (GET /auth/me).',
   },
+  createIntakeConnection: { value: { name: 'Luang Namtha border screenings (Kobo)', catalogueVersion: 1 } },
+  receiveKoboSubmission: {
+    value: {
+      _uuid: '7c1f0c1e-3b0a-4e43-9d55-0a3f7e2d1b44',
+      _submission_time: '2026-11-30T03:12:45',
+      'meta/instanceID': 'uuid:7c1f0c1e-3b0a-4e43-9d55-0a3f7e2d1b44',
+      catalogue_version: '1',
+      'consent/consent_interview': 'declined',
+      'consent/consent_purpose_explained': 'given',
+      'consent/consent_data_use': 'given',
+      'consent/consent_research_use': 'declined',
+      'consent/consent_sharing_for_referral': 'declined',
+      'consent/consent_storage_period': 'given',
+      'consent/consent_right_to_withdraw': 'given',
+      'consent/consent_given_by': 'person',
+      'context/conducted_at': '2026-11-30T09:40:00.000+07:00',
+      'context/profile': 'adult_labour',
+      'context/place_type': 'border_crossing',
+      'context/border_crossing': 'FRIENDSHIP_BRIDGE_1',
+    },
+    expectedFailure: {
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      reason:
+        'KoboToolbox sends this with the connection secret in x-ctcm-intake-secret; without it the answer is 401.',
+    },
+  },
+  correctIntakeSubmission: {
+    value: {
+      person: {
+        names: { givenNameLo: 'ຄຳຫຼ້າ', givenNameLatin: 'Khamla', familyNameLatin: 'Keobounphan' },
+        gender: 'Feminine',
+      },
+    },
+  },
+  submitIntakeSubmission: { value: { registerPerson: true } },
   updateUser: { value: { displayName: 'Somphone Keomany', roles: ['caseworker', 'screener'] } },
   importTranslations: {
     value: {

@@ -38,6 +38,9 @@ export enum Permission {
   ScreeningRead = 'screening.read',
   ScreeningCreate = 'screening.create',
   IdentificationDecide = 'identification.decide',
+  IntakeManage = 'intake.manage',
+  IntakeReview = 'intake.review',
+  IntakeReceive = 'intake.receive',
 
   FacilityRead = 'facility.read',
   FacilityManage = 'facility.manage',
@@ -84,6 +87,8 @@ export const PUBLIC_PERMISSIONS: ReadonlySet<Permission> = new Set([
   Permission.HealthRead,
   Permission.ReferenceRead,
   Permission.AuthLogin,
+  // The KoboToolbox REST Service: no user token, the connection's secret in a header instead.
+  Permission.IntakeReceive,
 ]);
 
 /** Granted to every signed-in user, whatever the role: their own session and password. */
@@ -114,6 +119,7 @@ const SCREENING: readonly Permission[] = [
   Permission.CatalogueRead,
   Permission.ScreeningRead,
   Permission.ScreeningCreate,
+  Permission.IntakeReview,
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -138,6 +144,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.FacilityManage,
     Permission.EventRead,
     Permission.WebhookManage,
+    Permission.CatalogueRead,
+    Permission.IntakeManage,
   ],
   screener: [...SELF, ...SCREENING, Permission.CaseRead, Permission.CaseCreate],
   identification_officer: [

@@ -43,4 +43,7 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'webhook_subscription', column: 'secret_enc' },
   // A credential too: the TOTP secret of a user's second factor.
   { table: 'user_second_factor', column: 'secret_enc', idSql: 'user_id::text' },
+  // A KoboToolbox submission as received, and the screening draft read from it.
+  { table: 'intake_submission', column: 'payload_enc' },
+  { table: 'intake_submission', column: 'draft_enc' },
 ];

@@ -89,6 +89,17 @@ export class LegalHoldPayload {
   @ApiProperty({ description: 'Reason code', example: 'court_proceedings' }) reason!: string;
 }
 
+export class IntakeSubmissionEventPayload {
+  @ApiProperty({ format: 'uuid' }) submissionId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The intake connection it came through' }) connectionId!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'The catalogue version it names' })
+  catalogueVersion!: number | null;
+  @ApiProperty({ enum: ['pending_review', 'quarantined', 'submitted'] }) status!: string;
+  @ApiProperty({ description: 'How many problems quarantined it (0 otherwise)' }) problemCount!: number;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The screening it became' })
+  screeningId!: string | null;
+}
+
 /** Event type → payload class: the single source of the catalogue (docs, OpenAPI, typing). */
 export const EVENT_CATALOGUE = {
   'referral.sent': { payload: ReferralEventPayload, subject: 'referral', about: 'A referral left the lead agency' },
@@ -169,6 +180,21 @@ export const EVENT_CATALOGUE = {
     payload: LegalHoldPayload,
     subject: 'case_legal_hold',
     about: 'A legal hold was lifted; retention applies to the case again',
+  },
+  'intake.submission-received': {
+    payload: IntakeSubmissionEventPayload,
+    subject: 'intake_submission',
+    about: "A field submission (KoboToolbox) joined the agency's intake review queue",
+  },
+  'intake.submission-quarantined': {
+    payload: IntakeSubmissionEventPayload,
+    subject: 'intake_submission',
+    about: 'A field submission could not be read and was quarantined (kept, with its reasons)',
+  },
+  'intake.submission-submitted': {
+    payload: IntakeSubmissionEventPayload,
+    subject: 'intake_submission',
+    about: 'A reviewed field submission was submitted as a screening',
   },
 } as const;
 

@@ -5,6 +5,7 @@ import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js'
 import { freshDeployment, type HttpSession, STAFF_ROLES, succeeded as ok, suffix } from '../harness/http-setup.js';
 import type { TestApp } from '../harness/test-app.js';
 import fs from 'node:fs';
+import { REQUEST_EXAMPLES } from '../../src/api-docs/request-examples.js';
 
 /**
  * Every access entry names the ids the request asked for and the ids its answer returned,
@@ -188,6 +189,19 @@ describe('access entries name the ids asked for and returned, whatever the outco
         .send({ url: 'http://127.0.0.1:9/hook', eventTypes: ['return-notice.received'] }),
       'webhook subscription',
     ).body.id!;
+    const intake = ok(
+      await t.http.post('/intake/connections').set(a).send({ name: 'Field screenings', catalogueVersion: 1 }),
+      'intake connection',
+    ).body as { id: string; secret: string };
+    owned.intakeConnection = intake.id;
+    // A field submission (the documented example, consent to the interview refused) in the review queue.
+    owned.intakeSubmission = ok(
+      await t.http
+        .post(`/intake/kobo/${intake.id}`)
+        .set('x-ctcm-intake-secret', intake.secret)
+        .send({ ...REQUEST_EXAMPLES.receiveKoboSubmission!.value, 'meta/instanceID': `uuid:${randomUUID()}` }),
+      'intake submission',
+    ).body.submissionId;
     const notice = ok(
       await t.http
         .post('/return-notices')
@@ -301,6 +315,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'case-transfers': 'caseTransfer',
       webhooks: 'webhook',
       deliveries: 'webhookDelivery',
+      connections: 'intakeConnection',
+      submissions: 'intakeSubmission',
       notifications: 'notification',
     };
     return kinds[collection] ? owned[kinds[collection]] : undefined;
@@ -387,6 +403,10 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'POST /facilities/{id}/admissions': { caseId: owned.case, admittedOn: today() },
       'POST /placements/{id}/discharge': { dischargedOn: today(), destination: 'home', reason: 'returned_home' },
       'POST /webhooks': { url: 'http://127.0.0.1:9/other-hook', eventTypes: ['facility.capacity-low'] },
+      'POST /intake/connections': { name: 'Another field form', catalogueVersion: 1 },
+      'POST /intake/submissions/{id}/corrections': {
+        person: { names: { givenNameLatin: `Field${suffix()}` }, gender: 'Feminine' },
+      },
       'PATCH /webhooks/{id}': { eventTypes: ['return-notice.received', 'referral.received'] },
       'POST /return-notices': {
         hostCountry: 'TH',

@@ -420,6 +420,27 @@ describe('request body examples in Swagger UI', () => {
     // second factor: examples that need a real enrolment or challenge answer as they say
     await send('confirmMfaEnrolment', caseworker);
     await send('verifySecondFactor', undefined);
+    // field intake: the agency administrator connects a Kobo project; a submission is reviewed and submitted
+    const intakeAdmin = await staff(
+      admin,
+      vtc,
+      'agency-admin@mlsw-vtc.demo.la',
+      ['agency_admin'],
+      'kobo forms in the rain',
+    );
+    const connection = await send('createIntakeConnection', intakeAdmin);
+    await send('receiveKoboSubmission', undefined, { id: connection.body.id as string });
+    const received = await api(
+      a.base,
+      'POST',
+      `/intake/kobo/${connection.body.id as string}`,
+      undefined,
+      REQUEST_EXAMPLES.receiveKoboSubmission!.value,
+      { 'x-ctcm-intake-secret': connection.body.secret as string },
+    );
+    expect(received.body).toMatchObject({ status: 'pending_review', duplicate: false });
+    await send('correctIntakeSubmission', caseworker, { id: received.body.submissionId as string });
+    await send('submitIntakeSubmission', caseworker, { id: received.body.submissionId as string });
 
     // last: the password change ends the caseworker's sessions
     await send('changePassword', caseworker);

@@ -29,11 +29,12 @@ describe('Swagger UI as the caseworkers desk', () => {
   });
 
   it('lists the tags in workflow order, each with a description, and files every operation under one of them', () => {
-    expect(document.tags.map((t) => t.name).slice(0, 12)).toEqual([
+    expect(document.tags.map((t) => t.name).slice(0, 13)).toEqual([
       'sign-in',
       'returns',
       'family tracing',
       'screening',
+      'field intake',
       'persons',
       'cases',
       'case records',

@@ -664,6 +664,252 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/screening-catalogues/{version}/xlsform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The XLSForm (XLSX) of a published catalogue version, for KoboToolbox
+         * @description Upload the workbook to a KoboToolbox project and deploy it. Generated from the catalogue, so the form and the server never disagree; a new catalogue version needs a new form.
+         */
+        get: operations["getScreeningCatalogueXlsForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's intake connections
+         * @description Which Kobo projects may post to your agency.
+         */
+        get: operations["listIntakeConnections"];
+        put?: never;
+        /**
+         * Create an intake connection for a KoboToolbox form (the secret is shown once)
+         * @description Copy `secret` now: it is not shown again. In the Kobo project, add a REST Service (JSON) to the server address followed by `receiverPath`, with a custom header named `secretHeader` holding the secret.
+         */
+        post: operations["createIntakeConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One intake connection
+         * @description Its endpoint path, header name and state.
+         */
+        get: operations["getIntakeConnection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the secret (the new one is shown once; the old one stops working)
+         * @description When the secret may have leaked: put the new one in the Kobo REST Service at once.
+         */
+        post: operations["rotateIntakeConnectionSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/connections/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a connection for good (its submissions stay)
+         * @description When the Kobo project is retired or compromised: later submissions answer 401.
+         */
+        post: operations["revokeIntakeConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/kobo/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * KoboToolbox REST Service endpoint: one submission (Kobo's JSON), stored once
+         * @description Called by KoboToolbox, not by people. 200 once stored (again 200, duplicate: true, for a retry); 401 for a missing, wrong or revoked secret; 400 for what can never be stored; 5xx only for what a retry can cure.
+         *
+         *     KoboToolbox sends this with the connection secret in x-ctcm-intake-secret; without it the answer is 401.
+         */
+        post: operations["receiveKoboSubmission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's intake review queue (oldest first)
+         * @description Drafts from the field waiting for review: open one with GET /intake/submissions/{id}.
+         */
+        get: operations["listIntakeSubmissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Submissions that could not be read, with the reasons
+         * @description For the agency administrator: fix the cause (e.g. publish the catalogue version), then reprocess.
+         */
+        get: operations["listQuarantinedIntakeSubmissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/submissions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One draft: the screening read from the field, the suggestion and possible duplicates
+         * @description Check the draft against what you know, look at the possible duplicates, then correct it or submit it.
+         */
+        get: operations["getIntakeSubmission"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/submissions/{id}/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct what the field got wrong (audited; the suggestion is computed again)
+         * @description Send the corrected screening and/or person; the change is audited and the suggestion recomputed.
+         */
+        post: operations["correctIntakeSubmission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/submissions/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the reviewed draft as a screening, for a matched or newly registered person
+         * @description Give `personId` for a person already registered (a match), or `registerPerson: true` to register the one in the draft; the screening is then created exactly as POST /screenings would.
+         */
+        post: operations["submitIntakeSubmission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/intake/submissions/{id}/reprocess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a quarantined submission again (e.g. after its catalogue version was published)
+         * @description After fixing the cause of a quarantine: the submission is read again and joins the queue if it can.
+         */
+        post: operations["reprocessIntakeSubmission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/persons/matches": {
         parameters: {
             query?: never;
@@ -2997,6 +3243,26 @@ export interface components {
              */
             reason: string;
         };
+        IntakeSubmissionEventPayload: {
+            /** Format: uuid */
+            submissionId: string;
+            /**
+             * Format: uuid
+             * @description The intake connection it came through
+             */
+            connectionId: string;
+            /** @description The catalogue version it names */
+            catalogueVersion: number | null;
+            /** @enum {string} */
+            status: "pending_review" | "quarantined" | "submitted";
+            /** @description How many problems quarantined it (0 otherwise) */
+            problemCount: number;
+            /**
+             * Format: uuid
+             * @description The screening it became
+             */
+            screeningId: string | null;
+        };
         EventSubject: {
             /** @example referral */
             type: string;
@@ -3010,7 +3276,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted";
+            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted";
             /** Format: date-time */
             occurredAt: string;
             /** @description The agencies the event concerns */
@@ -3021,7 +3287,7 @@ export interface components {
             caseNumber: string | null;
             subject: components["schemas"]["EventSubject"];
             /** @description Fields by type: see docs/events.md */
-            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"] | components["schemas"]["RetentionErasedPayload"] | components["schemas"]["RetentionRunPayload"] | components["schemas"]["LegalHoldPayload"];
+            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"] | components["schemas"]["RetentionErasedPayload"] | components["schemas"]["RetentionRunPayload"] | components["schemas"]["LegalHoldPayload"] | components["schemas"]["IntakeSubmissionEventPayload"];
         };
         EventPage: {
             items: components["schemas"]["EventResponse"][];
@@ -4517,6 +4783,173 @@ export interface components {
             notes: string;
             indicators: components["schemas"]["NewIndicator"][];
         };
+        CreateIntakeConnectionRequest: {
+            /** @example Luang Namtha border screenings (Kobo) */
+            name: string;
+            /**
+             * @description The published catalogue version whose XLSForm the Kobo project uses
+             * @example 1
+             */
+            catalogueVersion: number;
+        };
+        IntakeConnectionSecretResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agencyId: string;
+            name: string;
+            catalogueVersion: number;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            /**
+             * @description The REST Service's endpoint path
+             * @example /intake/kobo/0191f0a2-…
+             */
+            receiverPath: string;
+            /**
+             * @description The custom HTTP header that carries the secret
+             * @example x-ctcm-intake-secret
+             */
+            secretHeader: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            secretRotatedAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            version: number;
+            /**
+             * @description The secret, shown this once: put it in the custom header of the Kobo REST Service
+             * @example kobo_3q2V7o9gEw0bO3l2m7m2oVqPZ1X8bTQfQ1lUuJt2xRk
+             */
+            secret: string;
+        };
+        IntakeConnectionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agencyId: string;
+            name: string;
+            catalogueVersion: number;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            /**
+             * @description The REST Service's endpoint path
+             * @example /intake/kobo/0191f0a2-…
+             */
+            receiverPath: string;
+            /**
+             * @description The custom HTTP header that carries the secret
+             * @example x-ctcm-intake-secret
+             */
+            secretHeader: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            secretRotatedAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            version: number;
+        };
+        IntakeReceiptResponse: {
+            /** Format: uuid */
+            submissionId: string;
+            /** @enum {string} */
+            status: "pending_review" | "quarantined" | "submitted";
+            /** @description True when this instance was already stored (a retry): nothing new was stored */
+            duplicate: boolean;
+        };
+        IntakeProblem: {
+            /** @example consent/consent_interview */
+            field: string;
+            /** @example an answer is not in the choice list consent_decision */
+            message: string;
+        };
+        IntakeSubmissionSummaryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            connectionId: string;
+            /** @description The catalogue version the submission names */
+            catalogueVersion: number | null;
+            /** @enum {string} */
+            status: "pending_review" | "quarantined" | "submitted";
+            /** @enum {string|null} */
+            suggestedOutcome: "likely_victim" | "deceived_and_exploited" | "exploited" | "insufficient_indicators" | "no_indicators" | "not_assessed" | null;
+            /** @description Why it is quarantined (fields and rules, never values) */
+            problems: components["schemas"]["IntakeProblem"][];
+            /** @description Corrections made by reviewers */
+            corrections: number;
+            /** Format: uuid */
+            screeningId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            version: number;
+        };
+        IntakePersonDraft: {
+            names: components["schemas"]["PersonNames"];
+            /** @enum {string} */
+            gender?: "Feminine" | "Masculine" | "TransgenderFeminine" | "TransgenderMasculine" | "NonConforming" | "NonSpecifiedUnknown";
+            birthYear?: number;
+            /** @enum {string} */
+            homeProvinceCode?: "LA-VT" | "LA-PH" | "LA-LM" | "LA-OU" | "LA-BK" | "LA-LP" | "LA-HO" | "LA-XA" | "LA-XI" | "LA-VI" | "LA-BL" | "LA-KH" | "LA-SV" | "LA-SL" | "LA-XE" | "LA-CH" | "LA-AT" | "LA-XS";
+        };
+        IntakeSubmissionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            connectionId: string;
+            /** @description The catalogue version the submission names */
+            catalogueVersion: number | null;
+            /** @enum {string} */
+            status: "pending_review" | "quarantined" | "submitted";
+            /** @enum {string|null} */
+            suggestedOutcome: "likely_victim" | "deceived_and_exploited" | "exploited" | "insufficient_indicators" | "no_indicators" | "not_assessed" | null;
+            /** @description Why it is quarantined (fields and rules, never values) */
+            problems: components["schemas"]["IntakeProblem"][];
+            /** @description Corrections made by reviewers */
+            corrections: number;
+            /** Format: uuid */
+            screeningId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            version: number;
+            /** @description The screening read from the submission, as it will be submitted (the person is chosen at submission); null when its catalogue version is unknown */
+            screening: components["schemas"]["CreateScreeningRequest"] | null;
+            /** @description Who was interviewed, as the field wrote it */
+            person: components["schemas"]["IntakePersonDraft"] | null;
+            /** @description The decision rule's suggestion */
+            suggestion: components["schemas"]["SuggestionResponse"] | null;
+            /** @description The duplicate-person check, run with your visibility when you open the draft */
+            possibleDuplicates: components["schemas"]["MatchCandidate"][];
+            /** @description Fields of the submission the form does not have (ignored) */
+            ignoredFields: string[];
+        };
+        CorrectIntakeSubmissionRequest: {
+            /** @description The corrected screening (replaces the draft; without personId: the person is chosen at submission) */
+            screening?: components["schemas"]["CreateScreeningRequest"];
+            /** @description The corrected person details */
+            person?: components["schemas"]["IntakePersonDraft"];
+        };
+        SubmitIntakeSubmissionRequest: {
+            /**
+             * Format: uuid
+             * @description The existing person this is (a match)
+             */
+            personId?: string;
+            /** @description Register the draft's person as a new record */
+            registerPerson?: boolean;
+            /** @description Register although strong duplicate candidates exist */
+            confirmNotDuplicate?: boolean;
+        };
+        SubmittedIntakeResponse: {
+            /** Format: uuid */
+            submissionId: string;
+            /** Format: uuid */
+            screeningId: string;
+            /** Format: uuid */
+            personId: string | null;
+        };
         CreateReferralRequest: {
             /**
              * Format: uuid
@@ -5406,7 +5839,7 @@ export interface components {
              *       "case.break-glass"
              *     ]
              */
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
         };
         CreatedWebhookResponse: {
             /** Format: uuid */
@@ -5414,7 +5847,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -5431,7 +5864,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -5439,7 +5872,7 @@ export interface components {
         };
         UpdateWebhookRequest: {
             url?: string;
-            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted")[];
+            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
             active?: boolean;
         };
         DeliveryResponse: {
@@ -5453,7 +5886,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted";
+            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             attempts: number;
@@ -5908,6 +6341,7 @@ export type SecondFactorResetPayload = components['schemas']['SecondFactorResetP
 export type RetentionErasedPayload = components['schemas']['RetentionErasedPayload'];
 export type RetentionRunPayload = components['schemas']['RetentionRunPayload'];
 export type LegalHoldPayload = components['schemas']['LegalHoldPayload'];
+export type IntakeSubmissionEventPayload = components['schemas']['IntakeSubmissionEventPayload'];
 export type EventSubject = components['schemas']['EventSubject'];
 export type EventResponse = components['schemas']['EventResponse'];
 export type EventPage = components['schemas']['EventPage'];
@@ -6019,6 +6453,17 @@ export type IndicatorResponse = components['schemas']['IndicatorResponse'];
 export type CatalogueResponse = components['schemas']['CatalogueResponse'];
 export type NewIndicator = components['schemas']['NewIndicator'];
 export type PublishCatalogueRequest = components['schemas']['PublishCatalogueRequest'];
+export type CreateIntakeConnectionRequest = components['schemas']['CreateIntakeConnectionRequest'];
+export type IntakeConnectionSecretResponse = components['schemas']['IntakeConnectionSecretResponse'];
+export type IntakeConnectionResponse = components['schemas']['IntakeConnectionResponse'];
+export type IntakeReceiptResponse = components['schemas']['IntakeReceiptResponse'];
+export type IntakeProblem = components['schemas']['IntakeProblem'];
+export type IntakeSubmissionSummaryResponse = components['schemas']['IntakeSubmissionSummaryResponse'];
+export type IntakePersonDraft = components['schemas']['IntakePersonDraft'];
+export type IntakeSubmissionResponse = components['schemas']['IntakeSubmissionResponse'];
+export type CorrectIntakeSubmissionRequest = components['schemas']['CorrectIntakeSubmissionRequest'];
+export type SubmitIntakeSubmissionRequest = components['schemas']['SubmitIntakeSubmissionRequest'];
+export type SubmittedIntakeResponse = components['schemas']['SubmittedIntakeResponse'];
 export type CreateReferralRequest = components['schemas']['CreateReferralRequest'];
 export type ReferralResponse = components['schemas']['ReferralResponse'];
 export type InboxCounts = components['schemas']['InboxCounts'];
@@ -7782,6 +8227,571 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getScreeningCatalogueXlsForm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSForm workbook: survey, choices and settings sheets */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listIntakeConnections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeConnectionResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createIntakeConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Luang Namtha border screenings (Kobo)",
+                 *       "catalogueVersion": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateIntakeConnectionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeConnectionSecretResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getIntakeConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeConnectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateIntakeConnectionSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeConnectionSecretResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeIntakeConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeConnectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    receiveKoboSubmission: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The connection's secret */
+                "x-ctcm-intake-secret": string;
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_uuid": "7c1f0c1e-3b0a-4e43-9d55-0a3f7e2d1b44",
+                 *       "_submission_time": "2026-11-30T03:12:45",
+                 *       "meta/instanceID": "uuid:7c1f0c1e-3b0a-4e43-9d55-0a3f7e2d1b44",
+                 *       "catalogue_version": "1",
+                 *       "consent/consent_interview": "declined",
+                 *       "consent/consent_purpose_explained": "given",
+                 *       "consent/consent_data_use": "given",
+                 *       "consent/consent_research_use": "declined",
+                 *       "consent/consent_sharing_for_referral": "declined",
+                 *       "consent/consent_storage_period": "given",
+                 *       "consent/consent_right_to_withdraw": "given",
+                 *       "consent/consent_given_by": "person",
+                 *       "context/conducted_at": "2026-11-30T09:40:00.000+07:00",
+                 *       "context/profile": "adult_labour",
+                 *       "context/place_type": "border_crossing",
+                 *       "context/border_crossing": "FRIENDSHIP_BRIDGE_1"
+                 *     }
+                 */
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeReceiptResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Missing, wrong or revoked secret (no detail) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listIntakeSubmissions: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the last id of the previous page */
+                after?: string;
+                /** @description Default: `50`. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSubmissionSummaryResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listQuarantinedIntakeSubmissions: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the last id of the previous page */
+                after?: string;
+                /** @description Default: `50`. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSubmissionSummaryResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getIntakeSubmission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSubmissionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    correctIntakeSubmission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "person": {
+                 *         "names": {
+                 *           "givenNameLo": "ຄຳຫຼ້າ",
+                 *           "givenNameLatin": "Khamla",
+                 *           "familyNameLatin": "Keobounphan"
+                 *         },
+                 *         "gender": "Feminine"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CorrectIntakeSubmissionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSubmissionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    submitIntakeSubmission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "registerPerson": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["SubmitIntakeSubmissionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmittedIntakeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    reprocessIntakeSubmission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeSubmissionSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["Problem"];
@@ -12493,7 +13503,7 @@ export interface operations {
             query?: {
                 /** @description Events after this one (the last id of the previous page) */
                 after?: string;
-                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted";
+                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted";
                 /** @description Default: `100`. */
                 limit?: number;
             };

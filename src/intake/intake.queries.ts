@@ -1,0 +1,192 @@
+import type { EntityManager } from 'typeorm';
+import { queryRows } from '../database/sql.js';
+
+export interface ConnectionRow {
+  id: string;
+  agency_id: string;
+  name: string;
+  catalogue_version: number;
+  status: 'active' | 'revoked';
+  created_at: Date;
+  secret_rotated_at: Date;
+  revoked_at: Date | null;
+  version: number;
+}
+
+export interface SubmissionRow {
+  id: string;
+  agency_id: string;
+  connection_id: string;
+  instance_key: string;
+  catalogue_version: number | null;
+  status: 'pending_review' | 'quarantined' | 'submitted';
+  payload_enc: Buffer;
+  draft_enc: Buffer | null;
+  problems: { field: string; message: string }[];
+  suggested_outcome: string | null;
+  screening_id: string | null;
+  corrections: number;
+  received_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+const CONNECTION_COLUMNS = `id, agency_id, name, catalogue_version, status, created_at, secret_rotated_at, revoked_at, version`;
+
+/** The connection a receiver request is addressed to, read before any agency context (SECURITY DEFINER). */
+export async function findConnectionForReceiver(
+  m: EntityManager,
+  id: string,
+): Promise<{ agency_id: string; secret_hash: Buffer; active: boolean } | undefined> {
+  return (await queryRows(m, `SELECT * FROM intake_connection_for_receiver($1)`, [id]))[0] as
+    { agency_id: string; secret_hash: Buffer; active: boolean } | undefined;
+}
+
+/** The receiver acts for the connection's agency from here on: the row-level-security context of that agency. */
+export async function actForConnectionAgency(m: EntityManager, agencyId: string): Promise<void> {
+  await m.query(`SELECT set_config('app.agency_id', $1::uuid::text, true)`, [agencyId]);
+}
+
+export async function insertConnection(
+  m: EntityManager,
+  c: { id: string; agencyId: string; name: string; catalogueVersion: number; secretHash: Buffer; createdBy: string },
+): Promise<void> {
+  await m.query(
+    `INSERT INTO intake_connection (id, agency_id, name, catalogue_version, secret_hash, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [c.id, c.agencyId, c.name, c.catalogueVersion, c.secretHash, c.createdBy],
+  );
+}
+
+/** The agency's connections (row-level security keeps them to the actor's agency). */
+export function listConnections(m: EntityManager): Promise<ConnectionRow[]> {
+  return queryRows(m, `SELECT ${CONNECTION_COLUMNS} FROM intake_connection ORDER BY created_at, id LIMIT 200`);
+}
+
+export async function findConnection(m: EntityManager, id: string): Promise<ConnectionRow | undefined> {
+  return (
+    await queryRows<ConnectionRow>(m, `SELECT ${CONNECTION_COLUMNS} FROM intake_connection WHERE id = $1`, [id])
+  )[0];
+}
+
+export async function replaceConnectionSecret(m: EntityManager, id: string, secretHash: Buffer): Promise<void> {
+  await m.query(
+    `UPDATE intake_connection SET secret_hash = $2, secret_rotated_at = now(), version = version + 1 WHERE id = $1`,
+    [id, secretHash],
+  );
+}
+
+export async function revokeConnection(m: EntityManager, id: string): Promise<void> {
+  await m.query(
+    `UPDATE intake_connection SET status = 'revoked', revoked_at = now(), version = version + 1 WHERE id = $1 AND status = 'active'`,
+    [id],
+  );
+}
+
+/** The submission Kobo already sent under this instance id, if any (its retries carry the same one). */
+export async function findSubmissionByInstance(
+  m: EntityManager,
+  agencyId: string,
+  instanceKey: string,
+): Promise<{ id: string; status: string } | undefined> {
+  return (
+    await queryRows<{ id: string; status: string }>(
+      m,
+      `SELECT id, status FROM intake_submission WHERE agency_id = $1 AND instance_key = $2`,
+      [agencyId, instanceKey],
+    )
+  )[0];
+}
+
+/** Stores a submission once: a concurrent retry of the same instance inserts nothing (and gets no id back). */
+export async function insertSubmissionOnce(
+  m: EntityManager,
+  s: {
+    id: string;
+    agencyId: string;
+    connectionId: string;
+    instanceKey: string;
+    catalogueVersion: number | null;
+    status: string;
+    payloadEnc: Buffer;
+    draftEnc: Buffer | null;
+    problems: { field: string; message: string }[];
+    suggestedOutcome: string | null;
+  },
+): Promise<boolean> {
+  const rows = await queryRows(
+    m,
+    `INSERT INTO intake_submission (id, agency_id, connection_id, instance_key, catalogue_version, status, payload_enc, draft_enc, problems, suggested_outcome)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+     ON CONFLICT ON CONSTRAINT uq_intake_submission_instance DO NOTHING RETURNING id`,
+    [
+      s.id,
+      s.agencyId,
+      s.connectionId,
+      s.instanceKey,
+      s.catalogueVersion,
+      s.status,
+      s.payloadEnc,
+      s.draftEnc,
+      JSON.stringify(s.problems),
+      s.suggestedOutcome,
+    ],
+  );
+  return rows.length === 1;
+}
+
+export async function findSubmission(m: EntityManager, id: string): Promise<SubmissionRow | undefined> {
+  return (await queryRows<SubmissionRow>(m, `SELECT * FROM intake_submission WHERE id = $1`, [id]))[0];
+}
+
+/** One agency's submissions in a state, oldest first after a cursor (row-level security keeps them to the agency). */
+export function listSubmissions(
+  m: EntityManager,
+  status: string,
+  after: string | null,
+  limit: number,
+): Promise<SubmissionRow[]> {
+  return queryRows(
+    m,
+    `SELECT id, agency_id, connection_id, instance_key, catalogue_version, status, problems, suggested_outcome, screening_id,
+            corrections, received_at, updated_at, version
+       FROM intake_submission WHERE status = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
+    [status, after, limit],
+  );
+}
+
+/** A new reading of the submission (a correction or a reprocessing): draft, state, reasons and suggestion. */
+export async function updateSubmissionReading(
+  m: EntityManager,
+  id: string,
+  s: {
+    status: string;
+    catalogueVersion: number | null;
+    draftEnc: Buffer | null;
+    problems: { field: string; message: string }[];
+    suggestedOutcome: string | null;
+    corrected: boolean;
+  },
+): Promise<void> {
+  await m.query(
+    `UPDATE intake_submission SET status = $2, catalogue_version = $3, draft_enc = $4, problems = $5::jsonb, suggested_outcome = $6,
+            corrections = corrections + CASE WHEN $7 THEN 1 ELSE 0 END, updated_at = now(), version = version + 1
+      WHERE id = $1`,
+    [id, s.status, s.catalogueVersion, s.draftEnc, JSON.stringify(s.problems), s.suggestedOutcome, s.corrected],
+  );
+}
+
+/** Submitted on the normal screening path: the draft now is that screening. */
+export async function markSubmissionSubmitted(
+  m: EntityManager,
+  id: string,
+  screeningId: string,
+  userId: string,
+): Promise<boolean> {
+  const rows = await queryRows(
+    m,
+    `UPDATE intake_submission SET status = 'submitted', screening_id = $2, submitted_by = $3, updated_at = now(), version = version + 1
+      WHERE id = $1 AND status = 'pending_review' RETURNING id`,
+    [id, screeningId, userId],
+  );
+  return rows.length === 1;
+}
