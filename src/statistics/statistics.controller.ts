@@ -15,7 +15,9 @@ import {
   UnmetNeedsQuery,
   UnmetNeedsReport,
 } from './dto/statistics.dto.js';
-import { renderMonthlyReportCsv, renderMonthlyReportHtml, type ReportLanguage } from './monthly-report.render.js';
+import { renderMonthlyReportCsv, renderMonthlyReportHtml } from './monthly-report.render.js';
+import { RequestLanguage } from '../i18n/request-language.decorator.js';
+import type { Language } from '../i18n/messages.js';
 import { CtdcExportService } from './ctdc-export.service.js';
 import { MonthlyReportService } from './monthly-report.service.js';
 import { StatisticsService } from './statistics.service.js';
@@ -89,10 +91,11 @@ export class StatisticsController {
   async monthlyReport(
     @CurrentActor() actor: Actor,
     @Query() q: MonthlyReportQuery,
+    @RequestLanguage() lang: Language,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
-    const report = await this.monthly.build(actor, q.month, (q.lang ?? 'en') as ReportLanguage);
+    const report = await this.monthly.build(actor, q.month, lang);
     const csv = q.format ? q.format === 'csv' : /\btext\/csv\b/.test(accept ?? '');
     res.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'text/html; charset=utf-8');
     if (csv) res.setHeader('content-disposition', `attachment; filename="monthly-report-${q.month}.csv"`);

@@ -373,7 +373,11 @@ describe('field intake from KoboToolbox: form, receiver, review queue, quarantin
           title: 'Catalogue (the fix)',
           source: v1.source,
           notes: 'republished',
-          indicators: v1.indicators.map((i: Record<string, unknown>) => ({ ...i, textLo: i.textLo ?? undefined })),
+          // `lo` is read-only (the Lao text with its verification state); the catalogue takes textLo.
+          indicators: v1.indicators.map(({ lo: _lo, ...i }: Record<string, unknown>) => ({
+            ...i,
+            textLo: i.textLo ?? undefined,
+          })),
         });
       expect(published.body.version).toBe(next);
       const fixed = await t.http.post(`/intake/submissions/${res.body.submissionId}/reprocess`).set(admin.auth);

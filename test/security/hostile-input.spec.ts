@@ -480,6 +480,7 @@ describe('hostile input over every operation of openapi.json', () => {
       sessionId: ids.case!,
       version: '1',
       category: 'gender',
+      measure: 'cases',
     };
   }
 

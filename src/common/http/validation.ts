@@ -2,6 +2,7 @@ import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@ne
 import type { ValidatorOptions } from 'class-validator';
 import { DomainError, type FieldError } from '../errors/domain-error.js';
 import { messageKey, rememberMessageKeys } from '../../i18n/localize-problem.js';
+import { isLanguage, LANGUAGES } from '../../i18n/messages.js';
 import { CONTROL_CHARACTERS } from './json-body.js';
 import {
   isDto,
@@ -186,9 +187,16 @@ function withoutShapeFailures(errors: ValidationError[], failed: Set<string>, pa
  */
 export class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // `lang` chooses the language of the answer (src/i18n/), on every route: no query DTO declares it.
+    // `lang` chooses the language of the answer (src/i18n/), on every route: checked here, once,
+    // and read with @RequestLanguage(); no query DTO validates it.
     if (metadata.type === 'query' && isPlainObject(value) && 'lang' in value) {
-      const { lang: _lang, ...rest } = value;
+      const { lang, ...rest } = value;
+      if (typeof lang !== 'string' || !isLanguage(lang.toLowerCase().split('-')[0])) {
+        const message = `lang must be one of the following values: ${LANGUAGES.join(', ')}`;
+        const fieldError = { field: 'lang', messages: [message] };
+        rememberMessageKeys(fieldError, [messageKey('isIn', message)]);
+        throw new DomainError('VALIDATION_FAILED', undefined, { errors: [fieldError] });
+      }
       value = rest;
     }
     if (metadata.type === 'body' && value !== undefined && isDto(metadata.metatype) && !isPlainObject(value)) {

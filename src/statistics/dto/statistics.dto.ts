@@ -111,7 +111,10 @@ export class MonthlyReportQuery {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month, YYYY-MM' })
   month!: string;
 
-  @ApiPropertyOptional({ enum: ['lo', 'en'], default: 'en' }) @IsOptional() @IsIn(['lo', 'en']) lang?: string;
+  // Read by @RequestLanguage() (lang, else Accept-Language) and checked for every route by the
+  // validation pipe; declared here so Swagger offers it.
+  @ApiPropertyOptional({ enum: ['lo', 'en'], default: 'en', description: 'Or Accept-Language: lo' })
+  lang?: string;
 
   @ApiPropertyOptional({
     enum: ['html', 'csv'],
