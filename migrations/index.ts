@@ -18,6 +18,7 @@ import { DomainEventsAndJobQueue1796700000000 } from './1796700000000-domain-eve
 import { PartnerWebhooks1796700000001 } from './1796700000001-partner-webhooks.js';
 import { NotificationPreferencesAndEmail1796800000000 } from './1796800000000-notification-preferences-and-email.js';
 import { InAppNotifications1796800000001 } from './1796800000001-in-app-notifications.js';
+import { Documents1797000000000 } from './1797000000000-documents.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   PartnerWebhooks1796700000001,
   NotificationPreferencesAndEmail1796800000000,
   InAppNotifications1796800000001,
+  Documents1797000000000,
 ];

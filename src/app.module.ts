@@ -25,6 +25,7 @@ import { ReferenceDataModule } from './reference-data/reference-data.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { EventsModule } from './events/events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,6 +61,7 @@ export class AppModule {
         WorkListModule,
         NotificationsModule,
         WebhooksModule,
+        DocumentsModule,
         ...extraModules,
       ],
       providers: [

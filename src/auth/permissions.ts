@@ -51,6 +51,9 @@ export enum Permission {
   CaseTransferRequest = 'case-transfer.request',
   CaseTransferRespond = 'case-transfer.respond',
   ReportRead = 'report.read',
+  DocumentRead = 'document.read',
+  DocumentWrite = 'document.write',
+  DocumentRemove = 'document.remove',
 
   EventRead = 'event.read',
   WebhookManage = 'webhook.manage',
@@ -99,9 +102,13 @@ const CASEWORK: readonly Permission[] = [
   Permission.TracingRead,
   Permission.TracingManage,
   Permission.CaseTransferRead,
+  Permission.DocumentRead,
+  Permission.DocumentWrite,
 ];
 
 const SCREENING: readonly Permission[] = [
+  Permission.DocumentRead,
+  Permission.DocumentWrite,
   Permission.PersonRead,
   Permission.PersonCreate,
   Permission.PersonUpdate,
@@ -138,6 +145,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.IdentificationDecide,
     Permission.CaseRead,
     Permission.CaseBreakGlass,
+    Permission.DocumentRead,
+    Permission.DocumentWrite,
   ],
   caseworker: [...SELF, ...SCREENING, ...CASEWORK],
   case_supervisor: [
@@ -155,6 +164,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.PlacementManage,
     Permission.ReportRead,
     Permission.EventRead,
+    Permission.DocumentRemove,
   ],
   facility_officer: [
     ...SELF,
@@ -167,6 +177,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReferralRespond,
     Permission.PlacementManage,
     Permission.ReturnManage,
+    Permission.DocumentRead,
+    Permission.DocumentWrite,
   ],
   auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify],
   analyst: [...SELF, Permission.ReportRead],

@@ -64,6 +64,15 @@ export class CapacityLowPayload {
   @ApiProperty({ description: 'FACILITY_LOW_BEDS at the time' }) threshold!: number;
 }
 
+export class DocumentEventPayload {
+  @ApiProperty({ format: 'uuid' }) documentId!: string;
+  @ApiProperty({ example: 'case', description: 'The kind of record the file is attached to' }) recordType!: string;
+  @ApiProperty({ format: 'uuid' }) recordId!: string;
+  @ApiProperty({ example: 'consent_form', description: 'Code list document-type' }) documentType!: string;
+  @ApiProperty({ description: 'The version the event concerns (1 for a new file, more for a replacement)' })
+  version!: number;
+}
+
 /** Event type → payload class: the single source of the catalogue (docs, OpenAPI, typing). */
 export const EVENT_CATALOGUE = {
   'referral.sent': { payload: ReferralEventPayload, subject: 'referral', about: 'A referral left the lead agency' },
@@ -119,6 +128,16 @@ export const EVENT_CATALOGUE = {
     payload: CapacityLowPayload,
     subject: 'facility',
     about: 'An admission left a facility with FACILITY_LOW_BEDS free beds or fewer',
+  },
+  'document.attached': {
+    payload: DocumentEventPayload,
+    subject: 'document',
+    about: 'A file was attached to a record, or replaced by a new version (ids and codes only, never content)',
+  },
+  'document.removed': {
+    payload: DocumentEventPayload,
+    subject: 'document',
+    about: 'A supervisor removed a file from use (with a reason, kept in the audit trail)',
   },
 } as const;
 
