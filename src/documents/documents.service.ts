@@ -261,18 +261,22 @@ export class DocumentsService {
     res.setHeader('content-length', String(v.size_bytes));
     res.setHeader('content-disposition', attachmentDisposition(fileName));
     for (const [name, value] of Object.entries(DOWNLOAD_HEADERS)) res.setHeader(name, value);
+    let last: Buffer | undefined;
     try {
       for (let index = 0; index < v.chunk_count; index++) {
         const sealed = await this.store.getChunk(m, v.id, index);
         if (!sealed) throw new Error('a stored chunk is missing');
-        if (!res.write(key.open(index, index === v.chunk_count - 1, sealed))) await once(res, 'drain');
+        const plain = key.open(index, index === v.chunk_count - 1, sealed);
+        if (index === v.chunk_count - 1) last = plain;
+        else if (!res.write(plain)) await once(res, 'drain');
       }
     } catch (err) {
       // Headers are gone: the client sees a short body (Content-Length), never wrong bytes.
       res.destroy();
       throw err;
     }
-    res.end();
+    // The last bytes leave once the access entry naming this download has committed.
+    this.tx.afterTransaction((committed) => (committed ? res.end(last) : res.destroy()));
   }
 
   async remove(actor: Actor, id: string, body: RemoveDocument): Promise<DocumentDetailResponse> {

@@ -79,6 +79,8 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
     failure = refuse(err);
     clearTimeout(timer);
     req.unpipe(parser);
+    // Nobody may be reading the file any more: its error must not go unheard.
+    fileStream?.on('error', () => undefined);
     fileStream?.destroy(failure);
     settleFile.reject(failure);
     settleForm.reject(failure);
