@@ -5,7 +5,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 
 /** Room for the multipart framing and the small fields around the file. */
 const FRAMING_ALLOWANCE = 64 * 1024;
-const MULTIPART = /^multipart\/form-data\s*;/i;
+const MULTIPART = /^multipart\/form-data\s*(;|$)/i;
 
 export interface UploadLimits {
   maxFileBytes: number;
@@ -74,19 +74,23 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
   finished.catch(() => undefined);
 
   let timer: NodeJS.Timeout | undefined;
+  let ended = false;
+  const stopTimer = () => {
+    ended = true;
+    clearTimeout(timer);
+  };
   const fail = (err: DomainError) => {
     if (failure) return;
     failure = refuse(err);
-    clearTimeout(timer);
+    stopTimer();
     req.unpipe(parser);
-    // Nobody may be reading the file any more: its error must not go unheard.
-    fileStream?.on('error', () => undefined);
     fileStream?.destroy(failure);
     settleFile.reject(failure);
     settleForm.reject(failure);
   };
   const arm = () => {
     clearTimeout(timer);
+    if (ended) return;
     timer = setTimeout(() => {
       // Paused by back-pressure (the server is the slow one): keep waiting.
       if (req.isPaused()) arm();
@@ -105,6 +109,8 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
       return;
     }
     fileStream = stream;
+    // Errors reach the reader through iteration; one left unread must not go unheard.
+    stream.on('error', () => undefined);
     stream.on('limit', () => fail(refuse(tooLarge(limits.maxFileBytes))));
     settleFile.resolve({
       fields: { ...fields },
@@ -119,7 +125,7 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
   parser.on('partsLimit', () => fail(malformed('too many parts')));
   parser.on('error', (err: Error) => fail(malformed(err.message.slice(0, 80))));
   parser.on('close', () => {
-    clearTimeout(timer);
+    stopTimer();
     settleFile.reject(refuse(malformed('no part named "file" (send the fields first, then the file)')));
     settleForm.resolve();
   });
@@ -128,11 +134,12 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
   req.on('data', arm);
   req.on('close', () => {
     if (!req.complete) fail(malformed('the client closed the connection before the end of the body'));
+    stopTimer();
   });
   try {
     return await filePromise;
   } catch (err) {
-    clearTimeout(timer);
+    stopTimer();
     throw err;
   }
 }

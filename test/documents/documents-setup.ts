@@ -122,11 +122,16 @@ export function download(d: Deployment, who: Staff, id: string, query = ''): Pro
 /** The API listening on a real port, for requests supertest cannot make (partial bodies, stalls). */
 export async function listeningPort(d: Deployment): Promise<number> {
   const server = d.t.app.getHttpServer() as http.Server;
+  // Refused uploads are closed by the server; nothing must keep the test process alive after.
+  server.keepAliveTimeout = 100;
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
 
-/** Sends a request's head and `body` (possibly less than Content-Length says), and returns the answer. */
+/**
+ * Sends a request's head and `body` in 16 KB pieces (possibly less than Content-Length says, or
+ * chunked when it says none), stops sending once the answer arrives, and returns the answer.
+ */
 export function rawRequest(
   port: number,
   path: string,
@@ -135,29 +140,45 @@ export function rawRequest(
   options: { end?: boolean } = {},
 ): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+    let answered = false;
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers, agent: false }, (res) => {
+      answered = true;
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () =>
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8'), headers: res.headers }),
       );
-      res.on('error', reject);
     });
-    // The server may close the connection after answering a refused upload: that is expected.
-    req.on('error', (err) => reject(err));
-    req.write(body);
-    if (options.end !== false) req.end();
+    // The server closes the connection after refusing an upload: only an error before the answer counts.
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    const send = (at: number) => {
+      if (answered || req.destroyed) return;
+      if (at >= body.length) {
+        if (options.end !== false) req.end();
+        return;
+      }
+      req.write(body.subarray(at, at + 16 * 1024), () => setImmediate(() => send(at + 16 * 1024)));
+    };
+    send(0);
   });
 }
 
 /** A multipart body by hand, so a test can cut it short or break its boundary. */
-export function multipartBody(boundary: string, fields: Record<string, string>, file: Buffer, name = 'scan.pdf') {
+export function multipartBody(
+  boundary: string,
+  fields: Record<string, string>,
+  file: Buffer,
+  name = 'scan.pdf',
+  nameParameter = `filename="${name}"`,
+) {
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields))
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   parts.push(
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; ${nameParameter}\r\nContent-Type: application/pdf\r\n\r\n`,
     ),
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import { CANARIES } from '../harness/canaries.js';
 
 /**
  * Files for the documents tests: real photos (test/documents/files: a JPEG from the requests
@@ -15,7 +16,7 @@ export const EXIF_CANARIES = {
 } as const;
 
 /** Plaintext of a file that must never be found in a dump, a data file, WAL or a log. */
-export const FILE_CANARY = 'CANARY-FILE-CONTENT-7a1f03 passport number P0012345';
+export const FILE_CANARY = CANARIES.fileContent;
 
 const fixture = (name: string) => fs.readFileSync(new URL(`./files/${name}`, import.meta.url));
 

@@ -13,21 +13,19 @@ export function acceptMultipart(method: string, path: RegExp): void {
   multipartRoutes.push({ method, path });
 }
 
-const takesMultipart = (req: Request) =>
-  MULTIPART_TYPE.test(req.headers['content-type'] ?? '') &&
-  multipartRoutes.some((r) => r.method === req.method && r.path.test(req.path));
+const isUploadRoute = (req: Request) => multipartRoutes.some((r) => r.method === req.method && r.path.test(req.path));
 
-/** A request that carries a body must say it is JSON (415 otherwise), or be an upload to an upload route. */
+/** A request that carries a body must say it is JSON (415 otherwise); an upload route's, multipart/form-data. */
 export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (
-    BODY_METHODS.has(req.method) &&
-    hasBody &&
-    !JSON_TYPE.test(req.headers['content-type'] ?? '') &&
-    !takesMultipart(req)
-  ) {
-    next(new DomainError('UNSUPPORTED_MEDIA_TYPE'));
-    return;
+  if (!BODY_METHODS.has(req.method) || !hasBody) return next();
+  const type = req.headers['content-type'] ?? '';
+  if (isUploadRoute(req)) {
+    if (MULTIPART_TYPE.test(type)) return next();
+    return next(
+      new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data (a part named "file")'),
+    );
   }
+  if (!JSON_TYPE.test(type)) return next(new DomainError('UNSUPPORTED_MEDIA_TYPE'));
   next();
 }
