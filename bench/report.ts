@@ -1,3 +1,4 @@
+import type { DocumentsResult } from './scenarios/documents.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
 import type { ProfileSummary } from './lib/profile.js';
@@ -65,6 +66,7 @@ export interface Results {
       p99Ratio: number;
     };
     'audit-export'?: ExportResult;
+    documents?: DocumentsResult;
     'audit-verify'?: { direct?: VerifyResult; api?: VerifyResult };
     startup?: StartupResult;
   };

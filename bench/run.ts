@@ -16,6 +16,7 @@ import type { LoadResult } from './lib/load.js';
 import type { ExportResult } from './scenarios.js';
 import { type BenchOptions, parseOptions, type ScenarioId, wants } from './lib/options.js';
 import { waitForQuiet } from './lib/cpu.js';
+import { documentsScenario } from './scenarios/documents.js';
 import { stopAll } from './lib/processes.js';
 import { summariseProfile } from './lib/profile.js';
 import { log, machineInfo, round } from './lib/util.js';
@@ -334,6 +335,7 @@ async function main(): Promise<number> {
       'case-read-under-login',
       'audit-export',
       'audit-verify',
+      'documents',
     ];
     if (apiScenarios.some((s) => wants(o, s)) || o.profile.length) {
       log('starting the API on bench_main');
@@ -365,6 +367,8 @@ async function main(): Promise<number> {
         s['referral-accept'] = await attempt(results, 'referral-accept', () => referralAccept(ctx, main), o.quietWait);
       if (wants(o, 'audit-events'))
         s['audit-events'] = await attempt(results, 'audit-events', () => auditEvents(ctx, main), o.quietWait);
+      if (wants(o, 'documents'))
+        s.documents = await attempt(results, 'documents', () => documentsScenario(ctx, main, samples), o.quietWait);
       if (wants(o, 'login')) s.login = await attempt(results, 'login', () => login(ctx, main), o.quietWait);
       if (wants(o, 'case-read-under-login')) {
         const r = await attempt(

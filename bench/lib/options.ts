@@ -14,6 +14,7 @@ export const SCENARIOS = [
   'login',
   'case-read-under-login',
   'startup',
+  'documents',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 

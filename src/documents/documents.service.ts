@@ -271,6 +271,11 @@ export class DocumentsService {
         else if (!res.write(plain)) await once(res, 'drain');
       }
     } catch (err) {
+      if (!res.headersSent) {
+        // Nothing sent yet: the failure gets the usual problem answer, not a file's headers.
+        for (const name of ['content-type', 'content-length', 'content-disposition']) res.removeHeader(name);
+        throw err;
+      }
       // Headers are gone: the client sees a short body (Content-Length), never wrong bytes.
       res.destroy();
       throw err;

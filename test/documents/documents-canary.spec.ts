@@ -45,7 +45,7 @@ describe('no plaintext of a file in pg_dump, data files, WAL or logs', () => {
       `${CANARIES.fileName}.pdf`,
     );
     expect(doc.status).toBe(201);
-    expect(doc.body.current.sizeBytes).toBeGreaterThan(1024 * 1024);
+    expect(doc.body.current.sizeBytes).toBeGreaterThan(1_000_000);
     const photo = await upload(
       w.d,
       w.caseworker,

@@ -2,14 +2,35 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config.js';
+import { pino } from 'pino';
+import { ensureBootstrapAdmin } from '../../src/users/bootstrap-admin.js';
+import { startTestApp } from '../harness/test-app.js';
 import {
+  ADMIN_EMAIL,
   createAgency,
   createStaff,
   type Deployment,
-  emptyDeployment,
   type Staff,
   vientianeDate,
 } from '../journeys/tracing-and-transfer.helpers.js';
+
+const ADMIN_PASSWORD = 'Trusted operator passphrase for documents 2026';
+
+/** emptyDeployment() of the journeys, with environment variables of the test's own. */
+async function deployment(env: Record<string, string>): Promise<Deployment> {
+  const t = await startTestApp({ env });
+  const config = { ...t.config, bootstrapAdmin: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } };
+  await ensureBootstrapAdmin(t.config.database.url!, config, pino({ level: 'silent' }));
+  const login = await t.http.post('/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  if (login.status !== 200) throw new Error(`bootstrap admin login failed: ${login.status}`);
+  const auth = { authorization: `Bearer ${login.body.accessToken}` };
+  const me = await t.http.get('/auth/me').set(auth);
+  return {
+    t,
+    admin: { id: me.body.id, email: ADMIN_EMAIL, agencyId: me.body.agency.id, roles: ['system_admin'], auth },
+    close: () => t.close(),
+  };
+}
 
 /**
  * A deployment for the documents tests, built through the API: a lead agency (the VTC) with a
@@ -32,8 +53,8 @@ export interface DocumentsWorld {
   referralId: string;
 }
 
-export async function documentsWorld(): Promise<DocumentsWorld> {
-  const d = await emptyDeployment();
+export async function documentsWorld(env: Record<string, string> = {}): Promise<DocumentsWorld> {
+  const d = await deployment(env);
   const vtc = await createAgency(d, { code: 'VTC', nameEn: 'Vientiane Transit Centre', localType: 'transit_centre' });
   const shelter = await createAgency(d, {
     code: 'SHL',
