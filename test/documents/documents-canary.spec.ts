@@ -8,7 +8,7 @@ import { EXIF_CANARIES, jpegWithExif, pdf } from './fixtures.js';
 
 /** Every file under a folder; other test files drop their databases meanwhile, so entries may vanish. */
 function* filesUnder(dir: string): Generator<string> {
-  let entries: fs.Dirent[] = [];
+  let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
