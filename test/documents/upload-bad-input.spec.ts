@@ -157,7 +157,7 @@ describe('uploads that must be refused, leaving nothing behind', () => {
     await nothingStored();
   });
 
-  it('a missing or wrong boundary: 400; a JSON body on the upload route: 415', async () => {
+  it('a missing or wrong boundary: 400; a body that is not multipart: 400 or 415', async () => {
     const body = multipartBody('right-boundary-123', fields(), pdf('boundary'));
     for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=wrong-boundary-456']) {
       const res = await rawRequest(
@@ -168,8 +168,13 @@ describe('uploads that must be refused, leaving nothing behind', () => {
       );
       expect({ contentType, status: res.status }).toEqual({ contentType, status: 400 });
     }
+    // JSON on the upload route: refused after authentication (fields: the route takes no JSON body; none: 415).
     const json = await w.d.t.http.post('/documents').set(w.caseworker.auth).send(fields());
-    expect({ status: json.status, code: json.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect({ status: json.status, code: json.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    const empty = await w.d.t.http.post('/documents').set(w.caseworker.auth).send({});
+    expect({ status: empty.status, code: empty.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    const text = await w.d.t.http.post('/documents').set(w.caseworker.auth).set('content-type', 'text/plain').send('x');
+    expect(text.status).toBe(415);
     await nothingStored();
   });
 

@@ -223,7 +223,9 @@ function variantsOf(
   const params = op.parameters ?? [];
   const headers: Record<string, string> = {};
   if (params.some((p) => p.in === 'header' && p.name === 'If-Match')) headers['if-match'] = '"1"';
-  const bodySchema = op.requestBody ? resolve(op.requestBody.content['application/json']!.schema) : undefined;
+  // Upload routes (multipart/form-data only) get the JSON variants too: each must be refused cleanly.
+  const json = op.requestBody?.content['application/json'];
+  const bodySchema = json ? resolve(json.schema) : undefined;
   const baseBody = bodySchema ? validValue(bodySchema, ids) : undefined;
   const base = (): Variant => ({
     where: '',
@@ -476,6 +478,7 @@ describe('hostile input over every operation of openapi.json', () => {
       recordId: record!,
       // A webhook delivery id: any well-formed id (a missing one answers 404 like any other).
       deliveryId: ids.case!,
+      referralId: ids.referral ?? ids.case!,
       version: '1',
       category: 'gender',
     };

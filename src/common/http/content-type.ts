@@ -15,17 +15,14 @@ export function acceptMultipart(method: string, path: RegExp): void {
 
 const isUploadRoute = (req: Request) => multipartRoutes.some((r) => r.method === req.method && r.path.test(req.path));
 
-/** A request that carries a body must say it is JSON (415 otherwise); an upload route's, multipart/form-data. */
+/** A request that carries a body must say it is JSON (415 otherwise), or multipart/form-data on an upload route. */
 export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (!BODY_METHODS.has(req.method) || !hasBody) return next();
   const type = req.headers['content-type'] ?? '';
-  if (isUploadRoute(req)) {
-    if (MULTIPART_TYPE.test(type)) return next();
-    return next(
-      new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data (a part named "file")'),
-    );
-  }
+  // An upload route reads multipart/form-data itself; a JSON body reaches it (after authentication),
+  // which refuses it, so anonymous callers and other roles get 401 and 403 as on every route.
+  if (isUploadRoute(req) && MULTIPART_TYPE.test(type)) return next();
   if (!JSON_TYPE.test(type)) return next(new DomainError('UNSUPPORTED_MEDIA_TYPE'));
   next();
 }
