@@ -1,6 +1,7 @@
 import type { WebhookBenchResult } from './scenarios/webhooks.js';
 import type { StatisticsResult } from './scenarios/statistics.js';
 import type { KoboIntakeResult } from './scenarios/kobo-intake.js';
+import type { DocumentsResult } from './scenarios/documents.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
 import type { ProfileSummary } from './lib/profile.js';
@@ -68,6 +69,7 @@ export interface Results {
       p99Ratio: number;
     };
     'audit-export'?: ExportResult;
+    documents?: DocumentsResult;
     'audit-verify'?: { direct?: VerifyResult; api?: VerifyResult };
     startup?: StartupResult;
     webhooks?: WebhookBenchResult;

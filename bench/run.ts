@@ -19,6 +19,7 @@ import { statistics } from './scenarios/statistics.js';
 import { type BenchOptions, parseOptions, type ScenarioId, wants } from './lib/options.js';
 import { waitForQuiet } from './lib/cpu.js';
 import { koboIntake } from './scenarios/kobo-intake.js';
+import { documentsScenario } from './scenarios/documents.js';
 import { stopAll } from './lib/processes.js';
 import { summariseProfile } from './lib/profile.js';
 import { log, machineInfo, round } from './lib/util.js';
@@ -338,6 +339,7 @@ async function main(): Promise<number> {
       'audit-export',
       'audit-verify',
       'statistics',
+      'documents',
     ];
     if (apiScenarios.some((s) => wants(o, s)) || o.profile.length) {
       log('starting the API on bench_main');
@@ -369,6 +371,8 @@ async function main(): Promise<number> {
         s['referral-accept'] = await attempt(results, 'referral-accept', () => referralAccept(ctx, main), o.quietWait);
       if (wants(o, 'audit-events'))
         s['audit-events'] = await attempt(results, 'audit-events', () => auditEvents(ctx, main), o.quietWait);
+      if (wants(o, 'documents'))
+        s.documents = await attempt(results, 'documents', () => documentsScenario(ctx, main, samples), o.quietWait);
       if (wants(o, 'login')) s.login = await attempt(results, 'login', () => login(ctx, main), o.quietWait);
       if (wants(o, 'statistics'))
         s.statistics = await attempt(results, 'statistics', () => statistics(ctx, main), o.quietWait);

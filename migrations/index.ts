@@ -18,6 +18,7 @@ import { DomainEventsAndJobQueue1796700000000 } from './1796700000000-domain-eve
 import { PartnerWebhooks1796700000001 } from './1796700000001-partner-webhooks.js';
 import { NotificationPreferencesAndEmail1796800000000 } from './1796800000000-notification-preferences-and-email.js';
 import { InAppNotifications1796800000001 } from './1796800000001-in-app-notifications.js';
+import { Documents1797000000000 } from './1797000000000-documents.js';
 import { Statistics1797100000000 } from './1797100000000-statistics.js';
 import { KoboIntake1797200000000 } from './1797200000000-kobo-intake.js';
 import { RecordRetention1797300000000 } from './1797300000000-record-retention.js';
@@ -44,6 +45,7 @@ export const MIGRATIONS: Function[] = [
   PartnerWebhooks1796700000001,
   NotificationPreferencesAndEmail1796800000000,
   InAppNotifications1796800000001,
+  Documents1797000000000,
   Statistics1797100000000,
   KoboIntake1797200000000,
   RecordRetention1797300000000,

@@ -30,6 +30,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
 import { DataProtectionModule } from './data-protection/data-protection.module.js';
 import { IntakeModule } from './intake/intake.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -70,6 +71,7 @@ export class AppModule {
         WebhooksModule,
         StatisticsModule,
         DataProtectionModule,
+        DocumentsModule,
         ...extraModules,
       ],
       providers: [

@@ -17,6 +17,7 @@ export const SCENARIOS = [
   'webhooks',
   'statistics',
   'kobo-intake',
+  'documents',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 

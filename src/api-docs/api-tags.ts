@@ -12,6 +12,7 @@ export const ApiTag = {
   Persons: 'persons',
   Cases: 'cases',
   CaseRecords: 'case records',
+  Documents: 'documents',
   Referrals: 'referrals',
   Facilities: 'facilities',
   Reports: 'reports',
@@ -80,6 +81,14 @@ export const API_TAGS: { name: ApiTagName; description: string }[] = [
     description:
       'What happens inside a case: consent versions, assessments, support plans, services delivered, follow-up ' +
       'visits and case notes. Every record is encrypted and only readable by those who may see the case.',
+  },
+  {
+    name: ApiTag.Documents,
+    description:
+      'Files on a case and its records: signed consent forms, passport and ID copies, repatriation papers, medical and ' +
+      'police reports, photos for family tracing. Upload with **Try it out**: fill in the fields, pick the file ' +
+      '(PDF, JPEG, PNG, WebP or HEIC, at most 20 MB by default). Photos lose their metadata (GPS position, camera, ' +
+      'owner) before they are stored, encrypted. A referral receiver sees only the files marked for its referral.',
   },
   {
     name: ApiTag.Referrals,

@@ -253,6 +253,53 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description: 'Only in an emergency: the grant is time-limited, audited and the lead agency is told.',
   },
   listCaseAccessGrants: { tag: ApiTag.Cases, description: 'Check who else can see the case and why.' },
+  // documents
+  addDocument: {
+    tag: ApiTag.Documents,
+    description:
+      'Attach a scanned paper or a photo to a case or one of its records (recordType: case, person, screening, consent ' +
+      'for a signed consent form, referral, placement, return_notice, identification_decision). Send the fields ' +
+      'first, then the file. The type is decided from the content; image metadata is removed. Then share it with a ' +
+      'referral (POST /documents/{id}/referral-shares) where the consent allows.',
+  },
+  listDocuments: {
+    tag: ApiTag.Documents,
+    description:
+      'Every file of a case (caseId) or of one record (recordType and recordId), newest first; pass nextCursor as ' +
+      'cursor for the next page. Download one with GET /documents/{id}/content.',
+  },
+  getDocument: {
+    tag: ApiTag.Documents,
+    description: 'The metadata of one file and of its former versions, and the referrals it is shared with.',
+  },
+  getDocumentContent: {
+    tag: ApiTag.Documents,
+    description:
+      'The file itself, as an attachment (never shown as a page); every download is audited with the file and case ' +
+      'ids. Add ?version=N for a former version.',
+  },
+  addDocumentVersion: {
+    tag: ApiTag.Documents,
+    description:
+      'A better scan or a corrected report: the new file becomes the current version; former versions stay ' +
+      'readable with ?version=N.',
+  },
+  removeDocument: {
+    tag: ApiTag.Documents,
+    description:
+      'A supervisor takes a file out of use (wrong case, wrong person), with a reason kept in the audit trail. The ' +
+      'content is kept until the retention rules erase it.',
+  },
+  markDocumentForReferral: {
+    tag: ApiTag.Documents,
+    description:
+      "Let a referral's receiving agency see this file (an open referral from your agency; the person's active " +
+      'consent must cover that agency). Withdrawing the consent stops the sharing.',
+  },
+  deleteDocumentReferralShare: {
+    tag: ApiTag.Documents,
+    description: 'The receiving agency no longer sees the file (what it already downloaded is in the audit trail).',
+  },
   requestCaseTransfer: {
     tag: ApiTag.Cases,
     description:

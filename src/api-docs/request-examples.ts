@@ -17,6 +17,7 @@ export const EXAMPLE_IDS = {
   caseworker: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f07',
   supervisor: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f08',
   keptPerson: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f09',
+  referral: '01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f0a',
 } as const;
 
 /** A demo account (src/demo/demo-agencies.ts: the caseworker of the Vientiane Transit Centre). */
@@ -367,6 +368,11 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
       outcome: 'found_family_informed_with_consent',
       note: 'Bouaphan agreed that her mother be told she is safe at the VTC; her mother was called on 2 December.',
     },
+  },
+  removeDocument: { value: { reason: 'Uploaded to the wrong case: the passport belongs to another returnee' } },
+  markDocumentForReferral: {
+    value: { referralId: EXAMPLE_IDS.referral },
+    idsFrom: 'referralId: an open referral of the case from your agency (GET /cases/{id}/referrals).',
   },
   requestCaseTransfer: {
     value: {

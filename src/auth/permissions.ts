@@ -56,6 +56,9 @@ export enum Permission {
   CaseTransferRequest = 'case-transfer.request',
   CaseTransferRespond = 'case-transfer.respond',
   ReportRead = 'report.read',
+  DocumentRead = 'document.read',
+  DocumentWrite = 'document.write',
+  DocumentRemove = 'document.remove',
 
   EventRead = 'event.read',
   WebhookManage = 'webhook.manage',
@@ -110,9 +113,13 @@ const CASEWORK: readonly Permission[] = [
   Permission.TracingRead,
   Permission.TracingManage,
   Permission.CaseTransferRead,
+  Permission.DocumentRead,
+  Permission.DocumentWrite,
 ];
 
 const SCREENING: readonly Permission[] = [
+  Permission.DocumentRead,
+  Permission.DocumentWrite,
   Permission.PersonRead,
   Permission.PersonCreate,
   Permission.PersonUpdate,
@@ -156,6 +163,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.IdentificationDecide,
     Permission.CaseRead,
     Permission.CaseBreakGlass,
+    Permission.DocumentRead,
+    Permission.DocumentWrite,
   ],
   caseworker: [...SELF, ...SCREENING, ...CASEWORK],
   case_supervisor: [
@@ -174,6 +183,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReportRead,
     Permission.EventRead,
     Permission.CaseLegalHold,
+    Permission.DocumentRemove,
   ],
   facility_officer: [
     ...SELF,
@@ -186,6 +196,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReferralRespond,
     Permission.PlacementManage,
     Permission.ReturnManage,
+    Permission.DocumentRead,
+    Permission.DocumentWrite,
   ],
   auditor: [...SELF, Permission.AuditRead, Permission.AuditExport, Permission.AuditVerify, Permission.RetentionRead],
   analyst: [...SELF, Permission.ReportRead],

@@ -378,6 +378,24 @@ export class EnvironmentVariables {
   @Max(7 * 86_400_000)
   WEBHOOK_RETRY_WINDOW_MS = 86_400_000;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  DOCUMENT_MAX_BYTES = 20 * 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  DOCUMENT_MAX_PER_RECORD = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DOCUMENT_UPLOAD_IDLE_TIMEOUT_MS = 30_000;
+
   @Transform(toBool)
   @IsBoolean()
   DEMO_DATA = false;
@@ -585,6 +603,14 @@ export interface AppConfig {
     retryBaseMs: number;
     retryWindowMs: number;
   };
+  documents: {
+    /** Largest file accepted (413 above, refused before the body is read when Content-Length says so). */
+    maxBytes: number;
+    /** Active documents one record may hold. */
+    maxPerRecord: number;
+    /** An upload that sends nothing for this long is dropped (408). */
+    uploadIdleTimeoutMs: number;
+  };
   demo: {
     /** Load the demonstration agencies, accounts and records at start-up (never in production). */
     enabled: boolean;
@@ -790,6 +816,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       referralExpiringMinutes: vars.REFERRAL_EXPIRING_MINUTES,
       followUpDueNoticeDays: vars.FOLLOW_UP_DUE_NOTICE_DAYS,
       facilityLowBeds: vars.FACILITY_LOW_BEDS,
+    },
+    documents: {
+      maxBytes: vars.DOCUMENT_MAX_BYTES,
+      maxPerRecord: vars.DOCUMENT_MAX_PER_RECORD,
+      uploadIdleTimeoutMs: vars.DOCUMENT_UPLOAD_IDLE_TIMEOUT_MS,
     },
     webhooks: {
       allowedHosts: (vars.WEBHOOK_ALLOWED_HOSTS ?? '')

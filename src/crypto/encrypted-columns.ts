@@ -39,6 +39,11 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
     column,
   })),
   { table: 'case_transfer', column: 'note_enc' },
+  { table: 'document', column: 'description_enc' },
+  { table: 'document', column: 'removal_reason_enc' },
+  { table: 'document_version', column: 'name_enc' },
+  // A file's data key: rewrapping it under the active key rotates the file without rewriting its content.
+  { table: 'document_version', column: 'data_key_enc' },
   // Not personal data, but a credential: the signing secret of a partner webhook.
   { table: 'webhook_subscription', column: 'secret_enc' },
   // A credential too: the TOTP secret of a user's second factor.

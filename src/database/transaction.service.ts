@@ -28,6 +28,16 @@ export class TransactionService {
     return currentRequest()?.manager ?? this.dataSource.manager;
   }
 
+  /**
+   * Runs `callback` once the open transaction ended, saying whether it committed: a streamed
+   * answer (a file download) sends its last bytes only after its access entry is durable.
+   */
+  afterTransaction(callback: (committed: boolean) => void): void {
+    const store = currentRequest();
+    if (!store?.manager) throw new Error('afterTransaction needs an open transaction');
+    (store.afterTransaction ??= []).push(callback);
+  }
+
   inTransaction(): boolean {
     return currentRequest()?.manager !== undefined;
   }
@@ -37,8 +47,11 @@ export class TransactionService {
     if (store?.manager) return work(store.manager);
     const outer: RequestStore = store ?? { requestId: 'background' };
     const runner = this.dataSource.createQueryRunner();
+    const inner: RequestStore = { ...outer, manager: runner.manager, afterTransaction: undefined };
+    const ended = (committed: boolean) => {
+      for (const callback of inner.afterTransaction ?? []) callback(committed);
+    };
     try {
-      const inner: RequestStore = { ...outer, manager: runner.manager };
       // BEGIN and the hooks' statements (the row-level-security context) in one round trip:
       // every request pays for it. TypeORM is then told the transaction is open, as its
       // startTransaction() would (no entity subscribers exist to be told).
@@ -51,10 +64,12 @@ export class TransactionService {
       const result = await requestContext.run(inner, () => work(runner.manager));
       await runner.commitTransaction();
       // Copy back what the work learnt about the request (e.g. the actor after login).
-      if (store) Object.assign(store, { ...inner, manager: undefined });
+      if (store) Object.assign(store, { ...inner, manager: undefined, afterTransaction: undefined });
+      ended(true);
       return result;
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      ended(false);
       throw err;
     } finally {
       await runner.release();

@@ -100,6 +100,15 @@ export class IntakeSubmissionEventPayload {
   screeningId!: string | null;
 }
 
+export class DocumentEventPayload {
+  @ApiProperty({ format: 'uuid' }) documentId!: string;
+  @ApiProperty({ example: 'case', description: 'The kind of record the file is attached to' }) recordType!: string;
+  @ApiProperty({ format: 'uuid' }) recordId!: string;
+  @ApiProperty({ example: 'consent_form', description: 'Code list document-type' }) documentType!: string;
+  @ApiProperty({ description: 'The version the event concerns (1 for a new file, more for a replacement)' })
+  version!: number;
+}
+
 /** Event type → payload class: the single source of the catalogue (docs, OpenAPI, typing). */
 export const EVENT_CATALOGUE = {
   'referral.sent': { payload: ReferralEventPayload, subject: 'referral', about: 'A referral left the lead agency' },
@@ -195,6 +204,16 @@ export const EVENT_CATALOGUE = {
     payload: IntakeSubmissionEventPayload,
     subject: 'intake_submission',
     about: 'A reviewed field submission was submitted as a screening',
+  },
+  'document.attached': {
+    payload: DocumentEventPayload,
+    subject: 'document',
+    about: 'A file was attached to a record, or replaced by a new version (ids and codes only, never content)',
+  },
+  'document.removed': {
+    payload: DocumentEventPayload,
+    subject: 'document',
+    about: 'A supervisor removed a file from use (with a reason, kept in the audit trail)',
   },
 } as const;
 

@@ -156,6 +156,16 @@ describe('access entries name the ids asked for and returned, whatever the outco
         .send({ toAgencyId: agencies.receiver, purpose: 'medical', urgency: 'normal' }),
       'referral',
     ).body.id!;
+    owned.document = ok(
+      await t.http
+        .post('/documents')
+        .set(a)
+        .field('recordType', 'case')
+        .field('recordId', owned.case)
+        .field('documentType', 'passport')
+        .attach('file', Buffer.from('%PDF-1.4\n% owned document\n%%EOF\n'), 'owned.pdf'),
+      'document',
+    ).body.id!;
     owned.facility = ok(
       await t.http
         .post('/facilities')
@@ -318,6 +328,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
       connections: 'intakeConnection',
       submissions: 'intakeSubmission',
       notifications: 'notification',
+      documents: 'document',
+      'referral-shares': 'referral',
     };
     return kinds[collection] ? owned[kinds[collection]] : undefined;
   };
@@ -424,6 +436,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'POST /tracing-requests/{id}/outcome': { outcome: 'not_found' },
       'POST /case-transfers': { caseId: owned.transferableCase, toAgencyId: agencies.receiver },
       'POST /case-transfers/{id}/decline': { reason: 'outside_our_area' },
+      'POST /documents/{id}/remove': { reason: 'Uploaded to the wrong case' },
+      'POST /documents/{id}/referral-shares': { referralId: owned.referral },
     })[key];
 
   /** The current version of the record a write addresses, for If-Match (writes without one are refused). */
@@ -474,7 +488,11 @@ describe('access entries name the ids asked for and returned, whatever the outco
     const requestId = `access-entry-${++requestCounter}-${suffix()}`;
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch';
     let req = t.http[method](path).set(as.auth).set('x-request-id', requestId);
-    if (route.method !== 'GET') {
+    if (route.path === '/documents/{id}/versions') {
+      // An upload route: multipart/form-data, as Swagger UI and curl -F send it.
+      req = req.attach('file', Buffer.from('%PDF-1.4\n% next version\n%%EOF\n'), 'next.pdf');
+      if (options.idempotencyKey) req = req.set('idempotency-key', options.idempotencyKey);
+    } else if (route.method !== 'GET') {
       req = req.set('if-match', await versionOf(route, path)).send(bodyFor(`${route.method} ${route.path}`) ?? {});
       if (options.idempotencyKey) req = req.set('idempotency-key', options.idempotencyKey);
     }
@@ -553,7 +571,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
     return problems;
   };
 
-  const LAST = /\/(close|reopen|merge|unmerge|deactivate|withdraw|cancel|decline|complete|accept|discharge|arrival)$/;
+  const LAST =
+    /\/(close|reopen|merge|unmerge|deactivate|withdraw|cancel|decline|complete|accept|discharge|arrival|remove)$/;
   const routesUnderTest = (): RouteInfo[] => {
     const records = recordRoutes();
     return listRoutes(t.app)

@@ -276,6 +276,20 @@ describe('request body examples in Swagger UI', () => {
     await send('reopenCase', supervisor, { id: otherCase }, {}, { 'if-match': await etagOf(otherCase) });
     const referral = await send('createReferral', caseworker, { id: caseId }, { receivingAgency: lwu });
     await send('scheduleFollowUp', caseworker, { id: caseId });
+    // A file on the case (multipart, as Swagger UI's file picker sends it), shared with the referral, then removed.
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ recordType: 'case', recordId: caseId, documentType: 'passport' }))
+      form.append(k, v);
+    form.append('file', new Blob([Buffer.from('%PDF-1.4\n% passport copy\n%%EOF\n')]), 'passport.pdf');
+    const uploaded = await fetch(`${a.base}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${caseworker}` },
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const documentId = ((await uploaded.json()) as { id: string }).id;
+    await send('markDocumentForReferral', caseworker, { id: documentId }, { referral: referral.body.id as string });
+    await send('removeDocument', supervisor, { id: documentId });
     // Visits planned from the day the case opened, as a caseworker would; then one cancelled, one moved.
     const openedOn = (await api(a.base, 'GET', `/cases/${caseId}`, caseworker)).body.openedOn as string;
     const visits = await api(a.base, 'POST', `/cases/${caseId}/follow-ups`, caseworker, {

@@ -13,6 +13,10 @@ export const CANARIES = {
   note: 'canary-note-88231',
   guardian: 'Canaryguardian Phimmasone',
   basis: 'canary-basis-41177 interview confirmed deception',
+  // Documents (test/documents/documents-canary.spec.ts): a file's content, its name and its description.
+  fileContent: 'CANARY-FILE-CONTENT-7a1f03 passport number P0012345',
+  fileName: 'Canaryfilename Phetsamone passport',
+  fileDescription: 'canary-file-description-5519',
 } as const;
 
 export const CANARY_VALUES: string[] = Object.values(CANARIES);

@@ -21,6 +21,7 @@ interface Parameter {
 interface Operation {
   operationId?: string;
   parameters?: Parameter[];
+  requestBody?: { content?: Record<string, unknown> };
   responses: Record<string, unknown>;
 }
 interface Document {
@@ -34,7 +35,7 @@ const PLACEHOLDER_ID = '01a00000-0000-7000-8000-00000000abcd';
 /** Routes that end the caller's own session get a session of their own. */
 const SESSION_ENDING = new Set(['/auth/logout', '/auth/logout-all', '/auth/password']);
 const VERBS =
-  /^(get|list|create|update|record|open|link|publish|find|merge|unmerge|assign|transition|request|close|reopen|breakGlass|accept|decline|cancel|withdraw|complete|add|correct|schedule|reschedule|admit|discharge|verify|export|import|deactivate|activate|unlock|reset|check|confirm|submit|sign|refresh|change|send|mark|stream|delete|redeliver|rotate|revoke|receive|reprocess)[A-Z]/;
+  /^(get|list|create|update|record|open|link|publish|find|merge|unmerge|assign|transition|request|close|reopen|breakGlass|accept|decline|cancel|withdraw|complete|add|correct|schedule|reschedule|admit|discharge|verify|export|import|deactivate|activate|unlock|reset|check|confirm|submit|sign|refresh|change|send|mark|stream|delete|redeliver|rotate|revoke|receive|reprocess|remove)[A-Z]/;
 
 const operationOf = (route: { method: string; path: string }) => doc.paths[route.path]?.[route.method.toLowerCase()];
 const headersOf = (op: Operation | undefined): Parameter[] =>
@@ -68,6 +69,8 @@ describe('the contract tells the whole truth', () => {
     const path = route.path.replace(/\{[A-Za-z]+\}/g, (p) => (p === '{category}' ? 'gender' : PLACEHOLDER_ID));
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch';
     const req = t.http[method](path).set({ ...(await sessionFor(route)), ...headers });
+    // Upload routes take multipart/form-data only (a JSON body answers 415 before anything else).
+    if (operationOf(route)?.requestBody?.content?.['multipart/form-data']) return req.field('description', 'x');
     return method === 'get' ? req : req.send({});
   };
 

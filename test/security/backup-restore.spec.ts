@@ -47,6 +47,9 @@ describe('backup and restore into a fresh cluster', () => {
     const [worker, auditor] = staff.users;
     let personId: string;
     let caseId: string;
+    let documentId: string;
+    // A file's bytes travel through the backup encrypted, and come back whole.
+    const file = Buffer.from(`%PDF-1.4\n% kept through a restore\n${'% restore padding line\n'.repeat(30_000)}%%EOF\n`);
     try {
       const auth = await login(api, worker!.email);
       const person = await call(api, 'POST', '/persons', auth, {
@@ -63,6 +66,17 @@ describe('backup and restore into a fresh cluster', () => {
         (await call(api, 'POST', `/cases/${caseId}/notes`, auth, { text: 'note kept through a restore' })).status,
       ).toBe(201);
       await call(api, 'GET', `/persons/${personId}`, auth);
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ recordType: 'case', recordId: caseId, documentType: 'medical_report' }))
+        form.append(k, v);
+      form.append('file', new Blob([file]), 'health-check.pdf');
+      const uploaded = await fetch(`${api.base}/documents`, {
+        method: 'POST',
+        headers: { authorization: auth.authorization! },
+        body: form,
+      });
+      expect(uploaded.status).toBe(201);
+      documentId = ((await uploaded.json()) as { id: string }).id;
       // AUDIT_SEAL_INTERVAL_MS is 200 in the harness: let the sealer chain and sign these.
       await new Promise((r) => setTimeout(r, 1200));
       // A hot backup, with the API still running.
@@ -188,6 +202,9 @@ describe('backup and restore into a fresh cluster', () => {
       expect(JSON.stringify(person.body.contacts)).toContain('+856 20 5555 0101');
       const notes = await call(api, 'GET', `/cases/${caseId}/notes`, auth);
       expect(JSON.stringify(notes.body)).toContain('note kept through a restore');
+      const restoredFile = await fetch(`${api.base}/documents/${documentId}/content`, { headers: auth });
+      expect(restoredFile.status).toBe(200);
+      expect(Buffer.compare(Buffer.from(await restoredFile.arrayBuffer()), file)).toBe(0);
       // Blind indexes work: the person is found by name.
       const matches = await call(api, 'POST', '/persons/matches', auth, {
         names: { givenNameLatin: 'Restored', familyNameLatin: 'Backupvong' },

@@ -223,7 +223,9 @@ function variantsOf(
   const params = op.parameters ?? [];
   const headers: Record<string, string> = {};
   if (params.some((p) => p.in === 'header' && p.name === 'If-Match')) headers['if-match'] = '"1"';
-  const bodySchema = op.requestBody ? resolve(op.requestBody.content['application/json']!.schema) : undefined;
+  // Upload routes (multipart/form-data only) get the JSON variants too: each must be refused cleanly.
+  const json = op.requestBody?.content['application/json'];
+  const bodySchema = json ? resolve(json.schema) : undefined;
   const baseBody = bodySchema ? validValue(bodySchema, ids) : undefined;
   const base = (): Variant => ({
     where: '',
@@ -478,6 +480,7 @@ describe('hostile input over every operation of openapi.json', () => {
       deliveryId: ids.case!,
       // A session id of another user's: any well-formed id (answers 404 like a missing one).
       sessionId: ids.case!,
+      referralId: ids.referral ?? ids.case!,
       version: '1',
       category: 'gender',
       measure: 'cases',

@@ -44,6 +44,13 @@ export const ERROR_CATALOG = {
   },
   NOT_IDENTIFICATION_AUTHORITY: { status: 422, title: 'Your agency cannot make this identification decision' },
   WEBHOOK_URL_REFUSED: { status: 422, title: 'Webhooks go to https receivers on allowed public hosts only' },
+  DOCUMENT_TYPE_NOT_ALLOWED: {
+    status: 415,
+    title: 'Only PDF, JPEG, PNG, WebP and HEIC files are accepted (decided from the content)',
+  },
+  DOCUMENT_REJECTED: { status: 422, title: 'The file is empty, malformed or not only what it claims to be' },
+  DOCUMENT_LIMIT_REACHED: { status: 409, title: 'The record holds as many documents as allowed' },
+  UPLOAD_TIMEOUT: { status: 408, title: 'The upload stopped sending data' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   EMAIL_DISABLED: { status: 409, title: 'This deployment sends no e-mail' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },

@@ -510,6 +510,22 @@ export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 
 // --- Seeds -----------------------------------------------------------------------
 
+// --- Documents ----------------------------------------------------------------
+
+const DOCUMENT_TYPE_VALUES = {
+  consent_form: 'Signed consent form',
+  passport: 'Passport',
+  id_card: 'ID card',
+  travel_document: 'Travel document (laissez-passer, border pass)',
+  repatriation_letter: 'Repatriation letter (host-country return papers)',
+  medical_report: 'Medical report',
+  police_report: 'Police report',
+  photo: 'Photo (e.g. for family tracing)',
+  other: OTHER,
+} satisfies ValueSpecs;
+export const DOCUMENT_TYPES = codesOf(DOCUMENT_TYPE_VALUES);
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
 const DEFINITIONS = {
   gender: {
     description: 'Gender of a person (HTCDS prs_Gender).',
@@ -665,6 +681,12 @@ const DEFINITIONS = {
     source: 'HTCDS 2.0 cas_ReasonForIncomingReferral / cas_ReasonForOutgoingReferral',
     verification: 'verified',
     values: REFERRAL_REASON_VALUES,
+  },
+  'document-type': {
+    description: 'Kind of a document or photo attached to a case record (GET /documents).',
+    source: 'ctcm-api (issue 17; the paper case files of Lao counter-trafficking agencies)',
+    verification: 'unverified',
+    values: DOCUMENT_TYPE_VALUES,
   },
 } satisfies Record<string, ListDefinition>;
 

@@ -1674,6 +1674,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The documents of a case (caseId) or of one record (recordType and recordId), newest first
+         * @description Every file of a case (caseId) or of one record (recordType and recordId), newest first; pass nextCursor as cursor for the next page. Download one with GET /documents/{id}/content.
+         */
+        get: operations["listDocuments"];
+        put?: never;
+        /**
+         * Attach a file (PDF, JPEG, PNG, WebP, HEIC) to a record: multipart/form-data, the fields first
+         * @description Attach a scanned paper or a photo to a case or one of its records (recordType: case, person, screening, consent for a signed consent form, referral, placement, return_notice, identification_decision). Send the fields first, then the file. The type is decided from the content; image metadata is removed. Then share it with a referral (POST /documents/{id}/referral-shares) where the consent allows.
+         */
+        post: operations["addDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One document: its metadata and every version
+         * @description The metadata of one file and of its former versions, and the referrals it is shared with.
+         */
+        get: operations["getDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the file (always as an attachment, never rendered); ?version= for a former one
+         * @description The file itself, as an attachment (never shown as a page); every download is audited with the file and case ids. Add ?version=N for a former version.
+         */
+        get: operations["getDocumentContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the file with a new version (former versions are kept); multipart/form-data
+         * @description A better scan or a corrected report: the new file becomes the current version; former versions stay readable with ?version=N.
+         */
+        post: operations["addDocumentVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a file from use (supervisors, with a reason); its content is erased by the retention rules
+         * @description A supervisor takes a file out of use (wrong case, wrong person), with a reason kept in the audit trail. The content is kept until the retention rules erase it.
+         */
+        post: operations["removeDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/referral-shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share the file with a referral's receiving agency (the person's consent must cover that agency)
+         * @description Let a referral's receiving agency see this file (an open referral from your agency; the person's active consent must cover that agency). Withdrawing the consent stops the sharing.
+         *
+         *     In the example, replace referralId: an open referral of the case from your agency (GET /cases/{id}/referrals).
+         */
+        post: operations["markDocumentForReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/referral-shares/{referralId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop sharing the file with a referral's receiving agency
+         * @description The receiving agency no longer sees the file (what it already downloaded is in the audit trail).
+         */
+        delete: operations["deleteDocumentReferralShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{id}/referrals": {
         parameters: {
             query?: never;
@@ -3263,6 +3409,24 @@ export interface components {
              */
             screeningId: string | null;
         };
+        DocumentEventPayload: {
+            /** Format: uuid */
+            documentId: string;
+            /**
+             * @description The kind of record the file is attached to
+             * @example case
+             */
+            recordType: string;
+            /** Format: uuid */
+            recordId: string;
+            /**
+             * @description Code list document-type
+             * @example consent_form
+             */
+            documentType: string;
+            /** @description The version the event concerns (1 for a new file, more for a replacement) */
+            version: number;
+        };
         EventSubject: {
             /** @example referral */
             type: string;
@@ -3276,7 +3440,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted";
+            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed";
             /** Format: date-time */
             occurredAt: string;
             /** @description The agencies the event concerns */
@@ -3287,7 +3451,7 @@ export interface components {
             caseNumber: string | null;
             subject: components["schemas"]["EventSubject"];
             /** @description Fields by type: see docs/events.md */
-            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"] | components["schemas"]["RetentionErasedPayload"] | components["schemas"]["RetentionRunPayload"] | components["schemas"]["LegalHoldPayload"] | components["schemas"]["IntakeSubmissionEventPayload"];
+            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"] | components["schemas"]["RetentionErasedPayload"] | components["schemas"]["RetentionRunPayload"] | components["schemas"]["LegalHoldPayload"] | components["schemas"]["IntakeSubmissionEventPayload"] | components["schemas"]["DocumentEventPayload"];
         };
         EventPage: {
             items: components["schemas"]["EventResponse"][];
@@ -5839,7 +6003,7 @@ export interface components {
              *       "case.break-glass"
              *     ]
              */
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
         };
         CreatedWebhookResponse: {
             /** Format: uuid */
@@ -5847,7 +6011,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -5864,7 +6028,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -5872,7 +6036,7 @@ export interface components {
         };
         UpdateWebhookRequest: {
             url?: string;
-            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted")[];
+            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
             active?: boolean;
         };
         DeliveryResponse: {
@@ -5886,7 +6050,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted";
+            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             attempts: number;
@@ -6138,6 +6302,100 @@ export interface components {
              */
             reason: "proceedings_ended" | "placed_in_error" | "other";
         };
+        DocumentVersionResponse: {
+            /** @example 1 */
+            version: number;
+            /**
+             * @description Cleaned name; never a path
+             * @example consent-form.pdf
+             */
+            fileName: string;
+            /** @enum {string} */
+            contentType: "application/pdf" | "image/jpeg" | "image/png" | "image/webp" | "image/heic";
+            /** @example 482133 */
+            sizeBytes: number;
+            /** @description Image metadata (position, device, owner) was removed before storage */
+            metadataRemoved: boolean;
+            /** Format: uuid */
+            addedBy: string;
+            /** Format: date-time */
+            addedAt: string;
+        };
+        DocumentDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            recordType: "case" | "person" | "screening" | "consent" | "referral" | "placement" | "return_notice" | "identification_decision";
+            /** Format: uuid */
+            recordId: string;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @example consent_form */
+            documentType: string;
+            description: string | null;
+            /**
+             * Format: uuid
+             * @description The agency that added it
+             */
+            agencyId: string;
+            /** @description The current version */
+            current: components["schemas"]["DocumentVersionResponse"];
+            /** @enum {string} */
+            status: "active" | "removed";
+            /** Format: uuid */
+            addedBy: string;
+            /** Format: date-time */
+            addedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Every version, newest first */
+            versions: components["schemas"]["DocumentVersionResponse"][];
+            /** @description Referrals the file is marked for (shown to the agencies that see the case in full) */
+            referralIds: string[];
+        };
+        DocumentResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            recordType: "case" | "person" | "screening" | "consent" | "referral" | "placement" | "return_notice" | "identification_decision";
+            /** Format: uuid */
+            recordId: string;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @example consent_form */
+            documentType: string;
+            description: string | null;
+            /**
+             * Format: uuid
+             * @description The agency that added it
+             */
+            agencyId: string;
+            /** @description The current version */
+            current: components["schemas"]["DocumentVersionResponse"];
+            /** @enum {string} */
+            status: "active" | "removed";
+            /** Format: uuid */
+            addedBy: string;
+            /** Format: date-time */
+            addedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        DocumentPage: {
+            items: components["schemas"]["DocumentResponse"][];
+            nextCursor: string | null;
+        };
+        RemoveDocument: {
+            /** @example Uploaded to the wrong case (belongs to another person) */
+            reason: string;
+        };
+        MarkDocumentForReferral: {
+            /**
+             * Format: uuid
+             * @description An open referral of the case, from your agency
+             */
+            referralId: string;
+        };
         /** @description RFC 9457 problem details: the one error shape of the API */
         Problem: {
             /** @example urn:ctcm:problem:validation-failed */
@@ -6151,7 +6409,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED" | "INVALID_MFA_CHALLENGE" | "INVALID_MFA_CODE" | "MFA_ALREADY_ENROLLED" | "MFA_NOT_ENROLLING" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "WEBHOOK_URL_REFUSED" | "RATE_LIMITED" | "EMAIL_DISABLED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED" | "INVALID_MFA_CHALLENGE" | "INVALID_MFA_CODE" | "MFA_ALREADY_ENROLLED" | "MFA_NOT_ENROLLING" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "WEBHOOK_URL_REFUSED" | "DOCUMENT_TYPE_NOT_ALLOWED" | "DOCUMENT_REJECTED" | "DOCUMENT_LIMIT_REACHED" | "UPLOAD_TIMEOUT" | "RATE_LIMITED" | "EMAIL_DISABLED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             detail?: string;
             /** @description Echo of the x-request-id header; quote it to support */
             requestId: string;
@@ -6342,6 +6600,7 @@ export type RetentionErasedPayload = components['schemas']['RetentionErasedPaylo
 export type RetentionRunPayload = components['schemas']['RetentionRunPayload'];
 export type LegalHoldPayload = components['schemas']['LegalHoldPayload'];
 export type IntakeSubmissionEventPayload = components['schemas']['IntakeSubmissionEventPayload'];
+export type DocumentEventPayload = components['schemas']['DocumentEventPayload'];
 export type EventSubject = components['schemas']['EventSubject'];
 export type EventResponse = components['schemas']['EventResponse'];
 export type EventPage = components['schemas']['EventPage'];
@@ -6539,6 +6798,12 @@ export type LegalHoldResponse = components['schemas']['LegalHoldResponse'];
 export type CaseRetentionResponse = components['schemas']['CaseRetentionResponse'];
 export type PlaceLegalHold = components['schemas']['PlaceLegalHold'];
 export type LiftLegalHold = components['schemas']['LiftLegalHold'];
+export type DocumentVersionResponse = components['schemas']['DocumentVersionResponse'];
+export type DocumentDetailResponse = components['schemas']['DocumentDetailResponse'];
+export type DocumentResponse = components['schemas']['DocumentResponse'];
+export type DocumentPage = components['schemas']['DocumentPage'];
+export type RemoveDocument = components['schemas']['RemoveDocument'];
+export type MarkDocumentForReferral = components['schemas']['MarkDocumentForReferral'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
@@ -10993,6 +11258,367 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listDocuments: {
+        parameters: {
+            query?: {
+                /** @description Every document on the case and its records */
+                caseId?: string;
+                /** @description With recordId: the documents of one record */
+                recordType?: "case" | "person" | "screening" | "consent" | "referral" | "placement" | "return_notice" | "identification_decision";
+                recordId?: string;
+                /** @description Default: `50`. */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    recordType: "case" | "person" | "screening" | "consent" | "referral" | "placement" | "return_notice" | "identification_decision";
+                    /** Format: uuid */
+                    recordId: string;
+                    /** @enum {string} */
+                    documentType: "consent_form" | "passport" | "id_card" | "travel_document" | "repatriation_letter" | "medical_report" | "police_report" | "photo" | "other";
+                    description?: string;
+                    /**
+                     * Format: binary
+                     * @description The file: application/pdf, image/jpeg, image/png, image/webp, image/heic (decided from the content), at most DOCUMENT_MAX_BYTES
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDocumentContent: {
+        parameters: {
+            query?: {
+                /** @description A former version (default: the current one) */
+                version?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/heic": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addDocumentVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    description?: string;
+                    /**
+                     * Format: binary
+                     * @description The file: application/pdf, image/jpeg, image/png, image/webp, image/heic (decided from the content), at most DOCUMENT_MAX_BYTES
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Uploaded to the wrong case: the passport belongs to another returnee"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RemoveDocument"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markDocumentForReferral: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "referralId": "01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f0a"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MarkDocumentForReferral"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteDocumentReferralShare: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listCaseReferrals: {
         parameters: {
             query?: never;
@@ -11980,7 +12606,7 @@ export interface operations {
             query: {
                 /** @description The month reported on (YYYY-MM), not in the future. Example: `2026-11`. */
                 month: string;
-                /** @description Default: `en`. */
+                /** @description Or Accept-Language: lo. Default: `en`. */
                 lang?: "lo" | "en";
                 /** @description Default: text/csv when the Accept header asks for it, else html */
                 format?: "html" | "csv";
@@ -13503,7 +14129,7 @@ export interface operations {
             query?: {
                 /** @description Events after this one (the last id of the previous page) */
                 after?: string;
-                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted";
+                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed";
                 /** @description Default: `100`. */
                 limit?: number;
             };

@@ -1,0 +1,270 @@
+import { DomainError } from '../common/errors/domain-error.js';
+import { ByteReader, rejected } from './byte-reader.js';
+
+/**
+ * What comes in: the type is decided from the content's first bytes (magic numbers), never from
+ * the client's file name or Content-Type; image metadata (EXIF with GPS position, device and
+ * owner, XMP, comments, text chunks) is removed by walking the container's structure, without
+ * decoding a pixel (no native code, memory bounded), and anything after the image's end is dropped.
+ */
+export const ALLOWED_TYPES = {
+  'application/pdf': { extension: 'pdf', label: 'PDF' },
+  'image/jpeg': { extension: 'jpg', label: 'JPEG' },
+  'image/png': { extension: 'png', label: 'PNG' },
+  'image/webp': { extension: 'webp', label: 'WebP' },
+  'image/heic': { extension: 'heic', label: 'HEIC' },
+} as const;
+export type DocumentContentType = keyof typeof ALLOWED_TYPES;
+export const ALLOWED_CONTENT_TYPES = Object.keys(ALLOWED_TYPES) as DocumentContentType[];
+
+/** Images larger than this are refused: whoever views them would have to decode them (decompression bombs). */
+export const MAX_IMAGE_PIXELS = 250_000_000;
+export const MAX_IMAGE_SIDE = 50_000;
+
+const HEAD_BYTES = 1024;
+/** Markup that a browser would sniff as a page: a file carrying it in its first bytes is a polyglot. */
+const ACTIVE_MARKUP = /<(!doctype\s+html|html[\s>]|script[\s>]|svg[\s>]|iframe[\s>]|body[\s>]|\?xml)/i;
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
+
+/** The allowed type the first bytes announce, if any. */
+export function detectContentType(head: Buffer): DocumentContentType | undefined {
+  if (head.length >= 8 && head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
+  if (
+    head.length >= 16 &&
+    head.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    head.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
+  if (head.length >= 16 && head.subarray(4, 8).toString('latin1') === 'ftyp') {
+    const boxSize = head.readUInt32BE(0);
+    const brands = [head.subarray(8, 12).toString('latin1')];
+    for (let at = 16; at + 4 <= Math.min(boxSize, head.length); at += 4)
+      brands.push(head.subarray(at, at + 4).toString('latin1'));
+    if (brands.some((b) => HEIF_BRANDS.has(b))) return 'image/heic';
+  }
+  return undefined;
+}
+
+export interface InspectedContent {
+  contentType: DocumentContentType;
+  /** The cleaned content, as it is to be stored. */
+  body: AsyncGenerator<Buffer>;
+  /** Whether image metadata was removed (JPEG, PNG, WebP); PDF and HEIC are stored as they came. */
+  metadataRemoved: boolean;
+}
+
+/** Decides the type from the content and returns the content to store, cleaned. Throws 415 / 422. */
+export async function inspectContent(source: AsyncIterable<Buffer>): Promise<InspectedContent> {
+  const reader = new ByteReader(source[Symbol.asyncIterator]());
+  const head = await reader.peek(HEAD_BYTES);
+  if (head.length === 0) throw rejected('empty', 'The file is empty');
+  const contentType = detectContentType(head);
+  if (!contentType) throw notAllowed();
+  if (ACTIVE_MARKUP.test(head.toString('latin1')))
+    throw rejected('polyglot', 'The file also carries web page markup (a polyglot); save it again as a plain file');
+  const cleaner = CLEANERS[contentType];
+  return { contentType, body: cleaner ? cleaner(reader) : reader.rest(), metadataRemoved: Boolean(cleaner) };
+}
+
+/** 415 naming the allowed types. */
+export function notAllowed(): DomainError {
+  const labels = Object.values(ALLOWED_TYPES).map((t) => t.label);
+  return new DomainError(
+    'DOCUMENT_TYPE_NOT_ALLOWED',
+    `Only ${labels.join(', ')} files are accepted (decided from the content, not the name)`,
+    { extensions: { allowedTypes: ALLOWED_CONTENT_TYPES } },
+  );
+}
+
+function checkDimensions(width: number, height: number): void {
+  if (width === 0 || height === 0) throw rejected('malformed', 'The image has no pixels');
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS)
+    throw rejected(
+      'dimensions',
+      `The image is ${width}×${height} pixels; at most ${MAX_IMAGE_SIDE} a side and ${MAX_IMAGE_PIXELS / 1_000_000} megapixels`,
+    );
+}
+
+// --- JPEG -------------------------------------------------------------------------------------
+
+/** APPn segments kept: JFIF (APP0), ICC colour profile (APP2, checked below), Adobe colour transform (APP14). */
+const JPEG_KEPT_APP = new Set([0xe0, 0xe2, 0xee]);
+const JPEG_SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+const ICC_PROFILE = Buffer.from('ICC_PROFILE\0', 'latin1');
+
+async function readJpegMarker(r: ByteReader): Promise<number> {
+  const [ff] = await r.read(1);
+  if (ff !== 0xff) throw rejected('malformed', 'The JPEG structure is broken (no marker where one is due)');
+  let code = (await r.read(1))[0]!;
+  while (code === 0xff) code = (await r.read(1))[0]!;
+  return code;
+}
+
+/** Entropy-coded data after a scan header, up to the next marker (whose code it returns). */
+async function* jpegScanData(r: ByteReader): AsyncGenerator<Buffer, number> {
+  for (;;) {
+    const chunk = await r.nextChunk(2);
+    if (!chunk) throw rejected('malformed', 'The JPEG ends inside its image data (truncated)');
+    let from = 0;
+    for (;;) {
+      const ff = chunk.indexOf(0xff, from);
+      if (ff < 0) {
+        yield chunk;
+        break;
+      }
+      if (ff === chunk.length - 1) {
+        if (ff > 0) yield chunk.subarray(0, ff);
+        const next = await r.nextChunk(1);
+        if (!next) throw rejected('malformed', 'The JPEG ends inside its image data (truncated)');
+        r.unshift(next);
+        r.unshift(chunk.subarray(ff));
+        break;
+      }
+      const code = chunk[ff + 1]!;
+      // Stuffed 0xFF00, restart markers and fill bytes belong to the scan.
+      if (code === 0x00 || (code >= 0xd0 && code <= 0xd7) || code === 0xff) {
+        from = ff + 1;
+        continue;
+      }
+      if (ff > 0) yield chunk.subarray(0, ff);
+      r.unshift(chunk.subarray(ff + 2));
+      return code;
+    }
+  }
+}
+
+async function* cleanJpeg(r: ByteReader): AsyncGenerator<Buffer> {
+  yield await r.read(2);
+  let pending: number | undefined;
+  let sawFrame = false;
+  for (;;) {
+    const code = pending ?? (await readJpegMarker(r));
+    pending = undefined;
+    if (code === 0xd9) {
+      if (!sawFrame) throw rejected('malformed', 'The JPEG has no image frame');
+      yield Buffer.from([0xff, 0xd9]);
+      // Whatever follows the end of the image (previews, another file) is not kept.
+      await r.discardRest();
+      return;
+    }
+    if (code === 0x01 || (code >= 0xd0 && code <= 0xd7)) {
+      yield Buffer.from([0xff, code]);
+      continue;
+    }
+    const lengthBytes = await r.read(2);
+    const length = lengthBytes.readUInt16BE(0);
+    if (length < 2) throw rejected('malformed', 'The JPEG structure is broken (a segment is too short)');
+    const header = Buffer.from([0xff, code, lengthBytes[0]!, lengthBytes[1]!]);
+    if (code === 0xda) {
+      if (!sawFrame) throw rejected('malformed', 'The JPEG has image data before its frame header');
+      yield header;
+      yield* r.pass(length - 2);
+      pending = yield* jpegScanData(r);
+      continue;
+    }
+    const isApp = code >= 0xe0 && code <= 0xef;
+    if (code === 0xfe || (isApp && !JPEG_KEPT_APP.has(code))) {
+      await r.skip(length - 2);
+      continue;
+    }
+    const payload = await r.read(length - 2);
+    if (code === 0xe2 && !payload.subarray(0, ICC_PROFILE.length).equals(ICC_PROFILE)) {
+      // Other APP2 segments (FlashPix, multi-picture index) describe data that is not kept.
+      continue;
+    }
+    if (JPEG_SOF.has(code)) {
+      if (payload.length < 5) throw rejected('malformed', 'The JPEG frame header is too short');
+      checkDimensions(payload.readUInt16BE(3), payload.readUInt16BE(1));
+      sawFrame = true;
+    }
+    yield header;
+    yield payload;
+  }
+}
+
+// --- PNG --------------------------------------------------------------------------------------
+
+/** Text, EXIF and time chunks: where cameras and editors put position, device, owner and comments. */
+const PNG_DROPPED = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf', 'tIME', 'dSIG']);
+
+async function* cleanPng(r: ByteReader): AsyncGenerator<Buffer> {
+  yield await r.read(8);
+  let first = true;
+  for (;;) {
+    const header = await r.read(8);
+    const length = header.readUInt32BE(0);
+    const type = header.subarray(4, 8).toString('latin1');
+    if (length > 0x7fffffff || !/^[A-Za-z]{4}$/.test(type))
+      throw rejected('malformed', 'The PNG structure is broken (a chunk header is invalid)');
+    if (first) {
+      if (type !== 'IHDR' || length !== 13) throw rejected('malformed', 'The PNG does not start with its header chunk');
+      const body = await r.read(length + 4);
+      checkDimensions(body.readUInt32BE(0), body.readUInt32BE(4));
+      first = false;
+      yield header;
+      yield body;
+      continue;
+    }
+    if (PNG_DROPPED.has(type)) {
+      await r.skip(length + 4);
+      continue;
+    }
+    yield header;
+    yield* r.pass(length + 4);
+    if (type === 'IEND') {
+      await r.discardRest();
+      return;
+    }
+  }
+}
+
+// --- WebP -------------------------------------------------------------------------------------
+
+/**
+ * EXIF and XMP chunks are overwritten in place by a chunk of zeros of the same size (readers
+ * ignore unknown chunks), so the RIFF size written at the start stays true while streaming.
+ */
+async function* cleanWebp(r: ByteReader): AsyncGenerator<Buffer> {
+  const header = await r.read(12);
+  const riffSize = header.readUInt32LE(4);
+  if (riffSize < 4 || riffSize % 2) throw rejected('malformed', 'The WebP size is invalid');
+  yield header;
+  let left = riffSize - 4;
+  while (left > 0) {
+    const chunkHeader = await r.read(8);
+    const fourcc = chunkHeader.subarray(0, 4).toString('latin1');
+    const size = chunkHeader.readUInt32LE(4);
+    const padded = size + (size % 2);
+    if (padded + 8 > left) throw rejected('malformed', 'The WebP structure is broken (a chunk overruns the file)');
+    left -= padded + 8;
+    if (fourcc === 'EXIF' || fourcc === 'XMP ') {
+      await r.skip(padded);
+      const blank = Buffer.from('JUNK\0\0\0\0', 'latin1');
+      blank.writeUInt32LE(size, 4);
+      yield blank;
+      for (let at = 0; at < padded; at += 65536) yield Buffer.alloc(Math.min(65536, padded - at));
+      continue;
+    }
+    if (fourcc === 'VP8X') {
+      const body = await r.read(padded);
+      if (size < 10) throw rejected('malformed', 'The WebP extended header is too short');
+      checkDimensions(body.readUIntLE(4, 3) + 1, body.readUIntLE(7, 3) + 1);
+      body[0] = body[0]! & ~0x0c; // no EXIF, no XMP
+      yield chunkHeader;
+      yield body;
+      continue;
+    }
+    yield chunkHeader;
+    yield* r.pass(padded);
+  }
+  await r.discardRest();
+}
+
+const CLEANERS: Partial<Record<DocumentContentType, (r: ByteReader) => AsyncGenerator<Buffer>>> = {
+  'image/jpeg': cleanJpeg,
+  'image/png': cleanPng,
+  'image/webp': cleanWebp,
+};

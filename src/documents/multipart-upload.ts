@@ -1,0 +1,156 @@
+import busboy from 'busboy';
+import type { Request, Response } from 'express';
+import type { Readable } from 'node:stream';
+import { DomainError } from '../common/errors/domain-error.js';
+
+/** Room for the multipart framing and the small fields around the file. */
+const FRAMING_ALLOWANCE = 64 * 1024;
+const MULTIPART = /^multipart\/form-data\s*(;|$)/i;
+
+export interface UploadLimits {
+  maxFileBytes: number;
+  idleTimeoutMs: number;
+}
+
+export interface ReceivedFile {
+  /** The text fields sent before the file part. */
+  fields: Record<string, string>;
+  /** The name the client gave, untrusted (cleaned before use, never a path). */
+  clientName: string;
+  content: AsyncIterable<Buffer>;
+  /** Resolves when the whole form was read and well formed; rejects otherwise. */
+  finished: Promise<void>;
+  /** Stops reading (the caller refused the file): the connection closes after the answer. */
+  abandon(): void;
+}
+
+const malformed = (message: string) =>
+  new DomainError('VALIDATION_FAILED', 'The upload is not a well-formed multipart/form-data body', {
+    errors: [{ field: 'body', messages: [message] }],
+  });
+const tooLarge = (max: number) =>
+  new DomainError('PAYLOAD_TOO_LARGE', `A file may be at most ${max} bytes (DOCUMENT_MAX_BYTES)`, {
+    extensions: { maxBytes: max },
+  });
+
+/**
+ * Reads a multipart/form-data upload as a stream: text fields first, then one part named `file`,
+ * whose bytes are handed on as they arrive (never buffered whole). Refuses with 413 before reading
+ * when the declared length is over the limit, and as soon as the file passes it otherwise; with
+ * 408 when the client stops sending; with 400 when the body is truncated or malformed. After a
+ * refusal the connection is closed rather than the rest of the body read.
+ */
+export async function receiveFile(req: Request, res: Response, limits: UploadLimits): Promise<ReceivedFile> {
+  const refuse = (err: DomainError): DomainError => {
+    // The rest of the body is not wanted: close the connection once the answer is sent.
+    if (!res.headersSent) res.setHeader('connection', 'close');
+    return err;
+  };
+  if (!MULTIPART.test(req.headers['content-type'] ?? ''))
+    throw refuse(
+      new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data (a part named "file")'),
+    );
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limits.maxFileBytes + FRAMING_ALLOWANCE) throw refuse(tooLarge(limits.maxFileBytes));
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      limits: { files: 1, fields: 10, parts: 12, fieldSize: 4000, headerPairs: 20, fileSize: limits.maxFileBytes + 1 },
+    });
+  } catch {
+    throw refuse(malformed('the multipart boundary is missing or invalid'));
+  }
+
+  const fields: Record<string, string> = {};
+  let failure: DomainError | undefined;
+  let fileStream: Readable | undefined;
+  let settleFile!: { resolve: (f: ReceivedFile) => void; reject: (e: unknown) => void };
+  let settleForm!: { resolve: () => void; reject: (e: unknown) => void };
+  const filePromise = new Promise<ReceivedFile>((resolve, reject) => (settleFile = { resolve, reject }));
+  const finished = new Promise<void>((resolve, reject) => (settleForm = { resolve, reject }));
+  finished.catch(() => undefined);
+
+  let timer: NodeJS.Timeout | undefined;
+  let ended = false;
+  const stopTimer = () => {
+    ended = true;
+    clearTimeout(timer);
+  };
+  const fail = (err: DomainError) => {
+    if (failure) return;
+    failure = refuse(err);
+    stopTimer();
+    req.unpipe(parser);
+    fileStream?.destroy(failure);
+    settleFile.reject(failure);
+    settleForm.reject(failure);
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    if (ended) return;
+    timer = setTimeout(() => {
+      // Paused by back-pressure (the server is the slow one): keep waiting.
+      if (req.isPaused()) arm();
+      else fail(new DomainError('UPLOAD_TIMEOUT', `No data for ${limits.idleTimeoutMs} ms; the upload was dropped`));
+    }, limits.idleTimeoutMs);
+  };
+
+  parser.on('field', (name, value, info) => {
+    if (info.nameTruncated || info.valueTruncated) fail(malformed(`field ${name.slice(0, 40)} is too long`));
+    else fields[name] = value;
+  });
+  parser.on('file', (name, stream, info) => {
+    if (name !== 'file') {
+      stream.resume();
+      fail(malformed('the file part must be named "file"'));
+      return;
+    }
+    fileStream = stream;
+    // Errors reach the reader through iteration; one left unread must not go unheard.
+    stream.on('error', () => undefined);
+    stream.on('limit', () => fail(refuse(tooLarge(limits.maxFileBytes))));
+    settleFile.resolve({
+      fields: { ...fields },
+      clientName: info.filename ?? '',
+      content: guarded(stream, () => failure),
+      finished,
+      abandon: () => fail(malformed('abandoned')),
+    });
+  });
+  parser.on('filesLimit', () => fail(malformed('send exactly one file')));
+  parser.on('fieldsLimit', () => fail(malformed('too many fields')));
+  parser.on('partsLimit', () => fail(malformed('too many parts')));
+  parser.on('error', (err: Error) => fail(malformed(err.message.slice(0, 80))));
+  parser.on('close', () => {
+    stopTimer();
+    settleFile.reject(refuse(malformed('no part named "file" (send the fields first, then the file)')));
+    settleForm.resolve();
+  });
+  req.pipe(parser);
+  arm();
+  req.on('data', arm);
+  req.on('close', () => {
+    if (!req.complete) fail(malformed('the client closed the connection before the end of the body'));
+    stopTimer();
+  });
+  try {
+    return await filePromise;
+  } catch (err) {
+    stopTimer();
+    throw err;
+  }
+}
+
+/** The file's bytes; any failure of the form surfaces as its stable problem, never a bare stream error. */
+async function* guarded(stream: Readable, failure: () => DomainError | undefined): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (err) {
+    throw failure() ?? (err instanceof DomainError ? err : malformed('the body ended before the file did'));
+  }
+  const failed = failure();
+  if (failed) throw failed;
+}
