@@ -52,11 +52,12 @@ export class ImportTranslationsRequest {
 
   @ApiProperty({
     description:
-      'The sheet as exported (columns kind, key, english, lao, verification, …): CSV text, or the XLSX file in base64',
+      'The sheet as exported (columns kind, key, english, lao, verification, …): CSV text, or the XLSX file in base64. ' +
+      'At most 250,000 characters, within the request body limit: import one kind at a time (export with ?kind=).',
   })
   @IsString()
   @Multiline()
-  @MaxLength(10_000_000)
+  @MaxLength(250_000)
   content!: string;
 }
 

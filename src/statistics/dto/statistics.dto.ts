@@ -112,8 +112,10 @@ export class MonthlyReportQuery {
   month!: string;
 
   // Read by @RequestLanguage() (lang, else Accept-Language) and checked for every route by the
-  // validation pipe; declared here so Swagger offers it.
+  // validation pipe, which takes it out of the query; declared here so Swagger offers it (and
+  // optional, since the class field itself exists on every instance).
   @ApiPropertyOptional({ enum: ['lo', 'en'], default: 'en', description: 'Or Accept-Language: lo' })
+  @IsOptional()
   lang?: string;
 
   @ApiPropertyOptional({

@@ -3890,7 +3890,7 @@ export interface components {
         ImportTranslationsRequest: {
             /** @enum {string} */
             format: "xlsx" | "csv";
-            /** @description The sheet as exported (columns kind, key, english, lao, verification, …): CSV text, or the XLSX file in base64 */
+            /** @description The sheet as exported (columns kind, key, english, lao, verification, …): CSV text, or the XLSX file in base64. At most 250,000 characters, within the request body limit: import one kind at a time (export with ?kind=). */
             content: string;
         };
         ImportTranslationsResponse: {
