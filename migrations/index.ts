@@ -22,6 +22,7 @@ import { Statistics1797100000000 } from './1797100000000-statistics.js';
 import { RecordRetention1797300000000 } from './1797300000000-record-retention.js';
 import { AccountsMfaSessionsRateLimits1797400000000 } from './1797400000000-accounts-mfa-sessions-rate-limits.js';
 import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.js';
+import { SubjectRequests1797600000000 } from './1797600000000-subject-requests.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -47,4 +48,5 @@ export const MIGRATIONS: Function[] = [
   RecordRetention1797300000000,
   AccountsMfaSessionsRateLimits1797400000000,
   LaoTranslations1797500000000,
+  SubjectRequests1797600000000,
 ];

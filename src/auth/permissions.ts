@@ -64,6 +64,8 @@ export enum Permission {
   RetentionRead = 'retention.read',
   RetentionRun = 'retention.run',
   CaseLegalHold = 'case.legal-hold',
+  SubjectAccessRequest = 'subject-access.request',
+  SubjectAccessApprove = 'subject-access.approve',
 }
 
 export const ROLES = [
@@ -166,6 +168,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReportRead,
     Permission.EventRead,
     Permission.CaseLegalHold,
+    Permission.SubjectAccessRequest,
+    Permission.SubjectAccessApprove,
   ],
   facility_officer: [
     ...SELF,
