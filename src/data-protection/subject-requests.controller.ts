@@ -6,6 +6,8 @@ import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
 import { IdParam } from '../common/http/params.js';
+import type { Language } from '../i18n/messages.js';
+import { RequestLanguage } from '../i18n/request-language.decorator.js';
 import {
   CreateSubjectRequest,
   RefuseSubjectRequest,
@@ -88,12 +90,13 @@ export class SubjectRequestsController {
     @CurrentActor() actor: Actor,
     @Param() { id }: IdParam,
     @Query() q: SubjectAccessExportQuery,
+    @RequestLanguage() lang: Language,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SubjectAccessExport | string> {
     const result = await this.requests.export(actor, id);
     res.setHeader('cache-control', 'no-store');
     if (q.format !== 'html') return result;
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    return renderSubjectAccessHtml(result, q.lang ?? 'en');
+    return renderSubjectAccessHtml(result, lang);
   }
 }

@@ -17,6 +17,7 @@ describe('subject access, restriction and erasure on request', () => {
   let requester: Actor;
   let approver: Actor;
   let provSupervisor: Actor;
+  let strangerSupervisor: Actor;
   let auditor: Actor;
   let personId: string;
   let ownCase: string;
@@ -67,6 +68,16 @@ describe('subject access, restriction and erasure on request', () => {
     requester = await d.staff(vtc, ['case_supervisor']);
     approver = await d.staff(vtc, ['case_supervisor']);
     provSupervisor = await d.staff(province, ['case_supervisor']);
+    strangerSupervisor = await d.staff(
+      await d.agency({
+        code: 'LWU-S',
+        nameEn: 'Shelter',
+        htcdsOrgType: 'NGO',
+        localType: 'mass_organisation',
+        provinceCode: 'LA-VT',
+      }),
+      ['case_supervisor'],
+    );
     auditor = await d.staff({ id: d.admin.agencyId, code: 'SYS' }, ['auditor']);
 
     const person = ok(
@@ -136,7 +147,8 @@ describe('subject access, restriction and erasure on request', () => {
       expect(opened).toMatchObject({ personId, kind: 'access', status: 'pending', agencyId: vtc.id, caseId: null });
       expect((await open(worker, { kind: 'access' })).status).toBe(403);
       expect((await open(requester, { kind: 'access', reason: 'because she said so' })).status).toBe(400);
-      expect((await open(provSupervisor, { kind: 'access' })).status).toBe(404);
+      // An agency that holds nothing about the person cannot ask about them (404 like a missing person).
+      expect((await open(strangerSupervisor, { kind: 'access' })).status).toBe(404);
 
       expect((await d.http.get(`/subject-requests/${requestId}/export`).set(requester.auth)).status).toBe(409);
       expect((await approve(requester, requestId)).status).toBe(403);

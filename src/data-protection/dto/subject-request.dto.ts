@@ -67,7 +67,11 @@ export class SubjectAccessExportQuery {
   @IsOptional()
   @IsIn(['json', 'html'])
   format?: 'json' | 'html';
-  @ApiPropertyOptional({ enum: ['lo', 'en'], default: 'en', description: 'Language of the HTML page' })
+  @ApiPropertyOptional({
+    enum: ['lo', 'en'],
+    default: 'en',
+    description: 'Language of the HTML page (else Accept-Language, else English)',
+  })
   @IsOptional()
   @IsIn(['lo', 'en'])
   lang?: 'lo' | 'en';
@@ -93,7 +97,11 @@ export class SubjectRequestResponse {
 
 export class SubjectAccessSection {
   @ApiProperty({ example: 'assessments' }) section!: string;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'The records, as the API answers them' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The records, as the API answers them',
+  })
   items!: unknown[];
 }
 

@@ -5906,7 +5906,9 @@ export interface components {
             /** @example assessments */
             section: string;
             /** @description The records, as the API answers them */
-            items: Record<string, never>[];
+            items: {
+                [key: string]: unknown;
+            }[];
         };
         SubjectAccessCase: {
             /** Format: uuid */
@@ -12648,7 +12650,7 @@ export interface operations {
             query?: {
                 /** @description Default: `json`. */
                 format?: "json" | "html";
-                /** @description Language of the HTML page. Default: `en`. */
+                /** @description Language of the HTML page (else Accept-Language, else English). Default: `en`. */
                 lang?: "lo" | "en";
             };
             header?: {
