@@ -139,6 +139,7 @@ export class AccessService implements OnModuleInit {
   async requireCaseToAdmit(actor: Actor, caseId: string): Promise<void> {
     const rows = await findCaseToAdmit(this.tx.manager(), actor, caseId);
     if (!rows.length) throw notFound('Case');
+    await this.checkRestriction([caseId], [], {});
   }
 
   /** Throws 404 unless the actor sees every one of the cases. */

@@ -243,6 +243,14 @@ describe('subject access, restriction and erasure on request', () => {
       expect(inLao.body.code).toBe('RECORD_RESTRICTED');
       expect(inLao.body.title).toMatch(LAO);
 
+      // The record is frozen for every agency: the provincial office's own case of the person too.
+      const elsewhere = await d.http
+        .post(`/cases/${transferredCase}/notes`)
+        .set(provSupervisor.auth)
+        .send({ text: 'Refused' });
+      expect(elsewhere.status).toBe(423);
+      expect(elsewhere.body.code).toBe('RECORD_RESTRICTED');
+
       const person = ok(await d.http.get(`/persons/${personId}`).set(worker.auth), 200, 'read person');
       const update = await d.http
         .patch(`/persons/${personId}`)
