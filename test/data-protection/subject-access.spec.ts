@@ -282,6 +282,23 @@ describe('subject access, restriction and erasure on request', () => {
       const one = ok(await open(requester, { kind: 'restriction', caseId: ownCase }), 201, 'open case restriction');
       ok(await approve(approver, one.id as string), 200, 'approve');
       expect((await addNote(ownCase, 'Refused')).status).toBe(423);
+      // Keeping is not processing: a legal hold is still placed and lifted on a restricted case.
+      ok(
+        await d.http
+          .post(`/cases/${ownCase}/legal-hold`)
+          .set(requester.auth)
+          .send({ reason: 'criminal_investigation' }),
+        201,
+        'hold on a restricted case',
+      );
+      ok(
+        await d.http
+          .post(`/cases/${ownCase}/legal-hold/lift`)
+          .set(requester.auth)
+          .send({ reason: 'proceedings_ended' }),
+        200,
+        'lift it',
+      );
       const person = ok(await d.http.get(`/persons/${personId}`).set(worker.auth), 200, 'read person');
       ok(
         await d.http
