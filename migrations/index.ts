@@ -24,6 +24,7 @@ import { KoboIntake1797200000000 } from './1797200000000-kobo-intake.js';
 import { RecordRetention1797300000000 } from './1797300000000-record-retention.js';
 import { AccountsMfaSessionsRateLimits1797400000000 } from './1797400000000-accounts-mfa-sessions-rate-limits.js';
 import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.js';
+import { SubjectRequests1797600000000 } from './1797600000000-subject-requests.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -51,4 +52,5 @@ export const MIGRATIONS: Function[] = [
   RecordRetention1797300000000,
   AccountsMfaSessionsRateLimits1797400000000,
   LaoTranslations1797500000000,
+  SubjectRequests1797600000000,
 ];

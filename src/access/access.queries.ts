@@ -184,3 +184,16 @@ export function findCaseToAdmit(m: EntityManager, actor: Actor, caseId: string):
     [caseId, actor.agencyId, ...v.params],
   );
 }
+
+/** Which of these cases and persons are restricted now, by any agency (SECURITY DEFINER; ids only). */
+export async function findRestrictedRecords(
+  m: EntityManager,
+  caseIds: readonly string[],
+  personIds: readonly string[],
+): Promise<Set<string>> {
+  const rows = await m.query(
+    `SELECT app_restricted_records AS id FROM app_restricted_records($1::uuid[], $2::uuid[])`,
+    [caseIds, personIds],
+  );
+  return new Set((rows as { id: string }[]).map((r) => r.id));
+}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Actor } from '../common/context/request-context.js';
-import { notFound } from '../common/errors/domain-error.js';
+import { AuditService } from '../audit/audit.service.js';
+import { type Actor, currentRequest } from '../common/context/request-context.js';
+import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { TransactionService } from '../database/transaction.service.js';
 import {
   actorContextSql,
@@ -10,6 +11,7 @@ import {
   findCaseToAdmit,
   findCaseViews,
   findPersonViews,
+  findRestrictedRecords,
   findVisibleScreening,
   personVisibility,
   screeningVisibility,
@@ -18,6 +20,17 @@ import {
 import type { CaseView } from './case-access-grant.entity.js';
 
 export type { VisibilitySql } from './access.queries.js';
+
+/** Options of the single-record checks. */
+export interface RequireOptions {
+  /**
+   * Data-protection routes that act on a restriction itself (lift it, erase on request, place a
+   * legal hold) pass true: they are the only writes a restricted record still takes.
+   */
+  evenIfRestricted?: boolean;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Answers "may this actor see these cases, and through which view?" in one set-based query.
@@ -31,7 +44,10 @@ export type { VisibilitySql } from './access.queries.js';
  */
 @Injectable()
 export class AccessService implements OnModuleInit {
-  constructor(@Inject(TransactionService) private readonly tx: TransactionService) {}
+  constructor(
+    @Inject(TransactionService) private readonly tx: TransactionService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
 
   onModuleInit(): void {
     this.tx.onTransactionStart(actorContextSql);
@@ -83,9 +99,15 @@ export class AccessService implements OnModuleInit {
   }
 
   /** Throws 404 unless the actor sees the person (in full when `need` is 'full'). */
-  async requirePerson(actor: Actor, personId: string, need: CaseView = 'limited'): Promise<CaseView> {
+  async requirePerson(
+    actor: Actor,
+    personId: string,
+    need: CaseView = 'limited',
+    options: RequireOptions = {},
+  ): Promise<CaseView> {
     const view = (await this.personViews(actor, [personId])).get(personId);
     if (!view || (need === 'full' && view !== 'full')) throw notFound('Person');
+    await this.checkRestriction([], [personId], options);
     return view;
   }
 
@@ -97,9 +119,15 @@ export class AccessService implements OnModuleInit {
   }
 
   /** Throws 404 unless the actor sees the case (in full when `need` is 'full'). */
-  async requireCase(actor: Actor, caseId: string, need: CaseView = 'limited'): Promise<CaseView> {
+  async requireCase(
+    actor: Actor,
+    caseId: string,
+    need: CaseView = 'limited',
+    options: RequireOptions = {},
+  ): Promise<CaseView> {
     const view = (await this.caseViews(actor, [caseId])).get(caseId);
     if (!view || (need === 'full' && view !== 'full')) throw notFound('Case');
+    await this.checkRestriction([caseId], [], options);
     return view;
   }
 
@@ -111,6 +139,7 @@ export class AccessService implements OnModuleInit {
   async requireCaseToAdmit(actor: Actor, caseId: string): Promise<void> {
     const rows = await findCaseToAdmit(this.tx.manager(), actor, caseId);
     if (!rows.length) throw notFound('Case');
+    await this.checkRestriction([caseId], [], {});
   }
 
   /** Throws 404 unless the actor sees every one of the cases. */
@@ -122,6 +151,27 @@ export class AccessService implements OnModuleInit {
     const unique = [...new Set(caseIds)];
     const views = await this.caseViews(actor, unique);
     if (unique.some((id) => !views.has(id) || (need === 'full' && views.get(id) !== 'full'))) throw notFound('Case');
+    await this.checkRestriction(unique, [], {});
     return views;
+  }
+
+  /**
+   * Restriction of processing (docs/data-protection.md), enforced here and nowhere else: every
+   * write to a case or person goes through one of the checks above. A write to a restricted
+   * record answers 423 RECORD_RESTRICTED; a read goes on and its access entry says the record
+   * was restricted.
+   */
+  private async checkRestriction(caseIds: string[], personIds: string[], options: RequireOptions): Promise<void> {
+    const method = currentRequest()?.facts?.method;
+    if (!method) return;
+    const restricted = await findRestrictedRecords(this.tx.manager(), caseIds, personIds);
+    if (!restricted.size) return;
+    if (READ_METHODS.has(method.toUpperCase()) || options.evenIfRestricted) {
+      this.audit.noteDetails({ restricted: [...restricted] });
+      return;
+    }
+    throw new DomainError('RECORD_RESTRICTED', 'The record is restricted: it can be read but not changed', {
+      extensions: { restrictedIds: [...restricted] },
+    });
   }
 }

@@ -579,6 +579,36 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     tag: ApiTag.DataProtection,
     description: 'When the proceedings ended: retention applies again at its next run.',
   },
+  createSubjectRequest: {
+    tag: ApiTag.DataProtection,
+    description:
+      'When a person asks (in person, by letter, through a guardian…) to see their data, to freeze its use, to lift ' +
+      'that, or to erase it. Codes only, no free text. Nothing happens until another supervisor approves.',
+  },
+  listSubjectRequests: {
+    tag: ApiTag.DataProtection,
+    description: "The supervisors' queue: filter `status=pending` for the requests waiting for a decision.",
+  },
+  getSubjectRequest: {
+    tag: ApiTag.DataProtection,
+    description: "Where a request stands; another agency's request answers 404.",
+  },
+  approveSubjectRequest: {
+    tag: ApiTag.DataProtection,
+    description:
+      'Four eyes: a different supervisor of the same agency. A restriction freezes writes at once (423 ' +
+      'RECORD_RESTRICTED), a lifting ends it, an erasure erases now (409 LEGAL_HOLD_ACTIVE while a hold is on).',
+  },
+  refuseSubjectRequest: {
+    tag: ApiTag.DataProtection,
+    description: 'Record why the request was not granted (e.g. the identity could not be verified).',
+  },
+  exportSubjectAccess: {
+    tag: ApiTag.DataProtection,
+    description:
+      'For the supervisor who opened an approved access request: give the person what is held about them. ' +
+      '`format=html&lang=lo` prints a page in Lao. Audited with the person and every case returned.',
+  },
 
   // events and webhooks
   listEvents: {

@@ -460,4 +460,14 @@ export const REQUEST_EXAMPLES: Record<string, RequestExample> = {
   },
   createCaseLegalHold: { value: { reason: 'court_proceedings' } },
   withdrawCaseLegalHold: { value: { reason: 'proceedings_ended' } },
+  createSubjectRequest: {
+    value: {
+      personId: EXAMPLE_IDS.person,
+      kind: 'access',
+      reason: 'own_information',
+      channel: 'in_person',
+    },
+    idsFrom: 'personId: the id POST /persons answered.',
+  },
+  refuseSubjectRequest: { value: { reason: 'identity_not_verified' } },
 };

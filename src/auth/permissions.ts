@@ -70,6 +70,8 @@ export enum Permission {
   RetentionRead = 'retention.read',
   RetentionRun = 'retention.run',
   CaseLegalHold = 'case.legal-hold',
+  SubjectAccessRequest = 'subject-access.request',
+  SubjectAccessApprove = 'subject-access.approve',
 }
 
 export const ROLES = [
@@ -184,6 +186,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.EventRead,
     Permission.CaseLegalHold,
     Permission.DocumentRemove,
+    Permission.SubjectAccessRequest,
+    Permission.SubjectAccessApprove,
   ],
   facility_officer: [
     ...SELF,

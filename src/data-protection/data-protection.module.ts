@@ -1,20 +1,34 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { CasesModule } from '../cases/cases.module.js';
+import { PersonsModule } from '../persons/persons.module.js';
+import { ReferralsModule } from '../referrals/referrals.module.js';
+import { ScreeningModule } from '../screening/screening.module.js';
 import { FeatureErasers } from './feature-erasers.js';
 import { LegalHoldsService } from './legal-holds.service.js';
 import { LegalHoldsController, RetentionController } from './retention.controller.js';
 import { RetentionErasers } from './retention-erasers.js';
 import { RetentionService } from './retention.service.js';
+import { SubjectAccessExporter } from './subject-access-export.js';
+import { SubjectRequestsController } from './subject-requests.controller.js';
+import { SubjectRequestsService } from './subject-requests.service.js';
 
 /**
  * Data protection through a record's life (docs/data-protection.md): retention by rule with
- * legal holds. RetentionErasers is the one interface other features use: import this module
+ * legal holds, and the data subject's requests (access, restriction, erasure). RetentionErasers is the one interface other features use: import this module
  * and register an eraser for the personal values the feature holds.
  */
 @Module({
-  imports: [AuthModule],
-  controllers: [RetentionController, LegalHoldsController],
-  providers: [RetentionErasers, FeatureErasers, RetentionService, LegalHoldsService],
+  imports: [AuthModule, PersonsModule, CasesModule, ReferralsModule, ScreeningModule],
+  controllers: [RetentionController, LegalHoldsController, SubjectRequestsController],
+  providers: [
+    RetentionErasers,
+    FeatureErasers,
+    RetentionService,
+    LegalHoldsService,
+    SubjectAccessExporter,
+    SubjectRequestsService,
+  ],
   exports: [RetentionErasers],
 })
 export class DataProtectionModule {}

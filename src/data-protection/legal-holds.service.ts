@@ -115,7 +115,8 @@ export class LegalHoldsService {
   }
 
   private async leadCase(actor: Actor, caseId: string): Promise<void> {
-    await this.access.requireCase(actor, caseId, 'full');
+    // A hold concerns the record's keeping, not its processing: a restricted case still takes one.
+    await this.access.requireCase(actor, caseId, 'full', { evenIfRestricted: true });
     const c = await this.tx.manager().getRepository(CaseEntity).findOneByOrFail({ id: caseId });
     if (c.leadAgencyId !== actor.agencyId)
       throw new DomainError('FORBIDDEN', 'Only the lead agency places or lifts a legal hold');

@@ -113,6 +113,47 @@ export class RetentionService implements OnModuleInit {
     return rows.map(toRunResponse);
   }
 
+  /**
+   * Erasure on request (subject requests): the registered erasers, outside the schedule, for the
+   * given cases of one person, as the requesting agency (its own rows only, like a run's pass for
+   * that agency). The person's identity goes too when `withPerson`. De-identified facts are kept
+   * first for the cases the agency leads; every touched record is audited as `request-erase`.
+   */
+  async eraseOnRequest(
+    actor: Actor,
+    requestId: string,
+    targets: RetentionTarget[],
+    withPerson: boolean,
+  ): Promise<{ recordTypes: string[]; records: HeldRecord[] }> {
+    const m = this.tx.manager();
+    await this.keepFacts(
+      m,
+      targets.filter((t) => t.caseId && t.leadAgencyId === actor.agencyId),
+      actor,
+    );
+    await setAgencyContext(m, actor.agencyId, actor.userId);
+    const recordTypes: string[] = [];
+    const records: HeldRecord[] = [];
+    for (const [recordType, eraser] of this.erasers.all()) {
+      if (recordType === 'persons' && !withPerson) continue;
+      const found = await eraser.find(m, targets);
+      if (!found.length) continue;
+      await eraser.erase(m, found);
+      recordTypes.push(recordType);
+      records.push(...found);
+      for (const r of found)
+        await this.audit.change(
+          'request-erase',
+          r.resourceType,
+          r.id,
+          r.fields.map((field) => ({ field, personal: true })),
+          r.caseId,
+          { requestId, recordType },
+        );
+    }
+    return { recordTypes, records };
+  }
+
   private async execute(mode: 'apply' | 'dry-run', trigger: 'schedule' | 'manual', actor: Actor | undefined) {
     const m = this.tx.manager();
     const asOf = this.clock.now();

@@ -109,6 +109,25 @@ export class DocumentEventPayload {
   version!: number;
 }
 
+export class SubjectRequestDecidedPayload {
+  @ApiProperty({ format: 'uuid' }) requestId!: string;
+  @ApiProperty({ enum: ['access', 'restriction', 'lift-restriction', 'erasure'] }) kind!: string;
+  @ApiProperty({ enum: ['approved', 'refused'] }) decision!: string;
+}
+
+export class RecordRestrictionPayload {
+  @ApiProperty({ format: 'uuid' }) restrictionId!: string;
+  @ApiProperty({ format: 'uuid' }) requestId!: string;
+  @ApiProperty({ enum: ['person', 'case'], description: 'The whole person (every case) or one case' }) scope!: string;
+}
+
+export class ErasedOnRequestPayload {
+  @ApiProperty({ format: 'uuid' }) requestId!: string;
+  @ApiProperty({ description: 'Record types whose personal values were erased', example: ['persons', 'cases'] })
+  recordTypes!: string[];
+  @ApiProperty({ description: 'Records touched' }) records!: number;
+}
+
 /** Event type → payload class: the single source of the catalogue (docs, OpenAPI, typing). */
 export const EVENT_CATALOGUE = {
   'referral.sent': { payload: ReferralEventPayload, subject: 'referral', about: 'A referral left the lead agency' },
@@ -214,6 +233,26 @@ export const EVENT_CATALOGUE = {
     payload: DocumentEventPayload,
     subject: 'document',
     about: 'A supervisor removed a file from use (with a reason, kept in the audit trail)',
+  },
+  'subject-request.decided': {
+    payload: SubjectRequestDecidedPayload,
+    subject: 'subject_request',
+    about: "A supervisor approved or refused a person's request (access, restriction, lifting, erasure)",
+  },
+  'record.restricted': {
+    payload: RecordRestrictionPayload,
+    subject: 'record_restriction',
+    about: "At the person's request their records (or one case) are frozen: read-only until lifted",
+  },
+  'record.restriction-lifted': {
+    payload: RecordRestrictionPayload,
+    subject: 'record_restriction',
+    about: 'A restriction was lifted (with approval): the records can be changed again',
+  },
+  'person.erased-on-request': {
+    payload: ErasedOnRequestPayload,
+    subject: 'subject_request',
+    about: "At the person's request the agency erased their personal values (de-identified facts stay)",
   },
 } as const;
 

@@ -283,7 +283,19 @@ describe('access entries name the ids asked for and returned, whatever the outco
     owned.declinedTransfer = await transfer('declined');
     owned.cancelledTransfer = await transfer('cancelled');
     owned.transferableCase = await transferableCase('requested');
+    owned.subjectRequest = ok(
+      await t.http.post('/subject-requests').set(a).send(subjectRequestBody()),
+      'subject request',
+    ).body.id!;
   }, 180_000);
+
+  /** An access request about the owned person (decided by another supervisor, so the staff's own decisions are 403). */
+  const subjectRequestBody = () => ({
+    personId: owned.person,
+    kind: 'access',
+    reason: 'own_information',
+    channel: 'in_person',
+  });
   afterAll(() => t?.close());
 
   /** A tracing request a family brings, valid for POST /tracing-requests. */
@@ -330,6 +342,7 @@ describe('access entries name the ids asked for and returned, whatever the outco
       notifications: 'notification',
       documents: 'document',
       'referral-shares': 'referral',
+      'subject-requests': 'subjectRequest',
     };
     return kinds[collection] ? owned[kinds[collection]] : undefined;
   };
@@ -438,6 +451,8 @@ describe('access entries name the ids asked for and returned, whatever the outco
       'POST /case-transfers/{id}/decline': { reason: 'outside_our_area' },
       'POST /documents/{id}/remove': { reason: 'Uploaded to the wrong case' },
       'POST /documents/{id}/referral-shares': { referralId: owned.referral },
+      'POST /subject-requests': subjectRequestBody(),
+      'POST /subject-requests/{id}/refuse': { reason: 'identity_not_verified' },
     })[key];
 
   /** The current version of the record a write addresses, for If-Match (writes without one are refused). */

@@ -414,6 +414,16 @@ describe('request body examples in Swagger UI', () => {
     // lead transfer to the LWU (the case's consent covers it): declined once, then asked again and accepted
     await send('createCaseLegalHold', supervisor, { id: caseId });
     await send('withdrawCaseLegalHold', supervisor, { id: caseId });
+    // a subject request, decided by another supervisor of the agency
+    const secondSupervisor = await staff(
+      admin,
+      vtc,
+      'second-supervisor@mlsw-vtc.demo.la',
+      ['case_supervisor'],
+      'that luang temple at dawn',
+    );
+    const subjectRequest = await send('createSubjectRequest', supervisor, {}, { person });
+    await send('refuseSubjectRequest', secondSupervisor, { id: subjectRequest.body.id as string });
     const declined = await send('requestCaseTransfer', supervisor, {}, { case: caseId, receivingAgency: lwu });
     await send(
       'declineCaseTransfer',

@@ -35,7 +35,7 @@ const PLACEHOLDER_ID = '01a00000-0000-7000-8000-00000000abcd';
 /** Routes that end the caller's own session get a session of their own. */
 const SESSION_ENDING = new Set(['/auth/logout', '/auth/logout-all', '/auth/password']);
 const VERBS =
-  /^(get|list|create|update|record|open|link|publish|find|merge|unmerge|assign|transition|request|close|reopen|breakGlass|accept|decline|cancel|withdraw|complete|add|correct|schedule|reschedule|admit|discharge|verify|export|import|deactivate|activate|unlock|reset|check|confirm|submit|sign|refresh|change|send|mark|stream|delete|redeliver|rotate|revoke|receive|reprocess|remove)[A-Z]/;
+  /^(get|list|create|update|record|open|link|publish|find|merge|unmerge|assign|transition|request|close|reopen|breakGlass|accept|decline|cancel|withdraw|complete|add|correct|schedule|reschedule|admit|discharge|verify|export|import|deactivate|activate|unlock|reset|check|confirm|submit|sign|refresh|change|send|mark|stream|delete|redeliver|rotate|revoke|receive|reprocess|remove|approve|refuse)[A-Z]/;
 
 const operationOf = (route: { method: string; path: string }) => doc.paths[route.path]?.[route.method.toLowerCase()];
 const headersOf = (op: Operation | undefined): Parameter[] =>

@@ -53,6 +53,11 @@ export const ERROR_CATALOG = {
   UPLOAD_TIMEOUT: { status: 408, title: 'The upload stopped sending data' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   EMAIL_DISABLED: { status: 409, title: 'This deployment sends no e-mail' },
+  RECORD_RESTRICTED: {
+    status: 423,
+    title: 'The record is restricted at the request of the person: it cannot be changed',
+  },
+  LEGAL_HOLD_ACTIVE: { status: 409, title: 'A legal hold is active on the record' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

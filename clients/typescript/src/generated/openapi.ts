@@ -2750,6 +2750,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/subject-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your agency's latest subject requests, newest first
+         * @description The supervisors' queue: filter `status=pending` for the requests waiting for a decision.
+         */
+        get: operations["listSubjectRequests"];
+        put?: never;
+        /**
+         * Open a person's request about their data: access, restriction, lifting a restriction or erasure
+         * @description When a person asks (in person, by letter, through a guardian…) to see their data, to freeze its use, to lift that, or to erase it. Codes only, no free text. Nothing happens until another supervisor approves.
+         *
+         *     In the example, replace personId: the id POST /persons answered.
+         */
+        post: operations["createSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subject-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subject request and its decision
+         * @description Where a request stands; another agency's request answers 404.
+         */
+        get: operations["getSubjectRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subject-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a subject request (another supervisor than its requester); a restriction, lifting or erasure applies at once
+         * @description Four eyes: a different supervisor of the same agency. A restriction freezes writes at once (423 RECORD_RESTRICTED), a lifting ends it, an erasure erases now (409 LEGAL_HOLD_ACTIVE while a hold is on).
+         */
+        post: operations["approveSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subject-requests/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse a subject request, with a reason code
+         * @description Record why the request was not granted (e.g. the identity could not be verified).
+         */
+        post: operations["refuseSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subject-requests/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything held about the person across the records your agency may see: JSON, or a readable page in Lao or English
+         * @description For the supervisor who opened an approved access request: give the person what is held about them. `format=html&lang=lo` prints a page in Lao. Audited with the person and every case returned.
+         */
+        get: operations["exportSubjectAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/tasks": {
         parameters: {
             query?: never;
@@ -3427,6 +3533,39 @@ export interface components {
             /** @description The version the event concerns (1 for a new file, more for a replacement) */
             version: number;
         };
+        SubjectRequestDecidedPayload: {
+            /** Format: uuid */
+            requestId: string;
+            /** @enum {string} */
+            kind: "access" | "restriction" | "lift-restriction" | "erasure";
+            /** @enum {string} */
+            decision: "approved" | "refused";
+        };
+        RecordRestrictionPayload: {
+            /** Format: uuid */
+            restrictionId: string;
+            /** Format: uuid */
+            requestId: string;
+            /**
+             * @description The whole person (every case) or one case
+             * @enum {string}
+             */
+            scope: "person" | "case";
+        };
+        ErasedOnRequestPayload: {
+            /** Format: uuid */
+            requestId: string;
+            /**
+             * @description Record types whose personal values were erased
+             * @example [
+             *       "persons",
+             *       "cases"
+             *     ]
+             */
+            recordTypes: string[];
+            /** @description Records touched */
+            records: number;
+        };
         EventSubject: {
             /** @example referral */
             type: string;
@@ -3440,7 +3579,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed";
+            type: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed" | "subject-request.decided" | "record.restricted" | "record.restriction-lifted" | "person.erased-on-request";
             /** Format: date-time */
             occurredAt: string;
             /** @description The agencies the event concerns */
@@ -3451,7 +3590,7 @@ export interface components {
             caseNumber: string | null;
             subject: components["schemas"]["EventSubject"];
             /** @description Fields by type: see docs/events.md */
-            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"] | components["schemas"]["RetentionErasedPayload"] | components["schemas"]["RetentionRunPayload"] | components["schemas"]["LegalHoldPayload"] | components["schemas"]["IntakeSubmissionEventPayload"] | components["schemas"]["DocumentEventPayload"];
+            payload: components["schemas"]["ReferralEventPayload"] | components["schemas"]["ClosureEventPayload"] | components["schemas"]["IdentificationRequestedPayload"] | components["schemas"]["IdentificationDecidedPayload"] | components["schemas"]["BreakGlassEventPayload"] | components["schemas"]["FollowUpEventPayload"] | components["schemas"]["ReturnNoticeEventPayload"] | components["schemas"]["CapacityLowPayload"] | components["schemas"]["SecondFactorResetPayload"] | components["schemas"]["RetentionErasedPayload"] | components["schemas"]["RetentionRunPayload"] | components["schemas"]["LegalHoldPayload"] | components["schemas"]["IntakeSubmissionEventPayload"] | components["schemas"]["DocumentEventPayload"] | components["schemas"]["SubjectRequestDecidedPayload"] | components["schemas"]["RecordRestrictionPayload"] | components["schemas"]["ErasedOnRequestPayload"];
         };
         EventPage: {
             items: components["schemas"]["EventResponse"][];
@@ -6003,7 +6142,7 @@ export interface components {
              *       "case.break-glass"
              *     ]
              */
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed" | "subject-request.decided" | "record.restricted" | "record.restriction-lifted" | "person.erased-on-request")[];
         };
         CreatedWebhookResponse: {
             /** Format: uuid */
@@ -6011,7 +6150,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed" | "subject-request.decided" | "record.restricted" | "record.restriction-lifted" | "person.erased-on-request")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -6028,7 +6167,7 @@ export interface components {
             /** Format: uuid */
             agencyId: string;
             url: string;
-            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
+            eventTypes: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed" | "subject-request.decided" | "record.restricted" | "record.restriction-lifted" | "person.erased-on-request")[];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -6036,7 +6175,7 @@ export interface components {
         };
         UpdateWebhookRequest: {
             url?: string;
-            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed")[];
+            eventTypes?: ("referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed" | "subject-request.decided" | "record.restricted" | "record.restriction-lifted" | "person.erased-on-request")[];
             active?: boolean;
         };
         DeliveryResponse: {
@@ -6050,7 +6189,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed";
+            eventType: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed" | "subject-request.decided" | "record.restricted" | "record.restriction-lifted" | "person.erased-on-request";
             /** @enum {string} */
             status: "pending" | "delivered" | "dead";
             attempts: number;
@@ -6302,6 +6441,102 @@ export interface components {
              */
             reason: "proceedings_ended" | "placed_in_error" | "other";
         };
+        CreateSubjectRequest: {
+            /**
+             * Format: uuid
+             * @description The person the request is about
+             */
+            personId: string;
+            /**
+             * @description access: everything held about the person; restriction: freeze their records (or one case); lift-restriction: end a restriction; erasure: erase their personal values
+             * @enum {string}
+             */
+            kind: "access" | "restriction" | "lift-restriction" | "erasure";
+            /**
+             * Format: uuid
+             * @description Restriction, lifting or erasure of one case of the person only (absent: the person and every case)
+             */
+            caseId?: string;
+            /** @enum {string} */
+            reason: "own_information" | "consent_withdrawn" | "data_inaccurate" | "objection_to_processing" | "no_longer_needed" | "safety_concern" | "complaint_or_dispute" | "other";
+            /**
+             * @description How the person asked
+             * @enum {string}
+             */
+            channel: "in_person" | "phone" | "letter" | "email" | "through_guardian" | "through_legal_representative" | "through_caseworker";
+        };
+        SubjectRequestResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agencyId: string;
+            /** Format: uuid */
+            personId: string;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @enum {string} */
+            kind: "access" | "restriction" | "lift-restriction" | "erasure";
+            /** @enum {string} */
+            reason: "own_information" | "consent_withdrawn" | "data_inaccurate" | "objection_to_processing" | "no_longer_needed" | "safety_concern" | "complaint_or_dispute" | "other";
+            /** @enum {string} */
+            channel: "in_person" | "phone" | "letter" | "email" | "through_guardian" | "through_legal_representative" | "through_caseworker";
+            /** @enum {string} */
+            status: "pending" | "approved" | "refused";
+            /** Format: uuid */
+            requestedBy: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: uuid */
+            decidedBy: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** @enum {string|null} */
+            refusalReason: "identity_not_verified" | "manifestly_unfounded" | "risk_to_others" | "legal_obligation" | "other" | null;
+            /** @description Erasure: records whose personal values were erased */
+            recordsErased: number | null;
+        };
+        RefuseSubjectRequest: {
+            /** @enum {string} */
+            reason: "identity_not_verified" | "manifestly_unfounded" | "risk_to_others" | "legal_obligation" | "other";
+        };
+        SubjectAccessSection: {
+            /** @example assessments */
+            section: string;
+            /** @description The records, as the API answers them */
+            items: {
+                [key: string]: unknown;
+            }[];
+        };
+        SubjectAccessCase: {
+            /** Format: uuid */
+            caseId: string;
+            /** @example VT-2026-000123 */
+            caseNumber: string;
+            /**
+             * @description How the agency sees the case
+             * @enum {string}
+             */
+            view: "full" | "limited";
+            /** @description The case as GET /cases/{id} answers it */
+            case: components["schemas"]["CaseResponse"];
+            sections: components["schemas"]["SubjectAccessSection"][];
+        };
+        SubjectAccessExport: {
+            /** Format: uuid */
+            requestId: string;
+            /** Format: uuid */
+            agencyId: string;
+            /** Format: date-time */
+            producedAt: string;
+            /** @description The person as GET /persons/{id} answers it */
+            person: components["schemas"]["PersonResponse"];
+            /** @description The person's screenings */
+            sections: components["schemas"]["SubjectAccessSection"][];
+            /** @description Every case of the person the agency may see */
+            cases: components["schemas"]["SubjectAccessCase"][];
+            /** @description Records held elsewhere that this export does not cover */
+            notCovered: string[];
+        };
         DocumentVersionResponse: {
             /** @example 1 */
             version: number;
@@ -6409,7 +6644,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED" | "INVALID_MFA_CHALLENGE" | "INVALID_MFA_CODE" | "MFA_ALREADY_ENROLLED" | "MFA_NOT_ENROLLING" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "WEBHOOK_URL_REFUSED" | "DOCUMENT_TYPE_NOT_ALLOWED" | "DOCUMENT_REJECTED" | "DOCUMENT_LIMIT_REACHED" | "UPLOAD_TIMEOUT" | "RATE_LIMITED" | "EMAIL_DISABLED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED" | "INVALID_MFA_CHALLENGE" | "INVALID_MFA_CODE" | "MFA_ALREADY_ENROLLED" | "MFA_NOT_ENROLLING" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "ILLEGAL_TRANSITION" | "STAGE_FACT_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "DATE_OUT_OF_RANGE" | "FACILITY_FULL" | "NOT_ELIGIBLE" | "POSSIBLE_DUPLICATE" | "CONSENT_REQUIRED" | "PROFILE_MISMATCH" | "INDICATOR_NOT_IN_CATALOGUE" | "NOT_IDENTIFICATION_AUTHORITY" | "WEBHOOK_URL_REFUSED" | "DOCUMENT_TYPE_NOT_ALLOWED" | "DOCUMENT_REJECTED" | "DOCUMENT_LIMIT_REACHED" | "UPLOAD_TIMEOUT" | "RATE_LIMITED" | "EMAIL_DISABLED" | "RECORD_RESTRICTED" | "LEGAL_HOLD_ACTIVE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             detail?: string;
             /** @description Echo of the x-request-id header; quote it to support */
             requestId: string;
@@ -6601,6 +6836,9 @@ export type RetentionRunPayload = components['schemas']['RetentionRunPayload'];
 export type LegalHoldPayload = components['schemas']['LegalHoldPayload'];
 export type IntakeSubmissionEventPayload = components['schemas']['IntakeSubmissionEventPayload'];
 export type DocumentEventPayload = components['schemas']['DocumentEventPayload'];
+export type SubjectRequestDecidedPayload = components['schemas']['SubjectRequestDecidedPayload'];
+export type RecordRestrictionPayload = components['schemas']['RecordRestrictionPayload'];
+export type ErasedOnRequestPayload = components['schemas']['ErasedOnRequestPayload'];
 export type EventSubject = components['schemas']['EventSubject'];
 export type EventResponse = components['schemas']['EventResponse'];
 export type EventPage = components['schemas']['EventPage'];
@@ -6798,6 +7036,12 @@ export type LegalHoldResponse = components['schemas']['LegalHoldResponse'];
 export type CaseRetentionResponse = components['schemas']['CaseRetentionResponse'];
 export type PlaceLegalHold = components['schemas']['PlaceLegalHold'];
 export type LiftLegalHold = components['schemas']['LiftLegalHold'];
+export type CreateSubjectRequest = components['schemas']['CreateSubjectRequest'];
+export type SubjectRequestResponse = components['schemas']['SubjectRequestResponse'];
+export type RefuseSubjectRequest = components['schemas']['RefuseSubjectRequest'];
+export type SubjectAccessSection = components['schemas']['SubjectAccessSection'];
+export type SubjectAccessCase = components['schemas']['SubjectAccessCase'];
+export type SubjectAccessExport = components['schemas']['SubjectAccessExport'];
 export type DocumentVersionResponse = components['schemas']['DocumentVersionResponse'];
 export type DocumentDetailResponse = components['schemas']['DocumentDetailResponse'];
 export type DocumentResponse = components['schemas']['DocumentResponse'];
@@ -13825,6 +14069,259 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listSubjectRequests: {
+        parameters: {
+            query?: {
+                personId?: string;
+                status?: "pending" | "approved" | "refused";
+                /** @description Default: `50`. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestResponse"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "personId": "01936f4e-8a10-7c3b-9d2e-5b7a1c0e4f01",
+                 *       "kind": "access",
+                 *       "reason": "own_information",
+                 *       "channel": "in_person"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateSubjectRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    approveSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    refuseSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description Makes this POST safe to retry: the first request with a key runs; a retry with the same key and body answers the stored result again (header Idempotency-Replayed: true) and creates nothing; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED, and while the first is still running 409. Keys are per user and kept for a limited time. Use a fresh random key (e.g. a UUID) per intended creation. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "identity_not_verified"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RefuseSubjectRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportSubjectAccess: {
+        parameters: {
+            query?: {
+                /** @description Default: `json`. */
+                format?: "json" | "html";
+                /** @description Language of the HTML page (else Accept-Language, else English). Default: `en`. */
+                lang?: "lo" | "en";
+            };
+            header?: {
+                /** @description Your correlation id, echoed in the X-Request-Id response header and in every error body; when absent or malformed the server makes one. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or with format=html a printable page */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectAccessExport"];
+                    "text/html": components["schemas"]["SubjectAccessExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listMyTasks: {
         parameters: {
             query?: never;
@@ -14129,7 +14626,7 @@ export interface operations {
             query?: {
                 /** @description Events after this one (the last id of the previous page) */
                 after?: string;
-                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed";
+                type?: "referral.sent" | "referral.received" | "referral.accepted" | "referral.declined" | "referral.withdrawn" | "referral.completed" | "referral.cancelled" | "referral.expiring" | "referral.expired" | "case.closure-requested" | "case.closure-approved" | "identification.requested" | "identification.decided" | "case.break-glass" | "follow-up.due" | "follow-up.overdue" | "return-notice.received" | "facility.capacity-low" | "account.second-factor-reset" | "retention.case-erased" | "retention.run-completed" | "case.legal-hold-placed" | "case.legal-hold-lifted" | "intake.submission-received" | "intake.submission-quarantined" | "intake.submission-submitted" | "document.attached" | "document.removed" | "subject-request.decided" | "record.restricted" | "record.restriction-lifted" | "person.erased-on-request";
                 /** @description Default: `100`. */
                 limit?: number;
             };

@@ -1,0 +1,114 @@
+import type { SubjectAccessExport } from './dto/subject-request.dto.js';
+
+export type ExportLanguage = 'en' | 'lo';
+
+/** The page's own words. The Lao is a careful draft for the agencies' translators to confirm. */
+const TEXT: Record<ExportLanguage, Record<string, string>> = {
+  en: {
+    title: 'Information held about you',
+    intro:
+      'This is everything the agency holds about you in the records it may see, produced at your request. ' +
+      'Keep it safe: it describes what happened to you.',
+    request: 'Request',
+    produced: 'Produced',
+    person: 'About you',
+    case: 'Case',
+    view: 'How the agency sees this case',
+    full: 'in full',
+    limited: 'in part (a referral from another agency)',
+    screenings: 'Screening interviews',
+    consents: 'Consents',
+    assessments: 'Assessments',
+    supportPlans: 'Support plans',
+    services: 'Services given',
+    followUps: 'Follow-ups',
+    notes: 'Notes',
+    referrals: 'Referrals',
+    familyAssessments: 'Family assessments',
+    placements: 'Stays in shelters',
+    none: 'Nothing recorded',
+    notCovered: 'Not included in this page',
+    yes: 'yes',
+    no: 'no',
+  },
+  lo: {
+    title: 'ຂໍ້ມູນທີ່ເກັບຮັກສາກ່ຽວກັບທ່ານ',
+    intro:
+      'ນີ້ແມ່ນຂໍ້ມູນທັງໝົດທີ່ອົງການເກັບຮັກສາກ່ຽວກັບທ່ານ ໃນບັນທຶກທີ່ອົງການສາມາດເບິ່ງໄດ້, ເຊິ່ງຈັດທຳຕາມຄຳຮ້ອງຂອງທ່ານ. ' +
+      'ກະລຸນາເກັບຮັກສາໄວ້ໃຫ້ປອດໄພ: ມັນອະທິບາຍສິ່ງທີ່ເກີດຂຶ້ນກັບທ່ານ.',
+    request: 'ຄຳຮ້ອງ',
+    produced: 'ວັນທີຈັດທຳ',
+    person: 'ກ່ຽວກັບທ່ານ',
+    case: 'ກໍລະນີ',
+    view: 'ອົງການເບິ່ງກໍລະນີນີ້ແນວໃດ',
+    full: 'ທັງໝົດ',
+    limited: 'ບາງສ່ວນ (ການສົ່ງຕໍ່ຈາກອົງການອື່ນ)',
+    screenings: 'ການສຳພາດຄັດກອງ',
+    consents: 'ການຍິນຍອມ',
+    assessments: 'ການປະເມີນ',
+    supportPlans: 'ແຜນການຊ່ວຍເຫຼືອ',
+    services: 'ການບໍລິການທີ່ໄດ້ຮັບ',
+    followUps: 'ການຕິດຕາມ',
+    notes: 'ບັນທຶກ',
+    referrals: 'ການສົ່ງຕໍ່',
+    familyAssessments: 'ການປະເມີນຄອບຄົວ',
+    placements: 'ການພັກເຊົາຢູ່ສູນພັກພິງ',
+    none: 'ບໍ່ມີການບັນທຶກ',
+    notCovered: 'ບໍ່ໄດ້ລວມຢູ່ໃນໜ້ານີ້',
+    yes: 'ແມ່ນ',
+    no: 'ບໍ່',
+  },
+};
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** A value as nested definition lists: every field the API answered, nothing dropped. */
+function valueHtml(value: unknown, t: Record<string, string>): string {
+  if (value === null || value === undefined || value === '') return '<span class="none">—</span>';
+  if (typeof value === 'boolean') return value ? t.yes! : t.no!;
+  if (typeof value !== 'object') return escapeHtml(String(value));
+  if (Array.isArray(value)) {
+    if (!value.length) return '<span class="none">—</span>';
+    return `<ol>${value.map((v) => `<li>${valueHtml(v, t)}</li>`).join('')}</ol>`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${valueHtml(v, t)}</dd>`).join('')}</dl>`;
+}
+
+function sectionHtml(name: string, items: unknown[], t: Record<string, string>): string {
+  const body = items.length
+    ? items.map((item) => `<div class="record">${valueHtml(item, t)}</div>`).join('')
+    : `<p class="none">${t.none}</p>`;
+  return `<section><h3>${escapeHtml(t[name] ?? name)}</h3>${body}</section>`;
+}
+
+/** The export as a printable page in Lao or English (values as recorded, in the language they were written). */
+export function renderSubjectAccessHtml(e: SubjectAccessExport, lang: ExportLanguage): string {
+  const t = TEXT[lang];
+  const cases = e.cases
+    .map(
+      (c) =>
+        `<article><h2>${t.case} ${escapeHtml(c.caseNumber)}</h2>` +
+        `<p>${t.view}: ${c.view === 'full' ? t.full : t.limited}</p>` +
+        `<div class="record">${valueHtml(c.case, t)}</div>` +
+        c.sections.map((s) => sectionHtml(s.section, s.items, t)).join('') +
+        `</article>`,
+    )
+    .join('');
+  return `<!DOCTYPE html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>${t.title}</title>
+<style>
+body{font-family:"Noto Sans Lao","Phetsarath OT",system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.25rem 0}dt{font-weight:600;color:#333}dd{margin:0}
+.record{border-left:3px solid #ccc;padding-left:.75rem;margin:.5rem 0}.none{color:#777}article{margin-top:2rem}
+@media print{article{page-break-before:always}}
+</style></head><body>
+<h1>${t.title}</h1><p>${t.intro}</p>
+<p>${t.request}: ${escapeHtml(e.requestId)} · ${t.produced}: ${escapeHtml(e.producedAt)}</p>
+<h2>${t.person}</h2><div class="record">${valueHtml(e.person, t)}</div>
+${e.sections.map((s) => sectionHtml(s.section, s.items, t)).join('')}
+${cases}
+<h2>${t.notCovered}</h2><ul>${e.notCovered.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>
+</body></html>`;
+}
