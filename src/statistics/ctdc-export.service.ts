@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { canonicalJson } from '../audit/audit-hash.js';
 import { AuditSealer } from '../audit/audit-sealer.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { endAfterCommit, HoldLastChunk } from '../common/http/end-after-commit.js';
 import type { Actor } from '../common/context/request-context.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CTDC_GENERALISATION_STEPS, CTDC_HEADER, ctdcLine, ctdcValues } from './ctdc-columns.js';
@@ -107,12 +109,12 @@ export class CtdcExportService {
         }
       }
       if (buffer.length) await write(res, buffer.join(''));
-      // The manifest line is not part of the hashed content.
-      await write(res, `# manifest ${sign()}\n`);
-      res.end();
+      // The manifest line is not part of the hashed content; it leaves once the access entry commits.
+      endAfterCommit(this.tx, res, `# manifest ${sign()}\n`);
     } else {
       res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: false, useSharedStrings: false });
+      const held = new HoldLastChunk(res);
+      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: held, useStyles: false, useSharedStrings: false });
       const sheet = book.addWorksheet('ctdc');
       sheet.addRow(CTDC_HEADER.split(',')).commit();
       for (const c of anonymised.classes) {
@@ -128,6 +130,8 @@ export class CtdcExportService {
       manifestSheet.addRow([sign()]).commit();
       manifestSheet.commit();
       await book.commit();
+      await finished(held);
+      endAfterCommit(this.tx, res, held.last);
     }
     // The access entry of the export carries its parameters, counts and content hash.
     this.audit.noteDetails({
