@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
+import { endAfterCommit } from '../common/http/end-after-commit.js';
 import type { PreparedStatement } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { canonicalJson } from './audit-hash.js';
@@ -308,12 +309,11 @@ export class AuditQueryService {
       };
       const signature = this.sealer.signer.sign(Buffer.from(canonicalJson(body))).toString('base64');
       const manifest = JSON.stringify({ ...body, signature });
-      // The manifest is not part of the hashed content.
-      res.write(format === 'csv' ? `# manifest ${manifest}\n` : `${manifest}\n`);
       if (cp) await insertCheckpointExport(this.dataSource, cp.seq, exportedBy);
       // The access entry of an export carries the range and content hash, not a million ids.
       this.audit.noteDetails({ export: { format, count, firstSeq, lastSeq, contentSha256: body.contentSha256 } });
-      res.end();
+      // The manifest is not part of the hashed content; it leaves once the access entry is written.
+      endAfterCommit(this.tx, res, format === 'csv' ? `# manifest ${manifest}\n` : `${manifest}\n`);
     } catch (err) {
       // A client that went away mid-export leaves an unfinished body: no manifest, nothing more.
       await conn.query('ROLLBACK').catch(() => undefined);

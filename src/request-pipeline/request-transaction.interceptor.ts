@@ -103,6 +103,20 @@ export class RequestTransactionInterceptor implements NestInterceptor {
       }
       return result;
     };
-    return from(skip ? work() : this.tx.run(work));
+    if (!skip) return from(this.tx.run(work));
+    // Without a request transaction, a streamed answer's last bytes wait for the access entry.
+    const settle = (written: boolean) => {
+      const callbacks = currentRequest()?.afterAccessEntry ?? [];
+      for (const callback of callbacks.splice(0)) callback(written);
+    };
+    return from(
+      work().then(
+        (result) => (settle(true), result),
+        (err: unknown) => {
+          settle(false);
+          throw err;
+        },
+      ),
+    );
   }
 }

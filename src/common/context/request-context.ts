@@ -27,6 +27,8 @@ export interface RequestStore {
   manager?: EntityManager;
   /** Told whether the open transaction committed, once it ended (see TransactionService.afterTransaction). */
   afterTransaction?: ((committed: boolean) => void)[];
+  /** For routes without a request transaction: told whether the access entry was written. */
+  afterAccessEntry?: ((written: boolean) => void)[];
   /** What the request touched, for its access-log entry. */
   audit?: AuditNotes;
   /** The permission the route declares. */

@@ -1,14 +1,21 @@
 import { Writable } from 'node:stream';
 import type { Response } from 'express';
 import type { TransactionService } from '../../database/transaction.service.js';
+import { currentRequest } from '../context/request-context.js';
 
 /**
- * The last bytes of a streamed answer leave only once the request's transaction, with the
- * access entry naming what was sent, has committed; on a rollback the connection is cut. So a
+ * The last bytes of a streamed answer leave only once the access entry naming what was sent is
+ * durable (the request's transaction has committed, or, for a route without one, the entry is
+ * written); otherwise the connection is cut. So a
  * client never holds a complete file that the audit trail does not record.
  */
 export function endAfterCommit(tx: TransactionService, res: Response, last?: Buffer | string): void {
-  tx.afterTransaction((committed) => (committed ? res.end(last) : res.destroy()));
+  const end = (durable: boolean) => (durable ? res.end(last) : res.destroy());
+  if (tx.inTransaction()) return tx.afterTransaction(end);
+  // A route that runs without a request transaction: the access entry is written after the handler.
+  const store = currentRequest();
+  if (store) (store.afterAccessEntry ??= []).push(end);
+  else end(true);
 }
 
 /**
