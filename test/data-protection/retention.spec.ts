@@ -382,7 +382,7 @@ describe('retention of screenings and tracing requests without a case', () => {
     ok(await d.http.get(`/screenings/${id}`).set(supervisor.auth), 200, 'screening').narrative;
   const tracingOf = async (id: string) => ok(await d.http.get(`/tracing-requests/${id}`).set(worker.auth), 200, 'tr');
   const byType = (report: { recordTypes: { recordType: string }[] }) =>
-    Object.fromEntries(report.recordTypes.map((t) => [t.recordType, t] as const)) as Record<
+    Object.fromEntries(report.recordTypes.map((t) => [t.recordType, t] as const)) as unknown as Record<
       string,
       { cases: number; records: number; waitingForOtherCases: number; byResourceType: Record<string, number> }
     >;
