@@ -186,12 +186,10 @@ export class RetentionService implements OnModuleInit {
   private async execute(mode: 'apply' | 'dry-run', trigger: 'schedule' | 'manual', actor: Actor | undefined) {
     const m = this.tx.manager();
     const asOf = this.clock.now();
-    const schedules: Schedule[] = this.schedules().map((s) => ({
-      recordType: s.recordType,
-      months: s.months,
-      eraser: this.erasers.all().find(([type]) => type === s.recordType)![1],
-      closedBefore: monthsBefore(asOf, s.months),
-    }));
+    const schedules: Schedule[] = this.erasers.all().map(([recordType, eraser]) => {
+      const months = this.config.retention.schedules[recordType] ?? eraser.defaultMonths;
+      return { recordType, months, eraser, closedBefore: monthsBefore(asOf, months) };
+    });
     const latestCutoff = new Date(Math.max(...schedules.map((s) => s.closedBefore.getTime()), 0));
     const candidates = schedules.length ? await findRetentionCandidates(m, latestCutoff) : [];
     const held = candidates.filter((c) => c.on_hold);
