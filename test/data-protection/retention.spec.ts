@@ -502,7 +502,13 @@ describe('retention of screenings and tracing requests without a case', () => {
     const elsewhere = ok(await d.http.get(`/screenings/${otherAgencyScreening}`).set(other.auth), 200, 'other');
     expect(elsewhere.narrative).toBeNull();
     const lonely = ok(await d.http.get(`/screenings/${lonelyScreening}`).set(supervisor.auth), 200, 'screening');
-    expect(lonely).toMatchObject({ suggestedOutcome: expect.any(String), profile: 'adult_labour' });
+    // Codes stay for statistics: profile, exploitation types, the suggested outcome's code.
+    expect(lonely).toMatchObject({
+      profile: 'adult_labour',
+      victimContext: { exploitationTypes: ['ForcedLabour'] },
+      suggestion: { outcome: expect.any(String) },
+    });
+    expect(lonely.answers).toEqual([]);
 
     const gone = await tracingOf(closedTracing);
     expect(gone).toMatchObject({ status: 'closed', inquirer: { name: '[erased]' } });
