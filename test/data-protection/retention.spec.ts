@@ -533,7 +533,7 @@ describe('retention of screenings and tracing requests without a case', () => {
     expect(audited.rows).toEqual([
       {
         resource_type: 'screening',
-        case_ids: [],
+        case_ids: null,
         changes: ['answers', 'results', 'narrative'].map((field) => ({ field, personal: true })),
         details: { runId: run.runId, recordType: 'screenings-without-case' },
       },
