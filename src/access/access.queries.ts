@@ -128,13 +128,21 @@ export function screeningVisibility(
   };
 }
 
-/** Whether the actor sees the screening (one row if so); prepared, as every screening read asks. */
-export function findVisibleScreening(m: EntityManager, actor: Actor, screeningId: string): Promise<unknown[]> {
+/**
+ * The screening's person and case if the actor sees it (one row if so, none otherwise); prepared,
+ * as every screening read asks. The ids let the access check apply restriction to the screening.
+ */
+export function findVisibleScreening(
+  m: EntityManager,
+  actor: Actor,
+  screeningId: string,
+): Promise<{ person_id: string | null; case_id: string | null }[]> {
   const v = screeningVisibility(actor, 's', 2);
-  return preparedRows(m, prepared(`SELECT 1 FROM screening s WHERE s.id = $1 AND ${v.condition}`), [
-    screeningId,
-    ...v.params,
-  ]);
+  return preparedRows<{ person_id: string | null; case_id: string | null }>(
+    m,
+    prepared(`SELECT s.person_id, s.case_id FROM screening s WHERE s.id = $1 AND ${v.condition}`),
+    [screeningId, ...v.params],
+  );
 }
 
 /**

@@ -87,9 +87,29 @@ export class AccessService implements OnModuleInit {
     return screeningVisibility(actor, alias, firstParam);
   }
 
-  async requireScreening(actor: Actor, screeningId: string): Promise<void> {
-    const rows = await findVisibleScreening(this.tx.manager(), actor, screeningId);
-    if (!rows.length) throw notFound('Screening');
+  /**
+   * Throws 404 unless the actor sees the screening. A screening is its person's and its case's
+   * data: a write to it (submitting it, deciding on it, opening or linking a case from it, adding
+   * a file to it) answers 423 while either is restricted, whoever it was submitted to.
+   */
+  async requireScreening(actor: Actor, screeningId: string, options: RequireOptions = {}): Promise<void> {
+    const [row] = await findVisibleScreening(this.tx.manager(), actor, screeningId);
+    if (!row) throw notFound('Screening');
+    await this.checkRestriction(row.case_id ? [row.case_id] : [], row.person_id ? [row.person_id] : [], options);
+  }
+
+  /**
+   * Restriction for a write that reaches a case or person through a record of its own, which the
+   * caller has already found visible by its own rule (a referral or transfer the agency is party
+   * to, a document, a tracing request's confirmed match): the same check as requireCase and
+   * requirePerson, so a restricted case or person answers 423 on every write path.
+   */
+  async requireUnrestricted(
+    records: { caseIds?: readonly (string | null)[]; personIds?: readonly (string | null)[] },
+    options: RequireOptions = {},
+  ): Promise<void> {
+    const ids = (list?: readonly (string | null)[]) => [...new Set((list ?? []).filter((x): x is string => !!x))];
+    await this.checkRestriction(ids(records.caseIds), ids(records.personIds), options);
   }
 
   async personViews(actor: Actor, personIds: readonly string[]): Promise<Map<string, CaseView>> {
@@ -157,13 +177,18 @@ export class AccessService implements OnModuleInit {
 
   /**
    * Restriction of processing (docs/data-protection.md), enforced here and nowhere else: every
-   * write to a case or person goes through one of the checks above. A write to a restricted
+   * write to a case or person goes through one of the checks above (requireScreening for a
+   * screening's person and case, requireUnrestricted for records reached by their own rule). A write to a restricted
    * record answers 423 RECORD_RESTRICTED; a read goes on and its access entry says the record
    * was restricted.
    */
-  private async checkRestriction(caseIds: string[], personIds: string[], options: RequireOptions): Promise<void> {
+  private async checkRestriction(
+    caseIds: readonly string[],
+    personIds: readonly string[],
+    options: RequireOptions,
+  ): Promise<void> {
     const method = currentRequest()?.facts?.method;
-    if (!method) return;
+    if (!method || (!caseIds.length && !personIds.length)) return;
     const restricted = await findRestrictedRecords(this.tx.manager(), caseIds, personIds);
     if (!restricted.size) return;
     if (READ_METHODS.has(method.toUpperCase()) || options.evenIfRestricted) {

@@ -9,5 +9,6 @@ import { CaseTransfersService } from './case-transfers.service.js';
   imports: [CasesModule, PersonsModule],
   controllers: [CaseTransfersController],
   providers: [CaseTransfersService],
+  exports: [CaseTransfersService],
 })
 export class CaseTransfersModule {}

@@ -136,6 +136,8 @@ export class CaseTransfersService {
 
   async accept(actor: Actor, id: string, version: number, body: AcceptCaseTransfer): Promise<CaseTransferResponse> {
     const t = await this.pendingFor(actor, id, version, 'to');
+    // Taking over the lead of a restricted case is processing it: 423. Declining or cancelling goes on.
+    await this.access.requireUnrestricted({ caseIds: [t.caseId] });
     const caseworkerId = body.assignedCaseworkerId ?? (actor.roles.includes('caseworker') ? actor.userId : null);
     const supervisorId = body.supervisorId ?? (actor.roles.includes('case_supervisor') ? actor.userId : null);
     await this.assertOwnStaff(actor, [

@@ -290,7 +290,10 @@ export class EnvironmentVariables {
   @Max(100)
   REPORT_MIN_CELL_SIZE = 11;
 
-  /** Months a record type is kept after its case closed, overriding the defaults (docs/data-protection.md). */
+  /**
+   * Months a record type is kept after its case closed (or, for records without a case, after
+   * their own clock), overriding the defaults (docs/data-protection.md).
+   */
   @Matches(/^$|^[a-z][a-z-]{1,39}:\d{1,4}(,[a-z][a-z-]{1,39}:\d{1,4}){0,31}$/, {
     message: 'RETENTION_SCHEDULES must look like persons:120,cases:60 (record type:months after closure)',
   })

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { CaseTransfersModule } from '../case-transfers/case-transfers.module.js';
 import { CasesModule } from '../cases/cases.module.js';
+import { DocumentsModule } from '../documents/documents.module.js';
 import { PersonsModule } from '../persons/persons.module.js';
 import { ReferralsModule } from '../referrals/referrals.module.js';
 import { ScreeningModule } from '../screening/screening.module.js';
+import { TracingModule } from '../tracing/tracing.module.js';
 import { FeatureErasers } from './feature-erasers.js';
 import { LegalHoldsService } from './legal-holds.service.js';
 import { LegalHoldsController, RetentionController } from './retention.controller.js';
@@ -19,7 +22,16 @@ import { SubjectRequestsService } from './subject-requests.service.js';
  * and register an eraser for the personal values the feature holds.
  */
 @Module({
-  imports: [AuthModule, PersonsModule, CasesModule, ReferralsModule, ScreeningModule],
+  imports: [
+    AuthModule,
+    PersonsModule,
+    CasesModule,
+    ReferralsModule,
+    ScreeningModule,
+    TracingModule,
+    CaseTransfersModule,
+    DocumentsModule,
+  ],
   controllers: [RetentionController, LegalHoldsController, SubjectRequestsController],
   providers: [
     RetentionErasers,

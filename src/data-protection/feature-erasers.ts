@@ -31,6 +31,61 @@ export class FeatureErasers implements OnModuleInit {
     return ids.map((id) => this.cipher.encryptJson(value, { table, column, id }));
   }
 
+  /**
+   * Records without a case, on their own clock (docs/data-protection.md): a screening that never
+   * led to a case, counted from its last activity; a tracing request never matched to a case,
+   * counted from its closure. Each waits while a case of the same person is still kept.
+   */
+  private registerCaseless(): void {
+    const caseless = (rows: q.CaselessHeldRow[]): HeldRecord[] =>
+      rows.map((r) => ({ resourceType: r.kind, id: r.id, caseId: null, fields: r.fields }));
+    const dueUnlessKept = async (m: EntityManager, rows: q.CaselessHeldRow[], before: Date) => {
+      if (!rows.length) return { records: [], waiting: 0 };
+      const kept = await q.findPersonsStillKept(m, [...new Set(rows.flatMap((r) => r.person_id ?? []))], before);
+      const due = rows.filter((r) => !r.person_id || !kept.has(r.person_id));
+      return { records: caseless(due), waiting: rows.length - due.length };
+    };
+    this.erasers.registerCaseless('screenings-without-case', {
+      defaultMonths: 36,
+      countedFrom: "the screening's last activity (interview, submission or identification decision)",
+      description:
+        'Screenings that never led to a case: answers, suggested results, narratives, place details; identification decision bases',
+      find: async (m, before) => dueUnlessKept(m, await q.findCaselessScreenings(m, { before }), before),
+      findForPerson: async (m, personId) => caseless(await q.findCaselessScreenings(m, { personId })),
+      erase: async (m, records) => {
+        await q.eraseCaselessScreenings(m, idsOf(records, 'screening'));
+        const decisions = idsOf(records, 'identification_decision');
+        await q.eraseCaselessDecisionBases(
+          m,
+          decisions,
+          this.markers(decisions, 'identification_decision', 'basis_enc', ERASED_TEXT),
+        );
+      },
+    });
+    this.erasers.registerCaseless('tracing-without-case', {
+      defaultMonths: 36,
+      countedFrom: 'the closure of the tracing request (its outcome), or its last change if never closed',
+      description:
+        "Tracing requests never matched to a case: the inquirer, the sought person's names and details, outcome notes, name indexes",
+      find: async (m, before) => dueUnlessKept(m, await q.findCaselessTracingRequests(m, { before }), before),
+      findForPerson: async (m, personId) => caseless(await q.findCaselessTracingRequests(m, { personId })),
+      erase: async (m, records) => {
+        const ids = idsOf(records, 'tracing_request');
+        await this.eraseTracing(m, ids);
+        await q.markTracingRequestsErased(m, ids);
+      },
+    });
+  }
+
+  private eraseTracing(m: EntityManager, ids: string[]): Promise<void> {
+    return q.eraseTracingRequests(
+      m,
+      ids,
+      this.markers(ids, 'tracing_request', 'inquirer_enc', { name: ERASED_TEXT, relationship: ERASED_TEXT }),
+      this.markers(ids, 'tracing_request', 'names_enc', {}),
+    );
+  }
+
   onModuleInit(): void {
     this.erasers.register('cases', {
       defaultMonths: 60,
@@ -71,15 +126,7 @@ export class FeatureErasers implements OnModuleInit {
       description:
         "Family tracing requests matched to the case: the inquirer, the sought person's names and details, outcome notes, name indexes",
       find: async (m, targets) => held('tracing_request', await q.findHeldTracingRequests(m, caseIds(targets))),
-      erase: (m, records) => {
-        const ids = idsOf(records, 'tracing_request');
-        return q.eraseTracingRequests(
-          m,
-          ids,
-          this.markers(ids, 'tracing_request', 'inquirer_enc', { name: ERASED_TEXT, relationship: ERASED_TEXT }),
-          this.markers(ids, 'tracing_request', 'names_enc', {}),
-        );
-      },
+      erase: (m, records) => this.eraseTracing(m, idsOf(records, 'tracing_request')),
     });
     this.erasers.register('screenings', {
       defaultMonths: 84,
@@ -95,6 +142,7 @@ export class FeatureErasers implements OnModuleInit {
         );
       },
     });
+    this.registerCaseless();
     this.erasers.register('persons', {
       defaultMonths: 120,
       description:

@@ -261,3 +261,102 @@ export async function eraseTracingRequests(
   );
   await m.query(`DELETE FROM tracing_request_name_index WHERE tracing_request_id = ANY ($1::uuid[])`, [ids]);
 }
+
+// --- records without a case (their own clock) ----------------------------------------------
+
+/** A held record without a case, with the person it concerns (to keep it while a case of theirs is kept). */
+export interface CaselessHeldRow {
+  id: string;
+  kind: string;
+  person_id: string | null;
+  fields: string[];
+}
+
+/** A screening's last activity: the interview, its last change (submission), its latest decision. */
+const SCREENING_LAST_ACTIVITY = `greatest(s.conducted_at, s.updated_at,
+  (SELECT max(d2.recorded_at) FROM identification_decision d2 WHERE d2.screening_id = s.id))`;
+
+/**
+ * The screenings without a case that the context's agency conducted, and the decisions it made
+ * on screenings without a case, not erased yet: those whose last activity is before $1, or (with
+ * a person id in $2 instead) every one about that person.
+ */
+export function findCaselessScreenings(
+  m: EntityManager,
+  scope: { before: Date } | { personId: string },
+): Promise<CaselessHeldRow[]> {
+  const [before, personId] = 'before' in scope ? [scope.before, null] : [null, scope.personId];
+  const due = `($1::timestamptz IS NULL OR ${SCREENING_LAST_ACTIVITY} <= $1) AND ($2::uuid IS NULL OR s.person_id = $2)`;
+  return queryRows(
+    m,
+    `SELECT s.id, 'screening' AS kind, s.person_id, ${present([
+      ['s.answers_enc', 'answers'],
+      ['s.results_enc', 'results'],
+      ['s.narrative_enc', 'narrative'],
+      ['s.place_detail_enc', 'placeDetail'],
+    ])} AS fields
+       FROM screening s
+      WHERE s.agency_id = app_current_agency_id() AND s.case_id IS NULL AND s.retention_erased_at IS NULL AND ${due}
+     UNION ALL
+     SELECT d.id, 'identification_decision', s.person_id, ARRAY['basis']
+       FROM identification_decision d JOIN screening s ON s.id = d.screening_id
+      WHERE d.deciding_agency_id = app_current_agency_id() AND s.case_id IS NULL AND d.retention_erased_at IS NULL
+        AND ${due}`,
+    [before, personId],
+  );
+}
+
+/** Erases caseless screenings' values (as the case eraser does) and marks them erased. */
+export async function eraseCaselessScreenings(m: EntityManager, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await m.query(
+    `UPDATE screening SET answers_enc = NULL, results_enc = NULL, narrative_enc = NULL, place_detail_enc = NULL,
+            retention_erased_at = now()
+      WHERE id = ANY ($1::uuid[])`,
+    [ids],
+  );
+}
+
+/** Overwrites decision bases with the markers given and marks the decisions erased. */
+export async function eraseCaselessDecisionBases(m: EntityManager, ids: string[], markers: Buffer[]): Promise<void> {
+  if (!ids.length) return;
+  await m.query(
+    `UPDATE identification_decision SET basis_enc = v.enc, retention_erased_at = now()
+       FROM unnest($1::uuid[], $2::bytea[]) AS v(id, enc) WHERE identification_decision.id = v.id`,
+    [ids, markers],
+  );
+}
+
+/**
+ * The context agency's tracing requests not matched to a case, not erased yet: those closed (or,
+ * never closed, last changed) before $1, or (with a person id in $2 instead) every one matched to
+ * that person or to an expected arrival who became them. The person is the match's, if any.
+ */
+export function findCaselessTracingRequests(
+  m: EntityManager,
+  scope: { before: Date } | { personId: string },
+): Promise<CaselessHeldRow[]> {
+  const [before, personId] = 'before' in scope ? [scope.before, null] : [null, scope.personId];
+  return queryRows(
+    m,
+    `SELECT id, 'tracing_request' AS kind, person_id, fields FROM (
+       SELECT t.id, CASE WHEN t.matched_kind = 'person' THEN t.matched_id ELSE a.person_id END AS person_id,
+              coalesce(t.outcome_at, t.updated_at) AS clock,
+              ARRAY['inquirer', 'names'] || ${present([
+                ['t.details_enc', 'details'],
+                ['t.outcome_note_enc', 'outcomeNote'],
+              ])} AS fields
+         FROM tracing_request t
+         LEFT JOIN expected_arrival a ON t.matched_kind = 'expected_arrival' AND a.id = t.matched_id
+        WHERE t.agency_id = app_current_agency_id() AND t.matched_kind IS DISTINCT FROM 'case'
+          AND t.retention_erased_at IS NULL) r
+      WHERE ($1::timestamptz IS NULL OR r.clock <= $1) AND ($2::uuid IS NULL OR r.person_id = $2)`,
+    [before, personId],
+  );
+}
+
+/** Marks tracing requests erased (their values go with eraseTracingRequests). */
+export async function markTracingRequestsErased(m: EntityManager, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await m.query(`UPDATE tracing_request SET retention_erased_at = now() WHERE id = ANY ($1::uuid[])`, [ids]);
+}

@@ -12,7 +12,8 @@ export interface RetentionTarget {
 export interface HeldRecord {
   resourceType: string;
   id: string;
-  caseId: string;
+  /** The case it belongs to; null for a record without a case (a caseless eraser's). */
+  caseId: string | null;
   fields: string[];
 }
 
@@ -41,6 +42,31 @@ export interface RetentionEraser {
 }
 
 /**
+ * What a feature gives retention for records that may have NO case (a screening that never led
+ * to one, a tracing request never matched to one): their clock is their own (last activity or
+ * closure, `countedFrom`), not a case's closure. Like a case eraser, `find` and `erase` run once
+ * per agency in that agency's row-level-security context, and touch that agency's rows only.
+ */
+export interface CaselessEraser {
+  /** Months after `countedFrom` before the values go; RETENTION_SCHEDULES overrides it. */
+  defaultMonths: number;
+  /** What is erased, in a sentence. */
+  description: string;
+  /** What the clock counts from, in a few words (the schedules endpoint). */
+  countedFrom: string;
+  /**
+   * The context agency's records whose clock ran out at `before` and whose values are still
+   * there; `waiting` counts those due but kept because a case of the same person is still kept
+   * (open, closed after `before`, or on legal hold). Must not change anything.
+   */
+  find(m: EntityManager, before: Date): Promise<{ records: HeldRecord[]; waiting: number }>;
+  /** The context agency's records of this type about one person, whatever their clock (erasure on request). */
+  findForPerson(m: EntityManager, personId: string): Promise<HeldRecord[]>;
+  /** Erases the personal values of records `find` or `findForPerson` returned, and marks them erased. */
+  erase(m: EntityManager, records: HeldRecord[]): Promise<void>;
+}
+
+/**
  * The one interface between retention and the features that hold personal values: each
  * feature registers an eraser for its record type (`erasers.register('documents', …)` in its
  * module's onModuleInit), and the retention run erases whatever is registered.
@@ -48,15 +74,32 @@ export interface RetentionEraser {
 @Injectable()
 export class RetentionErasers {
   private readonly erasers = new Map<string, RetentionEraser>();
+  private readonly caselessErasers = new Map<string, CaselessEraser>();
 
   register(recordType: string, eraser: RetentionEraser): void {
-    if (!/^[a-z][a-z-]{1,39}$/.test(recordType)) throw new Error(`retention record type ${recordType} is not valid`);
-    if (this.erasers.has(recordType)) throw new Error(`retention record type ${recordType} is registered twice`);
+    this.checkNew(recordType);
     this.erasers.set(recordType, eraser);
   }
 
-  /** Every registered record type with its eraser, in registration order. */
+  /** Registers an eraser for records without a case, counted on their own clock. */
+  registerCaseless(recordType: string, eraser: CaselessEraser): void {
+    this.checkNew(recordType);
+    this.caselessErasers.set(recordType, eraser);
+  }
+
+  /** Every registered case record type with its eraser, in registration order. */
   all(): [string, RetentionEraser][] {
     return [...this.erasers];
+  }
+
+  /** Every registered caseless record type with its eraser, in registration order. */
+  caseless(): [string, CaselessEraser][] {
+    return [...this.caselessErasers];
+  }
+
+  private checkNew(recordType: string): void {
+    if (!/^[a-z][a-z-]{1,39}$/.test(recordType)) throw new Error(`retention record type ${recordType} is not valid`);
+    if (this.erasers.has(recordType) || this.caselessErasers.has(recordType))
+      throw new Error(`retention record type ${recordType} is registered twice`);
   }
 }

@@ -11,7 +11,13 @@ import { DomainEvents } from '../events/domain-events.service.js';
 import { ageOn, type StoredBirth } from '../persons/person.codec.js';
 import { JobQueue } from '../queue/job-queue.service.js';
 import type { RetentionReport, RetentionRunResponse, RetentionScheduleResponse } from './dto/retention.dto.js';
-import { type HeldRecord, type RetentionEraser, RetentionErasers, type RetentionTarget } from './retention-erasers.js';
+import {
+  type CaselessEraser,
+  type HeldRecord,
+  type RetentionEraser,
+  RetentionErasers,
+  type RetentionTarget,
+} from './retention-erasers.js';
 import {
   findCasesWithoutFacts,
   findRetentionCandidates,
@@ -86,12 +92,17 @@ export class RetentionService implements OnModuleInit {
   }
 
   schedules(): RetentionScheduleResponse[] {
-    return this.erasers.all().map(([recordType, eraser]) => ({
+    const schedule = (recordType: string, eraser: RetentionEraser | CaselessEraser, countedFrom: string) => ({
       recordType,
       months: this.config.retention.schedules[recordType] ?? eraser.defaultMonths,
       defaultMonths: eraser.defaultMonths,
+      countedFrom,
       erases: eraser.description,
-    }));
+    });
+    return [
+      ...this.erasers.all().map(([type, eraser]) => schedule(type, eraser, 'case closure')),
+      ...this.erasers.caseless().map(([type, eraser]) => schedule(type, eraser, eraser.countedFrom)),
+    ];
   }
 
   /** What a run now would erase, changing nothing. */
@@ -151,18 +162,34 @@ export class RetentionService implements OnModuleInit {
           { requestId, recordType },
         );
     }
+    // A whole-person request takes the agency's records of them that have no case too.
+    const personId = targets[0]?.personId;
+    for (const [recordType, eraser] of withPerson && personId ? this.erasers.caseless() : []) {
+      const found = await eraser.findForPerson(m, personId!);
+      if (!found.length) continue;
+      await eraser.erase(m, found);
+      recordTypes.push(recordType);
+      records.push(...found);
+      for (const r of found)
+        await this.audit.change(
+          'request-erase',
+          r.resourceType,
+          r.id,
+          r.fields.map((field) => ({ field, personal: true })),
+          null,
+          { requestId, recordType },
+        );
+    }
     return { recordTypes, records };
   }
 
   private async execute(mode: 'apply' | 'dry-run', trigger: 'schedule' | 'manual', actor: Actor | undefined) {
     const m = this.tx.manager();
     const asOf = this.clock.now();
-    const schedules: Schedule[] = this.schedules().map((s) => ({
-      recordType: s.recordType,
-      months: s.months,
-      eraser: this.erasers.all().find(([type]) => type === s.recordType)![1],
-      closedBefore: monthsBefore(asOf, s.months),
-    }));
+    const schedules: Schedule[] = this.erasers.all().map(([recordType, eraser]) => {
+      const months = this.config.retention.schedules[recordType] ?? eraser.defaultMonths;
+      return { recordType, months, eraser, closedBefore: monthsBefore(asOf, months) };
+    });
     const latestCutoff = new Date(Math.max(...schedules.map((s) => s.closedBefore.getTime()), 0));
     const candidates = schedules.length ? await findRetentionCandidates(m, latestCutoff) : [];
     const held = candidates.filter((c) => c.on_hold);
@@ -205,10 +232,29 @@ export class RetentionService implements OnModuleInit {
         if (mode === 'apply') await this.markErased(m, runId, entry.recordType, targets, entry.records, actor);
       }
     }
+    // Records without a case, on their own clocks: each agency's own rows, in its context.
+    const touchedAgencies = new Set<string>();
+    for (const [recordType, eraser] of this.erasers.caseless()) {
+      const months = this.config.retention.schedules[recordType] ?? eraser.defaultMonths;
+      const entry = { recordType, months, cases: [] as string[], records: [] as HeldRecord[], waiting: 0 };
+      for (const agencyId of agencies) {
+        await setAgencyContext(m, agencyId, actor?.userId ?? NO_USER);
+        const { records, waiting } = await eraser.find(m, monthsBefore(asOf, months));
+        entry.waiting += waiting;
+        if (!records.length) continue;
+        if (mode === 'apply') {
+          await eraser.erase(m, records);
+          for (const r of records) await this.auditErased(runId, recordType, r);
+        }
+        entry.records.push(...records);
+        touchedAgencies.add(agencyId);
+      }
+      perType.push(entry);
+    }
     await setAgencyContext(m, actor?.agencyId ?? '', actor?.userId ?? '');
 
     const report = this.report(mode, runId, asOf, perType, held, candidates);
-    if (mode === 'apply') await this.recordRun(m, runId, trigger, perType, candidates, report);
+    if (mode === 'apply') await this.recordRun(m, runId, trigger, perType, candidates, report, touchedAgencies);
     else this.audit.noteDetails({ dryRun: true, cases: report.cases, records: report.records });
     return report;
   }
@@ -253,16 +299,19 @@ export class RetentionService implements OnModuleInit {
       await setAgencyContext(m, leadAgencyId, actor?.userId ?? NO_USER);
       await insertRetentionErasures(m, runId, recordType, cases);
     }
-    for (const r of records) {
-      await this.audit.change(
-        'retention-erase',
-        r.resourceType,
-        r.id,
-        r.fields.map((field) => ({ field, personal: true })),
-        r.caseId,
-        { runId, recordType },
-      );
-    }
+    for (const r of records) await this.auditErased(runId, recordType, r);
+  }
+
+  /** The change entry of one touched record: its personal fields, without values. */
+  private async auditErased(runId: string, recordType: string, r: HeldRecord): Promise<void> {
+    await this.audit.change(
+      'retention-erase',
+      r.resourceType,
+      r.id,
+      r.fields.map((field) => ({ field, personal: true })),
+      r.caseId,
+      { runId, recordType },
+    );
   }
 
   private async recordRun(
@@ -272,6 +321,7 @@ export class RetentionService implements OnModuleInit {
     perType: { recordType: string; cases: string[]; records: HeldRecord[] }[],
     candidates: RetentionCandidateRow[],
     report: RetentionReport,
+    caselessAgencies: Set<string>,
   ): Promise<void> {
     await finishRetentionRun(m, runId, {
       cases: report.cases,
@@ -296,7 +346,10 @@ export class RetentionService implements OnModuleInit {
       });
     }
     const agencies = [
-      ...new Set(candidates.filter((c) => touchedCases.includes(c.case_id)).map((c) => c.lead_agency_id)),
+      ...new Set([
+        ...candidates.filter((c) => touchedCases.includes(c.case_id)).map((c) => c.lead_agency_id),
+        ...caselessAgencies,
+      ]),
     ];
     // Told to the agencies whose records it touched; a run that touched nothing concerns no agency.
     if (agencies.length)

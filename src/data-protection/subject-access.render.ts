@@ -26,6 +26,12 @@ const TEXT: Record<ExportLanguage, Record<string, string>> = {
     referrals: 'Referrals',
     familyAssessments: 'Family assessments',
     placements: 'Stays in shelters',
+    identificationDecisions: 'Identification decisions',
+    documents: 'Documents',
+    tracingRequests: 'Family tracing requests',
+    expectedArrivals: 'Expected arrivals',
+    returnNotices: 'Return notices',
+    caseTransfers: 'Transfers of a case to another agency',
     none: 'Nothing recorded',
     notCovered: 'Not included in this page',
     yes: 'yes',
@@ -53,6 +59,12 @@ const TEXT: Record<ExportLanguage, Record<string, string>> = {
     referrals: 'ການສົ່ງຕໍ່',
     familyAssessments: 'ການປະເມີນຄອບຄົວ',
     placements: 'ການພັກເຊົາຢູ່ສູນພັກພິງ',
+    identificationDecisions: 'ການຕັດສິນກຳນົດຕົວ',
+    documents: 'ເອກະສານ',
+    tracingRequests: 'ຄຳຮ້ອງຕິດຕາມຫາຄອບຄົວ',
+    expectedArrivals: 'ການມາຮອດທີ່ຄາດໄວ້',
+    returnNotices: 'ແຈ້ງການສົ່ງກັບຄືນ',
+    caseTransfers: 'ການໂອນກໍລະນີໄປຫາອົງການອື່ນ',
     none: 'ບໍ່ມີການບັນທຶກ',
     notCovered: 'ບໍ່ໄດ້ລວມຢູ່ໃນໜ້ານີ້',
     yes: 'ແມ່ນ',
@@ -109,6 +121,6 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.25r
 <h2>${t.person}</h2><div class="record">${valueHtml(e.person, t)}</div>
 ${e.sections.map((s) => sectionHtml(s.section, s.items, t)).join('')}
 ${cases}
-<h2>${t.notCovered}</h2><ul>${e.notCovered.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>
+${e.notCovered.length ? `<h2>${t.notCovered}</h2><ul>${e.notCovered.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 </body></html>`;
 }

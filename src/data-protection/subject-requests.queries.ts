@@ -146,3 +146,26 @@ export async function findHeldCases(m: EntityManager, caseIds: string[]): Promis
   );
   return rows.map((r) => r.case_id);
 }
+
+/**
+ * The current agency's case transfers, expected arrivals and tracing requests that concern the
+ * person, through any case of theirs (SECURITY DEFINER: a case whose lead moved away is no
+ * longer visible to the agency that transferred it, yet the transfer is still its record). Ids of
+ * the current agency's own rows only; each is then read through its own service and rule.
+ */
+export async function findSubjectRecords(
+  m: EntityManager,
+  personId: string,
+): Promise<{ caseTransfers: string[]; expectedArrivals: string[]; tracingRequests: string[] }> {
+  const rows = await queryRows<{ kind: string; id: string }>(
+    m,
+    `SELECT kind, id FROM app_subject_access_records($1) ORDER BY kind, id`,
+    [personId],
+  );
+  const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.id);
+  return {
+    caseTransfers: of('case_transfer'),
+    expectedArrivals: of('expected_arrival'),
+    tracingRequests: of('tracing_request'),
+  };
+}

@@ -13,5 +13,6 @@ acceptMultipart('POST', new RegExp(`^/documents/${UUID}/versions/?$`));
 @Module({
   controllers: [DocumentsController],
   providers: [DocumentsService, { provide: DOCUMENT_CONTENT_STORE, useClass: PostgresContentStore }],
+  exports: [DocumentsService],
 })
 export class DocumentsModule {}

@@ -351,6 +351,8 @@ export class DocumentsService {
   private async placeForWrite(actor: Actor, type: RecordType, id: string): Promise<Place> {
     const { place, view, party } = await this.placeForRead(actor, type, id);
     if (view !== 'full' && !party) throw notFound('Record');
+    // A file added to a record of a restricted case or person (through a referral, a placement, a consent too): 423.
+    await this.access.requireUnrestricted({ caseIds: [place.caseId], personIds: [place.personId] });
     return place;
   }
 
@@ -410,8 +412,8 @@ export class DocumentsService {
     else if (d.record_type === 'person')
       view = (await this.access.personViews(actor, [d.person_id!])).get(d.person_id!);
     else if (d.screening_id) {
-      await this.access.requireScreening(actor, d.screening_id).catch(() => {
-        throw notFound('Document');
+      await this.access.requireScreening(actor, d.screening_id).catch((e: unknown) => {
+        throw e instanceof DomainError && e.code === 'RECORD_RESTRICTED' ? e : notFound('Document');
       });
       view = 'full';
     } else if (d.record_type === 'return_notice')
@@ -434,6 +436,7 @@ export class DocumentsService {
   private async writable(actor: Actor, id: string, replace: boolean): Promise<DocumentRow> {
     const d = await this.readable(actor, id, true);
     if (d.view !== 'full' && !(replace && d.agency_id === actor.agencyId)) throw notFound('Document');
+    await this.access.requireUnrestricted({ caseIds: [d.case_id], personIds: [d.person_id] });
     if (d.status !== 'active')
       throw new DomainError('CONFLICT', 'The document was removed', { extensions: { status: d.status } });
     return d;

@@ -15,6 +15,6 @@ import { ReferralsService } from './referrals.service.js';
   imports: [CasesModule, PersonsModule, TracingModule],
   controllers: [ReferralsController, FacilitiesController, ReturnsController],
   providers: [ReferralsService, FacilitiesService, ReturnsService, CaseProfileService],
-  exports: [ReferralsService, FacilitiesService],
+  exports: [ReferralsService, FacilitiesService, ReturnsService],
 })
 export class ReferralsModule {}

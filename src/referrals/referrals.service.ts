@@ -323,6 +323,12 @@ export class ReferralsService implements OnModuleInit {
       );
     }
     if (r.version !== version) throw staleVersion('Referral', r.version);
+    // Accepting or completing works on a restricted case (423); declining, withdrawing or
+    // cancelling ends the share without using the data, and goes on (its entry notes the restriction).
+    await this.access.requireUnrestricted(
+      { caseIds: [r.caseId] },
+      { evenIfRestricted: !OPEN_STATUSES.has(check.to) && action !== 'complete' },
+    );
     const responds = action === 'accept' || action === 'decline';
     await moveReferral(this.m(), id, check.to, action, reason ?? null, responds, actor.userId);
     await this.timeline.record(
@@ -372,6 +378,7 @@ export class ReferralsService implements OnModuleInit {
     if (!r || r.toAgencyId !== actor.agencyId) throw notFound('Referral');
     if (r.purpose !== 'family_tracing')
       throw new DomainError('UNPROCESSABLE', 'Family assessments answer family-tracing referrals');
+    await this.access.requireUnrestricted({ caseIds: [r.caseId] });
     if (r.status !== 'accepted')
       throw new DomainError('ILLEGAL_TRANSITION', 'Accept the referral first', {
         extensions: { currentStatus: r.status },

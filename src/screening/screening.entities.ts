@@ -213,6 +213,9 @@ export class ScreeningEntity {
 
   @Column({ type: 'int', default: 1 })
   version!: number;
+  /** When retention (or an erasure on request) erased its personal values, for a record without a case. */
+  @Column({ type: 'timestamptz', nullable: true })
+  retentionErasedAt!: Date | null;
 }
 
 /** The formal identification decision: human, revisable, every revision kept. */
@@ -263,4 +266,8 @@ export class IdentificationDecisionEntity {
 
   @CreateDateColumn({ type: 'timestamptz' })
   recordedAt!: Date;
+
+  /** When retention (or an erasure on request) erased its personal values, for a record without a case. */
+  @Column({ type: 'timestamptz', nullable: true })
+  retentionErasedAt!: Date | null;
 }

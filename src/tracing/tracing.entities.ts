@@ -93,6 +93,9 @@ export class TracingRequestEntity {
 
   @Column({ type: 'int', default: 1 })
   version!: number;
+  /** When retention (or an erasure on request) erased its personal values, for a record without a case. */
+  @Column({ type: 'timestamptz', nullable: true })
+  retentionErasedAt!: Date | null;
 }
 
 /** Keyed HMACs of the missing person's name words, like person_name_index. */

@@ -9,6 +9,6 @@ import { TracingService } from './tracing.service.js';
   imports: [PersonsModule],
   controllers: [TracingController],
   providers: [TracingService, TracingMatcher],
-  exports: [TracingMatcher],
+  exports: [TracingMatcher, TracingService],
 })
 export class TracingModule {}

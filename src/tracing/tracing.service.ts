@@ -209,6 +209,7 @@ export class TracingService {
     if (OUTCOMES_NEEDING_MATCH.has(body.outcome) && r.status !== 'matched')
       throw new DomainError('UNPROCESSABLE', 'Confirm the match before recording that the person was found');
     if (r.version !== version) throw staleVersion('Tracing request', r.version);
+    if (r.matchedKind && r.matchedId) await this.requireMatchUnrestricted(r.matchedKind, r.matchedId);
     const noteEnc = this.cipher.encryptOptional(body.note, ctx(id, 'outcome_note_enc'));
     if (!(await recordOutcome(this.m(), id, version, body.outcome, noteEnc, actor.userId)))
       throw staleVersion('Tracing request', version);
@@ -234,7 +235,16 @@ export class TracingService {
     }
     const a = await this.m().getRepository(ExpectedArrivalEntity).findOneBy({ id });
     if (!a || a.receivingAgencyId !== actor.agencyId || !a.namesEnc) throw notFound('Expected arrival');
+    await this.access.requireUnrestricted({ caseIds: [a.caseId], personIds: [a.personId] });
     return a.caseId;
+  }
+
+  /** A tracing request matched to a restricted person or case (directly or through an arrival) takes no write: 423. */
+  private async requireMatchUnrestricted(kind: string, id: string): Promise<void> {
+    if (kind === 'person') return this.access.requireUnrestricted({ personIds: [id] });
+    if (kind === 'case') return this.access.requireUnrestricted({ caseIds: [id] });
+    const a = await this.m().getRepository(ExpectedArrivalEntity).findOneBy({ id });
+    await this.access.requireUnrestricted({ caseIds: [a?.caseId ?? null], personIds: [a?.personId ?? null] });
   }
 
   private async visible(actor: Actor, id: string): Promise<TracingRequestEntity> {

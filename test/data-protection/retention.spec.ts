@@ -105,8 +105,16 @@ describe('retention by rule', () => {
       returns: 60,
       tracing: 60,
       screenings: 84,
+      'screenings-without-case': 36,
+      'tracing-without-case': 36,
       persons: 120,
     });
+    const counted = Object.fromEntries(
+      res.body.map((s: { recordType: string; countedFrom: string }) => [s.recordType, s.countedFrom]),
+    );
+    expect(counted.cases).toBe('case closure');
+    expect(counted['screenings-without-case']).toMatch(/last activity/);
+    expect(counted['tracing-without-case']).toMatch(/closure of the tracing request/);
     expect((await d.http.get('/retention/schedules').set(worker.auth)).status).toBe(403);
     expect((await d.http.post('/retention/runs').set(supervisor.auth)).status).toBe(403);
   });
@@ -313,6 +321,227 @@ describe('retention by rule', () => {
     // The open case is never touched, however late.
     expect(await noteTexts(open)).toEqual(['Visited Open at home']);
     expect((await personOf(open)).names).toMatchObject({ givenNameLatin: 'Open' });
+  });
+});
+
+/**
+ * Records that never had a case: a screening counted from its last activity (36 months by
+ * default), a tracing request from its closure (set to 24 months here through
+ * RETENTION_SCHEDULES, as any schedule). Each waits while a case of the same person is kept.
+ */
+describe('retention of screenings and tracing requests without a case', () => {
+  let d: Deployment;
+  let worker: Actor;
+  let supervisor: Actor;
+  let other: Actor;
+  let restoreClock: (() => void) | undefined;
+  let lonelyScreening: string;
+  let anonymousScreening: string;
+  let keptScreening: string;
+  let caseScreening: string;
+  let closedTracing: string;
+  let keptTracing: string;
+  let otherAgencyScreening: string;
+
+  const ok = (res: { status: number; body: Record<string, unknown> }, status: number, what: string) => {
+    expectStatus(res, status, what);
+    return res.body;
+  };
+  const person = async (name: string) =>
+    ok(
+      await d.http
+        .post('/persons')
+        .set(worker.auth)
+        .send({ names: { givenNameLatin: name, familyNameLatin: 'Caselessvong' }, gender: 'Masculine' }),
+      201,
+      'person',
+    ).id as string;
+  const screen = async (by: Actor, narrative: string, personId?: string) =>
+    ok(
+      await d.http
+        .post('/screenings')
+        .set(by.auth)
+        .send(screeningBody({ ...(personId ? { personId } : {}), answers: VICTIM_ANSWERS, narrative })),
+      201,
+      'screening',
+    ).id as string;
+  const trace = async (name: string) =>
+    ok(
+      await d.http
+        .post('/tracing-requests')
+        .set(worker.auth)
+        .send({
+          receivedOn: d.today(),
+          inquirer: { name: `Mother of ${name}`, relationship: 'mother' },
+          missingPerson: { names: { givenNameLatin: name, familyNameLatin: 'Caselessvong' }, gender: 'Masculine' },
+        }),
+      201,
+      'tracing request',
+    );
+  const narrativeOf = async (id: string) =>
+    ok(await d.http.get(`/screenings/${id}`).set(supervisor.auth), 200, 'screening').narrative;
+  const tracingOf = async (id: string) => ok(await d.http.get(`/tracing-requests/${id}`).set(worker.auth), 200, 'tr');
+  const byType = (report: { recordTypes: { recordType: string }[] }) =>
+    Object.fromEntries(report.recordTypes.map((t) => [t.recordType, t] as const)) as unknown as Record<
+      string,
+      { cases: number; records: number; waitingForOtherCases: number; byResourceType: Record<string, number> }
+    >;
+
+  beforeAll(async () => {
+    d = await Deployment.fresh({ env: { RETENTION_SCHEDULES: 'tracing-without-case:24' } });
+    const vtc = await d.agency({
+      code: 'VTC-C',
+      nameEn: 'Transit centre',
+      htcdsOrgType: 'LocalGovernmentOrganisation',
+      localType: 'transit_centre',
+      provinceCode: 'LA-VT',
+    });
+    const shelter = await d.agency({
+      code: 'NGO-C',
+      nameEn: 'Shelter',
+      htcdsOrgType: 'NGO',
+      localType: 'mass_organisation',
+      provinceCode: 'LA-VT',
+    });
+    worker = await d.staff(vtc, ['caseworker', 'screener']);
+    supervisor = await d.staff(vtc, ['case_supervisor']);
+    other = await d.staff(shelter, ['caseworker', 'screener']);
+
+    // Screened, never a case.
+    lonelyScreening = await screen(worker, 'Story of Lonely', await person('Lonely'));
+    // Screened before anyone was registered.
+    anonymousScreening = await screen(worker, 'Story of Nobody');
+    // The person has an open case (opened on its own): the caseless screening waits for it.
+    const keptPerson = await person('Kept');
+    keptScreening = await screen(worker, 'Story of Kept', keptPerson);
+    ok(await d.http.post('/cases').set(worker.auth).send({ personId: keptPerson }), 201, 'open case');
+    // A screening that led to a case is the case schedules' business, never this one's.
+    caseScreening = await screen(worker, 'Story of Cased', await person('Cased'));
+    ok(
+      await d.http
+        .post(`/screenings/${caseScreening}/open-case`)
+        .set(worker.auth)
+        .send({ assignedCaseworkerId: worker.id, supervisorId: supervisor.id }),
+      201,
+      'open case from screening',
+    );
+    otherAgencyScreening = await screen(other, 'Story of Elsewhere');
+
+    // A tracing request closed without a match, and one matched to the kept person.
+    const closed = await trace('Gone');
+    closedTracing = closed.id as string;
+    ok(
+      await d.http
+        .post(`/tracing-requests/${closedTracing}/outcome`)
+        .set(worker.auth)
+        .set('if-match', `"${closed.version as number}"`)
+        .send({ outcome: 'not_found', note: 'No trace of Gone at the port' }),
+      200,
+      'outcome',
+    );
+    const matched = await trace('Kept');
+    keptTracing = matched.id as string;
+    ok(
+      await d.http
+        .post(`/tracing-requests/${keptTracing}/match`)
+        .set(worker.auth)
+        .set('if-match', `"${matched.version as number}"`)
+        .send({ kind: 'person', id: keptPerson }),
+      200,
+      'match',
+    );
+  }, 180_000);
+  afterEach(() => restoreClock?.());
+  afterAll(() => d.close());
+
+  it('counts each from its own clock, configurable like every schedule, in the dry run', async () => {
+    const schedules = ok(await d.http.get('/retention/schedules').set(d.admin.auth), 200, 'schedules') as unknown as {
+      recordType: string;
+      months: number;
+      defaultMonths: number;
+    }[];
+    expect(schedules.find((s) => s.recordType === 'tracing-without-case')).toMatchObject({
+      months: 24,
+      defaultMonths: 36,
+    });
+
+    restoreClock = setClock(d.t, monthsAhead(25));
+    const early = byType(ok(await d.http.get('/retention/dry-run').set(d.admin.auth), 200, 'dry run') as never);
+    expect(early['tracing-without-case']).toMatchObject({
+      cases: 0,
+      records: 1,
+      byResourceType: { tracing_request: 1 },
+      waitingForOtherCases: 1,
+    });
+    expect(early['screenings-without-case']).toMatchObject({ records: 0 });
+    restoreClock();
+
+    restoreClock = setClock(d.t, monthsAhead(37));
+    const report = ok(await d.http.get('/retention/dry-run').set(d.admin.auth), 200, 'dry run');
+    expect(report).toMatchObject({ dryRun: true, cases: 0, caseList: [] });
+    const due = byType(report as never);
+    // Lonely, Nobody and the other agency's; Kept waits for its open case; Cased is not caseless.
+    expect(due['screenings-without-case']).toMatchObject({
+      cases: 0,
+      records: 3,
+      byResourceType: { screening: 3 },
+      waitingForOtherCases: 1,
+    });
+    expect(report.records).toBe(4);
+    // A dry run changes nothing.
+    expect(await narrativeOf(lonelyScreening)).toBe('Story of Lonely');
+    expect((await tracingOf(closedTracing)).inquirer).toMatchObject({ name: 'Mother of Gone' });
+  });
+
+  it('erases them at the run, each agency its own, audited without values, once', async () => {
+    restoreClock = setClock(d.t, monthsAhead(37));
+    const run = ok(await d.http.post('/retention/runs').set(d.admin.auth), 201, 'run');
+    expect(run).toMatchObject({ cases: 0, records: 4 });
+    expect(await narrativeOf(lonelyScreening)).toBeNull();
+    expect(await narrativeOf(anonymousScreening)).toBeNull();
+    const elsewhere = ok(await d.http.get(`/screenings/${otherAgencyScreening}`).set(other.auth), 200, 'other');
+    expect(elsewhere.narrative).toBeNull();
+    const lonely = ok(await d.http.get(`/screenings/${lonelyScreening}`).set(supervisor.auth), 200, 'screening');
+    // Codes stay for statistics: profile, exploitation types, the suggested outcome's code.
+    expect(lonely).toMatchObject({
+      profile: 'adult_labour',
+      victimContext: { exploitationTypes: ['ForcedLabour'] },
+      suggestion: { outcome: expect.any(String) },
+    });
+    expect(lonely.answers).toEqual([]);
+
+    const gone = await tracingOf(closedTracing);
+    expect(gone).toMatchObject({ status: 'closed', inquirer: { name: '[erased]' } });
+    expect(JSON.stringify(gone)).not.toMatch(/Gone|No trace/);
+    // Matching by name no longer finds the erased tracing request.
+    const indexes = await d.t.ownerQuery(
+      'SELECT count(*)::int AS n FROM tracing_request_name_index WHERE tracing_request_id = $1',
+      [closedTracing],
+    );
+    expect(indexes.rows[0].n).toBe(0);
+
+    // Kept while the person's case is open; a case's screening waits for the case's schedule.
+    expect(await narrativeOf(keptScreening)).toBe('Story of Kept');
+    expect((await tracingOf(keptTracing)).inquirer).toMatchObject({ name: 'Mother of Kept' });
+    expect(await narrativeOf(caseScreening)).toBe('Story of Cased');
+
+    const audited = await d.t.ownerQuery(
+      `SELECT resource_type, case_ids, changes, details FROM audit_event
+        WHERE action = 'retention-erase' AND $1 = ANY (resource_ids)`,
+      [lonelyScreening],
+    );
+    expect(audited.rows).toEqual([
+      {
+        resource_type: 'screening',
+        case_ids: null,
+        changes: ['answers', 'results', 'narrative'].map((field) => ({ field, personal: true })),
+        details: { runId: run.runId, recordType: 'screenings-without-case' },
+      },
+    ]);
+    expect(JSON.stringify(audited.rows)).not.toContain('Lonely');
+
+    const again = ok(await d.http.post('/retention/runs').set(d.admin.auth), 201, 'second run');
+    expect(again).toMatchObject({ cases: 0, records: 0 });
   });
 });
 

@@ -1,4 +1,5 @@
-import { type Actor, type Agency, Deployment, expectStatus } from '../journeys/journey-kit.js';
+import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
+import { type Actor, type Agency, AGENCIES, Deployment, expectStatus } from '../journeys/journey-kit.js';
 
 const LAO = /[\u0E80-\u0EFF]/;
 
@@ -7,7 +8,9 @@ const LAO = /[\u0E80-\u0EFF]/;
  * restriction (writes refused, reads go on) and erasure on request, each approved by another
  * supervisor of the same agency and audited. Set-up through the API only: the person has a case
  * at the VTC (agency A) and another whose lead was transferred to a provincial office (agency B),
- * which A no longer sees.
+ * which A no longer sees; a screening without a case submitted to the police; a tracing request
+ * of each agency matched to her; a return notice naming her and another returnee, on which she
+ * arrived (a third case, at A).
  */
 describe('subject access, restriction and erasure on request', () => {
   let d: Deployment;
@@ -22,6 +25,18 @@ describe('subject access, restriction and erasure on request', () => {
   let personId: string;
   let ownCase: string;
   let transferredCase: string;
+  let transferId: string;
+  let arrivalCase: string;
+  let arrivalId: string;
+  let noticeId: string;
+  let screeningId: string;
+  let tracingId: string;
+  let atd: Agency;
+  let atdOfficer: Actor;
+  const screeningNarrative = 'Keo told her story at the Friendship Bridge';
+  const inquirer = 'Mrs Bua Subjectvong';
+  const strangerInquirer = 'Mr Noy Strangervong';
+  const provinceInquirer = 'Mr Provincial Inquirervong';
   const ownNote = 'Keo asked for help with her papers at the VTC';
   const provinceNote = 'Provincial visit: Keo lives with her aunt now';
 
@@ -37,6 +52,25 @@ describe('subject access, restriction and erasure on request', () => {
   const approve = (by: Actor, id: string) => d.http.post(`/subject-requests/${id}/approve`).set(by.auth);
   const addNote = (caseId: string, text: string) =>
     d.http.post(`/cases/${caseId}/notes`).set(worker.auth).send({ text });
+  const traceBody = (inquirerName: string, given: string, family: string) => ({
+    receivedOn: d.today(),
+    inquirer: { name: inquirerName, relationship: 'mother' },
+    missingPerson: { names: { givenNameLatin: given, familyNameLatin: family }, gender: 'Feminine' },
+  });
+  const trace = async (by: Actor, body: Record<string, unknown>, matchTo?: string) => {
+    const created = ok(await d.http.post('/tracing-requests').set(by.auth).send(body), 201, 'tracing request');
+    if (matchTo)
+      ok(
+        await d.http
+          .post(`/tracing-requests/${created.id as string}/match`)
+          .set(by.auth)
+          .set('if-match', `"${created.version as number}"`)
+          .send({ kind: 'person', id: matchTo }),
+        200,
+        'match',
+      );
+    return created.id as string;
+  };
   const auditEntries = async (query: Record<string, string>) =>
     ok(await d.http.get('/audit/events').query(query).set(auditor.auth), 200, 'audit search').items as {
       route: string | null;
@@ -130,12 +164,74 @@ describe('subject access, restriction and erasure on request', () => {
       200,
       'accept transfer',
     );
+    transferId = transfer.id as string;
     ok(
       await d.http.post(`/cases/${transferredCase}/notes`).set(provSupervisor.auth).send({ text: provinceNote }),
       201,
       'note at B',
     );
-  }, 180_000);
+
+    // A screening that led to no case, submitted to the police for identification.
+    atd = await d.agency({ ...AGENCIES.atd, code: 'ATD-S' });
+    atdOfficer = await d.staff(atd, ['identification_officer']);
+    screeningId = ok(
+      await d.http
+        .post('/screenings')
+        .set(worker.auth)
+        .send(screeningBody({ personId, answers: VICTIM_ANSWERS, narrative: screeningNarrative })),
+      201,
+      'screening',
+    ).id as string;
+    ok(
+      await d.http
+        .post(`/screenings/${screeningId}/submit-for-identification`)
+        .set(worker.auth)
+        .send({ agencyId: atd.id }),
+      200,
+      'submit for identification',
+    );
+
+    // Tracing: the VTC's request matched to her, the VTC's about somebody else, the province's matched to her.
+    tracingId = await trace(worker, traceBody(inquirer, 'Keo', 'Subjectvong'), personId);
+    await trace(worker, traceBody(strangerInquirer, 'Somebody', 'Elsevong'));
+    await trace(provSupervisor, traceBody(provinceInquirer, 'Keo', 'Subjectvong'), personId);
+
+    // A return notice naming her and another returnee; she arrives, which opens a case at the VTC.
+    const notice = ok(
+      await d.http
+        .post('/return-notices')
+        .set(worker.auth)
+        .send({
+          hostCountry: 'TH',
+          hostAgency: 'MSDHS Thailand',
+          hostReference: 'TH-RN-0042',
+          borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',
+          expectedOn: d.today(),
+          peopleCount: 2,
+          childrenCount: 0,
+          returnees: [
+            { names: { givenNameLatin: 'Keo', familyNameLatin: 'Subjectvong' }, gender: 'Feminine' },
+            { names: { givenNameLatin: 'Other', familyNameLatin: 'Returneevong' }, gender: 'Masculine' },
+          ],
+        }),
+      201,
+      'return notice',
+    );
+    noticeId = notice.id as string;
+    const keo = (
+      notice.arrivals as { id: string; version: number; returnee: { names: { givenNameLatin: string } } }[]
+    ).find((a) => a.returnee.names.givenNameLatin === 'Keo')!;
+    arrivalId = keo.id;
+    arrivalCase = ok(
+      await d.http
+        .post(`/expected-arrivals/${arrivalId}/arrival`)
+        .set(worker.auth)
+        .set('if-match', `"${keo.version}"`)
+        .send({ personId }),
+      201,
+      'arrival',
+    ).id as string;
+  }, 240_000);
   afterAll(() => d.close());
 
   describe('access', () => {
@@ -171,13 +267,44 @@ describe('subject access, restriction and erasure on request', () => {
         contacts: [{ type: 'phone', value: '+856 20 5555 1212' }],
       });
       const cases = body.cases as { caseId: string; sections: { section: string; items: { text?: string }[] }[] }[];
-      expect(cases.map((c) => c.caseId)).toEqual([ownCase]);
-      const notes = cases[0]!.sections.find((s) => s.section === 'notes')!.items.map((n) => n.text);
+      expect(cases.map((c) => c.caseId).sort()).toEqual([ownCase, arrivalCase].sort());
+      const own = cases.find((c) => c.caseId === ownCase)!;
+      const notes = own.sections.find((s) => s.section === 'notes')!.items.map((n) => n.text);
       expect(notes).toEqual([ownNote]);
       const whole = JSON.stringify(body);
       expect(whole).not.toContain(provinceNote);
-      expect(whole).not.toContain(transferredCase);
-      expect(whole).not.toContain('Going home to Savannakhet');
+
+      // The person's own sections: every record of the agency about her, decrypted, and nothing else.
+      const sections = Object.fromEntries(
+        (body.sections as { section: string; items: Record<string, unknown>[] }[]).map((s) => [s.section, s.items]),
+      );
+      expect(sections.screenings!.map((s) => [s.id, s.narrative])).toEqual([[screeningId, screeningNarrative]]);
+      expect(sections.tracingRequests!.map((t) => t.id)).toEqual([tracingId]);
+      expect(sections.tracingRequests![0]).toMatchObject({
+        inquirer: { name: inquirer },
+        match: { kind: 'person', id: personId },
+      });
+      expect(sections.expectedArrivals!.map((a) => [a.id, a.caseId])).toEqual([[arrivalId, arrivalCase]]);
+      expect(sections.expectedArrivals![0]).toMatchObject({ returnee: { names: { givenNameLatin: 'Keo' } } });
+      // The notice, with her arrival only: the other returnee it announced is not hers to see.
+      expect(sections.returnNotices!.map((n) => n.id)).toEqual([noticeId]);
+      expect(sections.returnNotices![0]).toMatchObject({ hostReference: 'TH-RN-0042' });
+      expect((sections.returnNotices![0]!.arrivals as { id: string }[]).map((a) => a.id)).toEqual([arrivalId]);
+      expect(whole).not.toContain('Returneevong');
+      // The VTC's transfer of her second case is its record (note included); the case itself is B's now.
+      expect(sections.caseTransfers!.map((t) => [t.id, t.caseId, t.note])).toEqual([
+        [transferId, transferredCase, 'Going home to Savannakhet'],
+      ]);
+      const withoutTransfers = JSON.stringify({
+        ...body,
+        sections: (body.sections as { section: string }[]).filter((s) => s.section !== 'caseTransfers'),
+      });
+      expect(withoutTransfers).not.toContain(transferredCase);
+      // Another agency's records, and the agency's records about somebody else, are absent.
+      expect(whole).not.toContain(provinceInquirer);
+      expect(whole).not.toContain(strangerInquirer);
+      expect(whole).not.toContain('Elsevong');
+      expect(body.notCovered).toEqual([expect.stringMatching(/files of documents/)]);
 
       // The provincial office still sees its own case, note included: the export left it out, it exists.
       const theirs = ok(await d.http.get(`/cases/${transferredCase}/notes`).set(provSupervisor.auth), 200, 'B notes');
@@ -200,11 +327,16 @@ describe('subject access, restriction and erasure on request', () => {
       expect(lo.text).toContain('Subjectvong');
       expect(lo.text).toContain(ownNote);
       expect(lo.text).not.toContain(provinceNote);
+      expect(lo.text).toContain('ຄຳຮ້ອງຕິດຕາມຫາຄອບຄົວ');
+      expect(lo.text).toContain(inquirer);
+      expect(lo.text).not.toContain(provinceInquirer);
       const en = await d.http
         .get(`/subject-requests/${requestId}/export`)
         .query({ format: 'html', lang: 'en' })
         .set(requester.auth);
       expect(en.text).toContain('Information held about you');
+      expect(en.text).toContain('Family tracing requests');
+      expect(en.text).toContain('Going home to Savannakhet');
       expect(en.text).not.toMatch(LAO);
     });
 
@@ -215,8 +347,13 @@ describe('subject access, restriction and erasure on request', () => {
       expect(downloads.length).toBe(3);
       for (const e of downloads) {
         expect(e.resourceIds).toEqual(expect.arrayContaining([requestId, personId]));
-        expect(e.caseIds).toEqual([ownCase]);
-        expect(e.details).toMatchObject({ personId, caseIds: [ownCase] });
+        // The cases returned, and the case the transfer record names.
+        expect([...e.caseIds!].sort()).toEqual([ownCase, arrivalCase, transferredCase].sort());
+        expect(e.resourceIds).toEqual(
+          expect.arrayContaining([tracingId, arrivalId, noticeId, transferId, screeningId]),
+        );
+        expect([...(e.details!.caseIds as string[])].sort()).toEqual([ownCase, arrivalCase].sort());
+        expect(e.details).toMatchObject({ personId });
       }
       const decision = (await auditEntries({ resourceId: requestId, category: 'change' })).map((e) => e.action);
       expect(decision).toEqual(expect.arrayContaining(['create', 'approve']));
@@ -269,6 +406,70 @@ describe('subject access, restriction and erasure on request', () => {
       expect(reads[0]!.details!.restricted).toEqual([ownCase]);
     });
 
+    it('applies to writes that reach her through a screening, a tracing request or a document; reads go on', async () => {
+      const expectRestricted = (res: { status: number; body: { code?: string } }, what: string) => {
+        expect([what, res.status, res.body.code]).toEqual([what, 423, 'RECORD_RESTRICTED']);
+      };
+      expectRestricted(
+        await d.http
+          .post(`/screenings/${screeningId}/submit-for-identification`)
+          .set(worker.auth)
+          .send({ agencyId: atd.id }),
+        'submit for identification',
+      );
+      expectRestricted(
+        await d.http
+          .post(`/screenings/${screeningId}/identification-decisions`)
+          .set(atdOfficer.auth)
+          .send({ status: 'PossibleVictimOfTrafficking', decidedOn: d.today(), basis: 'Police interview' }),
+        'identification decision by the police',
+      );
+      expectRestricted(
+        await d.http
+          .post(`/screenings/${screeningId}/open-case`)
+          .set(worker.auth)
+          .send({ assignedCaseworkerId: worker.id }),
+        'open a case from the screening',
+      );
+      expectRestricted(
+        await d.http
+          .post('/screenings')
+          .set(worker.auth)
+          .send(screeningBody({ personId, answers: VICTIM_ANSWERS })),
+        'a new screening of her',
+      );
+      const traced = ok(await d.http.get(`/tracing-requests/${tracingId}`).set(worker.auth), 200, 'read tracing');
+      expectRestricted(
+        await d.http
+          .post(`/tracing-requests/${tracingId}/outcome`)
+          .set(worker.auth)
+          .set('if-match', `"${traced.version as number}"`)
+          .send({ outcome: 'found_declined_contact' }),
+        'tracing outcome',
+      );
+      expectRestricted(
+        await d.http
+          .post('/documents')
+          .set(worker.auth)
+          .field('recordType', 'screening')
+          .field('recordId', screeningId)
+          .field('documentType', 'other')
+          .attach('file', Buffer.from('%PDF-1.4\n%restricted\n'), {
+            filename: 'statement.pdf',
+            contentType: 'application/pdf',
+          }),
+        'a file on her screening',
+      );
+      // Reads go on, and say so in their access entry.
+      const read = ok(await d.http.get(`/screenings/${screeningId}`).set(worker.auth), 200, 'read screening');
+      expect(read.narrative).toBe(screeningNarrative);
+      const reads = (await auditEntries({ resourceId: screeningId, category: 'access' })).filter(
+        (e) => e.route === '/screenings/{id}' && e.details?.restricted,
+      );
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads[0]!.details!.restricted).toEqual([personId]);
+    });
+
     it('is lifted only through an approved request', async () => {
       expect((await open(requester, { kind: 'lift-restriction', caseId: ownCase })).status).toBe(409);
       const lift = ok(await open(requester, { kind: 'lift-restriction' }), 201, 'open lifting');
@@ -276,6 +477,15 @@ describe('subject access, restriction and erasure on request', () => {
       expect((await approve(requester, lift.id as string)).status).toBe(403);
       ok(await approve(approver, lift.id as string), 200, 'approve lifting');
       ok(await addNote(ownCase, 'Writes work again'), 201, 'note after lifting');
+      // The screening's writes refused under the restriction work again.
+      ok(
+        await d.http
+          .post(`/screenings/${screeningId}/identification-decisions`)
+          .set(atdOfficer.auth)
+          .send({ status: 'PossibleVictimOfTrafficking', decidedOn: d.today(), basis: 'Police interview' }),
+        201,
+        'identification decision after lifting',
+      );
     });
 
     it('can freeze one case only', async () => {
@@ -357,6 +567,9 @@ describe('subject access, restriction and erasure on request', () => {
         text: string;
       }[];
       expect(notes.map((n) => n.text).every((t) => t === '[erased]')).toBe(true);
+      // Her screening without a case goes too: the agency's caseless records of her are in scope.
+      const screening = ok(await d.http.get(`/screenings/${screeningId}`).set(requester.auth), 200, 'screening');
+      expect(screening.narrative).toBeNull();
       const retention = ok(await d.http.get(`/cases/${ownCase}/retention`).set(requester.auth), 200, 'retention');
       expect(retention.facts).toMatchObject({ gender: 'Feminine', ageBand: expect.any(String) });
 

@@ -3,16 +3,24 @@ import { IsIn } from 'class-validator';
 
 export class RetentionScheduleResponse {
   @ApiProperty({ example: 'persons', description: 'Record type (one registered eraser)' }) recordType!: string;
-  @ApiProperty({ example: 120, description: 'Months after case closure (RETENTION_SCHEDULES, else the default)' })
+  @ApiProperty({ example: 120, description: 'Months after `countedFrom` (RETENTION_SCHEDULES, else the default)' })
   months!: number;
   @ApiProperty({ example: 120 }) defaultMonths!: number;
+  @ApiProperty({
+    example: 'case closure',
+    description: "What the months count from: the case's closure, or for a record without a case its own clock",
+  })
+  countedFrom!: string;
   @ApiProperty({ description: 'What is erased' }) erases!: string;
 }
 
 export class RetentionRecordTypeReport {
   @ApiProperty({ example: 'cases' }) recordType!: string;
   @ApiProperty({ example: 60 }) months!: number;
-  @ApiProperty({ description: 'Cases whose values of this type are (or would be) erased' }) cases!: number;
+  @ApiProperty({
+    description: 'Cases whose values of this type are (or would be) erased (0 for records without a case)',
+  })
+  cases!: number;
   @ApiProperty({ description: 'Records touched' }) records!: number;
   @ApiProperty({
     type: 'object',
@@ -20,7 +28,10 @@ export class RetentionRecordTypeReport {
     example: { case_note: 3, case_assessment: 1 },
   })
   byResourceType!: Record<string, number>;
-  @ApiProperty({ description: 'Due cases waiting because another case of the same person is still kept' })
+  @ApiProperty({
+    description:
+      'Due cases (or, for records without a case, due records) waiting because a case of the same person is still kept',
+  })
   waitingForOtherCases!: number;
 }
 

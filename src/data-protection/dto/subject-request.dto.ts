@@ -119,11 +119,15 @@ export class SubjectAccessExport {
   @ApiProperty({ format: 'date-time' }) producedAt!: string;
   @ApiProperty({ type: PersonResponse, description: 'The person as GET /persons/{id} answers it' })
   person!: PersonResponse;
-  @ApiProperty({ type: [SubjectAccessSection], description: "The person's screenings" })
+  @ApiProperty({
+    type: [SubjectAccessSection],
+    description:
+      "The person's own sections: screenings, identification decisions, documents of the person and of screenings without a case, tracing requests, expected arrivals, return notices (the person's arrivals only), case transfers",
+  })
   sections!: SubjectAccessSection[];
   @ApiProperty({ type: [SubjectAccessCase], description: 'Every case of the person the agency may see' })
   cases!: SubjectAccessCase[];
-  @ApiProperty({ type: [String], description: 'Records held elsewhere that this export does not cover' })
+  @ApiProperty({ type: [String], description: 'What this export does not hold, said plainly' })
   notCovered!: string[];
 }
 

@@ -6287,12 +6287,17 @@ export interface components {
              */
             recordType: string;
             /**
-             * @description Months after case closure (RETENTION_SCHEDULES, else the default)
+             * @description Months after `countedFrom` (RETENTION_SCHEDULES, else the default)
              * @example 120
              */
             months: number;
             /** @example 120 */
             defaultMonths: number;
+            /**
+             * @description What the months count from: the case's closure, or for a record without a case its own clock
+             * @example case closure
+             */
+            countedFrom: string;
             /** @description What is erased */
             erases: string;
         };
@@ -6301,7 +6306,7 @@ export interface components {
             recordType: string;
             /** @example 60 */
             months: number;
-            /** @description Cases whose values of this type are (or would be) erased */
+            /** @description Cases whose values of this type are (or would be) erased (0 for records without a case) */
             cases: number;
             /** @description Records touched */
             records: number;
@@ -6314,7 +6319,7 @@ export interface components {
             byResourceType: {
                 [key: string]: number;
             };
-            /** @description Due cases waiting because another case of the same person is still kept */
+            /** @description Due cases (or, for records without a case, due records) waiting because a case of the same person is still kept */
             waitingForOtherCases: number;
         };
         RetentionCaseEntry: {
@@ -6530,11 +6535,11 @@ export interface components {
             producedAt: string;
             /** @description The person as GET /persons/{id} answers it */
             person: components["schemas"]["PersonResponse"];
-            /** @description The person's screenings */
+            /** @description The person's own sections: screenings, identification decisions, documents of the person and of screenings without a case, tracing requests, expected arrivals, return notices (the person's arrivals only), case transfers */
             sections: components["schemas"]["SubjectAccessSection"][];
             /** @description Every case of the person the agency may see */
             cases: components["schemas"]["SubjectAccessCase"][];
-            /** @description Records held elsewhere that this export does not cover */
+            /** @description What this export does not hold, said plainly */
             notCovered: string[];
         };
         DocumentVersionResponse: {
