@@ -290,6 +290,12 @@ export class EnvironmentVariables {
   @Max(100)
   REPORT_MIN_CELL_SIZE = 11;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  STATISTICS_REFRESH_INTERVAL_MS = 300_000;
+
   /** Months a record type is kept after its case closed, overriding the defaults (docs/data-protection.md). */
   @Matches(/^$|^[a-z][a-z-]{1,39}:\d{1,4}(,[a-z][a-z-]{1,39}:\d{1,4}){0,31}$/, {
     message: 'RETENTION_SCHEDULES must look like persons:120,cases:60 (record type:months after closure)',
@@ -542,6 +548,13 @@ export interface AppConfig {
     expiryIntervalMs: number;
     reportMinCellSize: number;
   };
+  statistics: {
+    /**
+     * How often the precomputed monthly counts of the recent months are refreshed (the whole
+     * history once a day); 0 = no precomputed counts, every answer from the raw rows.
+     */
+    refreshIntervalMs: number;
+  };
   retention: {
     /** Record type → months after case closure, overriding each eraser's default. */
     schedules: Record<string, number>;
@@ -768,6 +781,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       expiryIntervalMs: vars.REFERRAL_EXPIRY_INTERVAL_MS,
       reportMinCellSize: vars.REPORT_MIN_CELL_SIZE,
     },
+    statistics: { refreshIntervalMs: vars.STATISTICS_REFRESH_INTERVAL_MS },
     retention: {
       schedules: Object.fromEntries(
         vars.RETENTION_SCHEDULES.split(',')
