@@ -26,6 +26,7 @@ import { AccountsMfaSessionsRateLimits1797400000000 } from './1797400000000-acco
 import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.js';
 import { SubjectRequests1797600000000 } from './1797600000000-subject-requests.js';
 import { CaselessRetentionAndSubjectRecords1797900000000 } from './1797900000000-caseless-retention-and-subject-records.js';
+import { StatisticsPrecomputed1798000000000 } from './1798000000000-statistics-precomputed.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -55,4 +56,5 @@ export const MIGRATIONS: Function[] = [
   LaoTranslations1797500000000,
   SubjectRequests1797600000000,
   CaselessRetentionAndSubjectRecords1797900000000,
+  StatisticsPrecomputed1798000000000,
 ];

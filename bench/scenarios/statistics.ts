@@ -7,8 +7,15 @@ import { round, rssOf, rssSampler, sleep } from '../lib/util.js';
 import type { Ctx, Target } from '../scenarios.js';
 
 export interface StatisticsResult {
+  /**
+   * Where the answers came from: the precomputed counts (after waiting for their refresh of today,
+   * whose duration is the API's own record) or the raw rows (STATISTICS_REFRESH_INTERVAL_MS=0).
+   */
+  source: { kind: 'precomputed' | 'raw'; waitedS?: number; fullRefreshMs?: number | null; rows?: number };
   /** GET /statistics/{measure}?by=… over the last 12 months, rotating through measures and dimensions, 8 connections. */
   statistic: LoadResult;
+  /** Each query of the rotation on its own: PER_QUERY_REQUESTS requests at 8 connections. */
+  perQuery: Record<string, { p50: number; p95: number; max: number; non2xx: number }>;
   /** GET /reports/monthly (HTML) for this month, three times in a row. */
   monthlyReportMs: number[];
   /** GET /statistics/exports/ctdc as CSV, streamed. */
@@ -68,9 +75,37 @@ function get(url: string, token: string, onData: (chunk: Buffer) => void = () =>
   });
 }
 
+const PER_QUERY_REQUESTS = 48;
+const REFRESH_WAIT_MS = 3_600_000;
+
+/**
+ * With precomputed counts (the default), waits until the API's refresh job has recomputed the
+ * whole history for today (the first run of a day does; a new API brings it forward).
+ */
+async function awaitRefresh(ctx: Ctx, t: Target): Promise<StatisticsResult['source']> {
+  if (ctx.o.apiEnv.STATISTICS_REFRESH_INTERVAL_MS === '0') return { kind: 'raw' };
+  const t0 = performance.now();
+  for (;;) {
+    const { rows } = await t.owner.query<{ full_ms: number | null; rows: number }>(
+      `SELECT r.full_ms, (SELECT count(*)::int FROM statistic_count) AS rows FROM statistic_refresh r
+        WHERE r.full_today = (now() AT TIME ZONE r.time_zone)::date`,
+    );
+    if (rows[0])
+      return {
+        kind: 'precomputed',
+        waitedS: round((performance.now() - t0) / 1000, 1),
+        fullRefreshMs: rows[0].full_ms,
+        rows: rows[0].rows,
+      };
+    if (performance.now() - t0 > REFRESH_WAIT_MS) throw new Error('the statistics refresh did not finish in an hour');
+    await sleep(2000);
+  }
+}
+
 export async function statistics(ctx: Ctx, t: Target): Promise<StatisticsResult> {
   const token = await analystToken(t);
   const api = t.api!;
+  const source = await awaitRefresh(ctx, t);
   const month = new Date().toISOString().slice(0, 7);
   let n = 0;
   const statistic = await runLoad('GET /statistics/{measure}?by=… (12 months)', {
@@ -82,6 +117,19 @@ export async function statistics(ctx: Ctx, t: Target): Promise<StatisticsResult>
     warmup: ctx.o.warmup,
     next: () => ({ path: `/statistics/${QUERIES[n++ % QUERIES.length]}`, headers: { authorization: token } }),
   });
+
+  const perQuery: StatisticsResult['perQuery'] = {};
+  for (const q of QUERIES) {
+    const r = await runLoad(`  GET /statistics/${q}`, {
+      baseUrl: api.url,
+      connections: 8,
+      duration: ctx.o.duration,
+      requests: PER_QUERY_REQUESTS,
+      warmup: 0,
+      next: () => ({ path: `/statistics/${q}`, headers: { authorization: token } }),
+    });
+    perQuery[q] = { p50: r.latencyMs.p50, p95: r.latencyMs.p95, max: r.latencyMs.max, non2xx: r.non2xx };
+  }
 
   const monthlyReportMs: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -103,7 +151,9 @@ export async function statistics(ctx: Ctx, t: Target): Promise<StatisticsResult>
   const rss = sampler.stop();
   const rows = Math.max(0, lines - 2); // the header and the manifest line
   return {
+    source,
     statistic,
+    perQuery,
     monthlyReportMs,
     ctdcExport: {
       rows,

@@ -290,6 +290,12 @@ export class EnvironmentVariables {
   @Max(100)
   REPORT_MIN_CELL_SIZE = 11;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  STATISTICS_REFRESH_INTERVAL_MS = 300_000;
+
   /**
    * Months a record type is kept after its case closed (or, for records without a case, after
    * their own clock), overriding the defaults (docs/data-protection.md).
@@ -545,6 +551,13 @@ export interface AppConfig {
     expiryIntervalMs: number;
     reportMinCellSize: number;
   };
+  statistics: {
+    /**
+     * How often the precomputed monthly counts of the recent months are refreshed (the whole
+     * history once a day); 0 = no precomputed counts, every answer from the raw rows.
+     */
+    refreshIntervalMs: number;
+  };
   retention: {
     /** Record type → months after case closure, overriding each eraser's default. */
     schedules: Record<string, number>;
@@ -771,6 +784,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       expiryIntervalMs: vars.REFERRAL_EXPIRY_INTERVAL_MS,
       reportMinCellSize: vars.REPORT_MIN_CELL_SIZE,
     },
+    statistics: { refreshIntervalMs: vars.STATISTICS_REFRESH_INTERVAL_MS },
     retention: {
       schedules: Object.fromEntries(
         vars.RETENTION_SCHEDULES.split(',')

@@ -80,6 +80,12 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     this.recurring.push({ task, intervalMs });
   }
 
+  /** Brings the next run of a task scheduled with every() forward to now (still one replica at a time). */
+  runNow(task: string): Promise<void> {
+    if (!this.recurring.some((r) => r.task === task)) throw new Error(`Task ${task} is not scheduled with every()`);
+    return this.tx.run((m) => addJobs(m, [this.nextRun(task, 0, 'replace')]));
+  }
+
   /** Adds jobs in the open transaction (or on their own outside one). */
   enqueue(jobs: JobSpec[]): Promise<void> {
     return addJobs(this.tx.manager(), jobs);

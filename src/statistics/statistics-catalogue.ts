@@ -124,4 +124,9 @@ export type PeriodKind = (typeof PERIOD_KINDS)[number];
 /** Dimensions whose values are agency ids, shown by agency code. */
 export const AGENCY_DIMENSIONS: ReadonlySet<string> = new Set(['agency', 'receivingAgency']);
 
+/** Every (measure, dimension) the API answers, the totals ('none') included: what is precomputed. */
+export const STATISTIC_PAIRS: [string, string][] = Object.entries(MEASURES).flatMap(([name, m]) =>
+  ['none', ...(m.dimensions as readonly string[])].map((d) => [name, d] as [string, string]),
+);
+
 export const measureOf = (name: string): MeasureDefinition => MEASURES[name as MeasureName];

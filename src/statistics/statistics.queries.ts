@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface MonthlyCountRow {
+  /** The dimension the row counts by ('none' for the totals). */
+  dimension: string;
   /** First day of the month. */
   period: string;
   value: string | null;
@@ -8,26 +10,84 @@ export interface MonthlyCountRow {
 }
 
 /**
- * Monthly counts of a whitelisted measure by a whitelisted dimension, for one agency or (NULL)
- * all of them: app_statistic_counts() is SECURITY DEFINER, checks that scope against the
- * caller's context itself, and returns counts only.
+ * Monthly counts of a whitelisted measure by each of the given whitelisted dimensions, for one
+ * agency or (NULL) all of them, in one statement (one snapshot: the totals and the breakdown
+ * agree even while a refresh commits). app_statistic_counts() counts the raw rows;
+ * app_statistic_counts_precomputed() reads statistic_count (the raw rows until a first complete
+ * refresh). Both are SECURITY DEFINER, check the scope against the caller's context, and return
+ * counts only.
  */
 export function countStatisticByMonth(
   m: EntityManager,
   q: {
     measure: string;
-    dimension: string;
+    dimensions: string[];
     agencyId: string | null;
     from: string;
     to: string;
     timeZone: string;
     today: string;
+    precomputed: boolean;
   },
 ): Promise<MonthlyCountRow[]> {
+  const fn = q.precomputed ? 'app_statistic_counts_precomputed' : 'app_statistic_counts';
   return m.query(
-    `SELECT to_char(period, 'YYYY-MM-DD') AS period, value, n FROM app_statistic_counts($1, $2, $3, $4::date, $5::date, $6, $7::date)`,
-    [q.measure, q.dimension, q.agencyId, q.from, q.to, q.timeZone, q.today],
+    `SELECT d.dimension, to_char(c.period, 'YYYY-MM-DD') AS period, c.value, c.n
+       FROM unnest($2::text[]) AS d(dimension)
+       CROSS JOIN LATERAL ${fn}($1, d.dimension, $3, $4::date, $5::date, $6, $7::date) c`,
+    [q.measure, q.dimensions, q.agencyId, q.from, q.to, q.timeZone, q.today],
   );
+}
+
+export interface StatisticRefreshState {
+  time_zone: string;
+  full_refreshed_at: Date | null;
+  full_today: string | null;
+  full_ms: number | null;
+  recent_refreshed_at: Date | null;
+  recent_from: string | null;
+  recent_today: string | null;
+  recent_ms: number | null;
+}
+
+/** When the precomputed counts were last refreshed, for which time zone (no row: never). */
+export async function findStatisticRefreshState(m: EntityManager): Promise<StatisticRefreshState | undefined> {
+  const rows: StatisticRefreshState[] = await m.query(
+    `SELECT time_zone, full_refreshed_at, to_char(full_today, 'YYYY-MM-DD') AS full_today, full_ms,
+            recent_refreshed_at, to_char(recent_from, 'YYYY-MM-DD') AS recent_from,
+            to_char(recent_today, 'YYYY-MM-DD') AS recent_today, recent_ms
+       FROM app_statistic_refresh_state()`,
+  );
+  return rows[0];
+}
+
+/**
+ * Recomputes the precomputed monthly counts of the listed (measure, dimension) pairs from `from`
+ * on, for every agency and nationally, and records the refresh (app_refresh_statistic_counts()
+ * is SECURITY DEFINER; one refresh runs at a time). Returns the rows written.
+ */
+export async function refreshStatisticCounts(
+  m: EntityManager,
+  q: { pairs: [string, string][]; from: string; timeZone: string; today: string; full: boolean; startedAt: Date },
+): Promise<number> {
+  const [{ written }] = await m.query(
+    `SELECT app_refresh_statistic_counts($1::text[], $2::text[], $3::date, '9999-12-31'::date, $4, $5::date, $6, $7) AS written`,
+    [
+      q.pairs.map((p) => p[0]),
+      q.pairs.map((p) => p[1]),
+      q.from,
+      q.timeZone,
+      q.today,
+      q.full,
+      q.startedAt.toISOString(),
+    ],
+  );
+  return written;
+}
+
+/** Lifts the statement timeout for the rest of the open transaction (a full refresh of a large history). */
+export async function liftStatementTimeout(m: EntityManager): Promise<void> {
+  await m.query(`SET LOCAL statement_timeout = 0`);
 }
 
 /** The codes of agencies, to label agency dimensions (agency codes are public reference data). */

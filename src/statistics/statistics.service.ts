@@ -124,18 +124,19 @@ export class StatisticsService {
     min: number,
   ): Promise<Map<number, ProtectedYear>> {
     const def = measureOf(measure);
-    const fetch = (dimension: string) =>
-      countStatisticByMonth(this.tx.manager(), {
-        measure,
-        dimension,
-        agencyId,
-        from: `${firstYear}-01-01`,
-        to: `${lastYear}-12-31`,
-        timeZone: this.clock.timeZone,
-        today: this.clock.today(),
-      });
-    const totals = await fetch('none');
-    const breakdown = by ? await fetch(by) : [];
+    // The totals and the breakdown in one statement: one snapshot of the precomputed counts.
+    const rows = await countStatisticByMonth(this.tx.manager(), {
+      measure,
+      dimensions: by ? ['none', by] : ['none'],
+      agencyId,
+      from: `${firstYear}-01-01`,
+      to: `${lastYear}-12-31`,
+      timeZone: this.clock.timeZone,
+      today: this.clock.today(),
+      precomputed: this.config.statistics.refreshIntervalMs > 0,
+    });
+    const totals = rows.filter((r) => r.dimension === 'none');
+    const breakdown = by ? rows.filter((r) => r.dimension === by) : [];
     const additive = !(by && (def.overlapping as readonly string[] | undefined)?.includes(by));
     const today = this.clock.today();
     const out = new Map<number, ProtectedYear>();

@@ -35,6 +35,11 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Extra Nest modules, for tests that need a route production does not have. */
   extraModules?: unknown[];
+  /**
+   * A second app (another replica, other settings) on the database of a running one, with the
+   * same keys: its close() stops the app and leaves the database to the first.
+   */
+  attachTo?: TestApp;
 }
 
 /**
@@ -62,10 +67,10 @@ export function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
 
 async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const info = testClusterInfo();
-  const databaseName = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
+  const databaseName = options.attachTo?.databaseName ?? `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
   if (!databaseName.startsWith(TEST_DATABASE_PREFIX))
     throw new Error('refusing to run tests on a database not named as a test database');
-  await ensureDatabase(superuserUrl(info, 'postgres'), databaseName, info.templateDatabase);
+  if (!options.attachTo) await ensureDatabase(superuserUrl(info, 'postgres'), databaseName, info.templateDatabase);
 
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -88,9 +93,14 @@ async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     // Tests seal the audit chain explicitly, so tamper checks are deterministic.
     AUDIT_SEAL_INTERVAL_MS: '0',
     REFERRAL_EXPIRY_INTERVAL_MS: '0',
+    // Statistics from the raw rows; test/statistics/precomputed.spec.ts refreshes its counts explicitly.
+    STATISTICS_REFRESH_INTERVAL_MS: '0',
     ...options.env,
   });
-  const logFile = path.join(info.logDir, `${process.env.JEST_WORKER_ID ?? '0'}-${databaseName}.log`);
+  const logFile = path.join(
+    info.logDir,
+    `${process.env.JEST_WORKER_ID ?? '0'}-${databaseName}${options.attachTo ? '-attached' : ''}.log`,
+  );
   const logger = pino(baseLoggerOptions(config), pino.destination({ dest: logFile, sync: true, mkdir: true }));
   const app = await createApp(config, config.database.url!, logger, options.extraModules as never);
 
@@ -119,6 +129,7 @@ async function createTestApp(options: TestAppOptions): Promise<TestApp> {
       await app.close();
       await owner.end();
       await appRole.end();
+      if (options.attachTo) return;
       const admin = new pg.Client({ connectionString: superuserUrl(info, 'postgres') });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(databaseName)} WITH (FORCE)`);
