@@ -10,7 +10,8 @@ import { superuserUrl, testClusterInfo } from '../harness/test-cluster.js';
  * will refuse it in pg 9. Every statement sent while its connection is busy is recorded here
  * (the stricter condition: pg warns only from the second one waiting), with its stack, over
  * the paths that used to do it: lists built with Promise.all inside the request transaction,
- * a merge reading two persons at once, and TypeORM's schema reader behind the drift check.
+ * a merge reading two persons at once, a code list reading its Lao labels at once, and TypeORM's
+ * schema reader behind the drift check.
  */
 const busy: string[] = [];
 const warnings: string[] = [];
@@ -160,6 +161,21 @@ describe('one statement at a time on each connection', () => {
     const target = await create(`Into${suffix()}`);
     const merged = await d.t.http.post(`/persons/${source}/merge`).set(lead.auth).send({ intoPersonId: target });
     expect([merged.status, merged.body.mergedIntoId]).toEqual([200, target]);
+    assertNoneBusy();
+  });
+
+  it('reads reference data with its Lao labels', async () => {
+    // GET /reference/code-lists/{category} read the list's and its values' Lao labels with Promise.all.
+    const paths = [
+      '/reference/code-lists/exploitation-type',
+      '/reference/code-lists',
+      '/reference/provinces?lang=lo',
+      '/reference/countries?lang=lo',
+    ];
+    for (const path of paths) {
+      const res = await d.t.http.get(path).set(lead.auth);
+      expect([path, res.status]).toEqual([path, 200]);
+    }
     assertNoneBusy();
   });
 
