@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { generate, type GenerateParams, type GeneratedMeta, readMeta } from './generate.js';
+import { generate, type GenerateParams, type GeneratedMeta, readMeta, settleScheduledEvents } from './generate.js';
 import { TokenMint } from './lib/auth.js';
 import { type BenchCluster, dropDatabase, prepareDatabase, startBenchCluster } from './lib/cluster.js';
 import type { LoadResult } from './lib/load.js';
@@ -76,6 +76,7 @@ async function ensureData(
   const existing = await readMeta(ctx.bc.ownerUrl(db), params);
   if (existing) {
     log(`${db}: reusing the data generated on ${existing.generatedAt}`);
+    log(`${db}: ${await settleScheduledEvents(ctx.bc.ownerUrl(db))} scheduled events newly due, stated as handled`);
     return {
       meta: existing,
       summary: { db, reused: true, params, counts: existing.counts, generationMs: existing.timingsMs },
@@ -85,6 +86,7 @@ async function ensureData(
   await prepareDatabase(ctx.bc, db);
   log(`${db}: generating ${params.cases} cases, ${params.audit} audit entries, ${params.agencies} agencies`);
   const meta = await generate(ctx.bc.ownerUrl(db), params, ctx.bc.keys);
+  log(`${db}: ${await settleScheduledEvents(ctx.bc.ownerUrl(db))} scheduled events already due, stated as handled`);
   log(`${db}: generated in ${round(meta.timingsMs.total! / 1000)} s`);
   return { meta, summary: { db, reused: false, params, counts: meta.counts, generationMs: meta.timingsMs } };
 }
