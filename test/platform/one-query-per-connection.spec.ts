@@ -19,7 +19,9 @@ const inFlight = new WeakMap<object, number>();
 const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 (pg.Client.prototype as unknown as { query: unknown }).query = function (this: object, ...args: unknown[]) {
   const running = inFlight.get(this) ?? 0;
-  if (running > 0) busy.push(new Error('statement sent to a busy connection').stack ?? '');
+  // Pipeline mode (src/database/pipeline.ts) writes statements at once on purpose; pg queues nothing then.
+  if (running > 0 && (this as { pipeline?: boolean }).pipeline !== true)
+    busy.push(new Error('statement sent to a busy connection').stack ?? '');
   const result = clientQuery.apply(this, args);
   if (result instanceof Promise) {
     inFlight.set(this, running + 1);

@@ -27,6 +27,8 @@ export interface RequestStore {
   manager?: EntityManager;
   /** Told whether the open transaction committed, once it ended (see TransactionService.afterTransaction). */
   afterTransaction?: ((committed: boolean) => void)[];
+  /** Statements sent with the open transaction's COMMIT, in one exchange (see TransactionService.atCommit). */
+  commitStatements?: [config: { name?: string; text: string }, values?: unknown[]][];
   /** What the request touched, for its access-log entry. */
   audit?: AuditNotes;
   /** The permission the route declares. */
