@@ -27,8 +27,16 @@ export interface StatementStat {
   pctOfDbTime: number;
 }
 
+/** PostgreSQL backends of the API during a profiled run (bench/run.ts sampleBackendWaits). */
+export interface WaitSample {
+  samples: number;
+  meanActiveBackends: number;
+  waits: { wait: string; pct: number }[];
+}
+
 export interface ProfileResult {
   scenario: string;
+  waits?: WaitSample;
   load?: LoadResult;
   export?: ExportResult;
   summary?: string;
@@ -384,6 +392,10 @@ export function markdown(r: Results): string {
       md += `\nSQL per ${p.export ? 'export' : 'request'} (pg_stat_statements${p.dbMsPerRequest !== undefined ? `, ${fmt(p.dbMsPerRequest, 2)} ms of database time per request` : ''}):\n\n| Statement | Calls per ${p.export ? 'export' : 'request'} | Mean ms (plan + execute) | of which planning | % of DB time |\n|---|---:|---:|---:|---:|\n`;
       for (const q of p.statements)
         md += `| \`${q.query.replaceAll('|', '\\|').replace(/\s+/g, ' ').slice(0, 140)}\` | ${fmt(q.perRequest, 2)} | ${fmt(q.meanMs, 3)} | ${fmt(q.planMs, 3)} | ${fmt(q.pctOfDbTime, 1)} |\n`;
+    }
+    if (p.waits?.samples) {
+      md += `\nThe API's PostgreSQL backends running a statement, sampled every 25 ms (${fmt(p.waits.samples)} samples, ${fmt(p.waits.meanActiveBackends, 2)} active on average): share of samples per wait event (CPU: not waiting).\n\n| Wait | % of samples |\n|---|---:|\n`;
+      for (const w of p.waits.waits) md += `| ${w.wait} | ${fmt(w.pct, 1)} |\n`;
     }
   }
   if (Object.keys(r.errors).length) {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { generate, type GenerateParams, type GeneratedMeta, readMeta } from './generate.js';
+import { generate, type GenerateParams, type GeneratedMeta, readMeta, settleScheduledEvents } from './generate.js';
 import { TokenMint } from './lib/auth.js';
 import { type BenchCluster, dropDatabase, prepareDatabase, startBenchCluster } from './lib/cluster.js';
 import type { LoadResult } from './lib/load.js';
@@ -22,7 +22,7 @@ import { koboIntake } from './scenarios/kobo-intake.js';
 import { documentsScenario } from './scenarios/documents.js';
 import { stopAll } from './lib/processes.js';
 import { summariseProfile } from './lib/profile.js';
-import { log, machineInfo, round } from './lib/util.js';
+import { log, machineInfo, round, sleep } from './lib/util.js';
 import {
   checkTargets,
   type DataSummary,
@@ -30,6 +30,7 @@ import {
   type ProfileResult,
   type Results,
   type StatementStat,
+  type WaitSample,
 } from './report.js';
 import {
   apiConfigSummary,
@@ -76,6 +77,7 @@ async function ensureData(
   const existing = await readMeta(ctx.bc.ownerUrl(db), params);
   if (existing) {
     log(`${db}: reusing the data generated on ${existing.generatedAt}`);
+    log(`${db}: ${await settleScheduledEvents(ctx.bc.ownerUrl(db))} scheduled events newly due, stated as handled`);
     return {
       meta: existing,
       summary: { db, reused: true, params, counts: existing.counts, generationMs: existing.timingsMs },
@@ -85,6 +87,7 @@ async function ensureData(
   await prepareDatabase(ctx.bc, db);
   log(`${db}: generating ${params.cases} cases, ${params.audit} audit entries, ${params.agencies} agencies`);
   const meta = await generate(ctx.bc.ownerUrl(db), params, ctx.bc.keys);
+  log(`${db}: ${await settleScheduledEvents(ctx.bc.ownerUrl(db))} scheduled events already due, stated as handled`);
   log(`${db}: generated in ${round(meta.timingsMs.total! / 1000)} s`);
   return { meta, summary: { db, reused: false, params, counts: meta.counts, generationMs: meta.timingsMs } };
 }
@@ -142,6 +145,45 @@ const PROFILABLE: Partial<Record<ScenarioId, (ctx: Ctx, t: Target, s: Samples, w
   };
 
 /**
+ * What the API's PostgreSQL backends are doing, sampled every 25 ms from pg_stat_activity while
+ * the profiled load runs: the share of samples per wait event among the backends running a
+ * statement ('CPU' when not waiting). Lock waits (a hot row, e.g. one rate-limit counter every
+ * request updates) show as Lock:tuple or Lock:transactionid.
+ */
+function sampleBackendWaits(owner: pg.Pool): { stop: () => void; result: Promise<WaitSample> } {
+  let stopped = false;
+  const result = (async () => {
+    const counts = new Map<string, number>();
+    let samples = 0;
+    let active = 0;
+    while (!stopped) {
+      const rows = await owner
+        .query<{ wait: string; n: number }>(
+          `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, count(*)::int AS n FROM pg_stat_activity
+            WHERE usename = 'ctcm_app' AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1`,
+        )
+        .then((r) => r.rows)
+        .catch(() => []);
+      samples++;
+      for (const r of rows) {
+        counts.set(r.wait, (counts.get(r.wait) ?? 0) + r.n);
+        active += r.n;
+      }
+      await sleep(25);
+    }
+    return {
+      samples,
+      meanActiveBackends: round(active / Math.max(1, samples), 2),
+      waits: [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([wait, n]) => ({ wait, pct: round((n / Math.max(1, active)) * 100, 1) })),
+    };
+  })();
+  return { stop: () => (stopped = true), result };
+}
+
+/**
  * Re-runs scenarios against an API started with --cpu-prof, with pg_stat_statements loaded
  * (a cluster restart), to show where a request's time goes: CPU by component in the API
  * process and SQL statements per request.
@@ -171,12 +213,15 @@ async function profilePass(ctx: Ctx, main: Target, samples: Samples, results: Re
         // Warm the caches and the JIT, then measure with clean statement statistics.
         await PROFILABLE[scenario]!({ ...ctx, o: { ...ctx.o, duration: Math.max(1, ctx.o.warmup) } }, t, samples, true);
         await t.owner.query(`SELECT pg_stat_statements_reset()`);
-        const profiled = await PROFILABLE[scenario]!(ctx, t, samples, false);
+        const sampler = sampleBackendWaits(t.owner);
+        const profiled = await PROFILABLE[scenario]!(ctx, t, samples, false).finally(() => sampler.stop());
+        result.waits = await sampler.result;
         result.load = profiled.load;
         result.export = profiled.export;
         result.summary = profiled.summary;
         const stats = await t.owner.query<{ query: string; calls: string; mean: number; total: number; plan: number }>(
-          `SELECT query, calls, mean_exec_time + mean_plan_time AS mean, total_exec_time + total_plan_time AS total, mean_plan_time AS plan FROM pg_stat_statements
+          // Per call: mean_plan_time is per planning, and a prepared statement is planned on few of its calls.
+          `SELECT query, calls, (total_exec_time + total_plan_time) / calls AS mean, total_exec_time + total_plan_time AS total, total_plan_time / calls AS plan FROM pg_stat_statements
             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND userid = 'ctcm_app'::regrole
             ORDER BY total_exec_time + total_plan_time DESC LIMIT 40`,
         );

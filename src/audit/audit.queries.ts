@@ -16,7 +16,8 @@ const DAY_MS = 86_400_000;
  * the data source or connections of its own.
  */
 
-const INSERT_ENTRY = prepared(`INSERT INTO audit_event (
+/** The entry insert: `insertAuditEntry`, or sent with the request's COMMIT (TransactionService.atCommit). */
+export const AUDIT_ENTRY_INSERT = prepared(`INSERT INTO audit_event (
   category, action, request_id, actor_user_id, actor_agency_id, actor_roles, client_ip, user_agent, method, route,
   permission, resource_type, resource_ids, case_ids, outcome, status, reason, duration_ms, break_glass_grant_id, changes, details)
   VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`);
@@ -26,7 +27,7 @@ const INSERT_ENTRY = prepared(`INSERT INTO audit_event (
  * `values` in the statement's column order, category first, details last.
  */
 export async function insertAuditEntry(m: EntityManager, values: unknown[]): Promise<void> {
-  await preparedRows(m, INSERT_ENTRY, values);
+  await preparedRows(m, AUDIT_ENTRY_INSERT, values);
 }
 
 // --- Maintenance --------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import { type AuthEvent, type AuthEventSink, DENIED_AUTH_EVENTS } from '../auth/auth.service.js';
 import { accessEntryIds, type ReplayedAccess, requestedIdsOf, returnedIdsOf } from './access-entry.js';
 import type { AuditCategory, AuditOutcome, FieldChange } from './audit.types.js';
-import { insertAuditEntry } from './audit.queries.js';
+import { AUDIT_ENTRY_INSERT, insertAuditEntry } from './audit.queries.js';
 
 type AuditRequest = Request & { id?: string; startedAt?: number };
 
@@ -140,6 +140,7 @@ export class AuditService implements AuthEventSink {
     status: number,
     reason?: string,
     responseBody?: unknown,
+    options: { atCommit?: boolean } = {},
   ): Promise<void> {
     const notes = store?.audit;
     if (notes?.written) return;
@@ -155,7 +156,7 @@ export class AuditService implements AuthEventSink {
         durationMs: Date.now() - facts.startedAt,
         breakGlassGrantId: notes?.breakGlassGrantId ?? null,
       },
-      { store, facts, route, permission },
+      { store, facts, route, permission, atCommit: options.atCommit },
     );
   }
 
@@ -168,7 +169,7 @@ export class AuditService implements AuthEventSink {
 
   private async write(
     w: AuditWrite,
-    ctx: { store?: RequestStore; facts?: RequestFacts; route?: string; permission?: string } = {},
+    ctx: { store?: RequestStore; facts?: RequestFacts; route?: string; permission?: string; atCommit?: boolean } = {},
   ): Promise<void> {
     const store = ctx.store ?? currentRequest();
     const facts = ctx.facts ?? store?.facts;
@@ -177,7 +178,7 @@ export class AuditService implements AuthEventSink {
       (store?.actor
         ? { userId: store.actor.userId, agencyId: store.actor.agencyId, roles: store.actor.roles }
         : undefined);
-    await insertAuditEntry(this.tx.manager(), [
+    const values = [
       w.category,
       w.action,
       facts?.requestId ?? store?.requestId ?? null,
@@ -199,7 +200,10 @@ export class AuditService implements AuthEventSink {
       w.breakGlassGrantId ?? null,
       w.changes ? JSON.stringify(w.changes) : null,
       w.details ? JSON.stringify(w.details) : null,
-    ]);
+    ];
+    // The request's access entry, last in its transaction, travels with the COMMIT (one exchange).
+    if (ctx.atCommit && this.tx.inTransaction()) this.tx.atCommit(AUDIT_ENTRY_INSERT, values);
+    else await insertAuditEntry(this.tx.manager(), values);
   }
 }
 

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { currentRequest, requestContext, type RequestStore } from '../common/context/request-context.js';
+import { type PipelinedStatement, pipelined, type SendQuery } from './pipeline.js';
+import type { PreparedStatement } from './sql.js';
 
 /**
  * SQL to run at the start of every transaction, sent with its BEGIN in one round trip: no
@@ -11,7 +14,9 @@ export type TransactionHook = (store: RequestStore) => string | undefined;
 /**
  * The ambient transaction. `run()` opens one per unit of work (or joins the open one), so a
  * change and its audit entry commit or roll back together. Hooks run first in every new
- * transaction: the access layer uses one to set the row-level-security context.
+ * transaction: the access layer uses one to set the row-level-security context. BEGIN (with the
+ * hooks) is pipelined with the first statement and COMMIT with the last (`atCommit`), so a
+ * request reading with one statement runs its transaction in two exchanges with PostgreSQL.
  */
 @Injectable()
 export class TransactionService {
@@ -42,36 +47,86 @@ export class TransactionService {
     return currentRequest()?.manager !== undefined;
   }
 
+  /**
+   * The open transaction's last statement, sent with its COMMIT in one exchange (the request's
+   * access entry): it fails the commit if it fails. Nothing may read or write after it.
+   */
+  atCommit(statement: PreparedStatement, values: unknown[]): void {
+    const store = currentRequest();
+    if (!store?.manager) throw new Error('atCommit needs an open transaction');
+    (store.commitStatements ??= []).push([{ name: statement.name, text: statement.text }, values]);
+  }
+
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const store = currentRequest();
     if (store?.manager) return work(store.manager);
     const outer: RequestStore = store ?? { requestId: 'background' };
     const runner = this.dataSource.createQueryRunner();
-    const inner: RequestStore = { ...outer, manager: runner.manager, afterTransaction: undefined };
+    const inner: RequestStore = {
+      ...outer,
+      manager: runner.manager,
+      afterTransaction: undefined,
+      commitStatements: undefined,
+    };
     const ended = (committed: boolean) => {
       for (const callback of inner.afterTransaction ?? []) callback(committed);
     };
+    let client: pg.PoolClient | undefined;
+    let begun = false;
     try {
-      // BEGIN and the hooks' statements (the row-level-security context) in one round trip:
-      // every request pays for it. TypeORM is then told the transaction is open, as its
-      // startTransaction() would (no entity subscribers exist to be told).
+      // BEGIN and the hooks' statements (the row-level-security context) travel with the
+      // transaction's first statement, pipelined: the transaction costs no round trip of its own.
+      // TypeORM is told the transaction is open, as its startTransaction() would (no entity
+      // subscribers exist to be told).
       const opening = [
         'START TRANSACTION',
         ...this.hooks.map((hook) => hook(inner)).filter((sql): sql is string => !!sql),
-      ];
-      await runner.query(opening.join('; '));
+      ].join('; ');
+      client = (await runner.connect()) as pg.PoolClient;
+      const send = client.query as SendQuery;
+      const open = client;
+      // An own property for this transaction only, removed before the connection goes back to the pool.
+      (open as unknown as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+        if (begun || callback !== undefined || typeof values === 'function')
+          return (send as (...args: unknown[]) => unknown).call(open, config, values, callback);
+        begun = true;
+        // A query class of its own (a cursor or stream) cannot be pipelined: the opening goes first.
+        if (typeof (config as { submit?: unknown } | null)?.submit === 'function')
+          return send.call(open, opening).then(() => send.call(open, config, values as unknown[]));
+        return pipelined(open, send, [[opening], [config as PipelinedStatement[0], values as unknown[]]]).then(
+          (results) => results[1],
+        );
+      };
       Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
       const result = await requestContext.run(inner, () => work(runner.manager));
-      await runner.commitTransaction();
+      const last = inner.commitStatements ?? [];
+      if (begun || last.length) {
+        // The last statements (the access entry) and COMMIT in one exchange. COMMIT of a
+        // transaction that failed answers ROLLBACK, not an error: the failed statement's error is thrown.
+        const statements: PipelinedStatement[] = [...last, ['COMMIT']];
+        if (!begun) statements.unshift([opening]);
+        begun = true;
+        const results = await pipelined(client, send, statements);
+        if (results.at(-1)?.command !== 'COMMIT') throw new Error('The transaction did not commit');
+      }
+      Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
       // Copy back what the work learnt about the request (e.g. the actor after login).
-      if (store) Object.assign(store, { ...inner, manager: undefined, afterTransaction: undefined });
+      if (store)
+        Object.assign(store, {
+          ...inner,
+          manager: undefined,
+          afterTransaction: undefined,
+          commitStatements: undefined,
+        });
       ended(true);
       return result;
     } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (begun && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
       ended(false);
       throw err;
     } finally {
+      if (client) delete (client as unknown as { query?: unknown }).query;
       await runner.release();
     }
   }

@@ -73,13 +73,12 @@ export class ReferenceDataService {
     const list = await this.db.getRepository(CodeListEntity).findOneBy({ category });
     if (!list) throw notFound('Code list');
     const values = await this.db.getRepository(CodeEntity).find({ where: { category }, order: { sortOrder: 'ASC' } });
-    const [listLabel, valueLabels] = await Promise.all([
-      this.labels.laoTexts('code-list', [category]),
-      this.labels.laoTexts(
-        'code',
-        values.map((v) => `${category}.${v.code}`),
-      ),
-    ]);
+    // One after the other: both run on the request transaction's connection (docs/one-query-per-connection.md).
+    const listLabel = await this.labels.laoTexts('code-list', [category]);
+    const valueLabels = await this.labels.laoTexts(
+      'code',
+      values.map((v) => `${category}.${v.code}`),
+    );
     return map.toCodeListResponse(list, values, listLabel.get(category), valueLabels);
   }
 }

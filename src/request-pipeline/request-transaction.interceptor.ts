@@ -98,6 +98,8 @@ export class RequestTransactionInterceptor implements NestInterceptor {
           sent,
           undefined,
           result,
+          // In the request transaction, the entry goes with its COMMIT: one exchange, and it fails the commit if it fails.
+          { atCommit: !skip },
         );
         await (bestEffortAudit ? written.catch(() => undefined) : written);
       }

@@ -29,6 +29,8 @@ export interface RequestStore {
   afterTransaction?: ((committed: boolean) => void)[];
   /** For routes without a request transaction: told whether the access entry was written. */
   afterAccessEntry?: ((written: boolean) => void)[];
+  /** Statements sent with the open transaction's COMMIT, in one exchange (see TransactionService.atCommit). */
+  commitStatements?: [config: { name?: string; text: string }, values?: unknown[]][];
   /** What the request touched, for its access-log entry. */
   audit?: AuditNotes;
   /** The permission the route declares. */
