@@ -8,15 +8,19 @@ import type { PreparedStatement } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
+import { copyOut } from '../database/copy-out.js';
 import {
+  auditExportSettings,
   auditFilterSql,
   auditExportFilterSql,
+  exportNdjsonCopySql,
   exportSnapshot,
-  exportStatement,
+  exportCsvStatement,
   findAuditEventsPage,
   findChainRange,
   findLatestCheckpointForManifest,
   insertCheckpointExport,
+  setExportSettings,
   summariseCaseAccess,
 } from './audit.queries.js';
 import { AuditService } from './audit.service.js';
@@ -43,8 +47,6 @@ function decodeCursor(cursor: string): { occurredAt: string; id: string } {
 const EXPORT_CHUNK = 5000n;
 
 type CsvExportRow = AuditEventRow & { seq: string; _prev: string; _entry: string; _chain: string };
-type NdjsonExportRow = { seq: string; line: string };
-type ExportRow = CsvExportRow | NdjsonExportRow;
 
 const csvLine = (r: CsvExportRow): string => {
   return [r.seq, r._prev, r._entry, r._chain, ...CSV_COLUMNS.map((c) => r[c])].map(csvCell).join(',');
@@ -88,10 +90,53 @@ class ChunkBytes {
     part.used += part.buffer.write(text, part.used, 'utf8');
     part.buffer[part.used++] = 0x0a;
   }
+
+  /** Appends bytes as they are (a view the caller may reuse: they are copied). */
+  raw(bytes: Buffer): void {
+    if (bytes.length > BUFFER_SIZE) {
+      this.parts.push({ buffer: Buffer.from(bytes), used: bytes.length });
+      return;
+    }
+    let part = this.parts.at(-1);
+    if (!part || part.buffer.length !== BUFFER_SIZE || part.used + bytes.length > BUFFER_SIZE) {
+      part = { buffer: this.pool.acquire(), used: 0 };
+      this.parts.push(part);
+    }
+    part.used += bytes.copy(part.buffer, part.used);
+  }
+}
+
+/** The chain position a raw NDJSON export line starts with (`{"seq":"123",…`). */
+function seqOfLine(line: Buffer): string {
+  let end = 8;
+  while (end < line.length && line[end] !== 0x22) end++;
+  return line.toString('latin1', 8, end);
 }
 
 /**
- * Streams one chunk's rows into buffers as they arrive (no result array): every row's
+ * Reads one NDJSON chunk with COPY into pool buffers: PostgreSQL's bytes are copied as they
+ * arrive, never decoded into strings (see exportNdjsonCopySql). Memory is bounded by the
+ * chunks in flight.
+ */
+async function copyChunk(client: PoolClient, sql: string, pool: BufferPool): Promise<ChunkBytes> {
+  const bytes = new ChunkBytes(pool);
+  // Where the last line lies in the chunk's buffers, to read its seq once the copy ends.
+  let lastPart = 0;
+  let lastStart = 0;
+  const rows = await copyOut(client, sql, (line) => {
+    if (bytes.n === 0) bytes.first = seqOfLine(line);
+    bytes.n += 1;
+    bytes.raw(line);
+    lastPart = bytes.parts.length - 1;
+    lastStart = bytes.parts[lastPart]!.used - line.length;
+  });
+  if (bytes.n) bytes.last = seqOfLine(bytes.parts[lastPart]!.buffer.subarray(lastStart));
+  if (rows !== bytes.n) throw new Error(`the export chunk sent ${bytes.n} lines for ${rows} rows`);
+  return bytes;
+}
+
+/**
+ * Streams one CSV chunk's rows into buffers as they arrive (no result array): every row's
  * strings die young, so a million-entry export neither builds big strings nor grows the
  * heap. Memory is bounded by the chunks in flight.
  */
@@ -99,14 +144,14 @@ function readChunk(
   client: PoolClient,
   statement: PreparedStatement,
   params: unknown[],
-  toLine: (row: ExportRow) => string,
+  toLine: (row: CsvExportRow) => string,
   pool: BufferPool,
 ): Promise<ChunkBytes> {
   return new Promise((resolve, reject) => {
     const bytes = new ChunkBytes(pool);
     // Prepared: an export runs the same statement for every chunk, each planned once per connection.
-    const query = new pg.Query<ExportRow>({ name: statement.name, text: statement.text, values: params });
-    query.on('row', (row: ExportRow) => {
+    const query = new pg.Query<CsvExportRow>({ name: statement.name, text: statement.text, values: params });
+    query.on('row', (row: CsvExportRow) => {
       try {
         bytes.n += 1;
         bytes.first ??= row.seq;
@@ -217,6 +262,7 @@ export class AuditQueryService {
     await this.sealer.sealPending();
     const format = q.format ?? 'ndjson';
     const where = auditExportFilterSql(q);
+    const settings = auditExportSettings(q);
     // Connections of its own, outside the request transaction: two readers share one snapshot
     // (REPEATABLE READ, exported by the first), so PostgreSQL builds two chunks at once.
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -234,6 +280,7 @@ export class AuditQueryService {
     try {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const snapshot = await exportSnapshot(conn);
+      if (format === 'ndjson') await setExportSettings(conn, settings.settings);
       // The chain positions of the time range (index on occurred_at, seq); chunks of positions
       // keep every statement short, whatever the range, so no statement timeout is ever near.
       const range = await findChainRange(conn, where.params.slice(0, 2));
@@ -256,23 +303,19 @@ export class AuditQueryService {
           helper = await pool.connect();
           await helper.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
           await helper.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
+          if (format === 'ndjson') await setExportSettings(helper, settings.settings);
           readers.push(helper);
         }
-        const sql = exportStatement(format, where);
-        const toLine =
-          format === 'csv'
-            ? (row: ExportRow) => csvLine(row as CsvExportRow)
-            : (row: ExportRow) => (row as NdjsonExportRow).line;
+        const csv = exportCsvStatement(where);
         const chunk = (i: number): Promise<ChunkBytes> => {
           const from = lo + BigInt(i) * EXPORT_CHUNK;
           const to = from + EXPORT_CHUNK - 1n < hi ? from + EXPORT_CHUNK - 1n : hi;
-          const read = readChunk(
-            readers[i % readers.length]!,
-            sql,
-            [...where.params, from.toString(), to.toString()],
-            toLine,
-            buffers,
-          );
+          const reader = readers[i % readers.length]!;
+          // NDJSON: PostgreSQL's bytes as they are (COPY); CSV: rows, made safe for spreadsheets in Node.
+          const read =
+            format === 'ndjson'
+              ? copyChunk(reader, exportNdjsonCopySql(settings.sql, from, to), buffers)
+              : readChunk(reader, csv, [...where.params, from.toString(), to.toString()], csvLine, buffers);
           read.catch(() => undefined);
           return read;
         };

@@ -2,25 +2,35 @@ import { Inject, Injectable } from '@nestjs/common';
 import pg, { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { entryHashOfCanonical, GENESIS_HASH } from './audit-hash.js';
-import { type ChainBreak, type ChainLink, ChainWalker, type Checkpoint, checkCheckpoints } from './audit-chain.js';
+import {
+  type ChainBreak,
+  type Checkpoint,
+  checkCheckpoints,
+  combineSegments,
+  SegmentChecker,
+  type SegmentResult,
+} from './audit-chain.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
-  CHAIN_LINKS_SQL,
+  CHAIN_SEGMENT_SQL,
   countPendingEntries,
   countUnaccountedEvents,
+  findChainNeighbours,
   findCheckpointCreatedAt,
   findCheckpointsAfter,
   findLastChainSeq,
   findRetentionHorizon,
   findStrayEvent,
-  type LinkRow,
+  type SegmentRow,
 } from './audit.queries.js';
 
-const PAGE = 10_000;
-const PAGES_IN_FLIGHT = 2;
+/** Links per segment: a statement of a second or less, whatever the chain's length. */
+const SEGMENT = 20_000n;
+/** Segments verified at once, each on a connection of its own (PostgreSQL does the hashing). */
+const SEGMENTS_IN_FLIGHT = 2;
 
 /** Runs a query and hands each row over as it arrives (no result array kept). */
-export type RowStream = (sql: string, params: unknown[], onRow: (row: LinkRow) => void) => Promise<void>;
+export type RowStream = (sql: string, params: unknown[], onRow: (row: SegmentRow) => void) => Promise<void>;
 
 /** A RowStream on a pool: each query on a connection of its own. */
 export function poolRowStream(pool: Pool): RowStream {
@@ -28,8 +38,8 @@ export function poolRowStream(pool: Pool): RowStream {
     const client = await pool.connect();
     try {
       await new Promise<void>((resolve, reject) => {
-        const query = new pg.Query<LinkRow>(sql, params);
-        query.on('row', (row: LinkRow) => {
+        const query = new pg.Query<SegmentRow>(sql, params);
+        query.on('row', (row: SegmentRow) => {
           try {
             onRow(row);
           } catch (err) {
@@ -46,61 +56,114 @@ export function poolRowStream(pool: Pool): RowStream {
   };
 }
 
+/** Where a chain to verify starts (the link before its first position), ends, and its checkpoints. */
+export interface ChainSpan {
+  start: { seq: bigint; chainHash: Buffer };
+  end: bigint;
+  checkpoints: Checkpoint[];
+}
+
 /**
- * Feeds links (after, last] to the walker in pages of seq positions read on two connections
- * at once, so PostgreSQL works on both cores. PostgreSQL hands each event over as its
- * canonical JSON text, and each row is hashed as it arrives (hashing does not depend on
- * order): Node neither parses and re-serialises 23 columns nor keeps the rows' strings
- * beyond one garbage collection. Links are then walked in order. Returns the time spent
- * waiting for pages and walking them, for the benchmark.
+ * Cuts (start, end] into segments that end at signed checkpoints, about SEGMENT links each
+ * (or at fixed positions where checkpoints are missing or far apart).
  */
-export async function walkChain(
-  stream: RowStream,
-  walker: ChainWalker,
-  after: bigint,
-  last: bigint,
-): Promise<{ waitMs: number; hashMs: number }> {
-  const size = BigInt(PAGE);
-  const page = async (from: bigint): Promise<ChainLink[]> => {
-    const links: ChainLink[] = [];
-    await stream(CHAIN_LINKS_SQL, [from.toString(), (from + size < last ? from + size : last).toString()], (r) => {
-      links.push({
-        seq: r.seq,
-        eventId: r.event_id,
-        entryHash: r.entry_hash,
-        chainHash: r.chain_hash,
-        currentEntryHash: r.present ? (r.hashed ?? entryHashOfCanonical(r.scalars!, r.changes, r.details)) : null,
-      });
-    });
-    return links;
+export function chainSegments(span: ChainSpan, size = SEGMENT): { from: bigint; to: bigint }[] {
+  const segments: { from: bigint; to: bigint }[] = [];
+  let from = span.start.seq;
+  const cut = (to: bigint) => {
+    segments.push({ from, to });
+    from = to;
   };
-  const inFlight: Promise<ChainLink[]>[] = [];
-  let nextFrom = after;
-  const refill = () => {
-    while (inFlight.length < PAGES_IN_FLIGHT && nextFrom < last) {
-      const p = page(nextFrom);
-      p.catch(() => undefined);
-      inFlight.push(p);
-      nextFrom += size;
-    }
-  };
-  let waitMs = 0;
-  let hashMs = 0;
-  refill();
-  while (inFlight.length) {
-    const t0 = performance.now();
-    const links = await inFlight.shift()!;
-    const t1 = performance.now();
-    refill();
-    for (const link of links) if (!walker.step(link)) break;
-    waitMs += t1 - t0;
-    hashMs += performance.now() - t1;
-    if (walker.firstBreak) {
-      await Promise.allSettled(inFlight);
-      break;
-    }
+  for (const cp of span.checkpoints) {
+    const seq = BigInt(cp.seq);
+    if (seq > span.end) break;
+    while (seq - from > size) cut(from + size);
+    if (seq - from >= size / 2n) cut(seq);
   }
-  return { waitMs, hashMs };
+  while (span.end - from > size) cut(from + size);
+  if (span.end > from) cut(span.end);
+  return segments;
+}
+
+/**
+ * Verifies one segment: the database checks the entries it can hash and every link against
+ * the stored link before it; Node hashes the entries with JSON objects and reads the flags.
+ */
+async function verifySegment(
+  stream: RowStream,
+  db: { neighbours(seq: string): Promise<{ last: string | null; next: string | null }> },
+  segment: { from: bigint; to: bigint },
+  span: ChainSpan,
+  timing: { nodeMs: number },
+): Promise<SegmentResult> {
+  const checker = new SegmentChecker(segment.from, segment.to);
+  const checkpointSeqs = span.checkpoints
+    .map((c) => c.seq)
+    .filter((seq) => BigInt(seq) > segment.from && BigInt(seq) <= segment.to);
+  // The first segment starts from the trusted link before the chain (the genesis or the
+  // retention horizon); the others from the stored link before them, which the segment
+  // before checks.
+  const startHash = segment.from === span.start.seq ? span.start.chainHash : null;
+  await stream(CHAIN_SEGMENT_SQL, [segment.from.toString(), segment.to.toString(), startHash, checkpointSeqs], (r) => {
+    if (checker.broken) return;
+    const t0 = performance.now();
+    const entryOk =
+      r.hash_ok ??
+      (r.scalars !== null &&
+        r.entry_hash !== null &&
+        entryHashOfCanonical(r.scalars, r.changes, r.details).equals(r.entry_hash));
+    checker.step({
+      seq: BigInt(r.seq),
+      eventId: r.event_id,
+      prevSeq: r.prev_seq === null ? null : BigInt(r.prev_seq),
+      present: r.present,
+      entryOk,
+      linkOk: r.link_ok,
+      chainHash: r.chain_hash,
+    });
+    timing.nodeMs += performance.now() - t0;
+  });
+  if (checker.reachedEnd) return checker.finish();
+  const n = await db.neighbours(segment.to.toString());
+  return checker.finish({ last: BigInt(n.last ?? segment.from), next: n.next === null ? null : BigInt(n.next) });
+}
+
+/**
+ * Verifies the links of a chain span, segments at once on separate connections (both cores
+ * do the hashing in PostgreSQL), and combines them as one walk from the start would: the
+ * first break in chain order, how many links were checked before it, the stored links at
+ * the checkpoint positions. Segments after a break are not read.
+ */
+export async function verifyChainSpan(
+  stream: RowStream,
+  db: { neighbours(seq: string): Promise<{ last: string | null; next: string | null }> },
+  span: ChainSpan,
+  inFlight = SEGMENTS_IN_FLIGHT,
+): Promise<{
+  firstBreak?: ChainBreak;
+  checked: number;
+  lastSeq: bigint;
+  hashesBySeq: Map<string, Buffer>;
+  nodeMs: number;
+}> {
+  const segments = chainSegments(span);
+  const results: SegmentResult[] = [];
+  const timing = { nodeMs: 0 };
+  let next = 0;
+  // The first segment known to break or end the chain: later ones need not be read.
+  let stopAt: bigint | undefined;
+  const worker = async () => {
+    while (next < segments.length) {
+      const segment = segments[next++]!;
+      if (stopAt !== undefined && segment.from >= stopAt) return;
+      const result = await verifySegment(stream, db, segment, span, timing);
+      results.push(result);
+      if ((result.firstBreak || !result.complete) && (stopAt === undefined || segment.from < stopAt))
+        stopAt = segment.from;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, inFlight) }, worker));
+  return { ...combineSegments(results, span.start.seq), nodeMs: timing.nodeMs };
 }
 
 export interface VerificationReport {
@@ -157,25 +220,22 @@ export class AuditVerifier {
         signature: r.signature,
       }),
     );
-    const walker = new ChainWalker(start, new Set(checkpoints.map((c) => c.seq)));
-
-    // The unchained-event count reads indexes on a connection of its own while the chain is walked.
+    // The unchained-event count reads indexes on a connection of its own while the chain is verified.
     const unaccounted = this.unaccountedEvents(start.seq);
     unaccounted.catch(() => undefined);
-    await walkChain(
+    const walk = await verifyChainSpan(
       poolRowStream((db.driver as unknown as { master: Pool }).master),
-      walker,
-      start.seq,
-      BigInt(endSeq),
+      { neighbours: (seq) => findChainNeighbours(db, seq) },
+      { start, end: BigInt(endSeq), checkpoints },
     );
 
-    let firstBreak = walker.firstBreak;
+    let firstBreak = walk.firstBreak;
     if (!firstBreak) {
       const publicKeys = new Map([[this.sealer.signer.keyId, this.sealer.signer.publicKeyPem]]);
       firstBreak = checkCheckpoints(
         checkpoints,
-        (seq) => walker.hashesBySeq.get(seq),
-        walker.lastSeq,
+        (seq) => walk.hashesBySeq.get(seq),
+        walk.lastSeq,
         publicKeys,
         start.seq + 1n,
       );
@@ -194,11 +254,11 @@ export class AuditVerifier {
     const latestCreatedAt = latest ? await findCheckpointCreatedAt(db, latest.seq) : undefined;
     return {
       ok: !firstBreak,
-      checkedEntries: walker.checked,
+      checkedEntries: walk.checked,
       checkedCheckpoints: checkpoints.length,
       pendingEntries,
       fromSeq: (start.seq + 1n).toString(),
-      lastSeq: walker.lastSeq.toString(),
+      lastSeq: walk.lastSeq.toString(),
       latestCheckpoint: latest
         ? { seq: latest.seq, createdAt: latestCreatedAt!.toISOString(), keyId: latest.keyId }
         : null,

@@ -126,29 +126,67 @@ export async function findChainHead(m: EntityManager): Promise<{ seq: string; ch
 // --- Verification -------------------------------------------------------------------
 
 /**
- * Each link with its event's current hash. PostgreSQL hashes the canonical JSON of entries
- * without JSON objects (most of them: access entries) itself, so a million entries are not
- * shipped to Node as text; entries with `changes` or `details` come as canonical text of
- * their scalars plus the two objects, and Node canonicalises and hashes them. Either way the
- * chain links and the signed checkpoints are checked in Node.
+ * One segment (from, to] of the chain, checked where the data lies: PostgreSQL hashes the
+ * canonical JSON of every entry without JSON objects (most of them: access entries) and
+ * compares it with the sealed hash, and recomputes every link from its predecessor's stored
+ * link (`lag` over the range widened by one position; `$3`, when given, is the trusted link
+ * before the first position: the horizon). It returns only the links Node must look at: a
+ * missing, modified, misplaced or broken link, the entries with `changes` or `details` (as
+ * canonical text of their scalars plus the two objects, which Node canonicalises and hashes),
+ * the signed checkpoint positions `$4` and the segment's last link with their stored hashes.
+ * A segment so depends on nothing but the link before it: segments run on several connections
+ * at once, and a million links reach Node as a few hundred rows.
  */
-export const CHAIN_LINKS_SQL = `SELECT c.seq::text AS seq, c.event_id::text AS event_id, c.entry_hash, c.chain_hash, (e.id IS NOT NULL) AS present,
-         CASE WHEN e.changes IS NULL AND e.details IS NULL
-              THEN sha256(convert_to('ctcm-audit-v1' || chr(10) || '[' || ${canonicalScalarsSql('e')} || ',null,null]', 'UTF8')) END AS hashed,
-         CASE WHEN e.changes IS NOT NULL OR e.details IS NOT NULL THEN ${canonicalScalarsSql('e')} END AS scalars, e.changes, e.details
-    FROM audit_chain c LEFT JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id
-   WHERE c.seq > $1 AND c.seq <= $2 ORDER BY c.seq`;
+export const CHAIN_SEGMENT_SQL = `SELECT s.seq::text AS seq, s.event_id::text AS event_id, s.prev_seq::text AS prev_seq, s.present,
+         s.hashed = s.entry_hash AS hash_ok, sha256(s.prev_chain || s.entry_hash) = s.chain_hash AS link_ok,
+         CASE WHEN s.scalars IS NOT NULL THEN s.entry_hash END AS entry_hash,
+         CASE WHEN s.seq = $2 OR s.seq = ANY($4::bigint[]) THEN s.chain_hash END AS chain_hash,
+         s.scalars, s.changes, s.details
+    FROM (SELECT c.seq, c.event_id, c.entry_hash, c.chain_hash, (e.id IS NOT NULL) AS present,
+                 CASE WHEN c.seq = $1::bigint + 1 AND $3::bytea IS NOT NULL THEN $1::bigint ELSE lag(c.seq) OVER w END AS prev_seq,
+                 CASE WHEN c.seq = $1::bigint + 1 AND $3::bytea IS NOT NULL THEN $3::bytea ELSE lag(c.chain_hash) OVER w END AS prev_chain,
+                 CASE WHEN e.changes IS NULL AND e.details IS NULL
+                      THEN sha256(convert_to('ctcm-audit-v1' || chr(10) || '[' || ${canonicalScalarsSql('e')} || ',null,null]', 'UTF8')) END AS hashed,
+                 CASE WHEN e.changes IS NOT NULL OR e.details IS NOT NULL THEN ${canonicalScalarsSql('e')} END AS scalars, e.changes, e.details
+            FROM audit_chain c LEFT JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id
+           WHERE c.seq >= $1::bigint AND c.seq <= $2::bigint
+          WINDOW w AS (ORDER BY c.seq)) s
+   WHERE s.seq > $1::bigint
+     AND (s.seq = $2::bigint OR s.seq = ANY($4::bigint[]) OR s.scalars IS NOT NULL OR NOT s.present
+          OR s.prev_seq IS DISTINCT FROM s.seq - 1 OR s.hashed IS DISTINCT FROM s.entry_hash
+          OR sha256(s.prev_chain || s.entry_hash) IS DISTINCT FROM s.chain_hash)
+   ORDER BY s.seq`;
 
-export interface LinkRow {
+/** A row of CHAIN_SEGMENT_SQL. */
+export interface SegmentRow {
   seq: string;
   event_id: string;
-  entry_hash: Buffer;
-  chain_hash: Buffer;
+  prev_seq: string | null;
   present: boolean;
-  hashed: Buffer | null;
+  /** Whether PostgreSQL's hash of the entry equals the sealed one; null when Node hashes it. */
+  hash_ok: boolean | null;
+  /** Whether the link follows from its predecessor; null when there is none. */
+  link_ok: boolean | null;
+  /** The sealed entry hash of an entry Node hashes. */
+  entry_hash: Buffer | null;
+  /** The stored link at a checkpoint position or at the segment's end. */
+  chain_hash: Buffer | null;
   scalars: string | null;
   changes: unknown;
   details: unknown;
+}
+
+/** The last link at or before `seq` and the first one after it (a segment that ended early). */
+export async function findChainNeighbours(
+  ds: Queryable,
+  seq: string,
+): Promise<{ last: string | null; next: string | null }> {
+  const [row] = await ds.query(
+    `SELECT (SELECT max(c.seq) FROM audit_chain c WHERE c.seq <= $1)::text AS last,
+            (SELECT min(c.seq) FROM audit_chain c WHERE c.seq > $1)::text AS next`,
+    [seq],
+  );
+  return row;
 }
 
 /**
@@ -392,21 +430,67 @@ function exportChunkFrom(where: Where): { from: string; bounds: string } {
 }
 
 /**
- * NDJSON lines built by PostgreSQL, the same fields and values as AUDIT_EVENT_COLUMNS, so
- * Node only hashes and writes them. One line per entry:
- * {"seq","prevChainHash","entryHash","chainHash","event":{…}}. Concatenating each field's
- * JSON text costs PostgreSQL half of what row_to_json over a lateral row does.
+ * The export filter as settings of the export transaction (`set_config`, bound as parameters)
+ * and a condition that reads them once per statement (an InitPlan each): COPY takes no bind
+ * parameters, and the auditor's values must never be spliced into SQL text. Only the filters
+ * given appear in the condition.
  */
-export function exportNdjsonSql(where: Where): string {
-  const { from, bounds } = exportChunkFrom(where);
+export function auditExportSettings(q: AuditFilterQuery, alias = 'e'): { settings: [string, string][]; sql: string } {
+  const {
+    params: [from, to],
+  } = auditFilterSql(q, alias);
+  const settings: [string, string][] = [];
+  const conds: string[] = [];
+  const add = (name: string, value: string, cond: (v: string) => string) => {
+    settings.push([`ctcm.export_${name}`, value]);
+    conds.push(cond(`(SELECT current_setting('ctcm.export_${name}'))`));
+  };
+  const e = alias;
+  add('from', (from as Date).toISOString(), (v) => `${e}.occurred_at >= ${v}::timestamptz`);
+  add('to', (to as Date).toISOString(), (v) => `${e}.occurred_at < ${v}::timestamptz`);
+  if (q.userId) add('user_id', q.userId, (v) => `${e}.actor_user_id = ${v}::uuid`);
+  if (q.agencyId) add('agency_id', q.agencyId, (v) => `${e}.actor_agency_id = ${v}::uuid`);
+  if (q.category) add('category', q.category, (v) => `${e}.category = ${v}`);
+  if (q.action) add('action', q.action, (v) => `${e}.action = ${v}`);
+  if (q.outcome) add('outcome', q.outcome, (v) => `${e}.outcome = ${v}`);
+  if (q.resourceType) add('resource_type', q.resourceType, (v) => `${e}.resource_type = ${v}`);
+  if (q.resourceId) add('resource_id', q.resourceId, (v) => `${e}.resource_ids @> ARRAY[${v}]`);
+  if (q.caseId) add('case_id', q.caseId, (v) => `${e}.case_ids @> ARRAY[${v}::uuid]`);
+  if (q.requestId) add('request_id', q.requestId, (v) => `${e}.request_id = ${v}`);
+  return { settings, sql: conds.join(' AND ') };
+}
+
+/** Sets the export filter's values for the current transaction of `conn` (see auditExportSettings). */
+export async function setExportSettings(conn: pg.ClientBase, settings: [string, string][]): Promise<void> {
+  if (!settings.length) return;
+  await conn.query(
+    `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+    settings.flat(),
+  );
+}
+
+/**
+ * One export chunk, chain positions [lo, hi], as `COPY … TO STDOUT`: one NDJSON line per entry,
+ * {"seq","prevChainHash","entryHash","chainHash","event":{…}}, the event's fields and values as
+ * AUDIT_EVENT_COLUMNS selects them, built by PostgreSQL. CSV mode with a delimiter and a quote
+ * character that JSON text never holds raw (control characters are escaped in JSON) and no
+ * line break inside a line: PostgreSQL writes each line as it is, newline-terminated, so Node
+ * forwards the bytes without decoding a string per row. `lo` and `hi` are integers of ours;
+ * the filter reads the transaction's settings.
+ */
+export function exportNdjsonCopySql(filterSql: string, lo: bigint, hi: bigint): string {
+  // Each field's JSON text concatenated: half the cost of row_to_json over a lateral row.
   const event = eventJsonFieldsSql('e')
     .map((f, i) => `'${i ? ',' : '{'}"${f.key}":' || ${f.json}`)
     .join(' || ');
-  return `SELECT c.seq::text AS seq,
-                 '{"seq":"' || c.seq::text || '","prevChainHash":"' || encode(coalesce(c.prev, ${ZERO_HASH}), 'hex')
+  return `COPY (SELECT '{"seq":"' || c.seq::text || '","prevChainHash":"' || encode(coalesce(c.prev, ${ZERO_HASH}), 'hex')
                  || '","entryHash":"' || encode(c.entry_hash, 'hex') || '","chainHash":"' || encode(c.chain_hash, 'hex')
-                 || '","event":' || ${event} || '}}' AS line
-            FROM ${from} WHERE ${bounds} ORDER BY c.seq`;
+                 || '","event":' || ${event} || '}}'
+            FROM (SELECT k.seq, k.event_id, k.occurred_at, k.entry_hash, k.chain_hash, lag(k.chain_hash) OVER (ORDER BY k.seq) AS prev
+                    FROM audit_chain k WHERE k.seq >= ${BigInt(lo) - 1n} AND k.seq <= ${BigInt(hi)}) c
+            JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id
+           WHERE c.seq >= ${BigInt(lo)} AND ${filterSql}
+           ORDER BY c.seq) TO STDOUT (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`;
 }
 
 export function exportCsvSql(where: Where): string {
@@ -416,7 +500,7 @@ export function exportCsvSql(where: Where): string {
             FROM ${from} WHERE ${bounds} ORDER BY c.seq`;
 }
 
-/** The prepared export statement of a format and filter (one per format: the filter text is fixed). */
-export function exportStatement(format: 'ndjson' | 'csv', where: Where): PreparedStatement {
-  return prepared(format === 'csv' ? exportCsvSql(where) : exportNdjsonSql(where));
+/** The prepared CSV export statement of a filter (one statement: the filter text is fixed). */
+export function exportCsvStatement(where: Where): PreparedStatement {
+  return prepared(exportCsvSql(where));
 }
