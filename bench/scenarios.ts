@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { type Checkpoint, checkCheckpoints } from '../src/audit/audit-chain.js';
 import { AuditSigner } from '../src/audit/audit-signing.js';
-import { poolRowStream, verifyChainSpan } from '../src/audit/audit-verifier.service.js';
+import { poolCopyStream, verifyChainSpan } from '../src/audit/audit-verifier.service.js';
 import { findChainNeighbours } from '../src/audit/audit.queries.js';
 import { freeLocalPort } from '../src/start-up/embedded-postgres.js';
 import { CONSENT_ITEMS } from '../src/reference-data/data/code-lists.js';
@@ -659,7 +659,7 @@ export async function verifyRangeDirect(ctx: Ctx, t: Target, count: number): Pro
     ).rows.map((r) => ({ seq: r.seq, chainHash: r.chain_hash, keyId: r.key_id, signature: r.signature }));
     const tWalk = performance.now();
     const walk = await verifyChainSpan(
-      poolRowStream(pool),
+      poolCopyStream(pool),
       {
         neighbours: (seq) =>
           findChainNeighbours(

@@ -57,61 +57,63 @@ export interface SegmentResult {
 }
 
 /**
- * Reads the links of one segment (from, to] in chain order and reports the first break, with
- * the checks of a walk from the link before it, in the same order: a gap, a missing entry, a
- * modified entry, a link that does not follow. Pure: the database decides each flag for the
- * links it does not send.
+ * Reads the links of one segment (from, to], in any order, and reports the first break in
+ * chain order, with the checks of a walk from the link before it, in the same order: a gap, a
+ * missing entry, a modified entry, a link that does not follow. Pure: the database says where
+ * each link's predecessor is and whether the link follows from it; the caller hashes entries.
  */
 export class SegmentChecker {
-  private lastSeen: bigint;
-  private firstBreak: ChainBreak | undefined;
-  private breakAfter: bigint | undefined;
+  private best: { seq: bigint; after: bigint; firstBreak: ChainBreak } | undefined;
+  private seenEnd = false;
   private readonly hashesBySeq = new Map<string, Buffer>();
 
   constructor(
     readonly from: bigint,
     readonly to: bigint,
-  ) {
-    this.lastSeen = from;
+  ) {}
+
+  /** Whether the link at `seq` can still change the outcome (no break known before it). */
+  wants(seq: bigint): boolean {
+    return !this.best || seq < this.best.seq;
   }
 
-  get broken(): boolean {
-    return this.firstBreak !== undefined;
-  }
-
-  /** Returns false once the segment has a break (later links no longer matter). */
-  step(link: SegmentLink): boolean {
-    if (this.firstBreak) return false;
+  step(link: SegmentLink): void {
+    if (!this.wants(link.seq)) return;
     const at = { seq: link.seq.toString(), eventId: link.eventId };
     if (link.prevSeq === null || link.prevSeq !== link.seq - 1n) {
-      const expected = (link.prevSeq ?? this.from) + 1n;
-      return this.fail(link.prevSeq ?? this.from, {
+      const after = link.prevSeq ?? this.from;
+      this.fail(link.seq, after, {
         kind: 'chain_gap',
         ...at,
-        detail: `expected position ${expected}, found ${link.seq}`,
+        detail: `expected position ${after + 1n}, found ${link.seq}`,
       });
-    }
-    if (!link.present)
-      return this.fail(link.seq - 1n, {
+    } else if (!link.present)
+      this.fail(link.seq, link.seq - 1n, {
         kind: 'event_missing',
         ...at,
         detail: `event ${link.eventId} sealed at ${link.seq} is missing`,
       });
-    if (!link.entryOk)
-      return this.fail(link.seq - 1n, {
+    else if (!link.entryOk)
+      this.fail(link.seq, link.seq - 1n, {
         kind: 'entry_modified',
         ...at,
         detail: `event ${link.eventId} differs from what was sealed`,
       });
-    if (link.linkOk !== true)
-      return this.fail(link.seq - 1n, {
+    else if (link.linkOk !== true)
+      this.fail(link.seq, link.seq - 1n, {
         kind: 'chain_broken',
         ...at,
         detail: `link ${link.seq} does not follow from link ${link.seq - 1n}`,
       });
-    this.lastSeen = link.seq;
-    if (link.chainHash) this.hashesBySeq.set(at.seq, link.chainHash);
-    return true;
+    else {
+      if (link.seq === this.to) this.seenEnd = true;
+      if (link.chainHash) this.hashesBySeq.set(at.seq, link.chainHash);
+    }
+  }
+
+  /** Whether the segment reached its end or broke (if not, `finish` needs the neighbours). */
+  get reachedEnd(): boolean {
+    return this.best !== undefined || this.seenEnd;
   }
 
   /**
@@ -121,12 +123,12 @@ export class SegmentChecker {
    */
   finish(neighbours?: { last: bigint; next: bigint | null }): SegmentResult {
     const base = { from: this.from, to: this.to, hashesBySeq: this.hashesBySeq };
-    if (this.firstBreak) {
-      const lastSeq = this.breakAfter!;
-      return { ...base, firstBreak: this.firstBreak, checked: Number(lastSeq - this.from), lastSeq, complete: true };
+    if (this.best) {
+      const { after, firstBreak } = this.best;
+      return { ...base, firstBreak, checked: Number(after - this.from), lastSeq: after, complete: true };
     }
-    if (this.lastSeen === this.to || !neighbours)
-      return { ...base, checked: Number(this.lastSeen - this.from), lastSeq: this.lastSeen, complete: true };
+    if (this.seenEnd || !neighbours)
+      return { ...base, checked: Number(this.to - this.from), lastSeq: this.to, complete: true };
     const last = neighbours.last > this.from ? neighbours.last : this.from;
     if (neighbours.next !== null) {
       const firstBreak: ChainBreak = {
@@ -139,15 +141,8 @@ export class SegmentChecker {
     return { ...base, checked: Number(last - this.from), lastSeq: last, complete: false };
   }
 
-  /** Whether the segment reached its end (if not, `finish` needs the neighbours). */
-  get reachedEnd(): boolean {
-    return this.firstBreak !== undefined || this.lastSeen === this.to;
-  }
-
-  private fail(after: bigint, b: ChainBreak): false {
-    this.firstBreak = b;
-    this.breakAfter = after;
-    return false;
+  private fail(seq: bigint, after: bigint, firstBreak: ChainBreak): void {
+    this.best = { seq, after, firstBreak };
   }
 }
 

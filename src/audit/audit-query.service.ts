@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import type { PreparedStatement } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { BinaryCopyReader, decodeEvent, eventJsonText, int8Text } from './audit-binary.js';
 import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import { copyOut } from '../database/copy-out.js';
@@ -13,7 +14,8 @@ import {
   auditExportSettings,
   auditFilterSql,
   auditExportFilterSql,
-  exportNdjsonCopySql,
+  exportChunkCopySql,
+  RANGE_SCAN_SETTINGS,
   exportSnapshot,
   exportCsvStatement,
   findAuditEventsPage,
@@ -90,47 +92,25 @@ class ChunkBytes {
     part.used += part.buffer.write(text, part.used, 'utf8');
     part.buffer[part.used++] = 0x0a;
   }
-
-  /** Appends bytes as they are (a view the caller may reuse: they are copied). */
-  raw(bytes: Buffer): void {
-    if (bytes.length > BUFFER_SIZE) {
-      this.parts.push({ buffer: Buffer.from(bytes), used: bytes.length });
-      return;
-    }
-    let part = this.parts.at(-1);
-    if (!part || part.buffer.length !== BUFFER_SIZE || part.used + bytes.length > BUFFER_SIZE) {
-      part = { buffer: this.pool.acquire(), used: 0 };
-      this.parts.push(part);
-    }
-    part.used += bytes.copy(part.buffer, part.used);
-  }
-}
-
-/** The chain position a raw NDJSON export line starts with (`{"seq":"123",…`). */
-function seqOfLine(line: Buffer): string {
-  let end = 8;
-  while (end < line.length && line[end] !== 0x22) end++;
-  return line.toString('latin1', 8, end);
 }
 
 /**
- * Reads one NDJSON chunk with COPY into pool buffers: PostgreSQL's bytes are copied as they
- * arrive, never decoded into strings (see exportNdjsonCopySql). Memory is bounded by the
- * chunks in flight.
+ * Reads one NDJSON chunk as a binary COPY (exportChunkCopySql) and writes each entry's line
+ * into pool buffers as it arrives: the same bytes PostgreSQL's JSON functions wrote, built
+ * from the columns' send format (audit-binary.ts). Memory is bounded by the chunks in flight.
  */
 async function copyChunk(client: PoolClient, sql: string, pool: BufferPool): Promise<ChunkBytes> {
   const bytes = new ChunkBytes(pool);
-  // Where the last line lies in the chunk's buffers, to read its seq once the copy ends.
-  let lastPart = 0;
-  let lastStart = 0;
-  const rows = await copyOut(client, sql, (line) => {
-    if (bytes.n === 0) bytes.first = seqOfLine(line);
+  const reader = new BinaryCopyReader((b, at, len) => {
+    const seq = int8Text(b, at[0]!);
     bytes.n += 1;
-    bytes.raw(line);
-    lastPart = bytes.parts.length - 1;
-    lastStart = bytes.parts[lastPart]!.used - line.length;
+    bytes.first ??= seq;
+    bytes.last = seq;
+    bytes.line(
+      `{"seq":"${seq}","prevChainHash":"${b.toString('hex', at[1]!, at[1]! + len[1]!)}","entryHash":"${b.toString('hex', at[2]!, at[2]! + len[2]!)}","chainHash":"${b.toString('hex', at[3]!, at[3]! + len[3]!)}","event":${eventJsonText(decodeEvent(b, at, len, 4))}}`,
+    );
   });
-  if (bytes.n) bytes.last = seqOfLine(bytes.parts[lastPart]!.buffer.subarray(lastStart));
+  const rows = await copyOut(client, sql, (data) => reader.push(data));
   if (rows !== bytes.n) throw new Error(`the export chunk sent ${bytes.n} lines for ${rows} rows`);
   return bytes;
 }
@@ -280,7 +260,10 @@ export class AuditQueryService {
     try {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const snapshot = await exportSnapshot(conn);
-      if (format === 'ndjson') await setExportSettings(conn, settings.settings);
+      if (format === 'ndjson') {
+        await conn.query(RANGE_SCAN_SETTINGS);
+        await setExportSettings(conn, settings.settings);
+      }
       // The chain positions of the time range (index on occurred_at, seq); chunks of positions
       // keep every statement short, whatever the range, so no statement timeout is ever near.
       const range = await findChainRange(conn, where.params.slice(0, 2));
@@ -303,7 +286,10 @@ export class AuditQueryService {
           helper = await pool.connect();
           await helper.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
           await helper.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
-          if (format === 'ndjson') await setExportSettings(helper, settings.settings);
+          if (format === 'ndjson') {
+            await helper.query(RANGE_SCAN_SETTINGS);
+            await setExportSettings(helper, settings.settings);
+          }
           readers.push(helper);
         }
         const csv = exportCsvStatement(where);
@@ -314,7 +300,7 @@ export class AuditQueryService {
           // NDJSON: PostgreSQL's bytes as they are (COPY); CSV: rows, made safe for spreadsheets in Node.
           const read =
             format === 'ndjson'
-              ? copyChunk(reader, exportNdjsonCopySql(settings.sql, from, to), buffers)
+              ? copyChunk(reader, exportChunkCopySql(settings.sql, from, to), buffers)
               : readChunk(reader, csv, [...where.params, from.toString(), to.toString()], csvLine, buffers);
           read.catch(() => undefined);
           return read;

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import pg, { type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { entryHashOfCanonical, GENESIS_HASH } from './audit-hash.js';
+import { copyOut } from '../database/copy-out.js';
+import { BinaryCopyReader, canonicalEventText, decodeEvent, int8Text } from './audit-binary.js';
+import { canonicalJson, entryHashOfText, GENESIS_HASH } from './audit-hash.js';
 import {
   type ChainBreak,
   type Checkpoint,
@@ -12,7 +14,7 @@ import {
 } from './audit-chain.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
-  CHAIN_SEGMENT_SQL,
+  chainSegmentCopySql,
   countPendingEntries,
   countUnaccountedEvents,
   findChainNeighbours,
@@ -21,35 +23,29 @@ import {
   findLastChainSeq,
   findRetentionHorizon,
   findStrayEvent,
-  type SegmentRow,
+  RANGE_SCAN_SETTINGS,
+  SEGMENT_LINK_FIELDS,
 } from './audit.queries.js';
 
 /** Links per segment: a statement of a second or less, whatever the chain's length. */
 const SEGMENT = 20_000n;
-/** Segments verified at once, each on a connection of its own (PostgreSQL does the hashing). */
+/** Segments read at once, each on a connection of its own (both cores: PostgreSQL reads, Node hashes). */
 const SEGMENTS_IN_FLIGHT = 2;
 
-/** Runs a query and hands each row over as it arrives (no result array kept). */
-export type RowStream = (sql: string, params: unknown[], onRow: (row: SegmentRow) => void) => Promise<void>;
+/** Runs a binary COPY and hands its bytes over as they arrive (see copyOut). */
+export type CopyStream = (sql: string, onData: (bytes: Buffer) => void) => Promise<void>;
 
-/** A RowStream on a pool: each query on a connection of its own. */
-export function poolRowStream(pool: Pool): RowStream {
-  return async (sql, params, onRow) => {
+/** A CopyStream on a pool: each COPY on a connection of its own, with the range-scan plan settings. */
+export function poolCopyStream(pool: Pool): CopyStream {
+  return async (sql, onData) => {
     const client = await pool.connect();
     try {
-      await new Promise<void>((resolve, reject) => {
-        const query = new pg.Query<SegmentRow>(sql, params);
-        query.on('row', (row: SegmentRow) => {
-          try {
-            onRow(row);
-          } catch (err) {
-            reject(err as Error);
-          }
-        });
-        query.on('error', reject);
-        query.on('end', () => resolve());
-        client.query(query);
-      });
+      await client.query(`BEGIN READ ONLY; ${RANGE_SCAN_SETTINGS}`);
+      await copyOut(client, sql, onData);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     } finally {
       client.release();
     }
@@ -64,8 +60,10 @@ export interface ChainSpan {
 }
 
 /**
- * Cuts (start, end] into segments that end at signed checkpoints, about SEGMENT links each
- * (or at fixed positions where checkpoints are missing or far apart).
+ * Cuts (start, end] into segments of `size` to twice `size` links that end at signed
+ * checkpoints (the first checkpoint `size` links or more after the segment's start), or at
+ * fixed positions where checkpoints are missing or far apart. Segments share nothing but the
+ * link at their boundary, which the earlier one checks and the later one starts from.
  */
 export function chainSegments(span: ChainSpan, size = SEGMENT): { from: bigint; to: bigint }[] {
   const segments: { from: bigint; to: bigint }[] = [];
@@ -77,20 +75,20 @@ export function chainSegments(span: ChainSpan, size = SEGMENT): { from: bigint; 
   for (const cp of span.checkpoints) {
     const seq = BigInt(cp.seq);
     if (seq > span.end) break;
-    while (seq - from > size) cut(from + size);
-    if (seq - from >= size / 2n) cut(seq);
+    while (seq - from > 2n * size) cut(from + size);
+    if (seq - from >= size) cut(seq);
   }
-  while (span.end - from > size) cut(from + size);
+  while (span.end - from > 2n * size) cut(from + size);
   if (span.end > from) cut(span.end);
   return segments;
 }
 
 /**
- * Verifies one segment: the database checks the entries it can hash and every link against
- * the stored link before it; Node hashes the entries with JSON objects and reads the flags.
+ * Verifies one segment: the database checks every link against the stored link before it and
+ * sends each event's columns in binary; Node hashes every entry with the sealer's functions.
  */
 async function verifySegment(
-  stream: RowStream,
+  stream: CopyStream,
   db: { neighbours(seq: string): Promise<{ last: string | null; next: string | null }> },
   segment: { from: bigint; to: bigint },
   span: ChainSpan,
@@ -98,29 +96,34 @@ async function verifySegment(
 ): Promise<SegmentResult> {
   const checker = new SegmentChecker(segment.from, segment.to);
   const checkpointSeqs = span.checkpoints
-    .map((c) => c.seq)
-    .filter((seq) => BigInt(seq) > segment.from && BigInt(seq) <= segment.to);
+    .map((c) => BigInt(c.seq))
+    .filter((seq) => seq > segment.from && seq <= segment.to);
   // The first segment starts from the trusted link before the chain (the genesis or the
   // retention horizon); the others from the stored link before them, which the segment
   // before checks.
   const startHash = segment.from === span.start.seq ? span.start.chainHash : null;
-  await stream(CHAIN_SEGMENT_SQL, [segment.from.toString(), segment.to.toString(), startHash, checkpointSeqs], (r) => {
-    if (checker.broken) return;
-    const t0 = performance.now();
-    const entryOk =
-      r.hash_ok ??
-      (r.scalars !== null &&
-        r.entry_hash !== null &&
-        entryHashOfCanonical(r.scalars, r.changes, r.details).equals(r.entry_hash));
+  const reader = new BinaryCopyReader((b, at, len) => {
+    const seq = b.readBigInt64BE(at[0]!);
+    if (!checker.wants(seq)) return;
+    const present = b[at[3]!] === 1;
+    let entryOk = false;
+    if (present) {
+      const canonical = canonicalEventText(decodeEvent(b, at, len, SEGMENT_LINK_FIELDS), canonicalJson);
+      entryOk = entryHashOfText(canonical).equals(b.subarray(at[4]!, at[4]! + len[4]!));
+    }
     checker.step({
-      seq: BigInt(r.seq),
-      eventId: r.event_id,
-      prevSeq: r.prev_seq === null ? null : BigInt(r.prev_seq),
-      present: r.present,
+      seq,
+      eventId: int8Text(b, at[6]!),
+      prevSeq: len[1]! < 0 ? null : b.readBigInt64BE(at[1]!),
+      present,
       entryOk,
-      linkOk: r.link_ok,
-      chainHash: r.chain_hash,
+      linkOk: len[2]! < 0 ? null : b[at[2]!] === 1,
+      chainHash: len[5]! < 0 ? null : Buffer.from(b.subarray(at[5]!, at[5]! + len[5]!)),
     });
+  });
+  await stream(chainSegmentCopySql(segment.from, segment.to, startHash, checkpointSeqs), (bytes) => {
+    const t0 = performance.now();
+    reader.push(bytes);
     timing.nodeMs += performance.now() - t0;
   });
   if (checker.reachedEnd) return checker.finish();
@@ -135,10 +138,11 @@ async function verifySegment(
  * the checkpoint positions. Segments after a break are not read.
  */
 export async function verifyChainSpan(
-  stream: RowStream,
+  stream: CopyStream,
   db: { neighbours(seq: string): Promise<{ last: string | null; next: string | null }> },
   span: ChainSpan,
   inFlight = SEGMENTS_IN_FLIGHT,
+  segmentLinks = SEGMENT,
 ): Promise<{
   firstBreak?: ChainBreak;
   checked: number;
@@ -146,7 +150,7 @@ export async function verifyChainSpan(
   hashesBySeq: Map<string, Buffer>;
   nodeMs: number;
 }> {
-  const segments = chainSegments(span);
+  const segments = chainSegments(span, segmentLinks);
   const results: SegmentResult[] = [];
   const timing = { nodeMs: 0 };
   let next = 0;
@@ -183,6 +187,9 @@ export interface VerificationReport {
 /** Verifies the whole chain from the retention horizon: every link, every checkpoint. */
 @Injectable()
 export class AuditVerifier {
+  /** Links per segment (tests set a handful, to verify many segments on a short chain). */
+  segmentLinks = SEGMENT;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
@@ -224,9 +231,11 @@ export class AuditVerifier {
     const unaccounted = this.unaccountedEvents(start.seq);
     unaccounted.catch(() => undefined);
     const walk = await verifyChainSpan(
-      poolRowStream((db.driver as unknown as { master: Pool }).master),
+      poolCopyStream((db.driver as unknown as { master: Pool }).master),
       { neighbours: (seq) => findChainNeighbours(db, seq) },
       { start, end: BigInt(endSeq), checkpoints },
+      SEGMENTS_IN_FLIGHT,
+      this.segmentLinks,
     );
 
     let firstBreak = walk.firstBreak;

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type PreparedStatement, prepared, preparedRows, queryRows, type Queryable } from '../database/sql.js';
-import { AUDIT_EVENT_COLUMNS, canonicalScalarsSql, eventJsonFieldsSql } from './audit-hash.js';
+import { eventBinaryColumnsSql } from './audit-binary.js';
+import { AUDIT_EVENT_COLUMNS } from './audit-hash.js';
 import type { AuditEventRow } from './audit.types.js';
 import type { AuditFilterQuery } from './dto/audit.dto.js';
 
@@ -126,55 +127,53 @@ export async function findChainHead(m: EntityManager): Promise<{ seq: string; ch
 // --- Verification -------------------------------------------------------------------
 
 /**
- * One segment (from, to] of the chain, checked where the data lies: PostgreSQL hashes the
- * canonical JSON of every entry without JSON objects (most of them: access entries) and
- * compares it with the sealed hash, and recomputes every link from its predecessor's stored
- * link (`lag` over the range widened by one position; `$3`, when given, is the trusted link
- * before the first position: the horizon). It returns only the links Node must look at: a
- * missing, modified, misplaced or broken link, the entries with `changes` or `details` (as
- * canonical text of their scalars plus the two objects, which Node canonicalises and hashes),
- * the signed checkpoint positions `$4` and the segment's last link with their stored hashes.
- * A segment so depends on nothing but the link before it: segments run on several connections
- * at once, and a million links reach Node as a few hundred rows.
+ * The events of chain positions [lo, hi] by a range scan of their time span (the chain
+ * stores each link's occurred_at): a hash join over one sequential stretch of audit_event,
+ * instead of an index probe per link or, when the planner misjudges a range, a scan of whole
+ * partitions. Cold pages are then read in order, which the operating system reads ahead.
  */
-export const CHAIN_SEGMENT_SQL = `SELECT s.seq::text AS seq, s.event_id::text AS event_id, s.prev_seq::text AS prev_seq, s.present,
-         s.hashed = s.entry_hash AS hash_ok, sha256(s.prev_chain || s.entry_hash) = s.chain_hash AS link_ok,
-         CASE WHEN s.scalars IS NOT NULL THEN s.entry_hash END AS entry_hash,
-         CASE WHEN s.seq = $2 OR s.seq = ANY($4::bigint[]) THEN s.chain_hash END AS chain_hash,
-         s.scalars, s.changes, s.details
-    FROM (SELECT c.seq, c.event_id, c.entry_hash, c.chain_hash, (e.id IS NOT NULL) AS present,
-                 CASE WHEN c.seq = $1::bigint + 1 AND $3::bytea IS NOT NULL THEN $1::bigint ELSE lag(c.seq) OVER w END AS prev_seq,
-                 CASE WHEN c.seq = $1::bigint + 1 AND $3::bytea IS NOT NULL THEN $3::bytea ELSE lag(c.chain_hash) OVER w END AS prev_chain,
-                 CASE WHEN e.changes IS NULL AND e.details IS NULL
-                      THEN sha256(convert_to('ctcm-audit-v1' || chr(10) || '[' || ${canonicalScalarsSql('e')} || ',null,null]', 'UTF8')) END AS hashed,
-                 CASE WHEN e.changes IS NOT NULL OR e.details IS NOT NULL THEN ${canonicalScalarsSql('e')} END AS scalars, e.changes, e.details
-            FROM audit_chain c LEFT JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id
-           WHERE c.seq >= $1::bigint AND c.seq <= $2::bigint
-          WINDOW w AS (ORDER BY c.seq)) s
-   WHERE s.seq > $1::bigint
-     AND (s.seq = $2::bigint OR s.seq = ANY($4::bigint[]) OR s.scalars IS NOT NULL OR NOT s.present
-          OR s.prev_seq IS DISTINCT FROM s.seq - 1 OR s.hashed IS DISTINCT FROM s.entry_hash
-          OR sha256(s.prev_chain || s.entry_hash) IS DISTINCT FROM s.chain_hash)
-   ORDER BY s.seq`;
-
-/** A row of CHAIN_SEGMENT_SQL. */
-export interface SegmentRow {
-  seq: string;
-  event_id: string;
-  prev_seq: string | null;
-  present: boolean;
-  /** Whether PostgreSQL's hash of the entry equals the sealed one; null when Node hashes it. */
-  hash_ok: boolean | null;
-  /** Whether the link follows from its predecessor; null when there is none. */
-  link_ok: boolean | null;
-  /** The sealed entry hash of an entry Node hashes. */
-  entry_hash: Buffer | null;
-  /** The stored link at a checkpoint position or at the segment's end. */
-  chain_hash: Buffer | null;
-  scalars: string | null;
-  changes: unknown;
-  details: unknown;
+function eventsOfChainRange(lo: bigint, hi: bigint): string {
+  return `e.occurred_at = c.occurred_at AND e.id = c.event_id
+     AND e.occurred_at >= (SELECT min(r.occurred_at) FROM audit_chain r WHERE r.seq >= ${lo} AND r.seq <= ${hi})
+     AND e.occurred_at <= (SELECT max(r.occurred_at) FROM audit_chain r WHERE r.seq >= ${lo} AND r.seq <= ${hi})`;
 }
+
+/** Plan settings of the export and verification statements (SET LOCAL in their transaction). */
+export const RANGE_SCAN_SETTINGS = `SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off; SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0`;
+
+/**
+ * One segment (from, to] of the chain as a binary COPY: for every link its position, the
+ * position before it and whether it follows from that link's stored hash (`lag` over the range
+ * widened by one position; for the first segment `startHash`, the trusted link before the
+ * chain: genesis or retention horizon), whether its event exists, the sealed entry hash, the
+ * stored link at the checkpoint positions and at the segment's end, and the event's columns
+ * in send format (eventBinaryColumnsSql) for Node to hash with the sealer's own functions.
+ * Rows come in no particular order. A segment depends on nothing but the link before it, so
+ * segments run on several connections at once. Every value in the text is ours: integers and
+ * a hash in hex.
+ */
+export function chainSegmentCopySql(
+  from: bigint,
+  to: bigint,
+  startHash: Buffer | null,
+  checkpointSeqs: bigint[],
+): string {
+  const lo = BigInt(from);
+  const hi = BigInt(to);
+  const start = startHash ? `'\\x${startHash.toString('hex')}'::bytea` : null;
+  const cps = `'{${checkpointSeqs.map((s) => BigInt(s).toString()).join(',')}}'::bigint[]`;
+  return `COPY (SELECT c.seq, c.prev_seq, sha256(c.prev_chain || c.entry_hash) = c.chain_hash, e.id IS NOT NULL, c.entry_hash,
+                 CASE WHEN c.seq = ${hi} OR c.seq = ANY(${cps}) THEN c.chain_hash END, c.event_id, ${eventBinaryColumnsSql('e')}
+            FROM (SELECT k.seq, k.event_id, k.occurred_at, k.entry_hash, k.chain_hash,
+                         ${start ? `CASE WHEN k.seq = ${lo + 1n} THEN ${lo} ELSE lag(k.seq) OVER w END` : 'lag(k.seq) OVER w'} AS prev_seq,
+                         ${start ? `CASE WHEN k.seq = ${lo + 1n} THEN ${start} ELSE lag(k.chain_hash) OVER w END` : 'lag(k.chain_hash) OVER w'} AS prev_chain
+                    FROM audit_chain k WHERE k.seq >= ${lo} AND k.seq <= ${hi} WINDOW w AS (ORDER BY k.seq)) c
+            LEFT JOIN audit_event e ON ${eventsOfChainRange(lo + 1n, hi)}
+           WHERE c.seq > ${lo}) TO STDOUT (FORMAT binary)`;
+}
+
+/** Fields of chainSegmentCopySql() before the event's columns. */
+export const SEGMENT_LINK_FIELDS = 7;
 
 /** The last link at or before `seq` and the first one after it (a segment that ended early). */
 export async function findChainNeighbours(
@@ -470,27 +469,20 @@ export async function setExportSettings(conn: pg.ClientBase, settings: [string, 
 }
 
 /**
- * One export chunk, chain positions [lo, hi], as `COPY … TO STDOUT`: one NDJSON line per entry,
- * {"seq","prevChainHash","entryHash","chainHash","event":{…}}, the event's fields and values as
- * AUDIT_EVENT_COLUMNS selects them, built by PostgreSQL. CSV mode with a delimiter and a quote
- * character that JSON text never holds raw (control characters are escaped in JSON) and no
- * line break inside a line: PostgreSQL writes each line as it is, newline-terminated, so Node
- * forwards the bytes without decoding a string per row. `lo` and `hi` are integers of ours;
- * the filter reads the transaction's settings.
+ * One export chunk, chain positions [lo, hi], as a binary COPY in chain order: position, the
+ * link before it, entry hash, link, and the event's columns in send format, which Node turns
+ * into one NDJSON line per entry (audit-binary.ts). `lo` and `hi` are integers of ours; the
+ * auditor's filter reads the transaction's settings (auditExportSettings).
  */
-export function exportNdjsonCopySql(filterSql: string, lo: bigint, hi: bigint): string {
-  // Each field's JSON text concatenated: half the cost of row_to_json over a lateral row.
-  const event = eventJsonFieldsSql('e')
-    .map((f, i) => `'${i ? ',' : '{'}"${f.key}":' || ${f.json}`)
-    .join(' || ');
-  return `COPY (SELECT '{"seq":"' || c.seq::text || '","prevChainHash":"' || encode(coalesce(c.prev, ${ZERO_HASH}), 'hex')
-                 || '","entryHash":"' || encode(c.entry_hash, 'hex') || '","chainHash":"' || encode(c.chain_hash, 'hex')
-                 || '","event":' || ${event} || '}}'
+export function exportChunkCopySql(filterSql: string, lo: bigint, hi: bigint): string {
+  const from = BigInt(lo);
+  const to = BigInt(hi);
+  return `COPY (SELECT c.seq, coalesce(c.prev, ${ZERO_HASH}), c.entry_hash, c.chain_hash, ${eventBinaryColumnsSql('e')}
             FROM (SELECT k.seq, k.event_id, k.occurred_at, k.entry_hash, k.chain_hash, lag(k.chain_hash) OVER (ORDER BY k.seq) AS prev
-                    FROM audit_chain k WHERE k.seq >= ${BigInt(lo) - 1n} AND k.seq <= ${BigInt(hi)}) c
-            JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id
-           WHERE c.seq >= ${BigInt(lo)} AND ${filterSql}
-           ORDER BY c.seq) TO STDOUT (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`;
+                    FROM audit_chain k WHERE k.seq >= ${from - 1n} AND k.seq <= ${to}) c
+            JOIN audit_event e ON ${eventsOfChainRange(from, to)}
+           WHERE c.seq >= ${from} AND ${filterSql}
+           ORDER BY c.seq) TO STDOUT (FORMAT binary)`;
 }
 
 export function exportCsvSql(where: Where): string {
