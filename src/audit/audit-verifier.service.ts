@@ -28,7 +28,7 @@ import {
 } from './audit.queries.js';
 
 /** Links per segment: a statement of a second or less, whatever the chain's length. */
-const SEGMENT = 20_000n;
+const SEGMENT = 10_000n;
 /** Segments read at once, each on a connection of its own (both cores: PostgreSQL reads, Node hashes). */
 const SEGMENTS_IN_FLIGHT = 2;
 

@@ -70,6 +70,19 @@ describe('audit trail integrity', () => {
       '-1+2',
     ];
     const control = 'newline\ncr\r\u0001\u001f\b\f';
+    // host() of every IPv6 form: compressed runs (the longest, the first of equals), embedded IPv4.
+    const ADDRESSES = [
+      '10.0.0.7',
+      '::1',
+      '::ffff:10.1.2.3',
+      '::10.1.2.3',
+      '2001:db8::8:800:200c:417a',
+      '1:0:0:2:0:0:0:3',
+      '1:0:0:2:0:0:3:4',
+      'fe80:0:0:1::',
+      '::',
+      '1:2:3:4:5:6:0:8',
+    ];
     // Each value twice: with JSON objects (hashed by Node) and without (hashed by PostgreSQL).
     for (const [i, text] of [...tricky, ...tricky].entries()) {
       const objects = i < tricky.length;
@@ -80,7 +93,7 @@ describe('audit trail integrity', () => {
         [
           `tricky-${i}`,
           i % 2 ? [] : ['caseworker', text],
-          i % 2 ? '::1' : '10.0.0.7',
+          ADDRESSES[i % ADDRESSES.length],
           text,
           [text, '', 'x'],
           i % 2 ? null : ['01a2055b-e2c8-7f37-ac99-ec4a0b154916'],
