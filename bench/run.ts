@@ -5,6 +5,7 @@
  */
 import '../src/runtime-check.js';
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +98,18 @@ function target(ctx: Ctx, db: string, meta: GeneratedMeta): Target {
   // An idle connection closed by a cluster restart must not crash the run.
   owner.on('error', () => undefined);
   return { db, meta, owner, mint: new TokenMint(ctx.bc.keys, owner) };
+}
+
+/**
+ * A cold cache for the audit scenarios (--cold-audit): PostgreSQL restarted, so its shared
+ * buffers are empty, and the operating system's page cache dropped, so every page comes from
+ * disk. Runs under the bench lock only; needs root.
+ */
+async function coldCache(ctx: Ctx): Promise<void> {
+  await ctx.bc.restart();
+  execFileSync('sync');
+  fs.writeFileSync('/proc/sys/vm/drop_caches', '3');
+  log('  cold cache: PostgreSQL restarted, OS page cache dropped');
 }
 
 /** Runs one scenario; a failure is recorded and the run goes on. */
@@ -431,6 +444,10 @@ async function main(): Promise<number> {
         if (r) s['case-read-under-login'] = { ...r, p99Ratio: round(r.loaded.latencyMs.p99 / r.idle.latencyMs.p99, 2) };
       }
       if (wants(o, 'audit-verify') && o.verifyEntries > 0) {
+        if (o.coldAudit) {
+          await main.api.stop(30_000);
+          await coldCache(ctx);
+        }
         const direct = await attempt(
           results,
           'audit-verify',
@@ -438,11 +455,13 @@ async function main(): Promise<number> {
           o.quietWait,
         );
         if (direct) s['audit-verify'] = { direct };
+        if (o.coldAudit) main.api = await startApi(ctx, 'bench_main', 'main-after-cold');
       }
       if (wants(o, 'audit-export') && o.exportEntries > 0) {
         // A fresh API process: the export's peak RSS growth is its own, not the heap the load
         // scenarios above left behind (V8 does not give it back).
         await main.api.stop(30_000);
+        if (o.coldAudit) await coldCache(ctx);
         main.api = await startApi(ctx, 'bench_main', 'main-export');
         const exp = await attempt(results, 'audit-export', () => auditExport(ctx, main, o.exportEntries), o.quietWait);
         s['audit-export'] = exp;
@@ -490,6 +509,7 @@ async function main(): Promise<number> {
       const small = target(ctx, 'bench_small', smallData.meta);
       targets.push(small);
       log('starting the API on bench_small');
+      if (o.coldAudit && wants(o, 'audit-verify')) await coldCache(ctx);
       small.api = await startApi(ctx, 'bench_small', 'small');
       const s = results.scenarios;
       if (wants(o, 'case-list') && s['case-list']?.full) {

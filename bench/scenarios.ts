@@ -3,9 +3,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { ChainWalker, type Checkpoint, checkCheckpoints } from '../src/audit/audit-chain.js';
+import { type Checkpoint, checkCheckpoints } from '../src/audit/audit-chain.js';
 import { AuditSigner } from '../src/audit/audit-signing.js';
-import { poolRowStream, walkChain } from '../src/audit/audit-verifier.service.js';
+import { poolCopyStream, verifyChainSpan } from '../src/audit/audit-verifier.service.js';
+import { findChainNeighbours } from '../src/audit/audit.queries.js';
 import { freeLocalPort } from '../src/start-up/embedded-postgres.js';
 import { CONSENT_ITEMS } from '../src/reference-data/data/code-lists.js';
 import { PROVINCES } from '../src/reference-data/data/provinces.js';
@@ -656,27 +657,38 @@ export async function verifyRangeDirect(ctx: Ctx, t: Target, count: number): Pro
         [startSeq, last],
       )
     ).rows.map((r) => ({ seq: r.seq, chainHash: r.chain_hash, keyId: r.key_id, signature: r.signature }));
-    const walker = new ChainWalker({ seq: BigInt(startSeq), chainHash: head }, new Set(checkpoints.map((c) => c.seq)));
-    const { waitMs, hashMs } = await walkChain(poolRowStream(pool), walker, BigInt(startSeq), BigInt(last));
+    const tWalk = performance.now();
+    const walk = await verifyChainSpan(
+      poolCopyStream(pool),
+      {
+        neighbours: (seq) =>
+          findChainNeighbours(
+            { query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T },
+            seq,
+          ),
+      },
+      { start: { seq: BigInt(startSeq), chainHash: head }, end: BigInt(last), checkpoints },
+    );
+    const walkMs = performance.now() - tWalk;
     const firstBreak =
-      walker.firstBreak ??
+      walk.firstBreak ??
       checkCheckpoints(
         checkpoints,
-        (seq) => walker.hashesBySeq.get(seq),
-        walker.lastSeq,
+        (seq) => walk.hashesBySeq.get(seq),
+        walk.lastSeq,
         new Map([[signer.keyId, signer.publicKeyPem]]),
         BigInt(startSeq) + 1n,
       );
     const seconds = (performance.now() - t0) / 1000;
     const result: VerifyResult = {
       how: `verifier code run directly on links ${startSeq + 1}..${last} of the main chain`,
-      entries: walker.checked,
+      entries: walk.checked,
       checkpoints: checkpoints.length,
       seconds: round(seconds, 2),
-      entriesPerS: Math.round(walker.checked / seconds),
+      entriesPerS: Math.round(walk.checked / seconds),
       ok: !firstBreak,
       firstBreak: firstBreak ?? undefined,
-      breakdown: { queryS: round(waitMs / 1000, 2), hashS: round(hashMs / 1000, 2) },
+      breakdown: { queryS: round((walkMs - walk.nodeMs) / 1000, 2), hashS: round(walk.nodeMs / 1000, 2) },
     };
     log(
       `  chain verification (direct): ${result.entries} entries, ${checkpoints.length} checkpoints in ${result.seconds} s = ${result.entriesPerS}/s, ok=${result.ok} (waiting for pages ${result.breakdown!.queryS} s, hashing ${result.breakdown!.hashS} s)`,

@@ -61,6 +61,8 @@ export interface BenchOptions {
   quietWait: number;
   /** Submissions of the kobo-intake burst. */
   koboSubmissions: number;
+  /** Restart PostgreSQL and drop the OS page cache before each audit export and verification. */
+  coldAudit: boolean;
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -94,6 +96,8 @@ const HELP = `Usage: npm run bench -- [options]
   --keep-temp          keep the temporary folder
   --kobo-submissions N submissions of the kobo-intake burst (default 2,000)
   --quiet-wait S       before each scenario, wait up to S seconds for the machine to be idle (default 60; 0 = never)
+  --cold-audit         audit export and verification on a cold cache: PostgreSQL restarted (empty shared
+                       buffers) and the OS page cache dropped (needs root; only under the bench lock)
 `;
 
 function num(name: string, value: string | undefined): number {
@@ -138,6 +142,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
     quietWait: 60,
     webhookEvents: 10_000,
     koboSubmissions: 2000,
+    coldAudit: false,
   };
   let casesSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -203,6 +208,9 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions {
         break;
       case '--skip':
         for (const s of scenarioList(flag, value())) o.skip.add(s);
+        break;
+      case '--cold-audit':
+        o.coldAudit = true;
         break;
       case '--skip-baselines':
         o.skip.add('baseline-nest');

@@ -1,4 +1,4 @@
-import { chainHash, checkpointMessage, GENESIS_HASH } from './audit-hash.js';
+import { checkpointMessage } from './audit-hash.js';
 import { verifySignature } from './audit-signing.js';
 
 export type BreakKind =
@@ -19,15 +19,6 @@ export interface ChainBreak {
   detail: string;
 }
 
-export interface ChainLink {
-  seq: string;
-  eventId: string;
-  entryHash: Buffer;
-  chainHash: Buffer;
-  /** The hash of the event row as it is now; null when the row is missing. */
-  currentEntryHash: Buffer | null;
-}
-
 export interface Checkpoint {
   seq: string;
   chainHash: Buffer;
@@ -35,64 +26,150 @@ export interface Checkpoint {
   signature: Buffer;
 }
 
+/** What the database says about one link of a segment (only links that need a look are sent). */
+export interface SegmentLink {
+  seq: bigint;
+  eventId: string;
+  /** The position of the link before it; null when there is none. */
+  prevSeq: bigint | null;
+  present: boolean;
+  /** Whether the event still hashes to what was sealed (computed in the database or in Node). */
+  entryOk: boolean;
+  /** Whether the link follows from its predecessor's link; null when there is no predecessor. */
+  linkOk: boolean | null;
+  /** The stored link, at checkpoint positions and at the segment's end. */
+  chainHash: Buffer | null;
+}
+
+/** The outcome of one segment (from, to]: its first break, or how far it reached. */
+export interface SegmentResult {
+  from: bigint;
+  to: bigint;
+  firstBreak?: ChainBreak;
+  /** Links checked before the first break (all of them when there is none). */
+  checked: number;
+  /** The last link checked. */
+  lastSeq: bigint;
+  /** True when the segment holds every position up to `to` (or broke before). */
+  complete: boolean;
+  /** Stored links at the checkpoint positions of the segment. */
+  hashesBySeq: Map<string, Buffer>;
+}
+
 /**
- * Walks links in order and reports the first break. Pure: the API verifier streams links
- * from the database into it, the offline verifier from an export file.
+ * Reads the links of one segment (from, to], in any order, and reports the first break in
+ * chain order, with the checks of a walk from the link before it, in the same order: a gap, a
+ * missing entry, a modified entry, a link that does not follow. Pure: the database says where
+ * each link's predecessor is and whether the link follows from it; the caller hashes entries.
  */
-export class ChainWalker {
-  private previous: Buffer;
-  private expectedSeq: bigint;
-  checked = 0;
-  firstBreak: ChainBreak | undefined;
-  readonly hashesBySeq = new Map<string, Buffer>();
+export class SegmentChecker {
+  private best: { seq: bigint; after: bigint; firstBreak: ChainBreak } | undefined;
+  private seenEnd = false;
+  private readonly hashesBySeq = new Map<string, Buffer>();
 
   constructor(
-    startAfter: { seq: bigint; chainHash: Buffer } = { seq: 0n, chainHash: GENESIS_HASH },
-    private readonly rememberSeqs?: Set<string>,
-  ) {
-    this.previous = startAfter.chainHash;
-    this.expectedSeq = startAfter.seq + 1n;
+    readonly from: bigint,
+    readonly to: bigint,
+  ) {}
+
+  /** Whether the link at `seq` can still change the outcome (no break known before it). */
+  wants(seq: bigint): boolean {
+    return !this.best || seq < this.best.seq;
   }
 
-  /** Returns false once a break is found. */
-  step(link: ChainLink): boolean {
-    if (this.firstBreak) return false;
-    const at = { seq: link.seq, eventId: link.eventId };
-    if (BigInt(link.seq) !== this.expectedSeq)
-      return this.fail({
+  step(link: SegmentLink): void {
+    if (!this.wants(link.seq)) return;
+    const at = { seq: link.seq.toString(), eventId: link.eventId };
+    if (link.prevSeq === null || link.prevSeq !== link.seq - 1n) {
+      const after = link.prevSeq ?? this.from;
+      this.fail(link.seq, after, {
         kind: 'chain_gap',
         ...at,
-        detail: `expected position ${this.expectedSeq}, found ${link.seq}`,
+        detail: `expected position ${after + 1n}, found ${link.seq}`,
       });
-    if (!link.currentEntryHash)
-      return this.fail({
+    } else if (!link.present)
+      this.fail(link.seq, link.seq - 1n, {
         kind: 'event_missing',
         ...at,
         detail: `event ${link.eventId} sealed at ${link.seq} is missing`,
       });
-    if (!link.currentEntryHash.equals(link.entryHash))
-      return this.fail({ kind: 'entry_modified', ...at, detail: `event ${link.eventId} differs from what was sealed` });
-    if (!chainHash(this.previous, link.entryHash).equals(link.chainHash))
-      return this.fail({
+    else if (!link.entryOk)
+      this.fail(link.seq, link.seq - 1n, {
+        kind: 'entry_modified',
+        ...at,
+        detail: `event ${link.eventId} differs from what was sealed`,
+      });
+    else if (link.linkOk !== true)
+      this.fail(link.seq, link.seq - 1n, {
         kind: 'chain_broken',
         ...at,
-        detail: `link ${link.seq} does not follow from link ${this.expectedSeq - 1n}`,
+        detail: `link ${link.seq} does not follow from link ${link.seq - 1n}`,
       });
-    this.previous = link.chainHash;
-    this.expectedSeq += 1n;
-    this.checked += 1;
-    if (this.rememberSeqs?.has(link.seq)) this.hashesBySeq.set(link.seq, link.chainHash);
-    return true;
+    else {
+      if (link.seq === this.to) this.seenEnd = true;
+      if (link.chainHash) this.hashesBySeq.set(at.seq, link.chainHash);
+    }
   }
 
-  get lastSeq(): bigint {
-    return this.expectedSeq - 1n;
+  /** Whether the segment reached its end or broke (if not, `finish` needs the neighbours). */
+  get reachedEnd(): boolean {
+    return this.best !== undefined || this.seenEnd;
   }
 
-  private fail(b: ChainBreak): false {
-    this.firstBreak = b;
-    return false;
+  /**
+   * The segment's outcome once all its rows were read. When it ended before `to` without a
+   * break, `neighbours` says where: the last link it holds and the next link of the chain
+   * (a gap up to it), or none (the chain ends there).
+   */
+  finish(neighbours?: { last: bigint; next: bigint | null }): SegmentResult {
+    const base = { from: this.from, to: this.to, hashesBySeq: this.hashesBySeq };
+    if (this.best) {
+      const { after, firstBreak } = this.best;
+      return { ...base, firstBreak, checked: Number(after - this.from), lastSeq: after, complete: true };
+    }
+    if (this.seenEnd || !neighbours)
+      return { ...base, checked: Number(this.to - this.from), lastSeq: this.to, complete: true };
+    const last = neighbours.last > this.from ? neighbours.last : this.from;
+    if (neighbours.next !== null) {
+      const firstBreak: ChainBreak = {
+        kind: 'chain_gap',
+        seq: neighbours.next.toString(),
+        detail: `expected position ${last + 1n}, found ${neighbours.next}`,
+      };
+      return { ...base, firstBreak, checked: Number(last - this.from), lastSeq: last, complete: true };
+    }
+    return { ...base, checked: Number(last - this.from), lastSeq: last, complete: false };
   }
+
+  private fail(seq: bigint, after: bigint, firstBreak: ChainBreak): void {
+    this.best = { seq, after, firstBreak };
+  }
+}
+
+/**
+ * Combines the segments of a chain, in order, into the outcome of one walk from the start:
+ * the first segment with a break decides; a segment that ended with the chain ends it.
+ */
+export function combineSegments(
+  results: SegmentResult[],
+  start: bigint,
+): {
+  firstBreak?: ChainBreak;
+  checked: number;
+  lastSeq: bigint;
+  hashesBySeq: Map<string, Buffer>;
+} {
+  const hashesBySeq = new Map<string, Buffer>();
+  let checked = 0;
+  let lastSeq = start;
+  for (const r of [...results].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    for (const [seq, hash] of r.hashesBySeq) hashesBySeq.set(seq, hash);
+    checked += r.checked;
+    lastSeq = r.lastSeq;
+    if (r.firstBreak) return { firstBreak: r.firstBreak, checked, lastSeq, hashesBySeq };
+    if (!r.complete) break;
+  }
+  return { checked, lastSeq, hashesBySeq };
 }
 
 /** Checks checkpoints against the walked chain: signature, agreement, and no truncated tail. */
@@ -115,7 +192,7 @@ export function checkCheckpoints(
         detail: `a checkpoint covers position ${cp.seq} but the chain ends at ${lastSeq}`,
       };
     const actual = chainHashAt(cp.seq);
-    if (actual && !actual.equals(cp.chainHash))
+    if (!actual || !actual.equals(cp.chainHash))
       return { kind: 'checkpoint_mismatch', seq: cp.seq, detail: `checkpoint ${cp.seq} disagrees with the chain` };
   }
   const latest = checkpoints.at(-1);

@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEventRow } from './audit.types.js';
 
 /** JSON with object keys sorted at every level: the same bytes wherever it is computed. */
@@ -43,10 +43,8 @@ export const HASHED_FIELDS: (keyof AuditEventRow)[] = [
 export const GENESIS_HASH = Buffer.alloc(32);
 
 export function entryHash(row: AuditEventRow): Buffer {
-  return createHash('sha256')
-    .update('ctcm-audit-v1\n')
-    .update(canonicalJson(HASHED_FIELDS.map((f) => row[f] ?? null)))
-    .digest();
+  // One-shot: the verifier hashes every entry of the chain with this.
+  return hash('sha256', `ctcm-audit-v1\n${canonicalJson(HASHED_FIELDS.map((f) => row[f] ?? null))}`, 'buffer');
 }
 
 /** JSON text of a scalar column as canonicalJson writes it (to_json escapes strings as JSON.stringify does). */
@@ -111,6 +109,11 @@ export function entryHashOfCanonical(scalars: string, changes: unknown, details:
     `ctcm-audit-v1\n[${scalars},${canonicalJson(changes ?? null)},${canonicalJson(details ?? null)}]`,
     'buffer',
   );
+}
+
+/** entryHash() of an entry given as its canonical JSON text (canonicalEventText of audit-binary.ts). */
+export function entryHashOfText(canonical: string): Buffer {
+  return hash('sha256', `ctcm-audit-v1\n${canonical}`, 'buffer');
 }
 
 /** Link i of the chain: H(link i-1 ‖ entry hash i). */

@@ -7,17 +7,23 @@ import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { endAfterCommit } from '../common/http/end-after-commit.js';
 import type { PreparedStatement } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { BinaryCopyReader, decodeEvent, eventJsonText, int8Text } from './audit-binary.js';
 import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
+import { copyOut } from '../database/copy-out.js';
 import {
+  auditExportSettings,
   auditFilterSql,
   auditExportFilterSql,
+  exportChunkCopySql,
+  RANGE_SCAN_SETTINGS,
   exportSnapshot,
-  exportStatement,
+  exportCsvStatement,
   findAuditEventsPage,
   findChainRange,
   findLatestCheckpointForManifest,
   insertCheckpointExport,
+  setExportSettings,
   summariseCaseAccess,
 } from './audit.queries.js';
 import { AuditService } from './audit.service.js';
@@ -44,8 +50,6 @@ function decodeCursor(cursor: string): { occurredAt: string; id: string } {
 const EXPORT_CHUNK = 5000n;
 
 type CsvExportRow = AuditEventRow & { seq: string; _prev: string; _entry: string; _chain: string };
-type NdjsonExportRow = { seq: string; line: string };
-type ExportRow = CsvExportRow | NdjsonExportRow;
 
 const csvLine = (r: CsvExportRow): string => {
   return [r.seq, r._prev, r._entry, r._chain, ...CSV_COLUMNS.map((c) => r[c])].map(csvCell).join(',');
@@ -92,7 +96,28 @@ class ChunkBytes {
 }
 
 /**
- * Streams one chunk's rows into buffers as they arrive (no result array): every row's
+ * Reads one NDJSON chunk as a binary COPY (exportChunkCopySql) and writes each entry's line
+ * into pool buffers as it arrives: the same bytes PostgreSQL's JSON functions wrote, built
+ * from the columns' send format (audit-binary.ts). Memory is bounded by the chunks in flight.
+ */
+async function copyChunk(client: PoolClient, sql: string, pool: BufferPool): Promise<ChunkBytes> {
+  const bytes = new ChunkBytes(pool);
+  const reader = new BinaryCopyReader((b, at, len) => {
+    const seq = int8Text(b, at[0]!);
+    bytes.n += 1;
+    bytes.first ??= seq;
+    bytes.last = seq;
+    bytes.line(
+      `{"seq":"${seq}","prevChainHash":"${b.toString('hex', at[1]!, at[1]! + len[1]!)}","entryHash":"${b.toString('hex', at[2]!, at[2]! + len[2]!)}","chainHash":"${b.toString('hex', at[3]!, at[3]! + len[3]!)}","event":${eventJsonText(decodeEvent(b, at, len, 4))}}`,
+    );
+  });
+  const rows = await copyOut(client, sql, (data) => reader.push(data));
+  if (rows !== bytes.n) throw new Error(`the export chunk sent ${bytes.n} lines for ${rows} rows`);
+  return bytes;
+}
+
+/**
+ * Streams one CSV chunk's rows into buffers as they arrive (no result array): every row's
  * strings die young, so a million-entry export neither builds big strings nor grows the
  * heap. Memory is bounded by the chunks in flight.
  */
@@ -100,14 +125,14 @@ function readChunk(
   client: PoolClient,
   statement: PreparedStatement,
   params: unknown[],
-  toLine: (row: ExportRow) => string,
+  toLine: (row: CsvExportRow) => string,
   pool: BufferPool,
 ): Promise<ChunkBytes> {
   return new Promise((resolve, reject) => {
     const bytes = new ChunkBytes(pool);
     // Prepared: an export runs the same statement for every chunk, each planned once per connection.
-    const query = new pg.Query<ExportRow>({ name: statement.name, text: statement.text, values: params });
-    query.on('row', (row: ExportRow) => {
+    const query = new pg.Query<CsvExportRow>({ name: statement.name, text: statement.text, values: params });
+    query.on('row', (row: CsvExportRow) => {
       try {
         bytes.n += 1;
         bytes.first ??= row.seq;
@@ -218,6 +243,7 @@ export class AuditQueryService {
     await this.sealer.sealPending();
     const format = q.format ?? 'ndjson';
     const where = auditExportFilterSql(q);
+    const settings = auditExportSettings(q);
     // Connections of its own, outside the request transaction: two readers share one snapshot
     // (REPEATABLE READ, exported by the first), so PostgreSQL builds two chunks at once.
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -235,6 +261,10 @@ export class AuditQueryService {
     try {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const snapshot = await exportSnapshot(conn);
+      if (format === 'ndjson') {
+        await conn.query(RANGE_SCAN_SETTINGS);
+        await setExportSettings(conn, settings.settings);
+      }
       // The chain positions of the time range (index on occurred_at, seq); chunks of positions
       // keep every statement short, whatever the range, so no statement timeout is ever near.
       const range = await findChainRange(conn, where.params.slice(0, 2));
@@ -257,23 +287,22 @@ export class AuditQueryService {
           helper = await pool.connect();
           await helper.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
           await helper.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
+          if (format === 'ndjson') {
+            await helper.query(RANGE_SCAN_SETTINGS);
+            await setExportSettings(helper, settings.settings);
+          }
           readers.push(helper);
         }
-        const sql = exportStatement(format, where);
-        const toLine =
-          format === 'csv'
-            ? (row: ExportRow) => csvLine(row as CsvExportRow)
-            : (row: ExportRow) => (row as NdjsonExportRow).line;
+        const csv = exportCsvStatement(where);
         const chunk = (i: number): Promise<ChunkBytes> => {
           const from = lo + BigInt(i) * EXPORT_CHUNK;
           const to = from + EXPORT_CHUNK - 1n < hi ? from + EXPORT_CHUNK - 1n : hi;
-          const read = readChunk(
-            readers[i % readers.length]!,
-            sql,
-            [...where.params, from.toString(), to.toString()],
-            toLine,
-            buffers,
-          );
+          const reader = readers[i % readers.length]!;
+          // NDJSON: PostgreSQL's bytes as they are (COPY); CSV: rows, made safe for spreadsheets in Node.
+          const read =
+            format === 'ndjson'
+              ? copyChunk(reader, exportChunkCopySql(settings.sql, from, to), buffers)
+              : readChunk(reader, csv, [...where.params, from.toString(), to.toString()], csvLine, buffers);
           read.catch(() => undefined);
           return read;
         };

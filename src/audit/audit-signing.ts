@@ -27,9 +27,17 @@ export function keyIdOf(publicKey: KeyObject | string): string {
     .slice(0, 32);
 }
 
+const publicKeys = new Map<string, KeyObject>();
+
 export function verifySignature(publicKeyPem: string, message: Buffer, signature: Buffer): boolean {
   try {
-    return verify(null, message, createPublicKey(publicKeyPem), signature);
+    // A verification checks hundreds of checkpoints against the same one or two keys.
+    let key = publicKeys.get(publicKeyPem);
+    if (!key) {
+      key = createPublicKey(publicKeyPem);
+      if (publicKeys.size < 16) publicKeys.set(publicKeyPem, key);
+    }
+    return verify(null, message, key, signature);
   } catch {
     return false;
   }

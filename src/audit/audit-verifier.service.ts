@@ -1,106 +1,178 @@
 import { Inject, Injectable } from '@nestjs/common';
-import pg, { type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { entryHashOfCanonical, GENESIS_HASH } from './audit-hash.js';
-import { type ChainBreak, type ChainLink, ChainWalker, type Checkpoint, checkCheckpoints } from './audit-chain.js';
+import { copyOut } from '../database/copy-out.js';
+import { BinaryCopyReader, canonicalEventText, decodeEvent, int8Text } from './audit-binary.js';
+import { canonicalJson, entryHashOfText, GENESIS_HASH } from './audit-hash.js';
+import {
+  type ChainBreak,
+  type Checkpoint,
+  checkCheckpoints,
+  combineSegments,
+  SegmentChecker,
+  type SegmentResult,
+} from './audit-chain.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
-  CHAIN_LINKS_SQL,
+  chainSegmentCopySql,
   countPendingEntries,
   countUnaccountedEvents,
+  findChainNeighbours,
   findCheckpointCreatedAt,
   findCheckpointsAfter,
   findLastChainSeq,
   findRetentionHorizon,
   findStrayEvent,
-  type LinkRow,
+  RANGE_SCAN_SETTINGS,
+  SEGMENT_LINK_FIELDS,
 } from './audit.queries.js';
 
-const PAGE = 10_000;
-const PAGES_IN_FLIGHT = 2;
+/** Links per segment: a statement of a second or less, whatever the chain's length. */
+const SEGMENT = 10_000n;
+/** Segments read at once, each on a connection of its own (both cores: PostgreSQL reads, Node hashes). */
+const SEGMENTS_IN_FLIGHT = 2;
 
-/** Runs a query and hands each row over as it arrives (no result array kept). */
-export type RowStream = (sql: string, params: unknown[], onRow: (row: LinkRow) => void) => Promise<void>;
+/** Runs a binary COPY and hands its bytes over as they arrive (see copyOut). */
+export type CopyStream = (sql: string, onData: (bytes: Buffer) => void) => Promise<void>;
 
-/** A RowStream on a pool: each query on a connection of its own. */
-export function poolRowStream(pool: Pool): RowStream {
-  return async (sql, params, onRow) => {
+/** A CopyStream on a pool: each COPY on a connection of its own, with the range-scan plan settings. */
+export function poolCopyStream(pool: Pool): CopyStream {
+  return async (sql, onData) => {
     const client = await pool.connect();
     try {
-      await new Promise<void>((resolve, reject) => {
-        const query = new pg.Query<LinkRow>(sql, params);
-        query.on('row', (row: LinkRow) => {
-          try {
-            onRow(row);
-          } catch (err) {
-            reject(err as Error);
-          }
-        });
-        query.on('error', reject);
-        query.on('end', () => resolve());
-        client.query(query);
-      });
+      await client.query(`BEGIN READ ONLY; ${RANGE_SCAN_SETTINGS}`);
+      await copyOut(client, sql, onData);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     } finally {
       client.release();
     }
   };
 }
 
+/** Where a chain to verify starts (the link before its first position), ends, and its checkpoints. */
+export interface ChainSpan {
+  start: { seq: bigint; chainHash: Buffer };
+  end: bigint;
+  checkpoints: Checkpoint[];
+}
+
 /**
- * Feeds links (after, last] to the walker in pages of seq positions read on two connections
- * at once, so PostgreSQL works on both cores. PostgreSQL hands each event over as its
- * canonical JSON text, and each row is hashed as it arrives (hashing does not depend on
- * order): Node neither parses and re-serialises 23 columns nor keeps the rows' strings
- * beyond one garbage collection. Links are then walked in order. Returns the time spent
- * waiting for pages and walking them, for the benchmark.
+ * Cuts (start, end] into segments of `size` to twice `size` links that end at signed
+ * checkpoints (the first checkpoint `size` links or more after the segment's start), or at
+ * fixed positions where checkpoints are missing or far apart. Segments share nothing but the
+ * link at their boundary, which the earlier one checks and the later one starts from.
  */
-export async function walkChain(
-  stream: RowStream,
-  walker: ChainWalker,
-  after: bigint,
-  last: bigint,
-): Promise<{ waitMs: number; hashMs: number }> {
-  const size = BigInt(PAGE);
-  const page = async (from: bigint): Promise<ChainLink[]> => {
-    const links: ChainLink[] = [];
-    await stream(CHAIN_LINKS_SQL, [from.toString(), (from + size < last ? from + size : last).toString()], (r) => {
-      links.push({
-        seq: r.seq,
-        eventId: r.event_id,
-        entryHash: r.entry_hash,
-        chainHash: r.chain_hash,
-        currentEntryHash: r.present ? (r.hashed ?? entryHashOfCanonical(r.scalars!, r.changes, r.details)) : null,
-      });
-    });
-    return links;
+export function chainSegments(span: ChainSpan, size = SEGMENT): { from: bigint; to: bigint }[] {
+  const segments: { from: bigint; to: bigint }[] = [];
+  let from = span.start.seq;
+  const cut = (to: bigint) => {
+    segments.push({ from, to });
+    from = to;
   };
-  const inFlight: Promise<ChainLink[]>[] = [];
-  let nextFrom = after;
-  const refill = () => {
-    while (inFlight.length < PAGES_IN_FLIGHT && nextFrom < last) {
-      const p = page(nextFrom);
-      p.catch(() => undefined);
-      inFlight.push(p);
-      nextFrom += size;
-    }
-  };
-  let waitMs = 0;
-  let hashMs = 0;
-  refill();
-  while (inFlight.length) {
-    const t0 = performance.now();
-    const links = await inFlight.shift()!;
-    const t1 = performance.now();
-    refill();
-    for (const link of links) if (!walker.step(link)) break;
-    waitMs += t1 - t0;
-    hashMs += performance.now() - t1;
-    if (walker.firstBreak) {
-      await Promise.allSettled(inFlight);
-      break;
-    }
+  for (const cp of span.checkpoints) {
+    const seq = BigInt(cp.seq);
+    if (seq > span.end) break;
+    while (seq - from > 2n * size) cut(from + size);
+    if (seq - from >= size) cut(seq);
   }
-  return { waitMs, hashMs };
+  while (span.end - from > 2n * size) cut(from + size);
+  if (span.end > from) cut(span.end);
+  return segments;
+}
+
+/**
+ * Verifies one segment: the database checks every link against the stored link before it and
+ * sends each event's columns in binary; Node hashes every entry with the sealer's functions.
+ */
+async function verifySegment(
+  stream: CopyStream,
+  db: { neighbours(seq: string): Promise<{ last: string | null; next: string | null }> },
+  segment: { from: bigint; to: bigint },
+  span: ChainSpan,
+  timing: { nodeMs: number },
+): Promise<SegmentResult> {
+  const checker = new SegmentChecker(segment.from, segment.to);
+  const checkpointSeqs = span.checkpoints
+    .map((c) => BigInt(c.seq))
+    .filter((seq) => seq > segment.from && seq <= segment.to);
+  // The first segment starts from the trusted link before the chain (the genesis or the
+  // retention horizon); the others from the stored link before them, which the segment
+  // before checks.
+  const startHash = segment.from === span.start.seq ? span.start.chainHash : null;
+  const reader = new BinaryCopyReader((b, at, len) => {
+    const seq = b.readBigInt64BE(at[0]!);
+    if (!checker.wants(seq)) return;
+    const present = b[at[3]!] === 1;
+    let entryOk = false;
+    if (present) {
+      try {
+        const canonical = canonicalEventText(decodeEvent(b, at, len, SEGMENT_LINK_FIELDS), canonicalJson);
+        entryOk = entryHashOfText(canonical).equals(b.subarray(at[4]!, at[4]! + len[4]!));
+      } catch {
+        // A value no sealed entry can hold (a timestamp beyond year 9999, broken JSON): modified.
+        entryOk = false;
+      }
+    }
+    checker.step({
+      seq,
+      eventId: int8Text(b, at[6]!),
+      prevSeq: len[1]! < 0 ? null : b.readBigInt64BE(at[1]!),
+      present,
+      entryOk,
+      linkOk: len[2]! < 0 ? null : b[at[2]!] === 1,
+      chainHash: len[5]! < 0 ? null : Buffer.from(b.subarray(at[5]!, at[5]! + len[5]!)),
+    });
+  });
+  await stream(chainSegmentCopySql(segment.from, segment.to, startHash, checkpointSeqs), (bytes) => {
+    const t0 = performance.now();
+    reader.push(bytes);
+    timing.nodeMs += performance.now() - t0;
+  });
+  if (checker.reachedEnd) return checker.finish();
+  const n = await db.neighbours(segment.to.toString());
+  return checker.finish({ last: BigInt(n.last ?? segment.from), next: n.next === null ? null : BigInt(n.next) });
+}
+
+/**
+ * Verifies the links of a chain span, segments at once on separate connections (both cores
+ * do the hashing in PostgreSQL), and combines them as one walk from the start would: the
+ * first break in chain order, how many links were checked before it, the stored links at
+ * the checkpoint positions. Segments after a break are not read.
+ */
+export async function verifyChainSpan(
+  stream: CopyStream,
+  db: { neighbours(seq: string): Promise<{ last: string | null; next: string | null }> },
+  span: ChainSpan,
+  inFlight = SEGMENTS_IN_FLIGHT,
+  segmentLinks = SEGMENT,
+): Promise<{
+  firstBreak?: ChainBreak;
+  checked: number;
+  lastSeq: bigint;
+  hashesBySeq: Map<string, Buffer>;
+  nodeMs: number;
+}> {
+  const segments = chainSegments(span, segmentLinks);
+  const results: SegmentResult[] = [];
+  const timing = { nodeMs: 0 };
+  let next = 0;
+  // The first segment known to break or end the chain: later ones need not be read.
+  let stopAt: bigint | undefined;
+  const worker = async () => {
+    while (next < segments.length) {
+      const segment = segments[next++]!;
+      if (stopAt !== undefined && segment.from >= stopAt) return;
+      const result = await verifySegment(stream, db, segment, span, timing);
+      results.push(result);
+      if ((result.firstBreak || !result.complete) && (stopAt === undefined || segment.from < stopAt))
+        stopAt = segment.from;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, inFlight) }, worker));
+  return { ...combineSegments(results, span.start.seq), nodeMs: timing.nodeMs };
 }
 
 export interface VerificationReport {
@@ -120,6 +192,9 @@ export interface VerificationReport {
 /** Verifies the whole chain from the retention horizon: every link, every checkpoint. */
 @Injectable()
 export class AuditVerifier {
+  /** Links per segment (tests set a handful, to verify many segments on a short chain). */
+  segmentLinks = SEGMENT;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
@@ -157,25 +232,24 @@ export class AuditVerifier {
         signature: r.signature,
       }),
     );
-    const walker = new ChainWalker(start, new Set(checkpoints.map((c) => c.seq)));
-
-    // The unchained-event count reads indexes on a connection of its own while the chain is walked.
+    // The unchained-event count reads indexes on a connection of its own while the chain is verified.
     const unaccounted = this.unaccountedEvents(start.seq);
     unaccounted.catch(() => undefined);
-    await walkChain(
-      poolRowStream((db.driver as unknown as { master: Pool }).master),
-      walker,
-      start.seq,
-      BigInt(endSeq),
+    const walk = await verifyChainSpan(
+      poolCopyStream((db.driver as unknown as { master: Pool }).master),
+      { neighbours: (seq) => findChainNeighbours(db, seq) },
+      { start, end: BigInt(endSeq), checkpoints },
+      SEGMENTS_IN_FLIGHT,
+      this.segmentLinks,
     );
 
-    let firstBreak = walker.firstBreak;
+    let firstBreak = walk.firstBreak;
     if (!firstBreak) {
       const publicKeys = new Map([[this.sealer.signer.keyId, this.sealer.signer.publicKeyPem]]);
       firstBreak = checkCheckpoints(
         checkpoints,
-        (seq) => walker.hashesBySeq.get(seq),
-        walker.lastSeq,
+        (seq) => walk.hashesBySeq.get(seq),
+        walk.lastSeq,
         publicKeys,
         start.seq + 1n,
       );
@@ -194,11 +268,11 @@ export class AuditVerifier {
     const latestCreatedAt = latest ? await findCheckpointCreatedAt(db, latest.seq) : undefined;
     return {
       ok: !firstBreak,
-      checkedEntries: walker.checked,
+      checkedEntries: walk.checked,
       checkedCheckpoints: checkpoints.length,
       pendingEntries,
       fromSeq: (start.seq + 1n).toString(),
-      lastSeq: walker.lastSeq.toString(),
+      lastSeq: walk.lastSeq.toString(),
       latestCheckpoint: latest
         ? { seq: latest.seq, createdAt: latestCreatedAt!.toISOString(), keyId: latest.keyId }
         : null,

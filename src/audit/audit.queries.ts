@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type PreparedStatement, prepared, preparedRows, queryRows, type Queryable } from '../database/sql.js';
-import { AUDIT_EVENT_COLUMNS, canonicalScalarsSql, eventJsonFieldsSql } from './audit-hash.js';
+import { eventBinaryColumnsSql } from './audit-binary.js';
+import { AUDIT_EVENT_COLUMNS } from './audit-hash.js';
 import type { AuditEventRow } from './audit.types.js';
 import type { AuditFilterQuery } from './dto/audit.dto.js';
 
@@ -127,29 +128,65 @@ export async function findChainHead(m: EntityManager): Promise<{ seq: string; ch
 // --- Verification -------------------------------------------------------------------
 
 /**
- * Each link with its event's current hash. PostgreSQL hashes the canonical JSON of entries
- * without JSON objects (most of them: access entries) itself, so a million entries are not
- * shipped to Node as text; entries with `changes` or `details` come as canonical text of
- * their scalars plus the two objects, and Node canonicalises and hashes them. Either way the
- * chain links and the signed checkpoints are checked in Node.
+ * The events of chain positions [lo, hi] by a range scan of their time span (the chain
+ * stores each link's occurred_at): a hash join over one sequential stretch of audit_event,
+ * instead of an index probe per link or, when the planner misjudges a range, a scan of whole
+ * partitions. Cold pages are then read in order, which the operating system reads ahead.
  */
-export const CHAIN_LINKS_SQL = `SELECT c.seq::text AS seq, c.event_id::text AS event_id, c.entry_hash, c.chain_hash, (e.id IS NOT NULL) AS present,
-         CASE WHEN e.changes IS NULL AND e.details IS NULL
-              THEN sha256(convert_to('ctcm-audit-v1' || chr(10) || '[' || ${canonicalScalarsSql('e')} || ',null,null]', 'UTF8')) END AS hashed,
-         CASE WHEN e.changes IS NOT NULL OR e.details IS NOT NULL THEN ${canonicalScalarsSql('e')} END AS scalars, e.changes, e.details
-    FROM audit_chain c LEFT JOIN audit_event e ON e.occurred_at = c.occurred_at AND e.id = c.event_id
-   WHERE c.seq > $1 AND c.seq <= $2 ORDER BY c.seq`;
+function eventsOfChainRange(lo: bigint, hi: bigint): string {
+  return `e.occurred_at = c.occurred_at AND e.id = c.event_id
+     AND e.occurred_at >= (SELECT min(r.occurred_at) FROM audit_chain r WHERE r.seq >= ${lo} AND r.seq <= ${hi})
+     AND e.occurred_at <= (SELECT max(r.occurred_at) FROM audit_chain r WHERE r.seq >= ${lo} AND r.seq <= ${hi})`;
+}
 
-export interface LinkRow {
-  seq: string;
-  event_id: string;
-  entry_hash: Buffer;
-  chain_hash: Buffer;
-  present: boolean;
-  hashed: Buffer | null;
-  scalars: string | null;
-  changes: unknown;
-  details: unknown;
+/** Plan settings of the export and verification statements (SET LOCAL in their transaction). */
+export const RANGE_SCAN_SETTINGS = `SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off; SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0`;
+
+/**
+ * One segment (from, to] of the chain as a binary COPY: for every link its position, the
+ * position before it and whether it follows from that link's stored hash (`lag` over the range
+ * widened by one position; for the first segment `startHash`, the trusted link before the
+ * chain: genesis or retention horizon), whether its event exists, the sealed entry hash, the
+ * stored link at the checkpoint positions and at the segment's end, and the event's columns
+ * in send format (eventBinaryColumnsSql) for Node to hash with the sealer's own functions.
+ * Rows come in no particular order. A segment depends on nothing but the link before it, so
+ * segments run on several connections at once. Every value in the text is ours: integers and
+ * a hash in hex.
+ */
+export function chainSegmentCopySql(
+  from: bigint,
+  to: bigint,
+  startHash: Buffer | null,
+  checkpointSeqs: bigint[],
+): string {
+  const lo = BigInt(from);
+  const hi = BigInt(to);
+  const start = startHash ? `'\\x${startHash.toString('hex')}'::bytea` : null;
+  const cps = `'{${checkpointSeqs.map((s) => BigInt(s).toString()).join(',')}}'::bigint[]`;
+  return `COPY (SELECT c.seq, c.prev_seq, sha256(c.prev_chain || c.entry_hash) = c.chain_hash, e.id IS NOT NULL, c.entry_hash,
+                 CASE WHEN c.seq = ${hi} OR c.seq = ANY(${cps}) THEN c.chain_hash END, c.event_id, ${eventBinaryColumnsSql('e')}
+            FROM (SELECT k.seq, k.event_id, k.occurred_at, k.entry_hash, k.chain_hash,
+                         ${start ? `CASE WHEN k.seq = ${lo + 1n} THEN ${lo} ELSE lag(k.seq) OVER w END` : 'lag(k.seq) OVER w'} AS prev_seq,
+                         ${start ? `CASE WHEN k.seq = ${lo + 1n} THEN ${start} ELSE lag(k.chain_hash) OVER w END` : 'lag(k.chain_hash) OVER w'} AS prev_chain
+                    FROM audit_chain k WHERE k.seq >= ${lo} AND k.seq <= ${hi} WINDOW w AS (ORDER BY k.seq)) c
+            LEFT JOIN audit_event e ON ${eventsOfChainRange(lo + 1n, hi)}
+           WHERE c.seq > ${lo}) TO STDOUT (FORMAT binary)`;
+}
+
+/** Fields of chainSegmentCopySql() before the event's columns. */
+export const SEGMENT_LINK_FIELDS = 7;
+
+/** The last link at or before `seq` and the first one after it (a segment that ended early). */
+export async function findChainNeighbours(
+  ds: Queryable,
+  seq: string,
+): Promise<{ last: string | null; next: string | null }> {
+  const [row] = await ds.query(
+    `SELECT (SELECT max(c.seq) FROM audit_chain c WHERE c.seq <= $1)::text AS last,
+            (SELECT min(c.seq) FROM audit_chain c WHERE c.seq > $1)::text AS next`,
+    [seq],
+  );
+  return row;
 }
 
 /**
@@ -393,21 +430,60 @@ function exportChunkFrom(where: Where): { from: string; bounds: string } {
 }
 
 /**
- * NDJSON lines built by PostgreSQL, the same fields and values as AUDIT_EVENT_COLUMNS, so
- * Node only hashes and writes them. One line per entry:
- * {"seq","prevChainHash","entryHash","chainHash","event":{…}}. Concatenating each field's
- * JSON text costs PostgreSQL half of what row_to_json over a lateral row does.
+ * The export filter as settings of the export transaction (`set_config`, bound as parameters)
+ * and a condition that reads them once per statement (an InitPlan each): COPY takes no bind
+ * parameters, and the auditor's values must never be spliced into SQL text. Only the filters
+ * given appear in the condition.
  */
-export function exportNdjsonSql(where: Where): string {
-  const { from, bounds } = exportChunkFrom(where);
-  const event = eventJsonFieldsSql('e')
-    .map((f, i) => `'${i ? ',' : '{'}"${f.key}":' || ${f.json}`)
-    .join(' || ');
-  return `SELECT c.seq::text AS seq,
-                 '{"seq":"' || c.seq::text || '","prevChainHash":"' || encode(coalesce(c.prev, ${ZERO_HASH}), 'hex')
-                 || '","entryHash":"' || encode(c.entry_hash, 'hex') || '","chainHash":"' || encode(c.chain_hash, 'hex')
-                 || '","event":' || ${event} || '}}' AS line
-            FROM ${from} WHERE ${bounds} ORDER BY c.seq`;
+export function auditExportSettings(q: AuditFilterQuery, alias = 'e'): { settings: [string, string][]; sql: string } {
+  const {
+    params: [from, to],
+  } = auditFilterSql(q, alias);
+  const settings: [string, string][] = [];
+  const conds: string[] = [];
+  const add = (name: string, value: string, cond: (v: string) => string) => {
+    settings.push([`ctcm.export_${name}`, value]);
+    conds.push(cond(`(SELECT current_setting('ctcm.export_${name}'))`));
+  };
+  const e = alias;
+  add('from', (from as Date).toISOString(), (v) => `${e}.occurred_at >= ${v}::timestamptz`);
+  add('to', (to as Date).toISOString(), (v) => `${e}.occurred_at < ${v}::timestamptz`);
+  if (q.userId) add('user_id', q.userId, (v) => `${e}.actor_user_id = ${v}::uuid`);
+  if (q.agencyId) add('agency_id', q.agencyId, (v) => `${e}.actor_agency_id = ${v}::uuid`);
+  if (q.category) add('category', q.category, (v) => `${e}.category = ${v}`);
+  if (q.action) add('action', q.action, (v) => `${e}.action = ${v}`);
+  if (q.outcome) add('outcome', q.outcome, (v) => `${e}.outcome = ${v}`);
+  if (q.resourceType) add('resource_type', q.resourceType, (v) => `${e}.resource_type = ${v}`);
+  if (q.resourceId) add('resource_id', q.resourceId, (v) => `${e}.resource_ids @> ARRAY[${v}]`);
+  if (q.caseId) add('case_id', q.caseId, (v) => `${e}.case_ids @> ARRAY[${v}::uuid]`);
+  if (q.requestId) add('request_id', q.requestId, (v) => `${e}.request_id = ${v}`);
+  return { settings, sql: conds.join(' AND ') };
+}
+
+/** Sets the export filter's values for the current transaction of `conn` (see auditExportSettings). */
+export async function setExportSettings(conn: pg.ClientBase, settings: [string, string][]): Promise<void> {
+  if (!settings.length) return;
+  await conn.query(
+    `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+    settings.flat(),
+  );
+}
+
+/**
+ * One export chunk, chain positions [lo, hi], as a binary COPY in chain order: position, the
+ * link before it, entry hash, link, and the event's columns in send format, which Node turns
+ * into one NDJSON line per entry (audit-binary.ts). `lo` and `hi` are integers of ours; the
+ * auditor's filter reads the transaction's settings (auditExportSettings).
+ */
+export function exportChunkCopySql(filterSql: string, lo: bigint, hi: bigint): string {
+  const from = BigInt(lo);
+  const to = BigInt(hi);
+  return `COPY (SELECT c.seq, coalesce(c.prev, ${ZERO_HASH}), c.entry_hash, c.chain_hash, ${eventBinaryColumnsSql('e')}
+            FROM (SELECT k.seq, k.event_id, k.occurred_at, k.entry_hash, k.chain_hash, lag(k.chain_hash) OVER (ORDER BY k.seq) AS prev
+                    FROM audit_chain k WHERE k.seq >= ${from - 1n} AND k.seq <= ${to}) c
+            JOIN audit_event e ON ${eventsOfChainRange(from, to)}
+           WHERE c.seq >= ${from} AND ${filterSql}
+           ORDER BY c.seq) TO STDOUT (FORMAT binary)`;
 }
 
 export function exportCsvSql(where: Where): string {
@@ -417,7 +493,7 @@ export function exportCsvSql(where: Where): string {
             FROM ${from} WHERE ${bounds} ORDER BY c.seq`;
 }
 
-/** The prepared export statement of a format and filter (one per format: the filter text is fixed). */
-export function exportStatement(format: 'ndjson' | 'csv', where: Where): PreparedStatement {
-  return prepared(format === 'csv' ? exportCsvSql(where) : exportNdjsonSql(where));
+/** The prepared CSV export statement of a filter (one statement: the filter text is fixed). */
+export function exportCsvStatement(where: Where): PreparedStatement {
+  return prepared(exportCsvSql(where));
 }

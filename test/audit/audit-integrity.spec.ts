@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditMaintenance } from '../../src/audit/audit-maintenance.service.js';
 import { AuditSealer } from '../../src/audit/audit-sealer.service.js';
-import { AuditVerifier } from '../../src/audit/audit-verifier.service.js';
+import { AuditVerifier, chainSegments } from '../../src/audit/audit-verifier.service.js';
 import { chainHash, entryHash } from '../../src/audit/audit-hash.js';
 import { verifyExportFile } from '../../src/audit/export-verifier.js';
 import { APP_CONFIG } from '../../src/config/app-config.js';
@@ -70,6 +70,19 @@ describe('audit trail integrity', () => {
       '-1+2',
     ];
     const control = 'newline\ncr\r\u0001\u001f\b\f';
+    // host() of every IPv6 form: compressed runs (the longest, the first of equals), embedded IPv4.
+    const ADDRESSES = [
+      '10.0.0.7',
+      '::1',
+      '::ffff:10.1.2.3',
+      '::10.1.2.3',
+      '2001:db8::8:800:200c:417a',
+      '1:0:0:2:0:0:0:3',
+      '1:0:0:2:0:0:3:4',
+      'fe80:0:0:1::',
+      '::',
+      '1:2:3:4:5:6:0:8',
+    ];
     // Each value twice: with JSON objects (hashed by Node) and without (hashed by PostgreSQL).
     for (const [i, text] of [...tricky, ...tricky].entries()) {
       const objects = i < tricky.length;
@@ -80,7 +93,7 @@ describe('audit trail integrity', () => {
         [
           `tricky-${i}`,
           i % 2 ? [] : ['caseworker', text],
-          i % 2 ? '::1' : '10.0.0.7',
+          ADDRESSES[i % ADDRESSES.length],
           text,
           [text, '', 'x'],
           i % 2 ? null : ['01a2055b-e2c8-7f37-ac99-ec4a0b154916'],
@@ -115,7 +128,12 @@ describe('audit trail integrity', () => {
   });
 
   describe('detects each kind of tampering, and names the first broken link', () => {
-    const withTamper = async (sql: string[], expectKind: string) => {
+    type Report = { ok: boolean; firstBreak: { kind: string; seq?: string } | null };
+    const withTamper = async (
+      sql: string[],
+      expectKind: string,
+      check: () => Promise<Report> = () => verifier.verify(),
+    ): Promise<Report> => {
       await sealer.sealPending();
       const client = await (await import('pg')).default.Client;
       const c = new client({
@@ -133,7 +151,7 @@ describe('audit trail integrity', () => {
       for (const s of sql) await c.query(s);
       await c.query('COMMIT');
       try {
-        const report = await verifier.verify();
+        const report = await check();
         expect(report.ok).toBe(false);
         expect(report.firstBreak?.kind).toBe(expectKind);
         return report;
@@ -249,6 +267,149 @@ describe('audit trail integrity', () => {
         ],
         'checkpoint_signature',
       );
+    });
+
+    describe('verifies segments between checkpoints in parallel, through GET /audit/verify', () => {
+      // Segments of a handful of links, so the short test chain has many, verified two at a time.
+      const SEGMENT = 8n;
+      let segments: { from: bigint; to: bigint }[] = [];
+      let checkpointSeqs: bigint[] = [];
+      const viaApi = async (): Promise<Report> => {
+        const res = await t.http.get('/audit/verify').set(auditor.auth);
+        expect(res.status).toBe(200);
+        return res.body as Report;
+      };
+      const withTamperViaApi = (sql: string[], kind: string) => withTamper(sql, kind, viaApi);
+      const eventAt = (seq: bigint) => `(SELECT event_id FROM audit_chain WHERE seq = ${seq})`;
+
+      beforeAll(async () => {
+        // A checkpoint every few links (one per sealing), so segments end at checkpoints.
+        for (let round = 0; round < 10; round++) {
+          for (let i = 0; i < 5; i++) await t.http.get('/agencies').set(caseworker.auth);
+          await sealer.sealPending();
+        }
+        verifier.segmentLinks = SEGMENT;
+        const checkpoints = (
+          await t.ownerQuery(
+            `SELECT seq::text AS seq, chain_hash, key_id, signature FROM audit_checkpoint ORDER BY seq`,
+          )
+        ).rows.map((r) => ({
+          seq: r.seq as string,
+          chainHash: r.chain_hash as Buffer,
+          keyId: r.key_id as string,
+          signature: r.signature as Buffer,
+        }));
+        const [{ end }] = (await t.ownerQuery(`SELECT max(seq)::text AS end FROM audit_chain`)).rows;
+        checkpointSeqs = checkpoints.map((c) => BigInt(c.seq));
+        segments = chainSegments(
+          { start: { seq: 0n, chainHash: Buffer.alloc(32) }, end: BigInt(end), checkpoints },
+          SEGMENT,
+        );
+        expect(segments.length).toBeGreaterThanOrEqual(5);
+      });
+      afterAll(() => {
+        verifier.segmentLinks = new AuditVerifier(t.app.get(DataSource), sealer).segmentLinks;
+      });
+
+      it('accepts the intact chain, every link counted once', async () => {
+        const report = (await viaApi()) as Report & { checkedEntries: number; lastSeq: string };
+        expect(report).toMatchObject({ ok: true, firstBreak: null });
+        expect(report.checkedEntries).toBe(Number(report.lastSeq));
+        expect(BigInt(report.lastSeq)).toBeGreaterThanOrEqual(segments.at(-1)!.to);
+      });
+
+      it('finds a modified entry in any segment: first, middle, last', async () => {
+        for (const segment of [segments[0]!, segments[2]!, segments.at(-1)!]) {
+          const seq = segment.from + 2n;
+          const report = await withTamperViaApi(
+            [`UPDATE audit_event SET action = 'tampered' WHERE id = ${eventAt(seq)}`],
+            'entry_modified',
+          );
+          expect(report.firstBreak?.seq).toBe(seq.toString());
+        }
+      });
+
+      it('reports the earliest of several breaks, whichever segment finishes first', async () => {
+        const early = segments[1]!.to;
+        const late = segments[3]!.from + 1n;
+        const report = await withTamperViaApi(
+          [
+            `UPDATE audit_event SET reason = 'late' WHERE id = ${eventAt(late)}`,
+            `UPDATE audit_event SET reason = 'early' WHERE id = ${eventAt(early)}`,
+          ],
+          'entry_modified',
+        );
+        expect(report.firstBreak?.seq).toBe(early.toString());
+        expect((report as Report & { checkedEntries: number }).checkedEntries).toBe(Number(early) - 1);
+      });
+
+      it('checks the entries on both sides of a segment boundary', async () => {
+        const boundary = segments[2]!.to;
+        for (const seq of [boundary, boundary + 1n]) {
+          const report = await withTamperViaApi(
+            [`UPDATE audit_event SET outcome = 'failed' WHERE id = ${eventAt(seq)}`],
+            'entry_modified',
+          );
+          expect(report.firstBreak?.seq).toBe(seq.toString());
+        }
+      });
+
+      it('finds a rewritten link at a boundary (the next segment starts from it) and a missing boundary link', async () => {
+        const boundary = segments[1]!.to;
+        const rewritten = await withTamperViaApi(
+          [`UPDATE audit_chain SET chain_hash = sha256(chain_hash) WHERE seq = ${boundary}`],
+          'chain_broken',
+        );
+        expect(rewritten.firstBreak?.seq).toBe(boundary.toString());
+        const missing = await withTamperViaApi(
+          [
+            `DELETE FROM audit_event WHERE id = ${eventAt(boundary)}`,
+            `DELETE FROM audit_chain WHERE seq = ${boundary}`,
+          ],
+          'chain_gap',
+        );
+        expect(missing.firstBreak?.seq).toBe((boundary + 1n).toString());
+      });
+
+      /** A segment boundary that is a signed checkpoint (the chain's last one excluded). */
+      const checkpointBoundary = () => {
+        const boundary = segments
+          .slice(0, -1)
+          .map((x) => x.to)
+          .find((to) => checkpointSeqs.includes(to));
+        expect(boundary).toBeDefined();
+        return boundary!;
+      };
+
+      it('finds a forged checkpoint between segments, and a missing last one', async () => {
+        const boundary = checkpointBoundary();
+        const forged = await withTamperViaApi(
+          [`UPDATE audit_checkpoint SET signature = sha512(signature) WHERE seq = ${boundary}`],
+          'checkpoint_signature',
+        );
+        expect(forged.firstBreak?.seq).toBe(boundary.toString());
+        const rewritten = await withTamperViaApi(
+          [`UPDATE audit_checkpoint SET chain_hash = sha256(chain_hash) WHERE seq = ${boundary}`],
+          'checkpoint_signature',
+        );
+        expect(rewritten.firstBreak?.seq).toBe(boundary.toString());
+        await withTamperViaApi(
+          [`DELETE FROM audit_checkpoint WHERE seq = (SELECT max(seq) FROM audit_checkpoint)`],
+          'unsigned_tail',
+        );
+      });
+
+      it('finds a break next to a checkpoint that was removed (the segments then end elsewhere)', async () => {
+        const boundary = checkpointBoundary();
+        const report = await withTamperViaApi(
+          [
+            `DELETE FROM audit_checkpoint WHERE seq = ${boundary}`,
+            `UPDATE audit_event SET action = 'tampered' WHERE id = ${eventAt(boundary + 1n)}`,
+          ],
+          'entry_modified',
+        );
+        expect(report.firstBreak?.seq).toBe((boundary + 1n).toString());
+      });
     });
   });
 

@@ -146,6 +146,7 @@ export class ChainBreakResponse {
       'checkpoint_mismatch',
       'checkpoint_signature',
       'tail_truncated',
+      'unsigned_tail',
       'unchained_event',
     ],
   })

@@ -3688,7 +3688,7 @@ export interface components {
         };
         ChainBreakResponse: {
             /** @enum {string} */
-            kind: "event_missing" | "entry_modified" | "chain_broken" | "chain_gap" | "checkpoint_mismatch" | "checkpoint_signature" | "tail_truncated" | "unchained_event";
+            kind: "event_missing" | "entry_modified" | "chain_broken" | "chain_gap" | "checkpoint_mismatch" | "checkpoint_signature" | "tail_truncated" | "unsigned_tail" | "unchained_event";
             seq?: string;
             eventId?: string;
             detail: string;
