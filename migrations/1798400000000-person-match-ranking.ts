@@ -31,8 +31,10 @@ export class PersonMatchRanking1798400000000 implements MigrationInterface {
                 + w_year * CASE WHEN p.birth_year_bidx = p_year THEN 1 ELSE 0 END
                 + w_province * CASE WHEN p.home_province_code = p_province THEN 1 ELSE 0 END
                 + w_gender * CASE WHEN p.gender = p_gender THEN 1 ELSE 0 END)::float8
-          FROM hits h JOIN person p ON p.id = h.person_id
-         WHERE p.merged_into_id IS NULL;
+          FROM hits h
+          -- One primary-key look-up per candidate (OFFSET 0 keeps it a nested loop, never a scan of person).
+          CROSS JOIN LATERAL (SELECT p.birth_year_bidx, p.home_province_code, p.gender FROM person p
+                               WHERE p.id = h.person_id AND p.merged_into_id IS NULL OFFSET 0) p;
       END $$`);
     await q.query(
       `REVOKE ALL ON FUNCTION person_match_ranking(bytea[], bytea[], bytea, text, text, float8, float8, float8, float8) FROM PUBLIC`,

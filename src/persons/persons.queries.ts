@@ -13,7 +13,8 @@ export type MatchRow = PersonEntity & { exact_hits: number; phonetic_hits: numbe
  * person_match_ranking() (SECURITY DEFINER, ids and scores only) ranks the candidates without
  * row-level security; each is then joined back to `person`, under row-level security and the
  * visibility rule, best first, and the scan stops at the 20th visible one. The ranked subquery's
- * order carries through the nested loop to the LIMIT, so no candidate is checked after that:
+ * order carries through the nested loop (OFFSET 0 keeps the person look-up a parameterised
+ * nested loop, never a scan of every person) to the LIMIT, so no candidate is checked after that:
  * the policy and visibility checks run for the candidates ranked above the 20th visible one,
  * not for every index row of every candidate as before.
  */
@@ -51,8 +52,9 @@ const matchStatement = (visibility: string) =>
        FROM (SELECT * FROM person_match_ranking($1::bytea[], $2::bytea[], $3::bytea, $4::text, $5::text,
                                                 $6::float8, $7::float8, $8::float8, $9::float8)
               ORDER BY score DESC, person_id) r
-       CROSS JOIN LATERAL (SELECT p.* FROM person p
-                            WHERE p.id = r.person_id AND p.merged_into_id IS NULL AND ${visibility}) p
+       CROSS JOIN LATERAL (SELECT p.id, p.gender, p.home_province_code, p.birth_year_bidx, p.names_enc, p.birth_enc
+                             FROM person p
+                            WHERE p.id = r.person_id AND p.merged_into_id IS NULL AND ${visibility} OFFSET 0) p
       ORDER BY r.score DESC, r.person_id
       LIMIT 20`,
   );
