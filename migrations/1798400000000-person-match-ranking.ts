@@ -9,11 +9,21 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * columns as their owner, and answers ids, hit counts and the score only: no name, no other
  * column. The caller joins each id back to `person` under row-level security and the
  * person-visibility rule, best first, and stops at 20 visible persons (src/persons/persons.queries.ts).
+ * The index on blind-index values becomes (value, kind, person_id), and a partial index on
+ * person holds what a candidate is scored on, so the ranking reads both from indexes alone.
  */
 export class PersonMatchRanking1798400000000 implements MigrationInterface {
   name = 'PersonMatchRanking1798400000000';
 
   public async up(q: QueryRunner): Promise<void> {
+    // The ranking reads blind-index rows by value: with kind and person id in the index it never
+    // visits the table (the rows of one value are spread over it, one page each).
+    await q.query(`CREATE INDEX "ix_person_name_index_lookup" ON "person_name_index" ("value", "kind", "person_id")`);
+    await q.query(`DROP INDEX "public"."ix_person_name_index_value"`);
+    // And scores each candidate from this one (its birth-year index, province and gender), not the table.
+    await q.query(
+      `CREATE INDEX "ix_person_match_score" ON "person" ("id", "birth_year_bidx", "home_province_code", "gender") WHERE merged_into_id IS NULL`,
+    );
     await q.query(`CREATE FUNCTION person_match_ranking(p_exact bytea[], p_phonetic bytea[], p_year bytea,
         p_province text, p_gender text, w_name float8, w_year float8, w_province float8, w_gender float8)
       RETURNS TABLE (person_id uuid, exact_hits integer, phonetic_hits integer, score float8)
@@ -45,6 +55,9 @@ export class PersonMatchRanking1798400000000 implements MigrationInterface {
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX "ix_person_name_index_value" ON "person_name_index" ("value")`);
+    await q.query(`DROP INDEX "public"."ix_person_name_index_lookup"`);
+    await q.query(`DROP INDEX "public"."ix_person_match_score"`);
     await q.query(
       `DROP FUNCTION person_match_ranking(bytea[], bytea[], bytea, text, text, float8, float8, float8, float8)`,
     );
