@@ -27,6 +27,7 @@ import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.j
 import { SubjectRequests1797600000000 } from './1797600000000-subject-requests.js';
 import { CaselessRetentionAndSubjectRecords1797900000000 } from './1797900000000-caseless-retention-and-subject-records.js';
 import { StatisticsPrecomputed1798000000000 } from './1798000000000-statistics-precomputed.js';
+import { PersonMatchRanking1798400000000 } from './1798400000000-person-match-ranking.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -57,4 +58,5 @@ export const MIGRATIONS: Function[] = [
   SubjectRequests1797600000000,
   CaselessRetentionAndSubjectRecords1797900000000,
   StatisticsPrecomputed1798000000000,
+  PersonMatchRanking1798400000000,
 ];

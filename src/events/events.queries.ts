@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/sql.js';
+import { prepared, preparedRows, queryRows } from '../database/sql.js';
 import type { DomainEvent, EventType } from './event-catalogue.js';
 
 interface DomainEventRow {
@@ -25,12 +25,17 @@ const toEvent = (r: DomainEventRow): DomainEvent => ({
   payload: r.payload,
 });
 
+// Prepared: every change that states an event runs it.
+const APPEND_EVENT = prepared(
+  'SELECT domain_event_append($1::uuid, $2::text, $3::uuid[], $4::uuid, $5::text, $6::uuid, $7::jsonb)',
+);
+
 export async function appendDomainEvent(
   m: EntityManager,
   e: { id: string; type: string; agencyIds: string[]; caseId: string | null; subjectType: string; subjectId: string },
   payload: object,
 ): Promise<void> {
-  await m.query('SELECT domain_event_append($1, $2, $3::uuid[], $4, $5, $6, $7::jsonb)', [
+  await preparedRows(m, APPEND_EVENT, [
     e.id,
     e.type,
     e.agencyIds,

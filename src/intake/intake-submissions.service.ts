@@ -29,16 +29,15 @@ import type {
   SubmitIntakeSubmissionRequest,
   SubmittedIntakeResponse,
 } from './dto/intake.dto.js';
-import { intakeSecretMatches } from './intake-connections.service.js';
+import { hashIntakeSecret, intakeSecretMatches } from './intake-connections.service.js';
 import { type CatalogueForm, IntakeFormService } from './intake-form.service.js';
 import {
-  actForConnectionAgency,
-  findConnectionForReceiver,
   findSubmission,
   findSubmissionByInstance,
   insertSubmissionOnce,
   listSubmissions,
   markSubmissionSubmitted,
+  openConnectionForReceiver,
   type SubmissionRow,
   updateSubmissionReading,
 } from './intake.queries.js';
@@ -97,11 +96,11 @@ export class IntakeSubmissionsService {
    */
   async receive(connectionId: string, secret: string | undefined, raw: unknown): Promise<IntakeReceiptResponse> {
     const m = this.tx.manager();
-    const connection = await findConnectionForReceiver(m, connectionId);
+    // One round trip: the connection, and its agency's row-level-security context when the secret fits.
+    const connection = await openConnectionForReceiver(m, connectionId, hashIntakeSecret(secret ?? ''));
     // One answer for a missing connection, a revoked one and a wrong secret: no detail for a prober.
-    if (!intakeSecretMatches(secret, connection?.secret_hash) || !connection?.active)
+    if (!intakeSecretMatches(secret, connection?.secret_hash) || !connection?.active || !connection.acting)
       throw new DomainError('UNAUTHENTICATED');
-    await actForConnectionAgency(m, connection.agency_id);
     this.audit.touch('intake_connection', [connectionId]);
     if (!isSubmissionObject(raw)) throw invalid([{ field: '(body)', messages: ['a submission is a JSON object'] }]);
     const instanceKey = instanceKeyOf(raw);
@@ -110,9 +109,8 @@ export class IntakeSubmissionsService {
         [{ field: 'meta/instanceID', messages: ['meta/instanceID or _uuid is required to recognise retries'] }],
         'The submission has no instance id',
       );
-    const known = await findSubmissionByInstance(m, connection.agency_id, instanceKey);
-    if (known) return { submissionId: known.id, status: known.status, duplicate: true };
-
+    // No look-up first: the insert below is the duplicate check (a retry inserts nothing). Kobo
+    // retries only what failed, so a duplicate is rare and pays for the reading it did not need.
     const id = uuidv7();
     const reading = await this.read(raw);
     const stored = await insertSubmissionOnce(m, {
@@ -128,7 +126,7 @@ export class IntakeSubmissionsService {
       suggestedOutcome: reading.suggestedOutcome,
     });
     if (!stored) {
-      // A concurrent retry of the same instance stored it first.
+      // A retry of a stored instance (or a concurrent one that stored it first).
       const first = (await findSubmissionByInstance(m, connection.agency_id, instanceKey))!;
       return { submissionId: first.id, status: first.status, duplicate: true };
     }

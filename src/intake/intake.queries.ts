@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../database/sql.js';
+import { prepared, preparedRows, queryRows } from '../database/sql.js';
 
 export interface ConnectionRow {
   id: string;
@@ -33,18 +33,32 @@ export interface SubmissionRow {
 
 const CONNECTION_COLUMNS = `id, agency_id, name, catalogue_version, status, created_at, secret_rotated_at, revoked_at, version`;
 
-/** The connection a receiver request is addressed to, read before any agency context (SECURITY DEFINER). */
-export async function findConnectionForReceiver(
+const OPEN_CONNECTION = prepared(
+  `SELECT r.agency_id, r.secret_hash, r.active,
+          CASE WHEN r.active AND r.secret_hash = $2::bytea
+               THEN set_config('app.agency_id', r.agency_id::text, true) IS NOT NULL ELSE false END AS acting
+     FROM intake_connection_for_receiver($1::uuid) r`,
+);
+
+/**
+ * The connection a receiver request is addressed to, read before any agency context (SECURITY
+ * DEFINER), and in the same round trip the row-level-security context of its agency, set only
+ * when the presented secret's hash is the stored one and the connection is active (`acting`).
+ * The service checks the secret again in constant time: this only saves a round trip. Prepared:
+ * every submission runs it.
+ */
+export async function openConnectionForReceiver(
   m: EntityManager,
   id: string,
-): Promise<{ agency_id: string; secret_hash: Buffer; active: boolean } | undefined> {
-  return (await queryRows(m, `SELECT * FROM intake_connection_for_receiver($1)`, [id]))[0] as
-    { agency_id: string; secret_hash: Buffer; active: boolean } | undefined;
-}
-
-/** The receiver acts for the connection's agency from here on: the row-level-security context of that agency. */
-export async function actForConnectionAgency(m: EntityManager, agencyId: string): Promise<void> {
-  await m.query(`SELECT set_config('app.agency_id', $1::uuid::text, true)`, [agencyId]);
+  presentedHash: Buffer,
+): Promise<{ agency_id: string; secret_hash: Buffer; active: boolean; acting: boolean } | undefined> {
+  return (
+    await preparedRows<{ agency_id: string; secret_hash: Buffer; active: boolean; acting: boolean }>(
+      m,
+      OPEN_CONNECTION,
+      [id, presentedHash],
+    )
+  )[0];
 }
 
 export async function insertConnection(
@@ -82,22 +96,30 @@ export async function revokeConnection(m: EntityManager, id: string): Promise<vo
   );
 }
 
+const FIND_BY_INSTANCE = prepared(
+  `SELECT id, status FROM intake_submission WHERE agency_id = $1::uuid AND instance_key = $2::text`,
+);
+
 /** The submission Kobo already sent under this instance id, if any (its retries carry the same one). */
 export async function findSubmissionByInstance(
   m: EntityManager,
   agencyId: string,
   instanceKey: string,
 ): Promise<{ id: string; status: string } | undefined> {
-  return (
-    await queryRows<{ id: string; status: string }>(
-      m,
-      `SELECT id, status FROM intake_submission WHERE agency_id = $1 AND instance_key = $2`,
-      [agencyId, instanceKey],
-    )
-  )[0];
+  return (await preparedRows<{ id: string; status: string }>(m, FIND_BY_INSTANCE, [agencyId, instanceKey]))[0];
 }
 
-/** Stores a submission once: a concurrent retry of the same instance inserts nothing (and gets no id back). */
+const INSERT_ONCE = prepared(
+  `INSERT INTO intake_submission (id, agency_id, connection_id, instance_key, catalogue_version, status, payload_enc, draft_enc, problems, suggested_outcome)
+   VALUES ($1::uuid, $2::uuid, $3::uuid, $4::text, $5::int, $6::text, $7::bytea, $8::bytea, $9::jsonb, $10::text)
+   ON CONFLICT ON CONSTRAINT uq_intake_submission_instance DO NOTHING RETURNING id`,
+);
+
+/**
+ * Stores a submission once: a retry of a stored instance (or a concurrent one) inserts nothing
+ * and gets no id back. This is the receiver's duplicate check: one statement for a new
+ * submission, prepared.
+ */
 export async function insertSubmissionOnce(
   m: EntityManager,
   s: {
@@ -113,24 +135,18 @@ export async function insertSubmissionOnce(
     suggestedOutcome: string | null;
   },
 ): Promise<boolean> {
-  const rows = await queryRows(
-    m,
-    `INSERT INTO intake_submission (id, agency_id, connection_id, instance_key, catalogue_version, status, payload_enc, draft_enc, problems, suggested_outcome)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
-     ON CONFLICT ON CONSTRAINT uq_intake_submission_instance DO NOTHING RETURNING id`,
-    [
-      s.id,
-      s.agencyId,
-      s.connectionId,
-      s.instanceKey,
-      s.catalogueVersion,
-      s.status,
-      s.payloadEnc,
-      s.draftEnc,
-      JSON.stringify(s.problems),
-      s.suggestedOutcome,
-    ],
-  );
+  const rows = await preparedRows(m, INSERT_ONCE, [
+    s.id,
+    s.agencyId,
+    s.connectionId,
+    s.instanceKey,
+    s.catalogueVersion,
+    s.status,
+    s.payloadEnc,
+    s.draftEnc,
+    JSON.stringify(s.problems),
+    s.suggestedOutcome,
+  ]);
   return rows.length === 1;
 }
 

@@ -19,6 +19,10 @@ import { UserEntity } from '../users/user.entity.js';
  * and needed by the server itself: gender, citizenship, languages, home province.
  */
 @Entity('person')
+// What the duplicate check scores a candidate on, read from the index alone (index-only scan).
+@Index('ix_person_match_score', ['id', 'birthYearBidx', 'homeProvinceCode', 'gender'], {
+  where: 'merged_into_id IS NULL',
+})
 export class PersonEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_person' })
   id!: string;
@@ -101,9 +105,13 @@ export class PersonEntity {
   version!: number;
 }
 
-/** Keyed HMACs of each normalised name word (exact) and its cross-script phonetic key. */
+/**
+ * Keyed HMACs of each normalised name word (exact) and its cross-script phonetic key. The
+ * duplicate check reads it by value alone: (value, kind, person_id) answers that from the index
+ * (an index-only scan), without visiting rows scattered over the table.
+ */
 @Entity('person_name_index')
-@Index('ix_person_name_index_value', ['value'])
+@Index('ix_person_name_index_lookup', ['value', 'kind', 'personId'])
 export class PersonNameIndexEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_person_name_index' })
   personId!: string;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { prepared, preparedRows } from '../database/sql.js';
 import type { VisibilitySql } from '../access/access.service.js';
 import type { PersonEntity } from './person.entity.js';
 
@@ -6,8 +7,16 @@ export type MatchRow = PersonEntity & { exact_hits: number; phonetic_hits: numbe
 
 /**
  * The best 20 unmerged persons the actor may see (`visibility`, built for alias `p` with its
- * parameters from $4) whose names share a blind index with the query, ranked in PostgreSQL by
- * the same weighted score the service computes, so common names are ranked over every candidate.
+ * parameters from $10) whose names share a blind index with the query, ranked by the same
+ * weighted score the service computes, over every candidate (common names have thousands).
+ *
+ * person_match_ranking() (SECURITY DEFINER, ids and scores only) ranks the candidates without
+ * row-level security; each is then joined back to `person`, under row-level security and the
+ * visibility rule, best first, and the scan stops at the 20th visible one. The ranked subquery's
+ * order carries through the nested loop (OFFSET 0 keeps the person look-up a parameterised
+ * nested loop, never a scan of every person) to the LIMIT, so no candidate is checked after that:
+ * the policy and visibility checks run for the candidates ranked above the 20th visible one,
+ * not for every index row of every candidate as before.
  */
 export function findMatchCandidates(
   m: EntityManager,
@@ -21,38 +30,34 @@ export function findMatchCandidates(
   },
   weights: { name: number; year: number; province: number; gender: number },
 ): Promise<MatchRow[]> {
-  const { exact, phonetic } = q;
-  const params = [
-    exact,
-    phonetic,
-    [...exact, ...phonetic],
-    ...v.params,
+  return preparedRows<MatchRow>(m, matchStatement(v.condition), [
+    q.exact,
+    q.phonetic,
     q.yearIndex,
     q.homeProvinceCode,
     q.gender,
-    exact.length,
-    phonetic.length,
-  ];
-  const n = v.params.length + 3;
-  const p = (i: number) => `$${n + i}`;
-  return m.query(
-    `WITH hits AS (
-       SELECT i.person_id,
-              count(*) FILTER (WHERE i.kind = 'exact' AND i.value = ANY($1::bytea[]))::int AS exact_hits,
-              count(*) FILTER (WHERE i.kind = 'phonetic' AND i.value = ANY($2::bytea[]))::int AS phonetic_hits
-         FROM person_name_index i WHERE i.value = ANY($3::bytea[]) GROUP BY i.person_id)
-     SELECT p.id, p.gender, p.home_province_code AS "homeProvinceCode", p.birth_year_bidx AS "birthYearBidx",
-            p.names_enc AS "namesEnc", p.birth_enc AS "birthEnc", h.exact_hits, h.phonetic_hits
-       FROM hits h JOIN person p ON p.id = h.person_id
-      WHERE p.merged_into_id IS NULL AND ${v.condition}
-      ORDER BY (${weights.name} * least(1, greatest(h.exact_hits::float8 / greatest(1, ${p(4)}::int), 0.85 * h.phonetic_hits / greatest(1, ${p(5)}::int)))
-                + ${weights.year} * CASE WHEN p.birth_year_bidx = ${p(1)}::bytea THEN 1 ELSE 0 END
-                + ${weights.province} * CASE WHEN p.home_province_code = ${p(2)}::text THEN 1 ELSE 0 END
-                + ${weights.gender} * CASE WHEN p.gender = ${p(3)}::text THEN 1 ELSE 0 END) DESC, p.id
-      LIMIT 20`,
-    params,
-  );
+    weights.name,
+    weights.year,
+    weights.province,
+    weights.gender,
+    ...v.params,
+  ]);
 }
+
+/** The statement for a visibility condition (its text is fixed per rule, so it is prepared once). */
+const matchStatement = (visibility: string) =>
+  prepared(
+    `SELECT p.id, p.gender, p.home_province_code AS "homeProvinceCode", p.birth_year_bidx AS "birthYearBidx",
+            p.names_enc AS "namesEnc", p.birth_enc AS "birthEnc", r.exact_hits, r.phonetic_hits
+       FROM (SELECT * FROM person_match_ranking($1::bytea[], $2::bytea[], $3::bytea, $4::text, $5::text,
+                                                $6::float8, $7::float8, $8::float8, $9::float8)
+              ORDER BY score DESC, person_id) r
+       CROSS JOIN LATERAL (SELECT p.id, p.gender, p.home_province_code, p.birth_year_bidx, p.names_enc, p.birth_enc
+                             FROM person p
+                            WHERE p.id = r.person_id AND p.merged_into_id IS NULL AND ${visibility} OFFSET 0) p
+      ORDER BY r.score DESC, r.person_id
+      LIMIT 20`,
+  );
 
 /** Marks a person record a duplicate of another (nothing is deleted). */
 export async function setMergedInto(m: EntityManager, id: string, intoId: string): Promise<void> {
