@@ -26,8 +26,10 @@ import {
 
 /** Requests in flight at once to one subscriber. */
 export const IN_FLIGHT_PER_SUBSCRIBER = 16;
-/** Deliveries claimed per round (two rounds of requests in flight). */
-const BATCH = IN_FLIGHT_PER_SUBSCRIBER * 2;
+/** More deliveries are claimed once this many requests have answered (claims come in batches). */
+const REFILL_AT = IN_FLIGHT_PER_SUBSCRIBER / 2;
+/** With requests in flight and nothing due, the next look for new deliveries. */
+const IDLE_CLAIM_MS = 250;
 /** A run hands its subscription back to the queue after this long (other subscriptions get workers). */
 const RUN_BUDGET_MS = 15_000;
 /** Backstop for lost wake-ups and expired leases: subscriptions with a delivery due are woken. */
@@ -44,6 +46,10 @@ interface PumpJob {
   subscriptionId: string;
   agencyId: string;
 }
+
+type Connection = { agent: http.Agent; url: URL } | { refused: true };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const secretCtx = (id: string) => ({ table: 'webhook_subscription', column: 'secret_enc', id });
 
@@ -116,56 +122,95 @@ export class WebhookDeliveries implements OnModuleInit {
     });
   }
 
-  /** Delivers the subscription's due deliveries in batches until none is due (or the run's budget is spent). */
+  /**
+   * Delivers the subscription's due deliveries, oldest first, keeping up to
+   * IN_FLIGHT_PER_SUBSCRIBER requests in flight: whenever half of them have answered, one
+   * transaction records their outcomes and claims as many due deliveries as there is room for.
+   * Stops when nothing is due and nothing is in flight (or after RUN_BUDGET_MS), then schedules
+   * the next run at the earliest due time left.
+   */
   async deliverDue({ subscriptionId, agencyId }: PumpJob): Promise<void> {
     const deadline = Date.now() + RUN_BUDGET_MS;
-    const leaseSeconds = Math.ceil((BATCH / IN_FLIGHT_PER_SUBSCRIBER) * (this.config.webhooks.timeoutMs / 1000)) + 10;
-    let connection: { agent: http.Agent; url: URL } | { refused: true } | undefined;
+    const leaseSeconds = Math.ceil((2 * this.config.webhooks.timeoutMs) / 1000) + 10;
+    const inFlight = new Set<Promise<void>>();
+    const done: Attempt[] = [];
+    let connection: Connection | undefined;
+    let nextClaimAt = 0;
+    let gone = false;
     try {
       for (;;) {
-        const round = await this.tx.run(async (m) => {
-          await actForAgency(m, agencyId);
-          const s = await findSubscription(m, subscriptionId);
-          if (!s) return undefined;
-          const claimed = await claimDueDeliveries(m, subscriptionId, BATCH, leaseSeconds);
-          const events =
-            s.active && claimed.length ? await findEventsById(m, [...new Set(claimed.map((d) => d.event_id))]) : [];
-          return { s, claimed, events: new Map(events.map((e) => [e.id, e])) };
-        });
-        if (!round?.claimed.length) break;
-        const { s, claimed, events } = round;
-        if (s.active && !connection) connection = await this.connect(s);
-        const secret = s.active ? this.cipher.decryptJson<string>(s.secret_enc, secretCtx(s.id)) : '';
-        const attempts = await inParallel(claimed, IN_FLIGHT_PER_SUBSCRIBER, async (d): Promise<Attempt> => {
-          const event = events.get(d.event_id);
-          const outcome: SendOutcome = !s.active
-            ? { statusCode: null, error: 'subscription_inactive', durationMs: 0 }
-            : !event
-              ? { statusCode: null, error: 'event_missing', durationMs: 0 }
-              : 'refused' in connection!
-                ? { statusCode: null, error: 'endpoint_refused', durationMs: 0 }
-                : await this.send(connection!, secret, event);
-          return { id: d.id, ...outcome, ...this.nextStep(d, outcome, s.active && Boolean(event)) };
-        });
-        await this.tx.run(async (m) => {
-          await actForAgency(m, agencyId);
-          await recordAttempts(m, attempts);
-        });
-        if (Date.now() > deadline) break;
+        const room = IN_FLIGHT_PER_SUBSCRIBER - inFlight.size;
+        const claim = !gone && room >= REFILL_AT && Date.now() < deadline && Date.now() >= nextClaimAt;
+        if (claim || done.length >= IN_FLIGHT_PER_SUBSCRIBER || (!inFlight.size && done.length)) {
+          const outcomes = done.splice(0);
+          const round = await this.tx.run(async (m) => {
+            await actForAgency(m, agencyId);
+            await recordAttempts(m, outcomes);
+            if (!claim) return undefined;
+            const s = await findSubscription(m, subscriptionId);
+            if (!s) return null;
+            const claimed = await claimDueDeliveries(m, subscriptionId, room, leaseSeconds);
+            const ids = [...new Set(claimed.map((d) => d.event_id))];
+            const events = s.active && ids.length ? await findEventsById(m, ids) : [];
+            return { s, claimed, events: new Map(events.map((e) => [e.id, e])) };
+          });
+          if (round === null) gone = true;
+          if (round) {
+            const { s, claimed, events } = round;
+            // Nothing due now: look again shortly while requests are in flight (new events), else stop.
+            if (!claimed.length) nextClaimAt = Date.now() + IDLE_CLAIM_MS;
+            if (claimed.length && s.active) connection ??= await this.connect(s);
+            const secret =
+              s.active && claimed.length ? this.cipher.decryptJson<string>(s.secret_enc, secretCtx(s.id)) : '';
+            for (const d of claimed) {
+              const p: Promise<void> = this.attempt(s, connection, secret, events.get(d.event_id)).then((outcome) => {
+                const event = events.get(d.event_id);
+                done.push({ id: d.id, ...outcome, ...this.nextStep(d, outcome, s.active && Boolean(event)) });
+                inFlight.delete(p);
+              });
+              inFlight.add(p);
+            }
+            if (claimed.length) continue;
+          }
+        }
+        if (!inFlight.size) {
+          if (!done.length) break;
+          continue;
+        }
+        // Wait for an answer, or (room to spare, nothing was due) for the next look for new deliveries.
+        const idle = !gone && Date.now() < deadline && room >= REFILL_AT && nextClaimAt > Date.now();
+        await Promise.race([...inFlight, ...(idle ? [sleep(nextClaimAt - Date.now())] : [])]);
       }
     } finally {
       if (connection && 'agent' in connection) connection.agent.destroy();
     }
-    // The next run: when the next retry (or an expired lease) is due; at once if the budget ran out.
+    // The next run: when the next retry (or an expired lease) is due; after the others' jobs if the budget ran out.
     await this.tx.run(async (m) => {
       await actForAgency(m, agencyId);
       const at = await nextDueAt(m, subscriptionId);
-      if (at) await addJobs(m, [retryJob(subscriptionId, agencyId, at)]);
+      if (at) await addJobs(m, [retryJob(subscriptionId, agencyId, new Date(Math.max(at.getTime(), Date.now())))]);
     });
   }
 
+  /** One attempt (never throws): refused, inactive and missing events are outcomes too. */
+  private async attempt(
+    s: SubscriptionRow,
+    connection: Connection | undefined,
+    secret: string,
+    event: DomainEvent | undefined,
+  ): Promise<SendOutcome> {
+    if (!s.active) return { statusCode: null, error: 'subscription_inactive', durationMs: 0 };
+    if (!event) return { statusCode: null, error: 'event_missing', durationMs: 0 };
+    if (!connection || 'refused' in connection) return { statusCode: null, error: 'endpoint_refused', durationMs: 0 };
+    try {
+      return await this.send(connection, secret, event);
+    } catch {
+      return { statusCode: null, error: 'connection_failed', durationMs: 0 };
+    }
+  }
+
   /** Checks the endpoint (allowlist, every resolved address) once per run, and opens kept-alive connections to it. */
-  private async connect(s: SubscriptionRow): Promise<{ agent: http.Agent; url: URL } | { refused: true }> {
+  private async connect(s: SubscriptionRow): Promise<Connection> {
     try {
       const url = checkEndpointUrl(s.url, this.config.webhooks);
       const address = await resolveEndpoint(url, this.config.webhooks);
@@ -223,21 +268,6 @@ const retryJob = (subscriptionId: string, agencyId: string, at: Date): JobSpec =
   jobKey: `webhook-retry:${subscriptionId}`,
   runAt: at,
 });
-
-/** Maps `items` through `work` with at most `limit` running at once; results in input order. */
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const k = next++;
-        out[k] = await work(items[k]!);
-      }
-    }),
-  );
-  return out;
-}
 
 /** What a receiver gets: the event itself (ids and codes); its id is the webhook-id. */
 export function webhookBody(event: DomainEvent) {
