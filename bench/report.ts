@@ -222,7 +222,7 @@ export function checkTargets(r: Results): TargetCheck[] {
     out.push({
       id: 'webhooks-burst',
       target: `A burst of 10,000 events to ${b.subscribers} subscribers across two replicas, one killed with SIGKILL: zero loss`,
-      measured: `${fmt(b.events)} events, ${b.lost} lost, ${b.duplicates} duplicates (dropped by webhook-id); drained in ${fmt(b.drainSeconds, 1)} s = ${fmt(b.deliveriesPerS)} deliveries/s`,
+      measured: `${fmt(b.events)} events, ${b.lost} lost, ${b.duplicates} duplicates (dropped by webhook-id); drained in ${fmt(b.drainSeconds, 1)} s = ${fmt(b.deliveriesPerS)} deliveries/s (peak ${fmt(b.peakDeliveriesPerS)}/s; ${fmt(b.drainAfterCreatesSeconds, 1)} s after the last create)`,
       pass: b.events >= 10_000 && b.lost === 0,
     });
   }
@@ -364,7 +364,9 @@ export function markdown(r: Results): string {
     md += `| Burst: replica B killed (SIGKILL) after events | ${fmt(b.killedAfterEvents)} |\n`;
     md += `| Burst: create requests that failed and were retried | ${fmt(b.createFailures)} |\n`;
     md += `| Burst: all delivered to ${b.subscribers} subscribers after s | ${fmt(b.drainSeconds, 1)} |\n`;
-    md += `| Burst: deliveries/s | ${fmt(b.deliveriesPerS)} |\n`;
+    md += `| Burst: deliveries/s (all events × subscribers / time to drain) | ${fmt(b.deliveriesPerS)} |\n`;
+    md += `| Burst: peak deliveries in one second | ${fmt(b.peakDeliveriesPerS)} |\n`;
+    md += `| Burst: drained s after the last create answered | ${fmt(b.drainAfterCreatesSeconds, 1)} |\n`;
     md += `| Burst: delivery latency p50 / p95 / max ms | ${fmt(b.latencyMs.p50)} / ${fmt(b.latencyMs.p95)} / ${fmt(b.latencyMs.max)} |\n`;
     md += `| Burst: lost / duplicates | ${b.lost} / ${b.duplicates} |\n`;
     md += `| Burst: attempts to the 500 and the hanging receiver | ${fmt(b.failingAttempts)} |\n`;

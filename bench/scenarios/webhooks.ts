@@ -84,7 +84,11 @@ export interface WebhookBenchResult {
     createSeconds: number;
     killedAfterEvents: number;
     drainSeconds: number;
+    /** From the last create's answer until every healthy subscriber has every event. */
+    drainAfterCreatesSeconds: number;
     deliveriesPerS: number;
+    /** Most deliveries to the healthy subscribers in any one second of the burst. */
+    peakDeliveriesPerS: number;
     lost: number;
     duplicates: number;
     latencyMs: { p50: number; p95: number; max: number };
@@ -297,7 +301,16 @@ export async function webhookDeliveries(
         return expected.every((id) => seen[i]!.has(id));
       });
     const drained = await waitUntil(delivered, DRAIN_TIMEOUT_MS);
-    const drainSeconds = (performance.now() - t0) / 1000;
+    const drainedAt = performance.now();
+    const drainSeconds = (drainedAt - t0) / 1000;
+    const lastCreate = Math.max(...burst.values());
+    const perSecond = new Map<number, number>();
+    for (const r of healthy)
+      for (const id of burst.keys())
+        for (const at of r.arrivals.get(id) ?? []) {
+          const k = Math.floor((at - t0) / 1000);
+          perSecond.set(k, (perSecond.get(k) ?? 0) + 1);
+        }
     if (!drained) notes.push(`not every delivery arrived within ${DRAIN_TIMEOUT_MS / 60_000} minutes`);
     if (expected.length !== burst.size)
       notes.push(`${expected.length} events for ${burst.size} acknowledged notices (a retried create may add one)`);
@@ -329,6 +342,8 @@ export async function webhookDeliveries(
         createSeconds: round(createSeconds),
         killedAfterEvents: killedAfter,
         drainSeconds: round(drainSeconds),
+        drainAfterCreatesSeconds: round(Math.max(0, drainedAt - lastCreate) / 1000),
+        peakDeliveriesPerS: Math.max(0, ...perSecond.values()),
         deliveriesPerS: round((expected.length * HEALTHY_RECEIVERS) / drainSeconds),
         lost,
         duplicates,

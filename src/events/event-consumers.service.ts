@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { TransactionService } from '../database/transaction.service.js';
 import { JobQueue } from '../queue/job-queue.service.js';
 import type { JobSpec } from '../queue/queue.queries.js';
@@ -7,8 +8,19 @@ import { findEventsById } from './events.queries.js';
 
 export type EventHandler = (event: DomainEvent) => Promise<void>;
 
+/** The events of one dispatch batch, oldest first: ids and types only. */
+export type DispatchedEvent = { event_id: string; type: string };
+/** Runs in the dispatcher's transaction: set-based SQL (and jobs) only, never I/O to the outside. */
+export type DispatchStep = (m: EntityManager, events: DispatchedEvent[]) => Promise<void>;
+
 interface Consumer {
   name: string;
+  types?: ReadonlySet<EventType>;
+}
+
+interface Step {
+  name: string;
+  step: DispatchStep;
   types?: ReadonlySet<EventType>;
 }
 
@@ -25,6 +37,7 @@ const NAME = /^[a-z][a-z0-9-]{0,40}$/;
 @Injectable()
 export class EventConsumers {
   private readonly consumers: Consumer[] = [];
+  private readonly steps: Step[] = [];
 
   constructor(
     @Inject(JobQueue) private readonly queue: JobQueue,
@@ -33,7 +46,8 @@ export class EventConsumers {
 
   register(name: string, handler: EventHandler, options: { types?: readonly EventType[] } = {}): void {
     if (!NAME.test(name)) throw new Error(`Consumer name ${name} must be lower-case kebab`);
-    if (this.consumers.some((c) => c.name === name)) throw new Error(`Consumer ${name} is registered twice`);
+    if (this.consumers.some((c) => c.name === name) || this.steps.some((c) => c.name === name))
+      throw new Error(`Consumer ${name} is registered twice`);
     this.queue.define<{ eventId: string }>(taskOf(name), ({ eventId }) =>
       this.tx.run(async (m) => {
         const [event] = await findEventsById(m, [eventId]);
@@ -43,8 +57,30 @@ export class EventConsumers {
     this.consumers.push({ name, types: options.types ? new Set(options.types) : undefined });
   }
 
+  /**
+   * A consumer that needs no job per event: `step` runs inside the dispatcher's transaction
+   * with each batch of events it hands over (its writes commit exactly with the hand-over, so
+   * every event reaches it exactly once), e.g. to fan a batch out to rows with one INSERT …
+   * SELECT and add the few jobs that work on them. It must be quick and set-based: it holds
+   * the dispatcher. A throw rolls the batch back into the pending list (retried by the sweep).
+   */
+  registerDispatchStep(name: string, step: DispatchStep, options: { types?: readonly EventType[] } = {}): void {
+    if (!NAME.test(name)) throw new Error(`Consumer name ${name} must be lower-case kebab`);
+    if (this.consumers.some((c) => c.name === name) || this.steps.some((c) => c.name === name))
+      throw new Error(`Consumer ${name} is registered twice`);
+    this.steps.push({ name, step, types: options.types ? new Set(options.types) : undefined });
+  }
+
+  /** Runs every dispatch step on the batch, in the dispatcher's transaction. */
+  async runDispatchSteps(m: EntityManager, events: DispatchedEvent[]): Promise<void> {
+    for (const s of this.steps) {
+      const wanted = s.types ? events.filter((e) => s.types!.has(e.type as EventType)) : events;
+      if (wanted.length) await s.step(m, wanted);
+    }
+  }
+
   /** The jobs that hand these events to every consumer that accepts them. */
-  jobsFor(events: { event_id: string; type: string }[]): JobSpec[] {
+  jobsFor(events: DispatchedEvent[]): JobSpec[] {
     return events.flatMap((e) =>
       this.consumers
         .filter((c) => !c.types || c.types.has(e.type as EventType))

@@ -12,7 +12,7 @@ const SWEEP_MS = 15_000;
 const RELISTEN_MS = 1_000;
 
 /**
- * Hands committed events to their consumers' jobs. Each batch is taken from
+ * Hands committed events to their consumers' jobs (and dispatch steps). Each batch is taken from
  * domain_event_pending (oldest first) and turned into jobs in one transaction, so every event
  * is handed over exactly once even with several replicas (one dispatcher at a time, advisory
  * lock) and a crash in between loses nothing. It wakes on the trigger's NOTIFY at commit;
@@ -79,6 +79,7 @@ export class EventDispatcher implements OnModuleInit, OnApplicationShutdown {
       const taken = await this.tx.run(async (m) => {
         if (!(await tryDispatcherLock(m))) return 0;
         const events = await takePendingEvents(m, BATCH);
+        await this.consumers.runDispatchSteps(m, events);
         await addJobs(m, this.consumers.jobsFor(events));
         return events.length;
       });

@@ -18,14 +18,33 @@ export interface SendOutcome {
   durationMs: number;
 }
 
+export type CheckedAddress = { address: string; family: 4 | 6 };
+
 /**
- * POSTs one signed delivery to an address already checked (the connection goes to that
- * address, whatever DNS says now), within `timeoutMs` overall. The receiver's body is read
- * and thrown away.
+ * Connections to one receiver for one batch of deliveries: kept alive between deliveries (no
+ * TCP and TLS handshake each time), at most `maxSockets` at once, and every one of them to the
+ * address checked for this batch, whatever DNS says now. Destroy it when the batch is done.
+ */
+export function receiverAgent(url: URL, address: CheckedAddress, maxSockets: number): http.Agent {
+  const options = {
+    keepAlive: true,
+    maxSockets,
+    // Node asks for every address when it races families (autoSelectFamily): one, the checked one.
+    lookup: ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
+      opts.all
+        ? cb(null, [{ address: address.address, family: address.family }])
+        : cb(null, address.address, address.family)) as never,
+  };
+  return url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+}
+
+/**
+ * POSTs one signed delivery through `agent` (its connections go to the checked address),
+ * within `timeoutMs` overall. The receiver's body is read and thrown away.
  */
 export function sendWebhook(
   url: URL,
-  address: { address: string; family: 4 | 6 },
+  agent: http.Agent,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
@@ -45,12 +64,7 @@ export function sendWebhook(
       {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        // Node asks for every address when it races families (autoSelectFamily): one, the checked one.
-        lookup: ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-          opts.all
-            ? cb(null, [{ address: address.address, family: address.family }])
-            : cb(null, address.address, address.family)) as never,
-        agent: false,
+        agent,
       },
       (res) => {
         res.resume();

@@ -72,21 +72,21 @@ export async function deleteSubscription(m: EntityManager, id: string): Promise<
   await m.query(`DELETE FROM webhook_subscription WHERE id = $1`, [id]);
 }
 
-/** One delivery per active subscription (of the acting agency) that wants this event; none twice. */
-export function insertDeliveriesForEvent(
+/**
+ * The dispatcher's fan-out, in its transaction: one delivery per active subscription that wants
+ * each event and belongs to an agency the event names (across agencies: a SECURITY DEFINER
+ * statement of ids and codes), none twice. Returns the subscriptions that got new deliveries.
+ */
+export function fanOutDeliveries(
   m: EntityManager,
-  event: { id: string; type: string },
-  agencyId: string,
-): Promise<{ id: string; subscription_id: string }[]> {
-  return queryRows(
-    m,
-    `INSERT INTO webhook_delivery (id, subscription_id, agency_id, event_id, event_type)
-     SELECT app_uuidv7(), s.id, s.agency_id, $1::uuid, $2::text FROM webhook_subscription s
-      WHERE s.agency_id = $3::uuid AND s.active AND $2::text = ANY(s.event_types)
-     ON CONFLICT (subscription_id, event_id) DO NOTHING
-     RETURNING id, subscription_id`,
-    [event.id, event.type, agencyId],
-  );
+  eventIds: string[],
+): Promise<{ subscription_id: string; agency_id: string }[]> {
+  return queryRows(m, `SELECT subscription_id, agency_id FROM webhook_deliveries_fan_out($1::uuid[])`, [eventIds]);
+}
+
+/** Subscriptions (of any agency) with a delivery due now: the sweep wakes them. */
+export function findSubscriptionsDue(m: EntityManager): Promise<{ subscription_id: string; agency_id: string }[]> {
+  return queryRows(m, `SELECT subscription_id, agency_id FROM webhook_subscriptions_due()`);
 }
 
 export async function findDelivery(m: EntityManager, id: string): Promise<DeliveryRow | undefined> {
@@ -106,24 +106,67 @@ export function findDeliveries(
   );
 }
 
-export async function recordAttempt(
+/**
+ * Claims a subscription's due deliveries, oldest first: their due time moves `leaseSeconds`
+ * ahead, so a delivery whose sender died is due again once the lease runs out. Rows another
+ * transaction holds are skipped.
+ */
+export function claimDueDeliveries(
   m: EntityManager,
-  id: string,
-  a: {
-    status: 'pending' | 'delivered' | 'dead';
-    statusCode: number | null;
-    error: string | null;
-    durationMs: number;
-    nextAttemptAt: Date | null;
-  },
-): Promise<void> {
-  await m.query(
-    `UPDATE webhook_delivery SET status = $2::text, attempts = attempts + 1, last_status_code = $3, last_error = $4, last_duration_ms = $5,
-            first_attempt_at = coalesce(first_attempt_at, now()), last_attempt_at = now(), next_attempt_at = $6,
-            delivered_at = CASE WHEN $2::text = 'delivered' THEN now() ELSE delivered_at END
-      WHERE id = $1`,
-    [id, a.status, a.statusCode, a.error, a.durationMs, a.nextAttemptAt],
+  subscriptionId: string,
+  limit: number,
+  leaseSeconds: number,
+): Promise<DeliveryRow[]> {
+  return queryRows(
+    m,
+    `UPDATE webhook_delivery d SET next_attempt_at = now() + make_interval(secs => $3)
+      WHERE d.id IN (SELECT id FROM webhook_delivery
+                      WHERE subscription_id = $1 AND status = 'pending' AND next_attempt_at <= now()
+                      ORDER BY next_attempt_at, event_id LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING d.*`,
+    [subscriptionId, limit, leaseSeconds],
   );
+}
+
+export interface Attempt {
+  id: string;
+  status: 'pending' | 'delivered' | 'dead';
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  nextAttemptAt: Date | null;
+}
+
+/** Records the outcome of a batch of attempts in one statement. */
+export async function recordAttempts(m: EntityManager, attempts: Attempt[]): Promise<void> {
+  if (!attempts.length) return;
+  await m.query(
+    `UPDATE webhook_delivery d SET status = a.status, attempts = d.attempts + 1, last_status_code = a.status_code,
+            last_error = a.error, last_duration_ms = a.duration_ms,
+            first_attempt_at = coalesce(d.first_attempt_at, now()), last_attempt_at = now(), next_attempt_at = a.next_at,
+            delivered_at = CASE WHEN a.status = 'delivered' THEN now() ELSE d.delivered_at END
+       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::timestamptz[])
+            AS a(id, status, status_code, error, duration_ms, next_at)
+      WHERE d.id = a.id`,
+    [
+      attempts.map((a) => a.id),
+      attempts.map((a) => a.status),
+      attempts.map((a) => a.statusCode),
+      attempts.map((a) => a.error),
+      attempts.map((a) => Math.round(a.durationMs)),
+      attempts.map((a) => a.nextAttemptAt),
+    ],
+  );
+}
+
+/** When the subscription's next pending delivery is due (retries and leases included), if any. */
+export async function nextDueAt(m: EntityManager, subscriptionId: string): Promise<Date | null> {
+  const [row] = await queryRows<{ at: Date | null }>(
+    m,
+    `SELECT min(next_attempt_at) AS at FROM webhook_delivery WHERE subscription_id = $1 AND status = 'pending'`,
+    [subscriptionId],
+  );
+  return row?.at ?? null;
 }
 
 /** Manual redelivery: pending again, with a fresh retry window. */

@@ -18,6 +18,8 @@ export interface Receiver {
   /** Requests answered 2xx (what a receiver would process). */
   accepted: ReceivedDelivery[];
   openRequests: number;
+  /** The most requests this receiver ever had open at once (any mode). */
+  maxOpenRequests: number;
   /** In 'ok' mode, how long the receiver takes to answer. */
   delayMs: number;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startReceiver(mode: Receiver['mode'] = 'ok'): Promise<Rece
     received: [],
     accepted: [],
     openRequests: 0,
+    maxOpenRequests: 0,
     delayMs: 0,
     close: async () => {
       for (const res of hanging) res.destroy();
@@ -38,7 +41,11 @@ export async function startReceiver(mode: Receiver['mode'] = 'ok'): Promise<Rece
       await new Promise((resolve) => server.close(resolve));
     },
   };
+  let open = 0;
   const server = http.createServer((req, res) => {
+    open += 1;
+    r.maxOpenRequests = Math.max(r.maxOpenRequests, open);
+    res.on('close', () => (open -= 1));
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {

@@ -25,10 +25,16 @@ describe('webhook deliveries across replicas', () => {
     await d.close();
   });
 
-  const start = async () => {
-    const api = await startApi(d, env);
+  const start = async (extra: Record<string, string> = {}) => {
+    const api = await startApi(d, { ...env, ...extra });
     apis.push(api);
     return api;
+  };
+
+  const subscribe = async (api: Api, admin: Record<string, string>, r: Receiver) => {
+    const sub = await call(api, 'POST', '/webhooks', admin, { url: r.url, eventTypes: ['return-notice.received'] });
+    expect(sub.status).toBe(201);
+    return sub.body.id as string;
   };
 
   /** An agency with an administrator and a caseworker, five receivers subscribed to its return notices. */
@@ -42,8 +48,7 @@ describe('webhook deliveries across replicas', () => {
       r.delayMs = delayMs;
       receivers.push(r);
       mine.push(r);
-      const sub = await call(api, 'POST', '/webhooks', admin, { url: r.url, eventTypes: ['return-notice.received'] });
-      expect(sub.status).toBe(201);
+      await subscribe(api, admin, r);
     }
     return { admin, caseworker, receivers: mine };
   }
@@ -92,10 +97,14 @@ describe('webhook deliveries across replicas', () => {
     await Promise.all([a.stop(), b.stop()]);
   }, 600_000);
 
-  it('a kill -9 of a replica in the middle of deliveries loses no event', async () => {
+  it('a kill -9 of a replica in the middle of deliveries loses no event, beside a receiver answering 500 and one that hangs', async () => {
     const [a, b] = [await start(), await start()];
     // Slow receivers keep deliveries in flight when the replica dies.
     const { admin, caseworker, receivers: five } = await agencyWithReceivers(a, 150);
+    const failing = await startReceiver('fail');
+    const hanging = await startReceiver('hang');
+    receivers.push(failing, hanging);
+    for (const r of [failing, hanging]) await subscribe(a, admin, r);
     const N = 30;
     const created = await Promise.all(Array.from({ length: N }, () => notice(a, caseworker)));
     expect(created.map((c) => c.status)).toEqual(Array(N).fill(201));
@@ -110,6 +119,37 @@ describe('webhook deliveries across replicas', () => {
       const got = new Set(r.accepted.map((x) => x.headers['webhook-id'] as string));
       expect([...got].sort()).toEqual([...ids].sort());
     }
+    // The misbehaving receivers were tried too (and are retried on their schedule).
+    expect(failing.received.length).toBeGreaterThanOrEqual(1);
+    expect(hanging.received.length).toBeGreaterThanOrEqual(1);
     await b.stop();
+  }, 600_000);
+
+  it('a receiver that hangs holds at most 16 requests open, and meanwhile the others get every event', async () => {
+    // A long timeout keeps the hanging receiver's requests open for the whole test.
+    const a = await start({ WEBHOOK_TIMEOUT_MS: '60000' });
+    const { admin, caseworker, receivers: five } = await agencyWithReceivers(a, 0);
+    const failing = await startReceiver('fail');
+    const hanging = await startReceiver('hang');
+    receivers.push(failing, hanging);
+    const hangingId = await subscribe(a, admin, hanging);
+    const failingId = await subscribe(a, admin, failing);
+    const N = 40;
+    const created = await Promise.all(Array.from({ length: N }, () => notice(a, caseworker)));
+    expect(created.map((c) => c.status)).toEqual(Array(N).fill(201));
+    await waitFor(() => five.every((r) => r.accepted.length >= N) && hanging.openRequests >= 16);
+    // Every healthy subscriber has every event while the hanging one still holds its requests:
+    // it never had more than 16 open (requests in flight per subscriber), and more than one.
+    for (const r of five) expect(new Set(r.accepted.map((x) => x.headers['webhook-id'])).size).toBe(N);
+    expect(hanging.openRequests).toBe(16);
+    expect(hanging.maxOpenRequests).toBe(16);
+    expect(failing.received.length).toBeGreaterThanOrEqual(1);
+    // The delivery log: nothing delivered to either, every delivery still pending (retried later).
+    const log = async (id: string) => (await call(a, 'GET', `/webhooks/${id}/deliveries?limit=100`, admin)).body;
+    expect((await log(hangingId)).map((d: { status: string }) => d.status)).toEqual(Array(N).fill('pending'));
+    const failed = await log(failingId);
+    expect(failed.every((d: { status: string }) => d.status === 'pending')).toBe(true);
+    expect(failed.some((d: { lastStatusCode: number | null }) => d.lastStatusCode === 500)).toBe(true);
+    await a.stop();
   }, 600_000);
 });
