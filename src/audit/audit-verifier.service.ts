@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pg, { type Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { entryHashOfCanonical, GENESIS_HASH } from './audit-hash.js';
 import { type ChainBreak, type ChainLink, ChainWalker, type Checkpoint, checkCheckpoints } from './audit-chain.js';
+import { isStandbyUnavailable, StandbyService } from '../database/standby.service.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
   CHAIN_LINKS_SQL,
@@ -121,8 +122,8 @@ export interface VerificationReport {
 @Injectable()
 export class AuditVerifier {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
+    @Inject(StandbyService) private readonly standby: StandbyService,
   ) {}
 
   /**
@@ -131,13 +132,33 @@ export class AuditVerifier {
    * event inserted behind the API. Only then is the (slower) search that names it run. Queue
    * rows count only with their event, so deleting a queued event cannot hide an inserted one.
    */
-  private async unaccountedEvents(horizonSeq: bigint): Promise<number> {
-    return countUnaccountedEvents(this.dataSource, horizonSeq.toString());
+  private async unaccountedEvents(db: DataSource, horizonSeq: bigint): Promise<number> {
+    return countUnaccountedEvents(db, horizonSeq.toString());
   }
 
+  /**
+   * Verifies on the standby when one serves (docs/replicas.md): the chain as it stood up to the
+   * standby's replay position, every read there. A standby that cannot answer at the first read
+   * is given up for the primary.
+   */
   async verify(): Promise<VerificationReport> {
+    const reader = this.standby.readerSource();
+    try {
+      const report = await this.verifyOn(reader.source, reader.pool);
+      this.standby.noteSource(reader.from);
+      return report;
+    } catch (err) {
+      if (reader.from !== 'standby' || !isStandbyUnavailable(err)) throw err;
+      this.standby.markDown(err);
+      const primary = this.standby.readerSource();
+      const report = await this.verifyOn(primary.source, primary.pool);
+      this.standby.noteSource(primary.from);
+      return report;
+    }
+  }
+
+  private async verifyOn(db: DataSource, pool: Pool): Promise<VerificationReport> {
     const t0 = Date.now();
-    const db = this.dataSource;
     // Where the chain starts, its checkpoints and its end, in one snapshot: the sealer commits
     // links and their checkpoint together, so read apart a sealing in between would show a tail
     // that looks unsigned. Links never change once written, so the walk may read them later.
@@ -160,14 +181,9 @@ export class AuditVerifier {
     const walker = new ChainWalker(start, new Set(checkpoints.map((c) => c.seq)));
 
     // The unchained-event count reads indexes on a connection of its own while the chain is walked.
-    const unaccounted = this.unaccountedEvents(start.seq);
+    const unaccounted = this.unaccountedEvents(db, start.seq);
     unaccounted.catch(() => undefined);
-    await walkChain(
-      poolRowStream((db.driver as unknown as { master: Pool }).master),
-      walker,
-      start.seq,
-      BigInt(endSeq),
-    );
+    await walkChain(poolRowStream(pool), walker, start.seq, BigInt(endSeq));
 
     let firstBreak = walker.firstBreak;
     if (!firstBreak) {

@@ -7,6 +7,7 @@ import { AuditSealer } from '../audit/audit-sealer.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import type { Actor } from '../common/context/request-context.js';
+import { StandbyService } from '../database/standby.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CTDC_GENERALISATION_STEPS, CTDC_HEADER, ctdcLine, ctdcValues } from './ctdc-columns.js';
 import { EXTERNAL_MIN_CELL_SIZE } from './disclosure-control.js';
@@ -43,6 +44,7 @@ export interface CtdcManifest {
 export class CtdcExportService {
   constructor(
     @Inject(TransactionService) private readonly tx: TransactionService,
+    @Inject(StandbyService) private readonly standby: StandbyService,
     @Inject(StatisticsService) private readonly statistics: StatisticsService,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
     @Inject(AuditService) private readonly audit: AuditService,
@@ -53,7 +55,8 @@ export class CtdcExportService {
     // Never below 11 (it leaves the system), nor below the configured minimum; more when asked.
     const k = Math.max(this.statistics.minCellSize(), EXTERNAL_MIN_CELL_SIZE, askedK ?? 0);
     const national = this.statistics.isNational(actor);
-    const rows = await findCtdcExportClasses(this.tx.manager(), national ? null : actor.agencyId);
+    // The classes tolerate replication lag: read on the standby when one serves (docs/replicas.md).
+    const rows = await this.standby.read((m) => findCtdcExportClasses(m, national ? null : actor.agencyId));
     const anonymised = kAnonymise(
       rows.map((r) => ({ values: ctdcValues(r), count: r.n })),
       k,
@@ -109,7 +112,8 @@ export class CtdcExportService {
       if (buffer.length) await write(res, buffer.join(''));
       // The manifest line is not part of the hashed content.
       await write(res, `# manifest ${sign()}\n`);
-      res.end();
+      // The file ends only once its access entry is durable on the primary (rows read on the standby included).
+      this.tx.afterTransaction((committed) => (committed ? res.end() : res.destroy()));
     } else {
       res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: false, useSharedStrings: false });

@@ -25,6 +25,8 @@ export interface RequestStore {
   routeTemplate?: string;
   /** The open transaction's manager, when one is open. */
   manager?: EntityManager;
+  /** The open transaction is a read-only one on the standby (StandbyService.read), not the request's. */
+  standbyRead?: boolean;
   /** Told whether the open transaction committed, once it ended (see TransactionService.afterTransaction). */
   afterTransaction?: ((committed: boolean) => void)[];
   /** What the request touched, for its access-log entry. */
