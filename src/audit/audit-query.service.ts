@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import type { PreparedStatement } from '../database/sql.js';
 import { StandbyService } from '../database/standby.service.js';
+import { TransactionService } from '../database/transaction.service.js';
 import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
@@ -172,6 +173,7 @@ export class AuditQueryService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
     @Inject(StandbyService) private readonly standby: StandbyService,
+    @Inject(TransactionService) private readonly tx: TransactionService,
   ) {}
 
   async events(q: AuditFilterQuery & { limit?: number; cursor?: string }): Promise<AuditEventPage> {
@@ -326,7 +328,8 @@ export class AuditQueryService {
       if (cp) await insertCheckpointExport(this.dataSource, cp.seq, exportedBy);
       // The access entry of an export carries the range and content hash, not a million ids.
       this.audit.noteDetails({ export: { format, count, firstSeq, lastSeq, contentSha256: body.contentSha256 } });
-      res.end();
+      // The file ends only once its access entry is durable on the primary (read on the standby or not).
+      this.tx.afterAccessEntry((durable) => (durable ? res.end() : res.destroy()));
     } catch (err) {
       // A client that went away mid-export leaves an unfinished body: no manifest, nothing more.
       await conn.query('ROLLBACK').catch(() => undefined);

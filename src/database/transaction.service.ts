@@ -38,6 +38,17 @@ export class TransactionService {
     (store.afterTransaction ??= []).push(callback);
   }
 
+  /**
+   * Runs `callback` once the request's access entry is durable, saying whether it is: after the
+   * commit of the request transaction, or, on a route without one (NoRequestTransaction), once
+   * the interceptor has written the entry. An export sends its last bytes from here.
+   */
+  afterAccessEntry(callback: (durable: boolean) => void): void {
+    const store = currentRequest();
+    if (!store) throw new Error('afterAccessEntry needs a request');
+    (store.afterTransaction ??= []).push(callback);
+  }
+
   inTransaction(): boolean {
     return currentRequest()?.manager !== undefined;
   }

@@ -103,6 +103,28 @@ export class RequestTransactionInterceptor implements NestInterceptor {
       }
       return result;
     };
-    return from(skip ? work() : this.tx.run(work));
+    return from(skip ? untilAudited(work) : this.tx.run(work));
+  }
+}
+
+/**
+ * A route without a request transaction: callbacks waiting for its access entry
+ * (TransactionService.afterAccessEntry) run once the interceptor has written it, or are told
+ * it failed.
+ */
+async function untilAudited<T>(work: () => Promise<T>): Promise<T> {
+  const store = currentRequest();
+  const settle = (durable: boolean) => {
+    const callbacks = store?.afterTransaction ?? [];
+    if (store) store.afterTransaction = undefined;
+    for (const callback of callbacks) callback(durable);
+  };
+  try {
+    const result = await work();
+    settle(true);
+    return result;
+  } catch (err) {
+    settle(false);
+    throw err;
   }
 }
