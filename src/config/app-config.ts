@@ -685,13 +685,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     problems,
   );
   // The standby is read as the same application role: DATABASE_PASSWORD goes into its URL too.
-  const replicaUrl = withPassword(
-    vars.DATABASE_REPLICA_URL,
-    vars.DATABASE_PASSWORD,
-    'DATABASE_REPLICA_URL',
-    'DATABASE_PASSWORD',
-    problems,
-  );
+  const replicaUrl = vars.DATABASE_REPLICA_URL
+    ? withPassword(
+        vars.DATABASE_REPLICA_URL,
+        vars.DATABASE_PASSWORD,
+        'DATABASE_REPLICA_URL',
+        'DATABASE_PASSWORD',
+        problems,
+      )
+    : undefined;
   if (vars.DATABASE_REPLICA_URL && !vars.DATABASE_URL) {
     problems.push('DATABASE_REPLICA_URL: set DATABASE_URL (the primary) as well; the embedded database has no standby');
   }
