@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
-import pg, { type Pool, type PoolClient } from 'pg';
+import pg, { type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import type { PreparedStatement } from '../database/sql.js';
