@@ -397,10 +397,13 @@ export function markdown(r: Results): string {
     md += `\n## Reads on a streaming standby\n\n`;
     md += `Case reads (GET /cases/{id}, ${rep.idle.connections} connections) on the primary while audit exports of ${fmt(rep.exportEntries)} entries run back to back; the standby (built in ${fmt(rep.standbyBuildS, 1)} s) runs on the same machine.\n\n`;
     md += `| Condition | case reads 2xx/s | share of idle | p99 ms | exports done | export s (mean) | entries/s |\n|---|---:|---:|---:|---:|---:|---:|\n`;
-    md += `| no export | ${fmt(rep.idle.rps)} | 1.00 | ${fmt(rep.idle.latencyMs.p99)} | | | |\n`;
+    const idleRow = (label: string, x: ScenarioResult) =>
+      `| ${label} | ${fmt(x.rps)} | 1.00 | ${fmt(x.latencyMs.p99)} | | | |\n`;
+    md += idleRow('no export (API without a standby)', rep.idle);
+    md += idleRow('no export (API with a standby)', rep.idleWithStandby);
     for (const [label, x, share] of [
-      ['export on the primary', rep.exportOnPrimary, rep.rpsShare.exportOnPrimary],
-      ['export on the standby', rep.exportOnStandby, rep.rpsShare.exportOnStandby],
+      ['export on the primary (API without a standby)', rep.exportOnPrimary, rep.rpsShare.exportOnPrimary],
+      ['export on the standby (API with a standby)', rep.exportOnStandby, rep.rpsShare.exportOnStandby],
     ] as const) {
       const mean = x.exports.seconds.length
         ? x.exports.seconds.reduce((a, b) => a + b, 0) / x.exports.seconds.length
