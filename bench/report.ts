@@ -1,6 +1,7 @@
 import type { WebhookBenchResult } from './scenarios/webhooks.js';
 import type { StatisticsResult } from './scenarios/statistics.js';
 import type { KoboIntakeResult } from './scenarios/kobo-intake.js';
+import type { ReplicaResult } from './scenarios/replica.js';
 import type { DocumentsResult } from './scenarios/documents.js';
 import type { GeneratedMeta } from './generate.js';
 import type { LoadResult } from './lib/load.js';
@@ -83,6 +84,7 @@ export interface Results {
     webhooks?: WebhookBenchResult;
     statistics?: StatisticsResult;
     'kobo-intake'?: KoboIntakeResult;
+    replica?: ReplicaResult;
   };
   /** Time to /health/ready of the API started on the main benchmark database. */
   apiReadyMs?: number;
@@ -403,6 +405,25 @@ export function markdown(r: Results): string {
   if (Object.keys(r.errors).length) {
     md += `\n## Errors\n\n`;
     for (const [k, v] of Object.entries(r.errors)) md += `- ${k}: ${v.replaceAll('\n', ' ').slice(0, 500)}\n`;
+  }
+  const rep = s.replica;
+  if (rep) {
+    md += `\n## Reads on a streaming standby\n\n`;
+    md += `Case reads (GET /cases/{id}, ${rep.idle.connections} connections) on the primary while audit exports of ${fmt(rep.exportEntries)} entries run back to back; the standby (built in ${fmt(rep.standbyBuildS, 1)} s) runs on the same machine.\n\n`;
+    md += `| Condition | case reads 2xx/s | share of idle | p99 ms | exports done | export s (mean) | entries/s |\n|---|---:|---:|---:|---:|---:|---:|\n`;
+    const idleRow = (label: string, x: ScenarioResult) =>
+      `| ${label} | ${fmt(x.rps)} | 1.00 | ${fmt(x.latencyMs.p99)} | | | |\n`;
+    md += idleRow('no export (API without a standby)', rep.idle);
+    md += idleRow('no export (API with a standby)', rep.idleWithStandby);
+    for (const [label, x, share] of [
+      ['export on the primary (API without a standby)', rep.exportOnPrimary, rep.rpsShare.exportOnPrimary],
+      ['export on the standby (API with a standby)', rep.exportOnStandby, rep.rpsShare.exportOnStandby],
+    ] as const) {
+      const mean = x.exports.seconds.length
+        ? x.exports.seconds.reduce((a, b) => a + b, 0) / x.exports.seconds.length
+        : 0;
+      md += `| ${label} | ${fmt(x.caseRead.rps)} | ${fmt(share, 2)} | ${fmt(x.caseRead.latencyMs.p99)} | ${x.exports.exports} | ${fmt(mean, 2)} | ${fmt(x.exports.entriesPerS)} |\n`;
+    }
   }
   return md;
 }

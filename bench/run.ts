@@ -21,6 +21,7 @@ import { type BenchOptions, parseOptions, type ScenarioId, wants } from './lib/o
 import { waitForQuiet } from './lib/cpu.js';
 import { koboIntake } from './scenarios/kobo-intake.js';
 import { documentsScenario } from './scenarios/documents.js';
+import { replicaScenario } from './scenarios/replica.js';
 import { stopAll } from './lib/processes.js';
 import { summariseProfile } from './lib/profile.js';
 import { log, machineInfo, round, sleep } from './lib/util.js';
@@ -398,6 +399,7 @@ async function main(): Promise<number> {
       'audit-verify',
       'statistics',
       'documents',
+      'replica',
     ];
     if (apiScenarios.some((s) => wants(o, s)) || o.profile.length) {
       log('starting the API on bench_main');
@@ -434,6 +436,8 @@ async function main(): Promise<number> {
       if (wants(o, 'login')) s.login = await attempt(results, 'login', () => login(ctx, main), o.quietWait);
       if (wants(o, 'statistics'))
         s.statistics = await attempt(results, 'statistics', () => statistics(ctx, main), o.quietWait);
+      if (wants(o, 'replica'))
+        s.replica = await attempt(results, 'replica', () => replicaScenario(ctx, main, samples), o.quietWait);
       if (wants(o, 'case-read-under-login')) {
         const r = await attempt(
           results,

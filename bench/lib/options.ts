@@ -18,6 +18,7 @@ export const SCENARIOS = [
   'statistics',
   'kobo-intake',
   'documents',
+  'replica',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 

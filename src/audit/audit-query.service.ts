@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
-import pg, { type Pool, type PoolClient } from 'pg';
+import pg, { type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { invalidCursor, isCursorValue } from '../common/http/cursor.js';
 import { endAfterCommit } from '../common/http/end-after-commit.js';
 import type { PreparedStatement } from '../database/sql.js';
+import { StandbyService } from '../database/standby.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { BinaryCopyReader, decodeEvent, eventJsonText, int8Text } from './audit-binary.js';
 import { canonicalJson } from './audit-hash.js';
@@ -195,16 +196,18 @@ function drained(res: Response): Promise<void> {
 export class AuditQueryService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(TransactionService) private readonly tx: TransactionService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
+    @Inject(StandbyService) private readonly standby: StandbyService,
+    @Inject(TransactionService) private readonly tx: TransactionService,
   ) {}
 
   async events(q: AuditFilterQuery & { limit?: number; cursor?: string }): Promise<AuditEventPage> {
     const limit = q.limit ?? 50;
     const where = auditFilterSql(q);
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const rows = await findAuditEventsPage(this.tx.manager(), where, cursor, limit + 1);
+    // Past entries tolerate replication lag: read on the standby when one serves (docs/replicas.md).
+    const rows = await this.standby.read((m) => findAuditEventsPage(m, where, cursor, limit + 1));
     const items = rows.slice(0, limit);
     this.audit.touch(
       'audit_event',
@@ -216,7 +219,7 @@ export class AuditQueryService {
 
   /** Everyone who read or changed one case, and through which route. */
   async caseAccess(caseId: string): Promise<CaseAccessSummary[]> {
-    const rows = await summariseCaseAccess(this.tx.manager(), caseId);
+    const rows = await this.standby.read((m) => summariseCaseAccess(m, caseId));
     this.audit.touch('case', [caseId], [caseId]);
     return rows.map((r) => ({
       userId: r.user_id,
@@ -245,9 +248,21 @@ export class AuditQueryService {
     const where = auditExportFilterSql(q);
     const settings = auditExportSettings(q);
     // Connections of its own, outside the request transaction: two readers share one snapshot
-    // (REPEATABLE READ, exported by the first), so PostgreSQL builds two chunks at once.
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const conn: PoolClient = await pool.connect();
+    // (REPEATABLE READ, exported by the first), so PostgreSQL builds two chunks at once. On the
+    // standby when one serves (docs/replicas.md): the export then costs the primary nothing but
+    // the sealing above and the access entry.
+    let reader = this.standby.readerSource();
+    let conn: PoolClient;
+    try {
+      conn = await reader.pool.connect();
+    } catch (err) {
+      if (reader.from !== 'standby') throw err;
+      this.standby.markDown(err);
+      reader = this.standby.readerSource();
+      conn = await reader.pool.connect();
+    }
+    const pool = reader.pool;
+    this.standby.noteSource(reader.from);
     let helper: PoolClient | undefined;
     const release = () => {
       conn.release();

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { copyOut } from '../database/copy-out.js';
 import { BinaryCopyReader, canonicalEventText, decodeEvent, int8Text } from './audit-binary.js';
 import { canonicalJson, entryHashOfText, GENESIS_HASH } from './audit-hash.js';
@@ -12,6 +12,7 @@ import {
   SegmentChecker,
   type SegmentResult,
 } from './audit-chain.js';
+import { isStandbyUnavailable, StandbyService } from '../database/standby.service.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
   chainSegmentCopySql,
@@ -196,8 +197,8 @@ export class AuditVerifier {
   segmentLinks = SEGMENT;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
+    @Inject(StandbyService) private readonly standby: StandbyService,
   ) {}
 
   /**
@@ -206,13 +207,33 @@ export class AuditVerifier {
    * event inserted behind the API. Only then is the (slower) search that names it run. Queue
    * rows count only with their event, so deleting a queued event cannot hide an inserted one.
    */
-  private async unaccountedEvents(horizonSeq: bigint): Promise<number> {
-    return countUnaccountedEvents(this.dataSource, horizonSeq.toString());
+  private async unaccountedEvents(db: DataSource, horizonSeq: bigint): Promise<number> {
+    return countUnaccountedEvents(db, horizonSeq.toString());
   }
 
+  /**
+   * Verifies on the standby when one serves (docs/replicas.md): the chain as it stood up to the
+   * standby's replay position, every read there. A standby that cannot answer at the first read
+   * is given up for the primary.
+   */
   async verify(): Promise<VerificationReport> {
+    const reader = this.standby.readerSource();
+    try {
+      const report = await this.verifyOn(reader.source, reader.pool);
+      this.standby.noteSource(reader.from);
+      return report;
+    } catch (err) {
+      if (reader.from !== 'standby' || !isStandbyUnavailable(err)) throw err;
+      this.standby.markDown(err);
+      const primary = this.standby.readerSource();
+      const report = await this.verifyOn(primary.source, primary.pool);
+      this.standby.noteSource(primary.from);
+      return report;
+    }
+  }
+
+  private async verifyOn(db: DataSource, pool: Pool): Promise<VerificationReport> {
     const t0 = Date.now();
-    const db = this.dataSource;
     // Where the chain starts, its checkpoints and its end, in one snapshot: the sealer commits
     // links and their checkpoint together, so read apart a sealing in between would show a tail
     // that looks unsigned. Links never change once written, so the walk may read them later.
@@ -233,10 +254,10 @@ export class AuditVerifier {
       }),
     );
     // The unchained-event count reads indexes on a connection of its own while the chain is verified.
-    const unaccounted = this.unaccountedEvents(start.seq);
+    const unaccounted = this.unaccountedEvents(db, start.seq);
     unaccounted.catch(() => undefined);
     const walk = await verifyChainSpan(
-      poolCopyStream((db.driver as unknown as { master: Pool }).master),
+      poolCopyStream(pool),
       { neighbours: (seq) => findChainNeighbours(db, seq) },
       { start, end: BigInt(endSeq), checkpoints },
       SEGMENTS_IN_FLIGHT,

@@ -36,6 +36,9 @@ describe('loadConfig', () => {
       { DATABASE_URL: 'postgres://ctcm_app:inline@db/ctcm', DATABASE_PASSWORD: 'second' },
       /DATABASE_PASSWORD: DATABASE_URL has a password already/,
     ],
+    [{ DATABASE_REPLICA_URL: 'postgres://ctcm_app@standby/ctcm' }, /DATABASE_REPLICA_URL: set DATABASE_URL/],
+    [{ DATABASE_REPLICA_URL: 'mysql://standby/ctcm' }, /DATABASE_REPLICA_URL must be a postgres:\/\/ connection URL/],
+    [{ DATABASE_URL: 'postgres://ctcm_app@db/ctcm', DATABASE_REPLICA_MAX_LAG_MS: '-1' }, /DATABASE_REPLICA_MAX_LAG_MS/],
     [{ DEMO_DATA: 'true', NODE_ENV: 'production' }, /DEMO_DATA: demo data and demo accounts are refused in production/],
     [{ DEMO_PASSWORD: 'short' }, /DEMO_PASSWORD must be at least 12/],
   ])('refuses %j with a message naming the variable', (env, message) => {
@@ -82,6 +85,22 @@ describe('loadConfig', () => {
     const { parse } = await import('pg-connection-string');
     expect(parse(config.database.url!)).toMatchObject({ user: 'ctcm_app', password, host: 'db', database: 'ctcm' });
     expect(parse(config.database.ownerUrl!)).toMatchObject({ user: 'ctcm_owner', password: 'owner secret' });
+  });
+
+  it('reads the standby as the same role: DATABASE_PASSWORD goes into DATABASE_REPLICA_URL too', async () => {
+    const { parse } = await import('pg-connection-string');
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://ctcm_app@db:5432/ctcm',
+      DATABASE_REPLICA_URL: 'postgres://ctcm_app@standby:5432/ctcm',
+      DATABASE_PASSWORD: 'app secret',
+    });
+    expect(parse(config.database.replica!.url)).toMatchObject({
+      user: 'ctcm_app',
+      password: 'app secret',
+      host: 'standby',
+    });
+    expect(config.database.replica).toMatchObject({ maxLagMs: 10_000, checkIntervalMs: 1_000 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://ctcm_app:x@db/ctcm' }).database.replica).toBeUndefined();
   });
 
   it('loads demo data only when asked', () => {

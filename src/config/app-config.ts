@@ -94,6 +94,23 @@ export class EnvironmentVariables {
   @IsBoolean()
   DATABASE_MIGRATE_ON_START = true;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_REPLICA_URL must be a postgres:// connection URL' })
+  DATABASE_REPLICA_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_REPLICA_MAX_LAG_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_REPLICA_CHECK_INTERVAL_MS = 1_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)
@@ -515,6 +532,11 @@ export interface AppConfig {
     connectTimeoutMs: number;
     migrateOnStart: boolean;
     embeddedPort: number;
+    /**
+     * A streaming standby for reads that tolerate lag (docs/replicas.md): read as the same
+     * application role, used while its lag stays within maxLagMs, else the primary answers.
+     */
+    replica?: { url: string; maxLagMs: number; checkIntervalMs: number };
   };
   logLevel: EnvironmentVariables['LOG_LEVEL'];
   bootstrapAdmin: { email?: string; password?: string };
@@ -678,6 +700,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     'DATABASE_OWNER_PASSWORD',
     problems,
   );
+  // The standby is read as the same application role: DATABASE_PASSWORD goes into its URL too.
+  const replicaUrl = vars.DATABASE_REPLICA_URL
+    ? withPassword(
+        vars.DATABASE_REPLICA_URL,
+        vars.DATABASE_PASSWORD,
+        'DATABASE_REPLICA_URL',
+        'DATABASE_PASSWORD',
+        problems,
+      )
+    : undefined;
+  if (vars.DATABASE_REPLICA_URL && !vars.DATABASE_URL) {
+    problems.push('DATABASE_REPLICA_URL: set DATABASE_URL (the primary) as well; the embedded database has no standby');
+  }
   if (vars.NODE_ENV === 'production' && !vars.DATABASE_URL) {
     problems.push('DATABASE_URL: required in production (the embedded database is for development and evaluation)');
   }
@@ -746,6 +781,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       connectTimeoutMs: vars.DATABASE_CONNECT_TIMEOUT_MS,
       migrateOnStart: vars.DATABASE_MIGRATE_ON_START,
       embeddedPort: vars.EMBEDDED_DB_PORT,
+      replica: replicaUrl
+        ? {
+            url: replicaUrl,
+            maxLagMs: vars.DATABASE_REPLICA_MAX_LAG_MS,
+            checkIntervalMs: vars.DATABASE_REPLICA_CHECK_INTERVAL_MS,
+          }
+        : undefined,
     },
     logLevel: vars.LOG_LEVEL,
     bootstrapAdmin: { email: vars.BOOTSTRAP_ADMIN_EMAIL, password: vars.BOOTSTRAP_ADMIN_PASSWORD },

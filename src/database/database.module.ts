@@ -2,11 +2,15 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { createDataSource } from './data-source.js';
+import { StandbyService } from './standby.service.js';
 import { TransactionService } from './transaction.service.js';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
-/** Provides the application role's DataSource; the pool closes when the app shuts down. */
+/**
+ * Provides the application role's DataSource (the pool closes when the app shuts down) and the
+ * standby for lag-tolerant reads, when one is configured.
+ */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
@@ -18,6 +22,7 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [
         { provide: DATABASE_URL, useValue: appUrl },
         TransactionService,
+        StandbyService,
         {
           provide: DataSource,
           inject: [APP_CONFIG],
@@ -32,7 +37,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [DataSource, DATABASE_URL, TransactionService],
+      exports: [DataSource, DATABASE_URL, TransactionService, StandbyService],
     };
   }
 

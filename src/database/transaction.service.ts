@@ -43,6 +43,18 @@ export class TransactionService {
     (store.afterTransaction ??= []).push(callback);
   }
 
+  /**
+   * Runs `callback` once the request's access entry is durable, saying whether it is: after the
+   * commit of the request transaction, or, on a route without one (NoRequestTransaction), once
+   * the interceptor has written the entry. An export sends its last bytes from here.
+   */
+  afterAccessEntry(callback: (durable: boolean) => void): void {
+    const store = currentRequest();
+    if (!store) throw new Error('afterAccessEntry needs a request');
+    if (store.manager) (store.afterTransaction ??= []).push(callback);
+    else (store.afterAccessEntry ??= []).push(callback);
+  }
+
   inTransaction(): boolean {
     return currentRequest()?.manager !== undefined;
   }
@@ -55,6 +67,37 @@ export class TransactionService {
     const store = currentRequest();
     if (!store?.manager) throw new Error('atCommit needs an open transaction');
     (store.commitStatements ??= []).push([{ name: statement.name, text: statement.text }, values]);
+  }
+
+  /**
+   * Runs read-only `work` in a transaction of its own on another data source (the standby),
+   * opened like every request transaction: the same hooks, so the same row-level-security
+   * context, in a REPEATABLE READ READ ONLY transaction (one snapshot for the whole read). The
+   * request's audit notes and after-transaction callbacks stay the request's: what the work
+   * touches is named by the access entry the request transaction writes on the primary.
+   */
+  async runReadOnly<T>(source: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const outer: RequestStore = currentRequest() ?? { requestId: 'background' };
+    outer.audit ??= { resourceIds: new Set(), caseIds: new Set() };
+    outer.afterTransaction ??= [];
+    const runner = source.createQueryRunner();
+    const inner: RequestStore = { ...outer, manager: runner.manager, standbyRead: true };
+    try {
+      const opening = [
+        'START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        ...this.hooks.map((hook) => hook(inner)).filter((sql): sql is string => !!sql),
+      ];
+      await runner.query(opening.join('; '));
+      Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+      const result = await requestContext.run(inner, () => work(runner.manager));
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

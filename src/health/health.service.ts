@@ -1,15 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { StandbyService } from '../database/standby.service.js';
 import type { HealthResponse } from './health.dto.js';
 
 const READINESS_TIMEOUT_MS = 2000;
 
 @Injectable()
 export class HealthService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(StandbyService) private readonly standby: StandbyService,
+  ) {}
 
-  /** Ready = the database answers within 2 s and no migration is pending. */
+  /**
+   * Ready = the database answers within 2 s and no migration is pending. The standby, when one
+   * is configured, is reported (status, lag) but never makes the API unready: its reads fall
+   * back to the primary.
+   */
   async readiness(): Promise<HealthResponse> {
     const checks: Record<string, 'ok' | 'failing'> = { database: 'failing', migrations: 'failing' };
     try {
@@ -25,7 +33,8 @@ export class HealthService {
         headers: { 'retry-after': '5' },
       });
     }
-    return { status: 'ok', checks };
+    const replica = this.standby.health();
+    return replica ? { status: 'ok', checks, replica } : { status: 'ok', checks };
   }
 }
 

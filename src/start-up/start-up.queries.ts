@@ -34,3 +34,55 @@ export async function findCurrentRolePowers(
   );
   return rows[0];
 }
+
+/*
+ * Building a streaming standby of an embedded cluster (embedded-standby.ts), as its superuser:
+ * PostgreSQL's low-level base backup (pg_backup_start/pg_backup_stop on one session), with a
+ * physical replication slot holding the WAL the standby will stream from.
+ */
+
+/** The cluster's data folder. */
+export async function findDataDirectory(client: pg.ClientBase): Promise<string> {
+  const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+  return rows[0]!.data_directory;
+}
+
+/** A physical replication slot reserving WAL from now on (a no-op when it exists). */
+export async function createPhysicalSlot(client: pg.ClientBase, slot: string): Promise<void> {
+  await client.query(
+    `SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)`,
+    [slot],
+  );
+}
+
+/** Drops a replication slot once no standby streams from it. */
+export async function dropReplicationSlot(client: pg.ClientBase, slot: string): Promise<void> {
+  await client.query(
+    `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active`,
+    [slot],
+  );
+}
+
+/** Starts a base backup on this session (fast checkpoint); the data folder may then be copied. */
+export async function startBaseBackup(client: pg.ClientBase, label: string): Promise<void> {
+  await client.query('SELECT pg_backup_start($1, true)', [label]);
+}
+
+/** Ends the session's base backup: the backup_label (and tablespace_map) the copy needs. */
+export async function stopBaseBackup(client: pg.ClientBase): Promise<{ labelfile: string; spcmapfile: string }> {
+  const { rows } = await client.query<{ labelfile: string; spcmapfile: string }>(
+    'SELECT labelfile, spcmapfile FROM pg_backup_stop(false)',
+  );
+  return rows[0]!;
+}
+
+/** Whether the server is a standby in recovery, and whether its WAL receiver is streaming. */
+export async function findStandbyStreaming(
+  client: pg.ClientBase,
+): Promise<{ in_recovery: boolean; streaming: boolean }> {
+  const { rows } = await client.query<{ in_recovery: boolean; streaming: boolean }>(
+    `SELECT pg_is_in_recovery() AS in_recovery,
+            EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS streaming`,
+  );
+  return rows[0]!;
+}

@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { endAfterCommit, HoldLastChunk } from '../common/http/end-after-commit.js';
 import type { Actor } from '../common/context/request-context.js';
+import { StandbyService } from '../database/standby.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CTDC_GENERALISATION_STEPS, CTDC_HEADER, ctdcLine, ctdcValues } from './ctdc-columns.js';
 import { EXTERNAL_MIN_CELL_SIZE } from './disclosure-control.js';
@@ -45,6 +46,7 @@ export interface CtdcManifest {
 export class CtdcExportService {
   constructor(
     @Inject(TransactionService) private readonly tx: TransactionService,
+    @Inject(StandbyService) private readonly standby: StandbyService,
     @Inject(StatisticsService) private readonly statistics: StatisticsService,
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
     @Inject(AuditService) private readonly audit: AuditService,
@@ -55,7 +57,8 @@ export class CtdcExportService {
     // Never below 11 (it leaves the system), nor below the configured minimum; more when asked.
     const k = Math.max(this.statistics.minCellSize(), EXTERNAL_MIN_CELL_SIZE, askedK ?? 0);
     const national = this.statistics.isNational(actor);
-    const rows = await findCtdcExportClasses(this.tx.manager(), national ? null : actor.agencyId);
+    // The classes tolerate replication lag: read on the standby when one serves (docs/replicas.md).
+    const rows = await this.standby.read((m) => findCtdcExportClasses(m, national ? null : actor.agencyId));
     const anonymised = kAnonymise(
       rows.map((r) => ({ values: ctdcValues(r), count: r.n })),
       k,

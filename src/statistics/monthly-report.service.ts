@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { StandbyService } from '../database/standby.service.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { EXTERNAL_MIN_CELL_SIZE } from './disclosure-control.js';
@@ -17,6 +18,7 @@ export class MonthlyReportService {
   constructor(
     @Inject(StatisticsService) private readonly statistics: StatisticsService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(StandbyService) private readonly standby: StandbyService,
   ) {}
 
   /** The statistics queries behind each section (the test asks the API the same ones). */
@@ -43,11 +45,14 @@ export class MonthlyReportService {
     const minCellSize = Math.max(this.statistics.minCellSize(), EXTERNAL_MIN_CELL_SIZE);
     const sections: ReportSection[] = [];
     let scope = 'agency';
-    for (const [key, { measure, query }] of Object.entries(MonthlyReportService.queriesFor(month, minCellSize))) {
-      const table = await this.statistics.table(actor, measure, query);
-      scope = table.scope;
-      sections.push({ key: key as ReportSection['key'], rows: rowsOf(table), source: sourceOf(table) });
-    }
+    // Every section from one read-only snapshot (the standby's when it serves, docs/replicas.md).
+    await this.standby.read(async () => {
+      for (const [key, { measure, query }] of Object.entries(MonthlyReportService.queriesFor(month, minCellSize))) {
+        const table = await this.statistics.table(actor, measure, query);
+        scope = table.scope;
+        sections.push({ key: key as ReportSection['key'], rows: rowsOf(table), source: sourceOf(table) });
+      }
+    });
     return { month, lang, minCellSize, scope, generatedAt: this.clock.now().toISOString(), sections };
   }
 }

@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { StandbyService } from '../database/standby.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { type Equation, protectTable, YEAR_PERIOD_ROWS, yearTableEquations } from './disclosure-control.js';
 import type {
@@ -40,6 +41,7 @@ export class StatisticsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TransactionService) private readonly tx: TransactionService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(StandbyService) private readonly standby: StandbyService,
   ) {}
 
   measures(): MeasureSummary[] {
@@ -81,7 +83,13 @@ export class StatisticsService {
     const min = this.minCellSize(q.minCellSize);
     const agencyId = this.isNational(actor) ? null : actor.agencyId;
 
-    const years = await this.protectedYears(measureName as MeasureName, by, agencyId, firstYear, lastYear, min);
+    // Counts tolerate replication lag: read on the standby when one serves (docs/replicas.md).
+    const { years, labels } = await this.standby.read(async () => {
+      const years = await this.protectedYears(measureName as MeasureName, by, agencyId, firstYear, lastYear, min);
+      const values = [...new Set([...years.values()].flatMap((y) => y.values))];
+      const labels = by && AGENCY_DIMENSIONS.has(by) ? await this.agencyLabels(values) : new Map<string, string>();
+      return { years, labels };
+    });
     const allValues = [...new Set([...years.values()].flatMap((y) => y.values))].sort();
     const rows: StatisticRow[] = [];
     for (const [year, table] of years)
@@ -93,7 +101,6 @@ export class StatisticsService {
           cells: by ? allValues.map((v) => ({ value: v, count: cellOf(table, row, v) })) : [],
         });
       }
-    const labels = by && AGENCY_DIMENSIONS.has(by) ? await this.agencyLabels(allValues) : new Map<string, string>();
     const label = (v: string) => labels.get(v) ?? v;
     return {
       measure: measureName,
@@ -179,7 +186,7 @@ export class StatisticsService {
     const end = to ?? this.clock.today();
     const start = from ?? `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
     const min = this.minCellSize();
-    const rows = await countUnmetNeeds(this.tx.manager(), start, end, this.clock.timeZone);
+    const rows = await this.standby.read((m) => countUnmetNeeds(m, start, end, this.clock.timeZone));
     const { values } = protectTable(
       rows.map((r) => r.people),
       [],

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { AuditMaintenance } from '../../src/audit/audit-maintenance.service.js';
 import { AuditSealer } from '../../src/audit/audit-sealer.service.js';
 import { AuditVerifier, chainSegments } from '../../src/audit/audit-verifier.service.js';
@@ -274,6 +274,7 @@ describe('audit trail integrity', () => {
       const SEGMENT = 8n;
       let segments: { from: bigint; to: bigint }[] = [];
       let checkpointSeqs: bigint[] = [];
+      let defaultSegmentLinks = 0n;
       const viaApi = async (): Promise<Report> => {
         const res = await t.http.get('/audit/verify').set(auditor.auth);
         expect(res.status).toBe(200);
@@ -288,6 +289,7 @@ describe('audit trail integrity', () => {
           for (let i = 0; i < 5; i++) await t.http.get('/agencies').set(caseworker.auth);
           await sealer.sealPending();
         }
+        defaultSegmentLinks = verifier.segmentLinks;
         verifier.segmentLinks = SEGMENT;
         const checkpoints = (
           await t.ownerQuery(
@@ -308,7 +310,7 @@ describe('audit trail integrity', () => {
         expect(segments.length).toBeGreaterThanOrEqual(5);
       });
       afterAll(() => {
-        verifier.segmentLinks = new AuditVerifier(t.app.get(DataSource), sealer).segmentLinks;
+        verifier.segmentLinks = defaultSegmentLinks;
       });
 
       it('accepts the intact chain, every link counted once', async () => {

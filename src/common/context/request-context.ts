@@ -25,6 +25,8 @@ export interface RequestStore {
   routeTemplate?: string;
   /** The open transaction's manager, when one is open. */
   manager?: EntityManager;
+  /** The open transaction is a read-only one on the standby (StandbyService.read), not the request's. */
+  standbyRead?: boolean;
   /** Told whether the open transaction committed, once it ended (see TransactionService.afterTransaction). */
   afterTransaction?: ((committed: boolean) => void)[];
   /** For routes without a request transaction: told whether the access entry was written. */

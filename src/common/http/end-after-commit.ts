@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Response } from 'express';
 import type { TransactionService } from '../../database/transaction.service.js';
-import { currentRequest } from '../context/request-context.js';
 
 /**
  * The last bytes of a streamed answer leave only once the access entry naming what was sent is
@@ -10,12 +9,7 @@ import { currentRequest } from '../context/request-context.js';
  * client never holds a complete file that the audit trail does not record.
  */
 export function endAfterCommit(tx: TransactionService, res: Response, last?: Buffer | string): void {
-  const end = (durable: boolean) => (durable ? res.end(last) : res.destroy());
-  if (tx.inTransaction()) return tx.afterTransaction(end);
-  // A route that runs without a request transaction: the access entry is written after the handler.
-  const store = currentRequest();
-  if (store) (store.afterAccessEntry ??= []).push(end);
-  else end(true);
+  tx.afterAccessEntry((durable) => (durable ? res.end(last) : res.destroy()));
 }
 
 /**

@@ -3874,6 +3874,33 @@ export interface components {
              */
             code: string;
         };
+        StandbyHealthResponse: {
+            /**
+             * @example streaming
+             * @enum {string}
+             */
+            status: "streaming" | "lagging" | "down" | "not-a-standby" | "unchecked";
+            /**
+             * @description Replication lag at the last check, in ms (0: it had replayed all the primary had written)
+             * @example 0
+             */
+            lagMs: number | null;
+            /**
+             * @description DATABASE_REPLICA_MAX_LAG_MS
+             * @example 10000
+             */
+            maxLagMs: number;
+            /**
+             * @description Whether lag-tolerant reads go to the standby now
+             * @example true
+             */
+            servingReads: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T12:00:00.000Z
+             */
+            checkedAt: string | null;
+        };
         HealthResponse: {
             /** @enum {string} */
             status: "ok";
@@ -3886,6 +3913,8 @@ export interface components {
             checks: {
                 [key: string]: "ok" | "failing";
             };
+            /** @description The streaming standby, when DATABASE_REPLICA_URL is set (readiness only). Never makes the API unready: while it does not serve, lag-tolerant reads go to the primary. */
+            replica?: components["schemas"]["StandbyHealthResponse"];
         };
         LocalizedTextResponse: {
             /** @example ການບັງຄັບອອກແຮງງານ */
@@ -6868,6 +6897,7 @@ export type MfaEnrolmentResponse = components['schemas']['MfaEnrolmentResponse']
 export type MfaCodeRequest = components['schemas']['MfaCodeRequest'];
 export type MfaEnrolledResponse = components['schemas']['MfaEnrolledResponse'];
 export type VerifySecondFactorRequest = components['schemas']['VerifySecondFactorRequest'];
+export type StandbyHealthResponse = components['schemas']['StandbyHealthResponse'];
 export type HealthResponse = components['schemas']['HealthResponse'];
 export type LocalizedTextResponse = components['schemas']['LocalizedTextResponse'];
 export type ProvinceResponse = components['schemas']['ProvinceResponse'];
