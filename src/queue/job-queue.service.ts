@@ -41,6 +41,8 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private runner?: Runner;
   private heartbeat?: NodeJS.Timeout;
   private recovery?: NodeJS.Timeout;
+  private restart?: NodeJS.Timeout;
+  private shuttingDown = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -102,20 +104,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.queue.enabled) return;
-    const events = new EventEmitter();
-    events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => this.workerIds.add(worker.workerId));
-    events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => this.workerIds.add(workerPool.id));
-    this.runner = await run({
-      connectionString: this.databaseUrl,
-      schema: QUEUE_SCHEMA,
-      concurrency: this.config.queue.concurrency,
-      maxPoolSize: this.config.queue.concurrency + 2,
-      pollInterval: this.config.queue.pollIntervalMs,
-      noHandleSignals: true,
-      taskList: this.tasks,
-      events: events as never,
-      logger: this.workerLogger(),
-    });
+    await this.startRunner();
     await this.beat();
     this.heartbeat = setInterval(() => {
       this.beat().catch((err: unknown) =>
@@ -141,7 +130,56 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     for (const hook of this.startHooks) await hook();
   }
 
+  /**
+   * Starts graphile-worker. Its runner may stop on its own after an error it cannot recover from
+   * (a worker pool failing during a long database outage): the replica would then keep serving
+   * while no job runs here, so such a stop is logged and the runner started again, with backoff.
+   */
+  private async startRunner(): Promise<void> {
+    const events = new EventEmitter();
+    events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => this.workerIds.add(worker.workerId));
+    events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => this.workerIds.add(workerPool.id));
+    const runner = await run({
+      connectionString: this.databaseUrl,
+      schema: QUEUE_SCHEMA,
+      concurrency: this.config.queue.concurrency,
+      maxPoolSize: this.config.queue.concurrency + 2,
+      pollInterval: this.config.queue.pollIntervalMs,
+      noHandleSignals: true,
+      taskList: this.tasks,
+      events: events as never,
+      logger: this.workerLogger(),
+    });
+    if (this.shuttingDown) {
+      await runner.stop().catch(() => undefined);
+      return;
+    }
+    this.runner = runner;
+    void runner.promise.then(
+      () => this.restartIfUnexpected(runner),
+      () => this.restartIfUnexpected(runner),
+    );
+  }
+
+  private restartIfUnexpected(stopped: Runner): void {
+    if (this.shuttingDown || this.runner !== stopped) return; // stopped on purpose
+    this.runner = undefined;
+    this.scheduleRestart(0);
+  }
+
+  private scheduleRestart(attempt: number): void {
+    const delayMs = Math.min(60_000, 1_000 * 2 ** attempt);
+    this.logger.error({ delayMs, attempt }, 'the job queue runner stopped on its own; starting it again');
+    this.restart = setTimeout(() => {
+      if (this.shuttingDown) return;
+      this.startRunner().catch(() => this.scheduleRestart(attempt + 1));
+    }, delayMs);
+    this.restart.unref();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.restart) clearTimeout(this.restart);
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.recovery) clearInterval(this.recovery);
     const runner = this.runner;

@@ -5,6 +5,7 @@ import { DomainEvents } from '../../src/events/domain-events.service.js';
 import type { DomainEvent } from '../../src/events/event-catalogue.js';
 import { EventConsumers } from '../../src/events/event-consumers.service.js';
 import { EventsService } from '../../src/events/events.service.js';
+import { JobQueue } from '../../src/queue/job-queue.service.js';
 import { setClock } from '../harness/clock.js';
 import { localToday } from '../harness/dates.js';
 import { screeningBody, VICTIM_ANSWERS } from '../harness/screening-fixtures.js';
@@ -129,6 +130,26 @@ describe('domain events: stated with their change, read by the agencies concerne
     // Nothing more arrives later (exactly one job per event and consumer).
     await new Promise((r) => setTimeout(r, 1500));
     expect(received.map((e) => e.id).filter((id) => ids.includes(id))).toEqual(ids);
+  });
+
+  it('starts the job queue again when its runner stops on its own, and events still reach consumers', async () => {
+    const queue = t.app.get(JobQueue);
+    const runner = (queue as unknown as { runner: { stop(): Promise<void> } }).runner;
+    // What graphile-worker does after an error it cannot recover from: its runner stops.
+    await runner.stop();
+    const restarted = await eventually(
+      async () => (queue as unknown as { runner?: object }).runner,
+      (current) => current !== undefined && current !== runner,
+    );
+    expect(restarted).toBeDefined();
+    expect(restarted).not.toBe(runner);
+    await referThroughApi(t, supervisor, caseId, receiver);
+    const ids = (await eventsOf(leadAdmin, '?type=referral.sent')).map((e) => e.id);
+    const got = await eventually(
+      async () => received.map((e) => e.id),
+      (r) => ids.every((id) => r.includes(id)),
+    );
+    expect(ids.every((id) => got.includes(id))).toBe(true);
   });
 
   it('rolls an event back with its transaction', async () => {
