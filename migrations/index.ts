@@ -25,6 +25,7 @@ import { RecordRetention1797300000000 } from './1797300000000-record-retention.j
 import { AccountsMfaSessionsRateLimits1797400000000 } from './1797400000000-accounts-mfa-sessions-rate-limits.js';
 import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.js';
 import { SubjectRequests1797600000000 } from './1797600000000-subject-requests.js';
+import { DocumentMetadataFlag1797700000000 } from './1797700000000-document-metadata-flag.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -53,4 +54,5 @@ export const MIGRATIONS: Function[] = [
   AccountsMfaSessionsRateLimits1797400000000,
   LaoTranslations1797500000000,
   SubjectRequests1797600000000,
+  DocumentMetadataFlag1797700000000,
 ];

@@ -52,8 +52,11 @@ export interface InspectedContent {
   contentType: DocumentContentType;
   /** The cleaned content, as it is to be stored. */
   body: AsyncGenerator<Buffer>;
-  /** Whether image metadata was removed (JPEG, PNG, WebP); PDF and HEIC are stored as they came. */
-  metadataRemoved: boolean;
+  /**
+   * Once the body was read to its end: whether the metadata was removed (JPEG, PNG, WebP always;
+   * a PDF when nothing that can carry it was out of reach; HEIC never: stored as it came).
+   */
+  metadataRemoved(): boolean;
 }
 
 /** Decides the type from the content and returns the content to store, cleaned. Throws 415 / 422. */
@@ -65,8 +68,12 @@ export async function inspectContent(source: AsyncIterable<Buffer>): Promise<Ins
   if (!contentType) throw notAllowed();
   if (ACTIVE_MARKUP.test(head.toString('latin1')))
     throw rejected('polyglot', 'The file also carries web page markup (a polyglot); save it again as a plain file');
+  if (contentType === 'application/pdf') {
+    const scrubber = new PdfScrubber();
+    return { contentType, body: scrubber.clean(reader), metadataRemoved: () => scrubber.complete };
+  }
   const cleaner = CLEANERS[contentType];
-  return { contentType, body: cleaner ? cleaner(reader) : reader.rest(), metadataRemoved: Boolean(cleaner) };
+  return { contentType, body: cleaner ? cleaner(reader) : reader.rest(), metadataRemoved: () => Boolean(cleaner) };
 }
 
 /** 415 naming the allowed types. */
@@ -268,3 +275,157 @@ const CLEANERS: Partial<Record<DocumentContentType, (r: ByteReader) => AsyncGene
   'image/png': cleanPng,
   'image/webp': cleanWebp,
 };
+
+// --- PDF --------------------------------------------------------------------------------------
+
+/** Objects longer than this are passed on unexamined (an information dictionary is a few hundred bytes). */
+const PDF_OBJECT_MAX = 64 * 1024;
+/** Bytes kept back at the end of a piece, so a keyword cut in two is still found. */
+const PDF_TAIL = 16;
+const PDF_OBJ = /(?<![A-Za-z0-9])obj(?![A-Za-z0-9])/g;
+const PDF_OBJECT_END = /(?<![A-Za-z0-9])(?:endobj(?![A-Za-z0-9])|stream(?:\r\n|\n|\r))/g;
+/** Keys of the document information dictionary (a dictionary without /Type, /Parent or /Subtype). */
+const PDF_INFO_KEYS = /\/(?:Producer|Creator|Author|CreationDate|ModDate|Title|Subject|Keywords)(?![A-Za-z0-9])/;
+const PDF_NOT_INFO = /\/(?:Type|Parent|Subtype|Kids|Contents)(?![A-Za-z0-9])/;
+/** Dates stay: they say when, not who. Every other text value of the information dictionary is blanked. */
+const PDF_KEPT_INFO = new Set(['CreationDate', 'ModDate', 'Trapped']);
+const SPACE = 0x20;
+
+/**
+ * Removes a PDF's metadata while it streams, without decoding it (no library holds the document
+ * in memory): every text value of the document information dictionary (Author, Creator, Producer,
+ * Title, Subject, Keywords and custom entries; the dates are kept) and the content of XMP
+ * metadata streams are overwritten by spaces of the same length, so every byte offset (the
+ * cross-reference table) stays true and the file opens as before. Out of reach, and then
+ * `complete` is false (the API says metadataRemoved: false): objects inside compressed object
+ * streams (PDF 1.5+), compressed XMP streams, and values held in other objects. Signed PDFs lose
+ * their signature's validity (the signed bytes change).
+ */
+export class PdfScrubber {
+  /** Whether everything that can carry metadata was reached (read once the body has been consumed). */
+  complete = true;
+  private mode: 'syntax' | 'object' | 'stream' = 'syntax';
+  /** A stream's bytes still to pass when its length is given directly; -1: up to `endstream`. */
+  private streamLeft = -1;
+  private blankStream = false;
+
+  async *clean(r: ByteReader): AsyncGenerator<Buffer> {
+    let pending: Buffer | undefined;
+    for (;;) {
+      const chunk = await r.nextChunk();
+      const buf = !chunk ? (pending ?? Buffer.alloc(0)) : pending?.length ? Buffer.concat([pending, chunk]) : chunk;
+      const { emit, keep } = this.scan(buf, !chunk);
+      if (emit > 0) yield buf.subarray(0, emit);
+      if (!chunk) return;
+      pending = keep < buf.length ? buf.subarray(keep) : undefined;
+    }
+  }
+
+  /** Scans (and blanks in place) what can be decided; says how many bytes may go and where what is kept starts. */
+  private scan(buf: Buffer, final: boolean): { emit: number; keep: number } {
+    const text = buf.toString('latin1');
+    const limit = final ? buf.length : Math.max(0, buf.length - PDF_TAIL);
+    let pos = 0;
+    let objectStart = 0;
+    for (;;) {
+      if (this.mode === 'stream') {
+        if (this.streamLeft >= 0) {
+          const n = Math.min(this.streamLeft, buf.length - pos);
+          this.streamLeft -= n;
+          pos += n;
+          if (this.streamLeft > 0) return { emit: buf.length, keep: buf.length };
+          this.mode = 'syntax';
+          continue;
+        }
+        const end = buf.indexOf('endstream', pos, 'latin1');
+        if (end < 0) {
+          const upTo = Math.max(pos, final ? buf.length : buf.length - 9);
+          if (this.blankStream) buf.fill(SPACE, pos, upTo);
+          return { emit: upTo, keep: upTo };
+        }
+        if (this.blankStream) {
+          let dataEnd = end;
+          while (dataEnd > pos && (buf[dataEnd - 1] === 0x0a || buf[dataEnd - 1] === 0x0d)) dataEnd--;
+          buf.fill(SPACE, pos, dataEnd);
+        }
+        this.blankStream = false;
+        this.mode = 'syntax';
+        pos = end + 9;
+        continue;
+      }
+      if (this.mode === 'syntax') {
+        PDF_OBJ.lastIndex = pos;
+        const m = PDF_OBJ.exec(text);
+        if (!m || m.index >= limit) {
+          const upTo = Math.max(pos, limit);
+          return { emit: upTo, keep: upTo };
+        }
+        this.mode = 'object';
+        objectStart = m.index;
+        pos = m.index + 3;
+        continue;
+      }
+      // An object's body, held until its end (or its stream) shows what it is.
+      PDF_OBJECT_END.lastIndex = pos;
+      const m = PDF_OBJECT_END.exec(text);
+      if (!m || (m.index + m[0].length > limit && !final)) {
+        if (buf.length - objectStart <= PDF_OBJECT_MAX && !final) return { emit: objectStart, keep: objectStart };
+        // Too long to be an information dictionary (or the file ends): passed on as it is.
+        if (PDF_INFO_KEYS.test(text.slice(objectStart, objectStart + 4096))) this.complete = false;
+        this.mode = 'syntax';
+        pos = Math.max(pos, limit);
+        continue;
+      }
+      const body = text.slice(objectStart, m.index);
+      this.mode = 'syntax';
+      pos = m.index + m[0].length;
+      if (m[0].startsWith('endobj')) {
+        if (PDF_INFO_KEYS.test(body) && !PDF_NOT_INFO.test(body)) this.blankInfo(buf, text, objectStart, m.index);
+        continue;
+      }
+      // The dictionary of a stream.
+      if (/\/Type\s*\/ObjStm(?![A-Za-z0-9])/.test(body)) this.complete = false;
+      const xmp = /\/Type\s*\/Metadata(?![A-Za-z0-9])/.test(body);
+      if (xmp && /\/Filter(?![A-Za-z0-9])/.test(body)) this.complete = false;
+      this.blankStream = xmp && !/\/Filter(?![A-Za-z0-9])/.test(body);
+      const length = /\/Length\s+(\d+)(?!\s+\d+\s+R)(?![0-9])/.exec(body);
+      this.streamLeft = !this.blankStream && length ? Number(length[1]) : -1;
+      this.mode = 'stream';
+    }
+  }
+
+  /** Blanks the text values of an information dictionary held in buf[from, to). */
+  private blankInfo(buf: Buffer, text: string, from: number, to: number): void {
+    let key = '';
+    let at = from;
+    while (at < to) {
+      const c = text[at]!;
+      if (c === '/') {
+        const name = /^\/([^\s/<>()[\]{}%]*)/.exec(text.slice(at, Math.min(to, at + 128)))!;
+        key = name[1]!;
+        at += name[0].length;
+        const ref = /^\s+\d+\s+\d+\s+R(?![A-Za-z0-9])/.exec(text.slice(at, Math.min(to, at + 32)));
+        if (ref && !PDF_KEPT_INFO.has(key)) this.complete = false; // the value lives in another object
+      } else if (c === '(') {
+        let depth = 1;
+        let i = at + 1;
+        for (; i < to && depth > 0; i++) {
+          const d = text[i];
+          if (d === '\\') i++;
+          else if (d === '(') depth++;
+          else if (d === ')') depth--;
+        }
+        const close = depth === 0 ? i - 1 : to;
+        if (!PDF_KEPT_INFO.has(key)) buf.fill(SPACE, at + 1, close);
+        at = Math.min(to, close + 1);
+      } else if (c === '<' && text[at + 1] === '<') {
+        at += 2;
+      } else if (c === '<') {
+        const close = text.indexOf('>', at);
+        const end = close < 0 || close > to ? to : close;
+        if (!PDF_KEPT_INFO.has(key)) buf.fill(SPACE, at + 1, end);
+        at = end + 1;
+      } else at++;
+    }
+  }
+}

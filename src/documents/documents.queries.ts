@@ -251,12 +251,19 @@ export async function findVersion(
   return row;
 }
 
-/** Records a version's size once its content has streamed in. */
-export async function setVersionSize(m: EntityManager, versionId: string, sizeBytes: number, chunkCount: number) {
-  await m.query('UPDATE document_version SET size_bytes = $2, chunk_count = $3 WHERE id = $1', [
+/** Records a version's size, and whether its metadata was removed, once its content has streamed in. */
+export async function setVersionSize(
+  m: EntityManager,
+  versionId: string,
+  sizeBytes: number,
+  chunkCount: number,
+  metadataRemoved: boolean,
+) {
+  await m.query('UPDATE document_version SET size_bytes = $2, chunk_count = $3, metadata_removed = $4 WHERE id = $1', [
     versionId,
     sizeBytes,
     chunkCount,
+    metadataRemoved,
   ]);
 }
 

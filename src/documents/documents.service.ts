@@ -55,7 +55,7 @@ import {
   type RemoveDocument,
 } from './dto/document.dto.js';
 import { attachmentDisposition, cleanFileName } from './file-names.js';
-import { receiveFile, type ReceivedFile } from './multipart-upload.js';
+import { receiveFile, type ReceivedFile } from '../common/http/multipart-upload.js';
 
 /** Where a record sits: the ids a document on it carries, for access rules and lists. */
 interface Place {
@@ -490,7 +490,7 @@ export class DocumentsService {
       chunk_count: 0,
       name_enc: this.cipher.encrypt(cleanFileName(upload.clientName, inspected.contentType), nameCtx(versionId)),
       data_key_enc: key.wrap(this.cipher),
-      metadata_removed: inspected.metadataRemoved,
+      metadata_removed: false,
       created_by: actor.userId,
     });
     // Sealed chunks go to the store in batches (one round trip each); the next batch is read and
@@ -522,7 +522,7 @@ export class DocumentsService {
     }
     // The whole form must have arrived intact, not only the file's bytes.
     await upload.finished;
-    await setVersionSize(m, versionId, size, index);
+    await setVersionSize(m, versionId, size, index, inspected.metadataRemoved());
     return { versionNo, contentType: inspected.contentType, sizeBytes: size };
   }
 
