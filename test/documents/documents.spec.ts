@@ -2,6 +2,8 @@ import { auditEvents } from '../journeys/tracing-and-transfer.helpers.js';
 import { documentsWorld, type DocumentsWorld, download, upload } from './documents-setup.js';
 import {
   EXIF_CANARIES,
+  HEIC_PICTURE,
+  heicWithExif,
   jpegWithExif,
   pdf,
   PDF_CANARIES,
@@ -168,6 +170,26 @@ describe('documents and photos on case records', () => {
     expect(res.body.current.metadataRemoved).toBe(false);
     const plain = await upload(w.d, w.caseworker, onCase('other'), pdf('No metadata at all'), 'plain.pdf');
     expect(plain.body.current.metadataRemoved).toBe(true);
+  });
+
+  it("zeroes a HEIC's EXIF and XMP items where its item locations say they are, keeping the picture", async () => {
+    const file = heicWithExif();
+    const res = await upload(w.d, w.caseworker, onCase('photo'), file, 'IMG_0001.HEIC');
+    expect(res.status).toBe(201);
+    expect(res.body.current).toMatchObject({
+      contentType: 'image/heic',
+      sizeBytes: file.length,
+      metadataRemoved: true,
+    });
+    const got = (await download(w.d, w.caseworker, res.body.id)).body as Buffer;
+    expect(got.length).toBe(file.length);
+    const text = got.toString('latin1');
+    for (const canary of [EXIF_CANARIES.device, EXIF_CANARIES.owner, EXIF_CANARIES.xmp, '17.9757N', 'Exif\0\0MM'])
+      expect(text).not.toContain(canary);
+    expect(got.includes(HEIC_PICTURE)).toBe(true);
+    // Only the items' bytes changed: the boxes (ftyp, meta with its item tables) are as sent.
+    const mdat = text.indexOf('mdat');
+    expect(got.subarray(0, mdat + 4).equals(file.subarray(0, mdat + 4))).toBe(true);
   });
 
   it('replaces a file with a new version and keeps the former one readable', async () => {

@@ -255,3 +255,67 @@ export function pdfWithObjectStream(): Buffer {
     Buffer.from('\nendstream\nendobj\ntrailer\n<< /Size 10 /Root 1 0 R /Info 9 0 R >>\n%%EOF\n', 'latin1'),
   ]);
 }
+
+/** An ISO BMFF box. */
+function isoBox(type: string, ...parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(body.length + 8, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+}
+const u8 = (...v: number[]) => Buffer.from(v);
+const u16 = (v: number) => Buffer.from([v >> 8, v & 255]);
+const u32 = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v);
+  return b;
+};
+
+/** The HEVC payload of the HEIC fixture: stands for the picture, must come back unchanged. */
+export const HEIC_PICTURE = Buffer.from('HEVC-picture-bytes-that-must-stay-'.repeat(40), 'latin1');
+
+/**
+ * A HEIC as a phone writes it: `ftyp`, a `meta` box whose `iinf` names a picture item, an EXIF
+ * item and an XMP item, and whose `iloc` places their bytes in `mdat` (the EXIF with a GPS and
+ * owner canary). Not decodable as a picture (the HEVC bytes are a stand-in); the structure is real.
+ */
+export function heicWithExif(): Buffer {
+  const exif = Buffer.concat([
+    u32(6),
+    Buffer.from('Exif\0\0MM\0*\0\0\0\x08', 'latin1'),
+    Buffer.from(`GPS 17.9757N 102.6331E device ${EXIF_CANARIES.device} owner ${EXIF_CANARIES.owner}`, 'latin1'),
+  ]);
+  const xmp = Buffer.from(`<x:xmpmeta><rdf:RDF>${EXIF_CANARIES.xmp}</rdf:RDF></x:xmpmeta>`, 'latin1');
+  const ftyp = isoBox('ftyp', Buffer.from('heic', 'latin1'), u32(0), Buffer.from('mif1heic', 'latin1'));
+  const infe = (id: number, type: string, extra = Buffer.alloc(0)) =>
+    isoBox('infe', u8(2, 0, 0, 0), u16(id), u16(0), Buffer.from(type, 'latin1'), u8(0), extra);
+  const meta = (offsets: number[]) =>
+    isoBox(
+      'meta',
+      u8(0, 0, 0, 0),
+      isoBox('hdlr', u8(0, 0, 0, 0), u32(0), Buffer.from('pict', 'latin1'), Buffer.alloc(12), u8(0)),
+      isoBox('pitm', u8(0, 0, 0, 0), u16(1)),
+      isoBox(
+        'iinf',
+        u8(0, 0, 0, 0),
+        u16(3),
+        infe(1, 'hvc1'),
+        infe(2, 'Exif'),
+        infe(3, 'mime', Buffer.from('application/rdf+xml\0', 'latin1')),
+      ),
+      isoBox(
+        'iloc',
+        u8(0, 0, 0, 0),
+        u8(0x44, 0x00),
+        u16(3),
+        ...[HEIC_PICTURE, exif, xmp].map((data, i) =>
+          Buffer.concat([u16(i + 1), u16(0), u16(1), u32(offsets[i]!), u32(data.length)]),
+        ),
+      ),
+    );
+  const metaSize = meta([0, 0, 0]).length;
+  const start = ftyp.length + metaSize + 8;
+  const offsets = [start, start + HEIC_PICTURE.length, start + HEIC_PICTURE.length + exif.length];
+  return Buffer.concat([ftyp, meta(offsets), isoBox('mdat', HEIC_PICTURE, exif, xmp)]);
+}

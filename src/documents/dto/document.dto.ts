@@ -143,8 +143,8 @@ export class DocumentVersionResponse {
   @ApiProperty({ example: 482133 }) sizeBytes!: number;
   @ApiProperty({
     description:
-      'Whether all metadata (position, device, owner, author) was removed before storage: true for JPEG, PNG, WebP ' +
-      'and PDF; false for HEIC (stored as it came) and for a PDF whose metadata sits in compressed object streams',
+      'Whether all metadata (position, device, owner, author) was removed before storage. False when some was out of ' +
+      'reach: a PDF whose objects sit in compressed object streams, a HEIC whose EXIF item could not be located',
   })
   metadataRemoved!: boolean;
   @ApiProperty({ format: 'uuid' }) addedBy!: string;
