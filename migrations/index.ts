@@ -25,6 +25,7 @@ import { RecordRetention1797300000000 } from './1797300000000-record-retention.j
 import { AccountsMfaSessionsRateLimits1797400000000 } from './1797400000000-accounts-mfa-sessions-rate-limits.js';
 import { LaoTranslations1797500000000 } from './1797500000000-lao-translations.js';
 import { SubjectRequests1797600000000 } from './1797600000000-subject-requests.js';
+import { DocumentMetadataFlag1797700000000 } from './1797700000000-document-metadata-flag.js';
 import { WebhookDeliveryThroughput1797800000000 } from './1797800000000-webhook-delivery-throughput.js';
 import { CaselessRetentionAndSubjectRecords1797900000000 } from './1797900000000-caseless-retention-and-subject-records.js';
 import { StatisticsPrecomputed1798000000000 } from './1798000000000-statistics-precomputed.js';
@@ -57,6 +58,7 @@ export const MIGRATIONS: Function[] = [
   AccountsMfaSessionsRateLimits1797400000000,
   LaoTranslations1797500000000,
   SubjectRequests1797600000000,
+  DocumentMetadataFlag1797700000000,
   WebhookDeliveryThroughput1797800000000,
   CaselessRetentionAndSubjectRecords1797900000000,
   StatisticsPrecomputed1798000000000,

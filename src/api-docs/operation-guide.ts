@@ -259,8 +259,10 @@ export const OPERATION_GUIDE: Record<string, OperationGuide> = {
     description:
       'Attach a scanned paper or a photo to a case or one of its records (recordType: case, person, screening, consent ' +
       'for a signed consent form, referral, placement, return_notice, identification_decision). Send the fields ' +
-      'first, then the file. The type is decided from the content; image metadata is removed. Then share it with a ' +
-      'referral (POST /documents/{id}/referral-shares) where the consent allows.',
+      'first, then the file. The type is decided from the content; metadata is removed (current.metadataRemoved ' +
+      'says whether all of it could be: false for a PDF with compressed object streams). An Idempotency-Key retry must ' +
+      'send the same fields and file (422 IDEMPOTENCY_KEY_REUSED otherwise). Then share it with a referral ' +
+      '(POST /documents/{id}/referral-shares) where the consent allows.',
   },
   listDocuments: {
     tag: ApiTag.Documents,

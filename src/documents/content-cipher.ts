@@ -44,15 +44,18 @@ export class ContentKey {
     const iv = randomBytes(IV_BYTES);
     const c = createCipheriv('aes-256-gcm', this.key, iv);
     c.setAAD(this.aad(index, last));
-    const body = Buffer.concat([c.update(plaintext), c.final()]);
-    return Buffer.concat([iv, c.getAuthTag(), body]);
+    const body = c.update(plaintext);
+    c.final(); // GCM: no bytes held back
+    return Buffer.concat([iv, c.getAuthTag(), body], IV_BYTES + TAG_BYTES + body.length);
   }
 
   open(index: number, last: boolean, sealed: Buffer): Buffer {
     const d = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES));
     d.setAAD(this.aad(index, last));
     d.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    return Buffer.concat([d.update(sealed.subarray(IV_BYTES + TAG_BYTES)), d.final()]);
+    const plain = d.update(sealed.subarray(IV_BYTES + TAG_BYTES));
+    d.final(); // authenticates (throws on any change) and holds back no bytes in GCM
+    return plain;
   }
 }
 

@@ -55,7 +55,7 @@ import {
   type RemoveDocument,
 } from './dto/document.dto.js';
 import { attachmentDisposition, cleanFileName } from './file-names.js';
-import { receiveFile, type ReceivedFile } from './multipart-upload.js';
+import { receiveFile, type ReceivedFile } from '../common/http/multipart-upload.js';
 
 /** Where a record sits: the ids a document on it carries, for access rules and lists. */
 interface Place {
@@ -262,15 +262,29 @@ export class DocumentsService {
     res.setHeader('content-disposition', attachmentDisposition(fileName));
     for (const [name, value] of Object.entries(DOWNLOAD_HEADERS)) res.setHeader(name, value);
     let last: Buffer | undefined;
+    // Batches of chunks, one round trip each; the next batch is fetched while this one is
+    // decrypted and written (one statement at a time on the connection, two batches held at most).
+    const batch = this.store.batchSize;
+    const fetch = (first: number) =>
+      first < v.chunk_count
+        ? this.store.getChunks(m, v.id, first, Math.min(batch, v.chunk_count - first))
+        : Promise.resolve([]);
+    let next = fetch(0);
     try {
-      for (let index = 0; index < v.chunk_count; index++) {
-        const sealed = await this.store.getChunk(m, v.id, index);
-        if (!sealed) throw new Error('a stored chunk is missing');
-        const plain = key.open(index, index === v.chunk_count - 1, sealed);
-        if (index === v.chunk_count - 1) last = plain;
-        else if (!res.write(plain)) await once(res, 'drain');
+      for (let first = 0; first < v.chunk_count; first += batch) {
+        const sealed = await next;
+        next = fetch(first + batch);
+        next.catch(() => undefined); // awaited below, or after a failure
+        for (let k = 0; k < sealed.length; k++) {
+          const index = first + k;
+          const plain = key.open(index, index === v.chunk_count - 1, sealed[k]!);
+          if (index === v.chunk_count - 1) last = plain;
+          else if (!res.write(plain)) await once(res, 'drain');
+        }
       }
     } catch (err) {
+      // The statement in flight ends before the transaction rolls back on this connection.
+      await next.catch(() => undefined);
       if (!res.headersSent) {
         // Nothing sent yet: the failure gets the usual problem answer, not a file's headers.
         for (const name of ['content-type', 'content-length', 'content-disposition']) res.removeHeader(name);
@@ -479,19 +493,39 @@ export class DocumentsService {
       chunk_count: 0,
       name_enc: this.cipher.encrypt(cleanFileName(upload.clientName, inspected.contentType), nameCtx(versionId)),
       data_key_enc: key.wrap(this.cipher),
-      metadata_removed: inspected.metadataRemoved,
+      metadata_removed: false,
       created_by: actor.userId,
     });
+    // Sealed chunks go to the store in batches (one round trip each); the next batch is read and
+    // sealed while the previous one is written. One statement at a time on the connection, and at
+    // most two batches held: reading from the client waits while the store is behind.
     let index = 0;
     let size = 0;
-    for await (const { data, last } of inChunks(inspected.body)) {
-      await this.store.putChunk(m, versionId, index, key.seal(index, last, data));
-      index++;
-      size += data.length;
+    let pending: Buffer[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      await writing;
+      writing = this.store.putChunks(m, versionId, index - pending.length, pending);
+      writing.catch(() => undefined); // awaited at the next flush, at the end, or after a failure
+      pending = [];
+    };
+    try {
+      for await (const { data, last } of inChunks(inspected.body)) {
+        pending.push(key.seal(index, last, data));
+        index++;
+        size += data.length;
+        if (pending.length === this.store.batchSize) await flush();
+      }
+      if (pending.length) await flush();
+      await writing;
+    } catch (err) {
+      // The statement in flight ends before the transaction rolls back on this connection.
+      await writing.catch(() => undefined);
+      throw err;
     }
     // The whole form must have arrived intact, not only the file's bytes.
     await upload.finished;
-    await setVersionSize(m, versionId, size, index);
+    await setVersionSize(m, versionId, size, index, inspected.metadataRemoved());
     return { versionNo, contentType: inspected.contentType, sizeBytes: size };
   }
 

@@ -35,7 +35,10 @@ export function insertKeyClaim(
   );
 }
 
-/** Stores the result of the request that claimed the key (encrypted) and what its access entry named. */
+/**
+ * Stores the result of the request that claimed the key (encrypted), what its access entry named,
+ * and the request's hash (final only now for a streamed body).
+ */
 export async function storeKeyResult(
   m: EntityManager,
   userId: string,
@@ -43,10 +46,12 @@ export async function storeKeyResult(
   status: number,
   responseEnc: Buffer,
   accessNotes: string,
+  requestHash: Buffer,
 ): Promise<void> {
   await m.query(
-    'UPDATE idempotency_key SET status = $3, response_enc = $4, access_notes = $5 WHERE actor_user_id = $1 AND key = $2',
-    [userId, key, status, responseEnc, accessNotes],
+    `UPDATE idempotency_key SET status = $3, response_enc = $4, access_notes = $5, request_hash = $6
+      WHERE actor_user_id = $1 AND key = $2`,
+    [userId, key, status, responseEnc, accessNotes, requestHash],
   );
 }
 

@@ -16,6 +16,7 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import { AuditService, requestFactsOf } from '../audit/audit.service.js';
 import { replayedAccessOf } from '../audit/access-entry.js';
 import { currentRequest } from '../common/context/request-context.js';
+import { receiveFile } from '../common/http/multipart-upload.js';
 import { TransactionService } from '../database/transaction.service.js';
 
 const NO_REQUEST_TRANSACTION = 'ctcm:no-request-transaction';
@@ -77,6 +78,12 @@ export class RequestTransactionInterceptor implements NestInterceptor {
           : {};
       let result: unknown;
       let sent = status;
+      if (claim.replay && claim.verifyStreamedBody) {
+        // A retry of a streamed upload: its body is read (hashed, not kept) to tell a retry of the
+        // same request from a reuse of the key with another file.
+        await this.readStreamedBody(req, context.switchToHttp().getResponse<Response>());
+        claim.verifyStreamedBody(store?.streamedBodyFingerprint);
+      }
       if (claim.replay) {
         markReplayed(context.switchToHttp().getResponse<Response>(), claim.replay.status);
         result = claim.replay.body;
@@ -120,5 +127,20 @@ export class RequestTransactionInterceptor implements NestInterceptor {
         },
       ),
     );
+  }
+
+  /** Reads a multipart body to its end within the upload limits, recording its fingerprint. */
+  private async readStreamedBody(req: Request, res: Response): Promise<void> {
+    const upload = await receiveFile(req, res, {
+      maxFileBytes: this.config.documents.maxBytes,
+      idleTimeoutMs: this.config.documents.uploadIdleTimeoutMs,
+    });
+    try {
+      for await (const _ of upload.content);
+      await upload.finished;
+    } catch (err) {
+      upload.abandon();
+      throw err;
+    }
   }
 }

@@ -1,6 +1,18 @@
 import { auditEvents } from '../journeys/tracing-and-transfer.helpers.js';
 import { documentsWorld, type DocumentsWorld, download, upload } from './documents-setup.js';
-import { EXIF_CANARIES, jpegWithExif, pdf, plainJpeg, pngWithMetadata, webpWithExif } from './fixtures.js';
+import {
+  EXIF_CANARIES,
+  HEIC_PICTURE,
+  heicWithExif,
+  jpegWithExif,
+  pdf,
+  PDF_CANARIES,
+  pdfWithMetadata,
+  pdfWithObjectStream,
+  plainJpeg,
+  pngWithMetadata,
+  webpWithExif,
+} from './fixtures.js';
 
 /** Documents through the API: attach, list, download, replace, remove, share with a referral. */
 describe('documents and photos on case records', () => {
@@ -122,6 +134,62 @@ describe('documents and photos on case records', () => {
     expect(stored.readUInt32LE(4)).toBe(stored.length - 8);
     expect(stored[20]! & 0x0c).toBe(0);
     expect(stored.includes(Buffer.from('ALPH'))).toBe(true);
+  });
+
+  it("blanks a PDF's information dictionary and XMP metadata in place, keeping every offset and the pages", async () => {
+    const file = pdfWithMetadata();
+    const res = await upload(w.d, w.caseworker, onCase('passport'), file, 'scan.pdf');
+    expect(res.status).toBe(201);
+    expect(res.body.current).toMatchObject({
+      contentType: 'application/pdf',
+      sizeBytes: file.length,
+      metadataRemoved: true,
+    });
+    const got = (await download(w.d, w.caseworker, res.body.id)).body as Buffer;
+    expect(got.length).toBe(file.length);
+    const text = got.toString('latin1');
+    for (const canary of Object.values(PDF_CANARIES)) expect(text).not.toContain(canary);
+    expect(text).not.toMatch(/canary/i);
+    const utf16 = Buffer.from(PDF_CANARIES.creatorHex, 'utf16le').swap16().toString('hex').toUpperCase();
+    expect(text).not.toContain(utf16.slice(0, 24));
+    // The structure stays: keys, dates, the page's text, the bookmark's title, and the
+    // cross-reference table still points at each object.
+    for (const kept of ['/Author (', '/Creator <', '/Type /Metadata', "D:20261201120000+07'00'", 'Page text stays'])
+      expect(text).toContain(kept);
+    expect(text).toContain('/Title (Chapter one)');
+    const xref = text.slice(text.lastIndexOf('\nxref\n'));
+    const offsets = [...xref.matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
+    expect(offsets).toHaveLength(9);
+    offsets.forEach((at, i) => expect(text.slice(at, at + 8)).toBe(`${i + 1} 0 obj\n`));
+    expect(text.slice(text.indexOf('/Type /Metadata'))).toMatch(/stream\n +\nendstream/);
+  });
+
+  it('says metadataRemoved: false for a PDF whose objects are compressed out of reach', async () => {
+    const res = await upload(w.d, w.caseworker, onCase('other'), pdfWithObjectStream(), 'packed.pdf');
+    expect(res.status).toBe(201);
+    expect(res.body.current.metadataRemoved).toBe(false);
+    const plain = await upload(w.d, w.caseworker, onCase('other'), pdf('No metadata at all'), 'plain.pdf');
+    expect(plain.body.current.metadataRemoved).toBe(true);
+  });
+
+  it("zeroes a HEIC's EXIF and XMP items where its item locations say they are, keeping the picture", async () => {
+    const file = heicWithExif();
+    const res = await upload(w.d, w.caseworker, onCase('photo'), file, 'IMG_0001.HEIC');
+    expect(res.status).toBe(201);
+    expect(res.body.current).toMatchObject({
+      contentType: 'image/heic',
+      sizeBytes: file.length,
+      metadataRemoved: true,
+    });
+    const got = (await download(w.d, w.caseworker, res.body.id)).body as Buffer;
+    expect(got.length).toBe(file.length);
+    const text = got.toString('latin1');
+    for (const canary of [EXIF_CANARIES.device, EXIF_CANARIES.owner, EXIF_CANARIES.xmp, '17.9757N', 'Exif\0\0MM'])
+      expect(text).not.toContain(canary);
+    expect(got.includes(HEIC_PICTURE)).toBe(true);
+    // Only the items' bytes changed: the boxes (ftyp, meta with its item tables) are as sent.
+    const mdat = text.indexOf('mdat');
+    expect(got.subarray(0, mdat + 4).equals(file.subarray(0, mdat + 4))).toBe(true);
   });
 
   it('replaces a file with a new version and keeps the former one readable', async () => {

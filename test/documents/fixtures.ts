@@ -184,3 +184,138 @@ export function pdf(text: string = FILE_CANARY, padTo = 0): Buffer {
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${at}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
+
+/** What a scanner or an editor writes into a PDF's metadata: none of it may be stored. */
+export const PDF_CANARIES = {
+  author: 'Khamla (canary) Phommachanh',
+  creatorHex: 'Scanner of Khamla canary',
+  producer: 'Producer-canary 7.1',
+  title: 'Passport of Khamla canary',
+  subject: 'Subject-canary',
+  keywords: 'keywords-canary, Savannakhet',
+  custom: 'Custom-entry-canary',
+  xmp: 'xmp-creator-canary Khamla',
+};
+
+function pdfFile(objects: string[], trailer: string): Buffer {
+  let out = '%PDF-1.7\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const at = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} ${trailer} >>\nstartxref\n${at}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/**
+ * A PDF as an office suite or a scanner writes it: an information dictionary (literal and
+ * UTF-16 hex strings, escaped parentheses, a custom entry, dates), an uncompressed XMP stream
+ * referenced by the catalog, and a bookmark whose /Title is content, not metadata.
+ */
+export function pdfWithMetadata(): Buffer {
+  const c = PDF_CANARIES;
+  const stream = 'BT /F1 12 Tf 72 720 Td (Page text stays) Tj ET';
+  const xmp =
+    `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>` +
+    `<dc:creator>${c.xmp}</dc:creator></rdf:RDF></x:xmpmeta>\n<?xpacket end="w"?>`;
+  const utf16 = `FEFF${Buffer.from(c.creatorHex, 'utf16le').swap16().toString('hex').toUpperCase()}`;
+  return pdfFile(
+    [
+      '<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R /Outlines 7 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+      `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      `<< /Type /Metadata /Subtype /XML /Length ${xmp.length} >>\nstream\n${xmp}\nendstream`,
+      '<< /Type /Outlines /First 8 0 R /Last 8 0 R /Count 1 >>',
+      '<< /Title (Chapter one) /Parent 7 0 R /Dest [3 0 R /Fit] >>',
+      `<< /Author (${c.author.replace(/[()]/g, (p) => `\\${p}`)}) /Creator <${utf16}> /Producer (${c.producer})\n` +
+        `   /Title (${c.title}) /Subject (${c.subject}) /Keywords (${c.keywords}) /Company (${c.custom})\n` +
+        `   /CreationDate (D:20261201120000+07'00') /ModDate (D:20261202090000+07'00') >>`,
+    ],
+    '/Root 1 0 R /Info 9 0 R',
+  );
+}
+
+/** A PDF 1.5 whose information dictionary sits in a compressed object stream: out of reach of the scrubber. */
+export function pdfWithObjectStream(): Buffer {
+  const info = `<< /Author (${PDF_CANARIES.author}) >>`;
+  const packed = zlib.deflateSync(Buffer.from(`9 0 ${info}`, 'latin1'));
+  return Buffer.concat([
+    Buffer.from(
+      '%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n' +
+        `3 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${packed.length} >>\nstream\n`,
+      'latin1',
+    ),
+    packed,
+    Buffer.from('\nendstream\nendobj\ntrailer\n<< /Size 10 /Root 1 0 R /Info 9 0 R >>\n%%EOF\n', 'latin1'),
+  ]);
+}
+
+/** An ISO BMFF box. */
+function isoBox(type: string, ...parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(body.length + 8, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+}
+const u8 = (...v: number[]) => Buffer.from(v);
+const u16 = (v: number) => Buffer.from([v >> 8, v & 255]);
+const u32 = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v);
+  return b;
+};
+
+/** The HEVC payload of the HEIC fixture: stands for the picture, must come back unchanged. */
+export const HEIC_PICTURE = Buffer.from('HEVC-picture-bytes-that-must-stay-'.repeat(40), 'latin1');
+
+/**
+ * A HEIC as a phone writes it: `ftyp`, a `meta` box whose `iinf` names a picture item, an EXIF
+ * item and an XMP item, and whose `iloc` places their bytes in `mdat` (the EXIF with a GPS and
+ * owner canary). Not decodable as a picture (the HEVC bytes are a stand-in); the structure is real.
+ */
+export function heicWithExif(): Buffer {
+  const exif = Buffer.concat([
+    u32(6),
+    Buffer.from('Exif\0\0MM\0*\0\0\0\x08', 'latin1'),
+    Buffer.from(`GPS 17.9757N 102.6331E device ${EXIF_CANARIES.device} owner ${EXIF_CANARIES.owner}`, 'latin1'),
+  ]);
+  const xmp = Buffer.from(`<x:xmpmeta><rdf:RDF>${EXIF_CANARIES.xmp}</rdf:RDF></x:xmpmeta>`, 'latin1');
+  const ftyp = isoBox('ftyp', Buffer.from('heic', 'latin1'), u32(0), Buffer.from('mif1heic', 'latin1'));
+  const infe = (id: number, type: string, extra = Buffer.alloc(0)) =>
+    isoBox('infe', u8(2, 0, 0, 0), u16(id), u16(0), Buffer.from(type, 'latin1'), u8(0), extra);
+  const meta = (offsets: number[]) =>
+    isoBox(
+      'meta',
+      u8(0, 0, 0, 0),
+      isoBox('hdlr', u8(0, 0, 0, 0), u32(0), Buffer.from('pict', 'latin1'), Buffer.alloc(12), u8(0)),
+      isoBox('pitm', u8(0, 0, 0, 0), u16(1)),
+      isoBox(
+        'iinf',
+        u8(0, 0, 0, 0),
+        u16(3),
+        infe(1, 'hvc1'),
+        infe(2, 'Exif'),
+        infe(3, 'mime', Buffer.from('application/rdf+xml\0', 'latin1')),
+      ),
+      isoBox(
+        'iloc',
+        u8(0, 0, 0, 0),
+        u8(0x44, 0x00),
+        u16(3),
+        ...[HEIC_PICTURE, exif, xmp].map((data, i) =>
+          Buffer.concat([u16(i + 1), u16(0), u16(1), u32(offsets[i]!), u32(data.length)]),
+        ),
+      ),
+    );
+  const metaSize = meta([0, 0, 0]).length;
+  const start = ftyp.length + metaSize + 8;
+  const offsets = [start, start + HEIC_PICTURE.length, start + HEIC_PICTURE.length + exif.length];
+  return Buffer.concat([ftyp, meta(offsets), isoBox('mdat', HEIC_PICTURE, exif, xmp)]);
+}

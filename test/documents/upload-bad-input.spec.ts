@@ -1,6 +1,7 @@
 import {
   documentsWorld,
   type DocumentsWorld,
+  download,
   listeningPort,
   multipartBody,
   rawRequest,
@@ -21,7 +22,7 @@ describe('uploads that must be refused, leaving nothing behind', () => {
   });
   afterAll(() => w?.d.close());
 
-  const fields = () => ({ recordType: 'case', recordId: w.caseId, documentType: 'passport' });
+  const fields = (documentType = 'passport') => ({ recordType: 'case', recordId: w.caseId, documentType });
   const stored = async () => {
     const { rows } = await w.d.t.ownerQuery(
       `SELECT (SELECT count(*) FROM document)::int AS d, (SELECT count(*) FROM document_version)::int AS v,
@@ -275,6 +276,40 @@ describe('uploads that must be refused, leaving nothing behind', () => {
     expect(retry.body.id).toBe(first.body.id);
     const after = await stored();
     expect(after.d).toBe(before.d + 1);
+  });
+
+  it('an Idempotency-Key reused with another file or other fields is refused 422, and stores nothing', async () => {
+    const key = { 'idempotency-key': 'doc-upload-reuse-0002' };
+    const first = await upload(w.d, w.caseworker, fields(), pdf('the first file'), 'first.pdf', key);
+    expect(first.status).toBe(201);
+    const afterFirst = await stored();
+
+    const otherFile = await upload(w.d, w.caseworker, fields(), pdf('another file'), 'first.pdf', key);
+    expect(otherFile.status).toBe(422);
+    expect(otherFile.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(otherFile.headers['idempotency-replayed']).toBeUndefined();
+    const otherFields = await upload(
+      w.d,
+      w.caseworker,
+      fields('police_report'),
+      pdf('the first file'),
+      'first.pdf',
+      key,
+    );
+    expect(otherFields.status).toBe(422);
+    expect(otherFields.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const otherName = await upload(w.d, w.caseworker, fields(), pdf('the first file'), 'renamed.pdf', key);
+    expect(otherName.status).toBe(422);
+    expect(await stored()).toEqual(afterFirst);
+
+    // The same request is still answered the first result, and the first file is intact.
+    const retry = await upload(w.d, w.caseworker, fields(), pdf('the first file'), 'first.pdf', key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotency-replayed']).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+    const got = await download(w.d, w.caseworker, first.body.id);
+    expect(Buffer.compare(got.body as Buffer, pdf('the first file'))).toBe(0);
+    expect(await stored()).toEqual(afterFirst);
   });
 
   it('a record holds at most DOCUMENT_MAX_PER_RECORD documents: 409 past it', async () => {

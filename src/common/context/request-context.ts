@@ -37,6 +37,11 @@ export interface RequestStore {
   audit?: AuditNotes;
   /** The permission the route declares. */
   permission?: string;
+  /**
+   * The fingerprint of a body read as a stream (a multipart upload: see multipart-upload.ts),
+   * recorded once the whole body was read; Idempotency-Key matches retries on it.
+   */
+  streamedBodyFingerprint?: Buffer;
   /** Request facts for the audit trail (id, client, method, start time). */
   facts?: { requestId: string; clientIp: string | null; userAgent: string | null; method: string; startedAt: number };
 }

@@ -141,7 +141,11 @@ export class DocumentVersionResponse {
   @ApiProperty({ example: 'consent-form.pdf', description: 'Cleaned name; never a path' }) fileName!: string;
   @ApiProperty({ enum: ALLOWED_CONTENT_TYPES }) contentType!: string;
   @ApiProperty({ example: 482133 }) sizeBytes!: number;
-  @ApiProperty({ description: 'Image metadata (position, device, owner) was removed before storage' })
+  @ApiProperty({
+    description:
+      'Whether all metadata (position, device, owner, author) was removed before storage. False when some was out of ' +
+      'reach: a PDF whose objects sit in compressed object streams, a HEIC whose EXIF item could not be located',
+  })
   metadataRemoved!: boolean;
   @ApiProperty({ format: 'uuid' }) addedBy!: string;
   @ApiProperty({ format: 'date-time' }) addedAt!: string;

@@ -1689,7 +1689,7 @@ export interface paths {
         put?: never;
         /**
          * Attach a file (PDF, JPEG, PNG, WebP, HEIC) to a record: multipart/form-data, the fields first
-         * @description Attach a scanned paper or a photo to a case or one of its records (recordType: case, person, screening, consent for a signed consent form, referral, placement, return_notice, identification_decision). Send the fields first, then the file. The type is decided from the content; image metadata is removed. Then share it with a referral (POST /documents/{id}/referral-shares) where the consent allows.
+         * @description Attach a scanned paper or a photo to a case or one of its records (recordType: case, person, screening, consent for a signed consent form, referral, placement, return_notice, identification_decision). Send the fields first, then the file. The type is decided from the content; metadata is removed (current.metadataRemoved says whether all of it could be: false for a PDF with compressed object streams). An Idempotency-Key retry must send the same fields and file (422 IDEMPOTENCY_KEY_REUSED otherwise). Then share it with a referral (POST /documents/{id}/referral-shares) where the consent allows.
          */
         post: operations["addDocument"];
         delete?: never;
@@ -6583,7 +6583,7 @@ export interface components {
             contentType: "application/pdf" | "image/jpeg" | "image/png" | "image/webp" | "image/heic";
             /** @example 482133 */
             sizeBytes: number;
-            /** @description Image metadata (position, device, owner) was removed before storage */
+            /** @description Whether all metadata (position, device, owner, author) was removed before storage. False when some was out of reach: a PDF whose objects sit in compressed object streams, a HEIC whose EXIF item could not be located */
             metadataRemoved: boolean;
             /** Format: uuid */
             addedBy: string;

@@ -1,7 +1,10 @@
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
+import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../common/errors/domain-error.js';
+import { canonicalJson } from '../../audit/audit-hash.js';
+import { currentRequest } from '../context/request-context.js';
+import { DomainError } from '../errors/domain-error.js';
 
 /** Room for the multipart framing and the small fields around the file. */
 const FRAMING_ALLOWANCE = 64 * 1024;
@@ -18,7 +21,10 @@ export interface ReceivedFile {
   /** The name the client gave, untrusted (cleaned before use, never a path). */
   clientName: string;
   content: AsyncIterable<Buffer>;
-  /** Resolves when the whole form was read and well formed; rejects otherwise. */
+  /**
+   * Resolves when the whole form was read and well formed; rejects otherwise. It then also
+   * recorded the form's fingerprint for Idempotency-Key (see `multipartFingerprint`).
+   */
   finished: Promise<void>;
   /** Stops reading (the caller refused the file): the connection closes after the answer. */
   abandon(): void;
@@ -32,6 +38,18 @@ const tooLarge = (max: number) =>
   new DomainError('PAYLOAD_TOO_LARGE', `A file may be at most ${max} bytes (DOCUMENT_MAX_BYTES)`, {
     extensions: { maxBytes: max },
   });
+
+/**
+ * What identifies a multipart body for Idempotency-Key, which cannot hash a body it streams: the
+ * SHA-256 of every text field (sorted by name), the file's name as the client gave it, and the
+ * SHA-256 of the file's bytes as they arrived (before any cleaning).
+ */
+export function multipartFingerprint(fields: Record<string, string>, clientName: string, fileSha256: Buffer): Buffer {
+  const sorted = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256')
+    .update(canonicalJson({ fields: sorted, fileName: clientName, fileSha256: fileSha256.toString('hex') }))
+    .digest();
+}
 
 /**
  * Reads a multipart/form-data upload as a stream: text fields first, then one part named `file`,
@@ -65,6 +83,15 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
   }
 
   const fields: Record<string, string> = {};
+  const fileHash = createHash('sha256');
+  let clientName = '';
+  // The fingerprint is recorded once both the form (all fields) and the file's bytes were read.
+  const store = currentRequest();
+  let toRead = 2;
+  const partRead = () => {
+    if (--toRead === 0 && !failure && store)
+      store.streamedBodyFingerprint = multipartFingerprint(fields, clientName, fileHash.digest());
+  };
   let failure: DomainError | undefined;
   let fileStream: Readable | undefined;
   let settleFile!: { resolve: (f: ReceivedFile) => void; reject: (e: unknown) => void };
@@ -109,13 +136,14 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
       return;
     }
     fileStream = stream;
+    clientName = info.filename ?? '';
     // Errors reach the reader through iteration; one left unread must not go unheard.
     stream.on('error', () => undefined);
     stream.on('limit', () => fail(refuse(tooLarge(limits.maxFileBytes))));
     settleFile.resolve({
       fields: { ...fields },
-      clientName: info.filename ?? '',
-      content: guarded(stream, () => failure),
+      clientName,
+      content: guarded(stream, () => failure, fileHash, partRead),
       finished,
       abandon: () => fail(malformed('abandoned')),
     });
@@ -127,6 +155,7 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
   parser.on('close', () => {
     stopTimer();
     settleFile.reject(refuse(malformed('no part named "file" (send the fields first, then the file)')));
+    if (fileStream) partRead();
     settleForm.resolve();
   });
   req.pipe(parser);
@@ -144,13 +173,25 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
   }
 }
 
-/** The file's bytes; any failure of the form surfaces as its stable problem, never a bare stream error. */
-async function* guarded(stream: Readable, failure: () => DomainError | undefined): AsyncGenerator<Buffer> {
+/**
+ * The file's bytes (hashed as they pass, for the fingerprint); any failure of the form surfaces
+ * as its stable problem, never a bare stream error.
+ */
+async function* guarded(
+  stream: Readable,
+  failure: () => DomainError | undefined,
+  hash: Hash,
+  allRead: () => void,
+): AsyncGenerator<Buffer> {
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
   } catch (err) {
     throw failure() ?? (err instanceof DomainError ? err : malformed('the body ended before the file did'));
   }
   const failed = failure();
   if (failed) throw failed;
+  allRead();
 }
