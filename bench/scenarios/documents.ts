@@ -97,7 +97,7 @@ export async function documentsScenario(ctx: Ctx, t: Target, samples: Samples): 
   const fileMb = Number(process.env.BENCH_DOC_MB ?? 20);
   const listFiles = Number(process.env.BENCH_DOC_FILES ?? 1000);
   const api = await startApi(ctx, t.db, 'documents', [], {
-    DOCUMENT_MAX_PER_RECORD: String(listFiles + 100),
+    DOCUMENT_MAX_PER_RECORD: String(listFiles * 10),
     DOCUMENT_MAX_BYTES: String(Math.max(20, fileMb) * MB),
   });
   try {
@@ -127,9 +127,20 @@ export async function documentsScenario(ctx: Ctx, t: Target, samples: Samples): 
     const growthMb = (rss.peak - settled) / MB;
     log(`  documents: 8 concurrent uploads, RSS growth ${round(growthMb)} MB`);
 
-    // Fill the case up to `listFiles` documents (small files, 8 at a time), then list.
+    // Fill the case up to `listFiles` documents (small files, 8 at a time), then list. A reused
+    // data folder already holds an earlier run's files: count them first.
+    let held = 0;
+    for (let cursor: string | null = null; ;) {
+      const query = `/documents?caseId=${caseId}&limit=100${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await send(api.url, 'GET', query, { authorization: token });
+      if (page.status !== 200) throw new Error(`counting the case's files: ${page.status}`);
+      const body = JSON.parse(page.text) as { items: unknown[]; nextCursor: string | null };
+      held += body.items.length;
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
     const small = pdfOfSize(2048);
-    for (let have = 10; have < listFiles; have += 8) {
+    for (let have = held; have < listFiles; have += 8) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(8, listFiles - have) }, (_, i) =>
           uploadFile(api.url, token, caseId, small, `small-${have + i}.pdf`),
