@@ -145,11 +145,9 @@ export class RetentionService implements OnModuleInit {
     await setAgencyContext(m, actor.agencyId, actor.userId);
     const recordTypes: string[] = [];
     const records: HeldRecord[] = [];
-    for (const [recordType, eraser] of this.erasers.all()) {
-      if (recordType === 'persons' && !withPerson) continue;
-      const found = await eraser.find(m, targets);
-      if (!found.length) continue;
-      await eraser.erase(m, found);
+    const eraseAndAudit = async (recordType: string, found: HeldRecord[], erase: () => Promise<void>) => {
+      if (!found.length) return;
+      await erase();
       recordTypes.push(recordType);
       records.push(...found);
       for (const r of found)
@@ -161,24 +159,17 @@ export class RetentionService implements OnModuleInit {
           r.caseId,
           { requestId, recordType },
         );
+    };
+    for (const [recordType, eraser] of this.erasers.all()) {
+      if (recordType === 'persons' && !withPerson) continue;
+      const found = await eraser.find(m, targets);
+      await eraseAndAudit(recordType, found, () => eraser.erase(m, found));
     }
     // A whole-person request takes the agency's records of them that have no case too.
     const personId = targets[0]?.personId;
     for (const [recordType, eraser] of withPerson && personId ? this.erasers.caseless() : []) {
       const found = await eraser.findForPerson(m, personId!);
-      if (!found.length) continue;
-      await eraser.erase(m, found);
-      recordTypes.push(recordType);
-      records.push(...found);
-      for (const r of found)
-        await this.audit.change(
-          'request-erase',
-          r.resourceType,
-          r.id,
-          r.fields.map((field) => ({ field, personal: true })),
-          null,
-          { requestId, recordType },
-        );
+      await eraseAndAudit(recordType, found, () => eraser.erase(m, found));
     }
     return { recordTypes, records };
   }

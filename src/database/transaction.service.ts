@@ -130,8 +130,11 @@ export class TransactionService {
       const open = client;
       // An own property for this transaction only, removed before the connection goes back to the pool.
       (open as unknown as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-        if (begun || callback !== undefined || typeof values === 'function')
-          return (send as (...args: unknown[]) => unknown).call(open, config, values, callback);
+        if (begun) return (send as (...args: unknown[]) => unknown).call(open, config, values, callback);
+        // Never let a first statement run without the opening (the transaction and its
+        // row-level-security context): a callback-style call cannot be pipelined, so it is refused.
+        if (callback !== undefined || typeof values === 'function')
+          throw new Error('The request transaction cannot open with a callback-style query');
         begun = true;
         // A query class of its own (a cursor or stream) cannot be pipelined: the opening goes first.
         if (typeof (config as { submit?: unknown } | null)?.submit === 'function')
