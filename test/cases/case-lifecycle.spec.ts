@@ -552,9 +552,10 @@ describe('a case from screening to closure', () => {
         'case_note',
         'case_timeline_event',
       ];
-      return Promise.all(
-        tables.map(async (tb) => [tb, (await c.query(`SELECT count(*)::int AS n FROM ${tb}`)).rows[0].n]),
-      );
+      // One statement at a time on the connection (docs/one-query-per-connection.md).
+      const counts: [string, number][] = [];
+      for (const tb of tables) counts.push([tb, (await c.query(`SELECT count(*)::int AS n FROM ${tb}`)).rows[0].n]);
+      return counts;
     });
     expect(rows.filter(([, n]) => n !== 0)).toEqual([]);
   });
