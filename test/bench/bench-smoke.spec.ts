@@ -116,7 +116,8 @@ describe('benchmark harness (smoke)', () => {
           'DATABASE_STATEMENT_TIMEOUT_MS=120000',
         ],
       ],
-      540_000,
+      // The whole file takes about 70 s on a quiet machine: well over ten times that here.
+      1_200_000,
     );
     expect({ code: bench.code, output: bench.code === 0 ? '' : bench.output }).toEqual({ code: 0, output: '' });
 
@@ -167,5 +168,5 @@ describe('benchmark harness (smoke)', () => {
     const md = fs.readFileSync(path.join(out, 'smoke.md'), 'utf8');
     expect(md).toContain('| Baseline A: bare NestJS route');
     expect(md).toContain('## Targets');
-  }, 900_000);
+  }, 1_600_000);
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -196,6 +196,27 @@ export async function login(api: Api, email: string): Promise<Record<string, str
   return { authorization: `Bearer ${body.accessToken}`, 'content-type': 'application/json' };
 }
 
+/**
+ * A POST as a partner client makes it (docs/partners.md, safe retries): with an Idempotency-Key,
+ * retried after Retry-After while the API answers 503 (a database too slow to answer, as on a
+ * machine busy with other work); a retry after a write that did land is answered from the key.
+ */
+export async function postWithRetries(
+  api: Api,
+  p: string,
+  headers: Record<string, string>,
+  body: unknown,
+  attempts = 10,
+): ReturnType<typeof call> {
+  const keyed = { ...headers, 'Idempotency-Key': randomUUID() };
+  for (let attempt = 1; ; attempt++) {
+    const res = await call(api, 'POST', p, keyed, body);
+    if (res.status !== 503 || attempt === attempts) return res;
+    const retryAfter = Number(res.headers?.['retry-after'] ?? 1);
+    await new Promise((r) => setTimeout(r, Math.min(Math.max(retryAfter, 1), 10) * 1000));
+  }
+}
+
 export async function call(
   api: Api,
   method: string,
@@ -203,7 +224,7 @@ export async function call(
   headers: Record<string, string>,
   body?: unknown,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field, as with supertest
-): Promise<{ status: number; body: any; ms: number }> {
+): Promise<{ status: number; body: any; ms: number; headers: Record<string, string> }> {
   const t0 = Date.now();
   const res = await fetch(`${api.base}${p}`, {
     method,
@@ -218,5 +239,10 @@ export async function call(
     });
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, ms: Date.now() - t0 };
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : null,
+    ms: Date.now() - t0,
+    headers: Object.fromEntries(res.headers),
+  };
 }

@@ -1,5 +1,14 @@
 import { localToday } from '../harness/dates.js';
-import { type Api, call, deploy, type Deployment, login, seedStaff, startApi } from '../harness/spawned-api.js';
+import {
+  type Api,
+  call,
+  deploy,
+  type Deployment,
+  login,
+  postWithRetries,
+  seedStaff,
+  startApi,
+} from '../harness/spawned-api.js';
 import { type Receiver, startReceiver } from './receivers.js';
 
 /**
@@ -53,8 +62,9 @@ describe('webhook deliveries across replicas', () => {
     return { admin, caseworker, receivers: mine };
   }
 
+  // Bursts of creates on a busy machine may meet a 503 (database too slow): retried as a client would.
   const notice = (api: Api, auth: Record<string, string>) =>
-    call(api, 'POST', '/return-notices', auth, {
+    postWithRetries(api, '/return-notices', auth, {
       hostCountry: 'TH',
       hostAgency: 'MSDHS Thailand',
       borderCrossingCode: 'FRIENDSHIP_BRIDGE_1',

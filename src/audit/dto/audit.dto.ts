@@ -1,6 +1,6 @@
+import { PageSize, PageCursor } from '../../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 const ANY_JSON_VALUE = [
   { type: 'string' },
@@ -44,17 +44,10 @@ export class AuditFilterQuery {
 }
 
 export class AuditEventsQuery extends AuditFilterQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageSize(200, 50)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (nextCursor)' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
+  @PageCursor('opaque')
   cursor?: string;
 }
 

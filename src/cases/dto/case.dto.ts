@@ -1,3 +1,4 @@
+import { PageSize, PageCursor } from '../../common/http/page-query.js';
 import { Multiline } from '../../common/http/input-rules.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -170,16 +171,9 @@ export class CaseListQuery {
   @Matches(/^[A-Z]{2,3}-\d{4}-\d{6}$/)
   caseNumber?: string;
   @ApiPropertyOptional({ enum: CASE_SORTS, default: '-createdAt' }) @IsOptional() @IsIn(CASE_SORTS) sort?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSize(100, 50)
   limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,300}$/)
+  @PageCursor('opaque')
   cursor?: string;
 }
 

@@ -1,8 +1,8 @@
+import { PageSize } from '../../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { CaseResponse } from '../../cases/dto/case.dto.js';
 import { PersonResponse } from '../../persons/dto/person.dto.js';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 
 export const SUBJECT_REQUEST_KINDS = ['access', 'restriction', 'lift-restriction', 'erasure'] as const;
 export type SubjectRequestKind = (typeof SUBJECT_REQUEST_KINDS)[number];
@@ -137,11 +137,6 @@ export class SubjectRequestListQuery {
   @IsOptional()
   @IsIn(['pending', 'approved', 'refused'])
   status?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSize(100, 50)
   limit?: number;
 }

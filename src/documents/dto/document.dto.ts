@@ -1,3 +1,4 @@
+import { PageSize, PageCursor } from '../../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -88,17 +89,10 @@ export class DocumentListQuery {
   @IsUUID('all')
   recordId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageSize(200, 50)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsUUID('all', { message: 'cursor is not one this API issued' })
+  @PageCursor('uuid', 'cursor is not one this API issued')
   cursor?: string;
 }
 

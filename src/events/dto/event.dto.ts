@@ -1,6 +1,6 @@
+import { PageSize } from '../../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { EVENT_PAYLOAD_CLASSES, EVENT_TYPES } from '../event-catalogue.js';
 
 export class EventsQuery {
@@ -9,12 +9,7 @@ export class EventsQuery {
   @IsUUID()
   after?: string;
   @ApiPropertyOptional({ enum: EVENT_TYPES }) @IsOptional() @IsIn(EVENT_TYPES) type?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageSize(500, 100)
   limit?: number;
 }
 

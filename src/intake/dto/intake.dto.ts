@@ -1,3 +1,4 @@
+import { PageSize } from '../../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -127,12 +128,7 @@ export class IntakeSubmissionListQuery {
   @IsOptional()
   @IsUUID()
   after?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageSize(200, 50)
   limit?: number;
 }
 

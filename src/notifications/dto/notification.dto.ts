@@ -1,6 +1,7 @@
+import { PageSize, PageCursor } from '../../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 import { NOTIFICATION_KINDS } from '../notification-kinds.js';
 
 export class NotificationSubject {
@@ -43,17 +44,10 @@ export class NotificationListQuery {
   @IsBoolean()
   unread?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, description: 'Page size (default 50)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageSize(200, 50)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsUUID()
+  @PageCursor('uuid')
   cursor?: string;
 }
 

@@ -1,3 +1,4 @@
+import { PageSize } from '../../common/http/page-query.js';
 import { Multiline } from '../../common/http/input-rules.js';
 import { LocalizedTextResponse } from '../../i18n/dto/translations.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -272,12 +273,7 @@ export class ScreeningListQuery {
   @BooleanQuery()
   @IsBoolean()
   awaitingDecision?: boolean;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSize(100, 50)
   limit?: number;
 }
 

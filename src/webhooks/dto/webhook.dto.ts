@@ -1,18 +1,15 @@
+import { PageSize } from '../../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { EVENT_TYPES } from '../../events/event-catalogue.js';
 
@@ -66,12 +63,7 @@ export class DeliveriesQuery {
   @IsOptional()
   @IsIn(DELIVERY_STATUSES)
   status?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageSize(500, 100)
   limit?: number;
 }
 

@@ -13006,7 +13006,7 @@ export interface operations {
                 requestId?: string;
                 /** @description Default: `50`. */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (nextCursor) */
+                /** @description nextCursor of the previous page */
                 cursor?: string;
             };
             header?: {
@@ -14511,7 +14511,7 @@ export interface operations {
             query?: {
                 /** @description Only the unread ones */
                 unread?: boolean;
-                /** @description Page size (default 50) */
+                /** @description Default: `50`. */
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
