@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { findPersonsStillKept } from './retention-erasers.queries.js';
 
 /** A case whose personal values of one record type are due for erasure. */
 export interface RetentionTarget {
@@ -95,6 +96,14 @@ export class RetentionErasers {
   /** Every registered caseless record type with its eraser, in registration order. */
   caseless(): [string, CaselessEraser][] {
     return [...this.caselessErasers];
+  }
+
+  /**
+   * For a caseless eraser's `find`: which of the persons are still kept by a case (open, closed
+   * after `before`, or on legal hold), so their records wait (counted as `waiting`).
+   */
+  keptPersons(m: EntityManager, personIds: string[], before: Date): Promise<Set<string>> {
+    return personIds.length ? findPersonsStillKept(m, [...new Set(personIds)], before) : Promise.resolve(new Set());
   }
 
   private checkNew(recordType: string): void {
