@@ -317,7 +317,9 @@ describe('retention of documents, persons without a case and intake submissions'
     expect((await d.http.post(`/intake/submissions/${attributedDraft}/submit`).set(worker.auth).send({})).status).toBe(
       409,
     );
-    expect((await d.http.post(`/intake/submissions/${quarantinedDraft}/reprocess`).set(worker.auth)).status).toBe(409);
+    expect((await d.http.post(`/intake/submissions/${quarantinedDraft}/reprocess`).set(agencyAdmin.auth)).status).toBe(
+      409,
+    );
     const rows = await d.t.ownerQuery<{ id: string; draft_enc: Buffer | null; erased: boolean; status: string }>(
       `SELECT id, draft_enc, retention_erased_at IS NOT NULL AS erased, status FROM intake_submission ORDER BY id`,
     );
