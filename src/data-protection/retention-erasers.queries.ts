@@ -63,8 +63,8 @@ export async function erasePersons(m: EntityManager, ids: string[], emptyNames: 
 
 /**
  * Persons registered by the context's agency that never had a case, not erased yet: those with no
- * activity anywhere since $1 (app_caseless_persons_due, SECURITY DEFINER: registration or last
- * change, screenings and decisions, tracing matches, arrivals, whichever agency recorded them).
+ * activity anywhere since $1 (app_person_retention_activity, SECURITY DEFINER: registration or
+ * last change, screenings and decisions, tracing matches, arrivals, whichever agency recorded them).
  */
 export function findCaselessPersonsDue(m: EntityManager, before: Date): Promise<HeldRow[]> {
   return queryRows(
@@ -77,11 +77,26 @@ export function findCaselessPersonsDue(m: EntityManager, before: Date): Promise<
       ['p.guardian_enc', 'guardian'],
     ])} AS fields
        FROM person p
-      WHERE p.id IN (SELECT app_caseless_persons_due(ARRAY(
+       JOIN app_person_retention_activity(ARRAY(
               SELECT o.id FROM person o WHERE o.owner_agency_id = app_current_agency_id()
-                 AND o.retention_erased_at IS NULL), $1))`,
+                 AND o.retention_erased_at IS NULL)) r ON r.person_id = p.id
+      WHERE NOT r.has_case AND r.last_activity <= $1`,
     [before],
   );
+}
+
+/** Of the given persons, those never given a case whose last activity (any agency) is after $2. */
+export async function findPersonsActiveWithoutCase(
+  m: EntityManager,
+  personIds: string[],
+  after: Date,
+): Promise<Set<string>> {
+  const rows = await queryRows<{ person_id: string }>(
+    m,
+    `SELECT person_id FROM app_person_retention_activity($1::uuid[]) WHERE NOT has_case AND last_activity > $2`,
+    [personIds, after],
+  );
+  return new Set(rows.map((r) => r.person_id));
 }
 
 /** The persons still kept by another case: open, closed after the cut-off, or on legal hold (SECURITY DEFINER). */

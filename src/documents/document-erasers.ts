@@ -21,7 +21,8 @@ const held = (rows: HeldDocumentRow[]): HeldRecord[] =>
  * interface data protection offers: `documents` follows the case's closure, like the case's
  * other records; `documents-without-case` (files on a person, on a screening or decision that
  * never led to a case, on a return notice) is counted from the document's last change and waits
- * while a case of the person is still kept. Erasing deletes the files (every version's encrypted
+ * while the person is still kept: by a case (open, closed more recently, on legal hold) or, never
+ * given a case, by their own recent activity (the persons-without-case clock). Erasing deletes the files (every version's encrypted
  * chunks) and overwrites file names, description and removal reason; the document row keeps its
  * type, record, sizes, content types and dates for statistics and the audit trail.
  */
@@ -57,7 +58,7 @@ export class DocumentErasers implements OnModuleInit {
         'Files on a person, on a screening or decision without a case, or on a return notice: every version, file names, descriptions, removal reasons',
       find: async (m, before) => {
         const rows = await findHeldCaselessDocuments(m, { before });
-        const kept = await this.erasers.keptPersons(
+        const kept = await this.erasers.keptOrActivePersons(
           m,
           rows.flatMap((r) => r.person_id ?? []),
           before,

@@ -46,6 +46,7 @@ describe('retention of documents, persons without a case and intake submissions'
   let lonelyDoc: string;
   let somchaiPerson: string;
   let returningPerson: string;
+  let returningDoc: string;
   let openCasePerson: string;
   // Intake.
   let attributedDraft: string;
@@ -176,6 +177,7 @@ describe('retention of documents, persons without a case and intake submissions'
     // Screened now, and again three years on (below): the clock counts from the last screening.
     returningPerson = await person({ givenNameLatin: 'Returning', familyNameLatin: 'Screenvong' });
     await screen(returningPerson, 'Story of Returning');
+    returningDoc = await upload('person', returningPerson, 'ID card of Returning', 'returning-id.pdf');
     // A person with an open case is never this schedule's, however old.
     openCasePerson = await person({ givenNameLatin: 'Opencase', familyNameLatin: 'Screenvong' });
     await openCase(await screen(openCasePerson, 'Story of Opencase'));
@@ -353,10 +355,11 @@ describe('retention of documents, persons without a case and intake submissions'
       records: 2,
       byResourceType: { person: 2 },
     });
+    // Lonely's file is due; the held person's waits for her case, Returning's for her new screening.
     expect(due['documents-without-case']).toMatchObject({
       records: 1,
       byResourceType: { document: 1 },
-      waitingForOtherCases: 1,
+      waitingForOtherCases: 2,
     });
     expect((await personOf(lonelyPerson)).names).toMatchObject({ givenNameLatin: 'Lonely' });
 
@@ -398,6 +401,8 @@ describe('retention of documents, persons without a case and intake submissions'
     expect(await contentStatus(lonelyDoc)).toBe(404);
     expect((await documentOf(heldPersonDoc)).description).toBe('Passport photo of Held');
     expect(await chunksOf(heldPersonDoc)).toBeGreaterThan(0);
+    expect((await documentOf(returningDoc)).description).toBe('ID card of Returning');
+    expect(await contentStatus(returningDoc)).toBe(200);
     expect(await erasures(lonelyDoc)).toEqual([
       {
         resource_type: 'document',
