@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { CaseTransfersModule } from '../case-transfers/case-transfers.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import { DocumentsModule } from '../documents/documents.module.js';
+import { IntakeModule } from '../intake/intake.module.js';
 import { PersonsModule } from '../persons/persons.module.js';
 import { ReferralsModule } from '../referrals/referrals.module.js';
 import { ScreeningModule } from '../screening/screening.module.js';
@@ -10,7 +11,7 @@ import { TracingModule } from '../tracing/tracing.module.js';
 import { FeatureErasers } from './feature-erasers.js';
 import { LegalHoldsService } from './legal-holds.service.js';
 import { LegalHoldsController, RetentionController } from './retention.controller.js';
-import { RetentionErasers } from './retention-erasers.js';
+import { RetentionErasersModule } from './retention-erasers.module.js';
 import { RetentionService } from './retention.service.js';
 import { SubjectAccessExporter } from './subject-access-export.js';
 import { SubjectRequestsController } from './subject-requests.controller.js';
@@ -18,8 +19,8 @@ import { SubjectRequestsService } from './subject-requests.service.js';
 
 /**
  * Data protection through a record's life (docs/data-protection.md): retention by rule with
- * legal holds, and the data subject's requests (access, restriction, erasure). RetentionErasers is the one interface other features use: import this module
- * and register an eraser for the personal values the feature holds.
+ * legal holds, and the data subject's requests (access, restriction, erasure). RetentionErasers is the one interface other features use: import RetentionErasersModule
+ * (re-exported here) and register an eraser for the personal values the feature holds.
  */
 @Module({
   imports: [
@@ -31,16 +32,11 @@ import { SubjectRequestsService } from './subject-requests.service.js';
     TracingModule,
     CaseTransfersModule,
     DocumentsModule,
+    IntakeModule,
+    RetentionErasersModule,
   ],
   controllers: [RetentionController, LegalHoldsController, SubjectRequestsController],
-  providers: [
-    RetentionErasers,
-    FeatureErasers,
-    RetentionService,
-    LegalHoldsService,
-    SubjectAccessExporter,
-    SubjectRequestsService,
-  ],
-  exports: [RetentionErasers],
+  providers: [FeatureErasers, RetentionService, LegalHoldsService, SubjectAccessExporter, SubjectRequestsService],
+  exports: [RetentionErasersModule],
 })
 export class DataProtectionModule {}

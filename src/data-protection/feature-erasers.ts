@@ -77,6 +77,28 @@ export class FeatureErasers implements OnModuleInit {
     });
   }
 
+  /**
+   * A person registered but never given a case (screened only): their identity on a clock of its
+   * own, counted from their last activity anywhere. A person with any case is the `persons`
+   * schedule's (counted from the closure of their cases, never while one is kept or held).
+   */
+  private registerCaselessPersons(): void {
+    this.erasers.registerCaseless('persons-without-case', {
+      defaultMonths: 36,
+      countedFrom:
+        "the person's last activity: registration or last change, their latest screening or identification decision, tracing match or arrival (any agency)",
+      description:
+        'Persons never given a case: names, birth data, address, contacts, identity documents, guardian and name indexes; sex, citizenships and home province stay',
+      find: async (m, before) => ({ records: held('person', await q.findCaselessPersonsDue(m, before)), waiting: 0 }),
+      // On a whole-person request the `persons` eraser takes the identity (and marks it erased).
+      findForPerson: async () => [],
+      erase: (m, records) => {
+        const ids = idsOf(records, 'person');
+        return q.erasePersons(m, ids, this.markers(ids, 'person', 'names_enc', {}));
+      },
+    });
+  }
+
   private eraseTracing(m: EntityManager, ids: string[]): Promise<void> {
     return q.eraseTracingRequests(
       m,
@@ -143,6 +165,7 @@ export class FeatureErasers implements OnModuleInit {
       },
     });
     this.registerCaseless();
+    this.registerCaselessPersons();
     this.erasers.register('persons', {
       defaultMonths: 120,
       description:

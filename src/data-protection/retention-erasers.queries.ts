@@ -53,11 +53,50 @@ export function findHeldPersons(m: EntityManager, personIds: string[], caseIds: 
 export async function erasePersons(m: EntityManager, ids: string[], emptyNames: Buffer[]): Promise<void> {
   await m.query(
     `UPDATE person SET names_enc = v.enc, birth_enc = NULL, address_enc = NULL, contacts_enc = NULL,
-            documents_enc = NULL, guardian_enc = NULL, birth_year_bidx = NULL, version = version + 1, updated_at = now()
+            documents_enc = NULL, guardian_enc = NULL, birth_year_bidx = NULL, version = version + 1, updated_at = now(),
+            retention_erased_at = now()
        FROM unnest($1::uuid[], $2::bytea[]) AS v(id, enc) WHERE person.id = v.id`,
     [ids, emptyNames],
   );
   await m.query(`DELETE FROM person_name_index WHERE person_id = ANY ($1::uuid[])`, [ids]);
+}
+
+/**
+ * Persons registered by the context's agency that never had a case, not erased yet: those with no
+ * activity anywhere since $1 (app_person_retention_activity, SECURITY DEFINER: registration or
+ * last change, screenings and decisions, tracing matches, arrivals, whichever agency recorded them).
+ */
+export function findCaselessPersonsDue(m: EntityManager, before: Date): Promise<HeldRow[]> {
+  return queryRows(
+    m,
+    `SELECT p.id, NULL::uuid AS case_id, ARRAY['names'] || ${present([
+      ['p.birth_enc', 'birth'],
+      ['p.address_enc', 'address'],
+      ['p.contacts_enc', 'contacts'],
+      ['p.documents_enc', 'documents'],
+      ['p.guardian_enc', 'guardian'],
+    ])} AS fields
+       FROM person p
+       JOIN app_person_retention_activity(ARRAY(
+              SELECT o.id FROM person o WHERE o.owner_agency_id = app_current_agency_id()
+                 AND o.retention_erased_at IS NULL)) r ON r.person_id = p.id
+      WHERE NOT r.has_case AND r.last_activity <= $1`,
+    [before],
+  );
+}
+
+/** Of the given persons, those never given a case whose last activity (any agency) is after $2. */
+export async function findPersonsActiveWithoutCase(
+  m: EntityManager,
+  personIds: string[],
+  after: Date,
+): Promise<Set<string>> {
+  const rows = await queryRows<{ person_id: string }>(
+    m,
+    `SELECT person_id FROM app_person_retention_activity($1::uuid[]) WHERE NOT has_case AND last_activity > $2`,
+    [personIds, after],
+  );
+  return new Set(rows.map((r) => r.person_id));
 }
 
 /** The persons still kept by another case: open, closed after the cut-off, or on legal hold (SECURITY DEFINER). */

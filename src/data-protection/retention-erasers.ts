@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { findPersonsActiveWithoutCase, findPersonsStillKept } from './retention-erasers.queries.js';
 
 /** A case whose personal values of one record type are due for erasure. */
 export interface RetentionTarget {
@@ -95,6 +96,27 @@ export class RetentionErasers {
   /** Every registered caseless record type with its eraser, in registration order. */
   caseless(): [string, CaselessEraser][] {
     return [...this.caselessErasers];
+  }
+
+  /**
+   * For a caseless eraser's `find`: which of the persons are still kept by a case (open, closed
+   * after `before`, or on legal hold), so their records wait (counted as `waiting`).
+   */
+  keptPersons(m: EntityManager, personIds: string[], before: Date): Promise<Set<string>> {
+    return personIds.length ? findPersonsStillKept(m, [...new Set(personIds)], before) : Promise.resolve(new Set());
+  }
+
+  /**
+   * Which of the persons are still kept by a case (as keptPersons) or, never given a case, by
+   * activity after `before` (the persons-without-case clock): a record attached to the person
+   * itself (a file on them) waits for either.
+   */
+  async keptOrActivePersons(m: EntityManager, personIds: string[], before: Date): Promise<Set<string>> {
+    if (!personIds.length) return new Set();
+    const ids = [...new Set(personIds)];
+    const kept = await findPersonsStillKept(m, ids, before);
+    const active = await findPersonsActiveWithoutCase(m, ids, before);
+    return new Set([...kept, ...active]);
   }
 
   private checkNew(recordType: string): void {

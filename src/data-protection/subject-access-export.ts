@@ -8,6 +8,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import type { RecordType } from '../documents/dto/document.dto.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
+import { IntakeSubmissionsService } from '../intake/intake-submissions.service.js';
 import { PersonsService } from '../persons/persons.service.js';
 import { ReferralsService } from '../referrals/referrals.service.js';
 import type { ReturnNoticeResponse } from '../returns/dto/return.dto.js';
@@ -52,6 +53,7 @@ export class SubjectAccessExporter {
     @Inject(ReturnsService) private readonly returns: ReturnsService,
     @Inject(CaseTransfersService) private readonly transfers: CaseTransfersService,
     @Inject(DocumentsService) private readonly documents: DocumentsService,
+    @Inject(IntakeSubmissionsService) private readonly intake: IntakeSubmissionsService,
   ) {}
 
   async build(actor: Actor, requestId: string, personId: string, producedAt: Date): Promise<SubjectAccessExport> {
@@ -90,6 +92,13 @@ export class SubjectAccessExporter {
     for (const s of screeningList.filter((x) => !x.caseId))
       documents.push(...(await this.documentsOf(actor, { recordType: 'screening', recordId: s.id })));
 
+    // Interviews received from KoboToolbox (the agency's own): submitted as a screening of the person,
+    // or drafts attributed by name (no stored link yet; `linkedBy: 'name'`, for the supervisor to confirm).
+    const intakeSubmissions = await this.intake.forSubjectAccess(personId, {
+      names: person.names,
+      birthYear: person.birth?.birthYear ?? null,
+    });
+
     const sections: SubjectAccessSection[] = [
       { section: 'screenings', items: screenings },
       { section: 'identificationDecisions', items: decisions },
@@ -98,6 +107,7 @@ export class SubjectAccessExporter {
       { section: 'expectedArrivals', items: arrivals },
       { section: 'returnNotices', items: notices },
       { section: 'caseTransfers', items: caseTransfers },
+      { section: 'intakeSubmissions', items: intakeSubmissions },
     ];
     return {
       requestId,

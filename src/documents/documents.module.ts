@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { acceptMultipart } from '../common/http/content-type.js';
+import { RetentionErasersModule } from '../data-protection/retention-erasers.module.js';
+import { DocumentErasers } from './document-erasers.js';
 import { DOCUMENT_CONTENT_STORE, PostgresContentStore } from './document-store.js';
 import { DocumentsController } from './documents.controller.js';
 import { DocumentsService } from './documents.service.js';
@@ -11,8 +13,9 @@ acceptMultipart('POST', new RegExp(`^/documents/${UUID}/versions/?$`));
 
 /** Documents and photos attached to records, encrypted, shared only where consent and purpose allow. */
 @Module({
+  imports: [RetentionErasersModule],
   controllers: [DocumentsController],
-  providers: [DocumentsService, { provide: DOCUMENT_CONTENT_STORE, useClass: PostgresContentStore }],
+  providers: [DocumentsService, DocumentErasers, { provide: DOCUMENT_CONTENT_STORE, useClass: PostgresContentStore }],
   exports: [DocumentsService],
 })
 export class DocumentsModule {}

@@ -26,6 +26,8 @@ export interface DocumentRow {
   updated_at: Date;
   removed_by: string | null;
   removed_at: Date | null;
+  /** When retention erased its files, names and description (null: still held). */
+  retention_erased_at: Date | null;
 }
 
 export interface VersionRow {
@@ -118,7 +120,10 @@ export async function countActiveDocuments(m: EntityManager, recordType: string,
 
 export async function insertDocument(
   m: EntityManager,
-  d: Omit<DocumentRow, 'created_at' | 'updated_at' | 'status' | 'removed_by' | 'removed_at' | 'updated_by'>,
+  d: Omit<
+    DocumentRow,
+    'created_at' | 'updated_at' | 'status' | 'removed_by' | 'removed_at' | 'updated_by' | 'retention_erased_at'
+  >,
 ): Promise<void> {
   await m.query(
     `INSERT INTO document (id, agency_id, record_type, record_id, case_id, person_id, screening_id, consent_id,
@@ -404,5 +409,99 @@ export async function listShares(m: EntityManager, documentId: string): Promise<
     m,
     'SELECT referral_id FROM document_referral_share WHERE document_id = $1 ORDER BY shared_at',
     [documentId],
+  );
+}
+
+// --- retention (docs/data-protection.md) ----------------------------------------------------
+// Each runs in one agency's row-level-security context and touches the documents that agency
+// added (`app_current_agency_id()`); the files' chunks go, the rows stay with their codes.
+
+/** A document holding personal values, as retention finds it: its case or (without one) its person. */
+export interface HeldDocumentRow {
+  id: string;
+  case_id: string | null;
+  person_id: string | null;
+  fields: string[];
+}
+
+const HELD_DOCUMENT_FIELDS = `ARRAY['file', 'fileName'] || array_remove(ARRAY[
+    CASE WHEN d.description_enc IS NOT NULL THEN 'description' END,
+    CASE WHEN d.removal_reason_enc IS NOT NULL THEN 'removalReason' END], NULL)`;
+
+/**
+ * The documents the context's agency added to the cases (to the case or its records, or to a
+ * screening or decision that belongs to one of them), not erased yet.
+ */
+export function findHeldCaseDocuments(m: EntityManager, caseIds: string[]): Promise<HeldDocumentRow[]> {
+  return queryRows(
+    m,
+    `SELECT d.id, coalesce(d.case_id, s.case_id) AS case_id, NULL::uuid AS person_id, ${HELD_DOCUMENT_FIELDS} AS fields
+       FROM document d LEFT JOIN screening s ON s.id = d.screening_id
+      WHERE d.agency_id = app_current_agency_id() AND d.retention_erased_at IS NULL
+        AND (d.case_id = ANY ($1::uuid[]) OR (d.case_id IS NULL AND s.case_id = ANY ($1::uuid[])))`,
+    [caseIds],
+  );
+}
+
+/**
+ * The documents the context's agency added to records without a case (a person, a screening or
+ * decision without a case, a return notice), not erased yet: those last changed (added, replaced
+ * or removed) before $1, or (with a person id in $2 instead) every one about that person. The
+ * person is the record's (a screening's person), if any.
+ */
+export function findHeldCaselessDocuments(
+  m: EntityManager,
+  scope: { before: Date } | { personId: string },
+): Promise<HeldDocumentRow[]> {
+  const [before, personId] = 'before' in scope ? [scope.before, null] : [null, scope.personId];
+  return queryRows(
+    m,
+    `SELECT id, case_id, person_id, fields FROM (
+       SELECT d.id, NULL::uuid AS case_id, coalesce(d.person_id, s.person_id) AS person_id,
+              greatest(d.created_at, d.updated_at, d.removed_at) AS clock, ${HELD_DOCUMENT_FIELDS} AS fields
+         FROM document d LEFT JOIN screening s ON s.id = d.screening_id
+        WHERE d.agency_id = app_current_agency_id() AND d.retention_erased_at IS NULL
+          AND d.case_id IS NULL AND s.case_id IS NULL) r
+      WHERE ($1::timestamptz IS NULL OR r.clock <= $1) AND ($2::uuid IS NULL OR r.person_id = $2)`,
+    [before, personId],
+  );
+}
+
+/** Every version of the documents (id only), to overwrite their file names. */
+export async function findVersionIds(m: EntityManager, documentIds: string[]): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    m,
+    `SELECT id FROM document_version WHERE document_id = ANY ($1::uuid[])`,
+    [documentIds],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Erases documents: deletes every chunk of every version (the files), overwrites each version's
+ * file name with the marker given (encrypted, bound to the version), clears the description and
+ * removal reason and marks the document erased. Type, record, sizes, content types and dates stay.
+ */
+export async function eraseDocuments(
+  m: EntityManager,
+  documentIds: string[],
+  versionIds: string[],
+  nameMarkers: Buffer[],
+): Promise<void> {
+  if (!documentIds.length) return;
+  await m.query(
+    `DELETE FROM document_chunk c USING document_version v WHERE v.id = c.version_id AND v.document_id = ANY ($1::uuid[])`,
+    [documentIds],
+  );
+  if (versionIds.length)
+    await m.query(
+      `UPDATE document_version SET name_enc = v.enc FROM unnest($1::uuid[], $2::bytea[]) AS v(id, enc)
+        WHERE document_version.id = v.id`,
+      [versionIds, nameMarkers],
+    );
+  await m.query(
+    `UPDATE document SET description_enc = NULL, removal_reason_enc = NULL, retention_erased_at = now()
+      WHERE id = ANY ($1::uuid[])`,
+    [documentIds],
   );
 }

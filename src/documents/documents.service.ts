@@ -249,7 +249,8 @@ export class DocumentsService {
   async download(actor: Actor, id: string, q: DocumentContentQuery, res: Response): Promise<void> {
     const m = this.m();
     const d = await this.readable(actor, id);
-    if (d.status !== 'active') throw notFound('Document');
+    // A removed document's file is not served; an erased one's is gone (its metadata says when: erasedAt).
+    if (d.status !== 'active' || d.retention_erased_at) throw notFound('Document');
     const v = await findVersion(m, id, q.version ?? d.current_version);
     if (!v) throw notFound('Document version');
     this.audit.touch('document', [id], d.case_id ? [d.case_id] : []);
@@ -453,6 +454,10 @@ export class DocumentsService {
     await this.access.requireUnrestricted({ caseIds: [d.case_id], personIds: [d.person_id] });
     if (d.status !== 'active')
       throw new DomainError('CONFLICT', 'The document was removed', { extensions: { status: d.status } });
+    if (d.retention_erased_at)
+      throw new DomainError('CONFLICT', 'The document was erased by retention', {
+        extensions: { erasedAt: d.retention_erased_at.toISOString() },
+      });
     return d;
   }
 
@@ -576,6 +581,7 @@ export class DocumentsService {
       agencyId: d.agency_id,
       current: this.toVersionResponse(current),
       status: d.status,
+      erasedAt: d.retention_erased_at?.toISOString() ?? null,
       addedBy: d.created_by,
       addedAt: d.created_at.toISOString(),
       updatedAt: d.updated_at.toISOString(),

@@ -9,7 +9,8 @@ import { uuidv7 } from '../common/uuid.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { DomainEvents } from '../events/domain-events.service.js';
-import type { MatchCandidate } from '../persons/dto/person.dto.js';
+import type { MatchCandidate, PersonNames } from '../persons/dto/person.dto.js';
+import { PersonCodec } from '../persons/person.codec.js';
 import { PersonsService } from '../persons/persons.service.js';
 import {
   type Answer,
@@ -32,8 +33,10 @@ import type {
 import { hashIntakeSecret, intakeSecretMatches } from './intake-connections.service.js';
 import { type CatalogueForm, IntakeFormService } from './intake-form.service.js';
 import {
+  findOpenDrafts,
   findSubmission,
   findSubmissionByInstance,
+  findSubmissionsOfPerson,
   insertSubmissionOnce,
   listSubmissions,
   markSubmissionSubmitted,
@@ -67,6 +70,9 @@ interface Reading {
   suggestedOutcome: string | null;
 }
 
+/** Drafts an export reads to attribute by name: the open ones of one agency (retention keeps them to a year). */
+const MAX_DRAFTS_ATTRIBUTED = 5000;
+
 const enc = (id: string, column: 'payload_enc' | 'draft_enc') => ({ table: 'intake_submission', column, id });
 const invalid = (errors: FieldError[], detail = 'Some fields are invalid') =>
   new DomainError('VALIDATION_FAILED', detail, { errors });
@@ -88,6 +94,7 @@ export class IntakeSubmissionsService {
     @Inject(ScreeningService) private readonly screenings: ScreeningService,
     @Inject(DomainEvents) private readonly events: DomainEvents,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(PersonCodec) private readonly codec: PersonCodec,
   ) {}
 
   /**
@@ -194,7 +201,7 @@ export class IntakeSubmissionsService {
 
   /** A screener's correction of what the field got wrong; the draft is read anew (and audited). */
   async correct(actor: Actor, id: string, body: CorrectIntakeSubmissionRequest): Promise<IntakeSubmissionResponse> {
-    const row = await this.visible(id);
+    const row = await this.notErased(await this.visible(id));
     if (row.status === 'submitted')
       throw new DomainError('ILLEGAL_TRANSITION', 'This submission was already submitted as a screening');
     if (!body.screening && !body.person) throw invalid([{ field: 'screening', messages: ['nothing to correct'] }]);
@@ -249,7 +256,7 @@ export class IntakeSubmissionsService {
 
   /** Reads a quarantined submission again, against the catalogue as it is now (e.g. after a version was published). */
   async reprocess(actor: Actor, id: string): Promise<IntakeSubmissionSummaryResponse> {
-    const row = await this.visible(id);
+    const row = await this.notErased(await this.visible(id));
     if (row.status !== 'quarantined')
       throw new DomainError('ILLEGAL_TRANSITION', 'Only a quarantined submission is reprocessed');
     const raw = this.cipher.decryptJson<Record<string, unknown>>(row.payload_enc, enc(id, 'payload_enc'));
@@ -293,7 +300,7 @@ export class IntakeSubmissionsService {
    * POST /screenings), for a matched person, a newly registered one, or none.
    */
   async submit(actor: Actor, id: string, body: SubmitIntakeSubmissionRequest): Promise<SubmittedIntakeResponse> {
-    const row = await this.visible(id);
+    const row = await this.notErased(await this.visible(id));
     if (row.status !== 'pending_review')
       throw new DomainError(
         'ILLEGAL_TRANSITION',
@@ -408,6 +415,60 @@ export class IntakeSubmissionsService {
       : { screening: null, person: null, ignoredFields: [], suggestion: null };
   }
 
+  /**
+   * The subject-access export's part (docs/data-protection.md): the agency's submissions about
+   * the person. A submission is linked to a person only once submitted (its screening's person);
+   * a draft in review or quarantine names nobody the system knows, so it is ATTRIBUTED by name:
+   * every name word of the draft (exact, normalised) is one of the person's and the draft has at
+   * least two, and the birth year, when both give one, is the same. Attributed drafts are marked
+   * `linkedBy: 'name'` for the supervisor to confirm before handing the export over. Never the
+   * duplicate check (it names other persons). Audited as read.
+   */
+  async forSubjectAccess(
+    personId: string,
+    person: { names: PersonNames; birthYear: number | null },
+  ): Promise<(IntakeSubmissionSummaryResponse & Record<string, unknown>)[]> {
+    const m = this.tx.manager();
+    const wordsOf = (names: PersonNames) =>
+      new Set(this.codec.queryIndexes(names).exact.map((b) => b.toString('base64')));
+    const theirs = wordsOf(person.names);
+    const linked = await findSubmissionsOfPerson(m, personId);
+    const attributed = (await findOpenDrafts(m, MAX_DRAFTS_ATTRIBUTED)).filter((row) => {
+      const draft = this.draftOf(row).person;
+      if (!draft) return false;
+      const words = wordsOf(draft.names as PersonNames);
+      if (words.size < 2 || [...words].some((w) => !theirs.has(w))) return false;
+      return !(draft.birthYear && person.birthYear && draft.birthYear !== person.birthYear);
+    });
+    const items = [
+      ...linked.map((row) => ({ row, linkedBy: 'screening' })),
+      ...attributed.map((row) => ({ row, linkedBy: 'name' })),
+    ];
+    this.audit.touch(
+      'intake_submission',
+      items.map((i) => i.row.id),
+    );
+    return items.map(({ row, linkedBy }) => {
+      const draft = this.draftOf(row);
+      return {
+        ...toSummary(row),
+        linkedBy,
+        screening: draft.screening,
+        person: draft.person,
+        ignoredFields: draft.ignoredFields,
+      };
+    });
+  }
+
+  /** A submission whose payload retention erased cannot be corrected, reprocessed or submitted. */
+  private notErased(row: SubmissionRow): SubmissionRow {
+    if (row.retention_erased_at)
+      throw new DomainError('ILLEGAL_TRANSITION', 'This submission was erased by retention', {
+        extensions: { erasedAt: row.retention_erased_at.toISOString() },
+      });
+    return row;
+  }
+
   private async visible(id: string): Promise<SubmissionRow> {
     // Row-level security answers only the actor's agency: another agency's submission is "not found".
     const row = await findSubmission(this.tx.manager(), id);
@@ -448,4 +509,5 @@ const toSummary = (r: SubmissionRow): IntakeSubmissionSummaryResponse => ({
   screeningId: r.screening_id,
   receivedAt: r.received_at.toISOString(),
   version: r.version,
+  erasedAt: r.retention_erased_at?.toISOString() ?? null,
 });

@@ -29,6 +29,8 @@ export interface SubmissionRow {
   received_at: Date;
   updated_at: Date;
   version: number;
+  /** When retention (or an erasure on request) erased the payload and draft (null: still held). */
+  retention_erased_at: Date | null;
 }
 
 const CONNECTION_COLUMNS = `id, agency_id, name, catalogue_version, status, created_at, secret_rotated_at, revoked_at, version`;
@@ -164,8 +166,9 @@ export function listSubmissions(
   return queryRows(
     m,
     `SELECT id, agency_id, connection_id, instance_key, catalogue_version, status, problems, suggested_outcome, screening_id,
-            corrections, received_at, updated_at, version
-       FROM intake_submission WHERE status = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
+            corrections, received_at, updated_at, version, retention_erased_at
+       FROM intake_submission WHERE status = $1 AND retention_erased_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
+      ORDER BY id LIMIT $3`,
     [status, after, limit],
   );
 }
@@ -205,4 +208,65 @@ export async function markSubmissionSubmitted(
     [id, screeningId, userId],
   );
   return rows.length === 1;
+}
+
+// --- data protection (docs/data-protection.md) ------------------------------------------------
+// The agency's own submissions only (row-level security on agency_id, and the retention run sets
+// each agency's context in turn).
+
+/** The agency's submissions submitted as a screening of the person (the only stored link to a person). */
+export function findSubmissionsOfPerson(m: EntityManager, personId: string): Promise<SubmissionRow[]> {
+  return queryRows(
+    m,
+    `SELECT i.* FROM intake_submission i JOIN screening s ON s.id = i.screening_id
+      WHERE s.person_id = $1 ORDER BY i.id LIMIT 200`,
+    [personId],
+  );
+}
+
+/** The agency's drafts not submitted (in review or quarantine) and not erased, to attribute by name; at most `limit`. */
+export function findOpenDrafts(m: EntityManager, limit: number): Promise<SubmissionRow[]> {
+  return queryRows(
+    m,
+    `SELECT * FROM intake_submission WHERE status <> 'submitted' AND retention_erased_at IS NULL ORDER BY id LIMIT $1`,
+    [limit],
+  );
+}
+
+/** A submission holding personal values (payload, draft), with the person of its screening if submitted. */
+export interface HeldSubmissionRow {
+  id: string;
+  person_id: string | null;
+  fields: string[];
+}
+
+/**
+ * The context agency's submissions not erased yet: received before $1 (drafts in review or
+ * quarantine, and submitted ones, whose screening holds what was kept), or (with a person id in
+ * $2 instead) those submitted as a screening of that person.
+ */
+export function findHeldSubmissions(
+  m: EntityManager,
+  scope: { before: Date } | { personId: string },
+): Promise<HeldSubmissionRow[]> {
+  const [before, personId] = 'before' in scope ? [scope.before, null] : [null, scope.personId];
+  return queryRows(
+    m,
+    `SELECT i.id, s.person_id,
+            ARRAY['payload'] || array_remove(ARRAY[CASE WHEN i.draft_enc IS NOT NULL THEN 'draft' END], NULL) AS fields
+       FROM intake_submission i LEFT JOIN screening s ON s.id = i.screening_id
+      WHERE i.agency_id = app_current_agency_id() AND i.retention_erased_at IS NULL
+        AND ($1::timestamptz IS NULL OR i.received_at <= $1) AND ($2::uuid IS NULL OR s.person_id = $2)`,
+    [before, personId],
+  );
+}
+
+/** Replaces payloads with the markers given (encrypted, bound to each row), clears drafts, marks them erased. */
+export async function eraseSubmissions(m: EntityManager, ids: string[], payloadMarkers: Buffer[]): Promise<void> {
+  if (!ids.length) return;
+  await m.query(
+    `UPDATE intake_submission SET payload_enc = v.enc, draft_enc = NULL, retention_erased_at = now(), version = version + 1
+       FROM unnest($1::uuid[], $2::bytea[]) AS v(id, enc) WHERE intake_submission.id = v.id`,
+    [ids, payloadMarkers],
+  );
 }

@@ -103,6 +103,10 @@ export class PersonEntity {
 
   @Column({ type: 'int', default: 1 })
   version!: number;
+
+  /** When retention (or an erasure on request) erased the identity; sex, citizenships and home province stay. */
+  @Column({ type: 'timestamptz', nullable: true })
+  retentionErasedAt!: Date | null;
 }
 
 /**

@@ -108,6 +108,10 @@ describe('retention by rule', () => {
       'screenings-without-case': 36,
       'tracing-without-case': 36,
       persons: 120,
+      'persons-without-case': 36,
+      documents: 60,
+      'documents-without-case': 36,
+      'intake-submissions': 12,
     });
     const counted = Object.fromEntries(
       res.body.map((s: { recordType: string; countedFrom: string }) => [s.recordType, s.countedFrom]),
@@ -173,8 +177,16 @@ describe('retention by rule', () => {
       {
         caseId: expired.caseId,
         caseNumber: expect.any(String),
-        recordTypes: ['cases', 'referrals', 'case-transfers', 'returns', 'tracing'],
+        recordTypes: expect.any(Array),
       },
+    ]);
+    expect([...run.caseList[0].recordTypes].sort()).toEqual([
+      'case-transfers',
+      'cases',
+      'documents',
+      'referrals',
+      'returns',
+      'tracing',
     ]);
     expect(run.records).toBe(1);
     expect(await noteTexts(expired)).toEqual(['[erased]']);
@@ -211,7 +223,7 @@ describe('retention by rule', () => {
         e.runId,
       ]),
     ).toEqual(
-      ['case-transfers', 'cases', 'referrals', 'returns', 'tracing'].map((type) => [
+      ['case-transfers', 'cases', 'documents', 'referrals', 'returns', 'tracing'].map((type) => [
         type,
         type === 'cases' ? 1 : 0,
         run.runId,
@@ -474,6 +486,7 @@ describe('retention of screenings and tracing requests without a case', () => {
       waitingForOtherCases: 1,
     });
     expect(early['screenings-without-case']).toMatchObject({ records: 0 });
+    expect(early['persons-without-case']).toMatchObject({ records: 0 });
     restoreClock();
 
     restoreClock = setClock(d.t, monthsAhead(37));
@@ -487,7 +500,9 @@ describe('retention of screenings and tracing requests without a case', () => {
       byResourceType: { screening: 3 },
       waitingForOtherCases: 1,
     });
-    expect(report.records).toBe(4);
+    // Lonely's identity too: registered, screened, never a case (persons-without-case).
+    expect(due['persons-without-case']).toMatchObject({ cases: 0, records: 1, byResourceType: { person: 1 } });
+    expect(report.records).toBe(5);
     // A dry run changes nothing.
     expect(await narrativeOf(lonelyScreening)).toBe('Story of Lonely');
     expect((await tracingOf(closedTracing)).inquirer).toMatchObject({ name: 'Mother of Gone' });
@@ -496,7 +511,7 @@ describe('retention of screenings and tracing requests without a case', () => {
   it('erases them at the run, each agency its own, audited without values, once', async () => {
     restoreClock = setClock(d.t, monthsAhead(37));
     const run = ok(await d.http.post('/retention/runs').set(d.admin.auth), 201, 'run');
-    expect(run).toMatchObject({ cases: 0, records: 4 });
+    expect(run).toMatchObject({ cases: 0, records: 5 });
     expect(await narrativeOf(lonelyScreening)).toBeNull();
     expect(await narrativeOf(anonymousScreening)).toBeNull();
     const elsewhere = ok(await d.http.get(`/screenings/${otherAgencyScreening}`).set(other.auth), 200, 'other');

@@ -122,7 +122,7 @@ export class SubjectAccessExport {
   @ApiProperty({
     type: [SubjectAccessSection],
     description:
-      "The person's own sections: screenings, identification decisions, documents of the person and of screenings without a case, tracing requests, expected arrivals, return notices (the person's arrivals only), case transfers",
+      "The person's own sections: screenings, identification decisions, documents of the person and of screenings without a case, tracing requests, expected arrivals, return notices (the person's arrivals only), case transfers, intake submissions from KoboToolbox (submitted as a screening of the person, or drafts attributed by name: linkedBy)",
   })
   sections!: SubjectAccessSection[];
   @ApiProperty({ type: [SubjectAccessCase], description: 'Every case of the person the agency may see' })

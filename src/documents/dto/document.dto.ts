@@ -155,6 +155,14 @@ export class DocumentResponse {
   @ApiProperty({ format: 'uuid', description: 'The agency that added it' }) agencyId!: string;
   @ApiProperty({ description: 'The current version' }) current!: DocumentVersionResponse;
   @ApiProperty({ enum: ['active', 'removed'] }) status!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'When retention erased it (docs/data-protection.md): its files are gone, file names read "[erased]", the description is null',
+  })
+  erasedAt!: string | null;
   @ApiProperty({ format: 'uuid' }) addedBy!: string;
   @ApiProperty({ format: 'date-time' }) addedAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -85,6 +85,14 @@ export class IntakeSubmissionSummaryResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) screeningId!: string | null;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
   @ApiProperty() version!: number;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When retention erased the received payload and the draft (docs/data-protection.md); an erased submission leaves the queues',
+  })
+  erasedAt!: string | null;
 }
 
 export class IntakePersonDraft {

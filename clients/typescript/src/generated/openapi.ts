@@ -5217,6 +5217,11 @@ export interface components {
             /** Format: date-time */
             receivedAt: string;
             version: number;
+            /**
+             * Format: date-time
+             * @description When retention erased the received payload and the draft (docs/data-protection.md); an erased submission leaves the queues
+             */
+            erasedAt: string | null;
         };
         IntakePersonDraft: {
             names: components["schemas"]["PersonNames"];
@@ -5246,6 +5251,11 @@ export interface components {
             /** Format: date-time */
             receivedAt: string;
             version: number;
+            /**
+             * Format: date-time
+             * @description When retention erased the received payload and the draft (docs/data-protection.md); an erased submission leaves the queues
+             */
+            erasedAt: string | null;
             /** @description The screening read from the submission, as it will be submitted (the person is chosen at submission); null when its catalogue version is unknown */
             screening: components["schemas"]["CreateScreeningRequest"] | null;
             /** @description Who was interviewed, as the field wrote it */
@@ -6564,7 +6574,7 @@ export interface components {
             producedAt: string;
             /** @description The person as GET /persons/{id} answers it */
             person: components["schemas"]["PersonResponse"];
-            /** @description The person's own sections: screenings, identification decisions, documents of the person and of screenings without a case, tracing requests, expected arrivals, return notices (the person's arrivals only), case transfers */
+            /** @description The person's own sections: screenings, identification decisions, documents of the person and of screenings without a case, tracing requests, expected arrivals, return notices (the person's arrivals only), case transfers, intake submissions from KoboToolbox (submitted as a screening of the person, or drafts attributed by name: linkedBy) */
             sections: components["schemas"]["SubjectAccessSection"][];
             /** @description Every case of the person the agency may see */
             cases: components["schemas"]["SubjectAccessCase"][];
@@ -6611,6 +6621,11 @@ export interface components {
             current: components["schemas"]["DocumentVersionResponse"];
             /** @enum {string} */
             status: "active" | "removed";
+            /**
+             * Format: date-time
+             * @description When retention erased it (docs/data-protection.md): its files are gone, file names read "[erased]", the description is null
+             */
+            erasedAt: string | null;
             /** Format: uuid */
             addedBy: string;
             /** Format: date-time */
@@ -6643,6 +6658,11 @@ export interface components {
             current: components["schemas"]["DocumentVersionResponse"];
             /** @enum {string} */
             status: "active" | "removed";
+            /**
+             * Format: date-time
+             * @description When retention erased it (docs/data-protection.md): its files are gone, file names read "[erased]", the description is null
+             */
+            erasedAt: string | null;
             /** Format: uuid */
             addedBy: string;
             /** Format: date-time */
