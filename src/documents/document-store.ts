@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
-import { CHUNKS_PER_STATEMENT, copyChunks, insertChunks } from './documents.queries.js';
+import { CHUNKS_PER_STATEMENT, copyChunks, insertChunks, transactionConnection } from './documents.queries.js';
 
 /**
  * Where sealed (already encrypted) chunks of content are kept. Callers never see how: the
@@ -92,8 +92,7 @@ class PostgresChunkWriter implements ChunkWriter {
 @Injectable()
 export class PostgresContentStore implements DocumentContentStore {
   async writer(m: EntityManager, versionId: string): Promise<ChunkWriter> {
-    const client = (await m.queryRunner!.connect()) as pg.ClientBase;
-    return new PostgresChunkWriter(m, client, versionId);
+    return new PostgresChunkWriter(m, await transactionConnection(m), versionId);
   }
 
   read(

@@ -190,6 +190,12 @@ export async function insertChunks(
   await preparedRows(m, INSERT_CHUNKS, [versionId, firstIndex, byteaArraySend(sealed)]);
 }
 
+/** The connection of the request's transaction (chunks are only ever read and written in one). */
+export async function transactionConnection(m: EntityManager): Promise<pg.PoolClient> {
+  if (!m.queryRunner?.isTransactionActive) throw new Error('document content needs the request transaction');
+  return (await m.queryRunner.connect()) as pg.PoolClient;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
@@ -208,7 +214,7 @@ export async function copyChunks(
   onChunk: (index: number, sealed: Buffer) => void | Promise<void>,
 ): Promise<number> {
   if (!UUID.test(versionId)) throw new Error('copyChunks: not a uuid');
-  const client = (await m.queryRunner!.connect()) as pg.PoolClient;
+  const client = await transactionConnection(m);
   let started = false;
   let ended = false;
   return copyOut(
