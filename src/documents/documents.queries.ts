@@ -1,4 +1,7 @@
+import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
+import { byteaArraySend } from '../database/bytea-array.js';
+import { copyOut } from '../database/copy-out.js';
 import { prepared, preparedRows, queryRows } from '../database/sql.js';
 
 /*
@@ -168,24 +171,17 @@ export async function insertVersion(m: EntityManager, v: Omit<VersionRow, 'creat
 }
 
 /**
- * Sealed chunks stored by one statement at most. Each statement is a round trip and, with the
- * row-level-security policies of document_chunk expanded into it, a plan: four 256 KiB chunks
- * (1 MiB) a statement cut both by four, while an upload holds at most two such batches.
+ * Sealed chunks stored by one statement at most: 1 MiB a statement. COPY FROM STDIN, the
+ * streaming way in, is refused on a table with row-level security ("COPY FROM not supported
+ * with row-level security", 0A000), and document_chunk keeps its policy: chunks go in as
+ * INSERTs, each batch one `bytea[]` parameter in binary format (bytea-array.ts), so one prepared
+ * statement serves every batch size and the policy checks every row.
  */
 export const CHUNKS_PER_STATEMENT = 4;
 
-/**
- * One prepared INSERT per batch size (1 … CHUNKS_PER_STATEMENT rows): planned once per connection.
- * The chunks are separate bytea parameters, which node-postgres sends in binary format (an array
- * parameter would be sent as hex text).
- */
-const INSERT_CHUNKS = Array.from({ length: CHUNKS_PER_STATEMENT }, (_, n) =>
-  prepared(
-    `INSERT INTO document_chunk (version_id, idx, ciphertext) VALUES ${Array.from(
-      { length: n + 1 },
-      (_, k) => `($1, $2::int + ${k}, $${k + 3})`,
-    ).join(', ')}`,
-  ),
+const INSERT_CHUNKS = prepared(
+  `INSERT INTO document_chunk (version_id, idx, ciphertext)
+   SELECT $1, $2::int + (c.ord::int - 1), c.ciphertext FROM unnest($3::bytea[]) WITH ORDINALITY AS c(ciphertext, ord)`,
 );
 
 /** Stores up to CHUNKS_PER_STATEMENT consecutive sealed chunks of a version's content, from `firstIndex`. */
@@ -196,33 +192,66 @@ export async function insertChunks(
   sealed: Buffer[],
 ): Promise<void> {
   if (sealed.length < 1 || sealed.length > CHUNKS_PER_STATEMENT) throw new Error('insertChunks: batch size');
-  await preparedRows(m, INSERT_CHUNKS[sealed.length - 1]!, [versionId, firstIndex, ...sealed]);
+  await preparedRows(m, INSERT_CHUNKS, [versionId, firstIndex, byteaArraySend(sealed)]);
 }
 
-/*
- * Results come back as text: node-postgres has no binary result format for bytea (its binary mode
- * reads every value as a UTF-8 string). bytea's text form is hex, twice the bytes on the wire and
- * a slow decode; base64 (encode(), with its line breaks, which Buffer.from skips) is a third more
- * bytes and several times faster to decode.
- */
-const FIND_CHUNKS = prepared(
-  `SELECT idx, encode(ciphertext, 'base64') AS ciphertext_b64 FROM document_chunk
-    WHERE version_id = $1 AND idx >= $2 AND idx < $2::int + $3 ORDER BY idx`,
-);
+/** The connection of the request's transaction (chunks are only ever read and written in one). */
+export async function transactionConnection(m: EntityManager): Promise<pg.PoolClient> {
+  if (!m.queryRunner?.isTransactionActive) throw new Error('document content needs the request transaction');
+  return (await m.queryRunner.connect()) as pg.PoolClient;
+}
 
-/** Up to `count` consecutive sealed chunks of a version's content from `firstIndex`, in order (one round trip). */
-export async function findChunks(
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * Every sealed chunk of a version, in order, through one `COPY (SELECT …) TO STDOUT (FORMAT
+ * binary)` (row-level security applies to the SELECT as to any read): the chunks' bytes as
+ * stored, no hex or base64 text, one statement for the whole file. `onChunk` gets a view valid
+ * only during the call; when it returns a promise, no further chunk is read until it settles
+ * (copy-out.ts), so a slow client holds PostgreSQL back instead of filling memory. COPY takes
+ * no parameters: the version id, a uuid read from the database, is checked before it is
+ * written into the text.
+ */
+export async function copyChunks(
   m: EntityManager,
   versionId: string,
-  firstIndex: number,
-  count: number,
-): Promise<{ idx: number; ciphertext: Buffer }[]> {
-  const rows = await preparedRows<{ idx: number; ciphertext_b64: string }>(m, FIND_CHUNKS, [
-    versionId,
-    firstIndex,
-    count,
-  ]);
-  return rows.map((r) => ({ idx: r.idx, ciphertext: Buffer.from(r.ciphertext_b64, 'base64') }));
+  onChunk: (index: number, sealed: Buffer) => void | Promise<void>,
+): Promise<number> {
+  if (!UUID.test(versionId)) throw new Error('copyChunks: not a uuid');
+  const client = await transactionConnection(m);
+  let started = false;
+  let ended = false;
+  return copyOut(
+    client,
+    `COPY (SELECT idx, ciphertext FROM document_chunk WHERE version_id = '${versionId}' ORDER BY idx) TO STDOUT (FORMAT binary)`,
+    (data) => {
+      let at = 0;
+      if (!started) {
+        if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('not a binary COPY');
+        at = 19 + data.readInt32BE(15);
+        started = true;
+      }
+      let pending: void | Promise<void> = undefined;
+      while (at < data.length) {
+        if (ended) throw new Error('data after the end of a chunk COPY');
+        const fields = data.readInt16BE(at);
+        at += 2;
+        if (fields === -1) {
+          ended = true;
+          continue;
+        }
+        if (fields !== 2 || data.readInt32BE(at) !== 4 || pending) throw new Error('unexpected row in a chunk COPY');
+        const index = data.readInt32BE(at + 4);
+        const length = data.readInt32BE(at + 8);
+        at += 12;
+        if (length < 0 || at + length > data.length) throw new Error('a chunk spans COPY messages');
+        pending = onChunk(index, data.subarray(at, at + length));
+        at += length;
+      }
+      return pending;
+    },
+  );
 }
 
 /** One document (locked for update when `forUpdate`, so concurrent replacements take turns). */

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { once } from 'node:events';
 import type { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -79,6 +78,23 @@ const DOWNLOAD_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
   'x-frame-options': 'DENY',
 };
+
+/** Resolves when a response can take more, rejects if it closes first (the client went away). */
+function drained(res: Response): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.reject(new Error('the client closed the download'));
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('the client closed the download'));
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
 
 /**
  * Documents and photos attached to a case or one of its records (and to persons, screenings,
@@ -263,29 +279,19 @@ export class DocumentsService {
     res.setHeader('content-disposition', attachmentDisposition(fileName));
     for (const [name, value] of Object.entries(DOWNLOAD_HEADERS)) res.setHeader(name, value);
     let last: Buffer | undefined;
-    // Batches of chunks, one round trip each; the next batch is fetched while this one is
-    // decrypted and written (one statement at a time on the connection, two batches held at most).
-    const batch = this.store.batchSize;
-    const fetch = (first: number) =>
-      first < v.chunk_count
-        ? this.store.getChunks(m, v.id, first, Math.min(batch, v.chunk_count - first))
-        : Promise.resolve([]);
-    let next = fetch(0);
+    let expected = 0;
+    // One read of every chunk in order (the store streams them); each is authenticated and
+    // written as it arrives, and the store reads no further while the client is behind.
     try {
-      for (let first = 0; first < v.chunk_count; first += batch) {
-        const sealed = await next;
-        next = fetch(first + batch);
-        next.catch(() => undefined); // awaited below, or after a failure
-        for (let k = 0; k < sealed.length; k++) {
-          const index = first + k;
-          const plain = key.open(index, index === v.chunk_count - 1, sealed[k]!);
-          if (index === v.chunk_count - 1) last = plain;
-          else if (!res.write(plain)) await once(res, 'drain');
-        }
-      }
+      const count = await this.store.read(m, v.id, (index, sealed) => {
+        if (index !== expected || index >= v.chunk_count) throw new Error('a stored chunk is missing');
+        expected++;
+        const plain = key.open(index, index === v.chunk_count - 1, sealed);
+        if (index === v.chunk_count - 1) last = plain;
+        else if (!res.write(plain)) return drained(res);
+      });
+      if (count !== v.chunk_count || expected !== v.chunk_count) throw new Error('a stored chunk is missing');
     } catch (err) {
-      // The statement in flight ends before the transaction rolls back on this connection.
-      await next.catch(() => undefined);
       if (!res.headersSent) {
         // Nothing sent yet: the failure gets the usual problem answer, not a file's headers.
         for (const name of ['content-type', 'content-length', 'content-disposition']) res.removeHeader(name);
@@ -501,31 +507,21 @@ export class DocumentsService {
       metadata_removed: false,
       created_by: actor.userId,
     });
-    // Sealed chunks go to the store in batches (one round trip each); the next batch is read and
-    // sealed while the previous one is written. One statement at a time on the connection, and at
-    // most two batches held: reading from the client waits while the store is behind.
+    // Sealed chunks go to the store as they are made; the store's writer says when it has room,
+    // so reading from the client waits while the store is behind (memory stays bounded).
     let index = 0;
     let size = 0;
-    let pending: Buffer[] = [];
-    let writing: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      await writing;
-      writing = this.store.putChunks(m, versionId, index - pending.length, pending);
-      writing.catch(() => undefined); // awaited at the next flush, at the end, or after a failure
-      pending = [];
-    };
+    const writer = await this.store.writer(m, versionId);
     try {
       for await (const { data, last } of inChunks(inspected.body)) {
-        pending.push(key.seal(index, last, data));
+        await writer.write(key.seal(index, last, data));
         index++;
         size += data.length;
-        if (pending.length === this.store.batchSize) await flush();
       }
-      if (pending.length) await flush();
-      await writing;
+      await writer.end();
     } catch (err) {
-      // The statement in flight ends before the transaction rolls back on this connection.
-      await writing.catch(() => undefined);
+      // The statements in flight end before the transaction rolls back on this connection.
+      await writer.abort();
       throw err;
     }
     // The whole form must have arrived intact, not only the file's bytes.
