@@ -23,9 +23,20 @@ export async function pipelined(
   const c = client as pg.ClientBase & { pipeline?: boolean };
   if (statements.length === 1) return [await send.call(client, statements[0]![0], statements[0]![1])];
   c.pipeline = true;
+  // Corked, the batch leaves in one write (one system call) instead of one per statement: each
+  // statement corks the socket only around its own messages.
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } })
+    .connection?.stream;
   let settled: PromiseSettledResult<pg.QueryResult>[];
   try {
-    settled = await Promise.allSettled(statements.map(([config, values]) => send.call(client, config, values)));
+    stream?.cork?.();
+    let sent: Promise<pg.QueryResult>[];
+    try {
+      sent = statements.map(([config, values]) => send.call(client, config, values));
+    } finally {
+      stream?.uncork?.();
+    }
+    settled = await Promise.allSettled(sent);
   } finally {
     c.pipeline = false;
   }
