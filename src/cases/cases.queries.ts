@@ -223,11 +223,13 @@ async function findReferredCasesInOrder(
     // With no filter but the stage (which the walk applies), every grant read is taken: read no more than a page.
     const batch = onlyStage ? wanted : Math.max(200, wanted * 4);
     const params: unknown[] = [keyset?.[0] ?? null, keyset?.[1] ?? null, batch, dir === 'DESC', stage ?? null];
-    const filters = renderFilters(params);
+    // The stage alone is the walk's own filter: nothing left to check here (the page checks the
+    // full rule, under row-level security, on every case it returns).
+    const ok = onlyStage ? 'true' : `EXISTS (SELECT 1 FROM case_file c WHERE c.id = x.case_id${renderFilters(params)})`;
     const rows = await queryRows<{ k: string; id: string; ok: boolean }>(
       m,
       preparedWhileFew(
-        `SELECT x.case_created_at::text AS k, x.case_id::text AS id, EXISTS (SELECT 1 FROM case_file c WHERE c.id = x.case_id${filters}) AS ok
+        `SELECT x.case_created_at::text AS k, x.case_id::text AS id, ${ok} AS ok
            FROM app_referred_cases($1::timestamptz, $2::uuid, $3::int, $4::boolean, $5::text) x
           ORDER BY x.case_created_at ${dir}, x.case_id ${dir}`,
       ) as string,
