@@ -137,6 +137,8 @@ export class TransactionService {
     // The opening check's refusal, thrown as is: TypeORM wraps what a statement throws, and the
     // work might catch it; a refused request never commits nor answers with what it read.
     let refusal: { error: unknown } | undefined;
+    // Sends the opening check on its own if it is still pending (set once the connection is held).
+    let runPendingCheck: (() => Promise<void>) | undefined;
     const judged = async (pending: OpeningCheck, outcome: PromiseSettledResult<pg.QueryResult>) => {
       try {
         await judge(pending, outcome);
@@ -190,6 +192,7 @@ export class TransactionService {
         check = undefined;
         await judged(pending, (await pipelinedSettled(open, send, [[pending.statement, pending.values]]))[0]!);
       };
+      runPendingCheck = runCheck;
       Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
       const result = await requestContext.run(inner, () => work(runner.manager));
       if (refusal) throw refusal.error;
@@ -217,6 +220,9 @@ export class TransactionService {
       ended(true);
       return result;
     } catch (err) {
+      // Work that failed before its first statement (a refused parameter) still has the user
+      // re-check judged and counted: a revoked token is a 401, a spent budget a 429, as before.
+      if (check && runPendingCheck && !refusal) await runPendingCheck().catch(() => undefined);
       if (begun && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
       ended(false);

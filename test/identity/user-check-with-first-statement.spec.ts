@@ -64,6 +64,8 @@ describe('the user re-check sent with the first statement', () => {
     const list = await t.http.get('/cases').set(s.auth);
     expect(list.status).toBe(401);
     expect(list.body.items).toBeUndefined();
+    // A request refused before its first statement (a malformed id) is still a 401, not a 400.
+    expect((await t.http.get('/cases/not-a-case-id').set(s.auth)).status).toBe(401);
   });
 
   it('answers 401 once the user is deactivated', async () => {
