@@ -4,12 +4,14 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { rateLimitBudgetOf, rateLimitHeaders, rateLimitPlan } from '../rate-limits/rate-limit-budgets.js';
-import { type Actor, currentRequest } from '../common/context/request-context.js';
+import { type Actor, currentRequest, type RequestStore } from '../common/context/request-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { openApiPathOf } from '../common/http/route-template.js';
-import { PERMISSION_KEY } from './authorize.decorator.js';
+import { runsInRequestTransaction } from '../request-pipeline/request-transaction.interceptor.js';
+import type { ActorRow } from './auth.queries.js';
+import { PERMISSION_KEY, USER_CHECK_WITH_FIRST_STATEMENT } from './authorize.decorator.js';
 import { tokenProblemOf, unauthenticated } from './bearer-challenge.js';
-import type { RateLimitedRequest } from './jwt.strategy.js';
+import { countersOf, type RateLimitedRequest } from './jwt.strategy.js';
 import { RateLimitService } from './rate-limit.service.js';
 import { Permission, PUBLIC_PERMISSIONS, ROLE_PERMISSIONS } from './permissions.js';
 
@@ -50,6 +52,11 @@ export class AccessGuard extends AuthGuard('jwt') {
       return true;
     }
 
+    // A hot read sends the user re-check with its first statement (UserCheckWithFirstStatement).
+    req.deferUserCheck =
+      store !== undefined &&
+      this.reflector.get<boolean | undefined>(USER_CHECK_WITH_FIRST_STATEMENT, context.getHandler()) === true &&
+      runsInRequestTransaction(context.getHandler(), context.getClass());
     try {
       // Counts the request against the user's and the address's budgets in the user re-check itself.
       await super.canActivate(context);
@@ -60,6 +67,14 @@ export class AccessGuard extends AuthGuard('jwt') {
     }
     const actor = req.user!;
     if (store) store.actor = actor;
+    if (req.userCheck && store) {
+      const { statement, values } = req.userCheck;
+      store.openingCheck = {
+        statement,
+        values,
+        verify: (rows) => this.judgeUserCheck(req, context, rows, permission, store),
+      };
+    }
     // After the actor is known, so a refusal is audited under their name.
     this.enforce(req, context);
     if (actor.mustChangePassword && permission !== Permission.AuthSelf)
@@ -69,6 +84,34 @@ export class AccessGuard extends AuthGuard('jwt') {
       throw new DomainError('MFA_ENROLMENT_REQUIRED');
     if (!actor.permissions.has(permission)) throw new DomainError('FORBIDDEN', missingPermissionDetail(permission));
     return true;
+  }
+
+  /**
+   * The deferred user re-check's row, judged before anything the request transaction read is
+   * used: as the strategy would have (no row: the token was revoked), and the row must carry the
+   * claims the request ran on (a role change bumps the token version, so it always does for a
+   * current token). Then the rate limits and a forced password change, as canActivate does.
+   */
+  private async judgeUserCheck(
+    req: AuthenticatedRequest,
+    context: ExecutionContext,
+    rows: unknown[],
+    permission: Permission,
+    store: RequestStore,
+  ): Promise<void> {
+    const user = rows[0] as ActorRow | undefined;
+    const actor = req.user!;
+    if (user) req.rateLimitCounters = countersOf(user);
+    if (!user || user.agency_id !== actor.agencyId || !sameRoles(user.roles, actor.roles)) {
+      // As a refused token: no actor (the request's own store, not the transaction's copy), and
+      // counted against the address.
+      store.actor = undefined;
+      if (req.rateLimitPlan && !req.rateLimitCounters) await this.countByAddress(req, context);
+      throw unauthenticated('revoked_token');
+    }
+    this.enforce(req, context);
+    if (user.must_change_password && permission !== Permission.AuthSelf)
+      throw new DomainError('PASSWORD_CHANGE_REQUIRED');
   }
 
   private async countByAddress(req: AuthenticatedRequest, context: ExecutionContext): Promise<void> {
@@ -100,6 +143,9 @@ export class AccessGuard extends AuthGuard('jwt') {
     return user;
   }
 }
+
+const sameRoles = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 const ROUTE_ARGS_METADATA = '__routeArguments__';
 const BODY_PARAM_TYPE = 3;

@@ -44,6 +44,17 @@ const CURRENT_ACTOR = prepared(
  * open, token version current (prepared: every authenticated request runs it, before any RLS
  * context); with it, the request counted against the user's and the client address's budgets.
  */
+/** The user re-check as a statement and its values, to be sent later (AccessGuard's deferred check). */
+export function currentActorStatement(
+  userId: string,
+  sessionId: string,
+  tokenVersion: number,
+  userKey: string,
+  ipKey: string,
+): { statement: { name: string; text: string }; values: unknown[] } {
+  return { statement: CURRENT_ACTOR, values: [userId, sessionId, tokenVersion, userKey, ipKey] };
+}
+
 export function findCurrentActor(
   m: EntityManager,
   userId: string,

@@ -17,3 +17,14 @@ export function Authorize(permission: Permission): MethodDecorator {
   }
   return applyDecorators(...decorators) as MethodDecorator;
 }
+
+export const USER_CHECK_WITH_FIRST_STATEMENT = 'ctcm:user-check-with-first-statement';
+
+/**
+ * For hot reads whose handler does nothing before its first statement in the request transaction
+ * and answers only after it commits (no stream, no standby read, no call out): the user re-check
+ * travels in the same exchange as that statement instead of one of its own (AccessGuard). The
+ * route runs on the token's claims (agency, roles: a role change bumps the token version, which
+ * the re-check compares) until the re-check's row is judged, before anything read is used.
+ */
+export const UserCheckWithFirstStatement = (): MethodDecorator => SetMetadata(USER_CHECK_WITH_FIRST_STATEMENT, true);

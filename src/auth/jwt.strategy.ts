@@ -8,7 +8,7 @@ import type { CounterState, RateLimitPlan } from '../rate-limits/rate-limit-budg
 import type { Actor } from '../common/context/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { KEY_MATERIAL, type KeyMaterial } from '../config/key-material.js';
-import { findCurrentActor } from './auth.queries.js';
+import { type ActorRow, currentActorStatement, findCurrentActor } from './auth.queries.js';
 import { unauthenticated } from './bearer-challenge.js';
 import { permissionsOf } from './permissions.js';
 import { type AccessTokenClaims, JWT_ALGORITHM } from './token.service.js';
@@ -17,7 +17,21 @@ import { type AccessTokenClaims, JWT_ALGORITHM } from './token.service.js';
 export interface RateLimitedRequest {
   rateLimitPlan?: RateLimitPlan;
   rateLimitCounters?: { user?: CounterState; ip: CounterState };
+  /** Set by the guard: the route may send the user re-check with its first statement. */
+  deferUserCheck?: boolean;
+  /** The re-check the strategy left to be sent (the actor then stands on the token's claims). */
+  userCheck?: { statement: { name: string; text: string }; values: unknown[] };
 }
+
+/** The counters of a re-check row, as the guard reports them. */
+export function countersOf(user: ActorRow): { user: CounterState; ip: CounterState } {
+  return {
+    user: { count: user.user_count, resetSeconds: Math.max(1, user.user_reset) },
+    ip: { count: user.ip_count, resetSeconds: Math.max(1, user.ip_reset) },
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Clock difference tolerated between the signer and the checker (exp and iat). */
 const CLOCK_SKEW_SECONDS = 5;
@@ -67,6 +81,34 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw unauthenticated('invalid_token');
     }
     const plan = req.rateLimitPlan!;
+    if (
+      req.deferUserCheck &&
+      UUID.test(payload.sub) &&
+      typeof payload.agency === 'string' &&
+      UUID.test(payload.agency) &&
+      Array.isArray(payload.roles) &&
+      payload.roles.every((r) => typeof r === 'string')
+    ) {
+      // The re-check goes with the route's first statement; until it is judged the actor stands
+      // on the claims, which the re-check's row must match (AccessGuard.judgeUserCheck).
+      req.userCheck = currentActorStatement(
+        payload.sub,
+        payload.sid,
+        payload.tv,
+        plan.userKey(payload.sub),
+        plan.ipKey,
+      );
+      return {
+        userId: payload.sub,
+        agencyId: payload.agency,
+        roles: payload.roles,
+        permissions: permissionsOf(payload.roles),
+        tokenVersion: payload.tv,
+        sessionId: payload.sid,
+        mustChangePassword: false,
+        mfaEnrolmentRequired: payload.enr === true,
+      };
+    }
     const rows = await findCurrentActor(
       this.dataSource.manager,
       payload.sub,
@@ -76,11 +118,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       plan.ipKey,
     );
     const user = rows[0];
-    if (user)
-      req.rateLimitCounters = {
-        user: { count: user.user_count, resetSeconds: Math.max(1, user.user_reset) },
-        ip: { count: user.ip_count, resetSeconds: Math.max(1, user.ip_reset) },
-      };
+    if (user) req.rateLimitCounters = countersOf(user);
     // Signed out, password changed, "log out everywhere", deactivated or locked: the token was revoked.
     if (!user) throw unauthenticated('revoked_token');
     return {

@@ -18,6 +18,8 @@ import { UserEntity } from '../users/user.entity.js';
 @Entity('case_file')
 // Case lists read an agency's cases newest first: one index range per agency, whatever the total.
 @Index('ix_case_file_lead_agency_created', ['leadAgencyId', 'createdAt', 'id'])
+// The list filtered by stage (the work list's "active cases"): one index range per agency and stage.
+@Index('ix_case_file_lead_agency_stage_created', ['leadAgencyId', 'stage', 'createdAt', 'id'])
 export class CaseEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_case_file' })
   id!: string;

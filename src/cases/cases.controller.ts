@@ -6,7 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { Authorize } from '../auth/authorize.decorator.js';
+import { Authorize, UserCheckWithFirstStatement } from '../auth/authorize.decorator.js';
 import { Permission } from '../auth/permissions.js';
 import type { Actor } from '../common/context/request-context.js';
 import { CurrentActor } from '../common/http/actor.decorator.js';
@@ -50,6 +50,7 @@ export class CasesController {
 
   @Get()
   @Authorize(Permission.CaseRead)
+  @UserCheckWithFirstStatement()
   @ApiOperation({
     operationId: 'listCases',
     summary: 'Cases you may see, filtered; keyset pagination with sort keys from an allowlist',
@@ -72,6 +73,7 @@ export class CasesController {
 
   @Get(':id')
   @Authorize(Permission.CaseRead)
+  @UserCheckWithFirstStatement()
   @ApiOperation({
     operationId: 'getCase',
     summary: 'One case, if you may see it (404 otherwise, exactly as for a missing case)',

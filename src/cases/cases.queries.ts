@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CaseVisibilityBranches, VisibilitySql } from '../access/access.queries.js';
 import type { CaseView } from '../access/case-access-grant.entity.js';
 import { entityColumns } from '../database/find-by-id.js';
-import { type PreparedStatement, prepared, preparedRows, queryRows } from '../database/sql.js';
+import { type PreparedStatement, prepared, preparedRows, preparedWhileFew, queryRows } from '../database/sql.js';
 import { PersonEntity } from '../persons/person.entity.js';
 import { CaseEntity } from './case.entity.js';
 import type { CaseListQuery } from './dto/case.dto.js';
@@ -158,7 +158,8 @@ export async function listVisibleCases(
     referralFirst = 'SELECT NULL::uuid WHERE false';
   } else if (sort.column === 'c.created_at') {
     // Newest (or oldest) first: the agency's open referral grants are walked in index order.
-    params.push(await findReferredCasesInOrder(m, sort.dir, pageCursor, limit + 1, renderFilters));
+    const onlyStage = q.stage !== undefined && filterDefs.length === 1 && extra.length === 0;
+    params.push(await findReferredCasesInOrder(m, sort.dir, pageCursor, limit + 1, q.stage, onlyStage, renderFilters));
     referralFirst = `SELECT unnest($${params.length}::uuid[])`;
   } else {
     // DISTINCT: a case may hold two open referral grants to the same agency.
@@ -167,15 +168,18 @@ export async function listVisibleCases(
   }
   // The top of each way the actor sees cases, merged; the full rule is checked again on the
   // page (the branches are the rule split up).
-  return m.query(
-    `SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
+  // Prepared (while few texts): the page's text is fixed for a set of filters, and planning it
+  // cost more than running it.
+  return queryRows<CaseListRow>(
+    m,
+    preparedWhileFew(`SELECT c.id, c.case_number, ${v.view} AS view, c.stage, c.lead_agency_id, c.assigned_caseworker_id, c.province_code, c.exploitation_types,
             to_char(c.opened_on, 'YYYY-MM-DD') AS opened_on, c.closure_request IS NOT NULL AS closure_requested, c.created_at, c.updated_at, ${sort.column}::text AS sort_value,
             EXISTS (SELECT 1 FROM case_follow_up f WHERE f.case_id = c.id AND f.status = 'scheduled' AND f.due_on < ${todayParam}) AS overdue
        FROM case_file c
       WHERE c.id IN ((${ownFirst}) UNION ALL (${breakGlassFirst}) UNION ALL (${referralFirst}))
         AND ${v.condition}
       ${order}
-      ${top}`,
+      ${top}`) as string,
     params,
   );
 }
@@ -200,26 +204,35 @@ export async function countCasesSeenInFull(
 /**
  * The first `wanted` cases reached through the caller agency's open referral grants that pass
  * the filters, in creation order, read in batches along the grants' index (agency, case
- * creation time) by app_referred_cases(): the cost of a page does not grow with the number
- * of grants. The case filters and the case's own row-level security apply as usual.
+ * creation time) by app_referred_cases(), which skips cases of another stage itself: the cost
+ * of a page does not grow with the number of grants. The case filters and the case's own
+ * row-level security apply as usual.
  */
 async function findReferredCasesInOrder(
   m: EntityManager,
   dir: 'ASC' | 'DESC',
   after: [string, string] | undefined,
   wanted: number,
+  stage: string | undefined,
+  onlyStage: boolean,
   renderFilters: (params: unknown[]) => string,
 ): Promise<string[]> {
   const found: string[] = [];
-  const batch = Math.max(200, wanted * 4);
   let keyset = after;
   for (;;) {
-    const params: unknown[] = [keyset?.[0] ?? null, keyset?.[1] ?? null, batch, dir === 'DESC'];
-    const filters = renderFilters(params);
-    const rows: { k: string; id: string; ok: boolean }[] = await m.query(
-      `SELECT x.case_created_at::text AS k, x.case_id::text AS id, EXISTS (SELECT 1 FROM case_file c WHERE c.id = x.case_id${filters}) AS ok
-         FROM app_referred_cases($1::timestamptz, $2::uuid, $3::int, $4::boolean) x
-        ORDER BY x.case_created_at ${dir}, x.case_id ${dir}`,
+    // With no filter but the stage (which the walk applies), every grant read is taken: read no more than a page.
+    const batch = onlyStage ? wanted : Math.max(200, wanted * 4);
+    const params: unknown[] = [keyset?.[0] ?? null, keyset?.[1] ?? null, batch, dir === 'DESC', stage ?? null];
+    // The stage alone is the walk's own filter: nothing left to check here (the page checks the
+    // full rule, under row-level security, on every case it returns).
+    const ok = onlyStage ? 'true' : `EXISTS (SELECT 1 FROM case_file c WHERE c.id = x.case_id${renderFilters(params)})`;
+    const rows = await queryRows<{ k: string; id: string; ok: boolean }>(
+      m,
+      preparedWhileFew(
+        `SELECT x.case_created_at::text AS k, x.case_id::text AS id, ${ok} AS ok
+           FROM app_referred_cases($1::timestamptz, $2::uuid, $3::int, $4::boolean, $5::text) x
+          ORDER BY x.case_created_at ${dir}, x.case_id ${dir}`,
+      ) as string,
       params,
     );
     for (const r of rows) if (r.ok && found.length < wanted) found.push(r.id);

@@ -20,16 +20,37 @@ export async function pipelined(
   send: SendQuery,
   statements: PipelinedStatement[],
 ): Promise<pg.QueryResult[]> {
-  const c = client as pg.ClientBase & { pipeline?: boolean };
-  if (statements.length === 1) return [await send.call(client, statements[0]![0], statements[0]![1])];
-  c.pipeline = true;
-  let settled: PromiseSettledResult<pg.QueryResult>[];
-  try {
-    settled = await Promise.allSettled(statements.map(([config, values]) => send.call(client, config, values)));
-  } finally {
-    c.pipeline = false;
-  }
+  const settled = await pipelinedSettled(client, send, statements);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
+}
+
+/** The same, each statement's outcome apart (a statement outside the transaction is judged on its own). */
+export async function pipelinedSettled(
+  client: pg.ClientBase,
+  send: SendQuery,
+  statements: PipelinedStatement[],
+): Promise<PromiseSettledResult<pg.QueryResult>[]> {
+  const c = client as pg.ClientBase & { pipeline?: boolean };
+  if (statements.length === 1) return Promise.allSettled([send.call(client, statements[0]![0], statements[0]![1])]);
+  c.pipeline = true;
+  // Corked, the batch leaves in one write (one system call) instead of one per statement: each
+  // statement corks the socket only around its own messages.
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } })
+    .connection?.stream;
+  let settled: PromiseSettledResult<pg.QueryResult>[];
+  try {
+    stream?.cork?.();
+    let sent: Promise<pg.QueryResult>[];
+    try {
+      sent = statements.map(([config, values]) => send.call(client, config, values));
+    } finally {
+      stream?.uncork?.();
+    }
+    settled = await Promise.allSettled(sent);
+  } finally {
+    c.pipeline = false;
+  }
+  return settled;
 }

@@ -44,6 +44,23 @@ const MAX_PREPARED = 1000;
 const preparedByText = new Map<string, PreparedStatement>();
 
 /**
+ * A statement whose text follows a request's options (a list's filters, cursor and sort): the
+ * first MAX_VARYING distinct texts are prepared (each connection then plans it a few times, not
+ * on every call: planning was most of a case list's database time), any further text runs
+ * unprepared, so no combination of options can grow the set of prepared statements without bound.
+ */
+export function preparedWhileFew(text: string): PreparedStatement | string {
+  const known = preparedByText.get(text);
+  if (known) return known;
+  if (varyingTexts >= MAX_VARYING) return text;
+  varyingTexts++;
+  return prepared(text);
+}
+
+const MAX_VARYING = 200;
+let varyingTexts = 0;
+
+/**
  * Runs a prepared statement through the manager's query runner. TypeORM hands the query
  * object to node-postgres unchanged, which prepares it by name on each pooled connection.
  */

@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import { currentRequest, requestContext, type RequestStore } from '../common/context/request-context.js';
-import { type PipelinedStatement, pipelined, type SendQuery } from './pipeline.js';
+import {
+  currentRequest,
+  type OpeningCheck,
+  requestContext,
+  type RequestStore,
+} from '../common/context/request-context.js';
+import { type PipelinedStatement, pipelined, pipelinedSettled, type SendQuery } from './pipeline.js';
 import type { PreparedStatement } from './sql.js';
 
 /**
@@ -18,6 +23,12 @@ export type TransactionHook = (store: RequestStore) => string | undefined;
  * hooks) is pipelined with the first statement and COMMIT with the last (`atCommit`), so a
  * request reading with one statement runs its transaction in two exchanges with PostgreSQL.
  */
+/** The opening check's own outcome: its error, or its rows judged by its verify(). */
+async function judge(check: OpeningCheck, outcome: PromiseSettledResult<pg.QueryResult>): Promise<void> {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  await check.verify(outcome.value.rows);
+}
+
 @Injectable()
 export class TransactionService {
   private readonly hooks: TransactionHook[] = [];
@@ -78,6 +89,9 @@ export class TransactionService {
    */
   async runReadOnly<T>(source: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const outer: RequestStore = currentRequest() ?? { requestId: 'background' };
+    // The standby's answer must not be used before the user re-check was judged on the primary.
+    if (outer.openingCheck)
+      throw new Error('A route whose user check travels with its first statement read the standby first');
     outer.audit ??= { resourceIds: new Set(), caseIds: new Set() };
     outer.afterTransaction ??= [];
     const runner = source.createQueryRunner();
@@ -105,17 +119,34 @@ export class TransactionService {
     if (store?.manager) return work(store.manager);
     const outer: RequestStore = store ?? { requestId: 'background' };
     const runner = this.dataSource.createQueryRunner();
+    // The user re-check of a read travels ahead of the opening, in the first exchange (AccessGuard).
+    let check = outer.openingCheck;
+    outer.openingCheck = undefined;
     const inner: RequestStore = {
       ...outer,
       manager: runner.manager,
       afterTransaction: undefined,
       commitStatements: undefined,
+      openingCheck: undefined,
     };
     const ended = (committed: boolean) => {
       for (const callback of inner.afterTransaction ?? []) callback(committed);
     };
     let client: pg.PoolClient | undefined;
     let begun = false;
+    // The opening check's refusal, thrown as is: TypeORM wraps what a statement throws, and the
+    // work might catch it; a refused request never commits nor answers with what it read.
+    let refusal: { error: unknown } | undefined;
+    // Sends the opening check on its own if it is still pending (set once the connection is held).
+    let runPendingCheck: (() => Promise<void>) | undefined;
+    const judged = async (pending: OpeningCheck, outcome: PromiseSettledResult<pg.QueryResult>) => {
+      try {
+        await judge(pending, outcome);
+      } catch (error) {
+        refusal = { error };
+        throw error;
+      }
+    };
     try {
       // BEGIN and the hooks' statements (the row-level-security context) travel with the
       // transaction's first statement, pipelined: the transaction costs no round trip of its own.
@@ -138,13 +169,35 @@ export class TransactionService {
         begun = true;
         // A query class of its own (a cursor or stream) cannot be pipelined: the opening goes first.
         if (typeof (config as { submit?: unknown } | null)?.submit === 'function')
-          return send.call(open, opening).then(() => send.call(open, config, values as unknown[]));
-        return pipelined(open, send, [[opening], [config as PipelinedStatement[0], values as unknown[]]]).then(
-          (results) => results[1],
-        );
+          return runCheck()
+            .then(() => send.call(open, opening))
+            .then(() => send.call(open, config, values as unknown[]));
+        return openWith([config as PipelinedStatement[0], values as unknown[]]);
       };
+      // The opening check (autocommit, before START TRANSACTION), the opening and the first
+      // statement in one exchange; the check is judged before any other answer is used.
+      const openWith = async (first: PipelinedStatement): Promise<pg.QueryResult> => {
+        if (!check) return (await pipelined(open, send, [[opening], first]))[1]!;
+        const pending = check;
+        check = undefined;
+        const settled = await pipelinedSettled(open, send, [[pending.statement, pending.values], [opening], first]);
+        await judged(pending, settled[0]!);
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        return (settled[2] as PromiseFulfilledResult<pg.QueryResult>).value;
+      };
+      const runCheck = async () => {
+        if (!check) return;
+        const pending = check;
+        check = undefined;
+        await judged(pending, (await pipelinedSettled(open, send, [[pending.statement, pending.values]]))[0]!);
+      };
+      runPendingCheck = runCheck;
       Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
       const result = await requestContext.run(inner, () => work(runner.manager));
+      if (refusal) throw refusal.error;
+      // A unit of work that sent nothing before its end still has its check judged before COMMIT.
+      await runCheck();
       const last = inner.commitStatements ?? [];
       if (begun || last.length) {
         // The last statements (the access entry) and COMMIT in one exchange. COMMIT of a
@@ -167,10 +220,13 @@ export class TransactionService {
       ended(true);
       return result;
     } catch (err) {
+      // Work that failed before its first statement (a refused parameter) still has the user
+      // re-check judged and counted: a revoked token is a 401, a spent budget a 429, as before.
+      if (check && runPendingCheck && !refusal) await runPendingCheck().catch(() => undefined);
       if (begun && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
       ended(false);
-      throw err;
+      throw refusal ? refusal.error : err;
     } finally {
       if (client) delete (client as unknown as { query?: unknown }).query;
       await runner.release();

@@ -97,11 +97,18 @@ export class PersonCodec {
 
   decrypt(p: PersonEntity): DecryptedPerson {
     return {
-      names: this.cipher.decryptJson<PersonNames>(p.namesEnc, ctx(p.id, 'names_enc')),
-      birth: this.cipher.decryptOptional<StoredBirth>(p.birthEnc, ctx(p.id, 'birth_enc')),
+      ...this.decryptIdentity(p),
       address: this.cipher.decryptOptional<PersonAddress>(p.addressEnc, ctx(p.id, 'address_enc')),
       contacts: this.cipher.decryptOptional<Contact[]>(p.contactsEnc, ctx(p.id, 'contacts_enc')) ?? [],
       documents: this.cipher.decryptOptional<IdentityDocument[]>(p.documentsEnc, ctx(p.id, 'documents_enc')) ?? [],
+    };
+  }
+
+  /** Names, birth and guardian only: what the limited view returns (address, contacts and documents stay sealed). */
+  decryptIdentity(p: PersonEntity): Pick<DecryptedPerson, 'names' | 'birth' | 'guardian'> {
+    return {
+      names: this.cipher.decryptJson<PersonNames>(p.namesEnc, ctx(p.id, 'names_enc')),
+      birth: this.cipher.decryptOptional<StoredBirth>(p.birthEnc, ctx(p.id, 'birth_enc')),
       guardian: this.cipher.decryptOptional<Guardian>(p.guardianEnc, ctx(p.id, 'guardian_enc')),
     };
   }

@@ -329,7 +329,9 @@ export class PersonsService {
   }
 
   toResponse(p: PersonEntity, view: CaseView): PersonResponse {
-    const d = this.codec.decrypt(p);
+    // Only what the view returns is decrypted: the limited view never opens address, contacts or documents.
+    const full = view === 'full' ? this.codec.decrypt(p) : undefined;
+    const d = full ?? this.codec.decryptIdentity(p);
     const age = ageOn(d.birth, this.clock.todayAsDate());
     const base: PersonResponse = {
       id: p.id,
@@ -351,6 +353,6 @@ export class PersonsService {
     };
     // The limited view (an open referral) carries what a receiving agency needs to take the
     // person in: identity, age, languages, guardian. Documents, contacts and address stay home.
-    return view === 'full' ? { ...base, address: d.address, contacts: d.contacts, documents: d.documents } : base;
+    return full ? { ...base, address: full.address, contacts: full.contacts, documents: full.documents } : base;
   }
 }

@@ -31,6 +31,12 @@ export interface RequestStore {
   afterTransaction?: ((committed: boolean) => void)[];
   /** For routes without a request transaction: told whether the access entry was written. */
   afterAccessEntry?: ((written: boolean) => void)[];
+  /**
+   * A statement sent ahead of the request transaction's opening, in the same exchange as its first
+   * statement, and the check of its rows, which runs before anything the transaction read is
+   * used (see TransactionService.run): the user re-check of a read (AccessGuard).
+   */
+  openingCheck?: OpeningCheck;
   /** Statements sent with the open transaction's COMMIT, in one exchange (see TransactionService.atCommit). */
   commitStatements?: [config: { name?: string; text: string }, values?: unknown[]][];
   /** What the request touched, for its access-log entry. */
@@ -44,6 +50,13 @@ export interface RequestStore {
   streamedBodyFingerprint?: Buffer;
   /** Request facts for the audit trail (id, client, method, start time). */
   facts?: { requestId: string; clientIp: string | null; userAgent: string | null; method: string; startedAt: number };
+}
+
+export interface OpeningCheck {
+  statement: { name: string; text: string };
+  values: unknown[];
+  /** Throws to refuse the request; the transaction then rolls back and nothing it read is used. */
+  verify(rows: unknown[]): Promise<void>;
 }
 
 export interface AuditNotes {
