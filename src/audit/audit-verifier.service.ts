@@ -169,11 +169,16 @@ export async function verifyChainSpan(
   let next = 0;
   // The first segment known to break or end the chain: later ones need not be read.
   let stopAt: bigint | undefined;
+  // A segment that failed (a database error, a worker thread gone) stops the others.
+  let failed = false;
   const worker = async () => {
-    while (next < segments.length) {
+    while (next < segments.length && !failed) {
       const segment = segments[next++]!;
       if (stopAt !== undefined && segment.from >= stopAt) return;
-      const result = await verifySegment(stream, db, segment, span, timing, workers);
+      const result = await verifySegment(stream, db, segment, span, timing, workers).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      });
       results.push(result);
       if ((result.firstBreak || !result.complete) && (stopAt === undefined || segment.from < stopAt))
         stopAt = segment.from;
