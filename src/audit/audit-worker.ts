@@ -74,16 +74,12 @@ function handle(m: WorkerRequest): void {
       reply({ kind: 'signatures', job: m.job, ok: checkpointSignatures(checkpoints, new Map(m.publicKeys)) });
       return;
     }
-    case 'crash':
-      // Fault injection for the pool's tests: an exception no handler catches ends the thread.
-      setImmediate(() => {
-        throw new Error('audit worker crash requested');
-      });
-      return;
   }
 }
 
 port.on('message', (m: WorkerRequest) => {
+  // Fault injection for the pool's tests: an exception no handler catches ends the thread.
+  if (m.kind === 'crash') throw new Error('audit worker crash requested');
   try {
     handle(m);
   } catch (err) {
