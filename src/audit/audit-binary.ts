@@ -100,27 +100,33 @@ export function int8Text(b: Buffer, at: number): string {
 
 const PG_EPOCH_MS = 946_684_800_000;
 
-/** The last second formatted by timestampText (entries of a range share seconds): its ms and text. */
-let lastSecond = NaN;
-let lastSecondText = '';
+/** Two-digit numbers, for the time of day. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const DAY_US = 86_400_000_000;
+/** The last day formatted by timestampText (entries of a range share days): its number and date text. */
+let lastDay = NaN;
+let lastDayText = '';
 
 /** A timestamptz (microseconds since 2000) as to_char(… AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'). */
 export function timestampText(b: Buffer, at: number): string {
   // Exact as a double for ±142 years around 2000; anything else is refused below.
   const us = b.readInt32BE(at) * 0x100000000 + b.readUInt32BE(at + 4);
-  const second = Math.floor(us / 1_000_000);
-  const fraction = us - second * 1_000_000;
-  if (second !== lastSecond) {
-    const date = new Date(second * 1000 + PG_EPOCH_MS);
+  const day = Math.floor(us / DAY_US);
+  if (day !== lastDay) {
+    const date = new Date(day * 86_400_000 + PG_EPOCH_MS);
     const year = date.getUTCFullYear();
     // Outside four-digit years (and for infinity) the text would differ from PostgreSQL's: refuse.
     if (!Number.isSafeInteger(us) || !Number.isFinite(date.getTime()) || year < 1 || year > 9999)
       throw new Error('timestamp out of range');
-    // Formatting a Date per entry was a tenth of the export's decoding: one per second of entries.
-    lastSecondText = date.toISOString().slice(0, 19);
-    lastSecond = second;
+    // A Date formatted per entry was a tenth of the export's decoding: one per day of entries.
+    lastDayText = date.toISOString().slice(0, 11);
+    lastDay = day;
   }
-  return `${lastSecondText}.${String(fraction).padStart(6, '0')}Z`;
+  const inDay = us - day * DAY_US;
+  const second = Math.floor(inDay / 1_000_000);
+  const hour = Math.floor(second / 3600);
+  const minute = Math.floor((second - hour * 3600) / 60);
+  return `${lastDayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second - hour * 3600 - minute * 60]}.${String(1_000_000 + (inDay - second * 1_000_000)).slice(1)}Z`;
 }
 
 /** A uuid as lowercase 8-4-4-4-12 text. */
