@@ -29,7 +29,7 @@ import {
 
 /** Links per segment: a statement of a second or less, whatever the chain's length. */
 const SEGMENT = 10_000n;
-/** Segments read at once, each on a connection of its own (both cores: PostgreSQL reads, Node hashes). */
+/** Segments read at once, each on a connection of its own and a worker thread (PostgreSQL reads, workers hash). */
 const SEGMENTS_IN_FLIGHT = 2;
 
 /** Runs a binary COPY and hands its bytes over as they arrive (see copyOut). */
@@ -144,8 +144,8 @@ async function verifySegment(
 }
 
 /**
- * Verifies the links of a chain span, segments at once on separate connections (both cores
- * do the hashing in PostgreSQL), and combines them as one walk from the start would: the
+ * Verifies the links of a chain span, segments at once on separate connections, each hashed
+ * on a worker thread of `workers` (in this thread without one), and combines them as one walk from the start would: the
  * first break in chain order, how many links were checked before it, the stored links at
  * the checkpoint positions. Segments after a break are not read.
  */
