@@ -100,18 +100,33 @@ export function int8Text(b: Buffer, at: number): string {
 
 const PG_EPOCH_MS = 946_684_800_000;
 
+/** Two-digit numbers, for the time of day. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const DAY_US = 86_400_000_000;
+/** The last day formatted by timestampText (entries of a range share days): its number and date text. */
+let lastDay = NaN;
+let lastDayText = '';
+
 /** A timestamptz (microseconds since 2000) as to_char(… AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'). */
 export function timestampText(b: Buffer, at: number): string {
   // Exact as a double for ±142 years around 2000; anything else is refused below.
   const us = b.readInt32BE(at) * 0x100000000 + b.readUInt32BE(at + 4);
-  const ms = Math.floor(us / 1000);
-  const micro = us - ms * 1000;
-  const date = new Date(ms + PG_EPOCH_MS);
-  const year = date.getUTCFullYear();
-  // Outside four-digit years (and for infinity) the text would differ from PostgreSQL's: refuse.
-  if (!Number.isSafeInteger(us) || !Number.isFinite(date.getTime()) || year < 1 || year > 9999)
-    throw new Error('timestamp out of range');
-  return `${date.toISOString().slice(0, 23)}${micro < 10 ? '00' : micro < 100 ? '0' : ''}${micro}Z`;
+  const day = Math.floor(us / DAY_US);
+  if (day !== lastDay) {
+    const date = new Date(day * 86_400_000 + PG_EPOCH_MS);
+    const year = date.getUTCFullYear();
+    // Outside four-digit years (and for infinity) the text would differ from PostgreSQL's: refuse.
+    if (!Number.isSafeInteger(us) || !Number.isFinite(date.getTime()) || year < 1 || year > 9999)
+      throw new Error('timestamp out of range');
+    // A Date formatted per entry was a tenth of the export's decoding: one per day of entries.
+    lastDayText = date.toISOString().slice(0, 11);
+    lastDay = day;
+  }
+  const inDay = us - day * DAY_US;
+  const second = Math.floor(inDay / 1_000_000);
+  const hour = Math.floor(second / 3600);
+  const minute = Math.floor((second - hour * 3600) / 60);
+  return `${lastDayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second - hour * 3600 - minute * 60]}.${String(1_000_000 + (inDay - second * 1_000_000)).slice(1)}Z`;
 }
 
 /** A uuid as lowercase 8-4-4-4-12 text. */
@@ -240,6 +255,9 @@ export function decodeEvent(b: Buffer, offsets: number[], lengths: number[], fir
 }
 
 const json = (v: unknown) => (v === null || v === undefined ? 'null' : JSON.stringify(v));
+/** JSON of a value that needs no escaping (digits, uuids, timestamps of timestampText). */
+const plain = (v: string | null) => (v === null ? 'null' : `"${v}"`);
+const num = (v: number | null) => (v === null ? 'null' : String(v));
 
 /**
  * The `event` object of an NDJSON export line: the fields in hash order, each as PostgreSQL's
@@ -249,13 +267,13 @@ const json = (v: unknown) => (v === null || v === undefined ? 'null' : JSON.stri
 export function eventJsonText(d: DecodedEvent): string {
   const r = d.row;
   return (
-    `{"id":${json(r.id)},"occurredAt":${json(r.occurredAt)},"category":${json(r.category)},"action":${json(r.action)}` +
-    `,"requestId":${json(r.requestId)},"actorUserId":${json(r.actorUserId)},"actorAgencyId":${json(r.actorAgencyId)}` +
+    `{"id":${plain(r.id)},"occurredAt":${plain(r.occurredAt)},"category":${json(r.category)},"action":${json(r.action)}` +
+    `,"requestId":${json(r.requestId)},"actorUserId":${plain(r.actorUserId)},"actorAgencyId":${plain(r.actorAgencyId)}` +
     `,"actorRoles":${json(r.actorRoles)},"clientIp":${json(r.clientIp)},"userAgent":${json(r.userAgent)}` +
     `,"method":${json(r.method)},"route":${json(r.route)},"permission":${json(r.permission)}` +
     `,"resourceType":${json(r.resourceType)},"resourceIds":${json(r.resourceIds)},"caseIds":${json(r.caseIds)}` +
-    `,"outcome":${json(r.outcome)},"status":${json(r.status)},"reason":${json(r.reason)},"durationMs":${json(r.durationMs)}` +
-    `,"breakGlassGrantId":${json(r.breakGlassGrantId)},"changes":${d.changesJson ?? 'null'},"details":${d.detailsJson ?? 'null'}}`
+    `,"outcome":${json(r.outcome)},"status":${num(r.status)},"reason":${json(r.reason)},"durationMs":${num(r.durationMs)}` +
+    `,"breakGlassGrantId":${plain(r.breakGlassGrantId)},"changes":${d.changesJson ?? 'null'},"details":${d.detailsJson ?? 'null'}}`
   );
 }
 
@@ -267,10 +285,10 @@ export function eventJsonText(d: DecodedEvent): string {
 export function canonicalEventText(d: DecodedEvent, canonicalJson: (value: unknown) => string): string {
   const r = d.row;
   return (
-    `[${json(r.id)},${json(r.occurredAt)},${json(r.category)},${json(r.action)},${json(r.requestId)}` +
-    `,${json(r.actorUserId)},${json(r.actorAgencyId)},${json(r.actorRoles)},${json(r.clientIp)},${json(r.userAgent)}` +
+    `[${plain(r.id)},${plain(r.occurredAt)},${json(r.category)},${json(r.action)},${json(r.requestId)}` +
+    `,${plain(r.actorUserId)},${plain(r.actorAgencyId)},${json(r.actorRoles)},${json(r.clientIp)},${json(r.userAgent)}` +
     `,${json(r.method)},${json(r.route)},${json(r.permission)},${json(r.resourceType)},${json(r.resourceIds)}` +
-    `,${json(r.caseIds)},${json(r.outcome)},${json(r.status)},${json(r.reason)},${json(r.durationMs)},${json(r.breakGlassGrantId)}` +
+    `,${json(r.caseIds)},${json(r.outcome)},${num(r.status)},${json(r.reason)},${num(r.durationMs)},${plain(r.breakGlassGrantId)}` +
     `,${d.changesJson === null ? 'null' : canonicalJson(JSON.parse(d.changesJson))}` +
     `,${d.detailsJson === null ? 'null' : canonicalJson(JSON.parse(d.detailsJson))}]`
   );

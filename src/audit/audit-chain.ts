@@ -179,10 +179,15 @@ export function checkCheckpoints(
   lastSeq: bigint,
   publicKeys: Map<string, string>,
   firstSeq = 1n,
+  /** Each checkpoint's signature already checked (on a worker thread), in the same order. */
+  signaturesOk?: boolean[],
 ): ChainBreak | undefined {
-  for (const cp of checkpoints) {
+  for (const [i, cp] of checkpoints.entries()) {
     const key = publicKeys.get(cp.keyId);
-    if (!key || !verifySignature(key, checkpointMessage(cp.seq, cp.chainHash), cp.signature)) {
+    const signed = signaturesOk
+      ? signaturesOk[i] === true
+      : !!key && verifySignature(key, checkpointMessage(cp.seq, cp.chainHash), cp.signature);
+    if (!signed) {
       return { kind: 'checkpoint_signature', seq: cp.seq, detail: `checkpoint ${cp.seq} is not signed by a known key` };
     }
     if (BigInt(cp.seq) > lastSeq)

@@ -8,9 +8,9 @@ import { endAfterCommit } from '../common/http/end-after-commit.js';
 import type { PreparedStatement } from '../database/sql.js';
 import { StandbyService } from '../database/standby.service.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { BinaryCopyReader, decodeEvent, eventJsonText, int8Text } from './audit-binary.js';
 import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
+import { AuditWorkerPool, CopyBatcher } from './audit-workers.js';
 import { copyOut } from '../database/copy-out.js';
 import {
   auditExportSettings,
@@ -62,7 +62,8 @@ const BUFFER_SIZE = 256 * 1024;
 class BufferPool {
   private readonly free: Buffer[] = [];
   acquire(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(BUFFER_SIZE);
+    // Buffers of their own (not slices of Node's shared pool): they travel to worker threads.
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(BUFFER_SIZE);
   }
   release(buffer: Buffer): void {
     if (buffer.length === BUFFER_SIZE && this.free.length < 64) this.free.push(buffer);
@@ -97,22 +98,41 @@ class ChunkBytes {
 }
 
 /**
- * Reads one NDJSON chunk as a binary COPY (exportChunkCopySql) and writes each entry's line
- * into pool buffers as it arrives: the same bytes PostgreSQL's JSON functions wrote, built
- * from the columns' send format (audit-binary.ts). Memory is bounded by the chunks in flight.
+ * Reads one NDJSON chunk as a binary COPY (exportChunkCopySql) and hands its rows, in batches
+ * of raw bytes, to the worker threads, which write each entry's line into pool buffers: the
+ * same bytes PostgreSQL's JSON functions wrote, built from the columns' send format
+ * (audit-binary.ts). The batches come back in order. Memory is bounded by the chunks in flight.
  */
-async function copyChunk(client: PoolClient, sql: string, pool: BufferPool): Promise<ChunkBytes> {
+async function copyChunk(
+  client: PoolClient,
+  sql: string,
+  pool: BufferPool,
+  workers: AuditWorkerPool,
+): Promise<ChunkBytes> {
   const bytes = new ChunkBytes(pool);
-  const reader = new BinaryCopyReader((b, at, len) => {
-    const seq = int8Text(b, at[0]!);
-    bytes.n += 1;
-    bytes.first ??= seq;
-    bytes.last = seq;
-    bytes.line(
-      `{"seq":"${seq}","prevChainHash":"${b.toString('hex', at[1]!, at[1]! + len[1]!)}","entryHash":"${b.toString('hex', at[2]!, at[2]! + len[2]!)}","chainHash":"${b.toString('hex', at[3]!, at[3]! + len[3]!)}","event":${eventJsonText(decodeEvent(b, at, len, 4))}}`,
-    );
-  });
-  const rows = await copyOut(client, sql, (data) => reader.push(data));
+  const jobs: ReturnType<AuditWorkerPool['ndjson']>[] = [];
+  const batcher = new CopyBatcher(
+    (atLeast) => workers.inputBuffer(atLeast),
+    (input, length) => {
+      // Output space: lines take about twice the bytes of the binary rows.
+      const job = workers.ndjson(input, length, [
+        pool.acquire().buffer as ArrayBuffer,
+        pool.acquire().buffer as ArrayBuffer,
+      ]);
+      job.catch(() => undefined);
+      jobs.push(job);
+    },
+  );
+  const rows = await copyOut(client, sql, (data) => batcher.push(data));
+  batcher.flush();
+  for (const job of jobs) {
+    const done = await job;
+    bytes.n += done.n;
+    bytes.first ??= done.first;
+    bytes.last = done.last ?? bytes.last;
+    done.parts.forEach((part, i) => bytes.parts.push({ buffer: Buffer.from(part), used: done.used[i]! }));
+    for (const spare of done.spare) pool.release(Buffer.from(spare));
+  }
   if (rows !== bytes.n) throw new Error(`the export chunk sent ${bytes.n} lines for ${rows} rows`);
   return bytes;
 }
@@ -200,6 +220,7 @@ export class AuditQueryService {
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
     @Inject(StandbyService) private readonly standby: StandbyService,
     @Inject(TransactionService) private readonly tx: TransactionService,
+    @Inject(AuditWorkerPool) private readonly workers: AuditWorkerPool,
   ) {}
 
   async events(q: AuditFilterQuery & { limit?: number; cursor?: string }): Promise<AuditEventPage> {
@@ -316,7 +337,7 @@ export class AuditQueryService {
           // NDJSON: PostgreSQL's bytes as they are (COPY); CSV: rows, made safe for spreadsheets in Node.
           const read =
             format === 'ndjson'
-              ? copyChunk(reader, exportChunkCopySql(settings.sql, from, to), buffers)
+              ? copyChunk(reader, exportChunkCopySql(settings.sql, from, to), buffers, this.workers)
               : readChunk(reader, csv, [...where.params, from.toString(), to.toString()], csvLine, buffers);
           read.catch(() => undefined);
           return read;
@@ -366,6 +387,8 @@ export class AuditQueryService {
         res.destroy(err as Error);
         return;
       }
+      // Nothing left yet (the first chunk failed): a problem answer, not an attachment.
+      res.removeHeader('content-disposition');
       throw err;
     } finally {
       release();

@@ -2,16 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { copyOut } from '../database/copy-out.js';
-import { BinaryCopyReader, canonicalEventText, decodeEvent, int8Text } from './audit-binary.js';
-import { canonicalJson, entryHashOfText, GENESIS_HASH } from './audit-hash.js';
+import { GENESIS_HASH } from './audit-hash.js';
 import {
   type ChainBreak,
   type Checkpoint,
   checkCheckpoints,
   combineSegments,
-  SegmentChecker,
   type SegmentResult,
 } from './audit-chain.js';
+import { SegmentWalk } from './audit-work.js';
+import { AuditWorkerPool, BATCH_BYTES, CopyBatcher } from './audit-workers.js';
 import { isStandbyUnavailable, StandbyService } from '../database/standby.service.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import {
@@ -25,12 +25,11 @@ import {
   findRetentionHorizon,
   findStrayEvent,
   RANGE_SCAN_SETTINGS,
-  SEGMENT_LINK_FIELDS,
 } from './audit.queries.js';
 
 /** Links per segment: a statement of a second or less, whatever the chain's length. */
 const SEGMENT = 10_000n;
-/** Segments read at once, each on a connection of its own (both cores: PostgreSQL reads, Node hashes). */
+/** Segments read at once, each on a connection of its own and a worker thread (PostgreSQL reads, workers hash). */
 const SEGMENTS_IN_FLIGHT = 2;
 
 /** Runs a binary COPY and hands its bytes over as they arrive (see copyOut). */
@@ -86,7 +85,8 @@ export function chainSegments(span: ChainSpan, size = SEGMENT): { from: bigint; 
 
 /**
  * Verifies one segment: the database checks every link against the stored link before it and
- * sends each event's columns in binary; Node hashes every entry with the sealer's functions.
+ * sends each event's columns in binary; a worker thread (or, without a pool, this thread)
+ * hashes every entry with the sealer's functions. This thread only moves the COPY bytes.
  */
 async function verifySegment(
   stream: CopyStream,
@@ -94,8 +94,8 @@ async function verifySegment(
   segment: { from: bigint; to: bigint },
   span: ChainSpan,
   timing: { nodeMs: number },
+  workers?: AuditWorkerPool,
 ): Promise<SegmentResult> {
-  const checker = new SegmentChecker(segment.from, segment.to);
   const checkpointSeqs = span.checkpoints
     .map((c) => BigInt(c.seq))
     .filter((seq) => seq > segment.from && seq <= segment.to);
@@ -103,43 +103,49 @@ async function verifySegment(
   // retention horizon); the others from the stored link before them, which the segment
   // before checks.
   const startHash = segment.from === span.start.seq ? span.start.chainHash : null;
-  const reader = new BinaryCopyReader((b, at, len) => {
-    const seq = b.readBigInt64BE(at[0]!);
-    if (!checker.wants(seq)) return;
-    const present = b[at[3]!] === 1;
-    let entryOk = false;
-    if (present) {
-      try {
-        const canonical = canonicalEventText(decodeEvent(b, at, len, SEGMENT_LINK_FIELDS), canonicalJson);
-        entryOk = entryHashOfText(canonical).equals(b.subarray(at[4]!, at[4]! + len[4]!));
-      } catch {
-        // A value no sealed entry can hold (a timestamp beyond year 9999, broken JSON): modified.
-        entryOk = false;
-      }
-    }
-    checker.step({
-      seq,
-      eventId: int8Text(b, at[6]!),
-      prevSeq: len[1]! < 0 ? null : b.readBigInt64BE(at[1]!),
-      present,
-      entryOk,
-      linkOk: len[2]! < 0 ? null : b[at[2]!] === 1,
-      chainHash: len[5]! < 0 ? null : Buffer.from(b.subarray(at[5]!, at[5]! + len[5]!)),
+  const sql = chainSegmentCopySql(segment.from, segment.to, startHash, checkpointSeqs);
+  const neighbours = async () => {
+    const n = await db.neighbours(segment.to.toString());
+    return { last: n.last ?? segment.from.toString(), next: n.next };
+  };
+  const read = async (batcher: CopyBatcher) => {
+    await stream(sql, (bytes) => {
+      const t0 = performance.now();
+      batcher.push(bytes);
+      timing.nodeMs += performance.now() - t0;
     });
-  });
-  await stream(chainSegmentCopySql(segment.from, segment.to, startHash, checkpointSeqs), (bytes) => {
-    const t0 = performance.now();
-    reader.push(bytes);
-    timing.nodeMs += performance.now() - t0;
-  });
-  if (checker.reachedEnd) return checker.finish();
-  const n = await db.neighbours(segment.to.toString());
-  return checker.finish({ last: BigInt(n.last ?? segment.from), next: n.next === null ? null : BigInt(n.next) });
+    batcher.flush();
+  };
+  if (!workers) {
+    const walk = new SegmentWalk(segment.from, segment.to);
+    let scratch = new ArrayBuffer(BATCH_BYTES);
+    await read(
+      new CopyBatcher(
+        (atLeast) => (atLeast <= scratch.byteLength ? scratch : (scratch = new ArrayBuffer(atLeast))),
+        (input, length) => walk.push(Buffer.from(input, 0, length)),
+      ),
+    );
+    if (walk.reachedEnd) return walk.finish();
+    const n = await neighbours();
+    return walk.finish({ last: BigInt(n.last), next: n.next === null ? null : BigInt(n.next) });
+  }
+  const onWorker = workers.openSegment(segment.from, segment.to);
+  try {
+    await read(
+      new CopyBatcher(
+        (atLeast) => workers.inputBuffer(atLeast),
+        (input, length) => onWorker.rows(input, length),
+      ),
+    );
+    return (await onWorker.finish()) ?? (await onWorker.finish(await neighbours()))!;
+  } finally {
+    onWorker.finished();
+  }
 }
 
 /**
- * Verifies the links of a chain span, segments at once on separate connections (both cores
- * do the hashing in PostgreSQL), and combines them as one walk from the start would: the
+ * Verifies the links of a chain span, segments at once on separate connections, each hashed
+ * on a worker thread of `workers` (in this thread without one), and combines them as one walk from the start would: the
  * first break in chain order, how many links were checked before it, the stored links at
  * the checkpoint positions. Segments after a break are not read.
  */
@@ -149,6 +155,7 @@ export async function verifyChainSpan(
   span: ChainSpan,
   inFlight = SEGMENTS_IN_FLIGHT,
   segmentLinks = SEGMENT,
+  workers?: AuditWorkerPool,
 ): Promise<{
   firstBreak?: ChainBreak;
   checked: number;
@@ -162,11 +169,16 @@ export async function verifyChainSpan(
   let next = 0;
   // The first segment known to break or end the chain: later ones need not be read.
   let stopAt: bigint | undefined;
+  // A segment that failed (a database error, a worker thread gone) stops the others.
+  let failed = false;
   const worker = async () => {
-    while (next < segments.length) {
+    while (next < segments.length && !failed) {
       const segment = segments[next++]!;
       if (stopAt !== undefined && segment.from >= stopAt) return;
-      const result = await verifySegment(stream, db, segment, span, timing);
+      const result = await verifySegment(stream, db, segment, span, timing, workers).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      });
       results.push(result);
       if ((result.firstBreak || !result.complete) && (stopAt === undefined || segment.from < stopAt))
         stopAt = segment.from;
@@ -199,6 +211,7 @@ export class AuditVerifier {
   constructor(
     @Inject(AuditSealer) private readonly sealer: AuditSealer,
     @Inject(StandbyService) private readonly standby: StandbyService,
+    @Inject(AuditWorkerPool) private readonly workers: AuditWorkerPool,
   ) {}
 
   /**
@@ -256,23 +269,28 @@ export class AuditVerifier {
     // The unchained-event count reads indexes on a connection of its own while the chain is verified.
     const unaccounted = this.unaccountedEvents(db, start.seq);
     unaccounted.catch(() => undefined);
+    // The checkpoints' signatures are checked on a worker thread while the chain is walked.
+    const publicKeys = new Map([[this.sealer.signer.keyId, this.sealer.signer.publicKeyPem]]);
+    const signaturesOk = this.workers.checkpointSignatures(checkpoints, publicKeys);
+    signaturesOk.catch(() => undefined);
     const walk = await verifyChainSpan(
       poolCopyStream(pool),
       { neighbours: (seq) => findChainNeighbours(db, seq) },
       { start, end: BigInt(endSeq), checkpoints },
       SEGMENTS_IN_FLIGHT,
       this.segmentLinks,
+      this.workers,
     );
 
     let firstBreak = walk.firstBreak;
     if (!firstBreak) {
-      const publicKeys = new Map([[this.sealer.signer.keyId, this.sealer.signer.publicKeyPem]]);
       firstBreak = checkCheckpoints(
         checkpoints,
         (seq) => walk.hashesBySeq.get(seq),
         walk.lastSeq,
         publicKeys,
         start.seq + 1n,
+        await signaturesOk,
       );
     }
     if (!firstBreak && (await unaccounted) !== 0) {

@@ -4,6 +4,7 @@ import { AuditMaintenance } from './audit-maintenance.service.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import { AuditVerifier } from './audit-verifier.service.js';
+import { AuditWorkerPool } from './audit-workers.js';
 import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
@@ -16,6 +17,7 @@ import { AuditService } from './audit.service.js';
     AuditVerifier,
     AuditQueryService,
     AuditMaintenance,
+    AuditWorkerPool,
     { provide: AUTH_EVENT_SINK, useExisting: AuditService },
   ],
   exports: [AuditService, AuditSealer, AuditVerifier, AUTH_EVENT_SINK],
