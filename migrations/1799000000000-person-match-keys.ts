@@ -24,6 +24,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * without another look-up; its result is still only ids, hit counts and scores, and the caller
  * still joins each id back to `person` under row-level security and the visibility rule.
  * The table is not granted to the application role: only these SECURITY DEFINER functions read it.
+ * The ranking over every person of migration PersonMatchRanking and its partial index on person go.
  */
 export class PersonMatchKeys1799000000000 implements MigrationInterface {
   name = 'PersonMatchKeys1799000000000';
@@ -239,10 +240,45 @@ export class PersonMatchKeys1799000000000 implements MigrationInterface {
     const ranking = `person_match_ranking(uuid, bytea[], bytea[], bytea, text, text, float8, float8, float8, float8)`;
     await q.query(`REVOKE ALL ON FUNCTION ${ranking} FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION ${ranking} TO ctcm_app`);
+    // The ranking over every person (migration PersonMatchRanking) and its index are replaced.
+    await q.query(
+      `DROP FUNCTION person_match_ranking(bytea[], bytea[], bytea, text, text, float8, float8, float8, float8)`,
+    );
+    await q.query(`DROP INDEX "public"."ix_person_match_score"`);
     await q.query(`ANALYZE person_match_key`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX "ix_person_match_score" ON "person" ("id", "birth_year_bidx", "home_province_code", "gender") WHERE merged_into_id IS NULL`,
+    );
+    await q.query(`CREATE FUNCTION person_match_ranking(p_exact bytea[], p_phonetic bytea[], p_year bytea,
+        p_province text, p_gender text, w_name float8, w_year float8, w_province float8, w_gender float8)
+      RETURNS TABLE (person_id uuid, exact_hits integer, phonetic_hits integer, score float8)
+      LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+      BEGIN
+        RETURN QUERY
+        WITH hits AS (
+          SELECT i.person_id,
+                 count(*) FILTER (WHERE i.kind = 'exact' AND i.value = ANY(p_exact))::int AS exact_hits,
+                 count(*) FILTER (WHERE i.kind = 'phonetic' AND i.value = ANY(p_phonetic))::int AS phonetic_hits
+            FROM person_name_index i WHERE i.value = ANY(p_exact || p_phonetic) GROUP BY i.person_id)
+        SELECT h.person_id, h.exact_hits, h.phonetic_hits,
+               (w_name * least(1, greatest(h.exact_hits::float8 / greatest(1, cardinality(p_exact)),
+                                           0.85 * h.phonetic_hits / greatest(1, cardinality(p_phonetic))))
+                + w_year * CASE WHEN p.birth_year_bidx = p_year THEN 1 ELSE 0 END
+                + w_province * CASE WHEN p.home_province_code = p_province THEN 1 ELSE 0 END
+                + w_gender * CASE WHEN p.gender = p_gender THEN 1 ELSE 0 END)::float8
+          FROM hits h
+          CROSS JOIN LATERAL (SELECT p.birth_year_bidx, p.home_province_code, p.gender FROM person p
+                               WHERE p.id = h.person_id AND p.merged_into_id IS NULL OFFSET 0) p;
+      END $$`);
+    await q.query(
+      `REVOKE ALL ON FUNCTION person_match_ranking(bytea[], bytea[], bytea, text, text, float8, float8, float8, float8) FROM PUBLIC`,
+    );
+    await q.query(
+      `GRANT EXECUTE ON FUNCTION person_match_ranking(bytea[], bytea[], bytea, text, text, float8, float8, float8, float8) TO ctcm_app`,
+    );
     await q.query(
       `DROP FUNCTION person_match_ranking(uuid, bytea[], bytea[], bytea, text, text, float8, float8, float8, float8)`,
     );
