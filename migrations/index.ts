@@ -32,6 +32,7 @@ import { StatisticsPrecomputed1798000000000 } from './1798000000000-statistics-p
 import { PersonMatchRanking1798400000000 } from './1798400000000-person-match-ranking.js';
 import { DocumentPersonIntakeRetention1798500000000 } from './1798500000000-document-person-intake-retention.js';
 import { CaseListByStage1798900000000 } from './1798900000000-case-list-by-stage.js';
+import { PersonMatchKeys1799000000000 } from './1799000000000-person-match-keys.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -67,4 +68,5 @@ export const MIGRATIONS: Function[] = [
   PersonMatchRanking1798400000000,
   DocumentPersonIntakeRetention1798500000000,
   CaseListByStage1798900000000,
+  PersonMatchKeys1799000000000,
 ];

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -26,10 +33,18 @@ const aadOf = (ctx: CipherContext) => Buffer.from(`ctcm:${ctx.table}.${ctx.colum
  * The key id travels with every value, so several keys can be held during a rotation.
  */
 export class FieldCipher {
+  /**
+   * The keys as KeyObjects, made once: Node turns a raw key Buffer into one on every
+   * createCipheriv/createDecipheriv, which made each decryption 3-5 times slower (a duplicate
+   * check decrypts 40 values per request).
+   */
+  private readonly keyObjects = new Map<string, KeyObject>();
+
   constructor(private readonly ring: EncryptionKeyring) {
     for (const [id, key] of ring.keys) {
       if (key.length !== 32) throw new Error(`encryption key ${id} must be 32 bytes`);
       if (!/^[A-Za-z0-9_-]{1,40}$/.test(id)) throw new Error(`encryption key id ${id} is not valid`);
+      this.keyObjects.set(id, createSecretKey(key));
     }
     if (!ring.keys.has(ring.activeKeyId))
       throw new Error(`the active encryption key ${ring.activeKeyId} is not in the keyring`);
@@ -42,7 +57,7 @@ export class FieldCipher {
   encrypt(plaintext: string, ctx: CipherContext): Buffer {
     const keyId = Buffer.from(this.ring.activeKeyId);
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.ring.keys.get(this.ring.activeKeyId)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.keyObjects.get(this.ring.activeKeyId)!, iv);
     cipher.setAAD(aadOf(ctx));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([Buffer.from([VERSION, keyId.length]), keyId, iv, cipher.getAuthTag(), body]);
@@ -52,7 +67,7 @@ export class FieldCipher {
     if (blob[0] !== VERSION) throw new Error('unknown ciphertext version');
     const idLength = blob[1]!;
     const keyId = blob.subarray(2, 2 + idLength).toString();
-    const key = this.ring.keys.get(keyId);
+    const key = this.keyObjects.get(keyId);
     if (!key) throw new Error(`encryption key ${keyId} is not available`);
     const at = 2 + idLength;
     const iv = blob.subarray(at, at + IV_BYTES);
@@ -92,8 +107,11 @@ export class FieldCipher {
  * decrypting and without the key nobody can test guesses against the table.
  */
 export class BlindIndexer {
-  constructor(private readonly key: Buffer) {
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
     if (key.length < 32) throw new Error('the blind-index key must be at least 32 bytes');
+    this.key = createSecretKey(key);
   }
 
   index(kind: string, normalised: string): Buffer {

@@ -19,10 +19,6 @@ import { UserEntity } from '../users/user.entity.js';
  * and needed by the server itself: gender, citizenship, languages, home province.
  */
 @Entity('person')
-// What the duplicate check scores a candidate on, read from the index alone (index-only scan).
-@Index('ix_person_match_score', ['id', 'birthYearBidx', 'homeProvinceCode', 'gender'], {
-  where: 'merged_into_id IS NULL',
-})
 export class PersonEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_person' })
   id!: string;

@@ -7,20 +7,23 @@ export type MatchRow = PersonEntity & { exact_hits: number; phonetic_hits: numbe
 
 /**
  * The best 20 unmerged persons the actor may see (`visibility`, built for alias `p` with its
- * parameters from $10) whose names share a blind index with the query, ranked by the same
- * weighted score the service computes, over every candidate (common names have thousands).
+ * parameters from $11) whose names share a blind index with the query, ranked by the same
+ * weighted score the service computes, over every candidate the actor's agency could see.
  *
- * person_match_ranking() (SECURITY DEFINER, ids and scores only) ranks the candidates without
- * row-level security; each is then joined back to `person`, under row-level security and the
+ * person_match_ranking() (SECURITY DEFINER, ids and scores only) reads the actor agency's rows of
+ * `person_match_key` for the query's blind indexes: each person's indexes, once for every agency
+ * that could possibly see it (owner, screening, case and grant agencies; a superset of what
+ * row-level security allows, migration PersonMatchKeys1799000000000), with the columns it is
+ * scored on. Each ranked id is then joined back to `person`, under row-level security and the
  * visibility rule, best first, and the scan stops at the 20th visible one. The ranked subquery's
- * order carries through the nested loop (OFFSET 0 keeps the person look-up a parameterised
- * nested loop, never a scan of every person) to the LIMIT, so no candidate is checked after that:
- * the policy and visibility checks run for the candidates ranked above the 20th visible one,
- * not for every index row of every candidate as before.
+ * order carries through the nested loop (OFFSET 0 keeps the person look-up a parameterised nested
+ * loop) to the LIMIT. A person no row of the agency names could not pass row-level security, so
+ * leaving it out loses no candidate; the walk checks about as many persons as it returns.
  */
 export function findMatchCandidates(
   m: EntityManager,
   v: VisibilitySql,
+  agencyId: string,
   q: {
     exact: Buffer[];
     phonetic: Buffer[];
@@ -31,6 +34,7 @@ export function findMatchCandidates(
   weights: { name: number; year: number; province: number; gender: number },
 ): Promise<MatchRow[]> {
   return preparedRows<MatchRow>(m, matchStatement(v.condition), [
+    agencyId,
     q.exact,
     q.phonetic,
     q.yearIndex,
@@ -49,8 +53,8 @@ const matchStatement = (visibility: string) =>
   prepared(
     `SELECT p.id, p.gender, p.home_province_code AS "homeProvinceCode", p.birth_year_bidx AS "birthYearBidx",
             p.names_enc AS "namesEnc", p.birth_enc AS "birthEnc", r.exact_hits, r.phonetic_hits
-       FROM (SELECT * FROM person_match_ranking($1::bytea[], $2::bytea[], $3::bytea, $4::text, $5::text,
-                                                $6::float8, $7::float8, $8::float8, $9::float8)
+       FROM (SELECT * FROM person_match_ranking($1::uuid, $2::bytea[], $3::bytea[], $4::bytea, $5::text, $6::text,
+                                                $7::float8, $8::float8, $9::float8, $10::float8)
               ORDER BY score DESC, person_id) r
        CROSS JOIN LATERAL (SELECT p.id, p.gender, p.home_province_code, p.birth_year_bidx, p.names_enc, p.birth_enc
                              FROM person p

@@ -218,7 +218,7 @@ export class PersonsService {
     const { exact, phonetic } = this.codec.queryIndexes(q.names);
     if (!exact.length && !phonetic.length) return [];
     const yearIndex = q.birthYear ? this.codec.birthYearIndex(q.birthYear) : null;
-    const v = this.access.personVisibility(actor, 'p', 10);
+    const v = this.access.personVisibility(actor, 'p', 11);
     const weights = {
       name: 0.6,
       year: q.birthYear ? 0.2 : 0,
@@ -231,6 +231,7 @@ export class PersonsService {
     const rows = await findMatchCandidates(
       this.tx.manager(),
       v,
+      actor.agencyId,
       { exact, phonetic, yearIndex, homeProvinceCode: q.homeProvinceCode ?? null, gender: q.gender ?? null },
       weights,
     );
