@@ -30,6 +30,7 @@ import { WebhookDeliveryThroughput1797800000000 } from './1797800000000-webhook-
 import { CaselessRetentionAndSubjectRecords1797900000000 } from './1797900000000-caseless-retention-and-subject-records.js';
 import { StatisticsPrecomputed1798000000000 } from './1798000000000-statistics-precomputed.js';
 import { PersonMatchRanking1798400000000 } from './1798400000000-person-match-ranking.js';
+import { CtdcExportProfile1798600000000 } from './1798600000000-ctdc-export-profile.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -63,4 +64,5 @@ export const MIGRATIONS: Function[] = [
   CaselessRetentionAndSubjectRecords1797900000000,
   StatisticsPrecomputed1798000000000,
   PersonMatchRanking1798400000000,
+  CtdcExportProfile1798600000000,
 ];

@@ -17,7 +17,8 @@ import { kAnonymise } from './k-anonymity.js';
 import { StatisticsService } from './statistics.service.js';
 import { findCtdcExportClasses } from './statistics.queries.js';
 
-const LINES_PER_WRITE = 2_000;
+/** About 1 MiB of CSV per write. */
+const CHUNK_BYTES = 1 << 20;
 
 export interface CtdcManifest {
   type: 'ctdc-export';
@@ -98,20 +99,27 @@ export class CtdcExportService {
     if (format === 'csv') {
       res.setHeader('content-type', 'text/csv; charset=utf-8');
       await write(res, `${CTDC_HEADER}\n`);
-      let buffer: string[] = [];
+      // A class is one line repeated `count` times: written (and hashed) in chunks of about
+      // CHUNK_BYTES, so a write never holds more than one chunk whatever the class sizes.
+      let chunk = '';
       for (const c of anonymised.classes) {
         const line = `${ctdcLine(c.values)}\n`;
-        for (let i = 0; i < c.count; i++) {
-          buffer.push(line);
-          hash.update(line);
-          count += 1;
-          if (buffer.length >= LINES_PER_WRITE) {
-            await write(res, buffer.join(''));
-            buffer = [];
+        for (let left = c.count; left > 0;) {
+          const n = Math.min(left, Math.max(1, Math.floor((CHUNK_BYTES - chunk.length) / line.length)));
+          chunk += line.repeat(n);
+          left -= n;
+          count += n;
+          if (chunk.length + line.length > CHUNK_BYTES) {
+            hash.update(chunk);
+            await write(res, chunk);
+            chunk = '';
           }
         }
       }
-      if (buffer.length) await write(res, buffer.join(''));
+      if (chunk) {
+        hash.update(chunk);
+        await write(res, chunk);
+      }
       // The manifest line is not part of the hashed content; it leaves once the access entry commits.
       endAfterCommit(this.tx, res, `# manifest ${sign()}\n`);
     } else {
