@@ -7,7 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the first byte at 100,000 cases, growing with the cases (≈ 25 s at a million).
  *
  * case_ctdc_profile holds, per case, what the export publishes about it, already in CTDC codes
- * (`qi`: the quasi-identifiers, in the export's column order without `Datasource`), its lead
+ * (`qi`: the quasi-identifiers, in the export's column order without `Datasource`, joined by
+ * commas: codes never hold one, and grouping one text is 3-4 times faster than an array), its lead
  * agency and whether an active consent of the case includes research use. Statement-level
  * triggers on case_file, person, screening and case_consent recompute the rows of the cases a
  * statement touched, in the same transaction, with the very derivation the export used
@@ -26,7 +27,7 @@ export class CtdcExportProfile1798600000000 implements MigrationInterface {
         "case_id" uuid NOT NULL,
         "lead_agency_id" uuid NOT NULL,
         "research_use" boolean NOT NULL,
-        "qi" text[] NOT NULL,
+        "qi" text NOT NULL,
         CONSTRAINT "pk_case_ctdc_profile" PRIMARY KEY ("case_id"),
         CONSTRAINT "fk_case_ctdc_profile_case" FOREIGN KEY ("case_id") REFERENCES "case_file" ("id") ON DELETE CASCADE)`);
     await q.query(
@@ -123,7 +124,7 @@ export class CtdcExportProfile1798600000000 implements MigrationInterface {
     // The export's classes: the same scope checks, then one narrow table grouped on one column.
     await q.query(`DROP FUNCTION app_ctdc_export_classes(uuid)`);
     await q.query(`CREATE FUNCTION app_ctdc_export_classes(p_agency uuid)
-      RETURNS TABLE (qi text[], n integer)
+      RETURNS TABLE (qi text, n integer)
       LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
       BEGIN
         ${SCOPE_CHECK}
@@ -219,7 +220,7 @@ const QI = [
 /** Writes the profile of the cases matching `where` (on case_file c): the derivation the export used. */
 function upsert(where: string): string {
   return `INSERT INTO case_ctdc_profile (case_id, lead_agency_id, research_use, qi)
-          SELECT x.id, x.lead_agency_id, x.research_use, ARRAY[${QI.join(', ')}]
+          SELECT x.id, x.lead_agency_id, x.research_use, array_to_string(ARRAY[${QI.join(', ')}], ',')
             FROM (SELECT c.id, c.lead_agency_id,
                          EXISTS (SELECT 1 FROM case_consent k WHERE k.case_id = c.id AND k.status = 'active'
                                    AND 'research_use' = ANY (k.purposes)) AS research_use,

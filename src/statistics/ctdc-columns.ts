@@ -40,8 +40,9 @@ export const CTDC_HEADER = CTDC_COLUMNS.map((c) => c.name).join(',');
 
 /** A class's values in column order: the database's quasi-identifiers with `Datasource` second. */
 export function ctdcValues(row: CtdcClassRow): string[] {
-  if (row.qi.length !== CTDC_COLUMNS.length - 1) throw new Error('a CTDC class of the wrong width');
-  return [row.qi[0]!, DATASOURCE, ...row.qi.slice(1)];
+  const qi = row.qi.split(',');
+  if (qi.length !== CTDC_COLUMNS.length - 1) throw new Error('a CTDC class of the wrong width');
+  return [qi[0]!, DATASOURCE, ...qi.slice(1)];
 }
 
 /** Values are codes (no comma, quote or formula character), so a line is a plain join. */

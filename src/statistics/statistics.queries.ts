@@ -136,8 +136,8 @@ export function countUnmetNeeds(m: EntityManager, from: string, to: string, time
 }
 
 export interface CtdcClassRow {
-  /** The published values in the export's column order, without `Datasource` (CTDC codes). */
-  qi: string[];
+  /** The published values in the export's column order, without `Datasource` (CTDC codes), joined by commas. */
+  qi: string;
   n: number;
 }
 
