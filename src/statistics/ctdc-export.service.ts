@@ -19,6 +19,7 @@ import { findCtdcExportClasses } from './statistics.queries.js';
 
 /** About 1 MiB of CSV per write. */
 const CHUNK_BYTES = 1 << 20;
+const XLSX_ROWS_PER_YIELD = 1_000;
 
 export interface CtdcManifest {
   type: 'ctdc-export';
@@ -134,6 +135,9 @@ export class CtdcExportService {
           sheet.addRow(c.values).commit();
           hash.update(line);
           count += 1;
+          // exceljs renders rows synchronously: let the zip and the socket drain now and then, so
+          // a large export neither holds the whole file in memory nor stalls every other request.
+          if (count % XLSX_ROWS_PER_YIELD === 0) await drained(res);
         }
       }
       sheet.commit();
@@ -158,6 +162,12 @@ export class CtdcExportService {
       },
     });
   }
+}
+
+/** Waits for the response to drain when it asks to, else for one turn of the event loop. */
+async function drained(res: Response): Promise<void> {
+  if (res.writableNeedDrain) await new Promise((resolve) => res.once('drain', resolve));
+  else await new Promise((resolve) => setImmediate(resolve));
 }
 
 function write(res: Response, chunk: string): Promise<void> {
