@@ -428,6 +428,10 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
 
     it('writes the same rows as XLSX, verifiable offline as well', async () => {
       const file = await download('xlsx');
+      // The ZIP itself is sound: every entry's CRC and sizes check out (Info-ZIP's test mode).
+      const zip = spawnSync('unzip', ['-tq', file], { encoding: 'utf8' });
+      if (zip.error) throw new Error(`no unzip on this machine (apt-get install -y unzip): ${zip.error.message}`);
+      expect([zip.status, zip.stdout]).toEqual([0, expect.stringContaining('No errors detected')]);
       const run = verify(file);
       expect(run.status).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, rows: 13 });
