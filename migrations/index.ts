@@ -31,6 +31,7 @@ import { CaselessRetentionAndSubjectRecords1797900000000 } from './1797900000000
 import { StatisticsPrecomputed1798000000000 } from './1798000000000-statistics-precomputed.js';
 import { PersonMatchRanking1798400000000 } from './1798400000000-person-match-ranking.js';
 import { DocumentPersonIntakeRetention1798500000000 } from './1798500000000-document-person-intake-retention.js';
+import { CtdcExportProfile1798600000000 } from './1798600000000-ctdc-export-profile.js';
 import { CaseListByStage1798900000000 } from './1798900000000-case-list-by-stage.js';
 import { PersonMatchKeys1799000000000 } from './1799000000000-person-match-keys.js';
 
@@ -67,6 +68,7 @@ export const MIGRATIONS: Function[] = [
   StatisticsPrecomputed1798000000000,
   PersonMatchRanking1798400000000,
   DocumentPersonIntakeRetention1798500000000,
+  CtdcExportProfile1798600000000,
   CaseListByStage1798900000000,
   PersonMatchKeys1799000000000,
 ];

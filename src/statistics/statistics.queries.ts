@@ -136,27 +136,15 @@ export function countUnmetNeeds(m: EntityManager, from: string, to: string, time
 }
 
 export interface CtdcClassRow {
-  year_of_registration: string;
-  gender: string;
-  age_broad: string;
-  majority_status: string;
-  citizenship: string;
-  country_of_exploitation: string;
-  is_forced_labour: string;
-  is_sexual_exploit: string;
-  is_other_exploit: string;
-  moc_debt_bondage: string;
-  moc_threats: string;
-  moc_physical_abuse: string;
-  moc_false_promises: string;
-  moc_restricts_movement: string;
-  moc_withholds_documents: string;
+  /** The published values in the export's column order, without `Datasource` (CTDC codes), joined by commas. */
+  qi: string;
   n: number;
 }
 
 /**
  * The CTDC export's distinct rows and how many consenting cases each stands for
- * (app_ctdc_export_classes() is SECURITY DEFINER, checks the scope, and returns no id).
+ * (app_ctdc_export_classes() is SECURITY DEFINER, checks the scope, and returns no id; it groups
+ * case_ctdc_profile, which triggers keep current: migration 1798600000000).
  */
 export function findCtdcExportClasses(m: EntityManager, agencyId: string | null): Promise<CtdcClassRow[]> {
   return m.query(`SELECT * FROM app_ctdc_export_classes($1)`, [agencyId]);

@@ -29,7 +29,7 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
     by: Actor,
     person: { gender: string; birthYear: number; province?: string },
     consent?: string[],
-  ): Promise<void> {
+  ): Promise<{ caseId: string; consentId?: string }> {
     const registered = await d.http
       .post('/persons')
       .set(by.auth)
@@ -49,21 +49,19 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
       .set(by.auth)
       .send({ personId: registered.body.id, exploitationTypes: ['ForcedLabour'] });
     expectStatus(opened, 201, 'open a case');
-    if (consent)
-      expectStatus(
-        await d.http
-          .post(`/cases/${opened.body.id}/consents`)
-          .set(by.auth)
-          .send({
-            purposes: consent,
-            coveredAgencyIds: [],
-            givenBy: Number(d.today().slice(0, 4)) - person.birthYear < 18 ? 'guardian' : 'person',
-            method: 'written',
-            givenOn: d.today(),
-          }),
-        201,
-        'record consent',
-      );
+    if (!consent) return { caseId: opened.body.id };
+    const recorded = await d.http
+      .post(`/cases/${opened.body.id}/consents`)
+      .set(by.auth)
+      .send({
+        purposes: consent,
+        coveredAgencyIds: [],
+        givenBy: Number(d.today().slice(0, 4)) - person.birthYear < 18 ? 'guardian' : 'person',
+        method: 'written',
+        givenOn: d.today(),
+      });
+    expectStatus(recorded, 201, 'record consent');
+    return { caseId: opened.body.id, consentId: recorded.body.id };
   }
 
   beforeAll(async () => {
@@ -430,9 +428,49 @@ describe('statistics: counts by period and dimension, scoped, with disclosure co
 
     it('writes the same rows as XLSX, verifiable offline as well', async () => {
       const file = await download('xlsx');
+      // The ZIP itself is sound: every entry's CRC and sizes check out (Info-ZIP's test mode).
+      const zip = spawnSync('unzip', ['-tq', file], { encoding: 'utf8' });
+      if (zip.error) throw new Error(`no unzip on this machine (apt-get install -y unzip): ${zip.error.message}`);
+      expect([zip.status, zip.stdout]).toEqual([0, expect.stringContaining('No errors detected')]);
       const run = verify(file);
       expect(run.status).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, rows: 13 });
+    });
+
+    it('follows consents as they change: a withdrawn research consent leaves the very next export', async () => {
+      const rowsOf = async (): Promise<string[]> => {
+        const res = await d.http.get('/statistics/exports/ctdc').set(analyst.auth);
+        expect(res.status).toBe(200);
+        return res.text.trim().split('\n').slice(1, -1);
+      };
+      const year = Number(d.today().slice(0, 4));
+      const woman = `${year},Case Management,Female,30--38,Adult,-99,-99,1,0,0,-99,-99,-99,-99,-99,-99`;
+      const added = [];
+      for (let i = 0; i < 2; i++)
+        added.push(
+          await openCase(caseworker, { gender: 'Feminine', birthYear: year - 30 }, ['assistance', 'research_use']),
+        );
+      expect(await rowsOf()).toEqual(Array(15).fill(woman));
+      for (const { caseId, consentId } of added)
+        expectStatus(
+          await d.http.post(`/cases/${caseId}/consents/${consentId}/withdraw`).set(caseworker.auth),
+          200,
+          'withdraw consent',
+        );
+      expect(await rowsOf()).toEqual(Array(13).fill(woman));
+      // What the triggers kept equals a fresh derivation of every case (the owner recomputes all).
+      const snapshot = `SELECT coalesce(jsonb_agg(jsonb_build_array(case_id, lead_agency_id, research_use, qi) ORDER BY case_id), '[]') AS rows FROM case_ctdc_profile`;
+      const kept = (await d.t.ownerQuery(snapshot)).rows[0].rows;
+      const cases = (await d.t.ownerQuery(`SELECT count(*)::int AS n FROM case_file`)).rows[0].n;
+      expect(kept).toHaveLength(cases);
+      await d.t.ownerQuery(`DELETE FROM case_ctdc_profile`);
+      await d.t.ownerQuery(`SELECT app_ctdc_profile_refresh(NULL)`);
+      expect((await d.t.ownerQuery(snapshot)).rows[0].rows).toEqual(kept);
+      // The application role cannot read it: the SECURITY DEFINER functions are the only way in.
+      const denied = await d.t.ownerQuery(
+        `SELECT has_table_privilege('ctcm_app', 'case_ctdc_profile', 'SELECT') AS ok`,
+      );
+      expect(denied.rows[0].ok).toBe(false);
     });
 
     it('refuses a k below 11 and a supervisor gets their own agency only', async () => {
