@@ -46,6 +46,12 @@ export const EVENT_BINARY_FIELDS = 23;
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
+/** The length of a binary COPY stream's header (signature, flags, extension), checked. */
+export function copyHeaderLength(data: Buffer): number {
+  if (data.length < 19 || !data.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
+  return 19 + data.readInt32BE(15);
+}
+
 /**
  * Splits a binary COPY stream into tuples. PostgreSQL sends one CopyData message per row (the
  * header rides on the first); a tuple that spans messages is refused rather than guessed at.
@@ -63,8 +69,7 @@ export class BinaryCopyReader {
   push(data: Buffer): void {
     let at = 0;
     if (!this.started) {
-      if (data.length < 19 || !data.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
-      at = 19 + data.readInt32BE(15);
+      at = copyHeaderLength(data);
       this.started = true;
     }
     while (at < data.length) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { copyHeaderLength } from './audit-binary.js';
 import type { Checkpoint, SegmentResult } from './audit-chain.js';
 import { DomainError } from '../common/errors/domain-error.js';
 
@@ -308,8 +309,7 @@ export class CopyBatcher {
   push(data: Buffer): void {
     let at = 0;
     if (!this.started) {
-      if (data.length < 19 || !data.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
-      at = 19 + data.readInt32BE(15);
+      at = copyHeaderLength(data);
       this.started = true;
     }
     const size = data.length - at;
@@ -329,5 +329,3 @@ export class CopyBatcher {
     this.send(buffer, used);
   }
 }
-
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');

@@ -126,11 +126,23 @@ describe('Swagger UI in a browser', () => {
   }, 600_000);
 });
 
-/** Opens a tag's section unless it is open already. */
+/**
+ * Opens a tag's section unless it is open already. Right after a reload Swagger UI may render the
+ * header again while the click looks for it (puppeteer: "not clickable"): it is looked up again.
+ */
 async function openTag(page: Page, tag: string): Promise<void> {
   const header = `#operations-tag-${tag}`;
-  await page.waitForSelector(header);
-  if ((await page.$eval(header, (h) => h.getAttribute('data-is-open'))) !== 'true') await page.click(header);
+  for (let attempt = 1; ; attempt++) {
+    await page.waitForSelector(header, { visible: true });
+    if ((await page.$eval(header, (h) => h.getAttribute('data-is-open'))) === 'true') return;
+    try {
+      await page.click(header);
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 /** Expands an operation, presses "Try it out", replaces the body when given, executes and reads the answer. */
