@@ -1,4 +1,3 @@
-import nodeProcess from 'node:process';
 import pg from 'pg';
 import { takeQueuedStatements } from '../harness/pg-queue-guard.js';
 import { superuserUrl, testClusterInfo } from '../harness/test-cluster.js';
@@ -20,10 +19,10 @@ describe('the guard against statements queued on a busy connection', () => {
   it('records a statement queued behind another on the same connection, with its stack', async () => {
     takeQueuedStatements();
     // The first runs, the second waits, the third queues behind it: pg warns from that one. Its
-    // warning is silenced here (this is on purpose): printed, it would read as a regression.
-    nodeProcess.noDeprecation = true;
+    // warning comes from Node's own util.deprecate, outside jest's sandbox, and cannot be
+    // silenced from here: it is announced, so that the log does not read as a regression.
+    process.stderr.write('pg-queue-guard.spec.ts: the pg DeprecationWarning that follows is provoked on purpose\n');
     await Promise.all([client.query('SELECT pg_sleep(0.05)'), client.query('SELECT 1'), client.query('SELECT 2')]);
-    nodeProcess.noDeprecation = false;
     const recorded = takeQueuedStatements();
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toContain('pg-queue-guard.spec.ts');
