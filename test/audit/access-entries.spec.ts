@@ -6,6 +6,7 @@ import { freshDeployment, type HttpSession, STAFF_ROLES, succeeded as ok, suffix
 import type { TestApp } from '../harness/test-app.js';
 import fs from 'node:fs';
 import { REQUEST_EXAMPLES } from '../../src/api-docs/request-examples.js';
+import { localToday } from '../harness/dates.js';
 
 /**
  * Every access entry names the ids the request asked for and the ids its answer returned,
@@ -15,7 +16,7 @@ import { REQUEST_EXAMPLES } from '../../src/api-docs/request-examples.js';
  * the bootstrap administrator a fresh deployment creates.
  */
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = localToday;
 type Who = HttpSession;
 interface Entry {
   outcome: string;

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { schemaDrift, withDataSource } from '../../src/start-up/migrator.js';
 import { freshDeployment, type HttpDeployment, type HttpSession, succeeded, suffix } from '../harness/http-setup.js';
 import { superuserUrl, testClusterInfo } from '../harness/test-cluster.js';
+import { localToday } from '../harness/dates.js';
 
 /**
  * node-postgres queues a statement sent to a connection that is still running one, warns
@@ -36,7 +37,7 @@ const onWarning = (w: Error) => {
   if (/already executing a query/.test(w.message)) warnings.push(w.stack ?? w.message);
 };
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = localToday;
 
 describe('one statement at a time on each connection', () => {
   let d: HttpDeployment;

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { freeLocalPort } from '../../src/start-up/embedded-postgres.js';
 import { type EmbeddedStandby, startEmbeddedStandby } from '../../src/start-up/embedded-standby.js';
 import { type Api, call, deploy, type Deployment, login, seedStaff, startApi } from '../harness/spawned-api.js';
+import { localToday } from '../harness/dates.js';
 
 const SUPERUSER_PASSWORD = 'deploy-superuser';
 const APP_PASSWORD = 'deploy-app';
@@ -180,7 +181,7 @@ describe('lag-tolerant reads on a streaming standby', () => {
 
   it('serves the chosen routes from the standby, in the caller RLS scope, audited on the primary', async () => {
     await replicaUntil((r) => r.servingReads);
-    const month = new Date().toISOString().slice(0, 7);
+    const month = localToday().slice(0, 7);
     const scansBefore = await standbyScans(['case_file', 'audit_event', 'audit_chain', 'unmet_need']);
     const routes: [string, Record<string, string>][] = [
       ['/statistics/cases?by=province', auth.supervisorA],

@@ -4,13 +4,14 @@ import { mapError } from '../../src/common/errors/problem.js';
 import { given, type GivenAgency, type Session } from '../harness/given.js';
 import { screeningBody } from '../harness/screening-fixtures.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
+import { localToday } from '../harness/dates.js';
 
 /**
  * Each example of issue 15 ("Hostile input: no 500, nothing malformed stored") and of issue 14
  * item 10 (validation wording), as found by a black-box run. The generated walk over every
  * operation is test/security/hostile-input.spec.ts.
  */
-const today = () => new Date().toISOString().slice(0, 10);
+const today = localToday;
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('hostile input regressions (issue 15)', () => {

@@ -9,6 +9,7 @@ import { given, type GivenUser, type Session } from '../harness/given.js';
 import { screeningBody } from '../harness/screening-fixtures.js';
 import { startTestApp, type TestApp } from '../harness/test-app.js';
 import { isEventStream } from '../harness/event-streams.js';
+import { localToday } from '../harness/dates.js';
 
 /**
  * Generated hostile input over EVERY operation of openapi.json (issue 15). For each operation,
@@ -80,7 +81,7 @@ function resolve(schema: Schema): Schema {
 }
 
 const typeOf = (s: Schema) => s.type ?? (s.properties ? 'object' : s.enum ? 'string' : undefined);
-const today = () => new Date().toISOString().slice(0, 10);
+const today = localToday;
 
 /** A value the schema allows, for the parts of a body a variant leaves alone. */
 function validValue(schema: Schema, ids: Record<string, string>, depth = 0): unknown {
