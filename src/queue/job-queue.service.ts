@@ -10,6 +10,7 @@ import {
   forgetWorkers,
   type JobSpec,
   QUEUE_SCHEMA,
+  unlockJobsOf,
   unlockJobsOfDeadWorkers,
 } from './queue.queries.js';
 
@@ -137,8 +138,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
    */
   private async startRunner(): Promise<void> {
     const events = new EventEmitter();
-    events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => this.workerIds.add(worker.workerId));
-    events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => this.workerIds.add(workerPool.id));
+    const ids = new Set<string>();
+    const track = (id: string) => (ids.add(id), this.workerIds.add(id));
+    events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => track(worker.workerId));
+    events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => track(workerPool.id));
     const runner = await run({
       connectionString: this.databaseUrl,
       schema: QUEUE_SCHEMA,
@@ -149,6 +152,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       taskList: this.tasks,
       events: events as never,
       logger: this.workerLogger(),
+      // Completions and failures go through graphile-worker's batcher (0 ms: no waiting), whose
+      // error handler stops the pool cleanly; unbatched, a completion that loses its connection
+      // (the database restarted) is a floating rejected promise and Node ends the whole API.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
     if (this.shuttingDown) {
       await runner.stop().catch(() => undefined);
@@ -156,14 +163,19 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     }
     this.runner = runner;
     void runner.promise.then(
-      () => this.restartIfUnexpected(runner),
-      () => this.restartIfUnexpected(runner),
+      () => this.restartIfUnexpected(runner, ids),
+      () => this.restartIfUnexpected(runner, ids),
     );
   }
 
-  private restartIfUnexpected(stopped: Runner): void {
+  private restartIfUnexpected(stopped: Runner, ids: Set<string>): void {
     if (this.shuttingDown || this.runner !== stopped) return; // stopped on purpose
     this.runner = undefined;
+    // The stopped pool's workers are dead: stop beating for them, and hand back the jobs they
+    // held (one whose completion was cut off runs again) now, or, if the database is still
+    // away, once their heartbeat is DEAD_AFTER_SECONDS old.
+    for (const id of ids) this.workerIds.delete(id);
+    void this.tx.run((m) => unlockJobsOf(m, [...ids])).catch(() => undefined);
     this.scheduleRestart(0);
   }
 

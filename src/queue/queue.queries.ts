@@ -65,6 +65,13 @@ export async function unlockJobsOfDeadWorkers(m: EntityManager, silentForSeconds
   return ids;
 }
 
+/** Unlocks the jobs and queues held by these workers (their pool has stopped) and forgets them. */
+export async function unlockJobsOf(m: EntityManager, workerIds: string[]): Promise<void> {
+  if (!workerIds.length) return;
+  await m.query(`SELECT ${QUEUE_SCHEMA}.force_unlock_workers($1::text[])`, [workerIds]);
+  await forgetWorkers(m, workerIds);
+}
+
 /**
  * After a restore with --no-owner, the queue's tables belong to the restoring role, and
  * graphile-worker's private tables (row-level security, owner only) shut the application role
