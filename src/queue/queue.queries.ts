@@ -61,15 +61,20 @@ export async function unlockJobsOfDeadWorkers(m: EntityManager, silentForSeconds
     [silentForSeconds],
   );
   const ids = dead.map((d) => d.worker_id);
-  if (ids.length) await m.query(`SELECT ${QUEUE_SCHEMA}.force_unlock_workers($1::text[])`, [ids]);
+  await forceUnlock(m, ids);
   return ids;
 }
 
 /** Unlocks the jobs and queues held by these workers (their pool has stopped) and forgets them. */
 export async function unlockJobsOf(m: EntityManager, workerIds: string[]): Promise<void> {
   if (!workerIds.length) return;
-  await m.query(`SELECT ${QUEUE_SCHEMA}.force_unlock_workers($1::text[])`, [workerIds]);
+  await forceUnlock(m, workerIds);
   await forgetWorkers(m, workerIds);
+}
+
+function forceUnlock(m: EntityManager, workerIds: string[]): Promise<unknown> {
+  if (!workerIds.length) return Promise.resolve();
+  return m.query(`SELECT ${QUEUE_SCHEMA}.force_unlock_workers($1::text[])`, [workerIds]);
 }
 
 /**
