@@ -34,6 +34,7 @@ import { DocumentPersonIntakeRetention1798500000000 } from './1798500000000-docu
 import { CtdcExportProfile1798600000000 } from './1798600000000-ctdc-export-profile.js';
 import { CaseListByStage1798900000000 } from './1798900000000-case-list-by-stage.js';
 import { PersonMatchKeys1799000000000 } from './1799000000000-person-match-keys.js';
+import { ReferralWalkStagePerGrant1799100000000 } from './1799100000000-referral-walk-stage-per-grant.js';
 
 export const MIGRATIONS: Function[] = [
   PlatformFoundation1795378682373,
@@ -71,4 +72,5 @@ export const MIGRATIONS: Function[] = [
   CtdcExportProfile1798600000000,
   CaseListByStage1798900000000,
   PersonMatchKeys1799000000000,
+  ReferralWalkStagePerGrant1799100000000,
 ];

@@ -78,6 +78,11 @@ describe('case lists across own and granted cases', () => {
     expect(oldestFirst.map((c) => c.id)).toEqual(await expected([...own, ...referred], 'ASC'));
     const screening = await all('&stage=screening');
     expect(screening.map((c) => c.id)).toEqual(await expected([...own.slice(0, 4), ...referred.slice(2, 6)], 'DESC'));
+    // Each of the referral walk's four branches (stage or not, either direction) is taken.
+    const screeningOldestFirst = await all('&stage=screening&sort=createdAt');
+    expect(screeningOldestFirst.map((c) => c.id)).toEqual(
+      await expected([...own.slice(0, 4), ...referred.slice(2, 6)], 'ASC'),
+    );
     const byNumber = await all('&sort=caseNumber');
     expect(new Set(byNumber.map((c) => c.id))).toEqual(new Set([...own, ...referred]));
     expect(byNumber).toHaveLength(own.length + referred.length);
