@@ -1,49 +1,49 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** One direction of the referral walk; with `stage`, only grants whose case is of that stage. */
-const walk = (cmp: '<' | '>', dir: 'ASC' | 'DESC', edgeTime: string, edgeId: string, stage: boolean) => `
-          RETURN QUERY SELECT DISTINCT g.case_created_at, g.case_id FROM case_access_grant g${
-            stage ? ' JOIN case_file c ON c.id = g.case_id AND c.stage = p_stage' : ''
-          }
+/** How a walk keeps only grants whose case is of the stage asked for: a join, or a condition. */
+interface StageFilter {
+  join: string;
+  where: string;
+}
+
+/** One direction of the referral walk. */
+const walk = (cmp: '<' | '>', dir: 'ASC' | 'DESC', edgeTime: string, edgeId: string, stage: StageFilter) => `
+          RETURN QUERY SELECT DISTINCT g.case_created_at, g.case_id FROM case_access_grant g${stage.join}
             WHERE g.kind = 'referral' AND g.grantee_agency_id = app_current_agency_id() AND g.grantee_user_id IS NULL
               AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())
-              AND (g.case_created_at, g.case_id) ${cmp} (coalesce(p_after_created, '${edgeTime}'::timestamptz), coalesce(p_after_case, '${edgeId}'::uuid))
+              AND (g.case_created_at, g.case_id) ${cmp} (coalesce(p_after_created, '${edgeTime}'::timestamptz), coalesce(p_after_case, '${edgeId}'::uuid))${stage.where}
             ORDER BY 1 ${dir}, 2 ${dir} LIMIT p_limit;`;
 
-const newest = (stage: boolean) => walk('<', 'DESC', 'infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff', stage);
-const oldest = (stage: boolean) => walk('>', 'ASC', '-infinity', '00000000-0000-0000-0000-000000000000', stage);
+const newest = (stage: StageFilter) => walk('<', 'DESC', 'infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff', stage);
+const oldest = (stage: StageFilter) => walk('>', 'ASC', '-infinity', '00000000-0000-0000-0000-000000000000', stage);
+
+const ANY_STAGE: StageFilter = { join: '', where: '' };
+const STAGE_JOINED: StageFilter = { join: ' JOIN case_file c ON c.id = g.case_id AND c.stage = p_stage', where: '' };
+/** What migration CaseListByStage1798900000000 did (for down()). */
+const STAGE_EXISTS: StageFilter = {
+  join: '',
+  where: `
+              AND (p_stage IS NULL OR EXISTS (SELECT 1 FROM case_file c WHERE c.id = g.case_id AND c.stage = p_stage))`,
+};
 
 const HEAD = `CREATE OR REPLACE FUNCTION app_referred_cases(p_after_created timestamptz, p_after_case uuid,
         p_limit integer, p_newest_first boolean, p_stage text)
       RETURNS TABLE (case_created_at timestamptz, case_id uuid) LANGUAGE plpgsql STABLE
       SECURITY DEFINER SET search_path = public, pg_temp AS $$`;
 
-/** The walk as migration CaseListByStage1798900000000 created it (for down()). */
 const PREVIOUS = `${HEAD}
       BEGIN
-        IF p_newest_first THEN
-        RETURN QUERY SELECT DISTINCT g.case_created_at, g.case_id FROM case_access_grant g
-          WHERE g.kind = 'referral' AND g.grantee_agency_id = app_current_agency_id() AND g.grantee_user_id IS NULL
-            AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())
-            AND (g.case_created_at, g.case_id) < (coalesce(p_after_created, 'infinity'::timestamptz), coalesce(p_after_case, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
-            AND (p_stage IS NULL OR EXISTS (SELECT 1 FROM case_file c WHERE c.id = g.case_id AND c.stage = p_stage))
-          ORDER BY 1 DESC, 2 DESC LIMIT p_limit;
-        ELSE
-        RETURN QUERY SELECT DISTINCT g.case_created_at, g.case_id FROM case_access_grant g
-          WHERE g.kind = 'referral' AND g.grantee_agency_id = app_current_agency_id() AND g.grantee_user_id IS NULL
-            AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())
-            AND (g.case_created_at, g.case_id) > (coalesce(p_after_created, '-infinity'::timestamptz), coalesce(p_after_case, '00000000-0000-0000-0000-000000000000'::uuid))
-            AND (p_stage IS NULL OR EXISTS (SELECT 1 FROM case_file c WHERE c.id = g.case_id AND c.stage = p_stage))
-          ORDER BY 1 ASC, 2 ASC LIMIT p_limit;
+        IF p_newest_first THEN${newest(STAGE_EXISTS)}
+        ELSE${oldest(STAGE_EXISTS)}
         END IF;
       END $$`;
 
 const CURRENT = `${HEAD}
       BEGIN
-        IF p_stage IS NULL AND p_newest_first THEN${newest(false)}
-        ELSIF p_stage IS NULL THEN${oldest(false)}
-        ELSIF p_newest_first THEN${newest(true)}
-        ELSE${oldest(true)}
+        IF p_stage IS NULL AND p_newest_first THEN${newest(ANY_STAGE)}
+        ELSIF p_stage IS NULL THEN${oldest(ANY_STAGE)}
+        ELSIF p_newest_first THEN${newest(STAGE_JOINED)}
+        ELSE${oldest(STAGE_JOINED)}
         END IF;
       END $$`;
 
