@@ -10,21 +10,20 @@ import { StandbyService } from '../database/standby.service.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { canonicalJson } from './audit-hash.js';
 import { AuditSealer } from './audit-sealer.service.js';
-import { AuditWorkerPool, CopyBatcher } from './audit-workers.js';
-import { copyOut } from '../database/copy-out.js';
+import { AuditWorkerPool, type ExportReaderOnWorker, readerConnection } from './audit-workers.js';
 import {
   auditExportSettings,
   auditFilterSql,
   auditExportFilterSql,
   exportChunkCopySql,
-  RANGE_SCAN_SETTINGS,
+  exportReaderSetup,
+  joinExportSnapshot,
   exportSnapshot,
   exportCsvStatement,
   findAuditEventsPage,
   findChainRange,
   findLatestCheckpointForManifest,
   insertCheckpointExport,
-  setExportSettings,
   summariseCaseAccess,
 } from './audit.queries.js';
 import { AuditService } from './audit.service.js';
@@ -68,7 +67,14 @@ class BufferPool {
   release(buffer: Buffer): void {
     if (buffer.length === BUFFER_SIZE && this.free.length < 64) this.free.push(buffer);
   }
+  /** Up to `max` free buffers, taken out of the pool (none is allocated). */
+  takeFree(max: number): Buffer[] {
+    return this.free.splice(0, max);
+  }
 }
+
+/** Free buffers handed to a reader with each chunk: about a chunk's lines (5,000 of ~1 KB). */
+const CHUNK_SPARES = 24;
 
 /** The encoded lines of one chunk, in pool buffers. */
 class ChunkBytes {
@@ -98,42 +104,21 @@ class ChunkBytes {
 }
 
 /**
- * Reads one NDJSON chunk as a binary COPY (exportChunkCopySql) and hands its rows, in batches
- * of raw bytes, to the worker threads, which write each entry's line into pool buffers: the
- * same bytes PostgreSQL's JSON functions wrote, built from the columns' send format
- * (audit-binary.ts). The batches come back in order. Memory is bounded by the chunks in flight.
+ * One NDJSON chunk (exportChunkCopySql), read and written by a worker thread's reader into
+ * buffers of the pool (the free ones go over as its first output space): the same bytes
+ * PostgreSQL's JSON functions wrote, built from the columns' send format (audit-json-bytes.ts).
  */
-async function copyChunk(
-  client: PoolClient,
-  sql: string,
-  pool: BufferPool,
-  workers: AuditWorkerPool,
-): Promise<ChunkBytes> {
-  const bytes = new ChunkBytes(pool);
-  const jobs: ReturnType<AuditWorkerPool['ndjson']>[] = [];
-  const batcher = new CopyBatcher(
-    (atLeast) => workers.inputBuffer(atLeast),
-    (input, length) => {
-      // Output space: lines take about twice the bytes of the binary rows.
-      const job = workers.ndjson(input, length, [
-        pool.acquire().buffer as ArrayBuffer,
-        pool.acquire().buffer as ArrayBuffer,
-      ]);
-      job.catch(() => undefined);
-      jobs.push(job);
-    },
+async function ndjsonChunk(reader: ExportReaderOnWorker, sql: string, pool: BufferPool): Promise<ChunkBytes> {
+  const done = await reader.chunk(
+    sql,
+    pool.takeFree(CHUNK_SPARES).map((b) => b.buffer as ArrayBuffer),
   );
-  const rows = await copyOut(client, sql, (data) => batcher.push(data));
-  batcher.flush();
-  for (const job of jobs) {
-    const done = await job;
-    bytes.n += done.n;
-    bytes.first ??= done.first;
-    bytes.last = done.last ?? bytes.last;
-    done.parts.forEach((part, i) => bytes.parts.push({ buffer: Buffer.from(part), used: done.used[i]! }));
-    for (const spare of done.spare) pool.release(Buffer.from(spare));
-  }
-  if (rows !== bytes.n) throw new Error(`the export chunk sent ${bytes.n} lines for ${rows} rows`);
+  const bytes = new ChunkBytes(pool);
+  bytes.n = done.n;
+  bytes.first = done.first;
+  bytes.last = done.last;
+  done.parts.forEach((part, i) => bytes.parts.push({ buffer: Buffer.from(part), used: done.used[i]! }));
+  for (const spare of done.spare) pool.release(Buffer.from(spare));
   return bytes;
 }
 
@@ -284,7 +269,10 @@ export class AuditQueryService {
     }
     const pool = reader.pool;
     this.standby.noteSource(reader.from);
+    // CSV: a second connection here; NDJSON: readers on worker threads, each with its own.
     let helper: PoolClient | undefined;
+    const onWorkers: ExportReaderOnWorker[] = [];
+    const closeReaders = (commit: boolean) => Promise.all(onWorkers.map((r) => r.close(commit)));
     const release = () => {
       conn.release();
       helper?.release();
@@ -297,10 +285,6 @@ export class AuditQueryService {
     try {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const snapshot = await exportSnapshot(conn);
-      if (format === 'ndjson') {
-        await conn.query(RANGE_SCAN_SETTINGS);
-        await setExportSettings(conn, settings.settings);
-      }
       // The chain positions of the time range (index on occurred_at, seq); chunks of positions
       // keep every statement short, whatever the range, so no statement timeout is ever near.
       const range = await findChainRange(conn, where.params.slice(0, 2));
@@ -318,36 +302,41 @@ export class AuditQueryService {
       if (range?.lo && range.hi) {
         const lo = BigInt(range.lo);
         const hi = BigInt(range.hi);
-        const readers = [conn];
-        if (hi - lo >= EXPORT_CHUNK) {
+        // Two readers share the snapshot, so PostgreSQL builds two chunks at once.
+        const readers = hi - lo >= EXPORT_CHUNK ? 2 : 1;
+        if (format === 'ndjson') {
+          const setup = exportReaderSetup(snapshot, settings.settings);
+          const connection = readerConnection(pool);
+          for (let r = 0; r < readers; r++) onWorkers.push(await this.workers.openExportReader(connection, setup));
+        } else if (readers === 2) {
           helper = await pool.connect();
-          await helper.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          await helper.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
-          if (format === 'ndjson') {
-            await helper.query(RANGE_SCAN_SETTINGS);
-            await setExportSettings(helper, settings.settings);
-          }
-          readers.push(helper);
+          for (const statement of joinExportSnapshot(snapshot)) await helper.query(statement.text);
         }
         const csv = exportCsvStatement(where);
+        const csvReaders = [conn, ...(helper ? [helper] : [])];
         const chunk = (i: number): Promise<ChunkBytes> => {
           const from = lo + BigInt(i) * EXPORT_CHUNK;
           const to = from + EXPORT_CHUNK - 1n < hi ? from + EXPORT_CHUNK - 1n : hi;
-          const reader = readers[i % readers.length]!;
-          // NDJSON: PostgreSQL's bytes as they are (COPY); CSV: rows, made safe for spreadsheets in Node.
+          // NDJSON: lines written from PostgreSQL's binary COPY; CSV: rows, made safe for spreadsheets.
           const read =
             format === 'ndjson'
-              ? copyChunk(reader, exportChunkCopySql(settings.sql, from, to), buffers, this.workers)
-              : readChunk(reader, csv, [...where.params, from.toString(), to.toString()], csvLine, buffers);
+              ? ndjsonChunk(onWorkers[i % readers]!, exportChunkCopySql(settings.sql, from, to), buffers)
+              : readChunk(
+                  csvReaders[i % readers]!,
+                  csv,
+                  [...where.params, from.toString(), to.toString()],
+                  csvLine,
+                  buffers,
+                );
           read.catch(() => undefined);
           return read;
         };
         const chunks = Number((hi - lo) / EXPORT_CHUNK) + 1;
         // One chunk in flight per reader, written in order while the others are being read.
-        const inFlight = readers.map((_, i) => (i < chunks ? chunk(i) : undefined));
+        const inFlight = Array.from({ length: readers }, (_, i) => (i < chunks ? chunk(i) : undefined));
         for (let i = 0; i < chunks; i++) {
-          const part = await inFlight[i % readers.length]!;
-          inFlight[i % readers.length] = i + readers.length < chunks ? chunk(i + readers.length) : undefined;
+          const part = await inFlight[i % readers]!;
+          inFlight[i % readers] = i + readers < chunks ? chunk(i + readers) : undefined;
           if (!part.n) continue;
           firstSeq ??= part.first;
           lastSeq = part.last;
@@ -355,6 +344,7 @@ export class AuditQueryService {
           await out.write(part);
         }
         if (helper) await helper.query('COMMIT');
+        await closeReaders(true);
       }
       const cp = await findLatestCheckpointForManifest(conn);
       await conn.query('COMMIT');
@@ -383,6 +373,7 @@ export class AuditQueryService {
       // A client that went away mid-export leaves an unfinished body: no manifest, nothing more.
       await conn.query('ROLLBACK').catch(() => undefined);
       await helper?.query('ROLLBACK').catch(() => undefined);
+      await closeReaders(false).catch(() => undefined);
       if (res.headersSent) {
         res.destroy(err as Error);
         return;

@@ -1,4 +1,5 @@
-import { canonicalEventText, decodeEvent, eventJsonText, int8Text } from './audit-binary.js';
+import { canonicalEventText, decodeEvent, int8Text } from './audit-binary.js';
+import { JsonBytes, worstJsonBytes, writeEventJson } from './audit-json-bytes.js';
 import { type Checkpoint, SegmentChecker, type SegmentResult } from './audit-chain.js';
 import { canonicalJson, checkpointMessage, entryHashOfText } from './audit-hash.js';
 import { verifySignature } from './audit-signing.js';
@@ -104,40 +105,59 @@ export class SegmentWalk {
 /** Where NDJSON lines go: buffers handed out by `next` (any size), filled one after another. */
 export class LineWriter {
   readonly parts: { buffer: Buffer; used: number }[] = [];
+  private readonly cursor = new JsonBytes(Buffer.alloc(0), 0);
 
   constructor(private readonly next: (atLeast: number) => Buffer) {}
 
-  line(text: string): void {
-    // UTF-8 needs at most 3 bytes per UTF-16 unit, plus the newline.
-    const worst = text.length * 3 + 1;
+  /** A cursor with room for a line of at most `worst` bytes; end() closes the line. */
+  begin(worst: number): JsonBytes {
     let part = this.parts.at(-1);
-    if (!part || part.used + worst > part.buffer.length) {
-      part = { buffer: this.next(worst), used: 0 };
+    if (!part || part.used + worst + 1 > part.buffer.length) {
+      part = { buffer: this.next(worst + 1), used: 0 };
       this.parts.push(part);
     }
-    part.used += part.buffer.write(text, part.used, 'utf8');
-    part.buffer[part.used++] = 0x0a;
+    this.cursor.buf = part.buffer;
+    this.cursor.pos = part.used;
+    return this.cursor;
+  }
+
+  /** Ends the line begun last: its newline, and the bytes counted as used. */
+  end(): void {
+    const w = this.cursor;
+    w.buf[w.pos++] = 0x0a;
+    this.parts.at(-1)!.used = w.pos;
   }
 }
 
+const SEQ = Buffer.from('{"seq":"', 'latin1');
+const PREV = Buffer.from('","prevChainHash":', 'latin1');
+const ENTRY = Buffer.from(',"entryHash":', 'latin1');
+const CHAIN = Buffer.from(',"chainHash":', 'latin1');
+const EVENT = Buffer.from(',"event":', 'latin1');
+const END = Buffer.from('}', 'latin1');
+
 /**
- * The NDJSON lines of exportChunkCopySql() tuples: the same bytes PostgreSQL's JSON functions
- * wrote, built from the columns' send format (audit-binary.ts).
+ * The NDJSON line of one exportChunkCopySql() tuple: the same bytes PostgreSQL's JSON functions
+ * wrote, written from the columns' send format (audit-json-bytes.ts). Returns its position.
  */
-export function ndjsonLines(b: Buffer, out: LineWriter): { n: number; first: string | null; last: string | null } {
-  let n = 0;
-  let first: string | null = null;
-  let last: string | null = null;
-  forEachTuple(b, (b, at, len) => {
-    const seq = int8Text(b, at[0]!);
-    n += 1;
-    first ??= seq;
-    last = seq;
-    out.line(
-      `{"seq":"${seq}","prevChainHash":"${b.toString('hex', at[1]!, at[1]! + len[1]!)}","entryHash":"${b.toString('hex', at[2]!, at[2]! + len[2]!)}","chainHash":"${b.toString('hex', at[3]!, at[3]! + len[3]!)}","event":${eventJsonText(decodeEvent(b, at, len, EXPORT_LINK_FIELDS))}}`,
-    );
-  });
-  return { n, first, last };
+export function ndjsonLine(b: Buffer, at: number[], len: number[], out: LineWriter): string {
+  const seq = int8Text(b, at[0]!);
+  const end = at.at(-1)! + Math.max(0, len.at(-1)!);
+  // The keys and the link fields are under 1 KiB.
+  const w = out.begin(worstJsonBytes(end - at[0]!) + 1024);
+  w.bytes(SEQ);
+  w.latin1(seq);
+  w.bytes(PREV);
+  w.quotedHex(b, at[1]!, len[1]!);
+  w.bytes(ENTRY);
+  w.quotedHex(b, at[2]!, len[2]!);
+  w.bytes(CHAIN);
+  w.quotedHex(b, at[3]!, len[3]!);
+  w.bytes(EVENT);
+  writeEventJson(b, at, len, EXPORT_LINK_FIELDS, w);
+  w.bytes(END);
+  out.end();
+  return seq;
 }
 
 /** Whether each checkpoint's signature verifies with the key it names (false: unknown key). */

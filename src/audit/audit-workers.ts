@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type pg from 'pg';
 import { copyHeaderLength } from './audit-binary.js';
 import type { Checkpoint, SegmentResult } from './audit-chain.js';
+import type { SetupStatement } from './audit.queries.js';
 import { DomainError } from '../common/errors/domain-error.js';
 
 /*
@@ -15,8 +17,27 @@ import { DomainError } from '../common/errors/domain-error.js';
  * is replaced on the next use.
  */
 
+/** How a worker connects for an export: node-postgres client options (plain data). */
+export type ReaderConnection = Pick<
+  pg.ClientConfig,
+  | 'host'
+  | 'port'
+  | 'user'
+  | 'password'
+  | 'database'
+  | 'connectionString'
+  | 'ssl'
+  | 'statement_timeout'
+  | 'idle_in_transaction_session_timeout'
+  | 'application_name'
+  | 'connectionTimeoutMillis'
+  | 'keepAlive'
+>;
+
 export type WorkerRequest =
-  | { kind: 'ndjson'; job: number; input: ArrayBuffer; length: number; spare: ArrayBuffer[] }
+  | { kind: 'reader-open'; job: number; reader: number; connection: ReaderConnection; setup: SetupStatement[] }
+  | { kind: 'reader-chunk'; job: number; reader: number; sql: string; spare: ArrayBuffer[] }
+  | { kind: 'reader-close'; job: number; reader: number; commit: boolean }
   | { kind: 'segment-open'; segment: number; from: string; to: string }
   | { kind: 'segment-rows'; segment: number; input: ArrayBuffer; length: number }
   | {
@@ -35,16 +56,16 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | {
-      kind: 'ndjson';
+      kind: 'chunk';
       job: number;
       n: number;
       first: string | null;
       last: string | null;
       parts: ArrayBuffer[];
       used: number[];
-      input: ArrayBuffer;
       spare: ArrayBuffer[];
     }
+  | { kind: 'done'; job: number }
   | { kind: 'segment'; job: number; reachedEnd: boolean; result?: SegmentResult }
   | { kind: 'signatures'; job: number; ok: boolean[] }
   | { kind: 'returned'; input: ArrayBuffer }
@@ -52,6 +73,9 @@ export type WorkerReply =
 
 /** Bytes of COPY data per batch handed to a worker. */
 export const BATCH_BYTES = 256 * 1024;
+
+/** Heap limits of a worker thread (MB): enough for one batch, with room to spare. */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
 /** The error of a job whose worker thread stopped: the request fails cleanly, with a problem. */
 export function workerStopped(): DomainError {
@@ -81,6 +105,7 @@ export class AuditWorkerPool implements OnModuleDestroy {
   private readonly slots: Slot[] = [];
   private nextJob = 1;
   private nextSegment = 1;
+  private nextReader = 1;
   private closed = false;
   /** Spent input batches, returned by the workers for the next ones. */
   private readonly freeInputs: ArrayBuffer[] = [];
@@ -134,7 +159,9 @@ export class AuditWorkerPool implements OnModuleDestroy {
   }
 
   private start(): Slot {
-    const worker = new Worker(workerFile());
+    // Small heaps: a thread holds one batch's strings at a time, and V8's default young
+    // generation (tens of MB a thread) showed as the export's whole RSS growth.
+    const worker = new Worker(workerFile(), { resourceLimits: WORKER_HEAP_LIMITS });
     const slot: Slot = { worker, pending: new Map(), load: 0, stopped: false };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
@@ -187,25 +214,40 @@ export class AuditWorkerPool implements OnModuleDestroy {
     });
   }
 
-  /** NDJSON lines of a batch of exportChunkCopySql() tuples, into `spare` buffers first. */
-  async ndjson(
-    input: ArrayBuffer,
-    length: number,
-    spare: ArrayBuffer[],
-  ): Promise<Extract<WorkerReply, { kind: 'ndjson' }>> {
+  /**
+   * An export reader: a thread with a connection of its own (`connection`), set up by `setup`
+   * (the export's snapshot and filter), that reads chunks and writes their NDJSON lines. The
+   * thread is held until close(), which must follow, opened or not.
+   */
+  async openExportReader(connection: ReaderConnection, setup: SetupStatement[]): Promise<ExportReaderOnWorker> {
     const slot = this.slot();
     this.hold(slot);
+    const reader = this.nextReader++;
+    let closed = false;
+    const handle: ExportReaderOnWorker = {
+      chunk: (sql, spare) =>
+        this.request<Extract<WorkerReply, { kind: 'chunk' }>>(
+          slot,
+          { kind: 'reader-chunk', job: this.nextJob++, reader, sql, spare },
+          spare,
+        ),
+      close: async (commit) => {
+        if (closed) return;
+        closed = true;
+        try {
+          await this.request(slot, { kind: 'reader-close', job: this.nextJob++, reader, commit }, []);
+        } finally {
+          this.release(slot);
+        }
+      },
+    };
     try {
-      const reply = await this.request<Extract<WorkerReply, { kind: 'ndjson' }>>(
-        slot,
-        { kind: 'ndjson', job: this.nextJob++, input, length, spare },
-        [input, ...spare],
-      );
-      this.recycle(reply.input);
-      return reply;
-    } finally {
-      this.release(slot);
+      await this.request(slot, { kind: 'reader-open', job: this.nextJob++, reader, connection, setup }, []);
+    } catch (err) {
+      await handle.close(false).catch(() => undefined);
+      throw err;
     }
+    return handle;
   }
 
   /** Whether each checkpoint's signature verifies (checked on a worker thread). */
@@ -273,6 +315,38 @@ export class AuditWorkerPool implements OnModuleDestroy {
   }
 }
 
+export interface ExportReaderOnWorker {
+  /** The NDJSON lines of one exportChunkCopySql() statement, written into `spare` (transferred) first. */
+  chunk(sql: string, spare: ArrayBuffer[]): Promise<Extract<WorkerReply, { kind: 'chunk' }>>;
+  /** Ends the reader's transaction (COMMIT or ROLLBACK) and connection, and lets the thread go. */
+  close(commit: boolean): Promise<void>;
+}
+
+/** The client options of a pool's connections, for a worker to open one like them. */
+export function readerConnection(pool: pg.Pool): ReaderConnection {
+  const o = (pool as unknown as { options: pg.PoolConfig }).options;
+  const pick: ReaderConnection = {
+    host: o.host,
+    port: o.port,
+    user: o.user,
+    password: o.password,
+    database: o.database,
+    connectionString: o.connectionString,
+    ssl: o.ssl,
+    statement_timeout: o.statement_timeout,
+    idle_in_transaction_session_timeout: o.idle_in_transaction_session_timeout,
+    application_name: o.application_name,
+    connectionTimeoutMillis: o.connectionTimeoutMillis,
+    keepAlive: o.keepAlive,
+  };
+  for (const [key, value] of Object.entries(pick)) {
+    if (value === undefined) delete pick[key as keyof ReaderConnection];
+    // A password callback or a custom stream cannot cross to a thread: refuse, never half-connect.
+    else if (typeof value === 'function') throw new Error(`the export cannot hand "${key}" to a worker thread`);
+  }
+  return pick;
+}
+
 export interface SegmentOnWorker {
   /** Hands over a batch of whole tuples (transferred: the buffer is unusable afterwards). */
   rows(input: ArrayBuffer, length: number): void;
@@ -299,6 +373,8 @@ function revive(r: SegmentResult): SegmentResult {
 export class CopyBatcher {
   private started = false;
   private buffer: ArrayBuffer | undefined;
+  /** A view of `buffer`, made once per batch (a message per row would make a million). */
+  private view: Uint8Array | undefined;
   private used = 0;
 
   constructor(
@@ -315,8 +391,11 @@ export class CopyBatcher {
     const size = data.length - at;
     if (size <= 0) return;
     if (this.buffer && this.used + size > this.buffer.byteLength) this.flush();
-    this.buffer ??= this.alloc(size);
-    data.copy(new Uint8Array(this.buffer), this.used, at);
+    if (!this.buffer) {
+      this.buffer = this.alloc(size);
+      this.view = new Uint8Array(this.buffer);
+    }
+    data.copy(this.view!, this.used, at);
     this.used += size;
   }
 
@@ -325,6 +404,7 @@ export class CopyBatcher {
     const buffer = this.buffer;
     const used = this.used;
     this.buffer = undefined;
+    this.view = undefined;
     this.used = 0;
     this.send(buffer, used);
   }

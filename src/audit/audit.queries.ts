@@ -134,9 +134,13 @@ export async function findChainHead(m: EntityManager): Promise<{ seq: string; ch
  * partitions. Cold pages are then read in order, which the operating system reads ahead.
  */
 function eventsOfChainRange(lo: bigint, hi: bigint): string {
+  // OFFSET 0 keeps each bound a scan of the range's links by position: as min()/max() alone,
+  // PostgreSQL walked the (occurred_at, seq) index from one end until a link of the range came
+  // up, thousands of pages for a range near the chain's head.
+  const times = `SELECT r.occurred_at FROM audit_chain r WHERE r.seq >= ${lo} AND r.seq <= ${hi} OFFSET 0`;
   return `e.occurred_at = c.occurred_at AND e.id = c.event_id
-     AND e.occurred_at >= (SELECT min(r.occurred_at) FROM audit_chain r WHERE r.seq >= ${lo} AND r.seq <= ${hi})
-     AND e.occurred_at <= (SELECT max(r.occurred_at) FROM audit_chain r WHERE r.seq >= ${lo} AND r.seq <= ${hi})`;
+     AND e.occurred_at >= (SELECT min(t.occurred_at) FROM (${times}) t)
+     AND e.occurred_at <= (SELECT max(t.occurred_at) FROM (${times}) t)`;
 }
 
 /** Plan settings of the export and verification statements (SET LOCAL in their transaction). */
@@ -380,6 +384,40 @@ export async function exportSnapshot(conn: pg.ClientBase): Promise<string> {
   return (await conn.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]!.id;
 }
 
+/** A statement with its parameters, as sent to a connection outside the data source (a worker's). */
+export interface SetupStatement {
+  text: string;
+  values?: unknown[];
+}
+
+/** A read-only transaction in the exporting transaction's snapshot (pg_export_snapshot()'s id). */
+export function joinExportSnapshot(snapshot: string): SetupStatement[] {
+  return [
+    { text: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' },
+    { text: `SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'` },
+  ];
+}
+
+/**
+ * What a second reader of an export runs before its chunks: the exporting transaction's
+ * snapshot (so every chunk sees the same entries), the range-scan plan settings and the
+ * auditor's filter values (auditExportSettings). `snapshot` is pg_export_snapshot()'s id.
+ */
+export function exportReaderSetup(snapshot: string, settings: [string, string][]): SetupStatement[] {
+  return [
+    ...joinExportSnapshot(snapshot),
+    { text: RANGE_SCAN_SETTINGS },
+    ...(settings.length
+      ? [
+          {
+            text: `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+            values: settings.flat(),
+          },
+        ]
+      : []),
+  ];
+}
+
 /** The chain positions of a time range (index on occurred_at, seq): `[from, to]` are the filter's first two parameters. */
 export async function findChainRange(
   conn: pg.ClientBase,
@@ -458,15 +496,6 @@ export function auditExportSettings(q: AuditFilterQuery, alias = 'e'): { setting
   if (q.caseId) add('case_id', q.caseId, (v) => `${e}.case_ids @> ARRAY[${v}::uuid]`);
   if (q.requestId) add('request_id', q.requestId, (v) => `${e}.request_id = ${v}`);
   return { settings, sql: conds.join(' AND ') };
-}
-
-/** Sets the export filter's values for the current transaction of `conn` (see auditExportSettings). */
-export async function setExportSettings(conn: pg.ClientBase, settings: [string, string][]): Promise<void> {
-  if (!settings.length) return;
-  await conn.query(
-    `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
-    settings.flat(),
-  );
 }
 
 /**
