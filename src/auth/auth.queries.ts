@@ -194,3 +194,8 @@ export async function deleteLoginFailuresOf(m: EntityManager, email: string): Pr
     [email],
   );
 }
+
+/** Forgets a user's wrong second-factor codes (the `mfa-fail:` counter of auth.service.ts). */
+export async function deleteSecondFactorFailuresOf(m: EntityManager, userId: string): Promise<void> {
+  await m.query(`DELETE FROM rate_limit_counter WHERE key = 'mfa-fail:' || $1::text`, [userId]);
+}

@@ -109,7 +109,11 @@ export class AuthService {
   async throttleIp(ip: string): Promise<void> {
     const { count, windowStart } = await this.rateLimits.hit(`auth-ip:${ip}`, 60);
     if (count > this.config.auth.rateLimitPerMinute) {
-      throw tooManyAttempts(60 - (Date.now() - windowStart.getTime()) / 1000);
+      throw tooManyAttempts(60 - (Date.now() - windowStart.getTime()) / 1000, {
+        name: 'auth-ip',
+        quota: this.config.auth.rateLimitPerMinute,
+        windowSeconds: 60,
+      });
     }
   }
 
@@ -125,7 +129,11 @@ export class AuthService {
       const wait = backoffSeconds(failures.count) - (Date.now() - failures.windowStart.getTime()) / 1000;
       if (wait > 0) {
         await this.events.authEvent('login_throttled', { reason: 'backoff' });
-        throw tooManyAttempts(wait);
+        throw tooManyAttempts(wait, {
+          name: 'login-failures',
+          quota: BACKOFF_AFTER_FAILURES,
+          windowSeconds: FAILURE_MEMORY_SECONDS,
+        });
       }
     }
     const user = await this.tx.manager().getRepository(UserEntity).findOneBy({ email });
@@ -237,7 +245,11 @@ export class AuthService {
     const wait = MFA_FAILURE_MEMORY_SECONDS - (Date.now() - failures.windowStart.getTime()) / 1000;
     if (wait <= 0) return undefined;
     await this.events.authEvent('mfa_throttled', { userId: user.id, agencyId: user.agencyId });
-    return tooManyAttempts(wait);
+    return tooManyAttempts(wait, {
+      name: 'mfa-failures',
+      quota: MFA_MAX_FAILURES,
+      windowSeconds: MFA_FAILURE_MEMORY_SECONDS,
+    });
   }
 
   private async mfaFailure(user: UserEntity, reason: 'wrong_code' | 'replayed'): Promise<DomainError> {

@@ -10,6 +10,7 @@ import { DomainEvents } from '../events/domain-events.service.js';
 import type { CaseRetentionResponse, LegalHoldResponse, LiftLegalHold, PlaceLegalHold } from './dto/retention.dto.js';
 import {
   findCaseErasures,
+  findCaseErasuresOnRequest,
   findCaseFacts,
   insertLegalHold,
   type LegalHoldRow,
@@ -37,12 +38,9 @@ export class LegalHoldsService {
     const m = this.tx.manager();
     const holds = await listLegalHolds(m, caseId);
     const erased = await findCaseErasures(m, caseId);
+    const onRequest = await findCaseErasuresOnRequest(m, caseId, actor.agencyId);
     const facts = await findCaseFacts(m, caseId);
-    this.audit.touch(
-      'case_legal_hold',
-      holds.map((h) => h.id),
-      [caseId],
-    );
+    this.audit.touch('case_legal_hold', [...holds.map((h) => h.id), ...onRequest.map((r) => r.id)], [caseId]);
     return {
       caseId,
       onLegalHold: holds.some((h) => !h.lifted_at),
@@ -52,6 +50,11 @@ export class LegalHoldsService {
         runId: e.run_id,
         erasedAt: e.erased_at.toISOString(),
         records: e.records,
+      })),
+      erasedOnRequest: onRequest.map((r) => ({
+        requestId: r.id,
+        erasedAt: r.decided_at.toISOString(),
+        records: r.records_erased ?? 0,
       })),
       facts: facts
         ? {

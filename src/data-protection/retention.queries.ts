@@ -160,6 +160,26 @@ export function findCaseErasures(
   );
 }
 
+/**
+ * The approved erasures on request of `agencyId` that covered one case: asked for that case, or
+ * for its person as a whole (every case the agency saw in full). `records_erased` counts the
+ * request's records in all the cases of its scope.
+ */
+export function findCaseErasuresOnRequest(
+  m: EntityManager,
+  caseId: string,
+  agencyId: string,
+): Promise<{ id: string; decided_at: Date; records_erased: number | null }[]> {
+  return queryRows(
+    m,
+    `SELECT r.id, r.decided_at, r.records_erased FROM subject_request r
+      WHERE r.agency_id = $2 AND r.kind = 'erasure' AND r.status = 'approved'
+        AND (r.case_id = $1 OR (r.case_id IS NULL AND r.person_id = (SELECT c.person_id FROM case_file c WHERE c.id = $1)))
+      ORDER BY r.decided_at, r.id`,
+    [caseId, agencyId],
+  );
+}
+
 // --- legal holds ---------------------------------------------------------------------------
 
 export interface LegalHoldRow {

@@ -65,6 +65,18 @@ export async function loadDemoData(
       () => tx.run(work),
     );
 
+  // The records go through the API signed in as the demo accounts, with a password only: refuse
+  // before creating anything, or the agencies would exist without their records for good.
+  const firstLoad = (await tx.run((m) => findAgencyIdsByCode(m, ['MLSW-VTC']))).size === 0;
+  const needFactor = [...new Set(DEMO_ACCOUNTS.flatMap((a) => a.roles))].filter((r) =>
+    config.auth.mfaRequiredRoles.includes(r),
+  );
+  if (firstLoad && needFactor.length)
+    throw new Error(
+      `the demo records are loaded by the demo accounts, signed in with a password only, and MFA_REQUIRED_ROLES ` +
+        `requires a second factor of ${needFactor.join(', ')}: start once without MFA_REQUIRED_ROLES (demo data ` +
+        `leaves it optional) to load them, then restart with it; nothing was created`,
+    );
   const agencyIds = await asAdministrator(() => ensureAgencies(app));
   await asAdministrator(() => ensureAccounts(app, actor, agencyIds.ids));
   const hash = await passwords.hash(password);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
-import { deleteLoginFailuresOf } from '../auth/auth.queries.js';
+import { deleteLoginFailuresOf, deleteSecondFactorFailuresOf } from '../auth/auth.queries.js';
 import { PasswordService } from '../auth/password.service.js';
 import type { Actor } from '../common/context/request-context.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
@@ -150,6 +150,7 @@ export class UsersService {
     const user = await this.inScope(actor, id);
     await unlockUser(this.tx.manager(), id);
     await deleteLoginFailuresOf(this.tx.manager(), user.email);
+    await deleteSecondFactorFailuresOf(this.tx.manager(), id);
     await this.audit.change('unlock', 'user', id, diffFields({ locked: user.lockedAt !== null }, { locked: false }));
     return toUserResponse(await this.repo().findOneByOrFail({ id }));
   }
@@ -179,6 +180,8 @@ export class UsersService {
     if (!removed) throw new DomainError('UNPROCESSABLE', 'This user has no second factor to reset');
     await bumpTokenVersion(this.tx.manager(), id);
     await this.auth.revokeAllSessions(this.tx.manager(), id, 'mfa_reset');
+    // The wrong codes guessed against the old factor must not keep the new enrolment waiting.
+    await deleteSecondFactorFailuresOf(this.tx.manager(), id);
     await this.audit.change(
       'second_factor_reset',
       'user',

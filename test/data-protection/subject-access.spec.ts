@@ -328,6 +328,9 @@ describe('subject access, restriction and erasure on request', () => {
       expect(lo.text).toContain(ownNote);
       expect(lo.text).not.toContain(provinceNote);
       expect(lo.text).toContain('ຄຳຮ້ອງຕິດຕາມຫາຄອບຄົວ');
+      // Field labels in the page's language, not the API's keys.
+      expect(lo.text).toContain('<dt>ນາມສະກຸນ (ອັກສອນລາແຕັງ)</dt>');
+      expect(lo.text).not.toContain('<dt>familyNameLatin</dt>');
       expect(lo.text).toContain(inquirer);
       expect(lo.text).not.toContain(provinceInquirer);
       const en = await d.http
@@ -336,6 +339,8 @@ describe('subject access, restriction and erasure on request', () => {
         .set(requester.auth);
       expect(en.text).toContain('Information held about you');
       expect(en.text).toContain('Family tracing requests');
+      expect(en.text).toContain('<dt>Family name (Latin letters)</dt>');
+      expect(en.text).not.toMatch(/<dt>[a-z]+[A-Z]\w*<\/dt>/);
       expect(en.text).toContain('Going home to Savannakhet');
       expect(en.text).not.toMatch(LAO);
     });
@@ -572,6 +577,12 @@ describe('subject access, restriction and erasure on request', () => {
       expect(screening.narrative).toBeNull();
       const retention = ok(await d.http.get(`/cases/${ownCase}/retention`).set(requester.auth), 200, 'retention');
       expect(retention.facts).toMatchObject({ gender: 'Feminine', ageBand: expect.any(String) });
+      // The case's retention view tells of the erasure on request (a retention run is not its only source).
+      expect(retention.erasedOnRequest).toEqual([
+        { requestId: opened.id, erasedAt: expect.any(String), records: approved.recordsErased },
+      ]);
+      const otherCase = ok(await d.http.get(`/cases/${transferredCase}/retention`).set(provSupervisor.auth), 200, 'B');
+      expect(otherCase.erasedOnRequest).toEqual([]);
 
       // The other agency's records of its own case stay: the request was made to the VTC.
       const theirs = ok(await d.http.get(`/cases/${transferredCase}/notes`).set(provSupervisor.auth), 200, 'B notes');

@@ -198,10 +198,20 @@ describe('multi-factor sign-in (TOTP)', () => {
     const throttled = await verify(fresh, codeAt(secret, 0));
     expect([throttled.status, throttled.body.code]).toEqual([429, 'RATE_LIMITED']);
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(60);
+    // The RateLimit fields name the limit that refused, not the route's budget with requests left.
+    expect(throttled.headers['ratelimit-policy']).toBe('"mfa-failures";q=5;w=900');
+    expect(throttled.headers.ratelimit).toBe(`"mfa-failures";r=0;t=${throttled.headers['retry-after']}`);
     const events = await authEvents(user.id);
     expect(events.filter((e) => e.action === 'mfa_failed')).toHaveLength(5);
     expect(events.every((e) => e.action !== 'mfa_failed' || e.outcome === 'denied')).toBe(true);
     expect(events).toEqual(expect.arrayContaining([{ action: 'mfa_throttled', outcome: 'denied' }]));
+
+    // A lost phone and a few guesses: the administrator's reset forgets the wrong codes, so the
+    // user enrols again at once instead of waiting out the 15 minutes.
+    const admin = (await g.enrolSecondFactor(await g.session(await g.user(agency, ['agency_admin'])), now)).session;
+    expect((await t.http.post(`/users/${user.id}/reset-second-factor`).set(admin.auth)).status).toBe(204);
+    const enrolledAgain = await g.enrolSecondFactor(await g.session(user), now);
+    expect(enrolledAgain.recoveryCodes).toHaveLength(10);
   });
 
   it("lets an administrator reset a user's factor: audited, the user's sessions end, an event tells of it, and enrolment starts over", async () => {

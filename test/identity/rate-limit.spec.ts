@@ -22,6 +22,9 @@ describe('per-address rate limit on /auth', () => {
     const refused = await t.http.post('/auth/refresh').send({ refreshToken: 'y'.repeat(43) });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // The RateLimit fields describe the /auth limit that refused, with nothing left.
+    expect(refused.headers['ratelimit-policy']).toBe('"auth-ip";q=3;w=60');
+    expect(refused.headers.ratelimit).toBe(`"auth-ip";r=0;t=${refused.headers['retry-after']}`);
   });
 
   it('holds a login flood at the door while signed-in users keep working', async () => {

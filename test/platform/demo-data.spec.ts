@@ -30,6 +30,28 @@ describe('demo data loaded by the API itself', () => {
   }, 120_000);
   afterAll(() => d.close());
 
+  it('refuses, before creating anything, to load the records when MFA_REQUIRED_ROLES requires a demo role', async () => {
+    const api = await startApi(d, {
+      DEMO_DATA: 'true',
+      DEMO_PASSWORD: 'demo passphrase one',
+      MFA_REQUIRED_ROLES: 'case_supervisor',
+    });
+    try {
+      const t0 = Date.now();
+      while (!/loading the demo data failed/.test(api.output())) {
+        if (Date.now() - t0 > 180_000) throw new Error(`no refusal:\n${api.output()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(api.output()).toContain('start once without MFA_REQUIRED_ROLES');
+      expect(api.output()).toContain('case_supervisor');
+      // Nothing half-made: no demo agency, so the next start loads everything.
+      const agencies = await d.owner.query(`SELECT 1 FROM agency WHERE code = 'MLSW-VTC'`);
+      expect(agencies.rows).toHaveLength(0);
+    } finally {
+      await api.stop();
+    }
+  });
+
   it('creates the agencies, facilities, accounts and records at several stages, then resets the password on each demo start', async () => {
     const password = 'demo passphrase one';
     let api = await startWithDemo(d, password);

@@ -126,6 +126,19 @@ export class CaseRetentionResponse {
   })
   erased!: { recordType: string; runId: string; erasedAt: string; records: number }[];
   @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        requestId: { type: 'string', format: 'uuid' },
+        erasedAt: { type: 'string', format: 'date-time' },
+        records: { type: 'integer', description: 'Records the request erased, in every case of its scope' },
+      },
+    },
+    description: 'Erasures on request (a subject request of kind erasure) that covered this case, oldest first',
+  })
+  erasedOnRequest!: { requestId: string; erasedAt: string; records: number }[];
+  @ApiProperty({
     nullable: true,
     type: 'object',
     properties: {

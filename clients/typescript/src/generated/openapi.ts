@@ -6454,6 +6454,15 @@ export interface components {
                 erasedAt?: string;
                 records?: number;
             }[];
+            /** @description Erasures on request (a subject request of kind erasure) that covered this case, oldest first */
+            erasedOnRequest: {
+                /** Format: uuid */
+                requestId?: string;
+                /** Format: date-time */
+                erasedAt?: string;
+                /** @description Records the request erased, in every case of its scope */
+                records?: number;
+            }[];
             /** @description The de-identified facts kept for statistics (lead agency; null before the first erasure) */
             facts: {
                 gender?: string | null;
