@@ -149,6 +149,8 @@ const sameRoles = (a: readonly string[], b: readonly string[]) =>
 
 const ROUTE_ARGS_METADATA = '__routeArguments__';
 const BODY_PARAM_TYPE = 3;
+/** Where @ApiConsumes() keeps a route's request media types (@nestjs/swagger's DECORATORS.API_CONSUMES). */
+const SWAGGER_CONSUMES = 'swagger/apiConsumes';
 
 /** A route that takes no body refuses one: extra fields must never be silently carried along. */
 function rejectUnexpectedBody(req: AuthenticatedRequest, context: ExecutionContext): void {
@@ -159,6 +161,10 @@ function rejectUnexpectedBody(req: AuthenticatedRequest, context: ExecutionConte
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ??
     {}) as Record<string, unknown>;
   const takesBody = Object.keys(args).some((k) => k.split(':')[0] === String(BODY_PARAM_TYPE));
+  // An upload route reads its multipart stream itself: a parsed JSON or form body is the wrong type, not extra fields.
+  const consumes = (Reflect.getMetadata(SWAGGER_CONSUMES, context.getHandler()) ?? []) as string[];
+  if (consumes.includes('multipart/form-data'))
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data (a part named "file")');
   if (!takesBody) {
     const fields = typeof body === 'object' ? Object.keys(body as object) : ['(body)'];
     throw new DomainError('VALIDATION_FAILED', 'This route takes no request body', {

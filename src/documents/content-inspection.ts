@@ -144,10 +144,59 @@ async function* jpegScanData(r: ByteReader): AsyncGenerator<Buffer, number> {
   }
 }
 
+const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
+const TIFF_ORIENTATION = 0x0112;
+const TIFF_SHORT = 3;
+
+/**
+ * The Orientation (2 to 8: turned or mirrored) in the first IFD of an EXIF APP1 payload, if the
+ * camera recorded one. A portrait photo from a phone is stored sideways with Orientation 6: its
+ * viewer turns it. It says nothing about the person, so it is the one EXIF value kept.
+ */
+function exifOrientation(payload: Buffer): number | undefined {
+  if (payload.length < EXIF_HEADER.length + 8 || !payload.subarray(0, EXIF_HEADER.length).equals(EXIF_HEADER))
+    return undefined;
+  const tiff = payload.subarray(EXIF_HEADER.length);
+  const order = tiff.toString('latin1', 0, 2);
+  if (order !== 'II' && order !== 'MM') return undefined;
+  const u16 = (at: number) => (order === 'II' ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number) => (order === 'II' ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  if (u16(2) !== 42) return undefined;
+  const ifd = u32(4);
+  if (ifd + 2 > tiff.length) return undefined;
+  for (let i = 0, n = u16(ifd); i < n; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > tiff.length) return undefined;
+    if (u16(entry) !== TIFF_ORIENTATION) continue;
+    const value = u16(entry + 2) === TIFF_SHORT ? u16(entry + 8) : 0;
+    return value >= 2 && value <= 8 ? value : undefined;
+  }
+  return undefined;
+}
+
+/** An EXIF APP1 segment of our own making that holds the orientation and nothing else. */
+function orientationSegment(orientation: number): Buffer {
+  const tiff = Buffer.alloc(8 + 2 + 12 + 4);
+  tiff.write('MM', 0, 'latin1');
+  tiff.writeUInt16BE(42, 2);
+  tiff.writeUInt32BE(8, 4); // the first IFD follows the header
+  tiff.writeUInt16BE(1, 8); // one entry
+  tiff.writeUInt16BE(TIFF_ORIENTATION, 10);
+  tiff.writeUInt16BE(TIFF_SHORT, 12);
+  tiff.writeUInt32BE(1, 14);
+  tiff.writeUInt16BE(orientation, 18);
+  // No next IFD (the last four bytes stay zero).
+  const payload = Buffer.concat([EXIF_HEADER, tiff]);
+  const header = Buffer.from([0xff, 0xe1, 0, 0]);
+  header.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([header, payload]);
+}
+
 async function* cleanJpeg(r: ByteReader): AsyncGenerator<Buffer> {
   yield await r.read(2);
   let pending: number | undefined;
   let sawFrame = false;
+  let orientationKept = false;
   for (;;) {
     const code = pending ?? (await readJpegMarker(r));
     pending = undefined;
@@ -174,6 +223,15 @@ async function* cleanJpeg(r: ByteReader): AsyncGenerator<Buffer> {
       continue;
     }
     const isApp = code >= 0xe0 && code <= 0xef;
+    if (code === 0xe1 && !orientationKept) {
+      // EXIF: everything goes but the orientation, rewritten into a segment of its own.
+      const orientation = exifOrientation(await r.read(length - 2));
+      if (orientation) {
+        orientationKept = true;
+        yield orientationSegment(orientation);
+      }
+      continue;
+    }
     if (code === 0xfe || (isApp && !JPEG_KEPT_APP.has(code))) {
       await r.skip(length - 2);
       continue;

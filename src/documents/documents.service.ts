@@ -124,7 +124,7 @@ export class DocumentsService {
 
   async add(actor: Actor, req: Request, res: Response): Promise<DocumentDetailResponse> {
     const m = this.m();
-    const upload = await this.receive(req, res);
+    const upload = await this.receive(req, res, ['recordType', 'recordId', 'documentType']);
     try {
       const fields = (await this.pipe.transform(upload.fields, {
         type: 'body',
@@ -150,7 +150,8 @@ export class DocumentsService {
           screening_id: place.screeningId,
           consent_id: place.consentId,
           document_type: fields.documentType,
-          description_enc: this.cipher.encryptOptional(fields.description, descriptionCtx(id)),
+          // Empty is none: a form sends the field even when it was left blank.
+          description_enc: this.cipher.encryptOptional(fields.description || null, descriptionCtx(id)),
           current_version: 1,
           created_by: actor.userId,
         }),
@@ -191,7 +192,8 @@ export class DocumentsService {
       const versionNo = d.current_version + 1;
       const version = await this.storeVersion(m, actor, upload, id, versionNo);
       await setCurrentVersion(m, id, versionNo, actor.userId);
-      if (fields.description !== undefined)
+      // Left empty: the current description stays.
+      if (fields.description)
         await setDescription(m, id, this.cipher.encryptOptional(fields.description, descriptionCtx(id)));
       await this.audit.change(
         'update',
@@ -202,7 +204,7 @@ export class DocumentsService {
           { field: 'contentType', personal: false, new: version.contentType },
           { field: 'sizeBytes', personal: false, new: version.sizeBytes },
           { field: 'fileName', personal: true },
-          ...(fields.description !== undefined ? [{ field: 'description', personal: true }] : []),
+          ...(fields.description ? [{ field: 'description', personal: true }] : []),
         ],
         d.case_id,
       );
@@ -469,10 +471,11 @@ export class DocumentsService {
 
   // --- Content ----------------------------------------------------------------------------------
 
-  private receive(req: Request, res: Response): Promise<ReceivedFile> {
+  private receive(req: Request, res: Response, fieldsBeforeFile: string[] = []): Promise<ReceivedFile> {
     return receiveFile(req, res, {
       maxFileBytes: this.config.documents.maxBytes,
       idleTimeoutMs: this.config.documents.uploadIdleTimeoutMs,
+      fieldsBeforeFile,
     });
   }
 

@@ -114,6 +114,26 @@ describe('documents and photos on case records', () => {
     expect(stored.subarray(0, 4)).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
   });
 
+  it("keeps a phone photo's orientation, alone, so a portrait is not shown sideways", async () => {
+    const res = await upload(w.d, w.caseworker, onCase('photo'), jpegWithExif({ orientation: 6 }), 'portrait.jpg');
+    expect(res.status).toBe(201);
+    expect(res.body.current.metadataRemoved).toBe(true);
+    const stored = (await download(w.d, w.caseworker, res.body.id)).body as Buffer;
+    for (const canary of [EXIF_CANARIES.device, EXIF_CANARIES.owner, EXIF_CANARIES.comment, EXIF_CANARIES.xmp])
+      expect({ canary, found: stored.includes(Buffer.from(canary)) }).toEqual({ canary, found: false });
+    // One APP1 right after SOI: "Exif", a big-endian TIFF with one IFD entry, Orientation (0x0112) = 6.
+    expect(stored.subarray(0, 4)).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xe1]));
+    const app1 = stored.subarray(4, 2 + stored.readUInt16BE(4) + 2);
+    expect(app1.length).toBe(2 + 6 + 26);
+    const tiff = app1.subarray(8);
+    expect([tiff.toString('latin1', 0, 2), tiff.readUInt16BE(8), tiff.readUInt16BE(10), tiff.readUInt16BE(18)]).toEqual(
+      ['MM', 1, 0x0112, 6],
+    );
+    const plain = plainJpeg();
+    const frame = (b: Buffer) => b.subarray(b.indexOf(Buffer.from([0xff, 0xdb])));
+    expect(Buffer.compare(frame(stored), frame(plain))).toBe(0);
+  });
+
   it('removes text, EXIF and time chunks from a PNG and drops what follows its end', async () => {
     const zip = Buffer.concat([Buffer.from('PK\u0003\u0004', 'latin1'), Buffer.alloc(40, 1)]);
     const res = await upload(w.d, w.caseworker, onCase('photo'), pngWithMetadata({ trailing: zip }), 'face.png');
@@ -209,6 +229,17 @@ describe('documents and photos on case records', () => {
     const v1 = await download(w.d, w.caseworker, first.body.id, '?version=1');
     expect((v1.body as Buffer).includes(Buffer.from('report v1'))).toBe(true);
     expect((await download(w.d, w.caseworker, first.body.id, '?version=3')).status).toBe(404);
+    // A form sends the description left blank as empty: the current one stays.
+    const third = await w.d.t.http
+      .post(`/documents/${first.body.id}/versions`)
+      .set(w.caseworker.auth)
+      .field('description', '')
+      .attach('file', pdf('report v3'), 'report-final.pdf');
+    expect(third.status).toBe(201);
+    expect(third.body.description).toBe('Signed by the officer');
+    // And a new upload with a blank description has none.
+    const blank = await upload(w.d, w.caseworker, { ...onCase('police_report'), description: '' }, pdf('blank'));
+    expect(blank.body.description).toBeNull();
   });
 
   it('removal needs a supervisor and a reason, is audited, and takes the file out of lists and downloads', async () => {

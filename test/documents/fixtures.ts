@@ -21,7 +21,7 @@ export const FILE_CANARY = CANARIES.fileContent;
 const fixture = (name: string) => fs.readFileSync(new URL(`./files/${name}`, import.meta.url));
 
 /** A TIFF (little-endian) with Make, Model, Artist and a GPS IFD at 17°58'N 102°36'E: an EXIF block. */
-export function exifBlock(): Buffer {
+export function exifBlock(options: { orientation?: number } = {}): Buffer {
   const entries: { tag: number; type: number; count: number; value: Buffer }[] = [];
   const ascii = (s: string) => Buffer.from(`${s}\0`, 'latin1');
   const rational = (...pairs: [number, number][]) => {
@@ -40,6 +40,11 @@ export function exifBlock(): Buffer {
   ];
   entries.push({ tag: 0x010f, type: 2, count: EXIF_CANARIES.device.length + 1, value: ascii(EXIF_CANARIES.device) });
   entries.push({ tag: 0x0110, type: 2, count: 10, value: ascii('Model-123') });
+  if (options.orientation) {
+    const value = Buffer.alloc(4);
+    value.writeUInt16LE(options.orientation, 0);
+    entries.push({ tag: 0x0112, type: 3, count: 1, value });
+  }
   entries.push({ tag: 0x013b, type: 2, count: EXIF_CANARIES.owner.length + 1, value: ascii(EXIF_CANARIES.owner) });
   entries.push({ tag: 0x8825, type: 4, count: 1, value: Buffer.alloc(4) }); // GPS IFD offset, patched below
   // Layout: header(8) | IFD0 | IFD0 data | GPS IFD | GPS data.
@@ -69,7 +74,8 @@ export function exifBlock(): Buffer {
   };
   const first = layout(entries, ifd0At, dataAt, ifd0Data);
   dataAt = first.end;
-  first.table.writeUInt32LE(dataAt, 2 + 3 * 12 + 8); // the GPS IFD follows IFD0's data
+  const gpsEntry = entries.findIndex((e) => e.tag === 0x8825);
+  first.table.writeUInt32LE(dataAt, 2 + gpsEntry * 12 + 8); // the GPS IFD follows IFD0's data
   const gpsData: Buffer[] = [];
   const second = layout(gps, dataAt, dataAt + ifdSize(gps.length), gpsData);
   const header = Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00]);
@@ -83,11 +89,11 @@ const segment = (marker: number, payload: Buffer) => {
 };
 
 /** The real photo with a phone's EXIF (GPS, device, owner), an XMP packet and a comment added after SOI. */
-export function jpegWithExif(): Buffer {
+export function jpegWithExif(options: { orientation?: number } = {}): Buffer {
   const photo = fixture('photo.jpg');
   return Buffer.concat([
     photo.subarray(0, 2),
-    segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), exifBlock()])),
+    segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), exifBlock(options)])),
     segment(
       0xe1,
       Buffer.from(

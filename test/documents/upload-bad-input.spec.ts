@@ -169,9 +169,12 @@ describe('uploads that must be refused, leaving nothing behind', () => {
       );
       expect({ contentType, status: res.status }).toEqual({ contentType, status: 400 });
     }
-    // JSON on the upload route: refused after authentication (fields: the route takes no JSON body; none: 415).
+    // JSON or a urlencoded form on the upload route: the wrong media type, said so after authentication.
     const json = await w.d.t.http.post('/documents').set(w.caseworker.auth).send(fields());
-    expect({ status: json.status, code: json.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    expect({ status: json.status, code: json.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(json.body.detail).toContain('multipart/form-data');
+    const form = await w.d.t.http.post('/documents').set(w.caseworker.auth).type('form').send(fields());
+    expect({ status: form.status, code: form.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
     const empty = await w.d.t.http.post('/documents').set(w.caseworker.auth).send({});
     expect({ status: empty.status, code: empty.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
     const text = await w.d.t.http.post('/documents').set(w.caseworker.auth).set('content-type', 'text/plain').send('x');
@@ -186,6 +189,15 @@ describe('uploads that must be refused, leaving nothing behind', () => {
       .attach('file', pdf('first'), 'first.pdf')
       .field('recordType', 'case');
     expect(res.status).toBe(400);
+    // Said as it is, not as invalid values: the fields were valid, only late.
+    expect(res.body.errors).toEqual([
+      {
+        field: 'body',
+        messages: [
+          'recordType, recordId, documentType did not come before the file: send the fields first, then the file',
+        ],
+      },
+    ]);
     const wrongName = await w.d.t.http
       .post('/documents')
       .set(w.caseworker.auth)

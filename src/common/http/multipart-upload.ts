@@ -13,6 +13,8 @@ const MULTIPART = /^multipart\/form-data\s*(;|$)/i;
 export interface UploadLimits {
   maxFileBytes: number;
   idleTimeoutMs: number;
+  /** Fields that must have arrived when the file part starts (the form is read as a stream). */
+  fieldsBeforeFile?: string[];
 }
 
 export interface ReceivedFile {
@@ -35,9 +37,11 @@ const malformed = (message: string) =>
     errors: [{ field: 'body', messages: [message] }],
   });
 const tooLarge = (max: number) =>
-  new DomainError('PAYLOAD_TOO_LARGE', `A file may be at most ${max} bytes (DOCUMENT_MAX_BYTES)`, {
-    extensions: { maxBytes: max },
-  });
+  new DomainError(
+    'PAYLOAD_TOO_LARGE',
+    `A file may be at most ${Number((max / 1024 / 1024).toFixed(1))} MB (${max} bytes, DOCUMENT_MAX_BYTES)`,
+    { extensions: { maxBytes: max } },
+  );
 
 /**
  * What identifies a multipart body for Idempotency-Key, which cannot hash a body it streams: the
@@ -133,6 +137,12 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
     if (name !== 'file') {
       stream.resume();
       fail(malformed('the file part must be named "file"'));
+      return;
+    }
+    const missing = (limits.fieldsBeforeFile ?? []).filter((field) => !(field in fields));
+    if (missing.length) {
+      stream.resume();
+      fail(malformed(`${missing.join(', ')} did not come before the file: send the fields first, then the file`));
       return;
     }
     fileStream = stream;

@@ -51,7 +51,7 @@ export class AddDocumentVersionFields {
 const FILE_PROPERTY = {
   type: 'string',
   format: 'binary',
-  description: `The file: ${ALLOWED_CONTENT_TYPES.join(', ')} (decided from the content), at most DOCUMENT_MAX_BYTES`,
+  description: `The file: ${ALLOWED_CONTENT_TYPES.join(', ')} (decided from the content), at most 20 MB by default (DOCUMENT_MAX_BYTES)`,
 };
 
 /** Swagger schema of the upload form: the fields first, then the file (Swagger UI shows a file picker). */
@@ -60,9 +60,19 @@ export const ADD_DOCUMENT_FORM = {
   required: ['recordType', 'recordId', 'documentType', 'file'],
   properties: {
     recordType: { type: 'string', enum: [...RECORD_TYPES] },
-    recordId: { type: 'string', format: 'uuid' },
+    recordId: {
+      type: 'string',
+      format: 'uuid',
+      description: "The record's id: for a case, its `id` from GET /cases (not the case number)",
+    },
     documentType: { type: 'string', enum: [...DOCUMENT_TYPES] },
-    description: { type: 'string', maxLength: 500 },
+    // An empty example: Swagger UI would otherwise fill in "string" and store it as the description.
+    description: {
+      type: 'string',
+      maxLength: 500,
+      example: '',
+      description: 'What the file is (encrypted); may stay empty',
+    },
     file: FILE_PROPERTY,
   },
 };
@@ -70,7 +80,15 @@ export const ADD_DOCUMENT_FORM = {
 export const ADD_DOCUMENT_VERSION_FORM = {
   type: 'object',
   required: ['file'],
-  properties: { description: { type: 'string', maxLength: 500 }, file: FILE_PROPERTY },
+  properties: {
+    description: {
+      type: 'string',
+      maxLength: 500,
+      example: '',
+      description: 'A new description (encrypted); leave empty to keep the current one',
+    },
+    file: FILE_PROPERTY,
+  },
 };
 
 export class DocumentListQuery {

@@ -11624,14 +11624,21 @@ export interface operations {
                 "multipart/form-data": {
                     /** @enum {string} */
                     recordType: "case" | "person" | "screening" | "consent" | "referral" | "placement" | "return_notice" | "identification_decision";
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description The record's id: for a case, its `id` from GET /cases (not the case number)
+                     */
                     recordId: string;
                     /** @enum {string} */
                     documentType: "consent_form" | "passport" | "id_card" | "travel_document" | "repatriation_letter" | "medical_report" | "police_report" | "photo" | "other";
+                    /**
+                     * @description What the file is (encrypted); may stay empty
+                     * @example
+                     */
                     description?: string;
                     /**
                      * Format: binary
-                     * @description The file: application/pdf, image/jpeg, image/png, image/webp, image/heic (decided from the content), at most DOCUMENT_MAX_BYTES
+                     * @description The file: application/pdf, image/jpeg, image/png, image/webp, image/heic (decided from the content), at most 20 MB by default (DOCUMENT_MAX_BYTES)
                      */
                     file: string;
                 };
@@ -11755,10 +11762,14 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    /**
+                     * @description A new description (encrypted); leave empty to keep the current one
+                     * @example
+                     */
                     description?: string;
                     /**
                      * Format: binary
-                     * @description The file: application/pdf, image/jpeg, image/png, image/webp, image/heic (decided from the content), at most DOCUMENT_MAX_BYTES
+                     * @description The file: application/pdf, image/jpeg, image/png, image/webp, image/heic (decided from the content), at most 20 MB by default (DOCUMENT_MAX_BYTES)
                      */
                     file: string;
                 };
