@@ -128,7 +128,7 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   '409': 'CONFLICT: a concurrent change or a duplicate unique value; read again and retry',
   '412': 'PRECONDITION_FAILED: the record changed since you read it; the ETag header carries the current version',
   '413': 'PAYLOAD_TOO_LARGE: the request body is over the size limit',
-  '415': 'UNSUPPORTED_MEDIA_TYPE: send the body as application/json',
+  '415': 'UNSUPPORTED_MEDIA_TYPE: send the body as application/json (an upload: multipart/form-data)',
   '422':
     'UNPROCESSABLE (or a domain code such as DATE_OUT_OF_RANGE, IDEMPOTENCY_KEY_REUSED): well-formed but not possible',
   '428': 'PRECONDITION_REQUIRED: send If-Match with the ETag of your last read',

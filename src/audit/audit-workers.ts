@@ -74,7 +74,7 @@ export type WorkerReply =
 /** Bytes of COPY data per batch handed to a worker. */
 export const BATCH_BYTES = 256 * 1024;
 
-/** Heap limits of a worker thread (MB): enough for one batch, with room to spare. */
+/** Heap limits of a worker thread (MB): a batch or a chunk at a time, with room to spare. */
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
 /** The error of a job whose worker thread stopped: the request fails cleanly, with a problem. */
@@ -159,8 +159,8 @@ export class AuditWorkerPool implements OnModuleDestroy {
   }
 
   private start(): Slot {
-    // Small heaps: a thread holds one batch's strings at a time, and V8's default young
-    // generation (tens of MB a thread) showed as the export's whole RSS growth.
+    // Small heaps: an export reader's thread receives every row's message and socket buffer;
+    // with V8's default young generation those piled up to about 100 MiB more per export.
     const worker = new Worker(workerFile(), { resourceLimits: WORKER_HEAP_LIMITS });
     const slot: Slot = { worker, pending: new Map(), load: 0, stopped: false };
     worker.unref();

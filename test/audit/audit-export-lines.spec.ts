@@ -11,6 +11,9 @@ import { superuserUrl, testClusterInfo } from '../harness/test-cluster.js';
  * The export writes each line's bytes straight from the binary COPY (audit-json-bytes.ts). Its
  * reference is the string path, JSON.stringify of each decoded value (eventJsonText): on every
  * value an entry can hold, both must give the same bytes, and the line must parse back to them.
+ * The entries are inserted as the owner, as audit-integrity.spec.ts does for its tricky values:
+ * the API never writes control characters, nested arrays or such keys into these columns, and
+ * the escaping must still be right for anything the columns can hold.
  */
 describe('audit export lines written from binary COPY bytes', () => {
   let t: TestApp;

@@ -210,6 +210,25 @@ describe('uploads that must be refused, leaving nothing behind', () => {
     await nothingStored();
   });
 
+  it('an optional field sent after the file is refused, not silently dropped', async () => {
+    const doc = await upload(w.d, w.caseworker, { ...fields(), description: 'Passport copy' }, pdf('v1'));
+    expect(doc.status).toBe(201);
+    const late = await w.d.t.http
+      .post(`/documents/${doc.body.id}/versions`)
+      .set(w.caseworker.auth)
+      .attach('file', pdf('v2'), 'v2.pdf')
+      .field('description', 'Signed');
+    expect(late.status).toBe(400);
+    expect(late.body.errors[0].messages[0]).toBe(
+      'description came after the file: send the fields first, then the file',
+    );
+    const after = await w.d.t.http.get(`/documents/${doc.body.id}`).set(w.caseworker.auth);
+    expect({ version: after.body.current.version, description: after.body.description }).toEqual({
+      version: 1,
+      description: 'Passport copy',
+    });
+  });
+
   it('a file over the limit is refused 413 before its body is read when the length is declared', async () => {
     const declared = w.config.documents.maxBytes + 1024 * 1024;
     // Only the head and a few bytes are sent: the answer comes without the rest.

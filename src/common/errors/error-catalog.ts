@@ -27,7 +27,7 @@ export const ERROR_CATALOG = {
   PRECONDITION_FAILED: { status: 412, title: 'The record changed since you read it' },
   PRECONDITION_REQUIRED: { status: 428, title: 'This update needs an If-Match header' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body is not of a type this route accepts' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   ILLEGAL_TRANSITION: { status: 409, title: 'This change of state is not allowed from the current state' },
   STAGE_FACT_MISSING: { status: 422, title: 'This stage needs a fact the case does not have yet' },

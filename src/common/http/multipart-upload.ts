@@ -131,6 +131,9 @@ export async function receiveFile(req: Request, res: Response, limits: UploadLim
 
   parser.on('field', (name, value, info) => {
     if (info.nameTruncated || info.valueTruncated) fail(malformed(`field ${name.slice(0, 40)} is too long`));
+    // Read as a stream, the form's fields are taken when the file starts: a later one would be lost.
+    else if (fileStream)
+      fail(malformed(`${name.slice(0, 40)} came after the file: send the fields first, then the file`));
     else fields[name] = value;
   });
   parser.on('file', (name, stream, info) => {

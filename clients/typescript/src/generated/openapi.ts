@@ -6793,7 +6793,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description UNSUPPORTED_MEDIA_TYPE: send the body as application/json */
+        /** @description UNSUPPORTED_MEDIA_TYPE: send the body as application/json (an upload: multipart/form-data) */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
