@@ -267,7 +267,8 @@ const num = (v: number | null) => (v === null ? 'null' : String(v));
 /**
  * The `event` object of an NDJSON export line: the fields in hash order, each as PostgreSQL's
  * to_json writes it (strings escaped as JSON.stringify does, compact arrays), the two JSON
- * objects as jsonb text.
+ * objects as jsonb text. The export writes these bytes without strings (audit-json-bytes.ts);
+ * this plain form is the reference test/audit/audit-export-lines.spec.ts holds it to.
  */
 export function eventJsonText(d: DecodedEvent): string {
   const r = d.row;
